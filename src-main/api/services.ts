@@ -1,0 +1,96 @@
+import type { ApiEventMessage, ApiMethod, ApiParams, ApiResult, ApiEvents, ApiEventName, RecordDetail } from '../../src-shared/api.ts';
+import { validateParams } from '../../src-shared/api.ts';
+import { ingestPaths } from '../ingest/ingest-files.ts';
+import { READERS } from '../formats/readers.ts';
+import { listAudit } from '../store/audit-log.ts';
+import { labelHistory, setAnnotatorLabel, setReviewState } from '../store/label-store.ts';
+import { SCHEMA_VERSION } from '../store/migrate.ts';
+import { getRecordSummary, listRecordSummaries, readSignalWindow, recordCount } from '../store/record-store.ts';
+import type { Workspace } from '../store/workspace.ts';
+import { LEADLENS_VERSION } from '../version.ts';
+
+export type EventSink = (message: ApiEventMessage) => void;
+
+type Handlers = { [M in ApiMethod]: (params: ApiParams<M>) => ApiResult<M> | Promise<ApiResult<M>> };
+
+/** A request the services refuse: bad params or a missing record. Transports turn it into a client error. */
+export class ApiError extends Error {
+  constructor(message: string, readonly status = 400) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface Services {
+  /** Validates the params, then runs the method. Throws ApiError for bad requests. */
+  call(method: ApiMethod, params: unknown): Promise<unknown>;
+}
+
+function recordDetail(ws: Workspace, id: number): RecordDetail {
+  const db = ws.db;
+  const list = getRecordSummary(db, id);
+  if (!list) throw new ApiError(`no record with id ${id}`, 404);
+  const r = db.prepare('SELECT patient_id, start_time, attributes FROM record WHERE id = ?').get(id) as { patient_id: string | null; start_time: string | null; attributes: string };
+  return {
+    ...list,
+    ...(r.patient_id != null ? { patientId: r.patient_id } : {}),
+    ...(r.start_time != null ? { startTime: r.start_time } : {}),
+    attributes: JSON.parse(r.attributes),
+    leads: (db.prepare('SELECT name, units, derived FROM lead WHERE record_id = ? ORDER BY lead_index').all(id) as { name: string; units: string; derived: number }[]).map((l) => ({ name: l.name, units: l.units, derived: !!l.derived })),
+    sources: (db.prepare('SELECT path, format, source_record_name, ingested_at FROM record_source WHERE record_id = ? ORDER BY id').all(id) as { path: string; format: string; source_record_name: string; ingested_at: string }[]).map((s) => ({ path: s.path, format: s.format, sourceRecordName: s.source_record_name, ingestedAt: s.ingested_at })),
+    labelHistory: labelHistory(db, id),
+  };
+}
+
+/** The service objects behind both transports. `transport` only answers workspace.info. */
+export function createServices(ws: Workspace, emit: EventSink, transport: 'electron' | 'http'): Services {
+  const send = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => emit({ event, payload } as ApiEventMessage);
+  const handlers: Handlers = {
+    'workspace.info': () => ({ dir: ws.dir, recordCount: recordCount(ws.db), schemaVersion: SCHEMA_VERSION, version: LEADLENS_VERSION, transport }),
+    'records.list': (p) => listRecordSummaries(ws.db, { offset: p.offset ?? 0, limit: p.limit ?? 200, ...(p.search ? { search: p.search } : {}) }),
+    'records.get': (p) => recordDetail(ws, p.id),
+    'records.signal': (p) => {
+      const w = readSignalWindow(ws.db, p.id, p.start ?? 0, p.end ?? Number.MAX_SAFE_INTEGER, p.maxPoints ?? 20_000);
+      if (!w) throw new ApiError(`no record with id ${p.id}`, 404);
+      return w;
+    },
+    'labels.set': (p) => {
+      const a = setAnnotatorLabel(ws.db, p);
+      send('records.changed', { recordIds: [p.recordId] });
+      return a;
+    },
+    'records.setReviewState': (p) => {
+      const reviewState = setReviewState(ws.db, p);
+      send('records.changed', { recordIds: [p.recordId] });
+      return { reviewState };
+    },
+    'audit.list': (p) => listAudit(ws.db, p),
+    'ingest.paths': async (p) => {
+      const r = await ingestPaths(ws, p.paths, {
+        readers: READERS,
+        onProgress: (done, total, label) => send('progress', { task: 'ingest', done, total, label }),
+        onQuarantine: (path, reason) => send('ingest.quarantined', { path, reason }),
+      });
+      if (r.recordIds.length) send('records.changed', { recordIds: r.recordIds });
+      return { files: r.files, newRecords: r.newRecords, duplicates: r.duplicates, quarantined: r.quarantined, skipped: r.skipped };
+    },
+  };
+  return {
+    async call(method, params) {
+      let valid;
+      try {
+        valid = validateParams(method, params);
+      } catch (e) {
+        throw new ApiError((e as Error).message);
+      }
+      try {
+        return await (handlers[method] as (p: unknown) => unknown)(valid);
+      } catch (e) {
+        if (e instanceof ApiError) throw e;
+        const msg = (e as Error).message ?? String(e);
+        if (/^no record with id/.test(msg)) throw new ApiError(msg, 404);
+        throw new ApiError(`${method}: ${msg.split('\n')[0]}`, /^(unknown|no such)/.test(msg) ? 400 : 500);
+      }
+    },
+  };
+}

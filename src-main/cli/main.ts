@@ -1,0 +1,87 @@
+import { defaultWorkspaceDir, openWorkspace, type Workspace } from '../store/workspace.ts';
+import { LEADLENS_VERSION } from '../version.ts';
+import type { CliCommand, CliContext } from './command.ts';
+import { UsageError } from './command.ts';
+import { COMMANDS } from './commands/index.ts';
+import { parseArgs } from './parse-args.ts';
+import { terminalProgress } from './progress-bar.ts';
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.join(' ').length));
+  return [
+    `LeadLens ${LEADLENS_VERSION} — ECG annotation and model review`,
+    '',
+    'usage: leadlens <command> [options]',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.join(' ').padEnd(width)}  ${c.summary}`),
+    '',
+    'Every command takes --workspace DIR (default: $LEADLENS_HOME or the user-data folder) and --json.',
+  ].join('\n');
+}
+
+/** The command whose words start argv (longest match first, so 'bench qrs' wins over 'bench'). */
+export function findCommand(argv: string[]): { command: CliCommand; rest: string[] } | undefined {
+  const sorted = [...COMMANDS].sort((a, b) => b.name.length - a.name.length);
+  for (const c of sorted) {
+    if (c.name.every((w, i) => argv[i] === w)) return { command: c, rest: argv.slice(c.name.length) };
+  }
+  return undefined;
+}
+
+/** Runs the CLI; returns the exit code. Bad input is one line on stderr, never a stack trace. */
+export async function runCli(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help' || argv[0] === '-h') {
+    process.stdout.write(usage() + '\n');
+    return argv.length === 0 ? 2 : 0;
+  }
+  if (argv[0] === '--version') {
+    process.stdout.write(LEADLENS_VERSION + '\n');
+    return 0;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    process.stderr.write(`leadlens: unknown command '${argv[0].slice(0, 60)}' (run 'leadlens --help' for the list)\n`);
+    return 2;
+  }
+  const { command, rest } = found;
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let ws: Workspace | undefined;
+  try {
+    const args = parseArgs(rest, command);
+    if (args.options.help) {
+      process.stdout.write(`usage: ${command.usage}\n${command.summary}\n`);
+      return 0;
+    }
+    const json = args.options.json === true;
+    const workspaceDir = typeof args.options.workspace === 'string' ? args.options.workspace : defaultWorkspaceDir();
+    const ctx: CliContext = {
+      workspaceDir,
+      json,
+      signal: controller.signal,
+      workspace: () => (ws ??= openWorkspace(workspaceDir)),
+      progress: (label) => (json ? { update: () => undefined, finish: () => undefined } : terminalProgress(label)),
+      log: (line) => {
+        if (!json) process.stdout.write(line + '\n');
+      },
+    };
+    const result = await command.run(args, ctx);
+    if (json && result !== undefined) process.stdout.write(JSON.stringify(result) + '\n');
+    return 0;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`leadlens ${command.name.join(' ')}: ${msg.split('\n')[0]}\n`);
+    if (process.env.LEADLENS_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    return e instanceof UsageError ? 2 : 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    ws?.close();
+  }
+}
+
+export async function main(): Promise<void> {
+  process.exitCode = await runCli(process.argv.slice(2));
+}

@@ -1,0 +1,43 @@
+import type { CliArgs, CliCommand } from './command.ts';
+import { UsageError } from './command.ts';
+
+/** Options every command takes. */
+export const GLOBAL_OPTIONS: Record<string, 'string' | 'boolean'> = { workspace: 'string', json: 'boolean', help: 'boolean' };
+
+/** Splits argv (after the command words) into positionals and the command's declared options. */
+export function parseArgs(argv: string[], command: CliCommand): CliArgs {
+  const spec = { ...GLOBAL_OPTIONS, ...command.options };
+  const out: CliArgs = { positionals: [], options: {} };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      out.positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!a.startsWith('--')) {
+      out.positionals.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+    const kind = spec[name];
+    if (!kind) throw new UsageError(`unknown option --${name} for '${command.name.join(' ')}' (usage: ${command.usage})`);
+    if (kind === 'boolean') {
+      if (eq > 0) throw new UsageError(`option --${name} takes no value`);
+      out.options[name] = true;
+    } else {
+      const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
+      if (v === undefined || (eq < 0 && v.startsWith('--'))) throw new UsageError(`option --${name} needs a value`);
+      out.options[name] = v;
+    }
+  }
+  return out;
+}
+
+export function intOption(args: CliArgs, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const v = args.options[name];
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (typeof v !== 'string' || !Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
+  return n;
+}

@@ -1,0 +1,82 @@
+// Zero-phase forward-backward filtering with scipy.signal.filtfilt's edge handling:
+// odd extension of `padlen` samples at each end and steady-state initial conditions (lfilter_zi).
+import { fftConvolve } from './fft.ts';
+
+export type Signal = Float32Array | Float64Array;
+
+/** A new array of the same element type as `x`. */
+export function sameType<T extends Signal>(x: T, n: number): T {
+  return (x instanceof Float32Array ? new Float32Array(n) : new Float64Array(n)) as T;
+}
+
+/** Odd (point-reflected) extension by `padlen` samples at both ends, as scipy's odd_ext. */
+export function oddExtend(x: ArrayLike<number>, padlen: number): Float64Array {
+  const n = x.length;
+  const out = new Float64Array(n + 2 * padlen);
+  const a = x[0], b = x[n - 1];
+  for (let i = 0; i < padlen; i++) out[i] = 2 * a - x[padlen - i];
+  for (let i = 0; i < n; i++) out[padlen + i] = x[i];
+  for (let i = 0; i < padlen; i++) out[padlen + n + i] = 2 * b - x[n - 2 - i];
+  return out;
+}
+
+/** Causal FIR pass as if the input had been constant at x[0] forever before (FIR steady state). */
+function firSteadyState(h: Float64Array, x: Float64Array): Float64Array {
+  const m = h.length - 1;
+  const padded = new Float64Array(x.length + m);
+  padded.fill(x[0], 0, m);
+  padded.set(x, m);
+  return fftConvolve(padded, h).slice(m, m + x.length);
+}
+
+function reversed(x: Float64Array): Float64Array {
+  const n = x.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = x[n - 1 - i];
+  return out;
+}
+
+function checkPadlen(n: number, padlen: number, what: string): void {
+  if (n < 2 || padlen < 0 || padlen >= n) throw new Error(`${what}: signal of ${n} samples is too short for an edge padding of ${padlen}`);
+}
+
+/** Zero-phase FIR filtering (filtfilt with a = [1]); padlen defaults to min(3 * taps, n - 1). */
+export function filtfiltFir<T extends Signal>(h: Float64Array, x: T, padlen = Math.min(3 * h.length, x.length - 1)): T {
+  checkPadlen(x.length, padlen, 'FIR filter');
+  const ext = oddExtend(x, padlen);
+  const back = reversed(firSteadyState(h, reversed(firSteadyState(h, ext))));
+  const out = sameType(x, x.length);
+  for (let i = 0; i < x.length; i++) out[i] = back[padlen + i];
+  return out;
+}
+
+/** Second-order IIR section (b0..b2, a1, a2 with a0 = 1), transposed direct form II, steady-state start. */
+function biquadPass(b: readonly number[], a: readonly number[], x: Float64Array): Float64Array {
+  const [b0, b1, b2] = b;
+  const [, a1, a2] = a;
+  // lfilter_zi: solve (I - companion(a)^T) zi = b[1:] - a[1:] * b0 for the 2x2 case.
+  const r0 = b1 - a1 * b0, r1 = b2 - a2 * b0;
+  const det = (1 + a1) * 1 + a2;
+  const zi0 = (r0 + r1) / det;
+  const zi1 = r1 - a2 * zi0;
+  let z0 = zi0 * x[0], z1 = zi1 * x[0];
+  const y = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i];
+    const yi = b0 * xi + z0;
+    z0 = b1 * xi - a1 * yi + z1;
+    z1 = b2 * xi - a2 * yi;
+    y[i] = yi;
+  }
+  return y;
+}
+
+/** Zero-phase biquad filtering (scipy filtfilt(b, a, x) with the default padlen of 9). */
+export function filtfiltBiquad<T extends Signal>(b: readonly number[], a: readonly number[], x: T, padlen = Math.min(9, x.length - 1)): T {
+  checkPadlen(x.length, padlen, 'IIR filter');
+  const ext = oddExtend(x, padlen);
+  const back = reversed(biquadPass(b, a, reversed(biquadPass(b, a, ext))));
+  const out = sameType(x, x.length);
+  for (let i = 0; i < x.length; i++) out[i] = back[padlen + i];
+  return out;
+}

@@ -1,0 +1,227 @@
+// HL7 v3 annotated ECG (aECG, FDA submissions): XML with one rhythm series of SLIST_PQ sequences.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { canonicalLeadName, millivoltsPerUnit } from '../../src-shared/record.ts';
+import type { EcgRecord, LeadSignal } from '../../src-shared/record.ts';
+import { FormatError } from './format-error.ts';
+import type { EcgFileReader } from './reader.ts';
+
+type Node = Record<string, unknown>;
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  processEntities: false,
+  ignoreDeclaration: true,
+  commentPropName: false,
+});
+
+const isNode = (x: unknown): x is Node => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** Children named `key` as a list (the parser gives one child as an object, several as an array). */
+function all(node: unknown, key: string): Node[] {
+  if (!isNode(node)) return [];
+  const v = node[key];
+  const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  return list.filter(isNode);
+}
+
+const one = (node: unknown, ...keys: string[]): Node | undefined => {
+  let cur: unknown = node;
+  for (const k of keys) cur = all(cur, k)[0];
+  return isNode(cur) ? cur : undefined;
+};
+
+const attr = (node: Node | undefined, name: string): string | undefined => {
+  const v = node?.[`@${name}`];
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+};
+
+const text = (node: unknown): string | undefined => {
+  if (typeof node === 'string') return node;
+  if (isNode(node) && typeof node['#text'] === 'string') return node['#text'];
+  return undefined;
+};
+
+/** HL7 TS ('20021122091000.250+0100', or a prefix of it) as ISO 8601; undefined when not a timestamp. */
+export function hl7TimeToIso(ts: string | undefined): string | undefined {
+  const m = ts?.match(/^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\.\d+)?([+-]\d{4})?$/);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, frac, tz] = m;
+  if (!mo || !d) return mo ? `${y}-${mo}` : y;
+  let iso = `${y}-${mo}-${d}`;
+  if (h) iso += `T${h}:${mi ?? '00'}:${s ?? '00'}${frac ?? ''}`;
+  if (h && tz) iso += `${tz.slice(0, 3)}:${tz.slice(3)}`;
+  return iso;
+}
+
+/** Whole years between an HL7 birth date and the recording date. */
+function ageAt(birth: string | undefined, at: string | undefined): number | undefined {
+  if (!birth || !at || !/^\d{8}/.test(birth) || !/^\d{4}-\d{2}-\d{2}/.test(at)) return undefined;
+  const [by, bm, bd] = [birth.slice(0, 4), birth.slice(4, 6), birth.slice(6, 8)].map(Number);
+  const [ay, am, ad] = at.slice(0, 10).split('-').map(Number);
+  const age = ay - by - (am < bm || (am === bm && ad < bd) ? 1 : 0);
+  return age >= 0 && age < 150 ? age : undefined;
+}
+
+function parseDigits(raw: string, where: string): Int32Array {
+  const parts = raw.trim().split(/\s+/);
+  if (parts.length === 1 && parts[0] === '') return new Int32Array(0);
+  const out = new Int32Array(parts.length);
+  for (let i = 0; i < parts.length; i++) {
+    const v = Number(parts[i]);
+    if (!Number.isInteger(v) || Math.abs(v) > 2 ** 31 - 1) {
+      throw new FormatError(`${where}: digit ${i} '${parts[i].slice(0, 20)}' is not an integer`);
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Seconds per sample from a GLIST_TS / GLIST_PQ time sequence's increment. */
+function sampleInterval(seqValue: Node | undefined, where: string): number {
+  const inc = one(seqValue, 'increment');
+  const v = Number(attr(inc, 'value'));
+  const unit = (attr(inc, 'unit') ?? 's').toLowerCase();
+  const perUnit: Record<string, number> = { s: 1, ms: 1e-3, us: 1e-6 };
+  if (!(v > 0) || !Number.isFinite(v) || perUnit[unit] === undefined) {
+    throw new FormatError(`${where}: time increment '${attr(inc, 'value') ?? ''} ${unit}' is not a positive time`);
+  }
+  return v * perUnit[unit];
+}
+
+function leadFromSequence(seq: Node, code: string, where: string): LeadSignal {
+  const value = one(seq, 'value');
+  const type = attr(value, 'type') ?? '';
+  if (!/SLIST_PQ$/.test(type)) throw new FormatError(`${where}: lead ${code} value type '${type}' is not SLIST_PQ`);
+  const origin = one(value, 'origin');
+  const scale = one(value, 'scale');
+  const units = attr(scale, 'unit') ?? 'uV';
+  const scaleV = Number(attr(scale, 'value') ?? 1);
+  let originV = Number(attr(origin, 'value') ?? 0);
+  const originUnit = attr(origin, 'unit') ?? units;
+  if (originUnit !== units) {
+    const a = millivoltsPerUnit(originUnit);
+    const b = millivoltsPerUnit(units);
+    if (a === undefined || b === undefined) throw new FormatError(`${where}: lead ${code} origin unit '${originUnit}' differs from scale unit '${units}'`);
+    originV = (originV * a) / b;
+  }
+  if (!Number.isFinite(scaleV) || scaleV === 0 || !Number.isFinite(originV)) {
+    throw new FormatError(`${where}: lead ${code} has an invalid scale or origin`);
+  }
+  const digits = parseDigits(text(value?.['digits']) ?? '', `${where}: lead ${code}`);
+  const fits16 = digits.every((d) => d >= -32768 && d <= 32767);
+  // physical = origin + scale * digit, so digit = physical / scale - origin / scale
+  return {
+    name: canonicalLeadName(code),
+    units,
+    gain: 1 / scaleV,
+    baseline: -originV / scaleV,
+    digital: fits16 ? Int16Array.from(digits) : digits,
+  };
+}
+
+/** The rhythm series: code RHYTHM, else the first series with lead sequences (representative beats live under derivation). */
+function rhythmSeries(root: Node): Node | undefined {
+  const series = all(root, 'component').flatMap((c) => all(c, 'series'));
+  return series.find((s) => attr(one(s, 'code'), 'code') === 'RHYTHM') ?? series[0];
+}
+
+export function parseAecg(xml: string, filePath: string): EcgRecord {
+  const where = path.basename(filePath);
+  let doc: Node;
+  try {
+    doc = parser.parse(xml) as Node;
+  } catch (e) {
+    throw new FormatError(`${where}: not well-formed XML (${String((e as Error).message).split('\n')[0]})`);
+  }
+  const root = one(doc, 'AnnotatedECG');
+  if (!root) throw new FormatError(`${where}: no AnnotatedECG root element`);
+  const series = rhythmSeries(root);
+  if (!series) throw new FormatError(`${where}: no waveform series`);
+
+  const sets = all(series, 'component').flatMap((c) => all(c, 'sequenceSet'));
+  let leads: LeadSignal[] = [];
+  let interval: number | undefined;
+  let timeHead: string | undefined;
+  for (const set of sets) {
+    const found: LeadSignal[] = [];
+    let setInterval: number | undefined;
+    for (const seq of all(set, 'component').flatMap((c) => all(c, 'sequence'))) {
+      const code = attr(one(seq, 'code'), 'code') ?? '';
+      if (/^TIME_(ABSOLUTE|RELATIVE)$/.test(code)) {
+        setInterval = sampleInterval(one(seq, 'value'), where);
+        if (code === 'TIME_ABSOLUTE') timeHead = attr(one(seq, 'value', 'head'), 'value');
+      } else if (code.startsWith('MDC_ECG_LEAD_')) {
+        found.push(leadFromSequence(seq, code, where));
+      }
+    }
+    if (found.length > 0) {
+      leads = found;
+      interval = setInterval;
+      break;
+    }
+  }
+  if (leads.length === 0) throw new FormatError(`${where}: rhythm series has no MDC_ECG_LEAD_* sequences`);
+  if (interval === undefined) throw new FormatError(`${where}: rhythm series has no TIME_ABSOLUTE/TIME_RELATIVE sequence`);
+  const length = Math.min(...leads.map((l) => l.digital.length));
+  if (length === 0) throw new FormatError(`${where}: lead ${leads.find((l) => l.digital.length === 0)?.name} has no digits`);
+  const attributes: Record<string, string | number> = {};
+  if (leads.some((l) => l.digital.length !== length)) {
+    attributes['aecg.truncatedTo'] = length;
+    leads = leads.map((l) => ({ ...l, digital: l.digital.subarray(0, length) }));
+  }
+
+  const effective = one(root, 'effectiveTime');
+  const startTime =
+    hl7TimeToIso(timeHead) ??
+    hl7TimeToIso(attr(one(series, 'effectiveTime', 'low'), 'value')) ??
+    hl7TimeToIso(attr(one(effective, 'low'), 'value') ?? attr(one(effective, 'center'), 'value'));
+
+  const subject = one(root, 'componentOf', 'timepointEvent', 'componentOf', 'subjectAssignment', 'subject', 'trialSubject');
+  const person = one(subject, 'subjectDemographicPerson');
+  const patientId = attr(one(subject, 'id'), 'extension') ?? text(person?.['PatientID'])?.trim();
+  const gender = attr(one(person, 'administrativeGenderCode'), 'code');
+  const ageObs = all(root, 'controlVariable')
+    .map((c) => one(c, 'relatedObservation'))
+    .find((o) => attr(one(o, 'code'), 'code') === '21612-7');
+  const reportedAge = Number(attr(one(ageObs, 'value'), 'value'));
+  const age = Number.isFinite(reportedAge) && reportedAge >= 0 ? reportedAge : ageAt(attr(one(person, 'birthTime'), 'value'), startTime);
+
+  const id = one(root, 'id');
+  if (attr(id, 'root')) attributes['aecg.id'] = attr(id, 'root')!;
+  const clinicalTrial = one(root, 'componentOf', 'timepointEvent', 'componentOf', 'subjectAssignment', 'componentOf', 'clinicalTrial', 'id');
+  if (attr(clinicalTrial, 'extension')) attributes['aecg.trial'] = attr(clinicalTrial, 'extension')!;
+
+  return {
+    format: 'hl7-aecg',
+    recordName: attr(id, 'extension') ?? path.basename(filePath, path.extname(filePath)),
+    patientId: patientId || undefined,
+    samplingRate: Math.round((1 / interval) * 1e6) / 1e6,
+    length,
+    startTime,
+    leads,
+    age,
+    sex: gender === 'M' || gender === 'F' ? gender : undefined,
+    labels: [],
+    attributes,
+  };
+}
+
+export const hl7AecgReader: EcgFileReader = {
+  format: 'hl7-aecg',
+  detect(head) {
+    const s = new TextDecoder('utf-8', { fatal: false }).decode(head);
+    return /<([\w-]+:)?AnnotatedECG[\s>/]/.test(s);
+  },
+  async companions() {
+    return [];
+  },
+  async read(filePath) {
+    return [parseAecg(await readFile(filePath, 'utf8'), filePath)];
+  },
+};

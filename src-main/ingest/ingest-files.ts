@@ -1,0 +1,187 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { IngestSummary } from '../../src-shared/api.ts';
+import type { EcgFileReader } from '../formats/reader.ts';
+import { storeRecord } from '../store/record-store.ts';
+import type { Workspace } from '../store/workspace.ts';
+
+export interface IngestOptions {
+  readers: EcgFileReader[];
+  signal?: AbortSignal;
+  onProgress?(done: number, total: number, label: string): void;
+  onQuarantine?(filePath: string, reason: string): void;
+  onRecords?(recordIds: number[]): void;
+  /** What to do with an entry whose companion files are not there yet: quarantine it (one-off ingest) or leave it for later (inbox). */
+  missingCompanions?: 'quarantine' | 'defer';
+}
+
+export interface IngestResult extends IngestSummary {
+  recordIds: number[];
+  /** Entries left for later because companion files are still missing (inbox mode). */
+  deferred: string[];
+}
+
+interface Entry {
+  file: string;
+  reader: EcgFileReader;
+}
+
+const HEAD_BYTES = 4096;
+
+function readHead(file: string): Uint8Array {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const n = fs.readSync(fd, buf, 0, HEAD_BYTES, 0);
+    return new Uint8Array(buf.buffer, buf.byteOffset, n);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Every regular file under the given paths (folders recursively), sorted, hidden files left out. */
+export function listFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string): void => {
+    const st = fs.statSync(p);
+    if (st.isDirectory()) {
+      for (const name of fs.readdirSync(p).sort()) if (!name.startsWith('.')) walk(path.join(p, name));
+    } else if (st.isFile()) out.push(p);
+  };
+  for (const p of paths) {
+    const abs = path.resolve(p);
+    if (!fs.existsSync(abs)) throw new Error(`no such file or folder: ${abs}`);
+    walk(abs);
+  }
+  return [...new Set(out)];
+}
+
+/** The reader for a file: by content first, then by extension so a damaged file still gets its reader's precise error. */
+export function chooseReader(readers: EcgFileReader[], file: string, head: Uint8Array): EcgFileReader | undefined {
+  const byContent = readers.find((r) => {
+    try {
+      return r.detect(head, file);
+    } catch {
+      return false;
+    }
+  });
+  if (byContent) return byContent;
+  const ext = path.extname(file).toLowerCase();
+  return readers.find((r) => r.extensions?.includes(ext));
+}
+
+function oneLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split('\n')[0].slice(0, 500);
+}
+
+/**
+ * Takes in every ECG file under `paths`: detects each file's format, reads it, and stores its records with
+ * their labels — each entry file (with its companions) in one transaction, together with the bookkeeping
+ * that stops it being imported twice. A file that cannot be read is quarantined with a one-line reason;
+ * nothing of it is stored.
+ */
+export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOptions): Promise<IngestResult> {
+  const db = ws.db;
+  const files = listFiles(paths);
+  const entries: Entry[] = [];
+  const companionOf = new Map<string, string>();
+  const unclaimed: string[] = [];
+  for (const file of files) {
+    let head: Uint8Array;
+    try {
+      head = readHead(file);
+    } catch (e) {
+      unclaimed.push(file);
+      continue;
+    }
+    const reader = chooseReader(opts.readers, file, head);
+    if (reader) entries.push({ file, reader });
+    else unclaimed.push(file);
+  }
+  const companionLists = new Map<string, string[]>();
+  for (const entry of entries) {
+    let companions: string[] = [];
+    try {
+      companions = await entry.reader.companions(entry.file);
+    } catch {
+      // The read below reports what is wrong with the entry.
+    }
+    companionLists.set(entry.file, companions);
+    for (const c of companions) companionOf.set(path.resolve(c), entry.file);
+  }
+  const todo = entries.filter((e) => !companionOf.has(e.file) || companionOf.get(e.file) === e.file);
+  const result: IngestResult = { files: files.length, newRecords: 0, duplicates: 0, quarantined: [], skipped: unclaimed.length + (entries.length - todo.length), recordIds: [], deferred: [] };
+
+  const alreadyDone = db.prepare('SELECT size, mtime_ms FROM ingested_file WHERE path = ?');
+  const markFile = db.prepare(
+    `INSERT INTO ingested_file (path, size, mtime_ms, status, record_ids, at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, status = excluded.status, record_ids = excluded.record_ids, at = excluded.at`,
+  );
+  const quarantine = (file: string, reason: string, st: fs.Stats | undefined) => {
+    const now = new Date().toISOString();
+    db.transaction(() => {
+      db.prepare('INSERT INTO quarantine (path, reason, at) VALUES (?, ?, ?) ON CONFLICT(path) DO UPDATE SET reason = excluded.reason, at = excluded.at').run(file, reason, now);
+      if (st) markFile.run(file, st.size, Math.floor(st.mtimeMs), 'quarantined', '[]', now);
+    })();
+    result.quarantined.push({ path: file, reason });
+    opts.onQuarantine?.(file, reason);
+  };
+
+  for (let i = 0; i < todo.length; i++) {
+    if (opts.signal?.aborted) throw new Error('ingest cancelled');
+    const { file, reader } = todo[i];
+    opts.onProgress?.(i, todo.length, path.basename(file));
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(file);
+    } catch (e) {
+      continue; // gone since the walk
+    }
+    const done = alreadyDone.get(file) as { size: number; mtime_ms: number } | undefined;
+    if (done && done.size === st.size && done.mtime_ms === Math.floor(st.mtimeMs)) {
+      result.skipped++;
+      continue;
+    }
+    const missing = (companionLists.get(file) ?? []).filter((c) => !fs.existsSync(c));
+    if (missing.length) {
+      if (opts.missingCompanions === 'defer') {
+        result.deferred.push(file);
+        continue;
+      }
+      quarantine(file, `${path.basename(file)}: missing companion file ${missing.map((m) => path.basename(m)).join(', ')}`, st);
+      continue;
+    }
+    let records;
+    try {
+      records = await reader.read(file);
+      if (records.length === 0) throw new Error(`${path.basename(file)}: no ECG records in file`);
+    } catch (e) {
+      quarantine(file, oneLine(e), st);
+      continue;
+    }
+    try {
+      const now = new Date().toISOString();
+      const stored = db.transaction(() => {
+        const ids: number[] = [];
+        let dup = 0;
+        for (const rec of records) {
+          const r = storeRecord(db, rec, { path: file, format: reader.format }, now);
+          ids.push(r.recordId);
+          if (r.duplicate) dup++;
+        }
+        markFile.run(file, st.size, Math.floor(st.mtimeMs), 'ingested', JSON.stringify(ids), now);
+        db.prepare('DELETE FROM quarantine WHERE path = ?').run(file);
+        return { ids, dup };
+      })();
+      result.duplicates += stored.dup;
+      result.newRecords += stored.ids.length - stored.dup;
+      result.recordIds.push(...stored.ids);
+      opts.onRecords?.(stored.ids);
+    } catch (e) {
+      quarantine(file, `${path.basename(file)}: could not store: ${oneLine(e)}`, st);
+    }
+  }
+  opts.onProgress?.(todo.length, todo.length, 'done');
+  return result;
+}

@@ -1,0 +1,34 @@
+// 1D ResNet with squeeze-and-excitation blocks (ResNet-NC-SE style): stem kernel 17, four stages.
+import * as tf from '@tensorflow/tfjs-core';
+import { batchNorm, conv1d, createParamStore, dense, dropout, globalAvgPool1d, maxPool1d, squeezeExcite } from '../layers.ts';
+import type { ParamStore } from '../layers.ts';
+import type { EcgModel, ModelSpec } from './model.ts';
+
+export const RESNET_SE_STAGES = [32, 64, 96, 128];
+
+function residualBlock(p: ParamStore, name: string, x: tf.Tensor3D, filters: number, stride: number): tf.Tensor3D {
+  let h = tf.relu(batchNorm(p, `${name}/bn1`, conv1d(p, `${name}/conv1`, x, filters, 9, { stride })));
+  h = batchNorm(p, `${name}/bn2`, conv1d(p, `${name}/conv2`, h, filters, 9));
+  h = squeezeExcite(p, `${name}/se`, h);
+  const shortcut = stride !== 1 || x.shape[2] !== filters
+    ? batchNorm(p, `${name}/bn_sc`, conv1d(p, `${name}/conv_sc`, x, filters, 1, { stride }))
+    : x;
+  return tf.relu(tf.add(h, shortcut));
+}
+
+export function resnetSe(spec: ModelSpec): EcgModel {
+  const store = createParamStore(spec.seed);
+  return {
+    spec,
+    store,
+    backbone: (x) => {
+      let h = tf.relu(batchNorm(store, 'stem/bn', conv1d(store, 'stem/conv', x as tf.Tensor3D, RESNET_SE_STAGES[0], 17, { stride: 2 })));
+      h = maxPool1d(h, 2);
+      RESNET_SE_STAGES.forEach((f, i) => {
+        h = residualBlock(store, `stage${i}`, h, f, i === 0 ? 1 : 2);
+      });
+      return globalAvgPool1d(h);
+    },
+    head: (e) => dense(store, 'head/fc', dropout(store, e, 0.2, spec.seed), spec.classes),
+  };
+}

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import { millivoltsPerUnit, type EcgRecord } from '../../src-shared/record.ts';
+
+const BLOCK = 1 << 16;
+
+/**
+ * Identity of a decoded ECG: sampling rate, length and every recorded (not derived) lead's name and
+ * values in whole microvolts. The same ECG arriving twice, under two names or in two formats with
+ * different gains, hashes the same; derived leads are left out because one source may carry them and another not.
+ */
+export function signalContentHash(record: EcgRecord): string {
+  const h = createHash('sha256');
+  h.update(`fs=${record.samplingRate};n=${record.length};`);
+  const recorded = record.leads.filter((l) => !l.derived).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const block = new Int32Array(BLOCK);
+  for (const lead of recorded) {
+    const mv = millivoltsPerUnit(lead.units);
+    h.update(`|${lead.name}:`);
+    const d = lead.digital;
+    const b = lead.baseline;
+    if (mv === undefined) {
+      // Not a voltage: hash the raw values with their scaling.
+      h.update(`${lead.units}/${lead.gain}/${b}:`);
+      h.update(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+      continue;
+    }
+    const k = (mv * 1000) / lead.gain;
+    for (let start = 0; start < d.length; start += BLOCK) {
+      const end = Math.min(d.length, start + BLOCK);
+      for (let i = start; i < end; i++) block[i - start] = Math.round((d[i] - b) * k);
+      h.update(new Uint8Array(block.buffer, 0, (end - start) * 4));
+    }
+  }
+  return h.digest('hex');
+}

@@ -1,0 +1,84 @@
+import type { Database } from 'better-sqlite3';
+import type { LabelAssertion, LabelRef } from '../../src-shared/api.ts';
+import { appendAudit } from './audit-log.ts';
+
+interface LabelRow {
+  id: number;
+  vocabulary: string;
+  code: string;
+  present: number;
+  source_kind: LabelAssertion['sourceKind'];
+  source_name: string;
+  author: string | null;
+  likelihood: number | null;
+  is_current: number;
+  supersedes: number | null;
+  asserted_at: string;
+}
+
+function toAssertion(r: LabelRow): LabelAssertion {
+  return {
+    id: r.id, vocabulary: r.vocabulary, code: r.code, present: !!r.present, sourceKind: r.source_kind, sourceName: r.source_name,
+    author: r.author, likelihood: r.likelihood, isCurrent: !!r.is_current, supersedes: r.supersedes, assertedAt: r.asserted_at,
+  };
+}
+
+export function labelHistory(db: Database, recordId: number): LabelAssertion[] {
+  return (db.prepare('SELECT * FROM label WHERE record_id = ? ORDER BY id').all(recordId) as LabelRow[]).map(toAssertion);
+}
+
+/**
+ * The record's labels as they stand: an annotator's current word on a code overrides the dataset's;
+ * otherwise the dataset's current labels hold. Model and rule outputs are not labels here.
+ */
+export function effectiveLabels(db: Database, recordId: number): LabelRef[] {
+  const rows = db
+    .prepare("SELECT vocabulary, code, present, source_kind FROM label WHERE record_id = ? AND is_current = 1 AND source_kind IN ('dataset', 'annotator') ORDER BY id")
+    .all(recordId) as { vocabulary: string; code: string; present: number; source_kind: string }[];
+  const byCode = new Map<string, { ref: LabelRef; present: boolean; annotator: boolean }>();
+  for (const r of rows) {
+    const key = `${r.vocabulary}\u0000${r.code}`;
+    const annotator = r.source_kind === 'annotator';
+    const prev = byCode.get(key);
+    if (prev && prev.annotator && !annotator) continue;
+    if (prev && !annotator && prev.present) continue;
+    byCode.set(key, { ref: { vocabulary: r.vocabulary, code: r.code }, present: !!r.present, annotator });
+  }
+  return [...byCode.values()].filter((v) => v.present).map((v) => v.ref);
+}
+
+/**
+ * An annotator says a label is present or absent on a record. Adds a row (never overwrites),
+ * supersedes the annotator's previous word on that code, and writes the audit log — in one transaction.
+ */
+export function setAnnotatorLabel(db: Database, p: { recordId: number; vocabulary: string; code: string; present: boolean; author: string }, now = new Date().toISOString()): LabelAssertion {
+  return db.transaction(() => {
+    const exists = db.prepare('SELECT 1 FROM record WHERE id = ?').get(p.recordId);
+    if (!exists) throw new Error(`no record with id ${p.recordId}`);
+    const prev = db
+      .prepare("SELECT id, present FROM label WHERE record_id = ? AND vocabulary = ? AND code = ? AND source_kind = 'annotator' AND is_current = 1")
+      .get(p.recordId, p.vocabulary, p.code) as { id: number; present: number } | undefined;
+    if (prev) db.prepare('UPDATE label SET is_current = 0 WHERE id = ?').run(prev.id);
+    const info = db
+      .prepare(
+        `INSERT INTO label (record_id, vocabulary, code, present, source_kind, source_name, author, is_current, supersedes, asserted_at)
+         VALUES (?, ?, ?, ?, 'annotator', 'annotator', ?, 1, ?, ?)`,
+      )
+      .run(p.recordId, p.vocabulary, p.code, p.present ? 1 : 0, p.author, prev?.id ?? null, now);
+    appendAudit(db, p.author, p.present ? 'label.add' : 'label.remove', p.recordId, { vocabulary: p.vocabulary, code: p.code, previous: prev ? !!prev.present : null }, now);
+    return toAssertion(db.prepare('SELECT * FROM label WHERE id = ?').get(Number(info.lastInsertRowid)) as LabelRow);
+  })();
+}
+
+export const REVIEW_STATES = ['new', 'reviewed', 'accepted', 'corrected', 'second-opinion'] as const;
+
+export function setReviewState(db: Database, p: { recordId: number; state: string; author: string }, now = new Date().toISOString()): string {
+  if (!(REVIEW_STATES as readonly string[]).includes(p.state)) throw new Error(`unknown review state '${p.state}' (one of ${REVIEW_STATES.join(', ')})`);
+  return db.transaction(() => {
+    const row = db.prepare('SELECT review_state FROM record WHERE id = ?').get(p.recordId) as { review_state: string } | undefined;
+    if (!row) throw new Error(`no record with id ${p.recordId}`);
+    db.prepare('UPDATE record SET review_state = ? WHERE id = ?').run(p.state, p.recordId);
+    appendAudit(db, p.author, 'review.state', p.recordId, { from: row.review_state, to: p.state }, now);
+    return p.state;
+  })();
+}

@@ -1,0 +1,10 @@
+import { migration as core } from './001-core.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Every schema migration, in version order. A new one is a new file plus one line here. */
+export const MIGRATIONS: Migration[] = [core];

@@ -1,0 +1,221 @@
+import type { Database } from 'better-sqlite3';
+import type { EcgRecord, LeadSignal } from '../../src-shared/record.ts';
+import type { RecordSummary, SignalWindow } from '../../src-shared/api.ts';
+import { signalContentHash } from './content-hash.ts';
+import { bucketSize, buildPyramid } from './signal-pyramid.ts';
+import { effectiveLabels } from './label-store.ts';
+
+/** Values per stored chunk (raw samples, or min/max values in pyramid levels). */
+export const CHUNK_VALUES = 1 << 16;
+
+export interface RecordSourceInfo {
+  path: string;
+  format: string;
+}
+
+export interface StoredRecordResult {
+  recordId: number;
+  duplicate: boolean;
+}
+
+function toBlob(a: Int16Array | Int32Array, start: number, end: number): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset + start * a.BYTES_PER_ELEMENT, (end - start) * a.BYTES_PER_ELEMENT);
+}
+
+function writeChunks(insert: (level: number, chunk: number, blob: Buffer) => void, level: number, values: Int16Array | Int32Array): void {
+  for (let c = 0, start = 0; start < values.length; c++, start += CHUNK_VALUES) {
+    insert(level, c, toBlob(values, start, Math.min(values.length, start + CHUNK_VALUES)));
+  }
+}
+
+/**
+ * Stores a record, or adds a source to the one with the same signal content.
+ * Call inside a transaction (the ingest pipeline wraps a whole file in one) — this does not open its own
+ * so that a file's records, labels and bookkeeping commit together or not at all.
+ */
+export function storeRecord(db: Database, record: EcgRecord, source: RecordSourceInfo, now = new Date().toISOString(), contentHash = signalContentHash(record)): StoredRecordResult {
+  const existing = db.prepare('SELECT id FROM record WHERE content_hash = ?').get(contentHash) as { id: number } | undefined;
+  let recordId: number;
+  if (existing) {
+    recordId = existing.id;
+  } else {
+    const info = db
+      .prepare(
+        `INSERT INTO record (content_hash, record_name, format, patient_id, sampling_rate, length, lead_count, start_time, age, sex, attributes, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(contentHash, record.recordName, record.format, record.patientId ?? null, record.samplingRate, record.length, record.leads.length,
+        record.startTime ?? null, record.age ?? null, record.sex ?? null, JSON.stringify(record.attributes), now);
+    recordId = Number(info.lastInsertRowid);
+    const insLead = db.prepare('INSERT INTO lead (record_id, lead_index, name, units, gain, baseline, sample_type, derived) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const insChunk = db.prepare('INSERT INTO signal_chunk (record_id, lead_index, level, chunk_index, samples) VALUES (?, ?, ?, ?, ?)');
+    record.leads.forEach((lead, i) => {
+      insLead.run(recordId, i, lead.name, lead.units, lead.gain, lead.baseline, lead.digital instanceof Int32Array ? 'int32' : 'int16', lead.derived ? 1 : 0);
+      const put = (level: number, chunk: number, blob: Buffer) => insChunk.run(recordId, i, level, chunk, blob);
+      writeChunks(put, 0, lead.digital);
+      buildPyramid(lead.digital).forEach((values, k) => writeChunks(put, k + 1, values));
+    });
+    if (record.annotations?.length) {
+      const insAnn = db.prepare('INSERT INTO annotation (record_id, annotator, sample, symbol, subtype, channel, num, aux) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      for (const set of record.annotations) {
+        for (const a of set.annotations) insAnn.run(recordId, set.annotator, a.sample, a.symbol, a.subtype ?? null, a.channel ?? null, a.num ?? null, a.aux ?? null);
+      }
+    }
+  }
+  db.prepare('INSERT OR IGNORE INTO record_source (record_id, path, format, source_record_name, ingested_at) VALUES (?, ?, ?, ?, ?)')
+    .run(recordId, source.path, source.format, record.recordName, now);
+  const insLabel = db.prepare(
+    `INSERT INTO label (record_id, vocabulary, code, present, source_kind, source_name, likelihood, asserted_at)
+     SELECT ?, ?, ?, 1, 'dataset', ?, ?, ?
+     WHERE NOT EXISTS (SELECT 1 FROM label WHERE record_id = ? AND vocabulary = ? AND code = ? AND source_kind = 'dataset' AND source_name = ? AND is_current = 1)`,
+  );
+  for (const l of record.labels) {
+    insLabel.run(recordId, l.vocabulary, l.code, source.format, l.likelihood ?? null, now, recordId, l.vocabulary, l.code, source.format);
+  }
+  return { recordId, duplicate: !!existing };
+}
+
+interface LeadRow {
+  lead_index: number;
+  name: string;
+  units: string;
+  gain: number;
+  baseline: number;
+  sample_type: 'int16' | 'int32';
+  derived: number;
+}
+
+function leadRows(db: Database, recordId: number): LeadRow[] {
+  return db.prepare('SELECT lead_index, name, units, gain, baseline, sample_type, derived FROM lead WHERE record_id = ? ORDER BY lead_index').all(recordId) as LeadRow[];
+}
+
+/** Values [start, end) of one level of one lead, read from just the chunks that hold them. */
+function readLevel(db: Database, recordId: number, lead: LeadRow, level: number, start: number, end: number): Int16Array | Int32Array {
+  const Ctor = lead.sample_type === 'int32' ? Int32Array : Int16Array;
+  const out = new Ctor(Math.max(0, end - start));
+  if (end <= start) return out;
+  const rows = db
+    .prepare('SELECT chunk_index, samples FROM signal_chunk WHERE record_id = ? AND lead_index = ? AND level = ? AND chunk_index BETWEEN ? AND ? ORDER BY chunk_index')
+    .all(recordId, lead.lead_index, level, Math.floor(start / CHUNK_VALUES), Math.floor((end - 1) / CHUNK_VALUES)) as { chunk_index: number; samples: Buffer }[];
+  for (const row of rows) {
+    const b = row.samples;
+    const chunk = new Ctor(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+    const c0 = row.chunk_index * CHUNK_VALUES;
+    const from = Math.max(start, c0);
+    const to = Math.min(end, c0 + chunk.length);
+    out.set(chunk.subarray(from - c0, to - c0), from - start);
+  }
+  return out;
+}
+
+/** The stored record with every lead's samples, bit-exact as ingested. Undefined when there is no such record. */
+export function getRecordSignal(db: Database, recordId: number): EcgRecord | undefined {
+  const r = db.prepare('SELECT * FROM record WHERE id = ?').get(recordId) as Record<string, unknown> | undefined;
+  if (!r) return undefined;
+  const length = r.length as number;
+  const leads: LeadSignal[] = leadRows(db, recordId).map((l) => ({
+    name: l.name,
+    units: l.units,
+    gain: l.gain,
+    baseline: l.baseline,
+    digital: readLevel(db, recordId, l, 0, 0, length),
+    ...(l.derived ? { derived: true } : {}),
+  }));
+  const labels = db
+    .prepare("SELECT vocabulary, code, likelihood FROM label WHERE record_id = ? AND source_kind = 'dataset' AND is_current = 1 AND present = 1 ORDER BY id")
+    .all(recordId) as { vocabulary: string; code: string; likelihood: number | null }[];
+  return {
+    format: r.format as string,
+    recordName: r.record_name as string,
+    ...(r.patient_id != null ? { patientId: r.patient_id as string } : {}),
+    samplingRate: r.sampling_rate as number,
+    length,
+    ...(r.start_time != null ? { startTime: r.start_time as string } : {}),
+    leads,
+    ...(r.age != null ? { age: r.age as number } : {}),
+    ...(r.sex != null ? { sex: r.sex as 'M' | 'F' } : {}),
+    labels: labels.map((l) => ({ vocabulary: l.vocabulary, code: l.code, ...(l.likelihood != null ? { likelihood: l.likelihood } : {}) })),
+    attributes: JSON.parse(r.attributes as string),
+  };
+}
+
+/**
+ * A time window of every lead for display: raw samples when they fit in `maxPoints` per lead,
+ * otherwise (min, max) pairs from the coarsest pyramid level that still gives at least `maxPoints / 2` buckets.
+ */
+export function readSignalWindow(db: Database, recordId: number, start: number, end: number, maxPoints: number): SignalWindow | undefined {
+  const r = db.prepare('SELECT sampling_rate, length FROM record WHERE id = ?').get(recordId) as { sampling_rate: number; length: number } | undefined;
+  if (!r) return undefined;
+  const s = Math.max(0, Math.min(r.length, Math.floor(start)));
+  const e = Math.max(s, Math.min(r.length, Math.ceil(end)));
+  const leads = leadRows(db, recordId);
+  const levels = (db.prepare('SELECT MAX(level) AS top FROM signal_chunk WHERE record_id = ? AND lead_index = 0').get(recordId) as { top: number | null }).top ?? 0;
+  let level = 0;
+  if (e - s > maxPoints) {
+    for (let k = levels; k >= 1; k--) {
+      if ((e - s) / bucketSize(k) >= maxPoints / 2) {
+        level = k;
+        break;
+      }
+    }
+  }
+  const size = bucketSize(level);
+  const from = level === 0 ? s : 2 * Math.floor(s / size);
+  const to = level === 0 ? e : 2 * Math.ceil(e / size);
+  return {
+    samplingRate: r.sampling_rate,
+    start: level === 0 ? s : Math.floor(s / size) * size,
+    end: e,
+    bucketSize: size,
+    leads: leads.map((l) => {
+      const values = readLevel(db, recordId, l, level, from, to);
+      return {
+        name: l.name,
+        units: l.units,
+        gain: l.gain,
+        baseline: l.baseline,
+        derived: !!l.derived,
+        sampleType: l.sample_type,
+        values: Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64'),
+      };
+    }),
+  };
+}
+
+export function recordCount(db: Database): number {
+  return (db.prepare('SELECT COUNT(*) AS n FROM record').get() as { n: number }).n;
+}
+
+const SUMMARY_COLUMNS = `r.id, r.record_name, r.format, r.sampling_rate, r.length, r.lead_count, r.review_state, r.age, r.sex,
+  (SELECT COUNT(*) FROM record_source s WHERE s.record_id = r.id) AS source_count`;
+
+function toSummary(db: Database, r: Record<string, number | string | null>): RecordSummary {
+  return {
+    id: r.id as number,
+    recordName: r.record_name as string,
+    format: r.format as string,
+    samplingRate: r.sampling_rate as number,
+    durationSeconds: (r.length as number) / (r.sampling_rate as number),
+    leadCount: r.lead_count as number,
+    reviewState: r.review_state as string,
+    sourceCount: r.source_count as number,
+    ...(r.age != null ? { age: r.age as number } : {}),
+    ...(r.sex != null ? { sex: r.sex as string } : {}),
+    labels: effectiveLabels(db, r.id as number),
+  };
+}
+
+export function getRecordSummary(db: Database, recordId: number): RecordSummary | undefined {
+  const row = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM record r WHERE r.id = ?`).get(recordId) as Record<string, number | string | null> | undefined;
+  return row && toSummary(db, row);
+}
+
+export function listRecordSummaries(db: Database, opts: { offset: number; limit: number; search?: string }): { total: number; records: RecordSummary[] } {
+  const where = opts.search
+    ? `WHERE r.record_name LIKE @q OR r.patient_id LIKE @q OR EXISTS (SELECT 1 FROM label l WHERE l.record_id = r.id AND l.is_current = 1 AND l.present = 1 AND l.code LIKE @q)`
+    : '';
+  const q = { q: `%${opts.search ?? ''}%`, limit: opts.limit, offset: opts.offset };
+  const total = (db.prepare(`SELECT COUNT(*) AS n FROM record r ${where}`).get(q) as { n: number }).n;
+  const rows = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM record r ${where} ORDER BY r.id LIMIT @limit OFFSET @offset`).all(q) as Record<string, number | string | null>[];
+  return { total, records: rows.map((r) => toSummary(db, r)) };
+}

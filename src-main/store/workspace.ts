@@ -1,0 +1,50 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { migrate } from './migrate.ts';
+
+export interface Workspace {
+  dir: string;
+  db: Database.Database;
+  close(): void;
+}
+
+export const DB_FILE = 'leadlens.db';
+
+/** The default workspace: LEADLENS_HOME, else the OS user-data folder (as Electron's app.getPath('userData') would give). */
+export function defaultWorkspaceDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.LEADLENS_HOME) return path.resolve(env.LEADLENS_HOME);
+  const home = os.homedir();
+  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'LeadLens');
+  if (process.platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'LeadLens');
+  return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'LeadLens');
+}
+
+/** Opens (creating if needed) the workspace folder and its database, migrated to the current schema. */
+export function openWorkspace(dir: string): Workspace {
+  const abs = path.resolve(dir);
+  try {
+    fs.mkdirSync(abs, { recursive: true });
+    fs.accessSync(abs, fs.constants.W_OK | fs.constants.R_OK);
+  } catch (e) {
+    throw new Error(`cannot use workspace folder ${abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(path.join(abs, DB_FILE));
+  } catch (e) {
+    throw new Error(`cannot open ${path.join(abs, DB_FILE)}: ${(e as Error).message}`);
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+  } catch (e) {
+    db.close();
+    throw new Error(`cannot open workspace ${abs}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return { dir: abs, db, close: () => db.close() };
+}

@@ -1,0 +1,60 @@
+import type { ApiClient, ApiEventMessage, ApiMethod, ApiParams, ApiResult } from '../../src-shared/api.ts';
+
+declare global {
+  interface Window {
+    /** Present inside Electron (exposed by the preload). */
+    leadlens?: {
+      call(method: string, params: unknown): Promise<unknown>;
+      onEvent(listener: (m: ApiEventMessage) => void): () => void;
+    };
+  }
+}
+
+/** `leadlens serve`: POST /api/<method> with the per-launch token, events over a WebSocket. */
+function httpClient(token: string): ApiClient {
+  const listeners = new Set<(m: ApiEventMessage) => void>();
+  let socket: WebSocket | undefined;
+  const connect = () => {
+    const proto = location.protocol === 'https:' ? 'wss' : 'ws';
+    socket = new WebSocket(`${proto}://${location.host}/events?token=${encodeURIComponent(token)}`);
+    socket.onmessage = (e) => {
+      const m = JSON.parse(String(e.data)) as ApiEventMessage;
+      for (const l of listeners) l(m);
+    };
+    socket.onclose = () => setTimeout(connect, 2000);
+  };
+  connect();
+  return {
+    async call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
+      const res = await fetch(`/api/${method}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify(params),
+      });
+      const body = (await res.json()) as { result?: ApiResult<M>; error?: string };
+      if (!res.ok || body.error !== undefined) throw new Error(body.error ?? `HTTP ${res.status}`);
+      return body.result as ApiResult<M>;
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+/** Whichever transport is present: the Electron bridge, else the serve-mode HTTP API. */
+export function connectApi(): ApiClient {
+  const bridge = window.leadlens;
+  if (bridge) {
+    return {
+      call: <M extends ApiMethod>(method: M, params: ApiParams<M>) => bridge.call(method, params) as Promise<ApiResult<M>>,
+      onEvent: (listener) => bridge.onEvent(listener),
+    };
+  }
+  const fromUrl = new URLSearchParams(location.search).get('token');
+  if (fromUrl) sessionStorage.setItem('leadlens-token', fromUrl);
+  const token = fromUrl ?? sessionStorage.getItem('leadlens-token') ?? '';
+  return httpClient(token);
+}
+
+export const api: ApiClient = connectApi();

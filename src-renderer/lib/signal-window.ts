@@ -1,0 +1,14 @@
+import type { SignalWindow } from '../../src-shared/api.ts';
+import { millivoltsPerUnit } from '../../src-shared/record.ts';
+
+/** A signal window's leads as millivolts (raw windows) or min/max millivolt pairs (pyramid windows). */
+export function windowMillivolts(w: SignalWindow): Float32Array[] {
+  return w.leads.map((lead) => {
+    const bytes = Uint8Array.from(atob(lead.values), (c) => c.charCodeAt(0));
+    const values = lead.sampleType === 'int32' ? new Int32Array(bytes.buffer) : new Int16Array(bytes.buffer);
+    const k = (millivoltsPerUnit(lead.units) ?? 1) / lead.gain;
+    const out = new Float32Array(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = (values[i] - lead.baseline) * k;
+    return out;
+  });
+}

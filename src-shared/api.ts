@@ -1,0 +1,184 @@
+// The one API contract. Both transports (Electron IPC and `leadlens serve`) carry exactly these
+// requests, responses and pushed events, validated by `validateParams` in main before any service runs.
+
+export interface LabelRef {
+  vocabulary: string;
+  code: string;
+}
+
+export interface RecordSummary {
+  id: number;
+  recordName: string;
+  format: string;
+  samplingRate: number;
+  durationSeconds: number;
+  leadCount: number;
+  reviewState: string;
+  sourceCount: number;
+  age?: number;
+  sex?: string;
+  labels: LabelRef[];
+}
+
+export interface LabelAssertion {
+  id: number;
+  vocabulary: string;
+  code: string;
+  present: boolean;
+  sourceKind: 'dataset' | 'annotator' | 'model' | 'rule';
+  sourceName: string;
+  author: string | null;
+  likelihood: number | null;
+  isCurrent: boolean;
+  supersedes: number | null;
+  assertedAt: string;
+}
+
+export interface RecordDetail extends RecordSummary {
+  patientId?: string;
+  startTime?: string;
+  attributes: Record<string, string | number>;
+  leads: { name: string; units: string; derived: boolean }[];
+  sources: { path: string; format: string; sourceRecordName: string; ingestedAt: string }[];
+  /** Every label assertion ever made on the record, newest last. */
+  labelHistory: LabelAssertion[];
+}
+
+/** A window of every lead. `values` is base64 of Int16/Int32 little-endian digital values: raw samples when
+ *  bucketSize is 1, else interleaved (min, max) per bucket of `bucketSize` samples. mV = (v - baseline) / gain * unit scale. */
+export interface SignalWindow {
+  samplingRate: number;
+  start: number;
+  end: number;
+  bucketSize: number;
+  leads: { name: string; units: string; gain: number; baseline: number; derived: boolean; sampleType: 'int16' | 'int32'; values: string }[];
+}
+
+export interface WorkspaceInfo {
+  dir: string;
+  recordCount: number;
+  schemaVersion: number;
+  version: string;
+  transport: 'electron' | 'http';
+}
+
+export interface IngestSummary {
+  files: number;
+  newRecords: number;
+  duplicates: number;
+  quarantined: { path: string; reason: string }[];
+  skipped: number;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  recordId: number | null;
+  detail: Record<string, unknown>;
+}
+
+/** Every request: its params and its result. */
+export interface ApiMethods {
+  'workspace.info': { params: Record<string, never>; result: WorkspaceInfo };
+  'records.list': { params: { offset?: number; limit?: number; search?: string }; result: { total: number; records: RecordSummary[] } };
+  'records.get': { params: { id: number }; result: RecordDetail };
+  'records.signal': { params: { id: number; start?: number; end?: number; maxPoints?: number }; result: SignalWindow };
+  'labels.set': { params: { recordId: number; vocabulary: string; code: string; present: boolean; author: string }; result: LabelAssertion };
+  'records.setReviewState': { params: { recordId: number; state: string; author: string }; result: { reviewState: string } };
+  'audit.list': { params: { recordId?: number; limit?: number }; result: AuditEntry[] };
+  'ingest.paths': { params: { paths: string[] }; result: IngestSummary };
+}
+export type ApiMethod = keyof ApiMethods;
+export type ApiParams<M extends ApiMethod> = ApiMethods[M]['params'];
+export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result'];
+
+/** Events pushed from main to every connected renderer. */
+export interface ApiEvents {
+  progress: { task: string; done: number; total: number; label?: string };
+  'records.changed': { recordIds: number[] };
+  'ingest.quarantined': { path: string; reason: string };
+}
+export type ApiEventName = keyof ApiEvents;
+export interface ApiEventMessage<E extends ApiEventName = ApiEventName> {
+  event: E;
+  payload: ApiEvents[E];
+}
+
+/** What the renderer talks to; implemented by the preload bridge and by the HTTP/WebSocket client. */
+export interface ApiClient {
+  call<M extends ApiMethod>(method: M, params: ApiParams<M>): Promise<ApiResult<M>>;
+  onEvent(listener: (message: ApiEventMessage) => void): () => void;
+}
+
+// --- validation -------------------------------------------------------------------------------
+
+type FieldType = 'int' | 'number' | 'string' | 'boolean' | 'string[]';
+interface FieldSpec {
+  type: FieldType;
+  optional?: boolean;
+  min?: number;
+  max?: number;
+  maxLength?: number;
+}
+
+const id: FieldSpec = { type: 'int', min: 1 };
+const author: FieldSpec = { type: 'string', maxLength: 200 };
+const code: FieldSpec = { type: 'string', maxLength: 64 };
+
+/** Shape of every method's params; anything else (extra fields, wrong types, huge strings) is refused. */
+export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & string, FieldSpec> } = {
+  'workspace.info': {},
+  'records.list': { offset: { type: 'int', optional: true, min: 0 }, limit: { type: 'int', optional: true, min: 1, max: 10_000 }, search: { type: 'string', optional: true, maxLength: 200 } },
+  'records.get': { id },
+  'records.signal': { id, start: { type: 'number', optional: true, min: 0 }, end: { type: 'number', optional: true, min: 0 }, maxPoints: { type: 'int', optional: true, min: 16, max: 1_000_000 } },
+  'labels.set': { recordId: id, vocabulary: code, code, present: { type: 'boolean' }, author },
+  'records.setReviewState': { recordId: id, state: { type: 'string', maxLength: 32 }, author },
+  'audit.list': { recordId: { type: 'int', optional: true, min: 1 }, limit: { type: 'int', optional: true, min: 1, max: 10_000 } },
+  'ingest.paths': { paths: { type: 'string[]', maxLength: 4096 } },
+};
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(API_PARAM_SPECS, name);
+}
+
+function checkField(name: string, spec: FieldSpec, v: unknown): string | undefined {
+  switch (spec.type) {
+    case 'int':
+    case 'number':
+      if (typeof v !== 'number' || !Number.isFinite(v) || (spec.type === 'int' && !Number.isInteger(v))) return `${name} must be ${spec.type === 'int' ? 'an integer' : 'a number'}`;
+      if (spec.min !== undefined && v < spec.min) return `${name} must be >= ${spec.min}`;
+      if (spec.max !== undefined && v > spec.max) return `${name} must be <= ${spec.max}`;
+      return undefined;
+    case 'string':
+      if (typeof v !== 'string') return `${name} must be a string`;
+      if (spec.maxLength !== undefined && v.length > spec.maxLength) return `${name} is longer than ${spec.maxLength} characters`;
+      return undefined;
+    case 'boolean':
+      return typeof v === 'boolean' ? undefined : `${name} must be true or false`;
+    case 'string[]':
+      if (!Array.isArray(v) || v.length > 1000 || !v.every((s) => typeof s === 'string' && s.length <= (spec.maxLength ?? 4096))) return `${name} must be a list of at most 1000 strings`;
+      return undefined;
+  }
+}
+
+/** Checks params against the method's spec; returns them typed, or throws one line saying what is wrong. */
+export function validateParams<M extends ApiMethod>(method: M, params: unknown): ApiParams<M> {
+  const spec = API_PARAM_SPECS[method] as Record<string, FieldSpec>;
+  const p = params ?? {};
+  if (typeof p !== 'object' || Array.isArray(p)) throw new Error(`${method}: params must be an object`);
+  for (const key of Object.keys(p)) {
+    if (!Object.prototype.hasOwnProperty.call(spec, key)) throw new Error(`${method}: unknown parameter '${key.slice(0, 40)}'`);
+  }
+  for (const [name, f] of Object.entries(spec)) {
+    const v = (p as Record<string, unknown>)[name];
+    if (v === undefined) {
+      if (!f.optional) throw new Error(`${method}: missing parameter '${name}'`);
+      continue;
+    }
+    const err = checkField(name, f, v);
+    if (err) throw new Error(`${method}: ${err}`);
+  }
+  return p as ApiParams<M>;
+}

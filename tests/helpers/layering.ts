@@ -1,0 +1,67 @@
+import { builtinModules } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+
+// What each runtime layer may import (VS Code style: a file's folder says where it runs).
+
+export interface LayerViolation {
+  file: string;
+  line: number;
+  specifier: string;
+  reason: string;
+}
+
+const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+/** Packages that need Node or native code; the renderer runs in a browser sandbox. */
+const NODE_ONLY_PACKAGES = ['better-sqlite3', 'chokidar', 'ws', 'onnxruntime-node', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'electron', 'tsx', 'esbuild'];
+const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
+/** Globals that tie code to one runtime, forbidden in src-shared. */
+const RUNTIME_GLOBALS_RE = /\b(?:window|document|navigator|localStorage|process|Buffer|__dirname|require)\s*[.(\[]/;
+
+function sourceFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.(ts|svelte|js|mjs|cjs)$/.test(f) && !f.includes('node_modules'))
+    .map((f) => path.join(dir, f));
+}
+
+function packageName(spec: string): string {
+  const parts = spec.split('/');
+  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/** Every import in src-shared, src-main and src-renderer under `root` that breaks the layering. */
+export function findLayerViolations(root: string): LayerViolation[] {
+  const out: LayerViolation[] = [];
+  for (const layer of ['src-shared', 'src-main', 'src-renderer'] as const) {
+    const layerDir = path.join(root, layer);
+    for (const file of sourceFiles(layerDir)) {
+      const text = fs.readFileSync(file, 'utf8');
+      const rel = path.relative(root, file);
+      const lines = text.split('\n');
+      lines.forEach((lineText, i) => {
+        if (/^\s*(\/\/|\*)/.test(lineText)) return;
+        if (layer === 'src-shared' && RUNTIME_GLOBALS_RE.test(lineText)) {
+          out.push({ file: rel, line: i + 1, specifier: lineText.trim().slice(0, 60), reason: 'src-shared must not use runtime globals (window, document, process, Buffer, require)' });
+        }
+        for (const m of lineText.matchAll(IMPORT_RE)) {
+          const spec = m[1] ?? m[2] ?? m[3];
+          const v = (reason: string) => out.push({ file: rel, line: i + 1, specifier: spec, reason });
+          if (spec.startsWith('.')) {
+            const target = path.relative(root, path.resolve(path.dirname(file), spec));
+            const targetLayer = target.split(path.sep)[0];
+            if (layer === 'src-shared' && targetLayer !== 'src-shared') v('src-shared may import only src-shared');
+            if (layer === 'src-main' && targetLayer !== 'src-main' && targetLayer !== 'src-shared') v('src-main may import only src-main and src-shared');
+            if (layer === 'src-renderer' && targetLayer !== 'src-renderer' && targetLayer !== 'src-shared') v('src-renderer may import only src-renderer and src-shared');
+            continue;
+          }
+          const pkg = packageName(spec);
+          if (layer === 'src-shared') v('src-shared must not import packages or Node/Electron modules');
+          else if (layer === 'src-renderer' && (NODE_BUILTINS.has(spec) || NODE_BUILTINS.has(pkg) || NODE_ONLY_PACKAGES.includes(pkg))) v('src-renderer runs in a browser: no Node, native or Electron modules');
+          else if (layer === 'src-main' && pkg === 'electron' && !rel.startsWith(path.join('src-main', 'electron') + path.sep)) v('only src-main/electron/ may import electron; services stay plain Node');
+        }
+      });
+    }
+  }
+  return out;
+}
