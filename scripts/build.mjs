@@ -14,6 +14,8 @@ export const entries = [
   ['src-main/electron/main.ts', 'electron-main.mjs', 'esm'],
   // A sandboxed preload must be CommonJS.
   ['src-main/electron/preload.ts', 'preload.cjs', 'cjs'],
+  // ML training worker thread (src-main/ml/run-training.ts starts it from beside the bundle).
+  ['src-main/ml/train-worker.ts', 'train-worker.mjs', 'esm'],
 ];
 
 const only = process.argv.includes('--main-only') ? 'main' : process.argv.includes('--renderer-only') ? 'renderer' : 'all';

@@ -1,5 +1,6 @@
 // The one API contract. Both transports (Electron IPC and `leadlens serve`) carry exactly these
 // requests, responses and pushed events, validated by `validateParams` in main before any service runs.
+import type { RuleResult } from './rules.ts';
 
 export interface LabelRef {
   vocabulary: string;
@@ -52,6 +53,8 @@ export interface SignalWindow {
   end: number;
   bucketSize: number;
   leads: { name: string; units: string; gain: number; baseline: number; derived: boolean; sampleType: 'int16' | 'int32'; values: string }[];
+  /** Display filters applied (raw windows only; a min/max window is never filtered). */
+  filters?: string[];
 }
 
 export interface WorkspaceInfo {
@@ -79,12 +82,90 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
 }
 
+export interface RecordNote {
+  id: number;
+  recordId: number;
+  author: string;
+  text: string;
+  createdAt: string;
+}
+
+/** A labelled sample range [start, end) on one lead, or on all leads when `lead` is null. */
+export interface IntervalAnnotation {
+  id: number;
+  recordId: number;
+  start: number;
+  end: number;
+  lead: string | null;
+  vocabulary: string;
+  code: string;
+  text: string;
+  author: string;
+  createdAt: string;
+}
+
+export interface ReviewSettings {
+  /** Screen calibration: CSS pixels per millimetre on this monitor. */
+  pxPerMm: number;
+  /** SNOMED codes on number keys 1..9, in order. */
+  shortcuts: string[];
+}
+
+export interface WorklistQuery {
+  offset?: number;
+  limit?: number;
+  search?: string;
+  /** 'all' | 'new' | 'second-opinion' | 'reviewed' */
+  queue?: string;
+  /** Records whose current labels include this code. */
+  label?: string;
+  /** Records with a source of this format (dataset). */
+  format?: string;
+  leadCount?: number;
+  reviewState?: string;
+  /** 'id' | 'name' | 'duration' | 'leads' | 'age' | 'state' */
+  sort?: string;
+  descending?: boolean;
+}
+
+export interface WorklistQueue {
+  id: string;
+  label: string;
+  count: number;
+}
+
+/** Beats and the measurements panel over a span of a record. */
+export interface RecordAnalysis {
+  samplingRate: number;
+  start: number;
+  end: number;
+  /** R fiducials, record sample indices. */
+  beats: number[];
+  heartRateBpm: number | null;
+  prMs: number | null;
+  qrsMs: number | null;
+  qtMs: number | null;
+  qtcBazettMs: number | null;
+  axisDegrees: number | null;
+}
+
 /** Every request: its params and its result. */
 export interface ApiMethods {
   'workspace.info': { params: Record<string, never>; result: WorkspaceInfo };
-  'records.list': { params: { offset?: number; limit?: number; search?: string }; result: { total: number; records: RecordSummary[] } };
+  'records.list': { params: WorklistQuery; result: { total: number; records: RecordSummary[] } };
+  'worklist.queues': { params: Record<string, never>; result: { queues: WorklistQueue[]; formats: string[]; leadCounts: number[] } };
   'records.get': { params: { id: number }; result: RecordDetail };
-  'records.signal': { params: { id: number; start?: number; end?: number; maxPoints?: number }; result: SignalWindow };
+  'records.signal': { params: { id: number; start?: number; end?: number; maxPoints?: number; filters?: string[] }; result: SignalWindow };
+  'records.analysis': { params: { id: number; start?: number; end?: number }; result: RecordAnalysis };
+  'rules.forRecord': { params: { id: number; leadSet: number }; result: RuleResult[] };
+  'notes.list': { params: { recordId: number }; result: RecordNote[] };
+  'notes.add': { params: { recordId: number; text: string; author: string }; result: RecordNote };
+  'notes.delete': { params: { id: number; author: string }; result: { deleted: true } };
+  'intervals.list': { params: { recordId: number }; result: IntervalAnnotation[] };
+  'intervals.add': { params: { recordId: number; start: number; end: number; lead?: string; vocabulary: string; code: string; text?: string; author: string }; result: IntervalAnnotation };
+  'intervals.delete': { params: { id: number; author: string }; result: { deleted: true } };
+  'settings.get': { params: Record<string, never>; result: ReviewSettings };
+  'settings.set': { params: { pxPerMm?: number; shortcuts?: string[]; author: string }; result: ReviewSettings };
   'labels.set': { params: { recordId: number; vocabulary: string; code: string; present: boolean; author: string }; result: LabelAssertion };
   'records.setReviewState': { params: { recordId: number; state: string; author: string }; result: { reviewState: string } };
   'audit.list': { params: { recordId?: number; limit?: number }; result: AuditEntry[] };
@@ -130,9 +211,28 @@ const code: FieldSpec = { type: 'string', maxLength: 64 };
 /** Shape of every method's params; anything else (extra fields, wrong types, huge strings) is refused. */
 export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & string, FieldSpec> } = {
   'workspace.info': {},
-  'records.list': { offset: { type: 'int', optional: true, min: 0 }, limit: { type: 'int', optional: true, min: 1, max: 10_000 }, search: { type: 'string', optional: true, maxLength: 200 } },
+  'records.list': {
+    offset: { type: 'int', optional: true, min: 0 }, limit: { type: 'int', optional: true, min: 1, max: 10_000 }, search: { type: 'string', optional: true, maxLength: 200 },
+    queue: { type: 'string', optional: true, maxLength: 32 }, label: { ...code, optional: true }, format: { type: 'string', optional: true, maxLength: 64 },
+    leadCount: { type: 'int', optional: true, min: 1, max: 64 }, reviewState: { type: 'string', optional: true, maxLength: 32 },
+    sort: { type: 'string', optional: true, maxLength: 16 }, descending: { type: 'boolean', optional: true },
+  },
+  'worklist.queues': {},
   'records.get': { id },
-  'records.signal': { id, start: { type: 'number', optional: true, min: 0 }, end: { type: 'number', optional: true, min: 0 }, maxPoints: { type: 'int', optional: true, min: 16, max: 1_000_000 } },
+  'records.signal': { id, start: { type: 'number', optional: true, min: 0 }, end: { type: 'number', optional: true, min: 0 }, maxPoints: { type: 'int', optional: true, min: 16, max: 1_000_000 }, filters: { type: 'string[]', optional: true, maxLength: 16 } },
+  'records.analysis': { id, start: { type: 'number', optional: true, min: 0 }, end: { type: 'number', optional: true, min: 0 } },
+  'rules.forRecord': { id, leadSet: { type: 'int', min: 2, max: 12 } },
+  'notes.list': { recordId: id },
+  'notes.add': { recordId: id, text: { type: 'string', maxLength: 10_000 }, author },
+  'notes.delete': { id, author },
+  'intervals.list': { recordId: id },
+  'intervals.add': {
+    recordId: id, start: { type: 'int', min: 0 }, end: { type: 'int', min: 1 }, lead: { type: 'string', optional: true, maxLength: 16 },
+    vocabulary: code, code, text: { type: 'string', optional: true, maxLength: 2000 }, author,
+  },
+  'intervals.delete': { id, author },
+  'settings.get': {},
+  'settings.set': { pxPerMm: { type: 'number', optional: true, min: 1, max: 40 }, shortcuts: { type: 'string[]', optional: true, maxLength: 64 }, author },
   'labels.set': { recordId: id, vocabulary: code, code, present: { type: 'boolean' }, author },
   'records.setReviewState': { recordId: id, state: { type: 'string', maxLength: 32 }, author },
   'audit.list': { recordId: { type: 'int', optional: true, min: 1 }, limit: { type: 'int', optional: true, min: 1, max: 10_000 } },

@@ -5,7 +5,10 @@ import { READERS } from '../formats/readers.ts';
 import { listAudit } from '../store/audit-log.ts';
 import { labelHistory, setAnnotatorLabel, setReviewState } from '../store/label-store.ts';
 import { SCHEMA_VERSION } from '../store/migrate.ts';
-import { getRecordSummary, listRecordSummaries, readSignalWindow, recordCount } from '../store/record-store.ts';
+import { getRecordSummary, recordCount } from '../store/record-store.ts';
+import { addInterval, addNote, deleteInterval, deleteNote, getReviewSettings, listIntervals, listNotes, setReviewSettings } from '../store/review-store.ts';
+import { listWorklist, worklistQueues } from '../store/worklist.ts';
+import { analyseRecord, filteredSignalWindow, recordRules } from '../review/record-analysis.ts';
 import type { Workspace } from '../store/workspace.ts';
 import { LEADLENS_VERSION } from '../version.ts';
 
@@ -45,15 +48,36 @@ function recordDetail(ws: Workspace, id: number): RecordDetail {
 /** The service objects behind both transports. `transport` only answers workspace.info. */
 export function createServices(ws: Workspace, emit: EventSink, transport: 'electron' | 'http'): Services {
   const send = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => emit({ event, payload } as ApiEventMessage);
+  const changed = <T>(recordId: number, result: T): T => {
+    send('records.changed', { recordIds: [recordId] });
+    return result;
+  };
   const handlers: Handlers = {
     'workspace.info': () => ({ dir: ws.dir, recordCount: recordCount(ws.db), schemaVersion: SCHEMA_VERSION, version: LEADLENS_VERSION, transport }),
-    'records.list': (p) => listRecordSummaries(ws.db, { offset: p.offset ?? 0, limit: p.limit ?? 200, ...(p.search ? { search: p.search } : {}) }),
+    'records.list': (p) => listWorklist(ws.db, p),
+    'worklist.queues': () => worklistQueues(ws.db),
     'records.get': (p) => recordDetail(ws, p.id),
     'records.signal': (p) => {
-      const w = readSignalWindow(ws.db, p.id, p.start ?? 0, p.end ?? Number.MAX_SAFE_INTEGER, p.maxPoints ?? 20_000);
+      const w = filteredSignalWindow(ws.db, p.id, p.start ?? 0, p.end ?? Number.MAX_SAFE_INTEGER, p.maxPoints ?? 20_000, p.filters ?? []);
       if (!w) throw new ApiError(`no record with id ${p.id}`, 404);
       return w;
     },
+    'records.analysis': (p) => analyseRecord(ws.db, p.id, p.start, p.end),
+    'rules.forRecord': (p) => recordRules(ws.db, p.id, p.leadSet),
+    'notes.list': (p) => listNotes(ws.db, p.recordId),
+    'notes.add': (p) => changed(p.recordId, addNote(ws.db, p)),
+    'notes.delete': (p) => {
+      deleteNote(ws.db, p);
+      return { deleted: true };
+    },
+    'intervals.list': (p) => listIntervals(ws.db, p.recordId),
+    'intervals.add': (p) => changed(p.recordId, addInterval(ws.db, p)),
+    'intervals.delete': (p) => {
+      deleteInterval(ws.db, p);
+      return { deleted: true };
+    },
+    'settings.get': () => getReviewSettings(ws.db),
+    'settings.set': (p) => setReviewSettings(ws.db, p),
     'labels.set': (p) => {
       const a = setAnnotatorLabel(ws.db, p);
       send('records.changed', { recordIds: [p.recordId] });

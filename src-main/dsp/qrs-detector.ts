@@ -20,8 +20,8 @@ function leadFeature(x: Float32Array, fs: number, bq: Biquad, mwi: number, energ
   const { b0, b2, a1, a2 } = bq;
   const n = x.length;
   let x1 = x[0], x2 = x[0], y1 = 0, y2 = 0, u1 = 0, u2 = 0, v1 = 0, v2 = 0;
-  let prev = 0, sum = 0;
-  const ring = new Float32Array(mwi);
+  let prev = 0, sum = 0, k = 0;
+  const ring = new Float64Array(mwi);
   for (let i = 0; i < n; i++) {
     const xi = x[i];
     const y = b0 * xi + b2 * x2 - a1 * y1 - a2 * y2;
@@ -32,9 +32,9 @@ function leadFeature(x: Float32Array, fs: number, bq: Biquad, mwi: number, energ
     prev = v;
     const e = d * d;
     energy[i] = e;
-    const k = i % mwi;
     sum += e - ring[k];
     ring[k] = e;
+    if (++k === mwi) k = 0;
     out[i] = sum;
   }
 }
@@ -88,7 +88,7 @@ export function detectQrs(leadsMv: Float32Array[], fs: number, opts: QrsDetector
   // A lead whose beats barely rise above its own background (low SNR) counts less everywhere.
   const weights = features.map((f, l) => {
     const w = new Float32Array(nBlocks);
-    const g = (snrs[l] / bestSnr) ** 2;
+    const g = (snrs[l] / bestSnr) ** 3;
     for (let b = 0; b < nBlocks; b++) {
       let m = 0;
       for (let i = b * block, e = Math.min(n, i + block); i < e; i++) if (f[i] > m) m = f[i];

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { STANDARD_LEADS, canonicalLeadName } from '../../src-shared/record.ts';
 import type { EcgRecord, LeadSignal, SourceLabel } from '../../src-shared/record.ts';
 import { FormatError } from './format-error.ts';
+import { printable } from './printable.ts';
 import type { EcgFileReader } from './reader.ts';
 import { readFirstSheet } from './xlsx.ts';
 
@@ -69,7 +70,7 @@ function parseCsv(text: string, where: string): { names: string[]; digital: Int3
     for (let j = 0; j < 12; j++) {
       const v = NUMBER.test(cells[j]) ? Math.round(Number(cells[j]) * GAIN) : NaN;
       if (!Number.isFinite(v) || Math.abs(v) > 2 ** 31 - 1) {
-        throw new FormatError(`${where}: line ${first + i + 1} column ${j + 1} '${cells[j].slice(0, 20)}' is not a microvolt value`);
+        throw new FormatError(`${where}: line ${first + i + 1} column ${j + 1} '${printable(cells[j], 20)}' is not a microvolt value`);
       }
       digital[j][i] = v;
     }

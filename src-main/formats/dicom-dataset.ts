@@ -1,5 +1,6 @@
 // Minimal DICOM Part 10 parser: little-endian explicit/implicit VR, nested sequences of defined or undefined length.
 import { FormatError } from './format-error.ts';
+import { printable } from './printable.ts';
 
 export interface DicomElement {
   vr: string;
@@ -144,7 +145,7 @@ export function parseDicom(buf: Uint8Array, where: string): DicomDataset {
   }
   const ts = dicomString(meta, tag(0x0002, 0x0010)) ?? TS_EXPLICIT_LE;
   if (ts !== TS_IMPLICIT_LE && ts !== TS_EXPLICIT_LE) {
-    throw new FormatError(`${where}: transfer syntax ${ts} is not supported (only little-endian implicit/explicit VR)`);
+    throw new FormatError(`${where}: transfer syntax '${printable(ts, 64)}' is not supported (only little-endian implicit/explicit VR)`);
   }
   const ds = readElements(c, buf.length, ts === TS_EXPLICIT_LE, 0, false);
   for (const [k, v] of meta) ds.set(k, v);

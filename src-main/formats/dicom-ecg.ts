@@ -6,6 +6,7 @@ import type { EcgRecord, LeadSignal } from '../../src-shared/record.ts';
 import { dicomItems, dicomNumber, dicomString, isDicomPart10, parseDicom, tag } from './dicom-dataset.ts';
 import type { DicomDataset } from './dicom-dataset.ts';
 import { FormatError } from './format-error.ts';
+import { printable } from './printable.ts';
 import type { EcgFileReader } from './reader.ts';
 
 const T = {
@@ -91,7 +92,7 @@ function readSamples(group: DicomDataset, where: string): { channels: number; sa
     '32SL': { bytes: 4, get: (v, o) => v.getInt32(o, true), wide: true },
   };
   const fmt = formats[`${bits}${interp}`];
-  if (!fmt) throw new FormatError(`${where}: waveform sample format ${bits}-bit ${interp} is not supported`);
+  if (!fmt) throw new FormatError(`${where}: waveform sample format ${bits}-bit '${printable(interp)}' is not supported`);
   const needed = channels * samples * fmt.bytes;
   if (raw.length < needed) {
     throw new FormatError(`${where}: Waveform Data holds ${raw.length} bytes, ${channels} channels x ${samples} samples need ${needed}`);
@@ -170,6 +171,7 @@ export function parseDicomEcg(buf: Uint8Array, filePath: string): EcgRecord {
 
 export const dicomEcgReader: EcgFileReader = {
   format: 'dicom',
+  extensions: ['.dcm'],
   detect: (head) => isDicomPart10(head),
   async companions() {
     return [];

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { canonicalLeadName, millivoltsPerUnit } from '../../src-shared/record.ts';
 import type { BeatAnnotation, EcgRecord, LeadSignal } from '../../src-shared/record.ts';
 import { FormatError } from './format-error.ts';
+import { printable } from './printable.ts';
 import type { EcgFileReader } from './reader.ts';
 
 interface EdfSignal {
@@ -65,7 +66,7 @@ export function looksLikeEdf(head: Uint8Array): boolean {
 function num(b: Uint8Array, start: number, len: number, what: string, where: string): number {
   const s = ascii(b, start, len);
   const v = Number(s);
-  if (s === '' || !Number.isFinite(v)) throw new FormatError(`${where}: header field '${what}' is '${s}', not a number`);
+  if (s === '' || !Number.isFinite(v)) throw new FormatError(`${where}: header field '${printable(what)}' is '${printable(s)}', not a number`);
   return v;
 }
 
@@ -95,7 +96,7 @@ export function parseEdfHeader(b: Uint8Array, where: string): EdfHeader {
       samplesPerRecord: num(b, field(216, 8, i), 8, `samples per record of ${label}`, where),
     };
     if (!Number.isInteger(s.samplesPerRecord) || s.samplesPerRecord < 0 || s.samplesPerRecord > 1e8) {
-      throw new FormatError(`${where}: signal '${label}' declares ${s.samplesPerRecord} samples per record`);
+      throw new FormatError(`${where}: signal '${printable(label)}' declares ${s.samplesPerRecord} samples per record`);
     }
     signals.push(s);
   }
@@ -201,7 +202,7 @@ export function parseEdf(b: Uint8Array, filePath: string): EcgRecord {
       for (let j = 0; j < perRecord; j++, pos += bytesPerSample) digital[k++] = read(pos);
     }
     const gain = (s.digMax - s.digMin) / (s.physMax - s.physMin);
-    if (!Number.isFinite(gain) || gain === 0) throw new FormatError(`${where}: signal '${s.label}' has equal or invalid physical/digital limits`);
+    if (!Number.isFinite(gain) || gain === 0) throw new FormatError(`${where}: signal '${printable(s.label)}' has equal or invalid physical/digital limits`);
     return { name: canonicalLeadName(s.label), units: s.units, gain, baseline: s.digMin - s.physMin * gain, digital };
   });
 
@@ -250,6 +251,7 @@ export function parseEdf(b: Uint8Array, filePath: string): EcgRecord {
 
 export const edfReader: EcgFileReader = {
   format: 'edf',
+  extensions: ['.edf', '.bdf'],
   detect: (head) => looksLikeEdf(head),
   async companions() {
     return [];

@@ -5,6 +5,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { canonicalLeadName, millivoltsPerUnit } from '../../src-shared/record.ts';
 import type { EcgRecord, LeadSignal } from '../../src-shared/record.ts';
 import { FormatError } from './format-error.ts';
+import { printable } from './printable.ts';
 import type { EcgFileReader } from './reader.ts';
 
 type Node = Record<string, unknown>;
@@ -75,7 +76,7 @@ function parseDigits(raw: string, where: string): Int32Array {
   for (let i = 0; i < parts.length; i++) {
     const v = Number(parts[i]);
     if (!Number.isInteger(v) || Math.abs(v) > 2 ** 31 - 1) {
-      throw new FormatError(`${where}: digit ${i} '${parts[i].slice(0, 20)}' is not an integer`);
+      throw new FormatError(`${where}: digit ${i} '${printable(parts[i], 20)}' is not an integer`);
     }
     out[i] = v;
   }
@@ -89,7 +90,7 @@ function sampleInterval(seqValue: Node | undefined, where: string): number {
   const unit = (attr(inc, 'unit') ?? 's').toLowerCase();
   const perUnit: Record<string, number> = { s: 1, ms: 1e-3, us: 1e-6 };
   if (!(v > 0) || !Number.isFinite(v) || perUnit[unit] === undefined) {
-    throw new FormatError(`${where}: time increment '${attr(inc, 'value') ?? ''} ${unit}' is not a positive time`);
+    throw new FormatError(`${where}: time increment '${printable(`${attr(inc, 'value') ?? ''} ${unit}`)}' is not a positive time`);
   }
   return v * perUnit[unit];
 }
@@ -97,7 +98,7 @@ function sampleInterval(seqValue: Node | undefined, where: string): number {
 function leadFromSequence(seq: Node, code: string, where: string): LeadSignal {
   const value = one(seq, 'value');
   const type = attr(value, 'type') ?? '';
-  if (!/SLIST_PQ$/.test(type)) throw new FormatError(`${where}: lead ${code} value type '${type}' is not SLIST_PQ`);
+  if (!/SLIST_PQ$/.test(type)) throw new FormatError(`${where}: lead ${printable(code)} value type '${printable(type)}' is not SLIST_PQ`);
   const origin = one(value, 'origin');
   const scale = one(value, 'scale');
   const units = attr(scale, 'unit') ?? 'uV';
@@ -107,13 +108,13 @@ function leadFromSequence(seq: Node, code: string, where: string): LeadSignal {
   if (originUnit !== units) {
     const a = millivoltsPerUnit(originUnit);
     const b = millivoltsPerUnit(units);
-    if (a === undefined || b === undefined) throw new FormatError(`${where}: lead ${code} origin unit '${originUnit}' differs from scale unit '${units}'`);
+    if (a === undefined || b === undefined) throw new FormatError(`${where}: lead ${printable(code)} origin unit '${printable(originUnit)}' differs from scale unit '${printable(units)}'`);
     originV = (originV * a) / b;
   }
   if (!Number.isFinite(scaleV) || scaleV === 0 || !Number.isFinite(originV)) {
-    throw new FormatError(`${where}: lead ${code} has an invalid scale or origin`);
+    throw new FormatError(`${where}: lead ${printable(code)} has an invalid scale or origin`);
   }
-  const digits = parseDigits(text(value?.['digits']) ?? '', `${where}: lead ${code}`);
+  const digits = parseDigits(text(value?.['digits']) ?? '', `${where}: lead ${printable(code)}`);
   const fits16 = digits.every((d) => d >= -32768 && d <= 32767);
   // physical = origin + scale * digit, so digit = physical / scale - origin / scale
   return {
@@ -137,7 +138,7 @@ export function parseAecg(xml: string, filePath: string): EcgRecord {
   try {
     doc = parser.parse(xml) as Node;
   } catch (e) {
-    throw new FormatError(`${where}: not well-formed XML (${String((e as Error).message).split('\n')[0]})`);
+    throw new FormatError(`${where}: not well-formed XML (${printable(String((e as Error).message).split('\n')[0], 120)})`);
   }
   const root = one(doc, 'AnnotatedECG');
   if (!root) throw new FormatError(`${where}: no AnnotatedECG root element`);
@@ -169,7 +170,7 @@ export function parseAecg(xml: string, filePath: string): EcgRecord {
   if (leads.length === 0) throw new FormatError(`${where}: rhythm series has no MDC_ECG_LEAD_* sequences`);
   if (interval === undefined) throw new FormatError(`${where}: rhythm series has no TIME_ABSOLUTE/TIME_RELATIVE sequence`);
   const length = Math.min(...leads.map((l) => l.digital.length));
-  if (length === 0) throw new FormatError(`${where}: lead ${leads.find((l) => l.digital.length === 0)?.name} has no digits`);
+  if (length === 0) throw new FormatError(`${where}: lead ${printable(leads.find((l) => l.digital.length === 0)?.name ?? '')} has no digits`);
   const attributes: Record<string, string | number> = {};
   if (leads.some((l) => l.digital.length !== length)) {
     attributes['aecg.truncatedTo'] = length;
@@ -214,6 +215,7 @@ export function parseAecg(xml: string, filePath: string): EcgRecord {
 
 export const hl7AecgReader: EcgFileReader = {
   format: 'hl7-aecg',
+  extensions: ['.xml'],
   detect(head) {
     const s = new TextDecoder('utf-8', { fatal: false }).decode(head);
     return /<([\w-]+:)?AnnotatedECG[\s>/]/.test(s);

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { EcgRecord, SourceLabel } from '../../src-shared/record.ts';
 import { parseCsvRecords } from './csv.ts';
 import { FormatError } from './format-error.ts';
+import type { EcgFileReader } from './reader.ts';
 import { readWfdbRecord } from './wfdb-record.ts';
 
 export interface PtbxlOptions {
@@ -146,3 +147,17 @@ export async function ptbxlCompanions(csvPath: string): Promise<string[]> {
   }
   return out;
 }
+
+/** True when `head` starts with a PTB-XL database index header row. */
+function isPtbxlIndex(head: Uint8Array): boolean {
+  const first = new TextDecoder().decode(head).replace(/^\uFEFF/, '').split(/\r?\n/)[0];
+  const columns = new Set(first.split(',').map((c) => c.trim()));
+  return PTBXL_COLUMNS.every((c) => columns.has(c));
+}
+
+export const ptbxlReader: EcgFileReader = {
+  format: 'ptbxl',
+  detect: (head) => isPtbxlIndex(head),
+  companions: ptbxlCompanions,
+  read: (filePath) => readPtbxl(filePath),
+};

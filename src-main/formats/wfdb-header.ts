@@ -1,6 +1,7 @@
 // WFDB header (.hea) parser: record line, signal lines or segment lines, and comments.
 // Spec: https://physionet.org/physiotools/wag/header-5.htm
 import { FormatError } from './format-error.ts';
+import { printable } from './printable.ts';
 
 export interface WfdbSignalSpec {
   /** Signal file name relative to the header's folder; '~' for a layout/null signal. */
@@ -193,7 +194,7 @@ export function parseWfdbHeader(text: string, headerPath: string): WfdbHeader {
     }
     // A '#' inside a record/signal line means a comment line was merged into it.
     if (hash > 0) {
-      throw new FormatError(`${headerPath}:${i + 1}: line holds a '#' comment after other fields (merged lines?): '${trimmed.slice(0, 80)}'`);
+      throw new FormatError(`${headerPath}:${i + 1}: line holds a '#' comment after other fields (merged lines?): '${printable(trimmed, 80)}'`);
     }
     body.push({ text: trimmed, no: i + 1 });
   });

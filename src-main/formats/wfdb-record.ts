@@ -330,6 +330,10 @@ export async function readWfdbRecord(headerPath: string, options: ReadWfdbOption
     attributes,
   };
   if (startTime !== undefined) record.startTime = startTime;
+  // MIT-BIH style first comment: '69 M 1085 1629 x1' (age, sex, ...).
+  const mit = header.comments.map((c) => /^(\d{1,3}) ([MF])\b/.exec(c)).find((m) => m !== null);
+  if (mit && !fields.has('age')) fields.set('age', mit[1]);
+  if (mit && !fields.has('sex')) fields.set('sex', mit[2]);
   const age = Number(fields.get('age'));
   if (fields.get('age') !== undefined && Number.isFinite(age) && age >= 0) record.age = age;
   const sex = SEX[(fields.get('sex') ?? '').toLowerCase()];

@@ -136,6 +136,42 @@ function decodeStream(bytes: Uint8Array, format: number, n: number): Int16Array 
   }
 }
 
+/** Fast path: format 212, one sample per frame per signal, an even number of signals (pairs never straddle frames). */
+function decode212Frames(bytes: Uint8Array, nsig: number, frames: number): Int16Array[] {
+  const out: Int16Array[] = [];
+  for (let s = 0; s < nsig; s++) out.push(new Int16Array(frames));
+  const stride = (3 * nsig) / 2;
+  for (let s = 0; s < nsig; s += 2) {
+    const a = out[s];
+    const b = out[s + 1];
+    for (let f = 0, j = (3 * s) / 2; f < frames; f++, j += stride) {
+      const mid = bytes[j + 1];
+      a[f] = ((bytes[j] | ((mid & 0x0f) << 8)) << 20) >> 20;
+      b[f] = ((bytes[j + 2] | ((mid & 0xf0) << 4)) << 20) >> 20;
+    }
+  }
+  return out;
+}
+
+/** Fast path: format 16, one sample per frame per signal, read through an Int16Array view. */
+function decode16Frames(bytes: Uint8Array, nsig: number, frames: number): Int16Array[] {
+  const n = frames * nsig;
+  let view: Int16Array;
+  if (LITTLE_ENDIAN) {
+    const aligned = bytes.byteOffset % 2 === 0 ? bytes : bytes.slice(0, 2 * n);
+    view = new Int16Array(aligned.buffer, aligned.byteOffset, n);
+  } else {
+    view = decodeStream(bytes, 16, n) as Int16Array;
+  }
+  const out: Int16Array[] = [];
+  for (let s = 0; s < nsig; s++) {
+    const o = new Int16Array(frames);
+    for (let f = 0, j = s; f < frames; f++, j += nsig) o[f] = view[j];
+    out.push(o);
+  }
+  return out;
+}
+
 function narrowIfFits(a: Int32Array): DigitalArray {
   for (let i = 0; i < a.length; i++) if (a[i] < -32768 || a[i] > 32767) return a;
   return Int16Array.from(a);
@@ -155,6 +191,8 @@ export function decodeSignalFile(bytes: Uint8Array, layout: SignalFileLayout, fr
   if (bytes.length < need) {
     throw new FormatError(`${where}: signal file is truncated: ${bytes.length} bytes, ${need} needed for ${frames} frames`);
   }
+  if (frameSize === nsig && format === 212 && nsig % 2 === 0) return decode212Frames(bytes, nsig, frames);
+  if (frameSize === nsig && format === 16) return decode16Frames(bytes, nsig, frames);
   const stream = decodeStream(bytes, format, total);
   const wide = format === 24 || format === 32 || format === 8;
   const out: (Int16Array | Int32Array)[] = samplesPerFrame.map((spf) => (wide ? new Int32Array(frames * spf) : new Int16Array(frames * spf)));

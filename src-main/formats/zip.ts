@@ -1,6 +1,7 @@
 // Reads entries of a ZIP archive (stored or deflated; no ZIP64, no encryption) held in memory.
 import { inflateRawSync } from 'node:zlib';
 import { FormatError } from './format-error.ts';
+import { printable } from './printable.ts';
 
 export interface ZipEntry {
   name: string;
@@ -56,18 +57,18 @@ export function zipEntryData(buf: Uint8Array, entry: ZipEntry, where: string): U
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const at = entry.localHeaderOffset;
   if (at + 30 > buf.length || view.getUint32(at, true) !== LOCAL) {
-    throw new FormatError(`${where}: ZIP local header of '${entry.name}' is corrupt at byte ${at}`);
+    throw new FormatError(`${where}: ZIP local header of '${printable(entry.name)}' is corrupt at byte ${at}`);
   }
   const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
   const end = start + entry.compressedSize;
-  if (end > buf.length) throw new FormatError(`${where}: ZIP entry '${entry.name}' runs past the end of the file`);
+  if (end > buf.length) throw new FormatError(`${where}: ZIP entry '${printable(entry.name)}' runs past the end of the file`);
   const data = buf.subarray(start, end);
   if (entry.method === 0) return data;
-  if (entry.method !== 8) throw new FormatError(`${where}: ZIP entry '${entry.name}' uses unsupported compression method ${entry.method}`);
+  if (entry.method !== 8) throw new FormatError(`${where}: ZIP entry '${printable(entry.name)}' uses unsupported compression method ${entry.method}`);
   try {
     return inflateRawSync(data, { maxOutputLength: Math.min(MAX_ENTRY_BYTES, Math.max(entry.size, 1)) });
   } catch (e) {
-    throw new FormatError(`${where}: ZIP entry '${entry.name}' does not inflate (${String((e as Error).message).split('\n')[0]})`);
+    throw new FormatError(`${where}: ZIP entry '${printable(entry.name)}' does not inflate (${printable(String((e as Error).message).split('\n')[0], 120)})`);
   }
 }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { IngestSummary } from '../../src-shared/api.ts';
 import type { EcgFileReader } from '../formats/reader.ts';
+import { readerForFile } from '../formats/readers.ts';
 import { storeRecord } from '../store/record-store.ts';
 import type { Workspace } from '../store/workspace.ts';
 
@@ -56,20 +57,6 @@ export function listFiles(paths: string[]): string[] {
   return [...new Set(out)];
 }
 
-/** The reader for a file: by content first, then by extension so a damaged file still gets its reader's precise error. */
-export function chooseReader(readers: EcgFileReader[], file: string, head: Uint8Array): EcgFileReader | undefined {
-  const byContent = readers.find((r) => {
-    try {
-      return r.detect(head, file);
-    } catch {
-      return false;
-    }
-  });
-  if (byContent) return byContent;
-  const ext = path.extname(file).toLowerCase();
-  return readers.find((r) => r.extensions?.includes(ext));
-}
-
 function oneLine(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   return msg.split('\n')[0].slice(0, 500);
@@ -95,7 +82,7 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
       unclaimed.push(file);
       continue;
     }
-    const reader = chooseReader(opts.readers, file, head);
+    const reader = readerForFile(head, file, opts.readers);
     if (reader) entries.push({ file, reader });
     else unclaimed.push(file);
   }

@@ -110,6 +110,42 @@ function dilatedConv1d(x: tf.Tensor3D, w: tf.Tensor3D, d: number): tf.Tensor3D {
   return tf.reshape(back, [b, n, w.shape[2]]);
 }
 
+/** Sum over rows of [rows, cols] as a matrix product with ones: far faster on wasm than Sum/Mean over leading axes. */
+const columnSum = (x2: tf.Tensor2D): tf.Tensor2D => tf.matMul(tf.ones([1, x2.shape[0]]), x2);
+
+/**
+ * Training-mode batch normalisation as one custom-gradient op: tfjs's own batchNorm gradient tiles every statistic
+ * to the input's shape, which dominated training time. `stats` receives the batch mean and variance (kept).
+ */
+function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number, stats: tf.Tensor[]): tf.Tensor {
+  const ch = x.shape[x.rank - 1];
+  const rows = x.size / ch;
+  const op = tf.customGrad(((xIn: tf.Tensor, g: tf.Tensor, bt: tf.Tensor, save: tf.GradSaveFunc) => {
+    const x2 = tf.reshape(xIn, [rows, ch]) as tf.Tensor2D;
+    const mean = tf.mul(columnSum(x2), 1 / rows);
+    const xc = tf.sub(x2, mean);
+    const variance = tf.mul(columnSum(tf.square(xc) as tf.Tensor2D), 1 / rows);
+    const invStd = tf.rsqrt(tf.add(variance, eps));
+    const xhat = tf.mul(xc, invStd);
+    stats.push(tf.keep(mean), tf.keep(variance));
+    save([xhat, invStd, g]);
+    return {
+      value: tf.reshape(tf.add(tf.mul(xhat, g), bt), xIn.shape),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xh, inv, gm] = saved;
+        const dy2 = tf.reshape(dy, [rows, ch]) as tf.Tensor2D;
+        const dBeta = columnSum(dy2);
+        const dGamma = columnSum(tf.mul(dy2, xh) as tf.Tensor2D);
+        // dx = gamma * invStd * (dy - mean(dy) - xhat * mean(dy * xhat))
+        const inner = tf.sub(tf.sub(dy2, tf.mul(dBeta, 1 / rows)), tf.mul(xh, tf.mul(dGamma, 1 / rows)));
+        const dx = tf.reshape(tf.mul(tf.mul(gm, inv), inner), xIn.shape);
+        return [dx, tf.reshape(dGamma, [ch]), tf.reshape(dBeta, [ch])];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(x, gamma, beta);
+}
+
 /** Batch normalisation over all axes but the last; running statistics with momentum 0.9 (PyTorch's 0.1). */
 export function batchNorm<T extends tf.Tensor>(p: ParamStore, name: string, x: T, eps = 1e-5): T {
   const ch = x.shape[x.rank - 1];
@@ -118,14 +154,15 @@ export function batchNorm<T extends tf.Tensor>(p: ParamStore, name: string, x: T
   const runMean = p.stateVar(`${name}/mean`, [ch], 'zeros');
   const runVar = p.stateVar(`${name}/variance`, [ch], 'ones');
   if (!p.training) return tf.batchNorm(x, runMean, runVar, beta, gamma, eps) as T;
-  const axes = [...Array(x.rank - 1).keys()];
-  const { mean, variance } = tf.moments(x, axes);
+  const stats: tf.Tensor[] = [];
+  const y = batchNormTraining(x, gamma, beta, eps, stats) as T;
   const count = x.size / ch;
   tf.tidy(() => {
-    runMean.assign(tf.add(tf.mul(runMean, 0.9), tf.mul(mean, 0.1)));
-    runVar.assign(tf.add(tf.mul(runVar, 0.9), tf.mul(variance, 0.1 * count / Math.max(count - 1, 1))));
+    runMean.assign(tf.add(tf.mul(runMean, 0.9), tf.mul(tf.reshape(stats[0], [ch]), 0.1)));
+    runVar.assign(tf.add(tf.mul(runVar, 0.9), tf.mul(tf.reshape(stats[1], [ch]), (0.1 * count) / Math.max(count - 1, 1))));
   });
-  return tf.batchNorm(x, mean, variance, beta, gamma, eps) as T;
+  tf.dispose(stats);
+  return y;
 }
 
 /** Group normalisation on [batch, samples, channels]: statistics per example over each group of channels. */
@@ -147,10 +184,37 @@ export function dense(p: ParamStore, name: string, x: tf.Tensor2D, units: number
   return tf.add(tf.matMul(x, w), b);
 }
 
+/**
+ * Non-overlapping max-pool over samples (trailing remainder dropped). Forward is XNNPACK's MaxPool; the gradient
+ * routes dy to each window's first maximum in a plain loop, far faster than wasm's MaxPoolGrad or Equal.
+ */
 export function maxPool1d(x: tf.Tensor3D, size: number): tf.Tensor3D {
   const [b, n, ch] = x.shape;
-  const y = tf.maxPool(tf.reshape(x, [b, 1, n, ch]) as tf.Tensor4D, [1, size], [1, size], 'valid');
-  return tf.reshape(y, [b, y.shape[2], ch]);
+  const m = Math.floor(n / size);
+  const op = tf.customGrad(((xIn: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([xIn]);
+    const y = tf.maxPool(tf.reshape(xIn, [b, 1, n, ch]) as tf.Tensor4D, [1, size], [1, size], 'valid');
+    return {
+      value: tf.reshape(y, [b, m, ch]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const xv = saved[0].dataSync();
+        const dv = dy.dataSync();
+        const dx = new Float32Array(b * n * ch);
+        for (let i = 0; i < b; i++) {
+          for (let w = 0; w < m; w++) {
+            const base = (i * n + w * size) * ch;
+            for (let c = 0; c < ch; c++) {
+              let best = base + c;
+              for (let k = 1; k < size; k++) if (xv[base + k * ch + c] > xv[best]) best = base + k * ch + c;
+              dx[best] = dv[(i * m + w) * ch + c];
+            }
+          }
+        }
+        return tf.tensor(dx, [b, n, ch]);
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(x) as tf.Tensor3D;
 }
 
 export const globalAvgPool1d = (x: tf.Tensor3D): tf.Tensor2D => tf.mean(x, 1) as tf.Tensor2D;

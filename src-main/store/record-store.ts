@@ -99,7 +99,7 @@ function readLevel(db: Database, recordId: number, lead: LeadRow, level: number,
     .all(recordId, lead.lead_index, level, Math.floor(start / CHUNK_VALUES), Math.floor((end - 1) / CHUNK_VALUES)) as { chunk_index: number; samples: Buffer }[];
   for (const row of rows) {
     const b = row.samples;
-    const chunk = new Ctor(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+    const chunk = new Ctor(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
     const c0 = row.chunk_index * CHUNK_VALUES;
     const from = Math.max(start, c0);
     const to = Math.min(end, c0 + chunk.length);

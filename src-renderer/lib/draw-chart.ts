@@ -45,3 +45,40 @@ export function drawTraces(ctx: CanvasRenderingContext2D, layout: ChartLayout, m
   }
   return drawn;
 }
+
+/**
+ * Traces from (min, max) bucket pairs: two vertices per bucket, so a 24 h record costs a few vertices per
+ * pixel column. `pairs[leadIndex]` starts at record sample `cacheStart`; the layout's samples are relative to `viewStart`.
+ */
+export function drawMinMaxTraces(ctx: CanvasRenderingContext2D, layout: ChartLayout, pairs: Float32Array[], bucket: number, cacheStart: number, viewStart: number): string[] {
+  ctx.strokeStyle = PAPER.trace;
+  ctx.lineWidth = 1;
+  for (const pulse of layout.calibration) {
+    ctx.beginPath();
+    pulse.forEach((p, i) => (i === 0 ? ctx.moveTo(p.x, p.y) : ctx.lineTo(p.x, p.y)));
+    ctx.stroke();
+  }
+  const drawn: string[] = [];
+  ctx.font = `${Math.round(3.5 * layout.pxPerMm)}px sans-serif`;
+  const pxPerSample = (layout.mmPerSecond * layout.pxPerMm) / layout.samplingRate;
+  const pxPerMv = layout.mmPerMillivolt * layout.pxPerMm;
+  for (const panel of layout.panels) {
+    const v = pairs[panel.leadIndex];
+    const first = Math.max(0, Math.floor((viewStart + panel.startSample - cacheStart) / bucket));
+    const last = Math.min(v.length / 2, Math.ceil((viewStart + panel.endSample - cacheStart) / bucket));
+    ctx.beginPath();
+    for (let j = first; j < last; j++) {
+      const x = panel.box.x + (cacheStart + j * bucket - viewStart - panel.startSample) * pxPerSample;
+      const lo = panel.baselineY - v[2 * j] * pxPerMv;
+      const hi = panel.baselineY - v[2 * j + 1] * pxPerMv;
+      if (j === first) ctx.moveTo(x, lo);
+      else ctx.lineTo(x, lo);
+      ctx.lineTo(x, hi);
+    }
+    ctx.stroke();
+    ctx.fillStyle = PAPER.label;
+    ctx.fillText(panel.lead, panel.box.x + layout.pxPerMm, panel.box.y + 4 * layout.pxPerMm);
+    if (!panel.rhythm) drawn.push(panel.lead);
+  }
+  return drawn;
+}

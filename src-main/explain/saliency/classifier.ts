@@ -53,7 +53,7 @@ export function layersClassifier(model: tfl.LayersModel, id = model.name): TfCla
   };
   const spatial = chain
     .map((l, i) => ({ l, i }))
-    .filter(({ l }) => Array.isArray(l.outputShape) && typeof l.outputShape[0] !== 'object' && l.outputShape.length >= 3)
+    .filter(({ l }) => Array.isArray(l.outputShape) && !Array.isArray(l.outputShape[0]) && l.outputShape.length >= 3)
     .reverse();
   return {
     id,

@@ -2,10 +2,10 @@
 // a renderer): each window of each lead is replaced by the baseline and the drop of the target class
 // probability, |p(x) - p(x occluded)|, is spread over the window's samples (averaged where windows overlap).
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
 import { layoutChart, type ChartOptions } from '../../../src-shared/chart/chart-layout.ts';
 import { inkIntensity, rasteriseChart, type RasterOptions } from '../chart-raster.ts';
 import { makeBaseline, type BaselineKind } from './baselines.ts';
+import type { TfClassifier } from './classifier.ts';
 import type { SaliencyResult } from './saliency-result.ts';
 
 /** Class scores for a batch of records, each given as its leads (record order). */
@@ -81,7 +81,7 @@ export async function occlusion(input: OcclusionInput, o: OcclusionOptions = {})
 }
 
 /** PredictBatch for a tfjs signal model reading [batch, samples, leads]. */
-export function tfSignalPredict(model: tfl.LayersModel): PredictBatch {
+export function tfSignalPredict(model: TfClassifier): PredictBatch {
   return async (batch) => {
     const L = batch[0].length;
     const T = batch[0][0].length;
@@ -95,7 +95,7 @@ export function tfSignalPredict(model: tfl.LayersModel): PredictBatch {
 
 /** PredictBatch for a tfjs image model reading the rendered chart [batch, H, W, 1] (leads in millivolts). */
 export function tfChartPredict(
-  model: tfl.LayersModel, leads: readonly string[], samplingRate: number, chart: ChartOptions, raster: RasterOptions = {},
+  model: TfClassifier, leads: readonly string[], samplingRate: number, chart: ChartOptions, raster: RasterOptions = {},
 ): PredictBatch {
   return async (batch) => {
     const layout = layoutChart({ samplingRate, length: batch[0][0].length, leads: leads.map((name) => ({ name })) }, chart);
@@ -106,8 +106,8 @@ export function tfChartPredict(
   };
 }
 
-function runModel(model: tfl.LayersModel, data: Float32Array, shape: number[]): Float32Array[] {
-  const flat = tf.tidy(() => (model.predict(tf.tensor(data, shape)) as tf.Tensor).dataSync() as Float32Array);
+function runModel(model: TfClassifier, data: Float32Array, shape: number[]): Float32Array[] {
+  const flat = tf.tidy(() => model.forward(tf.tensor(data, shape)).dataSync() as Float32Array);
   const classes = flat.length / shape[0];
   return Array.from({ length: shape[0] }, (_, b) => flat.slice(b * classes, (b + 1) * classes));
 }

@@ -85,11 +85,14 @@ export interface ReliabilityBin {
   fractionPositive: number;
 }
 
-/** Calibration data: equal-width probability bins (sklearn calibration_curve 'uniform'), empty bins kept with count 0. */
+/** Calibration data: equal-width probability bins (sklearn calibration_curve 'uniform'); empty bins kept with count 0. */
 export function reliabilityBins(y: ArrayLike<number>, prob: ArrayLike<number>, bins = 10): ReliabilityBin[] {
+  const step = 1 / bins;
   const out = Array.from({ length: bins }, (_, b) => ({ lower: b / bins, upper: (b + 1) / bins, count: 0, sumP: 0, sumY: 0 }));
   for (let i = 0; i < y.length; i++) {
-    const b = Math.min(bins - 1, Math.max(0, Math.floor(prob[i] * bins)));
+    // Bins are (lower, upper] like numpy's searchsorted over linspace edges (j * step, as numpy computes them).
+    let b = 0;
+    while (b < bins - 1 && (b + 1) * step < prob[i]) b++;
     out[b].count++;
     out[b].sumP += prob[i];
     out[b].sumY += y[i] ? 1 : 0;

@@ -10,10 +10,10 @@ function residualBlock(p: ParamStore, name: string, x: tf.Tensor3D, filters: num
   let h = tf.relu(batchNorm(p, `${name}/bn1`, conv1d(p, `${name}/conv1`, x, filters, 9, { stride })));
   h = batchNorm(p, `${name}/bn2`, conv1d(p, `${name}/conv2`, h, filters, 9));
   h = squeezeExcite(p, `${name}/se`, h);
-  const shortcut = stride !== 1 || x.shape[2] !== filters
+  const shortcut: tf.Tensor3D = stride !== 1 || x.shape[2] !== filters
     ? batchNorm(p, `${name}/bn_sc`, conv1d(p, `${name}/conv_sc`, x, filters, 1, { stride }))
     : x;
-  return tf.relu(tf.add(h, shortcut));
+  return tf.relu(tf.add(h, shortcut)) as tf.Tensor3D;
 }
 
 export function resnetSe(spec: ModelSpec): EcgModel {

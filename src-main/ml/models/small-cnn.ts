@@ -4,7 +4,7 @@ import { batchNorm, conv1d, createParamStore, dense, globalAvgPool1d, maxPool1d 
 import type { EcgModel, ModelSpec } from './model.ts';
 
 export const SMALL_CNN_FILTERS = [32, 64, 64];
-const POOLS = [4, 4, 2];
+export const SMALL_CNN_POOLS = [4, 4, 2];
 
 export function smallCnn(spec: ModelSpec): EcgModel {
   const store = createParamStore(spec.seed);
@@ -14,7 +14,7 @@ export function smallCnn(spec: ModelSpec): EcgModel {
     backbone: (x) => {
       let h = x as tf.Tensor3D;
       SMALL_CNN_FILTERS.forEach((f, i) => {
-        h = maxPool1d(tf.relu(batchNorm(store, `block${i}/bn`, conv1d(store, `block${i}/conv`, h, f, 7))), POOLS[i]);
+        h = maxPool1d(tf.relu(batchNorm(store, `block${i}/bn`, conv1d(store, `block${i}/conv`, h, f, 7))), SMALL_CNN_POOLS[i]);
       });
       return globalAvgPool1d(h);
     },

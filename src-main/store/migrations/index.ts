@@ -1,4 +1,5 @@
 import { migration as core } from './001-core.ts';
+import { migration as review } from './005-review.ts';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,4 @@ export interface Migration {
 }
 
 /** Every schema migration, in version order. A new one is a new file plus one line here. */
-export const MIGRATIONS: Migration[] = [core];
+export const MIGRATIONS: Migration[] = [core, review];

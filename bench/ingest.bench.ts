@@ -1,0 +1,80 @@
+// Ingest throughput: CinC records/s end to end (read + dedupe + store) and a synthetic 24 h, 12-lead, 500 Hz
+// Holter written as WFDB format 16, timed per stage.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { READERS } from '../src-main/formats/readers.ts';
+import { readWfdbRecord } from '../src-main/formats/wfdb-record.ts';
+import { ingestPaths } from '../src-main/ingest/ingest-files.ts';
+import { signalContentHash } from '../src-main/store/content-hash.ts';
+import { storeRecord } from '../src-main/store/record-store.ts';
+import { openWorkspace } from '../src-main/store/workspace.ts';
+import { SHARED_DATA } from '../tests/helpers/shared-data.ts';
+
+const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));
+const log = (s: string) => process.stderr.write(s + '\n');
+
+async function cincThroughput(): Promise<Record<string, number>> {
+  const dir = path.join(SHARED_DATA, 'cinc', 'chapman-ningbo', 'WFDBRecords');
+  const runs: number[] = [];
+  let records = 0;
+  for (let rep = 0; rep < 3; rep++) {
+    const ws = openWorkspace(tmp('leadlens-bench-ingest-'));
+    const t0 = performance.now();
+    const r = await ingestPaths(ws, [dir], { readers: READERS });
+    const s = (performance.now() - t0) / 1000;
+    records = r.newRecords + r.duplicates;
+    runs.push(records / s);
+    log(`cinc: ${records} records in ${s.toFixed(2)} s (${(records / s).toFixed(0)}/s), ${r.quarantined.length} quarantined`);
+    ws.close();
+  }
+  runs.sort((a, b) => a - b);
+  return { records, recordsPerSecondMedian: Math.round(runs[1]), recordsPerSecondRuns: runs.map(Math.round) as unknown as number };
+}
+
+function writeHolter(dir: string, hours: number): string {
+  const fs_ = 500;
+  const n = hours * 3600 * fs_;
+  const leads = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
+  const hea = [`HOLTER 12 ${fs_} ${n}`, ...leads.map((l) => `HOLTER.dat 16 1000/mV 16 0 0 0 0 ${l}`)].join('\n') + '\n';
+  fs.writeFileSync(path.join(dir, 'HOLTER.hea'), hea);
+  const fd = fs.openSync(path.join(dir, 'HOLTER.dat'), 'w');
+  const frames = 1 << 16;
+  const buf = new Int16Array(frames * 12);
+  for (let start = 0; start < n; start += frames) {
+    const m = Math.min(frames, n - start);
+    for (let i = 0; i < m; i++) {
+      const t = start + i;
+      const beat = t % 400; // 75 bpm
+      const qrs = beat < 20 ? 1000 * Math.sin((Math.PI * beat) / 20) : 0;
+      for (let k = 0; k < 12; k++) buf[i * 12 + k] = Math.round(qrs * (1 - k / 24) + 30 * Math.sin(t / (50 + k)) + ((t * 31 + k) % 7));
+    }
+    fs.writeSync(fd, new Uint8Array(buf.buffer, 0, m * 24));
+  }
+  fs.closeSync(fd);
+  // No checksums in the header: the generator writes none.
+  return path.join(dir, 'HOLTER.hea');
+}
+
+async function holter(): Promise<Record<string, number>> {
+  const dir = tmp('leadlens-bench-holter-');
+  const hea = writeHolter(dir, 24);
+  const ws = openWorkspace(tmp('leadlens-bench-holter-ws-'));
+  const t0 = performance.now();
+  const rec = await readWfdbRecord(hea);
+  const t1 = performance.now();
+  const hash = signalContentHash(rec);
+  const t2 = performance.now();
+  ws.db.transaction(() => storeRecord(ws.db, rec, { path: hea, format: 'wfdb' }, undefined, hash))();
+  const t3 = performance.now();
+  const samples = rec.length * rec.leads.length;
+  fs.rmSync(dir, { recursive: true, force: true });
+  const dbBytes = fs.statSync(path.join(ws.dir, 'leadlens.db')).size + (fs.existsSync(path.join(ws.dir, 'leadlens.db-wal')) ? fs.statSync(path.join(ws.dir, 'leadlens.db-wal')).size : 0);
+  ws.close();
+  const out = { samples, totalSeconds: (t3 - t0) / 1000, readSeconds: (t1 - t0) / 1000, hashSeconds: (t2 - t1) / 1000, storeSeconds: (t3 - t2) / 1000, databaseMiB: Math.round(dbBytes / 2 ** 20) };
+  log(`holter 24 h: ${JSON.stringify(out)}`);
+  return out;
+}
+
+const result = { cinc: await cincThroughput(), holter24h: await holter() };
+process.stdout.write(JSON.stringify(result) + '\n');

@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CliCommand } from '../command.ts';
+import { UsageError } from '../command.ts';
+import { trainInWorkspace } from '../../ml/workspace-ml.ts';
+
+const intOption = (v: string | boolean | undefined, name: string, def?: number): number | undefined => {
+  if (v === undefined) return def;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} needs a positive integer, got '${v}'`);
+  return n;
+};
+
+/** The CinC 2021 weights table beside the project (../shared/data), when present. */
+export const challengeWeightsCsv = (): string =>
+  process.env.LEADLENS_CINC_WEIGHTS ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/cinc/scoring-2021/weights.csv');
+
+export const command: CliCommand = {
+  name: ['train'],
+  summary: "train a model on the workspace's current labels (in a worker thread) and store it with its lineage",
+  usage: 'leadlens train --arch NAME --leads 12|6|4|3|2 [--classes CODES] [--epochs N] [--folds K] [--seed N] [--json]',
+  options: { arch: 'string', leads: 'string', classes: 'string', epochs: 'string', folds: 'string', seed: 'string' },
+  async run(args, ctx) {
+    const arch = args.options.arch;
+    if (typeof arch !== 'string') throw new UsageError('train needs --arch (small-cnn, resnet-se, dilated-cnn, dilated-cnn-leadwise, crnn)');
+    const leads = intOption(args.options.leads, 'leads', 12) as number;
+    const classes = typeof args.options.classes === 'string' ? args.options.classes.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    const bar = ctx.progress('train');
+    const r = await trainInWorkspace(ctx.workspace(), {
+      arch, leads, classes, epochs: intOption(args.options.epochs, 'epochs'), folds: intOption(args.options.folds, 'folds'),
+      seed: intOption(args.options.seed, 'seed'), weightsCsv: challengeWeightsCsv(), signal: ctx.signal,
+      onProgress: (label, e) => bar.update(e.step, e.steps, `${label} epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(3)}`),
+    });
+    bar.finish();
+    ctx.log(`model ${r.modelId}: ${arch}, ${leads} leads, ${r.classes.length} classes, on ${r.backend}; split ${r.split.train}/${r.split.validation}/${r.split.test}`);
+    ctx.log(`best epoch ${r.bestEpoch}, validation ${r.metricName} ${r.validationScore.toFixed(3)}`);
+    return r;
+  },
+};

@@ -1,0 +1,114 @@
+// Record to model input: resample, band-pass, crop/pad, z-score, lead-set restriction; batch augmentations.
+// Model inputs are channels-last Float32Arrays of [samples, leads] (sample-major, leads interleaved).
+import { bandpassFilter } from '../dsp/bandpass.ts';
+import { cropOrPad, zscore } from '../dsp/normalise.ts';
+import { resamplePoly } from '../dsp/resample.ts';
+import { canonicalLeadName, leadMillivolts } from '../../src-shared/record.ts';
+import type { EcgRecord } from '../../src-shared/record.ts';
+
+export interface InputSpec {
+  samplingRate: number;
+  /** Samples per lead after resampling. */
+  samples: number;
+  /** Input channel order of the model, e.g. the 12 standard leads. */
+  leads: string[];
+  /** The lead set actually fed (a subset of `leads`); the others are zero-filled. Default: all of `leads`. */
+  activeLeads?: string[];
+  /** Zero-phase band-pass before cropping; null for none. */
+  bandpass?: { lowHz: number; highHz: number } | null;
+  zscore?: boolean;
+  /** Zero-pad records shorter than the input (training); otherwise a short record is an error. */
+  padShort?: boolean;
+  crop?: 'start' | 'center';
+}
+
+/** One record as model input [samples x leads]; throws one clear line when the record cannot feed the model. */
+export function recordToInput(record: EcgRecord, spec: InputSpec): Float32Array {
+  const active = spec.activeLeads ?? spec.leads;
+  for (const name of active) {
+    if (!spec.leads.includes(name)) throw new Error(`input: lead ${name} of the lead set is not a model input (model leads ${spec.leads.join(', ')})`);
+  }
+  const durationNeeded = spec.samples / spec.samplingRate;
+  const duration = record.length / record.samplingRate;
+  if (!spec.padShort && duration + 1e-9 < durationNeeded) {
+    throw new Error(`record ${record.recordName}: ${duration.toFixed(2)} s is shorter than the model input of ${durationNeeded.toFixed(2)} s`);
+  }
+  const byName = new Map(record.leads.map((l) => [canonicalLeadName(l.name), l]));
+  const nLeads = spec.leads.length;
+  const out = new Float32Array(spec.samples * nLeads);
+  for (const name of active) {
+    const lead = byName.get(canonicalLeadName(name));
+    if (!lead) throw new Error(`record ${record.recordName}: has no lead ${name} (has ${record.leads.map((l) => l.name).join(', ')})`);
+    let x = leadMillivolts(lead);
+    if (record.samplingRate !== spec.samplingRate) x = resamplePoly(x, record.samplingRate, spec.samplingRate);
+    if (spec.bandpass) x = bandpassFilter(x, spec.samplingRate, spec.bandpass);
+    x = cropOrPad(x, spec.samples, spec.crop ?? 'start');
+    if (spec.zscore !== false) x = zscore(x);
+    const c = spec.leads.indexOf(name);
+    for (let t = 0; t < spec.samples; t++) out[t * nLeads + c] = x[t];
+  }
+  return out;
+}
+
+/** Multi-hot targets for the model's classes from a record's codes; `equivalent` maps a code to the class code it counts as. */
+export function targetsFor(codes: string[], classes: string[], equivalent: Record<string, string> = {}): Uint8Array {
+  const y = new Uint8Array(classes.length);
+  for (const code of codes) {
+    const k = classes.indexOf(equivalent[code] ?? code);
+    if (k >= 0) y[k] = 1;
+  }
+  return y;
+}
+
+/** Gamma(shape, 1) sample (Marsaglia-Tsang), for Beta draws. */
+function gamma(shape: number, rand: () => number): number {
+  if (shape < 1) return gamma(shape + 1, rand) * rand() ** (1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = rand();
+    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
+  }
+}
+
+/**
+ * Mixup (Zhang et al. 2018) in place on a batch: example i becomes lam * i + (1 - lam) * partner, targets likewise;
+ * lam ~ Beta(alpha, alpha), folded to >= 0.5 so each example stays mostly itself.
+ */
+export function mixup(x: Float32Array, y: Float32Array, batch: number, alpha: number, rand: () => number): void {
+  if (batch < 2 || alpha <= 0) return;
+  const xs = x.length / batch;
+  const ys = y.length / batch;
+  const x0 = x.slice();
+  const y0 = y.slice();
+  for (let i = 0; i < batch; i++) {
+    const a = gamma(alpha, rand);
+    let lam = a / (a + gamma(alpha, rand));
+    lam = Math.max(lam, 1 - lam);
+    const j = Math.floor(rand() * batch);
+    for (let k = 0; k < xs; k++) x[i * xs + k] = lam * x0[i * xs + k] + (1 - lam) * x0[j * xs + k];
+    for (let k = 0; k < ys; k++) y[i * ys + k] = lam * y0[i * ys + k] + (1 - lam) * y0[j * ys + k];
+  }
+}
+
+/** Random masking in place: per example, zeros one window of up to `maxFraction` of the samples across all leads. */
+export function randomMask(x: Float32Array, batch: number, leads: number, maxFraction: number, rand: () => number): void {
+  const samples = x.length / batch / leads;
+  for (let i = 0; i < batch; i++) {
+    const len = Math.floor(rand() * maxFraction * samples);
+    const start = Math.floor(rand() * (samples - len + 1));
+    x.fill(0, (i * samples + start) * leads, (i * samples + start + len) * leads);
+  }
+}
+
+/** Label smoothing for binary targets: y (1 - eps) + eps / 2. */
+export function smoothLabels(y: Float32Array, eps: number): Float32Array {
+  return y.map((v) => v * (1 - eps) + eps / 2);
+}

@@ -1,0 +1,43 @@
+// Worker-thread entry: trains one model off the main thread, posting progress and, at the end, the weights.
+// Messages out: {type:'progress', event} | {type:'done', result} | {type:'error', message}.
+import { parentPort } from 'node:worker_threads';
+import { initBackend } from './backend.ts';
+import type { BackendName } from './backend.ts';
+import { serializeWeights } from './model-store.ts';
+import { trainModel } from './train.ts';
+import type { Dataset, TrainOptions } from './train.ts';
+
+export interface TrainJob {
+  train: Dataset;
+  validation: Dataset;
+  options: Omit<TrainOptions, 'onProgress' | 'signal'>;
+  backend?: BackendName;
+}
+
+export interface TrainJobResult {
+  weights: Uint8Array;
+  backend: string;
+  bestEpoch: number;
+  validationScore: number;
+  metricName: string;
+  history: Array<{ epoch: number; loss: number; validationScore: number }>;
+  trainSeconds: number;
+  samplesPerSecond: number;
+}
+
+parentPort?.once('message', async (job: TrainJob) => {
+  try {
+    const backend = await initBackend(job.backend);
+    const r = await trainModel(job.train, job.validation, {
+      ...job.options,
+      onProgress: (event) => parentPort?.postMessage({ type: 'progress', event }),
+    });
+    const result: TrainJobResult = {
+      weights: serializeWeights(r.model), backend: backend.name, bestEpoch: r.bestEpoch, validationScore: r.validationScore,
+      metricName: r.metricName, history: r.history, trainSeconds: r.trainSeconds, samplesPerSecond: r.samplesPerSecond,
+    };
+    parentPort?.postMessage({ type: 'done', result }, [result.weights.buffer as ArrayBuffer]);
+  } catch (e) {
+    parentPort?.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+  }
+});

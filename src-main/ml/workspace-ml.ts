@@ -1,0 +1,229 @@
+// ML services on a workspace: train on the workspace's current labels (in a worker thread), predict, evaluate,
+// import ONNX models. The CLI commands and the API call these; nothing is written unless a step succeeds.
+import fs from 'node:fs';
+import type { Database } from 'better-sqlite3';
+import type { Workspace } from '../store/workspace.ts';
+import { getRecordSignal } from '../store/record-store.ts';
+import { effectiveLabels } from '../store/label-store.ts';
+import { LEAD_SETS, isLeadSetSize, missingLeads } from '../../src-shared/lead-sets.ts';
+import { STANDARD_LEADS } from '../../src-shared/record.ts';
+import { activeBackend, initBackend } from './backend.ts';
+import { frequentCodes } from './dataset.ts';
+import type { LabelledRecord } from './dataset.ts';
+import { recordToInput, targetsFor } from './input-pipeline.ts';
+import type { InputSpec } from './input-pipeline.ts';
+import { loadChallengeWeights } from './metrics/challenge-metric.ts';
+import { multiLabelReport } from './metrics/classification.ts';
+import type { ChallengeWeights } from './metrics/challenge-metric.ts';
+import { deserializeWeights, getModel, modelLineage, saveModel, savePredictions, updateMetrics } from './model-store.ts';
+import { isArchitecture } from './models/index.ts';
+import { ARCHITECTURES } from './models/model.ts';
+import { exportSmallCnnOnnx, exportedCard } from './onnx-export.ts';
+import { loadOnnxModel, onnxInputSpec, runOnnx } from './onnx-model.ts';
+import type { ModelCard } from './onnx-model.ts';
+import { predictLabels } from './prediction-rule.ts';
+import { runTrainingInWorker } from './run-training.ts';
+import { patientKFold, patientSplit } from './splits.ts';
+import { predictProbabilities, validationScore } from './train.ts';
+import type { Dataset, TrainProgress } from './train.ts';
+
+export const DEFAULT_INPUT = { samplingRate: 100, samples: 1000, bandpass: { lowHz: 0.5, highHz: 40 } };
+
+interface WorkspaceRecord {
+  recordId: number;
+  item: LabelledRecord;
+  labelIds: number[];
+}
+
+/** Every record with its current (dataset or annotator) SNOMED labels and the label rows they come from. */
+function workspaceRecords(db: Database): WorkspaceRecord[] {
+  const ids = db.prepare('SELECT id FROM record ORDER BY id').pluck().all() as number[];
+  const labelRows = db.prepare("SELECT id FROM label WHERE record_id = ? AND is_current = 1 AND source_kind IN ('dataset', 'annotator') ORDER BY id").pluck();
+  return ids.map((recordId) => {
+    const record = getRecordSignal(db, recordId);
+    if (!record) throw new Error(`record ${recordId} has no stored signal`);
+    const codes = effectiveLabels(db, recordId).filter((l) => l.vocabulary === 'SNOMED').map((l) => l.code);
+    return { recordId, item: { id: String(recordId), patientId: record.patientId, codes, record }, labelIds: labelRows.all(recordId) as number[] };
+  });
+}
+
+function datasetOf(rs: WorkspaceRecord[], spec: InputSpec, classes: string[]): Dataset {
+  const size = spec.samples * spec.leads.length;
+  const x = new Float32Array(rs.length * size);
+  const y = new Uint8Array(rs.length * classes.length);
+  rs.forEach((r, i) => {
+    x.set(recordToInput(r.item.record, spec), i * size);
+    y.set(targetsFor(r.item.codes, classes), i * classes.length);
+  });
+  return { x, y, n: rs.length };
+}
+
+export interface TrainRequest {
+  arch: string;
+  leads: number;
+  classes?: string[];
+  epochs?: number;
+  folds?: number;
+  seed?: number;
+  weightsCsv?: string;
+  signal?: AbortSignal;
+  onProgress?: (label: string, e: TrainProgress) => void;
+}
+
+export interface TrainSummary {
+  modelId: number;
+  backend: string;
+  classes: string[];
+  split: { train: number; validation: number; test: number };
+  bestEpoch: number;
+  validationScore: number;
+  metricName: string;
+  test: Record<string, unknown>;
+  folds?: number[];
+  samplesPerSecond: number;
+}
+
+export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promise<TrainSummary> {
+  if (!isArchitecture(req.arch)) throw new Error(`unknown architecture '${req.arch}' (expected ${ARCHITECTURES.join(', ')})`);
+  if (req.arch === 'image-cnn') throw new Error('image-cnn trains on chart images; train it through the chart pipeline, not from signals');
+  if (!isLeadSetSize(req.leads)) throw new Error(`--leads must be 12, 6, 4, 3 or 2, got ${req.leads}`);
+  const seed = req.seed ?? 1;
+  const all = workspaceRecords(ws.db);
+  const classes = req.classes ?? frequentCodes(all.map((r) => r.item), 20).map((c) => c.code).slice(0, 10);
+  if (classes.length === 0) throw new Error('no class has 20 or more labelled records in this workspace; pass --classes');
+  const leadSet = [...LEAD_SETS[req.leads]];
+  const spec: InputSpec = { ...DEFAULT_INPUT, leads: [...STANDARD_LEADS], activeLeads: leadSet, padShort: true };
+  const usable = all.filter((r) => missingLeads(r.item.record, leadSet).length === 0);
+  if (usable.length < 10) throw new Error(`only ${usable.length} records have the ${req.leads}-lead set; at least 10 are needed`);
+  const split = patientSplit(usable.map((r) => ({ id: r.item.id, patientId: r.item.patientId })), 0.15, 0.15, seed);
+  const part = (ids: string[]): WorkspaceRecord[] => usable.filter((r) => ids.includes(r.item.id));
+  const [trainR, valR, testR] = [part(split.train), part(split.validation), part(split.test)];
+  const weights: ChallengeWeights | undefined = req.weightsCsv && fs.existsSync(req.weightsCsv) ? loadChallengeWeights(req.weightsCsv) : undefined;
+  const options = {
+    spec: { arch: req.arch, channels: 12, inputShape: [spec.samples], classes: classes.length, seed },
+    classes, epochs: req.epochs ?? 20, batchSize: 32, maxLr: 3e-3, weightDecay: 1e-2, patience: 8, maskFraction: 0.1, challengeWeights: weights,
+  };
+  // k-fold cross-validation on train+validation reports the spread; the stored model uses the holdout split.
+  const foldScores: number[] = [];
+  if (req.folds && req.folds > 1) {
+    const pool = [...trainR, ...valR];
+    const folds = patientKFold(pool.map((r) => ({ id: r.item.id, patientId: r.item.patientId })), req.folds, seed);
+    for (const [f, fold] of folds.entries()) {
+      const r = await runTrainingInWorker({
+        train: datasetOf(pool.filter((x) => !fold.includes(x.item.id)), spec, classes),
+        validation: datasetOf(pool.filter((x) => fold.includes(x.item.id)), spec, classes),
+        options,
+      }, { signal: req.signal, onProgress: (e) => req.onProgress?.(`fold ${f + 1}/${folds.length}`, e) });
+      foldScores.push(r.validationScore);
+    }
+  }
+  const result = await runTrainingInWorker({ train: datasetOf(trainR, spec, classes), validation: datasetOf(valR, spec, classes), options },
+    { signal: req.signal, onProgress: (e) => req.onProgress?.('train', e) });
+  await initBackend();
+  const model = deserializeWeights(result.weights);
+  const test = datasetOf(testR, spec, classes);
+  const testMetrics = evaluateProbabilities(predictProbabilities(model, test.x, test.n), test, classes, weights);
+  const modelId = saveModel(ws.db, {
+    name: `${req.arch} ${req.leads}-lead`, kind: 'tfjs', architecture: req.arch,
+    hyperparameters: { ...options, challengeWeights: undefined, seed },
+    classes, leadSet, inputSpec: spec as unknown as Record<string, unknown>,
+    metrics: { validation: { [result.metricName]: result.validationScore }, test: testMetrics, folds: foldScores },
+    runtime: result.backend, weights: result.weights,
+    records: [...trainR.map((r) => ({ recordId: r.recordId, split: 'train' as const })), ...valR.map((r) => ({ recordId: r.recordId, split: 'validation' as const })), ...testR.map((r) => ({ recordId: r.recordId, split: 'test' as const }))],
+    labelIds: [...trainR, ...valR, ...testR].flatMap((r) => r.labelIds),
+  });
+  return {
+    modelId, backend: result.backend, classes, split: { train: trainR.length, validation: valR.length, test: testR.length },
+    bestEpoch: result.bestEpoch, validationScore: result.validationScore, metricName: result.metricName, test: testMetrics,
+    ...(foldScores.length ? { folds: foldScores } : {}), samplesPerSecond: result.samplesPerSecond,
+  };
+}
+
+function evaluateProbabilities(probs: Float32Array, data: Dataset, classes: string[], weights?: ChallengeWeights): Record<string, unknown> {
+  const k = classes.length;
+  const rows = (flat: ArrayLike<number>): number[][] => Array.from({ length: data.n }, (_, i) => Array.from({ length: k }, (_, c) => flat[i * k + c]));
+  const P = rows(probs);
+  const r = multiLabelReport(rows(data.y), P, P.map((p) => [...predictLabels(p)]), k);
+  const v = validationScore(probs, data.y, data.n, classes, weights);
+  return { records: data.n, [v.metric]: v.score, macroF1: r.macroF1, microF1: r.microF1, macroRocAuc: r.macroRocAuc, macroPrAuc: r.macroPrAuc, perClass: Object.fromEntries(classes.map((c, i) => [c, { f1: r.f1[i], rocAuc: r.rocAuc[i], prAuc: r.prAuc[i], ...r.confusion[i] }])), reliability: r.reliability };
+}
+
+/** Class probabilities of a stored model (tfjs or ONNX) for the records, n x classes. */
+async function stored(ws: Workspace, modelId: number): Promise<{ classes: string[]; predict: (recordIds: number[]) => Promise<Float32Array> }> {
+  const m = getModel(ws.db, modelId);
+  const recordOf = (id: number) => {
+    const r = getRecordSignal(ws.db, id);
+    if (!r) throw new Error(`no record with id ${id} in this workspace`);
+    return r;
+  };
+  if (m.kind === 'onnx') {
+    const om = await loadOnnxModel(m.weights, m.inputSpec as unknown as ModelCard);
+    const spec = onnxInputSpec(om.card);
+    return { classes: m.classes, predict: (ids) => runOnnx(om, ids.map((id) => recordToInput(recordOf(id), spec))) };
+  }
+  await initBackend();
+  const model = deserializeWeights(m.weights, `model ${modelId}`);
+  const spec = m.inputSpec as unknown as InputSpec;
+  if (model.spec.arch === 'small-cnn') {
+    // Inference route: the exported ONNX graph in onnxruntime runs several times faster than tfjs-wasm.
+    const om = await loadOnnxModel(exportSmallCnnOnnx(model), exportedCard(model, m.classes, spec.samplingRate, spec.leads, { zscore: spec.zscore !== false, bandpass: spec.bandpass ?? null }));
+    return { classes: m.classes, predict: (ids) => runOnnx(om, ids.map((id) => recordToInput(recordOf(id), spec))) };
+  }
+  return {
+    classes: m.classes,
+    predict: async (ids) => {
+      const size = spec.samples * spec.leads.length;
+      const x = new Float32Array(ids.length * size);
+      ids.forEach((id, i) => x.set(recordToInput(recordOf(id), spec), i * size));
+      return predictProbabilities(model, x, ids.length);
+    },
+  };
+}
+
+/** Predicts and stores per-class probabilities for the records (all records when none given). */
+export async function predictInWorkspace(ws: Workspace, modelId: number, recordIds?: number[], onProgress?: (done: number, total: number) => void): Promise<{ records: number; backend: string }> {
+  const ids = recordIds ?? (ws.db.prepare('SELECT id FROM record ORDER BY id').pluck().all() as number[]);
+  const { classes, predict } = await stored(ws, modelId);
+  const rows: Array<{ recordId: number; classCode: string; probability: number; predicted: boolean }> = [];
+  for (let i = 0; i < ids.length; i += 64) {
+    const batch = ids.slice(i, i + 64);
+    const p = await predict(batch);
+    batch.forEach((id, b) => {
+      const probs = p.subarray(b * classes.length, (b + 1) * classes.length);
+      const out = predictLabels(probs);
+      classes.forEach((c, k) => rows.push({ recordId: id, classCode: c, probability: probs[k], predicted: out[k] === 1 }));
+    });
+    onProgress?.(Math.min(i + 64, ids.length), ids.length);
+  }
+  savePredictions(ws.db, modelId, rows);
+  const m = getModel(ws.db, modelId);
+  return { records: ids.length, backend: m.kind === 'onnx' || m.architecture === 'small-cnn' ? 'onnxruntime-node' : activeBackend()?.name ?? 'unknown' };
+}
+
+/** Metrics of a stored model on its held-out test records (imported models: every labelled record). */
+export async function evaluateInWorkspace(ws: Workspace, modelId: number, weightsCsv?: string): Promise<Record<string, unknown>> {
+  const m = getModel(ws.db, modelId);
+  const lineage = modelLineage(ws.db, modelId);
+  const testIds = lineage.records.filter((r) => r.split === 'test').map((r) => r.recordId);
+  const ids = testIds.length ? testIds : (ws.db.prepare("SELECT DISTINCT record_id FROM label WHERE is_current = 1 AND vocabulary = 'SNOMED'").pluck().all() as number[]);
+  if (ids.length === 0) throw new Error(`model ${modelId}: no labelled records to evaluate on`);
+  const { classes, predict } = await stored(ws, modelId);
+  const probs = await predict(ids);
+  const y = new Uint8Array(ids.length * classes.length);
+  ids.forEach((id, i) => y.set(targetsFor(effectiveLabels(ws.db, id).map((l) => l.code), classes), i * classes.length));
+  const weights = weightsCsv && fs.existsSync(weightsCsv) ? loadChallengeWeights(weightsCsv) : undefined;
+  const metrics = evaluateProbabilities(probs, { x: new Float32Array(0), y, n: ids.length }, classes, weights);
+  updateMetrics(ws.db, modelId, { ...m.metrics, evaluation: { ...metrics, on: testIds.length ? 'test split' : 'all labelled records', at: new Date().toISOString() } });
+  return metrics;
+}
+
+/** Stores an ONNX model after checking that its card and graph agree. */
+export async function importOnnxModel(ws: Workspace, modelPath: string, cardPath: string): Promise<{ modelId: number; classes: string[] }> {
+  const om = await loadOnnxModel(modelPath, cardPath);
+  const bytes = new Uint8Array(fs.readFileSync(modelPath));
+  const modelId = saveModel(ws.db, {
+    name: om.card.name ?? modelPath, kind: 'onnx', architecture: 'onnx', hyperparameters: {}, classes: om.card.classes, leadSet: om.card.leads,
+    inputSpec: om.card as unknown as Record<string, unknown>, metrics: {}, runtime: 'onnxruntime-node', weights: bytes, records: [], labelIds: [],
+  });
+  return { modelId, classes: om.card.classes };
+}

@@ -1,0 +1,83 @@
+// What the viewer asks of a stored record beyond its samples: beats and measurements, rule decisions,
+// and display-filtered windows. Long records are analysed over a bounded span (the viewer's window).
+import type { Database } from 'better-sqlite3';
+import type { RecordAnalysis, SignalWindow } from '../../src-shared/api.ts';
+import { canonicalLeadName, leadMillivolts, millivoltsPerUnit, type EcgRecord } from '../../src-shared/record.ts';
+import { isLeadSetSize } from '../../src-shared/lead-sets.ts';
+import type { RuleResult } from '../../src-shared/rules.ts';
+import { bandpassFilter, defaultBandpassTaps } from '../dsp/bandpass.ts';
+import { removeBaselineWander } from '../dsp/baseline.ts';
+import { measureRecord } from '../dsp/measurements.ts';
+import { notchFilter } from '../dsp/notch.ts';
+import { runRules } from '../rules/run-rules.ts';
+import { getRecordSignal, readSignalWindow } from '../store/record-store.ts';
+
+/** Longest span analysed at once (a 24 h Holter is measured window by window). */
+export const MAX_ANALYSIS_SECONDS = 60;
+export const DISPLAY_FILTERS = ['bandpass', 'notch50', 'notch60', 'baseline'] as const;
+
+function loadSpan(db: Database, recordId: number, start = 0, end?: number): { record: EcgRecord; start: number } {
+  const full = getRecordSignal(db, recordId);
+  if (!full) throw new Error(`no record with id ${recordId}`);
+  const fs = full.samplingRate;
+  const s = Math.max(0, Math.min(full.length - 1, Math.floor(start)));
+  const e = Math.min(full.length, Math.ceil(end ?? full.length), s + Math.round(MAX_ANALYSIS_SECONDS * fs));
+  if (s === 0 && e === full.length) return { record: full, start: 0 };
+  return { record: { ...full, length: e - s, leads: full.leads.map((l) => ({ ...l, digital: l.digital.subarray(s, e) })) }, start: s };
+}
+
+/** R fiducials (record sample indices) and the measurements panel for a span of the record. */
+export function analyseRecord(db: Database, recordId: number, start?: number, end?: number): RecordAnalysis {
+  const { record, start: s } = loadSpan(db, recordId, start, end);
+  const leads: Record<string, Float32Array> = {};
+  for (const l of record.leads) leads[canonicalLeadName(l.name)] = leadMillivolts(l);
+  const m = measureRecord(leads, record.samplingRate);
+  return {
+    samplingRate: record.samplingRate, start: s, end: s + record.length,
+    beats: m.beats.map((b) => b + s),
+    heartRateBpm: m.heartRateBpm, prMs: m.prMs, qrsMs: m.qrsMs, qtMs: m.qtMs, qtcBazettMs: m.qtcBazettMs,
+    axisDegrees: m.axis.fromIIIAvf ?? m.axis.fromIAvf,
+  };
+}
+
+/** Every rule detector's decision on the record's first span, for one reduced lead set. */
+export function recordRules(db: Database, recordId: number, leadSet: number): RuleResult[] {
+  if (!isLeadSetSize(leadSet)) throw new Error(`lead set ${leadSet} does not exist (use 12, 6, 4, 3 or 2)`);
+  return runRules(loadSpan(db, recordId).record, leadSet);
+}
+
+/**
+ * A signal window with display filters applied to raw samples (a margin on each side keeps filter edges out
+ * of view), re-quantised to the lead's own gain. Pyramid (min/max) windows are returned unfiltered.
+ */
+export function filteredSignalWindow(db: Database, recordId: number, start: number, end: number, maxPoints: number, filters: readonly string[]): SignalWindow | undefined {
+  for (const f of filters) if (!(DISPLAY_FILTERS as readonly string[]).includes(f)) throw new Error(`unknown display filter '${f}' (one of ${DISPLAY_FILTERS.join(', ')})`);
+  const plain = readSignalWindow(db, recordId, start, end, maxPoints);
+  if (!plain || plain.bucketSize !== 1 || filters.length === 0) return plain && { ...plain, filters: [] };
+  const fs = plain.samplingRate;
+  const margin = Math.round(2 * fs);
+  const padded = readSignalWindow(db, recordId, Math.max(0, plain.start - margin), plain.end + margin, Number.MAX_SAFE_INTEGER)!;
+  const offset = plain.start - padded.start;
+  const n = plain.end - plain.start;
+  return {
+    ...plain,
+    filters: [...filters],
+    leads: padded.leads.map((lead) => {
+      const bytes = Buffer.from(lead.values, 'base64');
+      const digital = lead.sampleType === 'int32' ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2);
+      let mv = leadMillivolts({ name: lead.name, units: lead.units, gain: lead.gain, baseline: lead.baseline, digital });
+      if (mv.length > 30) {
+        if (filters.includes('baseline')) mv = removeBaselineWander(mv, fs);
+        if (filters.includes('bandpass')) mv = bandpassFilter(mv, fs, { lowHz: 0.5, highHz: Math.min(40, 0.45 * fs), numtaps: Math.max(3, Math.min(defaultBandpassTaps(fs, 0.5), 2 * Math.floor((mv.length - 1) / 6) - 1)) });
+        if (filters.includes('notch50') && fs > 100) mv = notchFilter(mv, fs, 50);
+        if (filters.includes('notch60') && fs > 120) mv = notchFilter(mv, fs, 60);
+      }
+      const k = lead.gain / (millivoltsPerUnit(lead.units) ?? 1);
+      const lo = lead.sampleType === 'int32' ? -2147483648 : -32768;
+      const hi = lead.sampleType === 'int32' ? 2147483647 : 32767;
+      const out = lead.sampleType === 'int32' ? new Int32Array(n) : new Int16Array(n);
+      for (let i = 0; i < n; i++) out[i] = Math.max(lo, Math.min(hi, Math.round(mv[offset + i] * k + lead.baseline)));
+      return { ...lead, values: Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString('base64') };
+    }),
+  };
+}

@@ -1,0 +1,51 @@
+// Runs the rule detectors on records stored in the workspace and saves the results.
+import type { Database } from 'better-sqlite3';
+import { hasLeadSet, type LeadSetSize } from '../../src-shared/lead-sets.ts';
+import type { RuleResult } from '../../src-shared/rules.ts';
+import { getRecordSignal } from '../store/record-store.ts';
+import { runRules } from './run-rules.ts';
+import { saveRuleResults } from './rule-store.ts';
+
+export interface StoredRunOutcome {
+  recordId: number;
+  recordName: string;
+  /** Set when the record could not be evaluated (e.g. it lacks the lead set's leads). */
+  error?: string;
+  results: RuleResult[];
+}
+
+/** Record ids for a --record argument: a numeric id or a record name (all records of that name). */
+export function resolveRecordIds(db: Database, ref: string): number[] {
+  if (/^\d+$/.test(ref)) {
+    const row = db.prepare('SELECT id FROM record WHERE id = ?').get(Number(ref)) as { id: number } | undefined;
+    if (row) return [row.id];
+  }
+  return (db.prepare('SELECT id FROM record WHERE record_name = ? ORDER BY id').all(ref) as { id: number }[]).map((r) => r.id);
+}
+
+export function allRecordIds(db: Database): number[] {
+  return (db.prepare('SELECT id FROM record ORDER BY id').all() as { id: number }[]).map((r) => r.id);
+}
+
+/** Evaluates and stores every detector for each record; a record that cannot be evaluated is reported, not thrown. */
+export function runStoredRules(db: Database, recordIds: number[], leadSet: LeadSetSize, onRecord?: (o: StoredRunOutcome, i: number) => void): StoredRunOutcome[] {
+  const out: StoredRunOutcome[] = [];
+  for (const [i, id] of recordIds.entries()) {
+    const rec = getRecordSignal(db, id);
+    let o: StoredRunOutcome;
+    if (!rec) o = { recordId: id, recordName: '?', error: `record ${id} does not exist`, results: [] };
+    else if (!hasLeadSet(rec, leadSet)) o = { recordId: id, recordName: rec.recordName, error: `lacks leads of the ${leadSet}-lead set`, results: [] };
+    else {
+      try {
+        const results = runRules(rec, leadSet);
+        saveRuleResults(db, id, results);
+        o = { recordId: id, recordName: rec.recordName, results };
+      } catch (e) {
+        o = { recordId: id, recordName: rec.recordName, error: (e as Error).message.split('\n')[0], results: [] };
+      }
+    }
+    out.push(o);
+    onRecord?.(o, i);
+  }
+  return out;
+}

@@ -1,0 +1,78 @@
+// Measurements and delineation on named LUDB records against the cardiologists' labels and boundaries.
+import { describe, expect, it } from 'vitest';
+import { dataPath } from '../helpers/shared-data.ts';
+import { readWfdbRecord } from '../../src-main/formats/wfdb-record.ts';
+import { readWfdbAnnotations } from '../../src-main/formats/wfdb-annotation.ts';
+import { canonicalLeadName, leadMillivolts } from '../../src-shared/record.ts';
+import { axisFromIAvf, axisFromIIIAvf, measureRecord, type EcgMeasurements } from '../../src-main/dsp/measurements.ts';
+import { boundaryErrors, summariseErrors, type Boundary } from '../../src-main/dsp/delineation-agreement.ts';
+
+async function ludb(id: number): Promise<EcgMeasurements> {
+  const rec = await readWfdbRecord(dataPath('ludb', 'data', `${id}.hea`));
+  const leads: Record<string, Float32Array> = {};
+  for (const l of rec.leads) leads[canonicalLeadName(l.name)] = leadMillivolts(l);
+  return measureRecord(leads, rec.samplingRate);
+}
+
+describe('measurements', () => {
+  it('axis formulas: I and aVF at 0 and +90 degrees; three-lead fit agrees on a pure projection', () => {
+    expect(axisFromIAvf(1, 0)).toBeCloseTo(0);
+    expect(axisFromIAvf(0, 1)).toBeCloseTo(90);
+    expect(axisFromIAvf(1, -1)).toBeCloseTo(-45);
+    const t = (-50 * Math.PI) / 180;
+    expect(axisFromIIIAvf(Math.cos(t), Math.cos(t - Math.PI / 3), Math.sin(t))).toBeCloseTo(-50, 6);
+  });
+  it('LUDB 1 (sinus bradycardia): heart rate below 60 and regular', async () => {
+    const m = await ludb(1);
+    expect(m.heartRateBpm!).toBeGreaterThan(40);
+    expect(m.heartRateBpm!).toBeLessThan(60);
+    expect(m.rr!.irregularity).toBeLessThan(0.05);
+  });
+  it('LUDB 70: rate equals the one from the cardiologists\' QRS marks (about 90 bpm, though labelled sinus tachycardia)', async () => {
+    const m = await ludb(70);
+    const qrs = (await readWfdbAnnotations(dataPath('ludb', 'data', '70.ii'))).filter((a) => a.symbol === 'N').map((a) => a.sample);
+    const rr = qrs.slice(1).map((s, i) => s - qrs[i]).sort((a, b) => a - b);
+    const refBpm = 60 / (rr[rr.length >> 1] / 500);
+    expect(refBpm).toBeGreaterThan(85);
+    expect(refBpm).toBeLessThan(95);
+    expect(Math.abs(m.heartRateBpm! - refBpm)).toBeLessThan(1);
+  });
+  it('LUDB 4 (left axis deviation) has a negative frontal axis; LUDB 3 (vertical axis) is between +60 and +90', async () => {
+    const lad = await ludb(4);
+    expect(lad.axis.fromIIIAvf!).toBeLessThan(0);
+    const vertical = await ludb(3);
+    expect(vertical.axis.fromIIIAvf!).toBeGreaterThan(50);
+    expect(vertical.axis.fromIIIAvf!).toBeLessThan(90);
+  });
+  it('LUDB 34 (ventricular pacing): QRS is wide (>= 120 ms); LUDB 2 (normal): QRS narrow, PR and QTc measured', async () => {
+    expect((await ludb(34)).qrsMs!).toBeGreaterThanOrEqual(120);
+    const normal = await ludb(2);
+    expect(normal.qrsMs!).toBeLessThan(110);
+    expect(normal.prMs!).toBeGreaterThan(120);
+    expect(normal.prMs!).toBeLessThan(220);
+    expect(normal.qtcBazettMs!).toBeGreaterThan(350);
+    expect(normal.qtcBazettMs!).toBeLessThan(470);
+  });
+});
+
+describe('delineation against LUDB cardiologist boundaries (lead II, records 1-20)', () => {
+  it('QRS onset/offset, P onset and T offset errors stay within stated bounds', async () => {
+    const all: Record<Boundary, number[]> = { pOnset: [], pOffset: [], qrsOnset: [], qrsOffset: [], tOffset: [] };
+    for (let id = 1; id <= 20; id++) {
+      const m = await ludb(id);
+      const ref = await readWfdbAnnotations(dataPath('ludb', 'data', `${id}.ii`));
+      const e = boundaryErrors(m, ref);
+      for (const k of Object.keys(all) as Boundary[]) all[k].push(...e[k]);
+    }
+    const s = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, summariseErrors(v)])) as Record<Boundary, ReturnType<typeof summariseErrors>>;
+    expect(s.qrsOnset.n).toBeGreaterThan(150);
+    expect(Math.abs(s.qrsOnset.meanMs)).toBeLessThan(10);
+    expect(s.qrsOnset.medianAbsMs).toBeLessThan(12);
+    expect(Math.abs(s.qrsOffset.meanMs)).toBeLessThan(10);
+    expect(s.qrsOffset.medianAbsMs).toBeLessThan(12);
+    expect(s.pOnset.n).toBeGreaterThan(100);
+    expect(Math.abs(s.pOnset.meanMs)).toBeLessThan(20);
+    expect(s.tOffset.n).toBeGreaterThan(100);
+    expect(Math.abs(s.tOffset.meanMs)).toBeLessThan(35);
+  });
+});

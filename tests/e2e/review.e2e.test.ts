@@ -1,0 +1,275 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactPath, launchChromium } from '../helpers/browser.ts';
+import { runLeadlens, startServe } from '../helpers/run-cli.ts';
+import { dataPath } from '../helpers/shared-data.ts';
+
+// The review journeys of issue 7 in Chromium through `leadlens serve`, on the seeded demo records
+// (CinC 2021 Chapman-Ningbo JS00004..JS00049) and MIT-BIH 100 ingested through the CLI.
+
+let browser: Browser;
+let serve: Awaited<ReturnType<typeof startServe>>;
+const BRADY = '426627000';
+const SB = '426177001';
+
+interface Panel { lead: string; rhythm: boolean; x: number; y: number; width: number; height: number; startSample: number; endSample: number; baselineY: number }
+
+beforeAll(async () => {
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-review-'));
+  const ingest = runLeadlens(['ingest', '--workspace', workspace, dataPath('mitdb', '100.hea')]);
+  expect(ingest.status, ingest.stderr).toBe(0);
+  serve = await startServe(['--workspace', workspace]);
+  browser = await launchChromium();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+});
+
+async function newPage(): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1800, height: 1100 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(serve.url);
+  await expect.poll(() => page.locator('[data-testid="worklist"] li').count(), { timeout: 15_000 }).toBe(6);
+  return { page, errors };
+}
+
+async function openRecord(page: Page, name: string): Promise<void> {
+  await page.locator('[data-testid="worklist"] li', { hasText: name }).locator('button').click();
+  await expect.poll(() => page.locator('[data-testid="record-name"]').textContent()).toBe(name);
+  await expect.poll(() => chartAttr(page, 'data-drawn-leads'), { timeout: 15_000 }).not.toBe('');
+}
+
+const chartAttr = (page: Page, name: string) => page.locator('[data-testid="ecg-chart"]').getAttribute(name);
+const panels = async (page: Page): Promise<Panel[]> => JSON.parse((await chartAttr(page, 'data-panels')) ?? '[]');
+
+/** Dark (trace) pixels inside each non-rhythm panel. */
+function inkPerPanel(page: Page): Promise<{ lead: string; dark: number }[]> {
+  return page.locator('[data-testid="ecg-chart"]').evaluate((canvas: HTMLCanvasElement) => {
+    const ctx = canvas.getContext('2d')!;
+    const dpr = canvas.width / canvas.clientWidth;
+    const ps = JSON.parse(canvas.dataset.panels!) as { lead: string; rhythm: boolean; x: number; y: number; width: number; height: number }[];
+    return ps.filter((p) => !p.rhythm).map((p) => {
+      const img = ctx.getImageData(Math.round(p.x * dpr), Math.round(p.y * dpr), Math.round(p.width * dpr), Math.round(p.height * dpr)).data;
+      let dark = 0;
+      for (let i = 0; i < img.length; i += 4) if (img[i] < 90 && img[i + 1] < 90 && img[i + 2] < 90) dark++;
+      return { lead: p.lead, dark };
+    });
+  });
+}
+
+describe('review UI journeys', () => {
+  it('moves through the worklist by keyboard, marks a record reviewed and filters by queue', async () => {
+    const { page, errors } = await newPage();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('r');
+    const second = page.locator('[data-testid="worklist"] li[data-index="1"]');
+    await expect.poll(() => second.getAttribute('data-state')).toBe('reviewed');
+    await expect.poll(() => page.locator('[data-queue="reviewed"]').innerText()).toMatch(/Reviewed\s+1/);
+    await page.keyboard.press('j');
+    await page.keyboard.press('Enter');
+    const third = await page.locator('[data-testid="worklist"] li[data-index="2"] .name').innerText();
+    await expect.poll(() => page.locator('[data-testid="record-name"]').textContent()).toBe(third.split(/\s/)[0]);
+    await page.locator('[data-queue="reviewed"]').click();
+    await expect.poll(() => page.locator('[data-testid="worklist"] li').count()).toBe(1);
+    await page.screenshot({ path: artifactPath('review-worklist.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('switches layouts and reduced lead sets, drawing exactly the chosen leads', async () => {
+    const { page, errors } = await newPage();
+    await openRecord(page, 'JS00004');
+    expect(await chartAttr(page, 'data-layout')).toBe('3x4+II');
+    const cases: [string, string, string, string][] = [
+      ['6x2', '12', '6x2', 'I,II,III,aVR,aVL,aVF,V1,V2,V3,V4,V5,V6'],
+      ['12x1', '12', '12x1', 'I,II,III,aVR,aVL,aVF,V1,V2,V3,V4,V5,V6'],
+      ['3x4', '6', '3x2+II', 'I,II,III,aVR,aVL,aVF'],
+      ['3x4', '4', '3x2+II', 'I,II,III,V2'],
+      ['6x2', '3', '2x2', 'I,II,V2'],
+      ['12x1', '2', '2x1', 'I,II'],
+    ];
+    for (const [kind, set, layout, leads] of cases) {
+      await page.locator('[data-testid="layout"]').selectOption(kind);
+      await page.locator('[data-testid="lead-set"]').selectOption(set);
+      await expect.poll(() => chartAttr(page, 'data-layout')).toBe(layout);
+      expect(await chartAttr(page, 'data-drawn-leads')).toBe(leads);
+      for (const { lead, dark } of await inkPerPanel(page)) expect(dark, `${layout} ${lead}`).toBeGreaterThan(200);
+      await page.screenshot({ path: artifactPath(`review-layout-${layout}-${set}.png`) });
+    }
+    // Rhythm strip lead is selectable.
+    await page.locator('[data-testid="layout"]').selectOption('3x4');
+    await page.locator('[data-testid="lead-set"]').selectOption('12');
+    await page.locator('[data-testid="rhythm-lead"]').selectOption('V1');
+    await expect.poll(() => chartAttr(page, 'data-layout')).toBe('3x4+V1');
+    expect(errors).toEqual([]);
+  });
+
+  it('measures an RR interval with the calipers and reads the heart rate (JS00004, sinus bradycardia)', async () => {
+    const { page, errors } = await newPage();
+    await openRecord(page, 'JS00004');
+    await expect.poll(() => chartAttr(page, 'data-beats')).not.toBe('');
+    const beats = (await chartAttr(page, 'data-beats'))!.split(',').map(Number);
+    const rhythm = (await panels(page)).find((p) => p.rhythm)!;
+    const pxPerSample = (Number(await chartAttr(page, 'data-mm-per-second')) * Number(await chartAttr(page, 'data-px-per-mm'))) / 500;
+    await page.locator('[data-testid="calipers"]').click();
+    const overlay = page.locator('[data-testid="overlay"]');
+    const x = (b: number) => rhythm.x + (b - rhythm.startSample) * pxPerSample;
+    await overlay.click({ position: { x: x(beats[2]), y: rhythm.baselineY } });
+    await overlay.click({ position: { x: x(beats[3]), y: rhythm.baselineY } });
+    const readout = page.locator('[data-testid="caliper-readout"]');
+    await expect.poll(() => readout.getAttribute('data-bpm')).not.toBe('');
+    const bpm = Number(await readout.getAttribute('data-bpm'));
+    const expected = (60 * 500) / (beats[3] - beats[2]);
+    // One pixel is ~10 ms at 25 mm/s: the caliper reads the detector's RR within a pixel or two.
+    expect(Math.abs(bpm - expected)).toBeLessThan(1.5);
+    expect(bpm).toBeLessThan(60); // labelled sinus bradycardia
+    expect(bpm).toBeGreaterThan(40);
+    expect(await readout.innerText()).toMatch(/HR \d+ bpm/);
+    await page.screenshot({ path: artifactPath('review-calipers.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a rule-vs-label disagreement, draws the evidence, corrects the label, and finds it with its history after a reload', async () => {
+    const { page, errors } = await newPage();
+    await page.locator('[data-testid="reviewer"]').fill('dr-e2e');
+    await openRecord(page, 'JS00004');
+    const brady = page.locator(`[data-testid="class-row"][data-code="${BRADY}"]`);
+    await expect.poll(() => brady.getAttribute('data-agree'), { timeout: 20_000 }).toBe('no');
+    expect(await brady.getAttribute('data-rule')).toBe('true');
+    expect(await brady.getAttribute('data-label')).toBe('');
+    expect(await page.locator(`[data-testid="class-row"][data-code="${SB}"]`).getAttribute('data-label')).toBe('true');
+
+    await brady.locator('[data-rule-id]').click();
+    await expect.poll(() => page.locator('[data-testid="overlay"] circle.ev-beat').count()).toBeGreaterThan(5);
+    expect(await page.locator('[data-testid="rule-evidence"]').innerText()).toMatch(/bradycardia/);
+    await page.screenshot({ path: artifactPath('review-rule-evidence.png') });
+
+    // Correct the label: Brady present. Undo then redo must land on the same stored state.
+    await brady.locator(`[data-toggle="${BRADY}"]`).click();
+    await expect.poll(() => brady.getAttribute('data-label')).toBe('true');
+    await expect.poll(() => brady.getAttribute('data-agree')).toBe('yes');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => brady.getAttribute('data-label')).toBe('false');
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => brady.getAttribute('data-label')).toBe('true');
+    await page.locator('[data-state-button="corrected"]').click();
+    await expect.poll(() => page.locator('[data-testid="review-state"]').textContent()).toBe('corrected');
+    await page.locator('[data-testid="note-input"]').fill('Rate 53 bpm: bradycardia as well as SB.');
+    await page.locator('[data-testid="note-add"]').click();
+    await expect.poll(() => page.locator('[data-testid="notes"]').innerText()).toMatch(/bradycardia as well/);
+
+    await page.reload();
+    await expect.poll(() => page.locator('[data-testid="worklist"] li').count(), { timeout: 15_000 }).toBe(6);
+    expect(await page.locator('[data-testid="worklist"] li', { hasText: 'JS00004' }).getAttribute('data-state')).toBe('corrected');
+    await openRecord(page, 'JS00004');
+    const row = page.locator(`[data-testid="class-row"][data-code="${BRADY}"]`);
+    await expect.poll(() => row.getAttribute('data-label'), { timeout: 20_000 }).toBe('true');
+    expect(await row.innerText()).toMatch(/dr-e2e/);
+    const history = page.locator('[data-testid="history"]');
+    const actions = await history.locator('li').evaluateAll((ls) => ls.map((l) => (l as HTMLElement).dataset.action));
+    // Newest first: note, review state, label add (redo), label remove (undo), label add.
+    expect(actions.slice(0, 5)).toEqual(['note.add', 'review.state', 'label.add', 'label.remove', 'label.add']);
+    expect(await history.innerText()).toMatch(/dr-e2e added Brady/);
+    expect(await page.locator('[data-testid="notes"]').innerText()).toMatch(/dr-e2e/);
+    await page.screenshot({ path: artifactPath('review-corrected-after-reload.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('annotates by number key and from the SNOMED search, and marks an interval from the calipers', async () => {
+    const { page, errors } = await newPage();
+    await openRecord(page, 'JS00036');
+    const af = page.locator('[data-testid="class-row"][data-code="164889003"]');
+    await expect.poll(() => af.getAttribute('data-label'), { timeout: 20_000 }).toBe('true');
+    await page.keyboard.press('2'); // default key 2: AF
+    await expect.poll(() => af.getAttribute('data-label')).toBe('false');
+    await page.keyboard.press('/');
+    await page.keyboard.type('atrial flut');
+    await expect.poll(() => page.locator('[data-testid="vocabulary-hits"] li').first().innerText()).toMatch(/^AFL atrial flutter/);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-testid="class-row"][data-code="164890007"]').getAttribute('data-label')).toBe('true');
+    // Interval: two caliper clicks on lead II's rhythm strip, annotated as AFL on that lead.
+    await page.locator('[data-testid="calipers"]').click();
+    const rhythm = (await panels(page)).find((p) => p.rhythm)!;
+    await page.locator('[data-testid="overlay"]').click({ position: { x: rhythm.x + 100, y: rhythm.baselineY } });
+    await page.locator('[data-testid="overlay"]').click({ position: { x: rhythm.x + 400, y: rhythm.baselineY } });
+    await page.locator('[data-testid="interval-lead"]').click();
+    await expect.poll(() => page.locator('[data-testid="intervals"]').innerText()).toMatch(/AFL .* II/);
+    await expect.poll(() => page.locator('[data-testid="overlay"] rect.interval').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: artifactPath('review-annotation.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('draws a 30 min MIT-BIH record from the min/max pyramid when zoomed out, pans in time, and shows the filter warning', async () => {
+    const { page, errors } = await newPage();
+    await openRecord(page, '100');
+    expect(await chartAttr(page, 'data-drawn-leads')).toBe('MLII,V5');
+    expect(await chartAttr(page, 'data-bucket')).toBe('1');
+    await page.locator('[data-filter="bandpass"]').check();
+    await expect.poll(() => page.locator('[data-testid="filter-warning"]').isVisible()).toBe(true);
+    await page.locator('[data-filter="bandpass"]').uncheck();
+    await page.locator('[data-testid="overlay"]').click({ position: { x: 5, y: 5 } });
+    for (let i = 0; i < 8; i++) await page.keyboard.press('-');
+    await expect.poll(async () => Number(await chartAttr(page, 'data-bucket'))).toBeGreaterThan(1);
+    await expect.poll(() => page.locator('[data-testid="zoom"]').innerText()).toMatch(/0\.0–1805\.6 s/);
+    for (const { lead, dark } of await inkPerPanel(page)) expect(dark, lead).toBeGreaterThan(500);
+    await page.keyboard.press('0');
+    await expect.poll(() => chartAttr(page, 'data-bucket')).toBe('1');
+    const before = Number(await chartAttr(page, 'data-view-start'));
+    await page.keyboard.press('Shift+ArrowRight');
+    await expect.poll(async () => Number(await chartAttr(page, 'data-view-start'))).toBe(before + 3600);
+    await page.screenshot({ path: artifactPath('review-mitdb-100.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps the grid calibrated: at 25 mm/s and 10 mm/mV, 1 s spans 25 mm and 1 mV spans 10 mm on the configured screen', async () => {
+    const { page, errors } = await newPage();
+    await page.locator('[data-testid="open-settings"]').click();
+    await page.locator('[data-testid="px-per-mm"]').fill('5');
+    await page.locator('[data-testid="save-settings"]').click();
+    await expect.poll(() => page.locator('[data-testid="settings"]').count()).toBe(0);
+    await openRecord(page, 'JS00008');
+    expect(await chartAttr(page, 'data-px-per-mm')).toBe('5');
+    const measured = await page.locator('[data-testid="ecg-chart"]').evaluate((canvas: HTMLCanvasElement) => {
+      const ctx = canvas.getContext('2d')!;
+      const dpr = canvas.width / canvas.clientWidth;
+      const ps = JSON.parse(canvas.dataset.panels!) as { rhythm: boolean; x: number; y: number; width: number; height: number; baselineY: number }[];
+      const rect = canvas.getBoundingClientRect();
+      const img = ctx.getImageData(0, 0, canvas.width, canvas.height);
+      const px = (x: number, y: number) => { const i = 4 * (y * canvas.width + x); return [img.data[i], img.data[i + 1], img.data[i + 2]]; };
+      const isMajor = (c: number[]) => Math.abs(c[0] - 0xe5) < 12 && Math.abs(c[1] - 0x8f) < 25 && Math.abs(c[2] - 0x8f) < 25;
+      const isDark = (c: number[]) => c[0] < 90 && c[1] < 90 && c[2] < 90;
+      // Major (5 mm) grid lines along a row 1 mm below the top of the first panel, in CSS pixels.
+      const y = Math.round((ps[0].y + 7) * dpr);
+      const majors: number[] = [];
+      for (let x = 0; x < canvas.width; x++) if (isMajor(px(x, y)) && !isMajor(px(x - 1, y))) majors.push(x / dpr);
+      // Calibration pulse of the first row (left margin): dark pixels' extent.
+      let top = Infinity, bottom = -Infinity, left = Infinity, right = -Infinity;
+      const p0 = ps[0];
+      for (let yy = Math.round(p0.y * dpr); yy < Math.round((p0.y + p0.height) * dpr); yy++) {
+        for (let x = 0; x < Math.round(p0.x * dpr); x++) {
+          if (!isDark(px(x, yy))) continue;
+          top = Math.min(top, yy); bottom = Math.max(bottom, yy);
+          if (yy < (p0.baselineY - 20) * dpr) { left = Math.min(left, x); right = Math.max(right, x); }
+        }
+      }
+      return { majors, pulseHeight: (bottom - top) / dpr, pulseTopWidth: (right - left) / dpr, cssWidth: rect.width, width: canvas.clientWidth };
+    });
+    const spacings = measured.majors.slice(1).map((x, i) => x - measured.majors[i]);
+    expect(spacings.length).toBeGreaterThan(40);
+    for (const s of spacings) expect(Math.abs(s - 25)).toBeLessThanOrEqual(1); // 5 mm at 5 px/mm
+    const mean = (measured.majors.at(-1)! - measured.majors[0]) / spacings.length;
+    expect(Math.abs(mean - 25)).toBeLessThan(0.1);
+    // 1 mV pulse: 10 mm = 50 px tall; its 200 ms top: 5 mm = 25 px wide, i.e. 1 s spans 125 px = 25 mm.
+    expect(Math.abs(measured.pulseHeight - 50)).toBeLessThanOrEqual(2);
+    expect(Math.abs(measured.pulseTopWidth * 5 - 125)).toBeLessThanOrEqual(6);
+    // 10 s strip at 25 mm/s: 250 mm = 1250 px plus the 10 mm margin.
+    const rhythm = (await panels(page)).find((p) => p.rhythm)!;
+    expect(rhythm.width).toBeCloseTo(1250, 0);
+    await page.screenshot({ path: artifactPath('review-grid-calibration.png') });
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,37 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { REPO_ROOT } from './shared-data.ts';
+
+export const LEADLENS_BIN = path.join(REPO_ROOT, 'bin', 'leadlens.mjs');
+
+/** Runs the built `leadlens` CLI to completion. */
+export function runLeadlens(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [LEADLENS_BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 300_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts `leadlens serve --json` and resolves with its URL once it listens. */
+export function startServe(args: string[]): Promise<{ url: string; port: number; child: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [LEADLENS_BIN, 'serve', '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (d) => (err += d));
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) {
+        const { url, port } = JSON.parse(line) as { url: string; port: number };
+        resolve({
+          url, port, child,
+          stop: () => new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+        });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err.trim()}`)));
+  });
+}

@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { READERS } from '../../src-main/formats/readers.ts';
+import { watchInbox } from '../../src-main/ingest/inbox-watcher.ts';
+import { samplesDir } from '../../src-main/resources.ts';
+import { openWorkspace } from '../../src-main/store/workspace.ts';
+
+const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const records = (ws: ReturnType<typeof openWorkspace>) => (ws.db.prepare('SELECT record_name FROM record ORDER BY record_name').all() as { record_name: string }[]).map((r) => r.record_name);
+
+describe('watched inbox', () => {
+  it('waits for companions, quarantines bad files without stopping, and does not re-import after a restart', async () => {
+    const ws = openWorkspace(tmp('leadlens-inbox-ws-'));
+    const inbox = tmp('leadlens-inbox-');
+    // Already there before the watcher starts: picked up by the initial scan.
+    for (const ext of ['hea', 'mat']) fs.copyFileSync(path.join(samplesDir(), `JS00004.${ext}`), path.join(inbox, `JS00004.${ext}`));
+    const quarantined: string[] = [];
+    const batches: number[] = [];
+    let w = watchInbox(ws, [inbox], { readers: READERS, stabilityMs: 200, onQuarantine: (p) => quarantined.push(path.basename(p)), onBatch: (r) => batches.push(r.newRecords) });
+    await w.idle();
+    expect(records(ws)).toEqual(['JS00004']);
+
+    // A header whose signal file arrives later: not quarantined, ingested once the .mat is there.
+    fs.copyFileSync(path.join(samplesDir(), 'JS00008.hea'), path.join(inbox, 'JS00008.hea'));
+    await sleep(600);
+    await w.idle();
+    expect(records(ws)).toEqual(['JS00004']);
+    expect(quarantined).toEqual([]);
+    fs.copyFileSync(path.join(samplesDir(), 'JS00008.mat'), path.join(inbox, 'JS00008.mat'));
+    // A broken file in a subfolder, then a good one after it: the watcher keeps going.
+    fs.mkdirSync(path.join(inbox, 'sub'));
+    fs.writeFileSync(path.join(inbox, 'sub', 'BROKEN.hea'), 'BROKEN 12 500 5000\nthis is not a signal line\n');
+    await sleep(600);
+    await w.idle();
+    for (const ext of ['hea', 'mat']) fs.copyFileSync(path.join(samplesDir(), `JS00012.${ext}`), path.join(inbox, 'sub', `JS00012.${ext}`));
+    await sleep(600);
+    await w.idle();
+    expect(records(ws)).toEqual(['JS00004', 'JS00008', 'JS00012']);
+    expect(quarantined).toEqual(['BROKEN.hea']);
+    await w.close();
+
+    // Restart: the rescan finds everything already taken in.
+    batches.length = 0;
+    w = watchInbox(ws, [inbox], { readers: READERS, stabilityMs: 200, onBatch: (r) => batches.push(r.newRecords) });
+    await w.idle();
+    await w.close();
+    expect(records(ws)).toEqual(['JS00004', 'JS00008', 'JS00012']);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(0);
+    expect(fs.readdirSync(inbox).sort()).toEqual(['JS00004.hea', 'JS00004.mat', 'JS00008.hea', 'JS00008.mat', 'sub']);
+  });
+});

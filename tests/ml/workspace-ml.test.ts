@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, dataPath } from '../helpers/shared-data.ts';
+import { openWorkspace } from '../../src-main/store/workspace.ts';
+import type { Workspace } from '../../src-main/store/workspace.ts';
+import { migration as ml } from '../../src-main/store/migrations/003-ml.ts';
+import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
+import { READERS } from '../../src-main/formats/readers.ts';
+import { evaluateInWorkspace, importOnnxModel, predictInWorkspace, trainInWorkspace } from '../../src-main/ml/workspace-ml.ts';
+import { listModels, modelLineage, predictionsFor } from '../../src-main/ml/model-store.ts';
+
+// 40 real Chapman-Ningbo records ingested into a fresh workspace; train, predict, evaluate, import ONNX.
+const CLASSES = ['426177001', '426783006', '164889003', '427084000'];
+let ws: Workspace;
+let dir: string;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-ml-'));
+  ws = openWorkspace(dir);
+  // Until the lead lists 003-ml in the migrations, create its tables here.
+  if (!ws.db.prepare("SELECT name FROM sqlite_master WHERE name = 'ml_model'").get()) ws.db.exec(ml.sql);
+  const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
+  const files = fs.readdirSync(src).filter((f) => f.endsWith('.hea')).sort().slice(0, 40).flatMap((f) => [path.join(src, f), path.join(src, f.replace('.hea', '.mat'))]);
+  const r = await ingestPaths(ws, files, { readers: READERS });
+  expect(r.newRecords).toBe(40);
+});
+
+afterAll(() => {
+  ws.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('ML on a workspace', () => {
+  it('trains a 2-lead small CNN in a worker, stores it with lineage, predicts and evaluates', async () => {
+    const r = await trainInWorkspace(ws, { arch: 'small-cnn', leads: 2, classes: CLASSES, epochs: 2, seed: 3, weightsCsv: dataPath('cinc', 'scoring-2021', 'weights.csv') });
+    expect(r.split.train + r.split.validation + r.split.test).toBe(40);
+    expect(r.metricName).toBe('challenge');
+    const [m] = listModels(ws.db);
+    expect(m).toMatchObject({ id: r.modelId, kind: 'tfjs', architecture: 'small-cnn', leadSet: ['I', 'II'], classes: CLASSES, runtime: 'wasm' });
+    const lineage = modelLineage(ws.db, r.modelId);
+    expect(lineage.records).toHaveLength(40);
+    expect(lineage.labelIds.length).toBeGreaterThanOrEqual(40);
+    const p = await predictInWorkspace(ws, r.modelId, [1, 2]);
+    expect(p.records).toBe(2);
+    expect(predictionsFor(ws.db, r.modelId, 1).map((x) => x.classCode).sort()).toEqual([...CLASSES].sort());
+    const e = await evaluateInWorkspace(ws, r.modelId, dataPath('cinc', 'scoring-2021', 'weights.csv'));
+    expect(e.records).toBe(r.split.test);
+    expect(typeof e.challenge).toBe('number');
+  });
+
+  it('imports an ONNX model with its card and scores records with it; bad requests give clear errors', async () => {
+    const onnxDir = path.join(REPO_ROOT, 'tests/fixtures/ml/onnx');
+    const { modelId } = await importOnnxModel(ws, path.join(onnxDir, 'tiny-cnn.onnx'), path.join(onnxDir, 'tiny-cnn.card.json'));
+    await predictInWorkspace(ws, modelId, [1]);
+    expect(predictionsFor(ws.db, modelId, 1)).toHaveLength(3);
+    await expect(importOnnxModel(ws, path.join(onnxDir, 'tiny-cnn.onnx'), path.join(onnxDir, 'wrong-classes.card.json'))).rejects.toThrow(/card lists 4/);
+    await expect(trainInWorkspace(ws, { arch: 'vgg', leads: 12 })).rejects.toThrow(/unknown architecture 'vgg'/);
+    await expect(trainInWorkspace(ws, { arch: 'small-cnn', leads: 5 })).rejects.toThrow(/--leads must be 12, 6, 4, 3 or 2/);
+    await expect(predictInWorkspace(ws, 999, [1])).rejects.toThrow(/no model with id 999/);
+  });
+});

@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { rendererDir } from '../../src-main/resources.ts';
+import { startServer, type RunningServer } from '../../src-main/server/serve.ts';
+import { storeRecord } from '../../src-main/store/record-store.ts';
+import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
+import { syntheticRecord } from '../helpers/synthetic-record.ts';
+
+let ws: Workspace;
+let server: RunningServer;
+let recordId: number;
+
+function request(opts: { path: string; method?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: server.port, path: opts.path, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    if (opts.body) req.write(opts.body);
+    req.end();
+  });
+}
+const api = (method: string, params: unknown, headers: Record<string, string> = { Authorization: `Bearer ${server.token}` }) =>
+  request({ path: `/api/${method}`, method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(params) });
+
+beforeAll(async () => {
+  ws = openWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-serve-')));
+  recordId = ws.db.transaction(() => storeRecord(ws.db, syntheticRecord(), { path: '/x.hea', format: 'test' }))().recordId;
+  server = await startServer({ workspace: ws, rendererDir: rendererDir() });
+});
+afterAll(async () => {
+  await server.close();
+  ws.close();
+});
+
+describe('leadlens serve', () => {
+  it('listens on loopback only, with a long random token in the URL', async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}$/);
+    const other = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+    if (other) {
+      const refused = await new Promise<boolean>((resolve) => {
+        const s = net.connect({ host: other.address, port: server.port });
+        s.once('connect', () => { s.destroy(); resolve(false); });
+        s.once('error', () => resolve(true));
+      });
+      expect(refused).toBe(true);
+    }
+  });
+
+  it('refuses every request without the token (401)', async () => {
+    expect((await request({ path: '/' })).status).toBe(401);
+    expect((await request({ path: '/?token=wrong' })).status).toBe(401);
+    expect((await api('records.list', {}, {})).status).toBe(401);
+    expect((await api('records.list', {}, { Authorization: 'Bearer nope' })).status).toBe(401);
+  });
+
+  it('serves the renderer with the token, sets the cookie and a strict CSP', async () => {
+    const r = await request({ path: `/?token=${server.token}` });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatch(/<div id="app">/);
+    expect(r.headers['content-security-policy']).toMatch(/default-src 'self'/);
+    expect(r.headers['content-security-policy']).not.toMatch(/ 'unsafe-eval'/);
+    expect(String(r.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
+    const cookie = `leadlens_token=${server.token}`;
+    expect((await request({ path: '/index.html', headers: { Cookie: cookie } })).status).toBe(200);
+    expect((await request({ path: '/../../etc/passwd', headers: { Cookie: cookie } })).status).toBe(404);
+  });
+
+  it('answers API calls from the real store', async () => {
+    const r = await api('records.list', { limit: 10 });
+    expect(r.status).toBe(200);
+    const body = JSON.parse(r.body);
+    expect(body.result.total).toBe(1);
+    expect(body.result.records[0]).toMatchObject({ id: recordId, recordName: 'SYN1', leadCount: 12 });
+  });
+
+  it('refuses malicious or malformed payloads with one-line errors and stores nothing', async () => {
+    const cases: [string, unknown, number, RegExp][] = [
+      ['records.get', { id: 'DROP TABLE record' }, 400, /id must be an integer/],
+      ['records.get', { id: 1, extra: 1 }, 400, /unknown parameter 'extra'/],
+      ['records.get', { id: 424242 }, 404, /no record with id 424242/],
+      ['labels.set', { recordId, vocabulary: 'SNOMED', code: 'x'.repeat(100_000), present: true, author: 'a' }, 400, /longer than/],
+      ['labels.set', { recordId, vocabulary: 'SNOMED', code: '1', present: 'yes', author: 'a' }, 400, /present must be true or false/],
+      ['no.such.method', {}, 404, /unknown API method/],
+      ['__proto__', {}, 404, /unknown API method/],
+      ['records.list', [1, 2], 400, /params must be an object/],
+    ];
+    for (const [method, params, status, msg] of cases) {
+      const r = await api(method, params);
+      expect(r.status, method).toBe(status);
+      const err = JSON.parse(r.body).error as string;
+      expect(err).toMatch(msg);
+      expect(err.includes('\n')).toBe(false);
+    }
+    const notJson = await request({ path: '/api/records.list', method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` }, body: '{"x":' });
+    expect(notJson.status).toBe(400);
+    const huge = await request({ path: '/api/records.list', method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` }, body: Buffer.alloc(2 << 20, 32) }).catch(() => ({ status: 413 }));
+    expect(huge.status).toBe(413);
+    expect((await request({ path: '/api/records.list', method: 'POST', headers: { 'Content-Type': 'text/plain', Authorization: `Bearer ${server.token}` }, body: '{}' })).status).toBe(415);
+    expect((await api('records.list', {}, { Authorization: `Bearer ${server.token}`, Origin: 'http://evil.example' })).status).toBe(403);
+    expect((await api('records.list', {}, { Authorization: `Bearer ${server.token}`, Host: 'evil.example' })).status).toBe(421);
+    expect(ws.db.prepare("SELECT COUNT(*) AS n FROM label WHERE source_kind = 'annotator'").get()).toEqual({ n: 0 });
+    expect(ws.db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('pushes events over the WebSocket only with the token', async () => {
+    const bad = new WebSocket(`ws://127.0.0.1:${server.port}/events`);
+    const badResult = await new Promise<string>((resolve) => {
+      bad.once('open', () => resolve('open'));
+      bad.once('error', () => resolve('refused'));
+    });
+    expect(badResult).toBe('refused');
+    const good = new WebSocket(`ws://127.0.0.1:${server.port}/events?token=${server.token}`);
+    await new Promise((resolve) => good.once('open', resolve));
+    const event = new Promise<unknown>((resolve) => good.once('message', (d) => resolve(JSON.parse(String(d)))));
+    const r = await api('labels.set', { recordId, vocabulary: 'SNOMED', code: '164889003', present: true, author: 'dr.test' });
+    expect(r.status).toBe(200);
+    expect(await event).toEqual({ event: 'records.changed', payload: { recordIds: [recordId] } });
+    good.close();
+  });
+});

@@ -1,0 +1,14 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from './src-main/ml/backend.ts';
+import { createModel } from './src-main/ml/models/index.ts';
+import { exportSmallCnnOnnx, exportedCard } from './src-main/ml/onnx-export.ts';
+import { loadOnnxModel, runOnnx } from './src-main/ml/onnx-model.ts';
+import { predictProbabilities } from './src-main/ml/train.ts';
+import { STANDARD_LEADS } from './src-shared/record.ts';
+await initBackend('wasm');
+const m = createModel({ arch: 'small-cnn', channels: 12, inputShape: [1000], classes: 4, seed: 3 });
+const bytes = exportSmallCnnOnnx(m);
+const om = await loadOnnxModel(bytes, exportedCard(m, ['a','b','c','d'], 100, [...STANDARD_LEADS], { zscore: true, bandpass: null }));
+const x = new Float32Array(2*12000).map(()=>Math.random()-0.5);
+const a = predictProbabilities(m, x, 2); const b = await runOnnx(om, [x.subarray(0,12000), x.subarray(12000)]);
+console.log([...a].map(v=>v.toFixed(6)).join(' ')); console.log([...b].map(v=>v.toFixed(6)).join(' '));

@@ -1,0 +1,12 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from './src-main/ml/backend.ts';
+await initBackend('wasm');
+const x = tf.randomNormal([32000, 32]) as tf.Tensor2D;
+const ones = tf.ones([1, 32000]) as tf.Tensor2D;
+const time = (name: string, f: () => tf.Tensor) => { f().dataSync(); const t0 = performance.now(); for (let i = 0; i < 20; i++) { const r = f(); r.dataSync(); r.dispose(); } console.log(name, ((performance.now() - t0) / 20).toFixed(2), 'ms'); };
+time('matMul ones', () => tf.matMul(ones, x));
+time('sum axis0', () => tf.sum(x, 0));
+time('matMul transA', () => tf.matMul(x, tf.ones([32000,1]), true, false));
+time('js', () => { const d = x.dataSync(); const s = new Float32Array(32); for (let i = 0; i < 32000; i++) for (let c = 0; c < 32; c++) s[c] += d[i*32+c]; return tf.tensor(s); });
+time('mul bcast', () => tf.mul(x, tf.ones([1,32])));
+time('mul same', () => tf.mul(x, x));

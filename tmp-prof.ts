@@ -1,0 +1,17 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from './src-main/ml/backend.ts';
+import { createModel } from './src-main/ml/models/index.ts';
+await initBackend(process.argv[2] as any ?? 'wasm');
+const spec = { arch: 'small-cnn' as const, channels: 12, inputShape: [1000], classes: 4, seed: 1 };
+const m = createModel(spec);
+const x = tf.randomNormal([32, 1000, 12]);
+const vars = [...m.store.params.values()];
+const step = () => tf.tidy(() => { m.store.training = true; const { value } = tf.variableGrads(() => tf.mean(tf.square(m.head(m.backbone(x)))) as tf.Scalar, vars); return value; });
+for (let i=0;i<2;i++) step().dataSync();
+const agg = new Map<string, number>();
+const orig = (tf.engine() as any).runKernelFunc;
+const info = await tf.profile(() => { const v = step(); v.dataSync(); return v; });
+for (const k of info.kernels) agg.set(k.name, (agg.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+console.log([...agg].sort((a,b)=>b[1]-a[1]).slice(0,15).map(([n,t])=>`${n} ${t.toFixed(1)}`).join('\n'));
+let t0=performance.now(); for (let i=0;i<5;i++) step().dataSync(); console.log('step ms', ((performance.now()-t0)/5).toFixed(1));
+t0=performance.now(); for (let i=0;i<5;i++) tf.tidy(()=>{m.store.training=false; return m.head(m.backbone(x));}).dataSync(); console.log('infer ms', ((performance.now()-t0)/5).toFixed(1));

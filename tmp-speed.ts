@@ -1,0 +1,10 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from './src-main/ml/backend.ts';
+import { trainModel, predictProbabilities } from './src-main/ml/train.ts';
+await initBackend('wasm');
+const n = 256, size = 12000, k = 4;
+const x = new Float32Array(n*size).map(()=>Math.random()-0.5); const y = new Uint8Array(n*k).map(()=>Math.random()<0.3?1:0);
+const spec = { arch: 'small-cnn' as const, channels: 12, inputShape: [1000], classes: k, seed: 1 };
+const r = await trainModel({x,y,n}, {x: x.subarray(0, 0), y: y.subarray(0,0), n: 0}, { spec, classes: ['a','b','c','d'], epochs: 2 });
+console.log('train samples/s', r.samplesPerSecond.toFixed(1), tf.memory().numTensors);
+const t0 = performance.now(); predictProbabilities(r.model, x, n, 32); console.log('infer/s', (n/((performance.now()-t0)/1000)).toFixed(0));
