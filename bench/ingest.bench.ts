@@ -10,6 +10,7 @@ import { signalContentHash } from '../src-main/store/content-hash.ts';
 import { storeRecord } from '../src-main/store/record-store.ts';
 import { openWorkspace } from '../src-main/store/workspace.ts';
 import { SHARED_DATA } from '../tests/helpers/shared-data.ts';
+import { writeHolter } from './holter-wfdb.ts';
 
 const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));
 const log = (s: string) => process.stderr.write(s + '\n');
@@ -32,33 +33,10 @@ async function cincThroughput(): Promise<Record<string, number>> {
   return { records, recordsPerSecondMedian: Math.round(runs[1]), recordsPerSecondRuns: runs.map(Math.round) as unknown as number };
 }
 
-function writeHolter(dir: string, hours: number): string {
-  const fs_ = 500;
-  const n = hours * 3600 * fs_;
-  const leads = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
-  const hea = [`HOLTER 12 ${fs_} ${n}`, ...leads.map((l) => `HOLTER.dat 16 1000/mV 16 0 0 0 0 ${l}`)].join('\n') + '\n';
-  fs.writeFileSync(path.join(dir, 'HOLTER.hea'), hea);
-  const fd = fs.openSync(path.join(dir, 'HOLTER.dat'), 'w');
-  const frames = 1 << 16;
-  const buf = new Int16Array(frames * 12);
-  for (let start = 0; start < n; start += frames) {
-    const m = Math.min(frames, n - start);
-    for (let i = 0; i < m; i++) {
-      const t = start + i;
-      const beat = t % 400; // 75 bpm
-      const qrs = beat < 20 ? 1000 * Math.sin((Math.PI * beat) / 20) : 0;
-      for (let k = 0; k < 12; k++) buf[i * 12 + k] = Math.round(qrs * (1 - k / 24) + 30 * Math.sin(t / (50 + k)) + ((t * 31 + k) % 7));
-    }
-    fs.writeSync(fd, new Uint8Array(buf.buffer, 0, m * 24));
-  }
-  fs.closeSync(fd);
-  // No checksums in the header: the generator writes none.
-  return path.join(dir, 'HOLTER.hea');
-}
-
 async function holter(): Promise<Record<string, number>> {
   const dir = tmp('leadlens-bench-holter-');
-  const hea = writeHolter(dir, 24);
+  const hours = Number(process.env.BENCH_HOLTER_HOURS ?? 24);
+  const hea = writeHolter(dir, hours);
   const ws = openWorkspace(tmp('leadlens-bench-holter-ws-'));
   const t0 = performance.now();
   const rec = await readWfdbRecord(hea);
@@ -76,5 +54,5 @@ async function holter(): Promise<Record<string, number>> {
   return out;
 }
 
-const result = { cinc: await cincThroughput(), holter24h: await holter() };
+const result = { cinc: await cincThroughput(), holter: { hours: Number(process.env.BENCH_HOLTER_HOURS ?? 24), ...(await holter()) } };
 process.stdout.write(JSON.stringify(result) + '\n');

@@ -16,6 +16,8 @@ export const entries = [
   ['src-main/electron/preload.ts', 'preload.cjs', 'cjs'],
   // ML training worker thread (src-main/ml/run-training.ts starts it from beside the bundle).
   ['src-main/ml/train-worker.ts', 'train-worker.mjs', 'esm'],
+  // Data-parallel gradient worker (src-main/ml/parallel-train.ts).
+  ['src-main/ml/grad-worker.ts', 'grad-worker.mjs', 'esm'],
 ];
 
 const only = process.argv.includes('--main-only') ? 'main' : process.argv.includes('--renderer-only') ? 'renderer' : 'all';

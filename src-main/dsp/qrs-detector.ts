@@ -1,9 +1,11 @@
 // Multi-lead QRS detector in the Pan-Tompkins family, O(n) per lead:
 // per lead a 2x cascaded band-pass biquad (centre 13 Hz), slope, square and a 120 ms moving-window
-// integral; leads are scaled by their typical beat energy and summed, so noise on one lead is
-// outvoted by a clean one. Peaks of the sum are classified with adaptive signal/noise levels,
-// T-wave rejection and search-back; each beat is then placed on the R peak (largest deflection
-// from the local level) of the lead that carries most of that beat's energy.
+// integral, scaled so a typical beat is 1. Leads are averaged with weights: globally by their
+// beat-to-background ratio (a lead with tiny QRS complexes hardly counts) and per 2 s block by how
+// far their peaks exceed a typical beat (a noise burst on one lead is outvoted by a clean one).
+// Peaks of the average are classified with adaptive signal/noise levels, T-wave rejection and
+// search-back; each beat is then placed on the R peak (largest deflection from the local level)
+// of the best-weighted lead with the largest beats.
 
 interface Biquad { b0: number; b1: number; b2: number; a1: number; a2: number }
 
@@ -49,7 +51,7 @@ function typicalBlockMax(x: Float32Array, block: number): number {
     maxima.push(m);
   }
   maxima.sort((a, b) => a - b);
-  return maxima[maxima.length >> 1] || 1;
+  return maxima[maxima.length >> 1];
 }
 
 export interface QrsDetectorOptions {
@@ -76,14 +78,16 @@ export function detectQrs(leadsMv: Float32Array[], fs: number, opts: QrsDetector
     const feature = new Float32Array(n);
     leadFeature(lead, fs, bq, mwi, energy, feature);
     const scale = typicalBlockMax(feature, block);
-    const inv = 1 / scale;
+    const flat = scale === 0;
+    const inv = flat ? 0 : 1 / scale;
     for (let i = 0; i < n; i++) { feature[i] *= inv; energy[i] *= inv; }
     features.push(feature);
     energies.push(energy);
     scales.push(scale);
-    snrs.push(1 / medianOf(feature));
+    snrs.push(flat ? 0 : 1 / medianOf(feature));
   }
   const bestSnr = Math.max(...snrs);
+  if (!(bestSnr > 0)) return new Int32Array(0); // every lead flat
   // Per 2 s block, a lead whose peaks stand far above its typical beat is noisy there: down-weight it.
   // A lead whose beats barely rise above its own background (low SNR) counts less everywhere.
   const weights = features.map((f, l) => {
@@ -100,6 +104,7 @@ export function detectQrs(leadsMv: Float32Array[], fs: number, opts: QrsDetector
   for (let b = 0; b < nBlocks; b++) {
     let wsum = 0;
     for (const w of weights) wsum += w[b];
+    if (!(wsum > 0)) continue;
     for (let l = 0; l < features.length; l++) {
       const k = weights[l][b] / wsum;
       const f = features[l];

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { ApiEventMessage } from '../../src-shared/api.ts';
 import { isApiMethod } from '../../src-shared/api.ts';
 import { ApiError, createServices } from '../api/services.ts';
+import { watchWorkspaceInbox } from '../ingest/inbox-events.ts';
 import { seedSamplesOnce } from '../ingest/seed-samples.ts';
 import { rendererDir } from '../resources.ts';
 import { defaultWorkspaceDir, openWorkspace } from '../store/workspace.ts';
@@ -22,6 +23,7 @@ async function start(): Promise<void> {
     for (const w of windows) if (!w.isDestroyed()) w.webContents.send(IPC_EVENT_CHANNEL, m);
   };
   const services = createServices(ws, emit, 'electron');
+  const inbox = watchWorkspaceInbox(ws, emit);
 
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
@@ -62,8 +64,10 @@ async function start(): Promise<void> {
   win.webContents.on('will-navigate', (e) => e.preventDefault());
   await win.loadFile(path.join(rendererDir(), 'index.html'));
   app.on('window-all-closed', () => {
-    ws.close();
-    app.quit();
+    void (inbox?.close() ?? Promise.resolve()).then(() => {
+      ws.close();
+      app.quit();
+    });
   });
 }
 

@@ -118,7 +118,7 @@ function leadFromSequence(seq: Node, code: string, where: string): LeadSignal {
   const fits16 = digits.every((d) => d >= -32768 && d <= 32767);
   // physical = origin + scale * digit, so digit = physical / scale - origin / scale
   return {
-    name: canonicalLeadName(code),
+    name: canonicalLeadName(code.replace(/^MDC_ECG_LEAD_/, '')), // 'MDC_ECG_LEAD_V3R' -> 'V3R'
     units,
     gain: 1 / scaleV,
     baseline: -originV / scaleV,

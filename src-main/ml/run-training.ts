@@ -8,9 +8,9 @@ import type { TrainJob, TrainJobResult } from './train-worker.ts';
  * The worker beside this module: the built bundle (dist/main/train-worker.mjs), or from source the .ts through
  * tsx's loader (registered inside the worker; `--import tsx` in execArgv does not reach worker module loading).
  */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./train-worker.mjs', import.meta.url));
-  const entry = new URL('./train-worker.ts', import.meta.url).href;
+export function startWorker(name: 'train-worker' | 'grad-worker'): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(`./${name}.mjs`, import.meta.url));
+  const entry = new URL(`./${name}.ts`, import.meta.url).href;
   return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`, { eval: true });
 }
 
@@ -20,7 +20,7 @@ export function runTrainingInWorker(job: TrainJob, o: { signal?: AbortSignal; on
       reject(Object.assign(new Error('training cancelled'), { name: 'AbortError' }));
       return;
     }
-    const worker = startWorker();
+    const worker = startWorker('train-worker');
     let settled = false;
     const finish = (f: () => void): void => {
       if (settled) return;

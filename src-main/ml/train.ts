@@ -41,6 +41,8 @@ export interface TrainOptions {
   challengeWeights?: ChallengeWeights;
   onProgress?: (event: TrainProgress) => void;
   signal?: AbortSignal;
+  /** Computes and applies one update; default: in this thread with tfjs (parallel-train.ts spreads it over cores). */
+  stepper?: (ctx: StepperContext) => Promise<Stepper>;
 }
 
 export interface TrainProgress {
@@ -132,6 +134,59 @@ interface LoopOptions extends TrainOptions {
   inputShape?: number[];
 }
 
+export interface StepperContext {
+  model: EcgModel;
+  inputShape: number[];
+  classes: number;
+  /** Per-class positive weights for weighted BCE. */
+  posWeight: Float32Array;
+  loss: 'weighted-bce' | 'asymmetric';
+  weightDecay: number;
+}
+
+export interface Stepper {
+  /** One optimisation step on a batch; returns the batch's mean loss. */
+  step(xs: Float32Array, ys: Float32Array, batch: number, lr: number): Promise<number>;
+  /** Makes `model` hold the current weights (before validation and snapshots). */
+  sync(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** The default stepper: tfjs gradients and AdamW/AMSGrad on the current backend, in this thread. */
+function localStepper(forward: (x: tf.Tensor) => tf.Tensor2D, trainable?: (name: string) => boolean) {
+  return async (c: StepperContext): Promise<Stepper> => {
+    const vars = new Map([...c.model.store.params].filter(([name]) => (trainable ? trainable(name) : true)));
+    const optimizer = createAdamW({ weightDecay: c.weightDecay, amsgrad: true });
+    const posWeight = tf.tensor1d(c.posWeight);
+    return {
+      async step(xs, ys, b, lr) {
+        c.model.store.training = true;
+        const loss = tf.tidy(() => {
+          const input = tf.tensor(xs, [b, ...c.inputShape]);
+          const target = tf.tensor2d(ys, [b, c.classes]);
+          const { value, grads } = tf.variableGrads(() => {
+            const logits = forward(input);
+            return c.loss === 'asymmetric' ? asymmetricLoss(logits, target) : weightedBce(logits, target, posWeight);
+          }, [...vars.values()]);
+          const byName: Record<string, tf.Tensor> = {};
+          for (const [name, v] of vars) byName[name] = grads[v.name];
+          optimizer.step(vars, byName, lr);
+          return value;
+        });
+        c.model.store.training = false;
+        const value = (await loss.data())[0];
+        loss.dispose();
+        return value;
+      },
+      async sync() {},
+      async dispose() {
+        optimizer.dispose();
+        posWeight.dispose();
+      },
+    };
+  };
+}
+
 async function runLoop(model: EcgModel, train: Dataset, val: Dataset, o: LoopOptions): Promise<TrainResult> {
   const started = performance.now();
   const batchSize = o.batchSize ?? 32;
@@ -145,10 +200,10 @@ async function runLoop(model: EcgModel, train: Dataset, val: Dataset, o: LoopOpt
   const rand = seededRandom(model.spec.seed ^ 0x5eed);
   const stepsPerEpoch = Math.ceil(train.n / batchSize);
   const totalSteps = stepsPerEpoch * o.epochs;
-  const vars = new Map([...model.store.params].filter(([name]) => (o.trainable ? o.trainable(name) : true)));
-  const optimizer = createAdamW({ weightDecay: o.weightDecay ?? 1e-2, amsgrad: true });
   const labelRows = Array.from({ length: train.n }, (_, i) => train.y.subarray(i * k, (i + 1) * k));
-  const posWeight = tf.tensor1d(positiveWeights(labelRows, k));
+  const stepper = await (o.stepper ?? localStepper(forward, o.trainable))({
+    model, inputShape, classes: k, posWeight: positiveWeights(labelRows, k), loss: o.loss ?? 'weighted-bce', weightDecay: o.weightDecay ?? 1e-2,
+  });
   const history: TrainResult['history'] = [];
   let best = { score: -Infinity, epoch: -1, weights: snapshot(model) };
   let metricName: TrainResult['metricName'] = 'macro-f1';
@@ -179,28 +234,14 @@ async function runLoop(model: EcgModel, train: Dataset, val: Dataset, o: LoopOpt
         if (o.mixupAlpha) mixup(xs, ys, b, o.mixupAlpha, rand);
         if (o.labelSmoothing) ys = smoothLabels(ys, o.labelSmoothing);
         const lr = oneCycleLr(step, { maxLr: o.maxLr ?? 3e-3, totalSteps });
-        model.store.training = true;
-        const loss = tf.tidy(() => {
-          const input = tf.tensor(xs, [b, ...inputShape]);
-          const target = tf.tensor2d(ys, [b, k]);
-          const { value, grads } = tf.variableGrads(() => {
-            const logits = forward(input);
-            return o.loss === 'asymmetric' ? asymmetricLoss(logits, target) : weightedBce(logits, target, posWeight);
-          }, [...vars.values()]);
-          const byName: Record<string, tf.Tensor> = {};
-          for (const [name, v] of vars) byName[name] = grads[v.name];
-          optimizer.step(vars, byName, lr);
-          return value;
-        });
-        const lossValue = (await loss.data())[0];
-        loss.dispose();
+        const lossValue = await stepper.step(xs, ys, b, lr);
         if (!Number.isFinite(lossValue)) throw new Error(`train: loss became ${lossValue} at epoch ${epoch + 1} step ${s + 1}; lower the learning rate`);
         lossSum += lossValue * b;
         seen += b;
         step++;
         o.onProgress?.({ epoch: epoch + 1, epochs: o.epochs, step, steps: totalSteps, loss: lossValue });
       }
-      model.store.training = false;
+      await stepper.sync();
       const v = val.n > 0 ? evaluateForStopping(model, val, o, forward, inputShape) : { score: -lossSum / train.n, metric: 'macro-f1' as const };
       metricName = v.metric;
       history.push({ epoch: epoch + 1, loss: lossSum / train.n, validationScore: v.score });
@@ -210,8 +251,7 @@ async function runLoop(model: EcgModel, train: Dataset, val: Dataset, o: LoopOpt
     }
   } finally {
     model.store.training = false;
-    optimizer.dispose();
-    posWeight.dispose();
+    await stepper.dispose();
   }
   restore(model, best.weights);
   const trainSeconds = (performance.now() - started) / 1000;

@@ -20,6 +20,8 @@ export interface ServeOptions {
 
 export interface RunningServer {
   url: string;
+  /** Pushes an event to every connected page. */
+  emit(message: ApiEventMessage): void;
   port: number;
   token: string;
   close(): Promise<void>;
@@ -173,6 +175,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     url: `${origin}/?token=${token}`,
     port,
     token,
+    emit,
     close: () =>
       new Promise<void>((resolve) => {
         for (const c of clients) c.terminate();

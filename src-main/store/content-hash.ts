@@ -13,6 +13,7 @@ export function signalContentHash(record: EcgRecord): string {
   h.update(`fs=${record.samplingRate};n=${record.length};`);
   const recorded = record.leads.filter((l) => !l.derived).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const block = new Int32Array(BLOCK);
+  const block16 = new Int16Array(BLOCK);
   for (const lead of recorded) {
     const mv = millivoltsPerUnit(lead.units);
     h.update(`|${lead.name}:`);
@@ -25,10 +26,30 @@ export function signalContentHash(record: EcgRecord): string {
       continue;
     }
     const k = (mv * 1000) / lead.gain;
+    const exact = Number.isInteger(k);
     for (let start = 0; start < d.length; start += BLOCK) {
       const end = Math.min(d.length, start + BLOCK);
-      for (let i = start; i < end; i++) block[i - start] = Math.round((d[i] - b) * k);
-      h.update(new Uint8Array(block.buffer, 0, (end - start) * 4));
+      const n = end - start;
+      if (k === 1 && b === 0) block.set(d.subarray(start, end));
+      else if (exact) for (let i = start; i < end; i++) block[i - start] = (d[i] - b) * k;
+      else for (let i = start; i < end; i++) block[i - start] = Math.round((d[i] - b) * k);
+      // A block whose microvolt values all fit in 16 bits is hashed as int16 (half the bytes); the tag keeps the encodings apart.
+      let fits = true;
+      for (let i = 0; i < n; i++) {
+        const v = block[i];
+        if (v < -32768 || v > 32767) {
+          fits = false;
+          break;
+        }
+      }
+      if (fits) {
+        block16.set(block.subarray(0, n));
+        h.update('s');
+        h.update(new Uint8Array(block16.buffer, 0, n * 2));
+      } else {
+        h.update('l');
+        h.update(new Uint8Array(block.buffer, 0, n * 4));
+      }
     }
   }
   return h.digest('hex');

@@ -60,6 +60,14 @@ describe('detectQrs on MIT-BIH', () => {
     expect(both.fp).toBeLessThanOrEqual(3);
     expect(both.se).toBeGreaterThanOrEqual(0.998);
   });
+  it('a flat (disconnected) extra lead does not change the beats of record 100', async () => {
+    const rec = await readWfdbRecord(dataPath('mitdb', '100.hea'));
+    const mlii = leadMillivolts(rec.leads[0]);
+    const alone = detectQrs([mlii], rec.samplingRate);
+    const withFlat = detectQrs([new Float32Array(mlii.length), mlii], rec.samplingRate);
+    expect(withFlat.length).toBeGreaterThan(2200);
+    expect(Array.from(withFlat)).toEqual(Array.from(alone));
+  });
   it('returns no beats for a flat or too-short signal and rejects leads of different lengths', () => {
     expect(detectQrs([new Float32Array(3600)], 360).length).toBe(0);
     expect(detectQrs([new Float32Array(10)], 360).length).toBe(0);

@@ -15,6 +15,9 @@ let serve: Awaited<ReturnType<typeof startServe>>;
 const BRADY = '426627000';
 const SB = '426177001';
 
+/** The server measures and runs the rules when a record opens, so changes can queue behind that work. */
+const poll = <T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) => expect.poll(fn, { timeout: 20_000, ...opts });
+
 interface Panel { lead: string; rhythm: boolean; x: number; y: number; width: number; height: number; startSample: number; endSample: number; baselineY: number }
 
 beforeAll(async () => {
@@ -34,14 +37,14 @@ async function newPage(): Promise<{ page: Page; errors: string[] }> {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(serve.url);
-  await expect.poll(() => page.locator('[data-testid="worklist"] li').count(), { timeout: 15_000 }).toBe(6);
+  await poll(() => page.locator('[data-testid="worklist"] li').count(), { timeout: 15_000 }).toBe(6);
   return { page, errors };
 }
 
 async function openRecord(page: Page, name: string): Promise<void> {
   await page.locator('[data-testid="worklist"] li', { hasText: name }).locator('button').click();
-  await expect.poll(() => page.locator('[data-testid="record-name"]').textContent()).toBe(name);
-  await expect.poll(() => chartAttr(page, 'data-drawn-leads'), { timeout: 15_000 }).not.toBe('');
+  await poll(() => page.locator('[data-testid="record-name"]').textContent()).toBe(name);
+  await poll(() => chartAttr(page, 'data-drawn-leads'), { timeout: 15_000 }).not.toBe('');
 }
 
 const chartAttr = (page: Page, name: string) => page.locator('[data-testid="ecg-chart"]').getAttribute(name);
@@ -68,14 +71,14 @@ describe('review UI journeys', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('r');
     const second = page.locator('[data-testid="worklist"] li[data-index="1"]');
-    await expect.poll(() => second.getAttribute('data-state')).toBe('reviewed');
-    await expect.poll(() => page.locator('[data-queue="reviewed"]').innerText()).toMatch(/Reviewed\s+1/);
+    await poll(() => second.getAttribute('data-state')).toBe('reviewed');
+    await poll(() => page.locator('[data-queue="reviewed"]').innerText()).toMatch(/Reviewed\s+1/);
     await page.keyboard.press('j');
     await page.keyboard.press('Enter');
     const third = await page.locator('[data-testid="worklist"] li[data-index="2"] .name').innerText();
-    await expect.poll(() => page.locator('[data-testid="record-name"]').textContent()).toBe(third.split(/\s/)[0]);
+    await poll(() => page.locator('[data-testid="record-name"]').textContent()).toBe(third.split(/\s/)[0]);
     await page.locator('[data-queue="reviewed"]').click();
-    await expect.poll(() => page.locator('[data-testid="worklist"] li').count()).toBe(1);
+    await poll(() => page.locator('[data-testid="worklist"] li').count()).toBe(1);
     await page.screenshot({ path: artifactPath('review-worklist.png') });
     expect(errors).toEqual([]);
   });
@@ -95,7 +98,7 @@ describe('review UI journeys', () => {
     for (const [kind, set, layout, leads] of cases) {
       await page.locator('[data-testid="layout"]').selectOption(kind);
       await page.locator('[data-testid="lead-set"]').selectOption(set);
-      await expect.poll(() => chartAttr(page, 'data-layout')).toBe(layout);
+      await poll(() => chartAttr(page, 'data-layout')).toBe(layout);
       expect(await chartAttr(page, 'data-drawn-leads')).toBe(leads);
       for (const { lead, dark } of await inkPerPanel(page)) expect(dark, `${layout} ${lead}`).toBeGreaterThan(200);
       await page.screenshot({ path: artifactPath(`review-layout-${layout}-${set}.png`) });
@@ -104,14 +107,14 @@ describe('review UI journeys', () => {
     await page.locator('[data-testid="layout"]').selectOption('3x4');
     await page.locator('[data-testid="lead-set"]').selectOption('12');
     await page.locator('[data-testid="rhythm-lead"]').selectOption('V1');
-    await expect.poll(() => chartAttr(page, 'data-layout')).toBe('3x4+V1');
+    await poll(() => chartAttr(page, 'data-layout')).toBe('3x4+V1');
     expect(errors).toEqual([]);
   });
 
   it('measures an RR interval with the calipers and reads the heart rate (JS00004, sinus bradycardia)', async () => {
     const { page, errors } = await newPage();
     await openRecord(page, 'JS00004');
-    await expect.poll(() => chartAttr(page, 'data-beats')).not.toBe('');
+    await poll(() => chartAttr(page, 'data-beats')).not.toBe('');
     const beats = (await chartAttr(page, 'data-beats'))!.split(',').map(Number);
     const rhythm = (await panels(page)).find((p) => p.rhythm)!;
     const pxPerSample = (Number(await chartAttr(page, 'data-mm-per-second')) * Number(await chartAttr(page, 'data-px-per-mm'))) / 500;
@@ -121,7 +124,7 @@ describe('review UI journeys', () => {
     await overlay.click({ position: { x: x(beats[2]), y: rhythm.baselineY } });
     await overlay.click({ position: { x: x(beats[3]), y: rhythm.baselineY } });
     const readout = page.locator('[data-testid="caliper-readout"]');
-    await expect.poll(() => readout.getAttribute('data-bpm')).not.toBe('');
+    await poll(() => readout.getAttribute('data-bpm')).not.toBe('');
     const bpm = Number(await readout.getAttribute('data-bpm'));
     const expected = (60 * 500) / (beats[3] - beats[2]);
     // One pixel is ~10 ms at 25 mm/s: the caliper reads the detector's RR within a pixel or two.
@@ -138,36 +141,36 @@ describe('review UI journeys', () => {
     await page.locator('[data-testid="reviewer"]').fill('dr-e2e');
     await openRecord(page, 'JS00004');
     const brady = page.locator(`[data-testid="class-row"][data-code="${BRADY}"]`);
-    await expect.poll(() => brady.getAttribute('data-agree'), { timeout: 20_000 }).toBe('no');
+    await poll(() => brady.getAttribute('data-agree'), { timeout: 20_000 }).toBe('no');
     expect(await brady.getAttribute('data-rule')).toBe('true');
     expect(await brady.getAttribute('data-label')).toBe('');
     expect(await page.locator(`[data-testid="class-row"][data-code="${SB}"]`).getAttribute('data-label')).toBe('true');
 
     await brady.locator('[data-rule-id]').click();
-    await expect.poll(() => page.locator('[data-testid="overlay"] circle.ev-beat').count()).toBeGreaterThan(5);
+    await poll(() => page.locator('[data-testid="overlay"] circle.ev-beat').count()).toBeGreaterThan(5);
     expect(await page.locator('[data-testid="rule-evidence"]').innerText()).toMatch(/bradycardia/);
     await page.screenshot({ path: artifactPath('review-rule-evidence.png') });
 
     // Correct the label: Brady present. Undo then redo must land on the same stored state.
     await brady.locator(`[data-toggle="${BRADY}"]`).click();
-    await expect.poll(() => brady.getAttribute('data-label')).toBe('true');
-    await expect.poll(() => brady.getAttribute('data-agree')).toBe('yes');
+    await poll(() => brady.getAttribute('data-label')).toBe('true');
+    await poll(() => brady.getAttribute('data-agree')).toBe('yes');
     await page.keyboard.press('Control+z');
-    await expect.poll(() => brady.getAttribute('data-label')).toBe('false');
+    await poll(() => brady.getAttribute('data-label')).toBe('false');
     await page.keyboard.press('Control+Shift+z');
-    await expect.poll(() => brady.getAttribute('data-label')).toBe('true');
+    await poll(() => brady.getAttribute('data-label')).toBe('true');
     await page.locator('[data-state-button="corrected"]').click();
-    await expect.poll(() => page.locator('[data-testid="review-state"]').textContent()).toBe('corrected');
+    await poll(() => page.locator('[data-testid="review-state"]').textContent()).toBe('corrected');
     await page.locator('[data-testid="note-input"]').fill('Rate 53 bpm: bradycardia as well as SB.');
     await page.locator('[data-testid="note-add"]').click();
-    await expect.poll(() => page.locator('[data-testid="notes"]').innerText()).toMatch(/bradycardia as well/);
+    await poll(() => page.locator('[data-testid="notes"]').innerText()).toMatch(/bradycardia as well/);
 
     await page.reload();
-    await expect.poll(() => page.locator('[data-testid="worklist"] li').count(), { timeout: 15_000 }).toBe(6);
+    await poll(() => page.locator('[data-testid="worklist"] li').count(), { timeout: 15_000 }).toBe(6);
     expect(await page.locator('[data-testid="worklist"] li', { hasText: 'JS00004' }).getAttribute('data-state')).toBe('corrected');
     await openRecord(page, 'JS00004');
     const row = page.locator(`[data-testid="class-row"][data-code="${BRADY}"]`);
-    await expect.poll(() => row.getAttribute('data-label'), { timeout: 20_000 }).toBe('true');
+    await poll(() => row.getAttribute('data-label'), { timeout: 20_000 }).toBe('true');
     expect(await row.innerText()).toMatch(/dr-e2e/);
     const history = page.locator('[data-testid="history"]');
     const actions = await history.locator('li').evaluateAll((ls) => ls.map((l) => (l as HTMLElement).dataset.action));
@@ -183,22 +186,22 @@ describe('review UI journeys', () => {
     const { page, errors } = await newPage();
     await openRecord(page, 'JS00036');
     const af = page.locator('[data-testid="class-row"][data-code="164889003"]');
-    await expect.poll(() => af.getAttribute('data-label'), { timeout: 20_000 }).toBe('true');
+    await poll(() => af.getAttribute('data-label'), { timeout: 20_000 }).toBe('true');
     await page.keyboard.press('2'); // default key 2: AF
-    await expect.poll(() => af.getAttribute('data-label')).toBe('false');
+    await poll(() => af.getAttribute('data-label')).toBe('false');
     await page.keyboard.press('/');
     await page.keyboard.type('atrial flut');
-    await expect.poll(() => page.locator('[data-testid="vocabulary-hits"] li').first().innerText()).toMatch(/^AFL atrial flutter/);
+    await poll(() => page.locator('[data-testid="vocabulary-hits"] li').first().innerText()).toMatch(/^AFL atrial flutter/);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('[data-testid="class-row"][data-code="164890007"]').getAttribute('data-label')).toBe('true');
+    await poll(() => page.locator('[data-testid="class-row"][data-code="164890007"]').getAttribute('data-label')).toBe('true');
     // Interval: two caliper clicks on lead II's rhythm strip, annotated as AFL on that lead.
     await page.locator('[data-testid="calipers"]').click();
     const rhythm = (await panels(page)).find((p) => p.rhythm)!;
     await page.locator('[data-testid="overlay"]').click({ position: { x: rhythm.x + 100, y: rhythm.baselineY } });
     await page.locator('[data-testid="overlay"]').click({ position: { x: rhythm.x + 400, y: rhythm.baselineY } });
     await page.locator('[data-testid="interval-lead"]').click();
-    await expect.poll(() => page.locator('[data-testid="intervals"]').innerText()).toMatch(/AFL .* II/);
-    await expect.poll(() => page.locator('[data-testid="overlay"] rect.interval').count()).toBeGreaterThan(0);
+    await poll(() => page.locator('[data-testid="intervals"]').innerText()).toMatch(/AFL .* II/);
+    await poll(() => page.locator('[data-testid="overlay"] rect.interval').count()).toBeGreaterThan(0);
     await page.screenshot({ path: artifactPath('review-annotation.png') });
     expect(errors).toEqual([]);
   });
@@ -209,18 +212,18 @@ describe('review UI journeys', () => {
     expect(await chartAttr(page, 'data-drawn-leads')).toBe('MLII,V5');
     expect(await chartAttr(page, 'data-bucket')).toBe('1');
     await page.locator('[data-filter="bandpass"]').check();
-    await expect.poll(() => page.locator('[data-testid="filter-warning"]').isVisible()).toBe(true);
+    await poll(() => page.locator('[data-testid="filter-warning"]').isVisible()).toBe(true);
     await page.locator('[data-filter="bandpass"]').uncheck();
     await page.locator('[data-testid="overlay"]').click({ position: { x: 5, y: 5 } });
     for (let i = 0; i < 8; i++) await page.keyboard.press('-');
-    await expect.poll(async () => Number(await chartAttr(page, 'data-bucket'))).toBeGreaterThan(1);
-    await expect.poll(() => page.locator('[data-testid="zoom"]').innerText()).toMatch(/0\.0–1805\.6 s/);
+    await poll(async () => Number(await chartAttr(page, 'data-bucket'))).toBeGreaterThan(1);
+    await poll(() => page.locator('[data-testid="zoom"]').innerText()).toMatch(/0\.0–1805\.6 s/);
     for (const { lead, dark } of await inkPerPanel(page)) expect(dark, lead).toBeGreaterThan(500);
     await page.keyboard.press('0');
-    await expect.poll(() => chartAttr(page, 'data-bucket')).toBe('1');
+    await poll(() => chartAttr(page, 'data-bucket')).toBe('1');
     const before = Number(await chartAttr(page, 'data-view-start'));
     await page.keyboard.press('Shift+ArrowRight');
-    await expect.poll(async () => Number(await chartAttr(page, 'data-view-start'))).toBe(before + 3600);
+    await poll(async () => Number(await chartAttr(page, 'data-view-start'))).toBe(before + 3600);
     await page.screenshot({ path: artifactPath('review-mitdb-100.png') });
     expect(errors).toEqual([]);
   });
@@ -230,7 +233,7 @@ describe('review UI journeys', () => {
     await page.locator('[data-testid="open-settings"]').click();
     await page.locator('[data-testid="px-per-mm"]').fill('5');
     await page.locator('[data-testid="save-settings"]').click();
-    await expect.poll(() => page.locator('[data-testid="settings"]').count()).toBe(0);
+    await poll(() => page.locator('[data-testid="settings"]').count()).toBe(0);
     await openRecord(page, 'JS00008');
     expect(await chartAttr(page, 'data-px-per-mm')).toBe('5');
     const measured = await page.locator('[data-testid="ecg-chart"]').evaluate((canvas: HTMLCanvasElement) => {

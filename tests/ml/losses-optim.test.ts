@@ -50,3 +50,14 @@ describe('losses and optimiser against PyTorch', () => {
     (o.lrs as number[]).forEach((lr, step) => expect(oneCycleLr(step, { maxLr: o.maxLr, totalSteps: o.totalSteps })).toBeCloseTo(lr, 9));
   });
 });
+
+describe('flat AdamW (data-parallel trainer)', () => {
+  it('follows torch.optim.AdamW(amsgrad=True) over five steps', async () => {
+    const { adamwStepFlat, createFlatAdamWState } = await import('../../src-main/ml/optim/adamw.ts');
+    const a = golden.adamw;
+    const w = Float32Array.from((a.w0 as number[][]).flat());
+    const s = createFlatAdamWState(w.length);
+    for (const grad of a.grads as number[][][]) adamwStepFlat(w, Float32Array.from(grad.flat()), s, a.lr, new Uint8Array(w.length).fill(1), { weightDecay: a.weightDecay });
+    (a.after as number[][]).flat().forEach((v, i) => expect(w[i]).toBeCloseTo(v, 5));
+  });
+});

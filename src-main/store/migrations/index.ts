@@ -1,4 +1,6 @@
 import { migration as core } from './001-core.ts';
+import { migration as rules } from './002-rules.ts';
+import { migration as ml } from './003-ml.ts';
 import { migration as review } from './005-review.ts';
 
 export interface Migration {
@@ -8,4 +10,4 @@ export interface Migration {
 }
 
 /** Every schema migration, in version order. A new one is a new file plus one line here. */
-export const MIGRATIONS: Migration[] = [core, review];
+export const MIGRATIONS: Migration[] = [core, rules, ml, review];

@@ -1,0 +1,16 @@
+import type { ApiEventMessage } from '../../src-shared/api.ts';
+import { READERS } from '../formats/readers.ts';
+import type { Workspace } from '../store/workspace.ts';
+import { inboxFolders, watchInbox, type InboxWatcher } from './inbox-watcher.ts';
+
+/** Watches the workspace's inbox folders for the app (Electron or serve), pushing progress and results as API events. */
+export function watchWorkspaceInbox(ws: Workspace, emit: (m: ApiEventMessage) => void): InboxWatcher | undefined {
+  const folders = inboxFolders(ws);
+  if (folders.length === 0) return undefined;
+  return watchInbox(ws, folders, {
+    readers: READERS,
+    onProgress: (done, total, label) => emit({ event: 'progress', payload: { task: 'inbox', done, total, label } }),
+    onQuarantine: (path, reason) => emit({ event: 'ingest.quarantined', payload: { path, reason } }),
+    onRecords: (recordIds) => emit({ event: 'records.changed', payload: { recordIds } }),
+  });
+}
