@@ -17,6 +17,8 @@ import { loadOnnxModel } from '../src-main/ml/onnx-model.ts';
 import type { OnnxModel } from '../src-main/ml/onnx-model.ts';
 import * as ort from 'onnxruntime-node';
 import { STANDARD_LEADS } from '../src-shared/record.ts';
+import { parallelStepper } from '../src-main/ml/parallel-train.ts';
+import type { Stepper } from '../src-main/ml/train.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name: string, def: number): number => {
@@ -81,6 +83,15 @@ function tfjsRates(model: EcgModel, seconds: number, warmup = 2): { train: numbe
   return { train, infer };
 }
 
+/** Training samples/s with the gradient work on `workers` threads (steps timed after warm-up; start-up excluded). */
+async function parallelTrainRate(stepper: Stepper, seconds: number): Promise<number> {
+  const xs = Float32Array.from({ length: BATCH * 12_000 }, (_, i) => Math.sin(i * 0.37));
+  const ys = Float32Array.from({ length: BATCH * CLASSES }, (_, i) => (i % 3 === 0 ? 1 : 0));
+  return rateForAsync(seconds, async () => {
+    await stepper.step(xs, ys, BATCH, 1e-3);
+  });
+}
+
 async function ortRate(model: OnnxModel | ort.InferenceSession, seconds: number): Promise<number> {
   const session = 'session' in model ? model.session : model;
   const input = new ort.Tensor('float32', Float32Array.from({ length: BATCH * 12 * 1000 }, (_, i) => Math.sin(i * 0.37)), [BATCH, 12, 1000]);
@@ -107,7 +118,8 @@ const first = torchRates(1, torchOnnx);
 const torchSession = 'error' in first ? undefined : await ort.InferenceSession.create(torchOnnx, { executionProviders: ['cpu'] });
 const ours = await loadOnnxModel(exportSmallCnnOnnx(model), exportedCard(model, ['a', 'b', 'c', 'd'], 100, [...STANDARD_LEADS], { zscore: true, bandpass: null }));
 
-const samples: Record<string, number[]> = { torchTrain: [], torchInfer: [], tfjsTrain: [], tfjsInfer: [], ortTorchGraph: [], ortLeadLensExport: [] };
+const twoWorkers = await parallelStepper(2, backend.name)({ model: createModel(SPEC), inputShape: [1000, 12], classes: CLASSES, posWeight: new Float32Array(CLASSES).fill(1), loss: 'weighted-bce', weightDecay: 1e-2 });
+const samples: Record<string, number[]> = { torchTrain: [], torchInfer: [], tfjsTrain: [], tfjsTrain2Workers: [], tfjsInfer: [], ortTorchGraph: [], ortLeadLensExport: [] };
 for (let r = 0; r < ROUNDS; r++) {
   log(`round ${r + 1}/${ROUNDS}: pytorch`);
   const t = torchRates(SECONDS);
@@ -119,11 +131,15 @@ for (let r = 0; r < ROUNDS; r++) {
   const l = tfjsRates(model, SECONDS);
   samples.tfjsTrain.push(l.train);
   samples.tfjsInfer.push(l.infer);
+  log(`round ${r + 1}/${ROUNDS}: leadlens tfjs-${backend.name}, 2 gradient workers`);
+  samples.tfjsTrain2Workers.push(await parallelTrainRate(twoWorkers, SECONDS));
   log(`round ${r + 1}/${ROUNDS}: onnxruntime-node`);
   if (torchSession) samples.ortTorchGraph.push(await ortRate(torchSession, SECONDS));
   samples.ortLeadLensExport.push(await ortRate(ours, SECONDS));
   log(`  torch ${t && 'trainSps' in t ? t.trainSps.toFixed(0) : '-'} / ${'inferSps' in t ? t.inferSps.toFixed(0) : '-'}; tfjs ${l.train.toFixed(0)} / ${l.infer.toFixed(0)}`);
 }
+
+await twoWorkers.dispose();
 
 // The pure-JS cpu backend is ~1 sample/s: one step each, no warm-up (--no-cpu skips it).
 log('leadlens tfjs-cpu (one step each)');
@@ -144,12 +160,14 @@ const result = {
   samplesPerSecond: {
     pytorchCpu2Threads: { train: m.torchTrain, infer: m.torchInfer },
     [`leadlensTfjs_${backend.name}`]: { train: m.tfjsTrain, infer: m.tfjsInfer },
+    [`leadlensTfjs_${backend.name}_2workers`]: { train: m.tfjsTrain2Workers },
     leadlensTfjs_cpu: { train: cpu.train, infer: cpu.infer },
     onnxruntimeNode_pytorchExport: { infer: m.ortTorchGraph },
     onnxruntimeNode_leadlensExport: { infer: m.ortLeadLensExport },
   },
   ratios: {
     [`trainTfjs_${backend.name}_vsPytorch`]: ratio(m.tfjsTrain, m.torchTrain),
+    [`trainTfjs_${backend.name}_2workers_vsPytorch`]: ratio(m.tfjsTrain2Workers, m.torchTrain),
     [`inferTfjs_${backend.name}_vsOnnxruntime`]: ratio(m.tfjsInfer, m.ortTorchGraph),
     inferLeadLensOnnxExport_vsOnnxruntimePytorchGraph: ratio(m.ortLeadLensExport, m.ortTorchGraph),
     inferOnnxruntime_vsPytorch: ratio(m.ortTorchGraph, m.torchInfer),

@@ -149,6 +149,43 @@ export interface RecordAnalysis {
   axisDegrees: number | null;
 }
 
+/** Each model's probabilities for one record; `predicted` is the probability against the model's threshold. */
+export interface RecordPredictions {
+  models: { id: number; name: string; classes: string[]; leadSet: string[] }[];
+  predictions: { modelId: number; classCode: string; probability: number; predicted: boolean }[];
+}
+
+export interface ModelClassReview {
+  code: string;
+  records: number;
+  positives: number;
+  f1: number;
+  rocAuc: number | null;
+  prAuc: number | null;
+  /** Record ids behind each confusion cell. */
+  cells: { tp: number[]; fp: number[]; fn: number[]; tn: number[] };
+  /** (false positive rate, true positive rate) and (recall, precision) by falling threshold. */
+  roc: [number, number][];
+  pr: [number, number][];
+  reliability: { lower: number; upper: number; count: number; meanPredicted: number | null; fractionPositive: number | null }[];
+}
+
+export interface ModelReview {
+  model: { id: number; name: string; architecture: string; createdAt: string; metrics: Record<string, unknown> };
+  classes: ModelClassReview[];
+}
+
+export interface TrainingRun {
+  id: number;
+  arch: string;
+  leads: number;
+  state: 'running' | 'finished' | 'failed' | 'cancelled';
+  startedAt: string;
+  modelId?: number;
+  error?: string;
+  points: { epoch: number; epochs: number; step: number; steps: number; loss: number; validationScore?: number }[];
+}
+
 /** Every request: its params and its result. */
 export interface ApiMethods {
   'workspace.info': { params: Record<string, never>; result: WorkspaceInfo };
@@ -158,6 +195,12 @@ export interface ApiMethods {
   'records.signal': { params: { id: number; start?: number; end?: number; maxPoints?: number; filters?: string[] }; result: SignalWindow };
   'records.analysis': { params: { id: number; start?: number; end?: number }; result: RecordAnalysis };
   'rules.forRecord': { params: { id: number; leadSet: number }; result: RuleResult[] };
+  'predictions.forRecord': { params: { id: number }; result: RecordPredictions };
+  'models.list': { params: Record<string, never>; result: { id: number; name: string; architecture: string; classes: string[]; createdAt: string }[] };
+  'models.review': { params: { id: number }; result: ModelReview };
+  'training.list': { params: Record<string, never>; result: TrainingRun[] };
+  'training.start': { params: { arch: string; leads: number; epochs?: number }; result: TrainingRun };
+  'training.cancel': { params: { id: number }; result: TrainingRun };
   'notes.list': { params: { recordId: number }; result: RecordNote[] };
   'notes.add': { params: { recordId: number; text: string; author: string }; result: RecordNote };
   'notes.delete': { params: { id: number; author: string }; result: { deleted: true } };
@@ -180,6 +223,7 @@ export interface ApiEvents {
   progress: { task: string; done: number; total: number; label?: string };
   'records.changed': { recordIds: number[] };
   'ingest.quarantined': { path: string; reason: string };
+  'training.progress': TrainingRun;
 }
 export type ApiEventName = keyof ApiEvents;
 export interface ApiEventMessage<E extends ApiEventName = ApiEventName> {
@@ -222,6 +266,12 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
   'records.signal': { id, start: { type: 'number', optional: true, min: 0 }, end: { type: 'number', optional: true, min: 0 }, maxPoints: { type: 'int', optional: true, min: 16, max: 1_000_000 }, filters: { type: 'string[]', optional: true, maxLength: 16 } },
   'records.analysis': { id, start: { type: 'number', optional: true, min: 0 }, end: { type: 'number', optional: true, min: 0 } },
   'rules.forRecord': { id, leadSet: { type: 'int', min: 2, max: 12 } },
+  'predictions.forRecord': { id },
+  'models.list': {},
+  'models.review': { id },
+  'training.list': {},
+  'training.start': { arch: { type: 'string', maxLength: 32 }, leads: { type: 'int', min: 2, max: 12 }, epochs: { type: 'int', optional: true, min: 1, max: 500 } },
+  'training.cancel': { id },
   'notes.list': { recordId: id },
   'notes.add': { recordId: id, text: { type: 'string', maxLength: 10_000 }, author },
   'notes.delete': { id, author },

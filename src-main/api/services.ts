@@ -8,7 +8,9 @@ import { SCHEMA_VERSION } from '../store/migrate.ts';
 import { getRecordSummary, recordCount } from '../store/record-store.ts';
 import { addInterval, addNote, deleteInterval, deleteNote, getReviewSettings, listIntervals, listNotes, setReviewSettings } from '../store/review-store.ts';
 import { listWorklist, worklistQueues } from '../store/worklist.ts';
-import { analyseRecord, filteredSignalWindow, recordRules } from '../review/record-analysis.ts';
+import { analyseRecord, filteredSignalWindow, hasTable, recordPredictions, recordRules } from '../review/record-analysis.ts';
+import { cancelTrainingRun, listTrainingRuns, modelReview, startTrainingRun } from '../review/model-review.ts';
+import { listModels } from '../ml/model-store.ts';
 import type { Workspace } from '../store/workspace.ts';
 import { LEADLENS_VERSION } from '../version.ts';
 
@@ -64,6 +66,12 @@ export function createServices(ws: Workspace, emit: EventSink, transport: 'elect
     },
     'records.analysis': (p) => analyseRecord(ws.db, p.id, p.start, p.end),
     'rules.forRecord': (p) => recordRules(ws.db, p.id, p.leadSet),
+    'predictions.forRecord': (p) => recordPredictions(ws.db, p.id),
+    'models.list': () => (hasTable(ws.db, 'ml_model') ? listModels(ws.db).map((m) => ({ id: m.id, name: m.name, architecture: m.architecture, classes: m.classes, createdAt: m.createdAt })) : []),
+    'models.review': (p) => modelReview(ws.db, p.id),
+    'training.list': () => listTrainingRuns(),
+    'training.start': (p) => startTrainingRun(ws, p, (run) => send('training.progress', run)),
+    'training.cancel': (p) => cancelTrainingRun(p.id),
     'notes.list': (p) => listNotes(ws.db, p.recordId),
     'notes.add': (p) => changed(p.recordId, addNote(ws.db, p)),
     'notes.delete': (p) => {

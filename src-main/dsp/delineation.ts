@@ -8,7 +8,7 @@ export interface MedianBeat {
   pre: number;
   /** Template length. */
   length: number;
-  /** One template per input lead (same order), baseline-corrected at the PR segment later. */
+  /** One template per input lead (same order). */
   templates: Float32Array[];
   /** Beats that contributed (fully inside the record). */
   beatsUsed: number[];
@@ -75,7 +75,7 @@ function argmax(x: ArrayLike<number>, from: number, to: number): number {
   return best;
 }
 
-/** Delineates a median beat sampled at `fs`; `rrSamples` bounds the T-wave search. */
+/** Delineates a median beat sampled at `fs` (the template length bounds the T-wave search). */
 export function delineateMedianBeat(beat: MedianBeat, fs: number): Delineation {
   const ms = (v: number): number => Math.round((v / 1000) * fs);
   const v = spatialVelocity(beat.templates, fs, 12);

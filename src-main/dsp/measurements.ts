@@ -86,11 +86,6 @@ export function axisFromIIIAvf(iNet: number, iiNet: number, avfNet: number): num
   return (Math.atan2(b, a) * 180) / Math.PI;
 }
 
-/** Net deflection of aVF when only I and II were recorded (Einthoven: aVF = II - I/2). */
-export function avfFromIAndII(iValue: number, iiValue: number): number {
-  return iiValue - iValue / 2;
-}
-
 /** QRS amplitude of each beat inside [on, off] relative to R; level taken just before onset. */
 function leadQrs(x: Float32Array, beats: number[], on: number, off: number, levelAt: number): LeadQrs {
   const pp: number[] = [];
@@ -143,7 +138,7 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
   names.forEach((n, k) => { perLead[n] = leadQrs(filtered[k], beats, on, off, levelAt); });
   const net = (n: string): number | undefined => perLead[n]?.netDeflectionMv;
   const iNet = net('I'), iiNet = net('II');
-  const avfNet = net('aVF') ?? (iNet !== undefined && iiNet !== undefined ? avfFromIAndII(iNet, iiNet) : undefined);
+  const avfNet = net('aVF');
   const qrsMs = del ? ms(del.qrsOffset - del.qrsOnset) : null;
   const prMs = del && del.pOnset !== undefined ? ms(del.qrsOnset - del.pOnset) : null;
   const qtMs = del && del.tOffset !== undefined ? ms(del.tOffset - del.qrsOnset) : null;

@@ -8,6 +8,7 @@ import { asymmetricLoss } from './losses/asymmetric-loss.ts';
 import { weightedBce } from './losses/weighted-bce.ts';
 import { createModel } from './models/index.ts';
 import type { EcgModel, ModelSpec } from './models/model.ts';
+import { assignFlat, readFlat } from './flat-weights.ts';
 
 export interface GradInit {
   type: 'init';
@@ -32,28 +33,6 @@ export interface GradResult {
   grads: Float32Array;
   state: Float32Array;
   loss: number;
-}
-
-/** Copies a flat array into the named variables, in order. */
-export function assignFlat(vars: Map<string, tf.Variable>, names: string[], flat: Float32Array): void {
-  let at = 0;
-  for (const name of names) {
-    const v = vars.get(name)!;
-    v.assign(tf.tensor(flat.subarray(at, at + v.size), v.shape));
-    at += v.size;
-  }
-}
-
-export function readFlat(vars: Map<string, tf.Variable>, names: string[]): Float32Array {
-  const size = names.reduce((a, n) => a + vars.get(n)!.size, 0);
-  const out = new Float32Array(size);
-  let at = 0;
-  for (const name of names) {
-    const d = vars.get(name)!.dataSync();
-    out.set(d, at);
-    at += d.length;
-  }
-  return out;
 }
 
 let ready: Promise<{ model: EcgModel; init: GradInit; posWeight: tf.Tensor1D }> | undefined;

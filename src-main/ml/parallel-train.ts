@@ -4,7 +4,7 @@
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { BackendName } from './backend.ts';
-import { assignFlat, readFlat } from './grad-worker.ts';
+import { assignFlat, readFlat } from './flat-weights.ts';
 import type { GradInit, GradResult, GradStep } from './grad-worker.ts';
 import { adamwStepFlat, createFlatAdamWState } from './optim/adamw.ts';
 import { startWorker } from './run-training.ts';

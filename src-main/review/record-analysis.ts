@@ -1,7 +1,7 @@
 // What the viewer asks of a stored record beyond its samples: beats and measurements, rule decisions,
 // and display-filtered windows. Long records are analysed over a bounded span (the viewer's window).
 import type { Database } from 'better-sqlite3';
-import type { RecordAnalysis, SignalWindow } from '../../src-shared/api.ts';
+import type { RecordAnalysis, RecordPredictions, SignalWindow } from '../../src-shared/api.ts';
 import { canonicalLeadName, leadMillivolts, millivoltsPerUnit, type EcgRecord } from '../../src-shared/record.ts';
 import { isLeadSetSize } from '../../src-shared/lead-sets.ts';
 import type { RuleResult } from '../../src-shared/rules.ts';
@@ -9,7 +9,10 @@ import { bandpassFilter, defaultBandpassTaps } from '../dsp/bandpass.ts';
 import { removeBaselineWander } from '../dsp/baseline.ts';
 import { measureRecord } from '../dsp/measurements.ts';
 import { notchFilter } from '../dsp/notch.ts';
+import { RULE_DETECTORS } from '../rules/detectors.ts';
+import { ruleResultsForRecord, saveRuleResults } from '../rules/rule-store.ts';
 import { runRules } from '../rules/run-rules.ts';
+import { listModels, predictionsFor } from '../ml/model-store.ts';
 import { getRecordSignal, readSignalWindow } from '../store/record-store.ts';
 
 /** Longest span analysed at once (a 24 h Holter is measured window by window). */
@@ -40,10 +43,34 @@ export function analyseRecord(db: Database, recordId: number, start?: number, en
   };
 }
 
-/** Every rule detector's decision on the record's first span, for one reduced lead set. */
+export function hasTable(db: Database, name: string): boolean {
+  return !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
+}
+
+/**
+ * Every rule detector's decision on the record's first span, for one reduced lead set: the stored results when
+ * every detector's current version has one, else computed now and stored (so the worklist queues see them).
+ */
 export function recordRules(db: Database, recordId: number, leadSet: number): RuleResult[] {
   if (!isLeadSetSize(leadSet)) throw new Error(`lead set ${leadSet} does not exist (use 12, 6, 4, 3 or 2)`);
-  return runRules(loadSpan(db, recordId).record, leadSet);
+  const store = hasTable(db, 'rule_result');
+  if (store) {
+    const stored = ruleResultsForRecord(db, recordId, leadSet);
+    if (RULE_DETECTORS.every((d) => stored.some((r) => r.detectorId === d.id && r.detectorVersion === d.version))) return stored;
+  }
+  const results = runRules(loadSpan(db, recordId).record, leadSet);
+  if (store) saveRuleResults(db, recordId, results);
+  return results;
+}
+
+/** Every model's predictions on the record (none before the ML engine has predicted). */
+export function recordPredictions(db: Database, recordId: number): RecordPredictions {
+  if (!hasTable(db, 'ml_prediction')) return { models: [], predictions: [] };
+  const models = listModels(db);
+  return {
+    models: models.map((m) => ({ id: m.id, name: m.name, classes: m.classes, leadSet: m.leadSet })),
+    predictions: models.flatMap((m) => predictionsFor(db, m.id, recordId).map((p) => ({ modelId: m.id, classCode: p.classCode, probability: p.probability, predicted: p.predicted }))),
+  };
 }
 
 /**

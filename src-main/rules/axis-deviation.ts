@@ -1,9 +1,8 @@
 // Left / right axis deviation from the signs of the net QRS deflections (hexaxial quadrant methods):
 // 2-lead (I, aVF): LAD when I > 0 and aVF < 0 (axis 0 to -90), RAD when I < 0 and aVF > 0 (+90 to +180);
 // 3-lead (I, II, aVF): LAD when additionally II < 0 (axis beyond -30), RAD when additionally II > 0
-// (+90 to +150, excluding the extreme axis). aVF is derived as II - I/2 when not recorded.
+// (+90 to +150, excluding the extreme axis). aVF is derived from I and II when not recorded.
 import type { LeadEvidence } from '../../src-shared/rules.ts';
-import { avfFromIAndII } from '../dsp/measurements.ts';
 import { baseEvidence, notApplicable, round, type RuleDetector, type RuleInput, type RuleOutput } from './rule-detector.ts';
 
 type Side = 'left' | 'right';
@@ -21,9 +20,9 @@ function runAxis(side: Side, method: Method, input: RuleInput): RuleOutput {
   if (m.beats.length === 0) return notApplicable(input, 'no QRS complexes detected', thresholds);
   const iNet = m.leads.I?.netDeflectionMv;
   const iiNet = m.leads.II?.netDeflectionMv;
-  if (iNet === undefined || iiNet === undefined) return notApplicable(input, 'needs leads I and II', thresholds);
-  const avfRecorded = m.leads.aVF?.netDeflectionMv;
-  const nets: Record<string, number> = { I: iNet, II: iiNet, aVF: avfRecorded ?? avfFromIAndII(iNet, iiNet) };
+  const avfNet = m.leads.aVF?.netDeflectionMv;
+  if (iNet === undefined || iiNet === undefined || avfNet === undefined) return notApplicable(input, 'needs leads I, II and aVF', thresholds);
+  const nets: Record<string, number> = { I: iNet, II: iiNet, aVF: avfNet };
   const signs = SIGNS[side][method];
   const leads: LeadEvidence[] = [];
   let score = Infinity;
@@ -31,7 +30,7 @@ function runAxis(side: Side, method: Method, input: RuleInput): RuleOutput {
     const margin = sign * nets[lead];
     score = Math.min(score, margin);
     const ev: LeadEvidence = { lead, netDeflectionMv: round(nets[lead]) ?? 0, thresholdMv: 0, passes: margin > 0 };
-    if (lead === 'aVF' && avfRecorded === undefined) ev.derived = true;
+    if (input.derivedLeads.includes(lead)) ev.derived = true;
     leads.push(ev);
   }
   const degrees = method === '2-lead' ? m.axis.fromIAvf : m.axis.fromIIIAvf;
@@ -52,7 +51,7 @@ function axisDetector(side: Side, method: Method): RuleDetector {
     version: '1.0.0',
     title: `${lad ? 'Left' : 'Right'} axis deviation (${method} method)`,
     codes: [lad ? { code: '39732003', abbreviation: 'LAD' } : { code: '47665007', abbreviation: 'RAD' }],
-    requiredLeads: ['I', 'II'],
+    requiredLeads: ['I', 'II', 'aVF'],
     run: (input) => runAxis(side, method, input),
   };
 }

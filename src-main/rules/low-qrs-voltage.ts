@@ -1,5 +1,6 @@
 // Low QRS voltage: every limb lead's QRS peak-to-peak < 0.5 mV, or every precordial lead's < 1.0 mV.
 // When no QRS complexes are detected, each lead's largest peak-to-peak in any 0.12 s window is used.
+// Limb leads not recorded are derived from I and II, so the limb criterion runs on every lead set.
 import type { EvidenceWindow, LeadEvidence } from '../../src-shared/rules.ts';
 import { baseEvidence, round, type RuleDetector } from './rule-detector.ts';
 
@@ -42,7 +43,9 @@ export const lowQrsVoltage: RuleDetector = {
       let margin = Infinity;
       for (const n of names) {
         const pp = amplitude(n);
-        leads.push({ lead: n, peakToPeakMv: round(pp) ?? 0, thresholdMv: limit, passes: pp < limit });
+        const ev: LeadEvidence = { lead: n, peakToPeakMv: round(pp) ?? 0, thresholdMv: limit, passes: pp < limit };
+        if (input.derivedLeads.includes(n)) ev.derived = true;
+        leads.push(ev);
         margin = Math.min(margin, limit - pp);
       }
       return margin;

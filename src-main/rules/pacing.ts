@@ -68,8 +68,9 @@ export const pacing: RuleDetector = {
     const fs = input.samplingRate;
     const thresholds = { spikeMv: SPIKE_MV, slewMvPerMs: SLEW_MV_PER_MS, leadInMs: LEAD_IN_MS, minBeatFraction: MIN_BEAT_FRACTION, minLeads: MIN_LEADS };
     if (m.beats.length < 2) return notApplicable(input, 'fewer than 2 QRS complexes detected', thresholds);
-    const leadCount = Object.keys(input.leadsMv).length;
-    const spikes = simultaneousSpikes(Object.entries(input.leadsMv).map(([lead, x]) => isolated(findSpikes(x, fs, lead), fs)), Math.min(MIN_LEADS, leadCount));
+    // Recorded leads only: a derived lead repeats the spikes of I and II.
+    const recorded = Object.entries(input.leadsMv).filter(([lead]) => !input.derivedLeads.includes(lead));
+    const spikes = simultaneousSpikes(recorded.map(([lead, x]) => isolated(findSpikes(x, fs, lead), fs)), Math.min(MIN_LEADS, recorded.length));
     const lead = Math.round((LEAD_IN_MS / 1000) * fs);
     const after = Math.round(0.01 * fs);
     let paced = 0;

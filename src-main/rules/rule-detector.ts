@@ -8,8 +8,10 @@ export interface RuleInput {
   recordName: string;
   leadSet: LeadSetSize;
   samplingRate: number;
-  /** Leads of the set, in mV, by canonical name. */
+  /** Leads of the set plus limb leads derived from I and II, in mV, by canonical name. */
   leadsMv: Record<string, Float32Array>;
+  /** Names in `leadsMv` computed from I and II rather than recorded. */
+  derivedLeads: string[];
   measurements: EcgMeasurements;
 }
 
@@ -25,14 +27,22 @@ export interface RuleDetector {
   title: string;
   /** CinC 2021 SNOMED CT codes the detector asserts when positive (equivalent codes listed together). */
   codes: SnomedCode[];
-  /** Leads the rule cannot run without. */
+  /** Leads the rule cannot run without (limb leads count as present when I and II are: they are derived). */
   requiredLeads: readonly string[];
   run(input: RuleInput): RuleOutput;
 }
 
-/** Lead sets containing every lead the detector needs. */
+const LIMB_DERIVED_FROM_I_II = ['III', 'aVR', 'aVL', 'aVF'];
+
+/** Leads available on a lead set: its own plus the limb leads derivable from I and II. */
+export function availableLeads(size: LeadSetSize): string[] {
+  const own: string[] = [...LEAD_SETS[size]];
+  return own.includes('I') && own.includes('II') ? [...new Set([...own, ...LIMB_DERIVED_FROM_I_II])] : own;
+}
+
+/** Lead sets on which every lead the detector needs is recorded or derivable. */
 export function applicableLeadSets(detector: RuleDetector): LeadSetSize[] {
-  return LEAD_SET_SIZES.filter((s) => detector.requiredLeads.every((l) => (LEAD_SETS[s] as readonly string[]).includes(l)));
+  return LEAD_SET_SIZES.filter((s) => detector.requiredLeads.every((l) => availableLeads(s).includes(l)));
 }
 
 /** Evidence skeleton common to every detector. */

@@ -1,18 +1,31 @@
 // Runs every detector applicable to a lead set on one record, sharing QRS detection and measurements.
 import { canonicalLeadName, leadMillivolts, type EcgRecord } from '../../src-shared/record.ts';
 import { restrictToLeadSet, type LeadSetSize } from '../../src-shared/lead-sets.ts';
+import { deriveLimbLeads } from '../../src-shared/derived-leads.ts';
 import type { RuleResult } from '../../src-shared/rules.ts';
 import { measureRecord } from '../dsp/measurements.ts';
+import { detectQrs } from '../dsp/qrs-detector.ts';
 import { RULE_DETECTORS } from './detectors.ts';
 import { notApplicable, type RuleDetector, type RuleInput } from './rule-detector.ts';
 
-/** The shared input of all detectors for `record` restricted to `leadSet` (throws when leads are missing). */
+/**
+ * The shared input of all detectors for `record` restricted to `leadSet` (throws when leads are missing).
+ * Limb leads the set lacks are derived from I and II (flagged in `derivedLeads`); beats are detected on
+ * the recorded leads only.
+ */
 export function ruleInput(record: EcgRecord, leadSet: LeadSetSize): RuleInput {
   const restricted = restrictToLeadSet(record, leadSet);
+  const leads = deriveLimbLeads(restricted.leads.map((l) => ({ ...l, name: canonicalLeadName(l.name) })));
   const leadsMv: Record<string, Float32Array> = {};
-  for (const l of restricted.leads) leadsMv[canonicalLeadName(l.name)] = leadMillivolts(l);
+  const derivedLeads: string[] = [];
+  for (const l of leads) {
+    leadsMv[l.name] = leadMillivolts(l);
+    if (l.derived && !restricted.leads.some((r) => canonicalLeadName(r.name) === l.name)) derivedLeads.push(l.name);
+  }
   const fs = record.samplingRate;
-  return { recordName: record.recordName, leadSet, samplingRate: fs, leadsMv, measurements: measureRecord(leadsMv, fs) };
+  const recorded = Object.keys(leadsMv).filter((n) => !derivedLeads.includes(n)).map((n) => leadsMv[n]);
+  const measurements = measureRecord(leadsMv, fs, { beats: detectQrs(recorded, fs) });
+  return { recordName: record.recordName, leadSet, samplingRate: fs, leadsMv, derivedLeads, measurements };
 }
 
 /** Runs `detectors` (all by default); those needing leads outside the set report 'not-applicable'. */

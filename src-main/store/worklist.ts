@@ -3,37 +3,55 @@ import type { Database } from 'better-sqlite3';
 import type { RecordSummary, WorklistQuery, WorklistQueue } from '../../src-shared/api.ts';
 import { getRecordSummary } from './record-store.ts';
 
-/** Queues answered from review states alone; the model queues need the ML engine's predictions. */
-const QUEUE_WHERE: Record<string, string> = {
-  all: '1',
-  new: "r.review_state = 'new'",
-  reviewed: "r.review_state IN ('reviewed', 'accepted', 'corrected')",
-  'second-opinion': "r.review_state = 'second-opinion'",
-};
-export const QUEUES: { id: string; label: string }[] = [
-  { id: 'all', label: 'All' },
-  { id: 'new', label: 'New' },
-  { id: 'second-opinion', label: 'Second opinion' },
-  { id: 'reviewed', label: 'Reviewed' },
+/** Whether record r's current label `code` (an SQL expression) is present: an annotator's word overrides the dataset's. */
+const labelPresent = (code: string): string => `(EXISTS (SELECT 1 FROM label l WHERE l.record_id = r.id AND l.code = ${code} AND l.is_current = 1 AND l.present = 1 AND l.source_kind IN ('dataset', 'annotator'))
+  AND NOT EXISTS (SELECT 1 FROM label l WHERE l.record_id = r.id AND l.code = ${code} AND l.is_current = 1 AND l.present = 0 AND l.source_kind = 'annotator'))`;
+const LABEL_PRESENT = labelPresent('p.class_code');
+const NORMAL_SINUS = '426783006';
+
+/** Each queue: its condition, and the tables it needs (model queues appear once the ML and rules engines have written). */
+const QUEUE_DEFS: { id: string; label: string; where: string; needs: string[]; rank?: string }[] = [
+  { id: 'all', label: 'All', where: '1', needs: [] },
+  { id: 'new', label: 'New', where: "r.review_state = 'new'", needs: [] },
+  { id: 'flagged', label: 'Flagged by model', needs: ['ml_prediction'],
+    where: `EXISTS (SELECT 1 FROM ml_prediction p WHERE p.record_id = r.id AND p.predicted = 1 AND p.class_code <> '${NORMAL_SINUS}')` },
+  { id: 'model-vs-rule', label: 'Model ≠ rule', needs: ['ml_prediction', 'rule_result'],
+    where: `EXISTS (SELECT 1 FROM ml_prediction p JOIN rule_result rr ON rr.record_id = p.record_id
+      WHERE p.record_id = r.id AND rr.decision IS NOT NULL AND rr.codes LIKE '%"' || p.class_code || '"%' AND rr.decision <> p.predicted)` },
+  { id: 'model-vs-label', label: 'Model ≠ label', needs: ['ml_prediction'],
+    where: `EXISTS (SELECT 1 FROM ml_prediction p WHERE p.record_id = r.id AND p.predicted <> ${LABEL_PRESENT})`,
+    // Likely label errors first: how confident the model is against the label.
+    rank: `(SELECT MAX(ABS(p.probability - ${LABEL_PRESENT})) FROM ml_prediction p WHERE p.record_id = r.id AND p.predicted <> ${LABEL_PRESENT}) DESC` },
+  { id: 'low-confidence', label: 'Low confidence', needs: ['ml_prediction'],
+    where: 'EXISTS (SELECT 1 FROM ml_prediction p WHERE p.record_id = r.id AND p.probability BETWEEN 0.35 AND 0.65)' },
+  { id: 'reviewed', label: 'Reviewed', where: "r.review_state IN ('reviewed', 'accepted', 'corrected')", needs: [] },
+  { id: 'second-opinion', label: 'Second opinion', where: "r.review_state = 'second-opinion'", needs: [] },
 ];
+
+function hasTables(db: Database, names: string[]): boolean {
+  return names.every((n) => !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(n));
+}
+
+function queueDef(db: Database, id: string) {
+  const q = QUEUE_DEFS.find((d) => d.id === id);
+  if (!q) throw new Error(`unknown worklist queue '${id}' (one of ${QUEUE_DEFS.map((d) => d.id).join(', ')})`);
+  if (!hasTables(db, q.needs)) throw new Error(`worklist queue '${id}' needs ${q.needs.join(' and ')}, which this workspace does not have yet`);
+  return q;
+}
 
 const SORTS: Record<string, string> = {
   id: 'r.id', name: 'r.record_name', duration: 'r.length * 1.0 / r.sampling_rate', leads: 'r.lead_count', age: 'r.age', state: 'r.review_state',
 };
 
-function whereOf(q: WorklistQuery): { sql: string; params: Record<string, unknown> } {
-  const parts: string[] = [];
+function whereOf(db: Database, q: WorklistQuery): { sql: string; params: Record<string, unknown> } {
+  const parts: string[] = [queueDef(db, q.queue ?? 'all').where];
   const params: Record<string, unknown> = {};
-  const queue = q.queue ?? 'all';
-  const queueSql = QUEUE_WHERE[queue];
-  if (!queueSql) throw new Error(`unknown worklist queue '${queue}' (one of ${Object.keys(QUEUE_WHERE).join(', ')})`);
-  parts.push(queueSql);
   if (q.search) {
     parts.push('(r.record_name LIKE @q OR r.patient_id LIKE @q OR EXISTS (SELECT 1 FROM label l WHERE l.record_id = r.id AND l.is_current = 1 AND l.present = 1 AND l.code LIKE @q))');
     params.q = `%${q.search}%`;
   }
   if (q.label) {
-    parts.push("EXISTS (SELECT 1 FROM label l WHERE l.record_id = r.id AND l.is_current = 1 AND l.present = 1 AND l.source_kind IN ('dataset', 'annotator') AND l.code = @label)");
+    parts.push(labelPresent('@label'));
     params.label = q.label;
   }
   if (q.format) {
@@ -52,18 +70,21 @@ function whereOf(q: WorklistQuery): { sql: string; params: Record<string, unknow
 }
 
 export function listWorklist(db: Database, q: WorklistQuery): { total: number; records: RecordSummary[] } {
-  const { sql, params } = whereOf(q);
+  const { sql, params } = whereOf(db, q);
   const sort = SORTS[q.sort ?? 'id'];
   if (!sort) throw new Error(`unknown sort '${q.sort}' (one of ${Object.keys(SORTS).join(', ')})`);
+  const rank = queueDef(db, q.queue ?? 'all').rank;
+  const order = `${rank && !q.sort ? `${rank}, ` : ''}${sort} ${q.descending ? 'DESC' : 'ASC'}`;
   const total = (db.prepare(`SELECT COUNT(*) AS n FROM record r WHERE ${sql}`).get(params) as { n: number }).n;
-  const ids = db.prepare(`SELECT r.id FROM record r WHERE ${sql} ORDER BY ${sort} ${q.descending ? 'DESC' : 'ASC'}, r.id LIMIT @limit OFFSET @offset`)
+  const ids = db.prepare(`SELECT r.id FROM record r WHERE ${sql} ORDER BY ${order}, r.id LIMIT @limit OFFSET @offset`)
     .all({ ...params, limit: q.limit ?? 200, offset: q.offset ?? 0 }) as { id: number }[];
   return { total, records: ids.map((r) => getRecordSummary(db, r.id)!) };
 }
 
-/** Every queue with its record count, and the values the filters can take. */
+/** Every queue this workspace can answer, with its record count, and the values the filters can take. */
 export function worklistQueues(db: Database): { queues: WorklistQueue[]; formats: string[]; leadCounts: number[] } {
-  const queues = QUEUES.map((q) => ({ ...q, count: (db.prepare(`SELECT COUNT(*) AS n FROM record r WHERE ${QUEUE_WHERE[q.id]}`).get() as { n: number }).n }));
+  const queues = QUEUE_DEFS.filter((q) => hasTables(db, q.needs))
+    .map((q) => ({ id: q.id, label: q.label, count: (db.prepare(`SELECT COUNT(*) AS n FROM record r WHERE ${q.where}`).get() as { n: number }).n }));
   const formats = (db.prepare('SELECT DISTINCT format FROM record_source ORDER BY format').all() as { format: string }[]).map((r) => r.format);
   const leadCounts = (db.prepare('SELECT DISTINCT lead_count FROM record ORDER BY lead_count DESC').all() as { lead_count: number }[]).map((r) => r.lead_count);
   return { queues, formats, leadCounts };

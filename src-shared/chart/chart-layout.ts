@@ -2,16 +2,8 @@
 // plotted sample. Pure and deterministic so main (rasteriser, saliency mapping) and the renderer
 // (on-screen drawing) produce identical layouts.
 
+import { LEAD_SETS, isLeadSetSize } from '../lead-sets.ts';
 import { STANDARD_LEADS } from '../record.ts';
-
-/** Leads kept by the reduced lead sets (CinC 2021 conventions). */
-export const LEAD_SETS: Record<number, readonly string[]> = {
-  12: STANDARD_LEADS,
-  6: ['I', 'II', 'III', 'aVR', 'aVL', 'aVF'],
-  4: ['I', 'II', 'III', 'V2'],
-  3: ['I', 'II', 'V2'],
-  2: ['I', 'II'],
-};
 
 /** Named layouts: 'RxC' grid filled column by column with the lead set, plus '+LEAD' full-length rhythm strips. */
 export const NAMED_LAYOUTS = ['3x4+II', '6x2', '12x1', '6x1', '2x2', '3x1', '2x1'] as const;
@@ -97,7 +89,7 @@ function parseLayout(name: string): { rows: number; cols: number; rhythm: string
 function leadSet(leads: ChartOptions['leads']): readonly string[] {
   if (leads === undefined) return STANDARD_LEADS;
   if (typeof leads === 'number') {
-    const set = LEAD_SETS[leads];
+    const set = isLeadSetSize(leads) ? LEAD_SETS[leads] : undefined;
     if (!set) throw new Error(`no ${leads}-lead set (expected one of ${Object.keys(LEAD_SETS).join(', ')})`);
     return set;
   }

@@ -43,3 +43,19 @@ describe('training in a worker thread', () => {
     await expect(runTrainingInWorker(job({ classes: ['a', 'b', 'c'] }))).rejects.toThrow(/train: 3 class codes for a model with 2 outputs/);
   });
 });
+
+describe('data-parallel training over worker threads', () => {
+  it('one gradient worker reproduces in-thread training; two workers train too', async () => {
+    await initBackend('wasm');
+    const { trainModel } = await import('../../src-main/ml/train.ts');
+    const { trainModelParallel } = await import('../../src-main/ml/parallel-train.ts');
+    const j = job();
+    const o = { ...j.options, epochs: 2 };
+    const local = await trainModel(j.train, j.validation, o);
+    const one = await trainModelParallel(j.train, j.validation, o, 1, 'wasm');
+    one.history.forEach((h, i) => expect(h.loss).toBeCloseTo(local.history[i].loss, 4));
+    const two = await trainModelParallel(j.train, j.validation, o, 2, 'wasm');
+    expect(two.history).toHaveLength(2);
+    expect(two.history[1].loss).toBeLessThan(two.history[0].loss);
+  });
+});

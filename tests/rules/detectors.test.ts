@@ -28,7 +28,7 @@ describe('detector declarations', () => {
       expect(d.version).toMatch(/^\d+\.\d+\.\d+$/);
     }
     const sets = Object.fromEntries(RULE_DETECTORS.map((d) => [d.id, applicableLeadSets(d)]));
-    expect(sets['low-qrs-voltage']).toEqual([12, 6]);
+    expect(sets['low-qrs-voltage']).toEqual([12, 6, 4, 3, 2]); // limb leads derivable from I and II
     expect(sets['left-axis-deviation-3-lead']).toEqual([12, 6, 4, 3, 2]);
     expect(sets['sinus-bradycardia']).toEqual([12, 6, 4, 3, 2]);
   });
@@ -104,16 +104,30 @@ describe('rule detectors on LUDB records (ludb.csv diagnoses)', () => {
     expect(p.evidence.measurements.pacedBeatFraction!).toBeGreaterThan(0.8);
     expect(result(await ludb(2), 'pacing').decision).toBe(false);
   });
-  it('LUDB 4 (left axis deviation) -> LAD by the 2-lead method, also on the 2-lead set with aVF derived from I and II', async () => {
-    const rec = await ludb(4);
+  it('LUDB 10 (left axis deviation) -> LAD by the 2-lead method, also on the 2-lead set with aVF derived from I and II', async () => {
+    const rec = await ludb(10);
     expect(result(rec, 'left-axis-deviation-2-lead').decision).toBe(true);
     const two = result(rec, 'left-axis-deviation-2-lead', 2);
     expect(two.decision).toBe(true);
     expect(two.evidence.leads!.find((l) => l.lead === 'aVF')!.derived).toBe(true);
   });
-  it('low QRS voltage does not apply to the 3-lead set (no limb leads beyond I and II)', async () => {
-    const r = result(await ludb(1), 'low-qrs-voltage', 3);
-    expect(r.decision).toBe('not-applicable');
-    expect(r.evidence.note).toMatch(/lacks III/);
+  it('on the 3-lead set low QRS voltage uses limb leads derived from I and II and skips the precordial criterion', async () => {
+    const r = result(await cinc('JS00092'), 'low-qrs-voltage', 3);
+    expect(r.decision).toBe(true);
+    const leads = r.evidence.leads!;
+    expect(leads.map((l) => l.lead)).toEqual(['I', 'II', 'III', 'aVR', 'aVL', 'aVF']);
+    expect(leads.filter((l) => l.derived).map((l) => l.lead)).toEqual(['III', 'aVR', 'aVL', 'aVF']);
+  });
+  it('a flat record (electrodes off) is not-applicable for rate and axis rules, and gives no pacing', () => {
+    const flat = (name: string) => ({ name, units: 'mV', gain: 1000, baseline: 0, digital: new Int16Array(5000) });
+    const rec: EcgRecord = { format: 'test', recordName: 'flat', samplingRate: 500, length: 5000, leads: ['I', 'II'].map(flat), labels: [], attributes: {} };
+    const results = runRules(rec, 2);
+    const by = (id: string) => results.find((r) => r.detectorId === id)!;
+    expect(by('sinus-bradycardia').decision).toBe('not-applicable');
+    expect(by('sinus-bradycardia').evidence.note).toMatch(/fewer than 3 beats/);
+    expect(by('left-axis-deviation-2-lead').decision).toBe('not-applicable');
+    expect(by('pacing').decision).toBe('not-applicable');
+    expect(by('low-qrs-voltage').decision).toBe(true); // sliding-window fallback: 0 mV everywhere
+    expect(by('low-qrs-voltage').evidence.note).toMatch(/sliding 0.12 s window/);
   });
 });

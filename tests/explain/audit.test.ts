@@ -1,0 +1,96 @@
+// Dataset audit report and saliency storage, on real Chapman-Ningbo records.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readWfdbRecord } from '../../src-main/formats/wfdb-record.ts';
+import { leadMillivolts, type EcgRecord } from '../../src-shared/record.ts';
+import { layoutChart } from '../../src-shared/chart/chart-layout.ts';
+import { inkIntensity, rasteriseChart } from '../../src-main/explain/chart-raster.ts';
+import { pixelsToLeadTime } from '../../src-main/explain/pixel-to-lead-time.ts';
+import { runAudit, writeAuditReport, type AuditItem } from '../../src-main/explain/audit.ts';
+import { loadSaliency, saveAudit, saveMetric, saveSaliency } from '../../src-main/explain/saliency-store.ts';
+import type { SaliencyResult } from '../../src-main/explain/saliency/saliency-result.ts';
+import { migration } from '../../src-main/store/migrations/004-explain.ts';
+import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
+import { storeRecord } from '../../src-main/store/record-store.ts';
+import { saveModel } from '../../src-main/ml/model-store.ts';
+import { dataPath } from '../helpers/shared-data.ts';
+
+const NAMES = ['JS00001', 'JS00002', 'JS00004', 'JS00005'];
+const records: EcgRecord[] = [];
+let tmp: string;
+
+beforeAll(async () => {
+  for (const n of NAMES) records.push(await readWfdbRecord(dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010', `${n}.hea`)));
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-explain-'));
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** "Saliency" = the ink of the chart mapped back; for one record the 6x2 map is given with leads reversed. */
+function inkMap(record: EcgRecord, layout: string, scramble: boolean): SaliencyResult {
+  const mv = record.leads.map(leadMillivolts);
+  const c = layoutChart(record, { layout, pxPerMm: 1 });
+  const { image, pixels } = rasteriseChart(c, mv, { grid: false });
+  const m = pixelsToLeadTime(c, pixels, inkIntensity(image));
+  const map = new Float32Array(m.map.length);
+  for (let l = 0; l < 12; l++) map.set(m.map.subarray((scramble ? 11 - l : l) * m.samples, ((scramble ? 11 - l : l) + 1) * m.samples), l * m.samples);
+  return { map, leads: m.leads, samples: m.samples, provenance: { model: 'ink', method: 'ink', baseline: null, targetClass: 0, layer: null, preprocessing: 'none', layout, seed: null, params: {} } };
+}
+
+describe('runAudit + writeAuditReport', () => {
+  it('ranks the record with an inconsistent layout first and writes JSON, CSV and SVG', async () => {
+    const items: AuditItem[] = records.map((r, i) => ({ recordId: i + 1, recordName: r.recordName, classes: r.labels.map((l) => l.code) }));
+    const report = await runAudit({
+      items, methods: ['ink'], variants: ['12x1', '6x2'],
+      explain: async (item, _m, layout) => inkMap(records[item.recordId - 1], layout, item.recordName === 'JS00004' && layout === '6x2'),
+    });
+    expect(report.pairs.length).toBe(4);
+    expect(report.recordRanking[0].recordName).toBe('JS00004');
+    expect(report.recordRanking[0].inconsistency).toBeGreaterThan(0.5);
+    // Full-length 12x1 vs 6x2 (half of each lead charted): still the same leads dominate.
+    const others = report.pairs.filter((p) => p.recordName !== 'JS00004');
+    for (const p of others) expect(p.metrics.leadSpearman).toBeGreaterThan(0.5);
+    expect(report.spearmanByMethod.ink.n).toBe(4);
+    expect(records[2].labels.map((l) => l.code)).toContain(report.classRanking[0].className); // a class of JS00004 tops the classes
+    const files = writeAuditReport(report, path.join(tmp, 'report'));
+    expect(files.map((f) => path.basename(f))).toEqual(['report.json', 'pairs.csv', 'records.csv', 'classes.csv', 'spearman-by-method.svg', 'class-inconsistency.svg']);
+    const recordsCsv = fs.readFileSync(path.join(tmp, 'report', 'records.csv'), 'utf8').split('\n');
+    expect(recordsCsv[0]).toBe('rank,record_id,record,inconsistency,classes');
+    expect(recordsCsv[1]).toMatch(/^1,3,JS00004,/);
+    expect(fs.readFileSync(files[4], 'utf8')).toMatch(/^<svg [^>]*>.*<\/svg>\n$/s);
+    expect(JSON.parse(fs.readFileSync(files[0], 'utf8')).records).toBe(4);
+  });
+  it('refuses an audit with nothing to compare', async () => {
+    await expect(runAudit({ items: [], methods: ['ink'], variants: ['12x1'], explain: async () => { throw new Error('unused'); } })).rejects.toThrow(/two layouts or two methods/);
+  });
+});
+
+describe('saliency store (migration 004)', () => {
+  let ws: Workspace;
+  beforeAll(() => {
+    ws = openWorkspace(path.join(tmp, 'ws'));
+    const has = ws.db.prepare("SELECT name FROM sqlite_master WHERE name = 'saliency_map'").get();
+    if (!has) ws.db.exec(migration.sql); // until the lead lists 004 in migrations/index.ts
+  });
+  afterAll(() => ws.close());
+  it('stores a map with its provenance and reads it back bit-exact; same provenance replaces', () => {
+    const { recordId } = storeRecord(ws.db, records[0], { path: '/data/JS00001.hea', format: 'cinc' });
+    const modelId = saveModel(ws.db, {
+      name: 'ink', kind: 'tfjs', architecture: 'small-cnn', hyperparameters: {}, classes: ['a'], leadSet: ['I'], inputSpec: {}, metrics: {},
+      runtime: 'test', weights: new Uint8Array(4), records: [], labelIds: [],
+    });
+    const r = inkMap(records[0], '3x4+II', false);
+    const id = saveSaliency(ws.db, recordId, modelId, r);
+    const back = loadSaliency(ws.db, id);
+    expect(Buffer.from(back.map.buffer).equals(Buffer.from(r.map.buffer))).toBe(true);
+    expect(back.provenance).toMatchObject({ method: 'ink', layout: '3x4+II', baseline: null, layer: null, targetClass: 0 });
+    expect(back.leads).toEqual(r.leads);
+    const id2 = saveSaliency(ws.db, recordId, modelId, r);
+    expect(ws.db.prepare('SELECT COUNT(*) FROM saliency_map').pluck().get()).toBe(1);
+    const auditId = saveAudit(ws.db, { modelId, methods: ['ink'], layouts: ['3x4+II'], recordCount: 1, reportDir: null, summary: {} });
+    saveMetric(ws.db, 'sanity', id2, null, { spearman: 0.1, flagged: false }, auditId);
+    expect(ws.db.prepare('SELECT value FROM saliency_metric').pluck().get()).toBe('{"spearman":0.1,"flagged":false}');
+    expect(() => loadSaliency(ws.db, 999)).toThrow(/no saliency map with id 999/);
+  });
+});

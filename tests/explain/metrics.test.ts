@@ -1,0 +1,163 @@
+// Consistency, fidelity, sanity-check, localisation and signal-image transforms on a real record.
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import '@tensorflow/tfjs-backend-cpu';
+import { readWfdbRecord } from '../../src-main/formats/wfdb-record.ts';
+import { leadMillivolts, type EcgRecord } from '../../src-shared/record.ts';
+import { detectQrs } from '../../src-main/dsp/qrs-detector.ts';
+import { delineateMedianBeat, medianBeat } from '../../src-main/dsp/delineation.ts';
+import { compareAttributions, type LeadTimeAttribution } from '../../src-main/explain/consistency.ts';
+import { ranks, spearman } from '../../src-main/explain/rank-stats.ts';
+import { fidelityCurves } from '../../src-main/explain/fidelity.ts';
+import { randomiseLayersModel, sanityCheck } from '../../src-main/explain/sanity-check.ts';
+import { localiseAttribution, waveIntervals } from '../../src-main/explain/localisation.ts';
+import { gramianAngularField, markovTransitionField, recurrencePlot, signalImageToTime } from '../../src-main/explain/signal-images.ts';
+import { ecgClassifier, layersClassifier } from '../../src-main/explain/saliency/classifier.ts';
+import { signalTarget } from '../../src-main/explain/saliency/explain-target.ts';
+import { occlusion, tfSignalPredict } from '../../src-main/explain/saliency/occlusion.ts';
+import { vanillaGradient } from '../../src-main/explain/saliency/vanilla-gradient.ts';
+import { gradientXInput } from '../../src-main/explain/saliency/gradient-x-input.ts';
+import { dataPath } from '../helpers/shared-data.ts';
+import { windowSignalModel } from './geometry-models.ts';
+
+let record: EcgRecord;
+let mv: Float32Array[];
+let names: string[];
+const amplitudeMap = (leads: Float32Array[]): LeadTimeAttribution => {
+  const T = leads[0].length;
+  const map = new Float32Array(leads.length * T);
+  leads.forEach((s, l) => s.forEach((v, t) => (map[l * T + t] = Math.abs(v))));
+  return { map, leads: names, samples: T };
+};
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  record = await readWfdbRecord(dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010', 'JS00001.hea'));
+  mv = record.leads.map(leadMillivolts);
+  names = record.leads.map((l) => l.name);
+});
+
+describe('rank statistics', () => {
+  it('ranks ties by their average rank', () => {
+    expect(Array.from(ranks([10, 20, 10, 30]))).toEqual([1.5, 3, 1.5, 4]);
+    expect(spearman([1, 2, 3, 4], [10, 20, 30, 40])).toBe(1);
+    expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBe(-1);
+  });
+});
+
+describe('compareAttributions', () => {
+  it('gives perfect agreement for a map with itself', () => {
+    const a = amplitudeMap(mv);
+    const m = compareAttributions(a, a);
+    expect(m.leadSpearman).toBeCloseTo(1, 10);
+    expect(m.topKOverlap).toBe(1);
+    expect(m.ssim).toBeCloseTo(1, 10);
+    expect(m.meanTimeProfileCorrelation).toBeCloseTo(1, 10);
+  });
+  it('detects a map whose leads are swapped (as if a layout mislabelled them)', () => {
+    const a = amplitudeMap(mv);
+    const b = amplitudeMap(mv.slice().reverse());
+    const m = compareAttributions(a, b);
+    expect(m.leadSpearman).toBeLessThan(0.5);
+    expect(m.ssim).toBeLessThan(0.8);
+    expect(m.meanTimeProfileCorrelation).toBeLessThan(0.9);
+  });
+  it('compares different lead sets on their common leads', () => {
+    const a = amplitudeMap(mv);
+    const sub = [0, 1, 2, 7];
+    const b: LeadTimeAttribution = { map: new Float32Array(4 * 5000), leads: sub.map((i) => names[i]), samples: 5000 };
+    sub.forEach((l, r) => b.map.set(a.map.subarray(l * 5000, (l + 1) * 5000), r * 5000));
+    const m = compareAttributions(a, b);
+    expect(m.leads).toEqual(['I', 'II', 'III', 'V2']);
+    expect(m.leadSpearman).toBeCloseTo(1, 10);
+    expect(() => compareAttributions(a, { ...b, samples: 4000 })).toThrow(/equal spans/);
+  });
+});
+
+describe('fidelityCurves', () => {
+  it('scores the true map faithful (deletion AUC below insertion AUC) and a wrong map not', async () => {
+    const model = ecgClassifier(windowSignalModel(5000, 12, 7, 1000, 1200), 'window-v2');
+    const predict = tfSignalPredict(model);
+    const truth = await occlusion({ modelId: model.id, predict, signals: mv, leads: names }, { targetClass: 0, window: 500, batch: 24 });
+    const good = await fidelityCurves(predict, mv, truth, { targetClass: 0, steps: 10 });
+    expect(good.deletion[0]).toBeGreaterThan(0);
+    expect(good.deletion[10]).toBe(0);
+    expect(good.deletionAuc).toBeLessThan(0.1 * good.deletion[0]);
+    expect(good.insertionAuc).toBeGreaterThan(0.9 * good.deletion[0]);
+    const wrong = { ...truth, map: amplitudeMap(mv.slice().reverse()).map }; // anything but V2 1000-1200 first
+    const bad = await fidelityCurves(predict, mv, wrong, { targetClass: 0, steps: 10 });
+    expect(bad.deletionAuc).toBeGreaterThan(good.deletionAuc);
+    expect(bad.insertionAuc).toBeLessThan(good.insertionAuc);
+  });
+});
+
+describe('sanityCheck', () => {
+  it('passes vanilla gradient (changes with the weights) and flags a map that ignores the model', () => {
+    const model = tfl.sequential({ layers: [
+      tfl.layers.conv1d({ inputShape: [5000, 12], filters: 8, kernelSize: 15, activation: 'relu', kernelInitializer: tfl.initializers.glorotNormal({ seed: 1 }) }),
+      tfl.layers.globalAveragePooling1d({}),
+      tfl.layers.dense({ units: 2, kernelInitializer: tfl.initializers.glorotNormal({ seed: 2 }) }),
+    ] });
+    const target = signalTarget({ model: layersClassifier(model, 'cnn'), signals: mv, leads: names });
+    const before = vanillaGradient(target, { targetClass: 0 });
+    const restore = randomiseLayersModel(model, 42);
+    const after = vanillaGradient(target, { targetClass: 0 });
+    restore();
+    const again = vanillaGradient(target, { targetClass: 0 });
+    expect(Buffer.from(again.map.buffer).equals(Buffer.from(before.map.buffer))).toBe(true); // weights restored
+    const vg = sanityCheck(before, after);
+    expect(vg.flagged).toBe(false);
+    // Gradient x input on this shallow model is dominated by |input|: it barely changes → flagged.
+    const gxiBefore = gradientXInput(target, { targetClass: 0 });
+    const undo = randomiseLayersModel(model, 43);
+    const gxiAfter = gradientXInput(target, { targetClass: 0 });
+    undo();
+    const inputOnly = sanityCheck(amplitudeMap(mv), amplitudeMap(mv));
+    expect(inputOnly.flagged).toBe(true);
+    expect(sanityCheck(gxiBefore, gxiAfter).spearman).toBeGreaterThan(vg.spearman);
+  });
+});
+
+describe('localiseAttribution', () => {
+  it('finds the amplitude of JS00001 concentrated in its QRS complexes', () => {
+    const r = detectQrs(mv, 500);
+    expect(r.length).toBeGreaterThan(5);
+    const beat = medianBeat(mv, r, 300, 400);
+    expect(beat).toBeDefined();
+    const w = waveIntervals(r, delineateMedianBeat(beat!, 500), 5000, [Number(r[2])]);
+    const loc = localiseAttribution(amplitudeMap(mv), w);
+    expect(loc.qrs.coverage).toBeGreaterThan(0.05);
+    expect(loc.qrs.coverage).toBeLessThan(0.4);
+    expect(loc.qrs.enrichment).toBeGreaterThan(1.3); // 1.44 measured: |amplitude| peaks in QRS but T waves and offsets carry some
+    expect(loc.pacing.coverage).toBeCloseTo(11 / 5000, 10);
+    // A map that is 1 inside QRS complexes only: all of it is there.
+    const onlyQrs: LeadTimeAttribution = { map: new Float32Array(12 * 5000), leads: names, samples: 5000 };
+    for (const [s, e] of w.qrs) for (let l = 0; l < 12; l++) onlyQrs.map.fill(1, l * 5000 + s, l * 5000 + e);
+    expect(localiseAttribution(onlyQrs, w).qrs.share).toBe(1);
+  });
+});
+
+describe('signal images', () => {
+  it('builds GASF/GADF/MTF/RP of lead II and maps a hot row back to its time segment', () => {
+    const ii = mv[1];
+    const gasf = gramianAngularField(ii, 'summation', 100);
+    const gadf = gramianAngularField(ii, 'difference', 100);
+    expect(gasf.size).toBe(100);
+    for (let i = 0; i < 100; i += 7) {
+      expect(gadf.image[i * 100 + i]).toBeCloseTo(0, 6);
+      expect(gasf.image[i * 100 + 3]).toBeCloseTo(gasf.image[3 * 100 + i], 6);
+      expect(gadf.image[i * 100 + 3]).toBeCloseTo(-gadf.image[3 * 100 + i], 6);
+    }
+    const mtf = markovTransitionField(ii, 8, 100);
+    expect(mtf.image.every((v) => v >= 0 && v <= 1)).toBe(true);
+    const rp = recurrencePlot(ii, { size: 100 });
+    expect(rp.image[5 * 100 + 5]).toBe(0);
+    const sal = new Float32Array(100 * 100);
+    for (let j = 0; j < 100; j++) sal[42 * 100 + j] = 1;
+    const time = signalImageToTime(sal, gasf);
+    expect(time.length).toBe(5000);
+    expect(time.indexOf(Math.max(...time))).toBe(42 * 50);
+    expect(time[42 * 50 + 49]).toBeGreaterThan(10 * time[0]);
+  });
+});
