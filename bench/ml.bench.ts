@@ -109,7 +109,8 @@ function torchRates(seconds: number, exportPath?: string): { trainSps: number; i
   }
 }
 
-log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+const loadAtStart = os.loadavg();
+log(`load average at start: ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`);
 const backend = await initBackend();
 log(`tfjs backend: ${backend.name} (skipped: ${backend.skipped.join('; ') || 'none'})`);
 const model = createModel(SPEC);
@@ -154,7 +155,8 @@ const result = {
   model: { arch: 'small-cnn', params: parameterCount(model), input: '12 x 1000', batch: BATCH },
   rounds: ROUNDS,
   secondsPerMeasurement: SECONDS,
-  loadavgAtStart: os.loadavg(),
+  loadavgAtStart: loadAtStart,
+  loadavgAtEnd: os.loadavg(),
   backendChosen: backend.name,
   backendsSkipped: backend.skipped,
   samplesPerSecond: {

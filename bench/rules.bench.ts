@@ -36,7 +36,10 @@ console.log(JSON.stringify({
   cinc: { dataset: 'cinc/chapman-ningbo (800 records, 500 Hz, 10 s)', leadSet: 12, records: cinc.length, labelledPositives: positives(cincRows), msPerRecord: Math.round(msPerRecord * 10) / 10, detectors: cincRows },
   ludb: { dataset: 'ludb (100 records, 500 Hz, 10 s), diagnoses from ludb.csv', records: ludb.length, ...ludbBySet },
   notes: [
-    'CinC labels have no pacing record among these 800; LUDB has no low-voltage, QTc or AF-free label columns used here.',
-    'LUDB axis categories: left axis deviation as the cardiologists labelled it (LUDB also has horizontal/vertical classes).',
+    'Truth: CinC #Dx SNOMED codes (CinC 2021 equivalence classes); prolonged-qrs is scored against the complete bundle branch blocks and NSIVCB; sinus-bradycardia counts SB or Brady.',
+    'None of these 800 CinC records is labelled pacing (10370003), so pacing has only a specificity there; LUDB has 8 paced records.',
+    'LUDB labels "left axis deviation" on 38 of 100 records, including axes between 0 and -30 degrees: the 3-lead method (axis beyond -30) is not meant to call those; the 2-lead quadrant method matches that usage better.',
+    'LUDB has no low-voltage or long-QT column; its "sinus bradycardia" / "sinus tachycardia" labels do not always match the rate of its own QRS marks (e.g. record 70: 90 bpm, labelled sinus tachycardia).',
+    'The 2-lead rows use only leads I and II; the other limb leads are derived from them.',
   ],
 }));

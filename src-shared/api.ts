@@ -186,6 +186,44 @@ export interface TrainingRun {
   points: { epoch: number; epochs: number; step: number; steps: number; loss: number; validationScore?: number }[];
 }
 
+export interface SaliencyMapInfo {
+  id: number;
+  modelId: number;
+  modelName: string;
+  method: string;
+  baseline: string | null;
+  /** Class code the map explains. */
+  targetClass: string;
+  /** Chart layout for image models, null for signal models. */
+  layout: string | null;
+  leads: string[];
+  samples: number;
+  createdAt: string;
+}
+
+export interface SaliencyMapData {
+  id: number;
+  leads: string[];
+  samples: number;
+  provenance: Record<string, unknown>;
+  /** Share of the total attribution per lead. */
+  importance: number[];
+  /** base64 float32 little-endian, leads x samples row-major. */
+  map: string;
+}
+
+export interface SaliencyComparison {
+  a: number;
+  b: number;
+  leads: string[];
+  leadSpearman: number;
+  topKOverlap: number;
+  k: number;
+  timeProfileCorrelation: Record<string, number>;
+  meanTimeProfileCorrelation: number;
+  ssim: number;
+}
+
 /** Every request: its params and its result. */
 export interface ApiMethods {
   'workspace.info': { params: Record<string, never>; result: WorkspaceInfo };
@@ -196,6 +234,9 @@ export interface ApiMethods {
   'records.analysis': { params: { id: number; start?: number; end?: number }; result: RecordAnalysis };
   'rules.forRecord': { params: { id: number; leadSet: number }; result: RuleResult[] };
   'predictions.forRecord': { params: { id: number }; result: RecordPredictions };
+  'saliency.list': { params: { recordId: number }; result: SaliencyMapInfo[] };
+  'saliency.get': { params: { id: number }; result: SaliencyMapData };
+  'saliency.compare': { params: { a: number; b: number }; result: SaliencyComparison };
   'models.list': { params: Record<string, never>; result: { id: number; name: string; architecture: string; classes: string[]; createdAt: string }[] };
   'models.review': { params: { id: number }; result: ModelReview };
   'training.list': { params: Record<string, never>; result: TrainingRun[] };
@@ -267,6 +308,9 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
   'records.analysis': { id, start: { type: 'number', optional: true, min: 0 }, end: { type: 'number', optional: true, min: 0 } },
   'rules.forRecord': { id, leadSet: { type: 'int', min: 2, max: 12 } },
   'predictions.forRecord': { id },
+  'saliency.list': { recordId: id },
+  'saliency.get': { id },
+  'saliency.compare': { a: id, b: id },
   'models.list': {},
   'models.review': { id },
   'training.list': {},

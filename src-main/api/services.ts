@@ -11,6 +11,7 @@ import { listWorklist, worklistQueues } from '../store/worklist.ts';
 import { analyseRecord, filteredSignalWindow, hasTable, recordPredictions, recordRules } from '../review/record-analysis.ts';
 import { cancelTrainingRun, listTrainingRuns, modelReview, startTrainingRun } from '../review/model-review.ts';
 import { listModels } from '../ml/model-store.ts';
+import { compareSaliency, listRecordSaliency, saliencyMap } from '../review/record-saliency.ts';
 import type { Workspace } from '../store/workspace.ts';
 import { LEADLENS_VERSION } from '../version.ts';
 
@@ -67,6 +68,9 @@ export function createServices(ws: Workspace, emit: EventSink, transport: 'elect
     'records.analysis': (p) => analyseRecord(ws.db, p.id, p.start, p.end),
     'rules.forRecord': (p) => recordRules(ws.db, p.id, p.leadSet),
     'predictions.forRecord': (p) => recordPredictions(ws.db, p.id),
+    'saliency.list': (p) => listRecordSaliency(ws.db, p.recordId),
+    'saliency.get': (p) => saliencyMap(ws.db, p.id),
+    'saliency.compare': (p) => compareSaliency(ws.db, p.a, p.b),
     'models.list': () => (hasTable(ws.db, 'ml_model') ? listModels(ws.db).map((m) => ({ id: m.id, name: m.name, architecture: m.architecture, classes: m.classes, createdAt: m.createdAt })) : []),
     'models.review': (p) => modelReview(ws.db, p.id),
     'training.list': () => listTrainingRuns(),

@@ -3,15 +3,17 @@
 import { parentPort } from 'node:worker_threads';
 import { initBackend } from './backend.ts';
 import type { BackendName } from './backend.ts';
-import { serializeWeights } from './model-store.ts';
-import { trainModel } from './train.ts';
-import type { Dataset, TrainOptions } from './train.ts';
+import { deserializeWeights, serializeWeights } from './model-store.ts';
+import { fineTuneHead, trainModel } from './train.ts';
+import type { Dataset, TrainOptions, TrainProgress } from './train.ts';
 
 export interface TrainJob {
   train: Dataset;
   validation: Dataset;
   options: Omit<TrainOptions, 'onProgress' | 'signal'>;
   backend?: BackendName;
+  /** Fine-tuning: start from these weights, keep the backbone frozen and retrain the head on cached embeddings. */
+  baseWeights?: Uint8Array;
 }
 
 export interface TrainJobResult {
@@ -28,10 +30,10 @@ export interface TrainJobResult {
 parentPort?.once('message', async (job: TrainJob) => {
   try {
     const backend = await initBackend(job.backend);
-    const r = await trainModel(job.train, job.validation, {
-      ...job.options,
-      onProgress: (event) => parentPort?.postMessage({ type: 'progress', event }),
-    });
+    const onProgress = (event: TrainProgress): void => parentPort?.postMessage({ type: 'progress', event });
+    const r = job.baseWeights
+      ? await fineTuneHead(deserializeWeights(job.baseWeights, 'base model'), job.train, job.validation, { ...job.options, onProgress })
+      : await trainModel(job.train, job.validation, { ...job.options, onProgress });
     const result: TrainJobResult = {
       weights: serializeWeights(r.model), backend: backend.name, bestEpoch: r.bestEpoch, validationScore: r.validationScore,
       metricName: r.metricName, history: r.history, trainSeconds: r.trainSeconds, samplesPerSecond: r.samplesPerSecond,

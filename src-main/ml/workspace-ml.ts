@@ -139,6 +139,36 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
   };
 }
 
+/**
+ * The quick loop after annotators correct labels: the stored model's backbone stays frozen and its head is retrained
+ * (in a worker, on embeddings computed once) on the same records' current labels; stored as a child model.
+ */
+export async function fineTuneInWorkspace(ws: Workspace, modelId: number, o: { epochs?: number; weightsCsv?: string; signal?: AbortSignal; onProgress?: (e: TrainProgress) => void } = {}): Promise<{ modelId: number; parentId: number; validationScore: number; metricName: string }> {
+  const parent = getModel(ws.db, modelId);
+  if (parent.kind !== 'tfjs') throw new Error(`model ${modelId} is an imported ONNX model; only LeadLens-trained models can be fine-tuned`);
+  const lineage = modelLineage(ws.db, modelId);
+  const byId = new Map(workspaceRecords(ws.db).map((r) => [r.recordId, r]));
+  const side = (split: string): WorkspaceRecord[] => lineage.records.filter((r) => r.split === split).map((r) => byId.get(r.recordId)).filter((r): r is WorkspaceRecord => r !== undefined);
+  const [trainR, valR] = [side('train'), side('validation')];
+  if (trainR.length === 0) throw new Error(`model ${modelId}: none of its training records are left in this workspace`);
+  const spec = parent.inputSpec as unknown as InputSpec;
+  const weights = o.weightsCsv && fs.existsSync(o.weightsCsv) ? loadChallengeWeights(o.weightsCsv) : undefined;
+  const base = deserializeWeights(parent.weights, `model ${modelId}`);
+  const result = await runTrainingInWorker({
+    train: datasetOf(trainR, spec, parent.classes), validation: datasetOf(valR, spec, parent.classes), baseWeights: parent.weights,
+    options: { spec: base.spec, classes: parent.classes, epochs: o.epochs ?? 20, batchSize: 32, maxLr: 1e-2, patience: 5, challengeWeights: weights },
+  }, { signal: o.signal, onProgress: o.onProgress });
+  const id = saveModel(ws.db, {
+    name: `${parent.name} (head fine-tuned)`, kind: 'tfjs', architecture: parent.architecture,
+    hyperparameters: { ...parent.hyperparameters, fineTune: { epochs: o.epochs ?? 20, maxLr: 1e-2, frozen: 'backbone' } },
+    classes: parent.classes, leadSet: parent.leadSet, inputSpec: parent.inputSpec,
+    metrics: { validation: { [result.metricName]: result.validationScore } }, runtime: result.backend, parentId: modelId, weights: result.weights,
+    records: [...trainR.map((r) => ({ recordId: r.recordId, split: 'train' as const })), ...valR.map((r) => ({ recordId: r.recordId, split: 'validation' as const })), ...side('test').map((r) => ({ recordId: r.recordId, split: 'test' as const }))],
+    labelIds: [...trainR, ...valR].flatMap((r) => r.labelIds),
+  });
+  return { modelId: id, parentId: modelId, validationScore: result.validationScore, metricName: result.metricName };
+}
+
 function evaluateProbabilities(probs: Float32Array, data: Dataset, classes: string[], weights?: ChallengeWeights): Record<string, unknown> {
   const k = classes.length;
   const rows = (flat: ArrayLike<number>): number[][] => Array.from({ length: data.n }, (_, i) => Array.from({ length: k }, (_, c) => flat[i * k + c]));

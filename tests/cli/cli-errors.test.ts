@@ -24,8 +24,8 @@ describe('leadlens CLI errors', () => {
   it('a workspace that cannot be created or written is one line and a non-zero exit, no stack trace', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-cli-')), 'not-a-folder');
     fs.writeFileSync(file, 'x');
-    for (const ws of [path.join(file, 'ws'), '/proc/leadlens-workspace']) {
-      const r = runLeadlens(['ingest', os.tmpdir(), '--workspace', ws]);
+    for (const ws of [path.join(file, 'ws'), '/dev/null/ws']) {
+      const r = runLeadlens(['ingest', file, '--workspace', ws]);
       expect(r.status).toBe(1);
       expect(oneLine(r.stderr)).toBe(true);
       expect(r.stderr).toMatch(/cannot use workspace folder/);

@@ -83,8 +83,8 @@ describe('signal model reading V2 samples 1000-1200', () => {
   }
   it('occlusion puts the saliency on V2 around 1000-1200', async () => {
     const model = ecgClassifier(windowSignalModel(record.length, 12, V2, start, end), 'window-v2');
-    const r = await occlusion({ modelId: model.id, predict: tfSignalPredict(model), signals: mv, leads: record.leads.map((l) => l.name) }, { targetClass: 0, window: 250, batch: 32 });
-    const p = placement(r, V2, start, end, 50); // 250-sample windows from 1000 reach 1250
+    const r = await occlusion({ modelId: model.id, predict: tfSignalPredict(model), signals: mv, leads: record.leads.map((l) => l.name) }, { targetClass: 0, window: 500, batch: 40 });
+    const p = placement(r, V2, start, end, 300); // the 500-sample window from 1000 reaches 1500
     expect(p.lead).toBe(1);
     expect(p.window).toBe(1);
   });

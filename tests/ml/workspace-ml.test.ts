@@ -8,8 +8,15 @@ import type { Workspace } from '../../src-main/store/workspace.ts';
 import { migration as ml } from '../../src-main/store/migrations/003-ml.ts';
 import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
 import { READERS } from '../../src-main/formats/readers.ts';
-import { evaluateInWorkspace, importOnnxModel, predictInWorkspace, trainInWorkspace } from '../../src-main/ml/workspace-ml.ts';
-import { listModels, modelLineage, predictionsFor } from '../../src-main/ml/model-store.ts';
+import { evaluateInWorkspace, fineTuneInWorkspace, importOnnxModel, predictInWorkspace, trainInWorkspace } from '../../src-main/ml/workspace-ml.ts';
+import { deserializeWeights, getModel, listModels, modelLineage, predictionsFor } from '../../src-main/ml/model-store.ts';
+import { setAnnotatorLabel } from '../../src-main/store/label-store.ts';
+
+/** Label rows of the model's test records (fine-tuning does not train on them). */
+function testLabelCount(modelId: number): number {
+  return ws.db.prepare(`SELECT COUNT(*) FROM ml_model_label ml JOIN label l ON l.id = ml.label_id JOIN ml_model_record r ON r.model_id = ml.model_id AND r.record_id = l.record_id
+    WHERE ml.model_id = ? AND r.split = 'test'`).pluck().get(modelId) as number;
+}
 
 // 40 real Chapman-Ningbo records ingested into a fresh workspace; train, predict, evaluate, import ONNX.
 const CLASSES = ['426177001', '426783006', '164889003', '427084000'];
@@ -48,6 +55,18 @@ describe('ML on a workspace', () => {
     const e = await evaluateInWorkspace(ws, r.modelId, dataPath('cinc', 'scoring-2021', 'weights.csv'));
     expect(e.records).toBe(r.split.test);
     expect(typeof e.challenge).toBe('number');
+    // An annotator corrects a label; fine-tuning the head sees the new label version and keeps the backbone.
+    const corrected = setAnnotatorLabel(ws.db, { recordId: lineage.records.find((x) => x.split === 'train')!.recordId, vocabulary: 'SNOMED', code: '426783006', present: true, author: 'test' });
+    const ft = await fineTuneInWorkspace(ws, r.modelId, { epochs: 2 });
+    const child = getModel(ws.db, ft.modelId);
+    expect(child.parentId).toBe(r.modelId);
+    const childLabels = modelLineage(ws.db, ft.modelId).labelIds;
+    expect(childLabels).toContain(corrected.id);
+    expect(childLabels.length).toBe(lineage.labelIds.length - testLabelCount(r.modelId) + 1);
+    const before = deserializeWeights(getModel(ws.db, r.modelId).weights).store.params;
+    const after = deserializeWeights(child.weights).store.params;
+    expect([...after.get('block1/conv/kernel')!.dataSync()]).toEqual([...before.get('block1/conv/kernel')!.dataSync()]);
+    expect([...after.get('head/fc2/kernel')!.dataSync()]).not.toEqual([...before.get('head/fc2/kernel')!.dataSync()]);
   });
 
   it('imports an ONNX model with its card and scores records with it; bad requests give clear errors', async () => {

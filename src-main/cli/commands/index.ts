@@ -1,6 +1,14 @@
 import type { CliCommand } from '../command.ts';
+import { command as benchQrs } from './bench-qrs.ts';
+import { command as evalModel } from './eval.ts';
+import { command as explain } from './explain.ts';
+import { command as importModel } from './import-model.ts';
 import { command as ingest } from './ingest.ts';
+import { command as models } from './models.ts';
+import { command as predict } from './predict.ts';
+import { command as rules } from './rules.ts';
 import { command as serve } from './serve.ts';
+import { command as train } from './train.ts';
 
 /** Every CLI command. A new command is a new file in this folder plus one entry here. */
-export const COMMANDS: CliCommand[] = [serve, ingest];
+export const COMMANDS: CliCommand[] = [serve, ingest, rules, train, predict, evalModel, models, importModel, explain, benchQrs];

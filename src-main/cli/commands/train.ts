@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
-import { trainInWorkspace } from '../../ml/workspace-ml.ts';
+import { fineTuneInWorkspace, trainInWorkspace } from '../../ml/workspace-ml.ts';
 
 const intOption = (v: string | boolean | undefined, name: string, def?: number): number | undefined => {
   if (v === undefined) return def;
@@ -18,9 +18,20 @@ export const challengeWeightsCsv = (): string =>
 export const command: CliCommand = {
   name: ['train'],
   summary: "train a model on the workspace's current labels (in a worker thread) and store it with its lineage",
-  usage: 'leadlens train --arch NAME --leads 12|6|4|3|2 [--classes CODES] [--epochs N] [--folds K] [--seed N] [--json]',
-  options: { arch: 'string', leads: 'string', classes: 'string', epochs: 'string', folds: 'string', seed: 'string' },
+  usage: 'leadlens train --arch NAME --leads 12|6|4|3|2 [--classes CODES] [--epochs N] [--folds K] [--seed N] [--json]\n       leadlens train --fine-tune MODEL_ID [--epochs N]   (retrain the head on current labels, backbone frozen)',
+  options: { arch: 'string', leads: 'string', classes: 'string', epochs: 'string', folds: 'string', seed: 'string', 'fine-tune': 'string' },
   async run(args, ctx) {
+    if (args.options['fine-tune'] !== undefined) {
+      const parent = intOption(args.options['fine-tune'], 'fine-tune') as number;
+      const bar = ctx.progress('fine-tune');
+      const r = await fineTuneInWorkspace(ctx.workspace(), parent, {
+        epochs: intOption(args.options.epochs, 'epochs'), weightsCsv: challengeWeightsCsv(), signal: ctx.signal,
+        onProgress: (e) => bar.update(e.step, e.steps, `epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(3)}`),
+      });
+      bar.finish();
+      ctx.log(`model ${r.modelId}: head of model ${parent} retrained, validation ${r.metricName} ${r.validationScore.toFixed(3)}`);
+      return r;
+    }
     const arch = args.options.arch;
     if (typeof arch !== 'string') throw new UsageError('train needs --arch (small-cnn, resnet-se, dilated-cnn, dilated-cnn-leadwise, crnn)');
     const leads = intOption(args.options.leads, 'leads', 12) as number;

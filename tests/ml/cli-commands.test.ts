@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, dataPath } from '../helpers/shared-data.ts';
+import { openWorkspace } from '../../src-main/store/workspace.ts';
+import type { Workspace } from '../../src-main/store/workspace.ts';
+import { migration as ml } from '../../src-main/store/migrations/003-ml.ts';
+import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
+import { READERS } from '../../src-main/formats/readers.ts';
+import type { CliContext } from '../../src-main/cli/command.ts';
+import { command as importModel } from '../../src-main/cli/commands/import-model.ts';
+import { command as models } from '../../src-main/cli/commands/models.ts';
+import { command as predict } from '../../src-main/cli/commands/predict.ts';
+import { command as evaluate } from '../../src-main/cli/commands/eval.ts';
+import { command as train } from '../../src-main/cli/commands/train.ts';
+
+let ws: Workspace;
+let dir: string;
+const lines: string[] = [];
+const ctx = (): CliContext => ({
+  workspace: () => ws, workspaceDir: dir, json: false, signal: new AbortController().signal,
+  progress: () => ({ update: () => {}, finish: () => {} }), log: (l) => void lines.push(l),
+});
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-mlcli-'));
+  ws = openWorkspace(dir);
+  if (!ws.db.prepare("SELECT name FROM sqlite_master WHERE name = 'ml_model'").get()) ws.db.exec(ml.sql);
+  const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
+  const files = ['JS00001', 'JS00002', 'JS00004'].flatMap((r) => [path.join(src, `${r}.hea`), path.join(src, `${r}.mat`)]);
+  await ingestPaths(ws, files, { readers: READERS });
+});
+
+afterAll(() => {
+  ws.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('ML CLI commands (thin wrappers over workspace-ml)', () => {
+  it('import-model, models, predict --all, eval', async () => {
+    const onnxDir = path.join(REPO_ROOT, 'tests/fixtures/ml/onnx');
+    const imported = await importModel.run({ positionals: [path.join(onnxDir, 'tiny-cnn.onnx')], options: { card: path.join(onnxDir, 'tiny-cnn.card.json') } }, ctx()) as { modelId: number };
+    const listed = await models.run({ positionals: [], options: {} }, ctx()) as { backend: { name: string }; models: unknown[] };
+    expect(listed.backend.name).toBe('wasm');
+    expect(listed.models).toHaveLength(1);
+    expect(lines.some((l) => l.startsWith('TensorFlow.js backend: wasm'))).toBe(true);
+    const p = await predict.run({ positionals: [], options: { model: String(imported.modelId), all: true } }, ctx()) as { records: number };
+    expect(p.records).toBe(3);
+    const e = await evaluate.run({ positionals: [], options: { model: String(imported.modelId) } }, ctx()) as { records: number };
+    expect(e.records).toBe(3);
+  });
+
+  it('usage errors are one line', async () => {
+    await expect(train.run({ positionals: [], options: {} }, ctx())).rejects.toThrow(/train needs --arch/);
+    await expect(train.run({ positionals: [], options: { arch: 'small-cnn', leads: 'x' } }, ctx())).rejects.toThrow(/--leads needs a positive integer/);
+    await expect(train.run({ positionals: [], options: { 'fine-tune': 'x' } }, ctx())).rejects.toThrow(/--fine-tune needs a positive integer/);
+    await expect(train.run({ positionals: [], options: { 'fine-tune': '1' } }, ctx())).rejects.toThrow(/model 1 is an imported ONNX model/);
+    await expect(predict.run({ positionals: [], options: { model: '1' } }, ctx())).rejects.toThrow(/predict needs --all or --record ID/);
+    await expect(importModel.run({ positionals: ['m.onnx'], options: {} }, ctx())).rejects.toThrow(/needs --card/);
+  });
+});
