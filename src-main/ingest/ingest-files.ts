@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { IngestSummary } from '../../src-shared/api.ts';
+import type { EcgRecord } from '../../src-shared/record.ts';
 import type { EcgFileReader } from '../formats/reader.ts';
 import { readerForFile } from '../formats/readers.ts';
 import { storeRecord } from '../store/record-store.ts';
@@ -28,6 +29,8 @@ interface Entry {
 }
 
 const HEAD_BYTES = 4096;
+const BATCH_FILES = 64;
+const BATCH_SAMPLES = 50_000_000;
 
 function readHead(file: string): Uint8Array {
   const fd = fs.openSync(file, 'r');
@@ -115,8 +118,53 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
     opts.onQuarantine?.(file, reason);
   };
 
+  // Read files are stored in batches: one transaction per batch (each file in its own savepoint inside it),
+  // so a kill loses at most the uncommitted batch and nothing is half-stored, while small records do not pay a commit each.
+  let pending: { file: string; reader: EcgFileReader; st: fs.Stats; records: EcgRecord[] }[] = [];
+  let pendingSamples = 0;
+  const deleteQuarantine = db.prepare('DELETE FROM quarantine WHERE path = ?');
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    pendingSamples = 0;
+    const now = new Date().toISOString();
+    const stored: { ids: number[]; dup: number }[] = [];
+    const failed: { file: string; st: fs.Stats; reason: string }[] = [];
+    db.transaction(() => {
+      for (const { file, reader, st, records } of batch) {
+        try {
+          stored.push(db.transaction(() => {
+            const ids: number[] = [];
+            let dup = 0;
+            for (const rec of records) {
+              const r = storeRecord(db, rec, { path: file, format: reader.format }, now);
+              ids.push(r.recordId);
+              if (r.duplicate) dup++;
+            }
+            markFile.run(file, st.size, Math.floor(st.mtimeMs), 'ingested', JSON.stringify(ids), now);
+            deleteQuarantine.run(file);
+            return { ids, dup };
+          })());
+        } catch (e) {
+          failed.push({ file, st, reason: `${path.basename(file)}: could not store: ${oneLine(e)}` });
+        }
+      }
+    })();
+    for (const s of stored) {
+      result.duplicates += s.dup;
+      result.newRecords += s.ids.length - s.dup;
+      result.recordIds.push(...s.ids);
+      opts.onRecords?.(s.ids);
+    }
+    for (const f of failed) quarantine(f.file, f.reason, f.st);
+  };
+
   for (let i = 0; i < todo.length; i++) {
-    if (opts.signal?.aborted) throw new Error('ingest cancelled');
+    if (opts.signal?.aborted) {
+      flush();
+      throw new Error('ingest cancelled');
+    }
     const { file, reader } = todo[i];
     opts.onProgress?.(i, todo.length, path.basename(file));
     let st: fs.Stats;
@@ -147,28 +195,11 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
       quarantine(file, oneLine(e), st);
       continue;
     }
-    try {
-      const now = new Date().toISOString();
-      const stored = db.transaction(() => {
-        const ids: number[] = [];
-        let dup = 0;
-        for (const rec of records) {
-          const r = storeRecord(db, rec, { path: file, format: reader.format }, now);
-          ids.push(r.recordId);
-          if (r.duplicate) dup++;
-        }
-        markFile.run(file, st.size, Math.floor(st.mtimeMs), 'ingested', JSON.stringify(ids), now);
-        db.prepare('DELETE FROM quarantine WHERE path = ?').run(file);
-        return { ids, dup };
-      })();
-      result.duplicates += stored.dup;
-      result.newRecords += stored.ids.length - stored.dup;
-      result.recordIds.push(...stored.ids);
-      opts.onRecords?.(stored.ids);
-    } catch (e) {
-      quarantine(file, `${path.basename(file)}: could not store: ${oneLine(e)}`, st);
-    }
+    pending.push({ file, reader, st, records });
+    pendingSamples += records.reduce((n, r) => n + r.length * r.leads.length, 0);
+    if (pending.length >= BATCH_FILES || pendingSamples >= BATCH_SAMPLES) flush();
   }
+  flush();
   opts.onProgress?.(todo.length, todo.length, 'done');
   return result;
 }

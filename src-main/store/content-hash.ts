@@ -30,6 +30,12 @@ export function signalContentHash(record: EcgRecord): string {
     for (let start = 0; start < d.length; start += BLOCK) {
       const end = Math.min(d.length, start + BLOCK);
       const n = end - start;
+      if (k === 1 && b === 0 && d instanceof Int16Array) {
+        // Already whole microvolts in 16 bits: the same bytes the general path would hash.
+        h.update('s');
+        h.update(new Uint8Array(d.buffer, d.byteOffset + start * 2, n * 2));
+        continue;
+      }
       if (k === 1 && b === 0) block.set(d.subarray(start, end));
       else if (exact) for (let i = start; i < end; i++) block[i - start] = (d[i] - b) * k;
       else for (let i = start; i < end; i++) block[i - start] = Math.round((d[i] - b) * k);

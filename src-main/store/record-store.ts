@@ -4,6 +4,7 @@ import type { RecordSummary, SignalWindow } from '../../src-shared/api.ts';
 import { signalContentHash } from './content-hash.ts';
 import { bucketSize, buildPyramid } from './signal-pyramid.ts';
 import { effectiveLabels } from './label-store.ts';
+import { prepared } from './prepared.ts';
 
 /** Values per stored chunk (raw samples, or min/max values in pyramid levels). */
 export const CHUNK_VALUES = 1 << 16;
@@ -34,21 +35,20 @@ function writeChunks(insert: (level: number, chunk: number, blob: Buffer) => voi
  * so that a file's records, labels and bookkeeping commit together or not at all.
  */
 export function storeRecord(db: Database, record: EcgRecord, source: RecordSourceInfo, now = new Date().toISOString(), contentHash = signalContentHash(record)): StoredRecordResult {
-  const existing = db.prepare('SELECT id FROM record WHERE content_hash = ?').get(contentHash) as { id: number } | undefined;
+  const existing = prepared(db, 'SELECT id FROM record WHERE content_hash = ?').get(contentHash) as { id: number } | undefined;
   let recordId: number;
   if (existing) {
     recordId = existing.id;
   } else {
-    const info = db
-      .prepare(
+    const info = prepared(db, 
         `INSERT INTO record (content_hash, record_name, format, patient_id, sampling_rate, length, lead_count, start_time, age, sex, attributes, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(contentHash, record.recordName, record.format, record.patientId ?? null, record.samplingRate, record.length, record.leads.length,
         record.startTime ?? null, record.age ?? null, record.sex ?? null, JSON.stringify(record.attributes), now);
     recordId = Number(info.lastInsertRowid);
-    const insLead = db.prepare('INSERT INTO lead (record_id, lead_index, name, units, gain, baseline, sample_type, derived) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    const insChunk = db.prepare('INSERT INTO signal_chunk (record_id, lead_index, level, chunk_index, samples) VALUES (?, ?, ?, ?, ?)');
+    const insLead = prepared(db, 'INSERT INTO lead (record_id, lead_index, name, units, gain, baseline, sample_type, derived) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const insChunk = prepared(db, 'INSERT INTO signal_chunk (record_id, lead_index, level, chunk_index, samples) VALUES (?, ?, ?, ?, ?)');
     record.leads.forEach((lead, i) => {
       insLead.run(recordId, i, lead.name, lead.units, lead.gain, lead.baseline, lead.digital instanceof Int32Array ? 'int32' : 'int16', lead.derived ? 1 : 0);
       const put = (level: number, chunk: number, blob: Buffer) => insChunk.run(recordId, i, level, chunk, blob);
@@ -56,15 +56,15 @@ export function storeRecord(db: Database, record: EcgRecord, source: RecordSourc
       buildPyramid(lead.digital).forEach((values, k) => writeChunks(put, k + 1, values));
     });
     if (record.annotations?.length) {
-      const insAnn = db.prepare('INSERT INTO annotation (record_id, annotator, sample, symbol, subtype, channel, num, aux) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      const insAnn = prepared(db, 'INSERT INTO annotation (record_id, annotator, sample, symbol, subtype, channel, num, aux) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
       for (const set of record.annotations) {
         for (const a of set.annotations) insAnn.run(recordId, set.annotator, a.sample, a.symbol, a.subtype ?? null, a.channel ?? null, a.num ?? null, a.aux ?? null);
       }
     }
   }
-  db.prepare('INSERT OR IGNORE INTO record_source (record_id, path, format, source_record_name, ingested_at) VALUES (?, ?, ?, ?, ?)')
+  prepared(db, 'INSERT OR IGNORE INTO record_source (record_id, path, format, source_record_name, ingested_at) VALUES (?, ?, ?, ?, ?)')
     .run(recordId, source.path, source.format, record.recordName, now);
-  const insLabel = db.prepare(
+  const insLabel = prepared(db, 
     `INSERT INTO label (record_id, vocabulary, code, present, source_kind, source_name, likelihood, asserted_at)
      SELECT ?, ?, ?, 1, 'dataset', ?, ?, ?
      WHERE NOT EXISTS (SELECT 1 FROM label WHERE record_id = ? AND vocabulary = ? AND code = ? AND source_kind = 'dataset' AND source_name = ? AND is_current = 1)`,
@@ -86,7 +86,7 @@ interface LeadRow {
 }
 
 function leadRows(db: Database, recordId: number): LeadRow[] {
-  return db.prepare('SELECT lead_index, name, units, gain, baseline, sample_type, derived FROM lead WHERE record_id = ? ORDER BY lead_index').all(recordId) as LeadRow[];
+  return prepared(db, 'SELECT lead_index, name, units, gain, baseline, sample_type, derived FROM lead WHERE record_id = ? ORDER BY lead_index').all(recordId) as LeadRow[];
 }
 
 /** Values [start, end) of one level of one lead, read from just the chunks that hold them. */
@@ -94,8 +94,7 @@ function readLevel(db: Database, recordId: number, lead: LeadRow, level: number,
   const Ctor = lead.sample_type === 'int32' ? Int32Array : Int16Array;
   const out = new Ctor(Math.max(0, end - start));
   if (end <= start) return out;
-  const rows = db
-    .prepare('SELECT chunk_index, samples FROM signal_chunk WHERE record_id = ? AND lead_index = ? AND level = ? AND chunk_index BETWEEN ? AND ? ORDER BY chunk_index')
+  const rows = prepared(db, 'SELECT chunk_index, samples FROM signal_chunk WHERE record_id = ? AND lead_index = ? AND level = ? AND chunk_index BETWEEN ? AND ? ORDER BY chunk_index')
     .all(recordId, lead.lead_index, level, Math.floor(start / CHUNK_VALUES), Math.floor((end - 1) / CHUNK_VALUES)) as { chunk_index: number; samples: Buffer }[];
   for (const row of rows) {
     const b = row.samples;
@@ -110,7 +109,7 @@ function readLevel(db: Database, recordId: number, lead: LeadRow, level: number,
 
 /** The stored record with every lead's samples, bit-exact as ingested. Undefined when there is no such record. */
 export function getRecordSignal(db: Database, recordId: number): EcgRecord | undefined {
-  const r = db.prepare('SELECT * FROM record WHERE id = ?').get(recordId) as Record<string, unknown> | undefined;
+  const r = prepared(db, 'SELECT * FROM record WHERE id = ?').get(recordId) as Record<string, unknown> | undefined;
   if (!r) return undefined;
   const length = r.length as number;
   const leads: LeadSignal[] = leadRows(db, recordId).map((l) => ({
@@ -121,8 +120,7 @@ export function getRecordSignal(db: Database, recordId: number): EcgRecord | und
     digital: readLevel(db, recordId, l, 0, 0, length),
     ...(l.derived ? { derived: true } : {}),
   }));
-  const labels = db
-    .prepare("SELECT vocabulary, code, likelihood FROM label WHERE record_id = ? AND source_kind = 'dataset' AND is_current = 1 AND present = 1 ORDER BY id")
+  const labels = prepared(db, "SELECT vocabulary, code, likelihood FROM label WHERE record_id = ? AND source_kind = 'dataset' AND is_current = 1 AND present = 1 ORDER BY id")
     .all(recordId) as { vocabulary: string; code: string; likelihood: number | null }[];
   return {
     format: r.format as string,
@@ -144,12 +142,12 @@ export function getRecordSignal(db: Database, recordId: number): EcgRecord | und
  * otherwise (min, max) pairs from the coarsest pyramid level that still gives at least `maxPoints / 2` buckets.
  */
 export function readSignalWindow(db: Database, recordId: number, start: number, end: number, maxPoints: number): SignalWindow | undefined {
-  const r = db.prepare('SELECT sampling_rate, length FROM record WHERE id = ?').get(recordId) as { sampling_rate: number; length: number } | undefined;
+  const r = prepared(db, 'SELECT sampling_rate, length FROM record WHERE id = ?').get(recordId) as { sampling_rate: number; length: number } | undefined;
   if (!r) return undefined;
   const s = Math.max(0, Math.min(r.length, Math.floor(start)));
   const e = Math.max(s, Math.min(r.length, Math.ceil(end)));
   const leads = leadRows(db, recordId);
-  const levels = (db.prepare('SELECT MAX(level) AS top FROM signal_chunk WHERE record_id = ? AND lead_index = 0').get(recordId) as { top: number | null }).top ?? 0;
+  const levels = (prepared(db, 'SELECT MAX(level) AS top FROM signal_chunk WHERE record_id = ? AND lead_index = 0').get(recordId) as { top: number | null }).top ?? 0;
   let level = 0;
   if (e - s > maxPoints) {
     for (let k = levels; k >= 1; k--) {
@@ -183,7 +181,7 @@ export function readSignalWindow(db: Database, recordId: number, start: number, 
 }
 
 export function recordCount(db: Database): number {
-  return (db.prepare('SELECT COUNT(*) AS n FROM record').get() as { n: number }).n;
+  return (prepared(db, 'SELECT COUNT(*) AS n FROM record').get() as { n: number }).n;
 }
 
 const SUMMARY_COLUMNS = `r.id, r.record_name, r.format, r.sampling_rate, r.length, r.lead_count, r.review_state, r.age, r.sex,
@@ -206,7 +204,7 @@ function toSummary(db: Database, r: Record<string, number | string | null>): Rec
 }
 
 export function getRecordSummary(db: Database, recordId: number): RecordSummary | undefined {
-  const row = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM record r WHERE r.id = ?`).get(recordId) as Record<string, number | string | null> | undefined;
+  const row = prepared(db, `SELECT ${SUMMARY_COLUMNS} FROM record r WHERE r.id = ?`).get(recordId) as Record<string, number | string | null> | undefined;
   return row && toSummary(db, row);
 }
 
@@ -215,7 +213,7 @@ export function listRecordSummaries(db: Database, opts: { offset: number; limit:
     ? `WHERE r.record_name LIKE @q OR r.patient_id LIKE @q OR EXISTS (SELECT 1 FROM label l WHERE l.record_id = r.id AND l.is_current = 1 AND l.present = 1 AND l.code LIKE @q)`
     : '';
   const q = { q: `%${opts.search ?? ''}%`, limit: opts.limit, offset: opts.offset };
-  const total = (db.prepare(`SELECT COUNT(*) AS n FROM record r ${where}`).get(q) as { n: number }).n;
-  const rows = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM record r ${where} ORDER BY r.id LIMIT @limit OFFSET @offset`).all(q) as Record<string, number | string | null>[];
+  const total = (prepared(db, `SELECT COUNT(*) AS n FROM record r ${where}`).get(q) as { n: number }).n;
+  const rows = prepared(db, `SELECT ${SUMMARY_COLUMNS} FROM record r ${where} ORDER BY r.id LIMIT @limit OFFSET @offset`).all(q) as Record<string, number | string | null>[];
   return { total, records: rows.map((r) => toSummary(db, r)) };
 }
