@@ -3,7 +3,7 @@
 // (rank correlation or SSIM above the thresholds) is flagged as insensitive to the model.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { seededRandom } from '../ml/layers.ts';
+import { seededRandom } from '../../src-shared/seeded-random.ts';
 import type { ParamStore } from '../ml/layers.ts';
 import { compareAttributions, type LeadTimeAttribution } from './consistency.ts';
 import { spearman } from './rank-stats.ts';

@@ -1,18 +1,7 @@
 // Functional building blocks for the ECG models: parameters live in a ParamStore, layers are plain functions.
 // Tensors are channels-last: [batch, samples, channels] for 1D, [batch, height, width, channels] for 2D.
 import * as tf from '@tensorflow/tfjs-core';
-
-/** Deterministic uniform [0, 1) generator (mulberry32) so initialisation and shuffles are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../src-shared/seeded-random.ts';
 
 export interface ParamStore {
   /** Trainable weights by name. */

@@ -1,5 +1,5 @@
 // Train/validation/test splits and k folds that never put one patient's records on both sides.
-import { seededRandom } from './layers.ts';
+import { seededRandom } from '../../src-shared/seeded-random.ts';
 
 export interface SplitItem {
   id: string;

@@ -1,7 +1,7 @@
 // Training loop: seeded mini-batch training with AdamW/AMSGrad and a one-cycle schedule, early stopping on the
 // validation challenge metric (macro F1 when no class is scored), best weights restored at the end.
 import * as tf from '@tensorflow/tfjs-core';
-import { seededRandom } from './layers.ts';
+import { seededRandom } from '../../src-shared/seeded-random.ts';
 import { mixup, randomMask, smoothLabels } from './input-pipeline.ts';
 import { asymmetricLoss } from './losses/asymmetric-loss.ts';
 import { positiveWeights, weightedBce } from './losses/weighted-bce.ts';

@@ -8,22 +8,11 @@ import type { EcgRecord } from '../../src-shared/record.ts';
 import type { EcgFileReader } from '../../src-main/formats/reader.ts';
 import { READERS, detectReader } from '../../src-main/formats/readers.ts';
 import { SHARED_DATA, dataPath } from '../helpers/shared-data.ts';
+import { seededRandom } from '../../src-shared/seeded-random.ts';
 
 /** FUZZ_ITERATIONS=1000 for a deeper local hunt; CI uses the default. */
 const ITERATIONS_PER_SEED = Number(process.env.FUZZ_ITERATIONS) || 40;
 const CRASH_NAMES = new Set(['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError', 'EvalError', 'URIError', 'InternalError']);
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed from its seed and iteration. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Mutation = { name: string; apply(b: Buffer, r: () => number): Buffer };
 const int = (r: () => number, n: number) => Math.floor(r() * n);
@@ -234,7 +223,7 @@ describe('reader fuzzing', () => {
       expect(records.length).toBeGreaterThan(0);
       expect(records.map(recordProblem).filter(Boolean)).toEqual([]);
 
-      const r = rng([...name].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619), 2166136261));
+      const r = seededRandom([...name].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619), 2166136261));
       const problems: string[] = [];
       let claimed = 0;
       for (let i = 0; i < ITERATIONS_PER_SEED; i++) {
@@ -266,7 +255,7 @@ describe('reader fuzzing', () => {
   it('gives every reader an empty file and random bytes without a crash', async () => {
     const dir = path.join(root, 'direct');
     mkdirSync(dir, { recursive: true });
-    const r = rng(7);
+    const r = seededRandom(7);
     const problems: string[] = [];
     for (const reader of READERS) {
       for (const [kind, bytes] of [['empty', Buffer.alloc(0)], ['random', Buffer.from(Array.from({ length: 3000 }, () => int(r, 256)))]] as const) {

@@ -8,7 +8,7 @@ import { ARCHITECTURES } from '../../src-main/ml/models/model.ts';
 import { mixup, randomMask, recordToInput, smoothLabels, targetsFor } from '../../src-main/ml/input-pipeline.ts';
 import type { InputSpec } from '../../src-main/ml/input-pipeline.ts';
 import { readWfdbRecord } from '../../src-main/formats/wfdb-record.ts';
-import { seededRandom } from '../../src-main/ml/layers.ts';
+import { seededRandom } from '../../src-shared/seeded-random.ts';
 import { STANDARD_LEADS } from '../../src-shared/record.ts';
 
 const JS00001 = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010', 'JS00001.hea');

@@ -1,6 +1,6 @@
 // SmoothGrad (Smilkov et al. 2017): the gradient averaged over noisy copies of the input.
 // Noise comes from a seeded generator, so the same seed reproduces the map exactly.
-import { seededRandom } from '../../ml/layers.ts';
+import { seededRandom } from '../../../src-shared/seeded-random.ts';
 import type { ExplainTarget } from './explain-target.ts';
 import { gradientsOf, makeResult, resolveClass } from './gradients.ts';
 import type { SaliencyResult } from './saliency-result.ts';
