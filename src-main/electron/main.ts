@@ -16,7 +16,9 @@ const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src
 
 async function start(): Promise<void> {
   const argWorkspace = process.argv.find((a) => a.startsWith('--workspace='))?.slice('--workspace='.length);
-  const ws = openWorkspace(argWorkspace ?? process.env.LEADLENS_HOME ?? defaultWorkspaceDir());
+  // `npm start` builds better-sqlite3 for Electron's ABI beside the Node build the CLI and tests use;
+  // a packaged app has its own rebuilt copy and no such variable.
+  const ws = openWorkspace(argWorkspace ?? process.env.LEADLENS_HOME ?? defaultWorkspaceDir(), process.env.LEADLENS_SQLITE_BINDING);
   await seedSamplesOnce(ws);
   const windows = new Set<BrowserWindow>();
   const emit = (m: ApiEventMessage) => {

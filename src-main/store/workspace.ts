@@ -21,8 +21,11 @@ export function defaultWorkspaceDir(env: NodeJS.ProcessEnv = process.env): strin
   return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'LeadLens');
 }
 
-/** Opens (creating if needed) the workspace folder and its database, migrated to the current schema. */
-export function openWorkspace(dir: string): Workspace {
+/**
+ * Opens (creating if needed) the workspace folder and its database, migrated to the current schema.
+ * `sqliteBinding` is a better-sqlite3 addon built for another runtime's ABI (Electron run from source).
+ */
+export function openWorkspace(dir: string, sqliteBinding?: string): Workspace {
   const abs = path.resolve(dir);
   try {
     fs.mkdirSync(abs, { recursive: true });
@@ -32,7 +35,7 @@ export function openWorkspace(dir: string): Workspace {
   }
   let db: Database.Database;
   try {
-    db = new Database(path.join(abs, DB_FILE));
+    db = new Database(path.join(abs, DB_FILE), sqliteBinding ? { nativeBinding: sqliteBinding } : {});
   } catch (e) {
     throw new Error(`cannot open ${path.join(abs, DB_FILE)}: ${(e as Error).message}`);
   }
