@@ -1,6 +1,7 @@
 // Small CNN (12 x 1000, batch 32) training and inference samples/s on each LeadLens runtime, side by side with
 // PyTorch CPU (2 threads, bench/torch_small_cnn.py) and onnxruntime-node, in alternating rounds of one run.
-// Usage: node --import tsx bench/ml.bench.ts [--rounds N] [--seconds S]. Last stdout line: one JSON object.
+// Usage: node --import tsx bench/ml.bench.ts [--rounds N] [--seconds S] [--profile] [--no-cpu]. Last stdout line: one
+// JSON object. --profile adds CPU ms per training step by kernel (single thread, src-main/ml/kernel-profile.ts).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,6 +20,7 @@ import * as ort from 'onnxruntime-node';
 import { STANDARD_LEADS } from '../src-shared/record.ts';
 import { parallelStepper } from '../src-main/ml/parallel-train.ts';
 import type { Stepper } from '../src-main/ml/train.ts';
+import { cpuMs, profileKernels } from '../src-main/ml/kernel-profile.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name: string, def: number): number => {
@@ -55,12 +57,13 @@ async function rateForAsync(seconds: number, step: () => Promise<void>): Promise
   return (n * BATCH) / ((performance.now() - t0) / 1000);
 }
 
-function tfjsRates(model: EcgModel, seconds: number, warmup = 2): { train: number; infer: number } {
+/** One training step on a fixed random batch (forward, gradients, AdamW), as in-thread training runs it. */
+function trainStep(model: EcgModel): { step: () => void; dispose: () => void } {
   const x = tf.randomNormal([BATCH, 1000, 12], 0, 1, 'float32', 1);
   const y = tf.cast(tf.less(tf.randomUniform([BATCH, CLASSES], 0, 1, 'float32', 2), 0.3), 'float32') as tf.Tensor2D;
   const vars = model.store.params;
   const opt = createAdamW();
-  const train = rateFor(seconds, () => {
+  const step = (): void => {
     model.store.training = true;
     const loss = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => weightedBce(model.head(model.backbone(x)), y), [...vars.values()]);
@@ -71,16 +74,39 @@ function tfjsRates(model: EcgModel, seconds: number, warmup = 2): { train: numbe
     });
     loss.dataSync();
     loss.dispose();
-  }, warmup);
-  model.store.training = false;
+    model.store.training = false;
+  };
+  return { step, dispose: () => { opt.dispose(); tf.dispose([x, y]); } };
+}
+
+function tfjsRates(model: EcgModel, seconds: number, warmup = 2): { train: number; infer: number } {
+  const training = trainStep(model);
+  const train = rateFor(seconds, training.step, warmup);
+  training.dispose();
+  const x = tf.randomNormal([BATCH, 1000, 12], 0, 1, 'float32', 1);
   const infer = rateFor(seconds, () => {
     const p = tf.tidy(() => tf.sigmoid(model.head(model.backbone(x))));
     p.dataSync();
     p.dispose();
   }, warmup);
-  opt.dispose();
-  tf.dispose([x, y]);
+  x.dispose();
   return { train, infer };
+}
+
+/** CPU ms per training step by kernel (self time), and the step's CPU ms outside any kernel (engine, tape, JS). */
+function profileTrainStep(model: EcgModel, steps = 10): { stepMs: number; outsideKernelsMs: number; kernels: Array<{ kernel: string; ms: number; calls: number }> } {
+  const training = trainStep(model);
+  for (let i = 0; i < 3; i++) training.step();
+  const profiler = profileKernels(tf.getBackend());
+  training.step();
+  profiler.reset();
+  const t0 = cpuMs();
+  for (let i = 0; i < steps; i++) training.step();
+  const stepMs = (cpuMs() - t0) / steps;
+  const kernels = profiler.times().map((t) => ({ kernel: t.kernel, ms: +(t.ms / steps).toFixed(2), calls: t.calls / steps }));
+  profiler.stop();
+  training.dispose();
+  return { stepMs: +stepMs.toFixed(1), outsideKernelsMs: +(stepMs - kernels.reduce((a, k) => a + k.ms, 0)).toFixed(1), kernels: kernels.filter((k) => k.ms >= 0.05) };
 }
 
 /** Training samples/s with the gradient work on `workers` threads (steps timed after warm-up; start-up excluded). */
@@ -142,6 +168,12 @@ for (let r = 0; r < ROUNDS; r++) {
 
 await twoWorkers.dispose();
 
+const profile = process.argv.includes('--profile') ? profileTrainStep(model) : undefined;
+if (profile) {
+  log(`training step: ${profile.stepMs} ms CPU, ${profile.outsideKernelsMs} ms outside kernels`);
+  for (const k of profile.kernels.slice(0, 12)) log(`  ${k.kernel.padEnd(32)} ${k.ms.toFixed(2).padStart(7)} ms ${String(k.calls).padStart(4)} calls`);
+}
+
 // The pure-JS cpu backend is ~1 sample/s: one step each, no warm-up (--no-cpu skips it).
 log('leadlens tfjs-cpu (one step each)');
 await initBackend('cpu');
@@ -176,5 +208,6 @@ const result = {
     trainTfjsCpu_vsPytorch: ratio(cpu.train, m.torchTrain),
   },
   allSamples: samples,
+  ...(profile ? { trainStepProfile: profile } : {}),
 };
 console.log(JSON.stringify(result));

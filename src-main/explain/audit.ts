@@ -1,10 +1,12 @@
 // Dataset audit: for every record, attributions in several variants (chart layouts for an image model,
 // or methods for a signal model) are compared pairwise; records and classes are ranked by inconsistency
-// (1 - per-lead Spearman, averaged over variant pairs) and a report is written as JSON, CSV and SVG.
-import fs from 'node:fs';
-import path from 'node:path';
+// (1 - per-lead Spearman, averaged over variant pairs). Each map can also be measured on its own
+// (fidelity, sanity check, localisation); those are summarised by median per method. audit-report.ts writes it out.
 import { compareAttributions, type ConsistencyMetrics } from './consistency.ts';
+import type { FidelityResult } from './fidelity.ts';
+import type { Localisation } from './localisation.ts';
 import { finiteMean, median } from './rank-stats.ts';
+import type { SanityResult } from './sanity-check.ts';
 import type { SaliencyResult } from './saliency/saliency-result.ts';
 
 export interface AuditItem {
@@ -21,9 +23,43 @@ export interface AuditInput {
   /** Variants compared within a method: layouts (image models) or a single '' (then methods are compared instead). */
   variants: string[];
   explain(item: AuditItem, method: string, variant: string): Promise<SaliencyResult>;
+  /** Measures of one map on its own; any field may be left out (e.g. fidelity on a subset of records). */
+  measure?(item: AuditItem, method: string, variant: string, result: SaliencyResult): Promise<MapMeasures>;
   /** Called with each map as it is made (e.g. to store it). */
   onMap?(item: AuditItem, result: SaliencyResult): void;
   onProgress?(done: number, total: number): void;
+}
+
+export interface MapMeasures {
+  /** All-zero map (e.g. Grad-CAM with no positive evidence at its layer): nothing to measure, counted apart. */
+  empty?: true;
+  fidelity?: FidelityResult;
+  sanity?: SanityResult;
+  localisation?: Localisation;
+}
+
+export interface MapRow {
+  recordId: number;
+  recordName: string;
+  method: string;
+  variant: string;
+  targetClass: number;
+  /** Grad-CAM layer used, if any. */
+  layer: string | null;
+  measures: MapMeasures;
+}
+
+export type Wave = keyof Localisation;
+export const WAVES: readonly Wave[] = ['qrs', 'p', 'stT', 'pacing'];
+
+/** Medians over the maps of one method (and layout) that have each measure. */
+export interface MapSummary {
+  maps: number;
+  /** All-zero maps, left out of the measures. */
+  empty: number;
+  fidelity: { n: number; deletionAuc: number; insertionAuc: number; fractions: number[]; meanDeletion: number[]; meanInsertion: number[] } | null;
+  sanity: { n: number; flagged: number; spearman: number; ssim: number } | null;
+  localisation: { n: number; share: Record<Wave, number>; coverage: Record<Wave, number>; enrichment: Record<Wave, number> } | null;
 }
 
 export interface PairRow {
@@ -40,6 +76,9 @@ export interface AuditReport {
   variants: string[];
   records: number;
   pairs: PairRow[];
+  maps: MapRow[];
+  /** Per map label (method, or 'method @ layout' for image models). */
+  mapSummary: Record<string, MapSummary>;
   /** Per method (or 'methods' when methods are compared): median / mean Spearman between variants. */
   spearmanByMethod: Record<string, { median: number; mean: number; n: number }>;
   recordRanking: { recordId: number; recordName: string; inconsistency: number; classes: string[] }[];
@@ -67,23 +106,30 @@ function comparisons(maps: Map<string, SaliencyResult>, methods: string[], varia
   return out;
 }
 
+/** Label of a map in the per-map summary: its method, and its layout when layouts vary. */
+export const mapLabel = (method: string, variant: string): string => (variant ? `${method} @ ${variant}` : method);
+
 export async function runAudit(input: AuditInput): Promise<AuditReport> {
   const { items, methods, variants } = input;
-  if (variants.length < 2 && methods.length < 2) throw new Error('an audit needs two layouts or two methods to compare');
+  if (variants.length < 2 && methods.length < 2 && !input.measure) throw new Error('an audit needs two layouts or two methods to compare, or measures of each map');
   const pairs: PairRow[] = [];
+  const maps: MapRow[] = [];
   const total = items.length * methods.length * variants.length;
   let done = 0;
   for (const item of items) {
-    const maps = new Map<string, SaliencyResult>();
+    const made = new Map<string, SaliencyResult>();
     for (const m of methods) {
       for (const v of variants) {
         const r = await input.explain(item, m, v);
         input.onMap?.(item, r);
-        maps.set(`${m}|${v}`, r);
+        made.set(`${m}|${v}`, r);
+        const empty = !r.map.some((x) => x !== 0);
+        const measures: MapMeasures = empty ? { empty: true } : input.measure ? await input.measure(item, m, v, r) : {};
+        maps.push({ recordId: item.recordId, recordName: item.recordName, method: m, variant: v, targetClass: r.provenance.targetClass, layer: r.provenance.layer, measures });
         input.onProgress?.(++done, total);
       }
     }
-    for (const c of comparisons(maps, methods, variants)) {
+    for (const c of comparisons(made, methods, variants)) {
       pairs.push({ recordId: item.recordId, recordName: item.recordName, method: c.method, a: c.a, b: c.b, metrics: compareAttributions(c.ra, c.rb) });
     }
   }
@@ -92,6 +138,9 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
     const v = pairs.filter((p) => p.method === m).map((p) => p.metrics.leadSpearman);
     spearmanByMethod[m] = { median: median(v), mean: finiteMean(v), n: v.length };
   }
+  const mapSummary: AuditReport['mapSummary'] = {};
+  for (const m of methods) for (const v of variants) mapSummary[mapLabel(m, v)] = summariseMaps(maps.filter((r) => r.method === m && r.variant === v));
+  if (pairs.length === 0) return { methods, variants, records: items.length, maps, mapSummary, pairs, spearmanByMethod, recordRanking: [], classRanking: [] };
   const recordRanking = items.map((item) => ({
     recordId: item.recordId, recordName: item.recordName, classes: item.classes,
     inconsistency: finiteMean(pairs.filter((p) => p.recordId === item.recordId).map((p) => 1 - p.metrics.leadSpearman)),
@@ -100,54 +149,32 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
   for (const r of recordRanking) for (const c of r.classes) byClass.set(c, [...(byClass.get(c) ?? []), r.inconsistency]);
   const classRanking = [...byClass].map(([className, v]) => ({ className, inconsistency: finiteMean(v), records: v.length }))
     .sort((a, b) => (b.inconsistency || 0) - (a.inconsistency || 0));
-  return { methods, variants, records: items.length, pairs, spearmanByMethod, recordRanking, classRanking };
+  return { methods, variants, records: items.length, maps, mapSummary, pairs, spearmanByMethod, recordRanking, classRanking };
 }
 
-const csvCell = (v: unknown): string => {
-  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(Math.round(v * 1e6) / 1e6) : '') : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-const csv = (header: string[], rows: unknown[][]): string => [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** Horizontal bar chart as a standalone SVG (values in [lo, hi]). */
-export function barChartSvg(title: string, bars: { label: string; value: number }[], lo: number, hi: number): string {
-  const rowH = 18;
-  const left = 160;
-  const width = 560;
-  const plotW = width - left - 60;
-  const height = 40 + bars.length * rowH + 24;
-  const x = (v: number): number => left + ((Math.min(hi, Math.max(lo, v)) - lo) / (hi - lo)) * plotW;
-  const rows = bars.map((b, i) => {
-    const y = 32 + i * rowH;
-    const v = Number.isFinite(b.value) ? b.value : lo;
-    return `<text x="${left - 6}" y="${y + 12}" text-anchor="end">${esc(b.label)}</text>`
-      + `<rect x="${Math.min(x(0 < lo ? lo : 0), x(v))}" y="${y + 2}" width="${Math.abs(x(v) - x(0 < lo ? lo : 0))}" height="${rowH - 5}" fill="#4a6fa5"/>`
-      + `<text x="${x(v) + 4}" y="${y + 12}">${Number.isFinite(b.value) ? b.value.toFixed(3) : 'n/a'}</text>`;
-  });
-  const axisY = 32 + bars.length * rowH + 4;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`
-    + `<text x="8" y="18" font-size="13" font-weight="bold">${esc(title)}</text>${rows.join('')}`
-    + `<line x1="${left}" y1="${axisY}" x2="${left + plotW}" y2="${axisY}" stroke="#333"/>`
-    + `<text x="${left}" y="${axisY + 14}">${lo}</text><text x="${left + plotW}" y="${axisY + 14}" text-anchor="end">${hi}</text></svg>\n`;
+/** Mean of equally long curves, point by point. */
+function meanCurve(curves: number[][]): number[] {
+  return curves[0].map((_, i) => finiteMean(curves.map((c) => c[i])));
 }
 
-/** Writes report.json, pairs.csv, records.csv, classes.csv and two SVG plots into `dir`; returns the file paths. */
-export function writeAuditReport(report: AuditReport, dir: string): string[] {
-  fs.mkdirSync(dir, { recursive: true });
-  const files: Record<string, string> = {
-    'report.json': JSON.stringify(report, null, 1) + '\n',
-    'pairs.csv': csv(['record_id', 'record', 'method', 'a', 'b', 'lead_spearman', 'top_k_overlap', 'k', 'time_profile_corr', 'ssim'],
-      report.pairs.map((p) => [p.recordId, p.recordName, p.method, p.a, p.b, p.metrics.leadSpearman, p.metrics.topKOverlap, p.metrics.k, p.metrics.meanTimeProfileCorrelation, p.metrics.ssim])),
-    'records.csv': csv(['rank', 'record_id', 'record', 'inconsistency', 'classes'],
-      report.recordRanking.map((r, i) => [i + 1, r.recordId, r.recordName, r.inconsistency, r.classes.join(' ')])),
-    'classes.csv': csv(['rank', 'class', 'inconsistency', 'records'], report.classRanking.map((c, i) => [i + 1, c.className, c.inconsistency, c.records])),
-    'spearman-by-method.svg': barChartSvg('Median per-lead Spearman between variants', Object.entries(report.spearmanByMethod).map(([label, s]) => ({ label, value: s.median })), -1, 1),
-    'class-inconsistency.svg': barChartSvg('Mean inconsistency (1 - Spearman) by class', report.classRanking.slice(0, 25).map((c) => ({ label: `${c.className} (n=${c.records})`, value: c.inconsistency })), 0, 2),
+export function summariseMaps(rows: readonly MapRow[]): MapSummary {
+  const fid = rows.map((r) => r.measures.fidelity).filter((f): f is FidelityResult => f !== undefined);
+  const san = rows.map((r) => r.measures.sanity).filter((s): s is SanityResult => s !== undefined);
+  const loc = rows.map((r) => r.measures.localisation).filter((l): l is Localisation => l !== undefined);
+  const perWave = (f: (l: Localisation, w: Wave) => number): Record<Wave, number> =>
+    Object.fromEntries(WAVES.map((w) => [w, median(loc.map((l) => f(l, w)))])) as Record<Wave, number>;
+  return {
+    maps: rows.length,
+    empty: rows.filter((r) => r.measures.empty).length,
+    fidelity: fid.length ? {
+      n: fid.length, deletionAuc: median(fid.map((f) => f.deletionAuc)), insertionAuc: median(fid.map((f) => f.insertionAuc)),
+      fractions: fid[0].fractions, meanDeletion: meanCurve(fid.map((f) => f.deletion)), meanInsertion: meanCurve(fid.map((f) => f.insertion)),
+    } : null,
+    sanity: san.length ? {
+      n: san.length, flagged: san.filter((s) => s.flagged).length, spearman: median(san.map((s) => s.spearman)), ssim: median(san.map((s) => s.ssim)),
+    } : null,
+    localisation: loc.length ? {
+      n: loc.length, share: perWave((l, w) => l[w].share), coverage: perWave((l, w) => l[w].coverage), enrichment: perWave((l, w) => l[w].enrichment),
+    } : null,
   };
-  return Object.entries(files).map(([name, text]) => {
-    const p = path.join(dir, name);
-    fs.writeFileSync(p, text);
-    return p;
-  });
 }

@@ -1,6 +1,7 @@
 // `leadlens explain` as a service: explains stored models on stored records, keeps every map with its
-// provenance, and over several records runs the consistency audit (layouts for image models, methods
-// otherwise) and writes its report.
+// provenance, and runs the audit: consistency between layouts (image models) or methods, localisation
+// of every map on the record's waves, and fidelity and the sanity check on an evenly spread subset of
+// records (they cost one batch of predictions / one more map each). Writes the report.
 import path from 'node:path';
 import type { Workspace } from '../store/workspace.ts';
 import { getRecordSignal } from '../store/record-store.ts';
@@ -10,8 +11,14 @@ import { deserializeWeights, getModel } from '../ml/model-store.ts';
 import { recordToInput, type InputSpec } from '../ml/input-pipeline.ts';
 import { loadOnnxModel, onnxInputSpec, runOnnx, type ModelCard } from '../ml/onnx-model.ts';
 import { leadMillivolts, type EcgRecord } from '../../src-shared/record.ts';
-import { runAudit, writeAuditReport, type AuditItem, type AuditReport } from './audit.ts';
+import type { ParamStore } from '../ml/layers.ts';
+import { runAudit, type AuditItem, type AuditReport, type MapMeasures } from './audit.ts';
+import { writeAuditReport } from './audit-report.ts';
+import { fidelityCurves } from './fidelity.ts';
+import { localiseAttribution, rescaleIntervals, type WaveIntervals } from './localisation.ts';
+import { recordWaveIntervals } from './record-waves.ts';
 import { saveAudit, saveMetric, saveSaliency } from './saliency-store.ts';
+import { randomisationCheck } from './sanity-check.ts';
 import { ecgClassifier, type TfClassifier } from './saliency/classifier.ts';
 import { chartTarget, signalTarget } from './saliency/explain-target.ts';
 import { parseMethod, runMethod, type MethodContext } from './saliency/methods.ts';
@@ -25,8 +32,12 @@ export interface ExplainRequest {
   methods: string[];
   /** Chart layouts (image models only). */
   layouts?: string[];
-  /** Where the audit report goes (several records); default <workspace>/explain/audit-<id>. */
+  /** Where the audit report goes; default <workspace>/explain/audit-<id>. */
   reportDir?: string;
+  /** Records (evenly spread) whose maps get deletion/insertion fidelity; default DEFAULT_SUBSET. */
+  fidelity?: number | 'all';
+  /** Records (evenly spread) whose maps get the weight-randomisation sanity check; default DEFAULT_SUBSET. */
+  sanity?: number | 'all';
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -37,17 +48,47 @@ export interface ExplainSummary {
   auditId?: number;
   reportFiles?: string[];
   spearmanByMethod?: AuditReport['spearmanByMethod'];
+  mapSummary: AuditReport['mapSummary'];
+  /** Maps whose sanity check failed (barely changed under weight randomisation). */
+  sanityFlagged: { recordName: string; method: string; variant: string; spearman: number; ssim: number }[];
+  /** Why a measure was skipped (e.g. no weights to randomise in an ONNX model). */
+  notes: string[];
   mostInconsistentClasses?: AuditReport['classRanking'];
   mostInconsistentRecords?: AuditReport['recordRanking'];
 }
 
+/** Records per audit that get fidelity and the sanity check unless asked otherwise. */
+export const DEFAULT_SUBSET = 20;
+/** Seed of the randomised weights in the sanity check (one randomised model for the whole audit). */
+export const SANITY_SEED = 1234;
+
 const deinterleave = (x: Float32Array, samples: number, leads: number): Float32Array[] =>
   Array.from({ length: leads }, (_, l) => Float32Array.from({ length: samples }, (_, t) => x[t * leads + l]));
 
-/** Builds the per-record method context for a stored model. */
-async function modelContexts(ws: Workspace, modelId: number): Promise<{
-  classes: string[]; image: boolean; context(record: EcgRecord, layout: string | null): MethodContext;
-}> {
+interface ModelContexts {
+  classes: string[];
+  image: boolean;
+  context(record: EcgRecord, layout: string | null): MethodContext;
+  /** Record sample s is map sample s * scale - offset (resampling and cropping of the model input). */
+  timeBase(record: EcgRecord): { scale: number; offset: number };
+  /** Weights the sanity check randomises; absent for ONNX models. */
+  store?: ParamStore;
+}
+
+/** Record → model-input time base for a signal model's input spec. */
+function specTimeBase(record: EcgRecord, spec: InputSpec): { scale: number; offset: number } {
+  const scale = spec.samplingRate / record.samplingRate;
+  const resampled = Math.round(record.length * scale);
+  const centre = spec.crop === 'center';
+  const offset = !centre ? 0 : resampled >= spec.samples ? Math.floor((resampled - spec.samples) / 2) : -Math.floor((spec.samples - resampled) / 2);
+  return { scale, offset };
+}
+
+/** The ML engine's models give logits; its classes are independent (sigmoid), as ONNX models report them. */
+const probabilities = (logits: PredictBatch): PredictBatch => async (batch) => (await logits(batch)).map((s) => s.map((z) => 1 / (1 + Math.exp(-z))));
+
+/** Builds the per-record method context for a stored model. Predictions are class probabilities (as for ONNX models). */
+async function modelContexts(ws: Workspace, modelId: number): Promise<ModelContexts> {
   const m = getModel(ws.db, modelId);
   const id = `${modelId}:${m.name}`;
   if (m.kind === 'onnx') {
@@ -64,7 +105,7 @@ async function modelContexts(ws: Workspace, modelId: number): Promise<{
       return inputs.map((_, b) => p.slice(b * k, (b + 1) * k));
     };
     return {
-      classes: m.classes, image: false,
+      classes: m.classes, image: false, timeBase: (record) => specTimeBase(record, spec),
       context: (record) => ({
         predict, signals: deinterleave(recordToInput(record, spec), spec.samples, spec.leads.length), leads: spec.leads,
         modelId: id, preprocessing: describe(spec), layout: null, samplingRate: spec.samplingRate,
@@ -78,7 +119,7 @@ async function modelContexts(ws: Workspace, modelId: number): Promise<{
     if (model.spec.channels !== 1) throw new Error(`model ${modelId}: explain renders gray charts; this image model reads ${model.spec.channels} channels`);
     const pxPerMm = Number((m.inputSpec as { pxPerMm?: number }).pxPerMm ?? 2);
     return {
-      classes: m.classes, image: true,
+      classes: m.classes, image: true, store: model.store, timeBase: () => ({ scale: 1, offset: 0 }),
       context: (record, layout) => {
         if (!layout) throw new Error('image models need --layouts');
         const mv = record.leads.map(leadMillivolts);
@@ -86,20 +127,21 @@ async function modelContexts(ws: Workspace, modelId: number): Promise<{
         const chart = { layout, pxPerMm };
         return {
           target: chartTarget({ model: classifier, millivolts: mv, leads, samplingRate: record.samplingRate, chart }),
-          predict: tfChartPredict(classifier, leads, record.samplingRate, chart), signals: mv, leads,
+          predict: probabilities(tfChartPredict(classifier, leads, record.samplingRate, chart)), signals: mv, leads,
           modelId: id, preprocessing: `chart ${pxPerMm}px/mm ink`, layout, samplingRate: record.samplingRate,
         };
       },
     };
   }
   const spec = m.inputSpec as unknown as InputSpec;
+  const predict = probabilities(tfSignalPredict(classifier));
   return {
-    classes: m.classes, image: false,
+    classes: m.classes, image: false, store: model.store, timeBase: (record) => specTimeBase(record, spec),
     context: (record) => {
       const signals = deinterleave(recordToInput(record, spec), spec.samples, spec.leads.length);
       return {
         target: signalTarget({ model: classifier, signals, leads: spec.leads, preprocessing: describe(spec) }),
-        predict: tfSignalPredict(classifier), signals, leads: spec.leads, modelId: id, preprocessing: describe(spec), layout: null,
+        predict, signals, leads: spec.leads, modelId: id, preprocessing: describe(spec), layout: null,
         samplingRate: spec.samplingRate,
       };
     },
@@ -108,6 +150,12 @@ async function modelContexts(ws: Workspace, modelId: number): Promise<{
 
 const describe = (s: InputSpec): string =>
   `${s.samplingRate} Hz x ${s.samples}${s.bandpass ? `, band-pass ${s.bandpass.lowHz}-${s.bandpass.highHz} Hz` : ''}${s.zscore === false ? '' : ', z-score'}`;
+
+/** `k` of `n` indices spread evenly (all when k >= n): a subset not biased to the first records ingested. */
+export function spreadSubset(n: number, k: number | 'all'): Set<number> {
+  if (k === 'all' || k >= n) return new Set(Array.from({ length: n }, (_, i) => i));
+  return new Set(Array.from({ length: Math.max(0, k) }, (_, i) => Math.floor(((i + 0.5) * n) / k)));
+}
 
 export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Promise<ExplainSummary> {
   req.methods.forEach(parseMethod);
@@ -118,22 +166,28 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
   if (models.image && layouts.length === 0) throw new Error('image models need --layouts (e.g. 3x4+II,6x2,12x1)');
   if (!models.image && layouts.length > 0) throw new Error(`model ${req.modelId} reads signals, not charts; --layouts applies to image models`);
   const variants = models.image ? layouts : [''];
-  const records = new Map<number, EcgRecord>();
-  const recordOf = (rid: number): EcgRecord => {
-    let r = records.get(rid);
-    if (!r) {
-      r = getRecordSignal(ws.db, rid);
-      if (!r) throw new Error(`no record with id ${rid} in this workspace`);
-      records.clear(); // one record at a time keeps memory flat over a dataset
-      records.set(rid, r);
+  const notes: string[] = [];
+  // One record (and its contexts and wave intervals) at a time keeps memory flat over a dataset.
+  let current: { id: number; record: EcgRecord; contexts: Map<string, MethodContext>; waves?: WaveIntervals | null } | undefined;
+  const recordOf = (rid: number): NonNullable<typeof current> => {
+    if (current?.id !== rid) {
+      const record = getRecordSignal(ws.db, rid);
+      if (!record) throw new Error(`no record with id ${rid} in this workspace`);
+      current = { id: rid, record, contexts: new Map() };
     }
-    return r;
+    return current;
+  };
+  const contextOf = (rid: number, variant: string): MethodContext => {
+    const r = recordOf(rid);
+    let c = r.contexts.get(variant);
+    if (!c) r.contexts.set(variant, (c = models.context(r.record, variant || null)));
+    return c;
   };
   const targetClasses = new Map<number, number>();
   const mapIds = new Map<string, number>();
   let maps = 0;
   const explain = async (item: AuditItem, method: string, variant: string): Promise<SaliencyResult> => {
-    const ctx = models.context(recordOf(item.recordId), variant || null);
+    const ctx = contextOf(item.recordId, variant);
     if (!targetClasses.has(item.recordId)) {
       // One target class per record (predicted on the first variant), so variants explain the same output.
       const [p] = await ctx.predict([ctx.signals.slice()]);
@@ -145,29 +199,63 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
     maps++;
     return r;
   };
+  const fidelityOn = spreadSubset(ids.length, req.fidelity ?? DEFAULT_SUBSET);
+  const sanityOn = models.store ? spreadSubset(ids.length, req.sanity ?? DEFAULT_SUBSET) : new Set<number>();
+  if (!models.store && req.sanity !== 0) notes.push('sanity check skipped: an ONNX model has no weights LeadLens can randomise');
+  const index = new Map(ids.map((rid, i) => [rid, i]));
+  const measure = async (item: AuditItem, method: string, variant: string, r: SaliencyResult): Promise<MapMeasures> => {
+    const out: MapMeasures = {};
+    const rec = recordOf(item.recordId);
+    if (rec.waves === undefined) {
+      const w = recordWaveIntervals(rec.record);
+      const { scale, offset } = models.timeBase(rec.record);
+      rec.waves = w && rescaleIntervals(w, scale, offset, r.samples);
+    }
+    const ctx = contextOf(item.recordId, variant);
+    // A pacing spike counts with 10 ms either side, in the map's own time base.
+    if (rec.waves) out.localisation = localiseAttribution(r, rec.waves, Math.max(1, Math.round(0.01 * ctx.samplingRate)));
+    const i = index.get(item.recordId)!;
+    const targetClass = r.provenance.targetClass;
+    if (fidelityOn.has(i)) {
+      out.fidelity = await fidelityCurves(ctx.predict, ctx.signals, r, { targetClass, patch: Math.max(1, Math.round(0.1 * ctx.samplingRate)), steps: 20, baseline: 'zeros' });
+    }
+    if (sanityOn.has(i) && models.store) out.sanity = await randomisationCheck(models.store, SANITY_SEED, r, () => runMethod(method, ctx, targetClass));
+    return out;
+  };
   const nameOf = ws.db.prepare('SELECT record_name FROM record WHERE id = ?').pluck();
   const items: AuditItem[] = ids.map((rid) => ({
     recordId: rid, recordName: String(nameOf.get(rid) ?? rid),
     classes: effectiveLabels(ws.db, rid).map((l) => l.code).filter((c) => models.classes.includes(c)),
   }));
-  if (ids.length === 1 && variants.length * req.methods.length === 1) {
-    await explain(items[0], req.methods[0], variants[0]);
-    req.onProgress?.(1, 1);
-    return { modelId: req.modelId, records: 1, maps };
-  }
-  const report = await runAudit({ items, methods: req.methods, variants, explain, onProgress: req.onProgress });
-  const auditId = saveAudit(ws.db, { modelId: req.modelId, methods: req.methods, layouts, recordCount: ids.length, reportDir: null, summary: report.spearmanByMethod });
+  const report = await runAudit({ items, methods: req.methods, variants, explain, measure, onProgress: req.onProgress });
+  const auditId = saveAudit(ws.db, {
+    modelId: req.modelId, methods: req.methods, layouts, recordCount: ids.length, reportDir: null,
+    summary: { spearmanByMethod: report.spearmanByMethod, mapSummary: report.mapSummary, sanitySeed: SANITY_SEED },
+  });
+  const keyOf = (recordId: number, method: string, variant: string): number => mapIds.get(`${recordId}|${method}|${variant}`)!;
   ws.db.transaction(() => {
     for (const p of report.pairs) {
-      const key = (v: string): string => (variants.length > 1 ? `${p.recordId}|${p.method}|${v}` : `${p.recordId}|${v}|`);
-      saveMetric(ws.db, 'consistency', mapIds.get(key(p.a))!, mapIds.get(key(p.b))!, p.metrics, auditId);
+      const [a, b] = variants.length > 1 ? [keyOf(p.recordId, p.method, p.a), keyOf(p.recordId, p.method, p.b)] : [keyOf(p.recordId, p.a, ''), keyOf(p.recordId, p.b, '')];
+      saveMetric(ws.db, 'consistency', a, b, p.metrics, auditId);
+    }
+    for (const m of report.maps) {
+      const id = keyOf(m.recordId, m.method, m.variant);
+      const { fidelity, sanity, localisation } = m.measures;
+      if (fidelity) saveMetric(ws.db, 'fidelity', id, null, { ...fidelity, baseline: 'zeros', score: 'probability' }, auditId);
+      if (sanity) saveMetric(ws.db, 'sanity', id, null, { ...sanity, seed: SANITY_SEED, randomised: 'all trainable weights' }, auditId);
+      if (localisation) saveMetric(ws.db, 'localisation', id, null, localisation, auditId);
     }
   })();
   const dir = req.reportDir ?? path.join(ws.dir, 'explain', `audit-${auditId}`);
   const reportFiles = writeAuditReport(report, dir);
   ws.db.prepare('UPDATE explain_audit SET report_dir = ? WHERE id = ?').run(dir, auditId);
+  const sanityFlagged = report.maps.filter((m) => m.measures.sanity?.flagged).map((m) => ({
+    recordName: m.recordName, method: m.method, variant: m.variant, spearman: m.measures.sanity!.spearman, ssim: m.measures.sanity!.ssim,
+  }));
+  const undelineated = new Set(report.maps.filter((m) => !m.measures.empty && !m.measures.localisation).map((m) => m.recordName));
+  if (undelineated.size) notes.push(`localisation skipped for ${undelineated.size} records without a delineated beat`);
   return {
-    modelId: req.modelId, records: ids.length, maps, auditId, reportFiles, spearmanByMethod: report.spearmanByMethod,
-    mostInconsistentClasses: report.classRanking.slice(0, 5), mostInconsistentRecords: report.recordRanking.slice(0, 5),
+    modelId: req.modelId, records: ids.length, maps, auditId, reportFiles, spearmanByMethod: report.spearmanByMethod, mapSummary: report.mapSummary,
+    sanityFlagged, notes, mostInconsistentClasses: report.classRanking.slice(0, 5), mostInconsistentRecords: report.recordRanking.slice(0, 5),
   };
 }

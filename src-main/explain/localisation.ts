@@ -81,3 +81,15 @@ export function localiseAttribution(a: LeadTimeAttribution, w: WaveIntervals, pa
     pacing: share(w.pacing.map((s) => [s - pacingHalfWidth, s + pacingHalfWidth + 1] as const)),
   };
 }
+
+/**
+ * Intervals in another time base: sample s becomes round(s * scale - offset), clipped to [0, samples).
+ * Maps wave boundaries found on the record to a model input that was resampled and cropped.
+ */
+export function rescaleIntervals(w: WaveIntervals, scale: number, offset: number, samples: number): WaveIntervals {
+  const at = (s: number): number => Math.round(s * scale - offset);
+  const clip = (list: readonly Interval[]): Interval[] => list
+    .map(([s, e]) => [Math.max(0, at(s)), Math.min(samples, at(e))] as const)
+    .filter(([s, e]) => e > s);
+  return { qrs: clip(w.qrs), p: clip(w.p), stT: clip(w.stT), pacing: w.pacing.map(at).filter((s) => s >= 0 && s < samples) };
+}

@@ -63,6 +63,9 @@ export function randomiseParamStore(store: ParamStore, seed: number): () => void
   };
 }
 
+/** Above either of these the map counts as unchanged by randomisation. */
+export const SANITY_THRESHOLDS = { spearman: 0.5, ssim: 0.8 } as const;
+
 export function sanityCheck(
   original: LeadTimeAttribution, randomised: LeadTimeAttribution, o: { maxSpearman?: number; maxSsim?: number; bin?: number } = {},
 ): SanityResult {
@@ -77,5 +80,22 @@ export function sanityCheck(
   };
   const rho = spearman(bins(original), bins(randomised));
   const s = compareAttributions(original, randomised, { bin }).ssim;
-  return { spearman: rho, ssim: s, flagged: rho > (o.maxSpearman ?? 0.5) || s > (o.maxSsim ?? 0.8) };
+  return { spearman: rho, ssim: s, flagged: rho > (o.maxSpearman ?? SANITY_THRESHOLDS.spearman) || s > (o.maxSsim ?? SANITY_THRESHOLDS.ssim) };
+}
+
+/**
+ * The randomisation test on one map: `remake` explains again (same record, class and method) while
+ * the model's trainable weights are replaced by seeded random ones; the weights are restored even when it throws.
+ */
+export async function randomisationCheck(
+  store: ParamStore, seed: number, original: LeadTimeAttribution, remake: () => Promise<LeadTimeAttribution>,
+): Promise<SanityResult> {
+  const restore = randomiseParamStore(store, seed);
+  let randomised: LeadTimeAttribution;
+  try {
+    randomised = await remake();
+  } finally {
+    restore();
+  }
+  return sanityCheck(original, randomised);
 }

@@ -2,6 +2,7 @@
 // Tensors are channels-last: [batch, samples, channels] for 1D, [batch, height, width, channels] for 2D.
 import * as tf from '@tensorflow/tfjs-core';
 import { seededRandom } from '../../src-shared/seeded-random.ts';
+import { batchNormReluPool, hasBatchNormReluPool } from './wasm-batch-norm-kernels.ts';
 
 export interface ParamStore {
   /** Trainable weights by name. */
@@ -99,14 +100,15 @@ function dilatedConv1d(x: tf.Tensor3D, w: tf.Tensor3D, d: number): tf.Tensor3D {
   return tf.reshape(back, [b, n, w.shape[2]]);
 }
 
-/** Sum over rows of [rows, cols] as a matrix product with ones: far faster on wasm than Sum/Mean over leading axes. */
+/** Sum over rows of [rows, cols] as a matrix product with ones (Sum over leading axes transposes first). */
 const columnSum = (x2: tf.Tensor2D): tf.Tensor2D => tf.matMul(tf.ones([1, x2.shape[0]]), x2);
 
 /**
- * Training-mode batch normalisation as one custom-gradient op: tfjs's own batchNorm gradient tiles every statistic
- * to the input's shape, which dominated training time. `stats` receives the batch mean and variance (kept).
+ * Training-mode batch normalisation as one custom-gradient op, for backends without the fused kernel (wasm has it):
+ * tfjs's own batchNorm gradient tiles every statistic to the input's shape. Returns output, batch mean, variance.
  */
-function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number, stats: tf.Tensor[]): tf.Tensor {
+function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  const stats: tf.Tensor[] = [];
   const ch = x.shape[x.rank - 1];
   const rows = x.size / ch;
   const op = tf.customGrad(((xIn: tf.Tensor, g: tf.Tensor, bt: tf.Tensor, save: tf.GradSaveFunc) => {
@@ -132,26 +134,49 @@ function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps:
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return op(x, gamma, beta);
+  const y = op(x, gamma, beta);
+  return [y, stats[0], stats[1]];
+}
+
+function batchNormParams(p: ParamStore, name: string, ch: number) {
+  return {
+    gamma: p.param(`${name}/gamma`, [ch], 'ones'),
+    beta: p.param(`${name}/beta`, [ch], 'zeros'),
+    runMean: p.stateVar(`${name}/mean`, [ch], 'zeros'),
+    runVar: p.stateVar(`${name}/variance`, [ch], 'ones'),
+  };
+}
+
+/** Momentum 0.9 (PyTorch's 0.1) with the unbiased variance; disposes the batch statistics. */
+function updateRunningStats(runMean: tf.Variable, runVar: tf.Variable, mean: tf.Tensor, variance: tf.Tensor, count: number): void {
+  const ch = runMean.size;
+  tf.tidy(() => {
+    runMean.assign(tf.add(tf.mul(runMean, 0.9), tf.mul(tf.reshape(mean, [ch]), 0.1)));
+    runVar.assign(tf.add(tf.mul(runVar, 0.9), tf.mul(tf.reshape(variance, [ch]), (0.1 * count) / Math.max(count - 1, 1))));
+  });
+  tf.dispose([mean, variance]);
 }
 
 /** Batch normalisation over all axes but the last; running statistics with momentum 0.9 (PyTorch's 0.1). */
 export function batchNorm<T extends tf.Tensor>(p: ParamStore, name: string, x: T, eps = 1e-5): T {
   const ch = x.shape[x.rank - 1];
-  const gamma = p.param(`${name}/gamma`, [ch], 'ones');
-  const beta = p.param(`${name}/beta`, [ch], 'zeros');
-  const runMean = p.stateVar(`${name}/mean`, [ch], 'zeros');
-  const runVar = p.stateVar(`${name}/variance`, [ch], 'ones');
+  const { gamma, beta, runMean, runVar } = batchNormParams(p, name, ch);
   if (!p.training) return tf.batchNorm(x, runMean, runVar, beta, gamma, eps) as T;
-  const stats: tf.Tensor[] = [];
-  const y = batchNormTraining(x, gamma, beta, eps, stats) as T;
-  const count = x.size / ch;
-  tf.tidy(() => {
-    runMean.assign(tf.add(tf.mul(runMean, 0.9), tf.mul(tf.reshape(stats[0], [ch]), 0.1)));
-    runVar.assign(tf.add(tf.mul(runVar, 0.9), tf.mul(tf.reshape(stats[1], [ch]), (0.1 * count) / Math.max(count - 1, 1))));
-  });
-  tf.dispose(stats);
-  return y;
+  const [y, mean, variance] = hasBatchNormReluPool()
+    ? batchNormReluPool(x, gamma, beta, { pool: 1, relu: false, eps })
+    : batchNormTraining(x, gamma, beta, eps);
+  updateRunningStats(runMean, runVar, mean, variance, x.size / ch);
+  return y as T;
+}
+
+/** maxPool1d(relu(batchNorm(x)), pool) with the same weights, one fused kernel when training on wasm. */
+export function batchNormReluMaxPool(p: ParamStore, name: string, x: tf.Tensor3D, pool: number, eps = 1e-5): tf.Tensor3D {
+  const ch = x.shape[2];
+  if (!p.training || !hasBatchNormReluPool()) return maxPool1d(tf.relu(batchNorm(p, name, x, eps)), pool);
+  const { gamma, beta, runMean, runVar } = batchNormParams(p, name, ch);
+  const [y, mean, variance] = batchNormReluPool(x, gamma, beta, { pool, relu: true, eps });
+  updateRunningStats(runMean, runVar, mean, variance, x.size / ch);
+  return y as tf.Tensor3D;
 }
 
 /** Group normalisation on [batch, samples, channels]: statistics per example over each group of channels. */

@@ -11,7 +11,7 @@ import { startWorker } from './run-training.ts';
 import { trainModel } from './train.ts';
 import type { Dataset, Stepper, StepperContext, TrainOptions, TrainResult } from './train.ts';
 
-function request<T>(worker: Worker, message: unknown, expect: string): Promise<T> {
+function request<T>(worker: Worker, message: unknown, expect: string, transfer: ArrayBuffer[] = []): Promise<T> {
   return new Promise((resolve, reject) => {
     const onMessage = (m: { type: string; result?: T; message?: string }): void => {
       cleanup();
@@ -28,7 +28,7 @@ function request<T>(worker: Worker, message: unknown, expect: string): Promise<T
     };
     worker.on('message', onMessage);
     worker.on('error', onError);
-    worker.postMessage(message);
+    worker.postMessage(message, transfer);
   });
 }
 
@@ -59,9 +59,11 @@ export function parallelStepper(workers = Math.min(2, os.availableParallelism())
       async step(xs, ys, b, lr) {
         const per = Math.ceil(b / pool.length);
         const shards = pool.map((_, i) => [i * per, Math.min(b, (i + 1) * per)] as const).filter(([s, e]) => e > s);
-        const results = await Promise.all(shards.map(([s, e], i) => request<GradResult>(pool[i], {
-          type: 'step', params, state, xs: xs.slice(s * size, e * size), ys: ys.slice(s * c.classes, e * c.classes), batch: e - s,
-        } satisfies GradStep, 'grads')));
+        const results = await Promise.all(shards.map(([s, e], i) => {
+          // Each shard is a fresh copy, moved to its worker rather than cloned again.
+          const shard: GradStep = { type: 'step', params, state, xs: xs.slice(s * size, e * size), ys: ys.slice(s * c.classes, e * c.classes), batch: e - s };
+          return request<GradResult>(pool[i], shard, 'grads', [shard.xs.buffer as ArrayBuffer, shard.ys.buffer as ArrayBuffer]);
+        }));
         const grads = new Float32Array(params.length);
         const newState = new Float32Array(state.length);
         let loss = 0;

@@ -1,19 +1,12 @@
 // Gradient kernels the tfjs wasm backend lacks or runs slowly, built from kernels it has (XNNPACK Conv2D,
-// Transpose, Slice, Reverse, PadV2).
+// Transpose, Slice, PadV2).
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { batchNormReluPoolKernels } from './wasm-batch-norm-kernels.ts';
+import { dispose, run } from './wasm-kernel-calls.ts';
 
 type Backend = tf.KernelBackend;
-
-function run(name: string, backend: Backend, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap): TensorInfo {
-  const kernel = tf.getKernel(name, 'wasm');
-  if (!kernel) throw new Error(`wasm backend has no ${name} kernel`);
-  return kernel.kernelFunc({ inputs, backend, attrs }) as TensorInfo;
-}
-
-const dispose = (backend: Backend, ...infos: TensorInfo[]): void => {
-  for (const info of infos) backend.disposeData(info.dataId);
-};
 
 /**
  * dW[i,j,c,o] = sum over n,y,x of X[n, y*s+i-pt, x*s+j-pl, c] * dy[n,y,x,o]: a convolution whose batch is the
@@ -52,12 +45,31 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   const pads: tf.backend_util.ExplicitPadding = [[0, 0], [top, bottom], [left, right], [0, 0]];
   const conv = run('Conv2D', b, { x: xt, filter: dyt }, {
     strides: [1, 1], pad: pads, dataFormat: 'NHWC', dilations: [sh, sw],
-  } as unknown as NamedAttrMap); // [C, fh, fw, O]
+  }); // [C, fh, fw, O]
   owned.push(conv);
   const out = run('Transpose', b, { x: conv }, { perm: [1, 2, 0, 3] });
   dispose(b, ...owned);
   return out;
 };
+
+/**
+ * The filter rotated 180 degrees with its in/out channels swapped, [fh, fw, O, C], in one JS pass: filters are
+ * small, and wasm's Reverse is a slow generic loop.
+ */
+function flippedSwapped(b: BackendWasm, filter: TensorInfo): TensorInfo {
+  const [fh, fw, c, o] = filter.shape;
+  const out = b.makeOutput([fh, fw, o, c], 'float32');
+  const src = b.typedArrayFromHeap(filter) as Float32Array;
+  const dst = b.typedArrayFromHeap(out) as Float32Array;
+  for (let i = 0; i < fh; i++) {
+    for (let j = 0; j < fw; j++) {
+      const from = ((fh - 1 - i) * fw + (fw - 1 - j)) * c * o;
+      const to = (i * fw + j) * o * c;
+      for (let ci = 0; ci < c; ci++) for (let oi = 0; oi < o; oi++) dst[to + oi * c + ci] = src[from + ci * o + oi];
+    }
+  }
+  return out;
+}
 
 /**
  * dx = dy (zeros inserted between rows/columns for the stride) convolved with the filter rotated 180 degrees and
@@ -84,7 +96,7 @@ const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   if (sh > 1 || sw > 1) {
     // [N, oh, 1, ow, 1, O] padded to [N, oh, sh, ow, sw, O] puts stride-1 zeros after each sample.
     const r = run('Reshape', b, { x: dy }, { shape: [n, oh, 1, ow, 1, outCh] });
-    const padded = run('PadV2', b, { x: r }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 } as unknown as NamedAttrMap);
+    const padded = run('PadV2', b, { x: r }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
     spread = run('Reshape', b, { x: padded }, { shape: [n, oh * sh, ow * sw, outCh] });
     owned.push(r, padded, spread);
   }
@@ -103,28 +115,38 @@ const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
     owned.push(cropped);
     spread = cropped;
   }
-  const flipped = run('Reverse', b, { x: filter }, { dims: [0, 1] });
-  const swapped = run('Transpose', b, { x: flipped }, { perm: [0, 1, 3, 2] }); // [fh, fw, O, C]
-  owned.push(flipped, swapped);
+  const swapped = flippedSwapped(b as BackendWasm, filter);
+  owned.push(swapped);
   const pads = [[0, 0], [top, Math.max(bottom, 0)], [left, Math.max(right, 0)], [0, 0]];
   const out = run('Conv2D', b, { x: spread, filter: swapped }, {
     strides: [1, 1], pad: pads, dataFormat: 'NHWC', dilations: [1, 1],
-  } as unknown as NamedAttrMap);
+  });
   dispose(b, ...owned);
   return out;
 };
 
+/**
+ * The engine clones every tensor it saves for the gradient; wasm's Identity copies the data, the cpu backend's
+ * only counts a reference. Tensor data is never written in place, so sharing is safe.
+ */
+const identity: KernelFunc = ({ inputs, backend }) => {
+  const { x } = inputs as { x: TensorInfo };
+  (backend as Backend).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+};
+
 export const wasmGradientKernels: KernelConfig[] = [
+  { kernelName: tf.Identity, backendName: 'wasm', kernelFunc: identity },
   { kernelName: tf.Conv2DBackpropFilter, backendName: 'wasm', kernelFunc: conv2DBackpropFilter },
   { kernelName: tf.Conv2DBackpropInput, backendName: 'wasm', kernelFunc: conv2DBackpropInput },
 ];
 
 let registered = false;
 
-/** Registers the kernels once (replacing wasm's slow Conv2DBackpropInput); safe to call again. */
+/** Registers these and the batch-norm training kernels once (replacing wasm's slow Conv2DBackpropInput and copying Identity); safe to call again. */
 export function registerWasmGradientKernels(): void {
   if (registered) return;
-  for (const config of wasmGradientKernels) {
+  for (const config of [...wasmGradientKernels, ...batchNormReluPoolKernels]) {
     if (tf.getKernel(config.kernelName, config.backendName)) tf.unregisterKernel(config.kernelName, config.backendName);
     tf.registerKernel(config);
   }

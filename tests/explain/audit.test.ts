@@ -8,7 +8,8 @@ import { leadMillivolts, type EcgRecord } from '../../src-shared/record.ts';
 import { layoutChart } from '../../src-shared/chart/chart-layout.ts';
 import { inkIntensity, rasteriseChart } from '../../src-main/explain/chart-raster.ts';
 import { pixelsToLeadTime } from '../../src-main/explain/pixel-to-lead-time.ts';
-import { runAudit, writeAuditReport, type AuditItem } from '../../src-main/explain/audit.ts';
+import { runAudit, type AuditItem, type MapMeasures } from '../../src-main/explain/audit.ts';
+import { writeAuditReport } from '../../src-main/explain/audit-report.ts';
 import { loadSaliency, saveAudit, saveMetric, saveSaliency } from '../../src-main/explain/saliency-store.ts';
 import type { SaliencyResult } from '../../src-main/explain/saliency/saliency-result.ts';
 import { migration } from '../../src-main/store/migrations/004-explain.ts';
@@ -54,15 +55,60 @@ describe('runAudit + writeAuditReport', () => {
     expect(report.spearmanByMethod.ink.n).toBe(4);
     expect(records[2].labels.map((l) => l.code)).toContain(report.classRanking[0].className); // a class of JS00004 tops the classes
     const files = writeAuditReport(report, path.join(tmp, 'report'));
-    expect(files.map((f) => path.basename(f))).toEqual(['report.json', 'pairs.csv', 'records.csv', 'classes.csv', 'spearman-by-method.svg', 'class-inconsistency.svg']);
+    expect(files.map((f) => path.basename(f))).toEqual(['report.json', 'maps.csv', 'summary.csv', 'pairs.csv', 'records.csv', 'classes.csv', 'spearman-by-method.svg', 'class-inconsistency.svg']);
     const recordsCsv = fs.readFileSync(path.join(tmp, 'report', 'records.csv'), 'utf8').split('\n');
     expect(recordsCsv[0]).toBe('rank,record_id,record,inconsistency,classes');
     expect(recordsCsv[1]).toMatch(/^1,3,JS00004,/);
-    expect(fs.readFileSync(files[4], 'utf8')).toMatch(/^<svg [^>]*>.*<\/svg>\n$/s);
+    expect(fs.readFileSync(files[6], 'utf8')).toMatch(/^<svg [^>]*>.*<\/svg>\n$/s);
     expect(JSON.parse(fs.readFileSync(files[0], 'utf8')).records).toBe(4);
   });
-  it('refuses an audit with nothing to compare', async () => {
+  it('refuses an audit with nothing to compare or measure', async () => {
     await expect(runAudit({ items: [], methods: ['ink'], variants: ['12x1'], explain: async () => { throw new Error('unused'); } })).rejects.toThrow(/two layouts or two methods/);
+  });
+  it('summarises per-map fidelity, sanity and localisation by median, flags failed sanity checks, sets empty maps apart and plots them', async () => {
+    const items: AuditItem[] = records.map((r, i) => ({ recordId: i + 1, recordName: r.recordName, classes: [] }));
+    // Record i: deletion AUC 0.1 * (i + 1); sanity Spearman 0.3 * i (records 3 and 4 above 0.5: flagged); QRS share 0.5 + 0.1 i.
+    const measure = async (item: AuditItem): Promise<MapMeasures> => {
+      const i = item.recordId - 1;
+      const curve = [1, 0.5, 0];
+      const wave = (share: number) => ({ share, coverage: 0.2, enrichment: share / 0.2 });
+      return {
+        fidelity: { fractions: [0, 0.5, 1], deletion: curve, insertion: curve.slice().reverse(), deletionAuc: 0.1 * (i + 1), insertionAuc: 0.9 - 0.1 * i },
+        sanity: { spearman: 0.3 * i, ssim: 0.1, flagged: 0.3 * i > 0.5 },
+        localisation: { qrs: wave(0.5 + 0.1 * i), p: wave(0.1), stT: wave(0.2), pacing: wave(0) },
+      };
+    };
+    // JS00002's map is all zero (as Grad-CAM is when no channel has positive evidence): not measured.
+    const explain = async (item: AuditItem, _m: string, layout: string) => {
+      const r = inkMap(records[item.recordId - 1], layout, false);
+      if (item.recordName === 'JS00002') r.map.fill(0);
+      return r;
+    };
+    const report = await runAudit({ items, methods: ['ink'], variants: ['12x1'], explain, measure });
+    expect(report.pairs).toEqual([]);
+    expect(report.maps.length).toBe(4);
+    expect(Object.keys(report.mapSummary)).toEqual(['ink @ 12x1']);
+    const m = report.mapSummary['ink @ 12x1'];
+    expect(m).toMatchObject({ maps: 4, empty: 1 });
+    expect(m.fidelity?.deletionAuc).toBeCloseTo(0.3, 10);
+    expect(m.fidelity?.meanInsertion).toEqual([0, 0.5, 1]);
+    expect(m.sanity).toMatchObject({ n: 3, flagged: 2 });
+    expect(m.sanity?.spearman).toBeCloseTo(0.6, 10);
+    expect(m.localisation?.share.qrs).toBeCloseTo(0.7, 10);
+    const dir = path.join(tmp, 'report-measures');
+    const files = writeAuditReport(report, dir).map((f) => path.basename(f));
+    expect(files).toEqual(['report.json', 'maps.csv', 'summary.csv', 'fidelity.svg', 'sanity.svg', 'localisation.svg']);
+    const maps = fs.readFileSync(path.join(dir, 'maps.csv'), 'utf8').split('\n');
+    expect(maps[0]).toMatch(/^record_id,record,method,layout,target_class,layer,empty,deletion_auc,insertion_auc,sanity_spearman,sanity_ssim,sanity_flagged,qrs_share,/);
+    expect(maps.filter((l) => l.includes(',FLAGGED,')).length).toBe(2);
+    expect(maps[2]).toBe('2,JS00002,ink,12x1,0,,EMPTY,,,,,,,,,,,,,');
+    expect(maps[4]).toMatch(/^4,JS00005,ink,12x1,0,,,0.4,0.6,0.9,0.1,FLAGGED,0.8,4,/);
+    // Sanity strip plot: the two Spearman values above 0.5 are red dots.
+    const sanity = fs.readFileSync(path.join(dir, 'sanity.svg'), 'utf8');
+    expect(sanity.match(/fill="#c0392b"/g)?.length).toBe(2);
+    expect(sanity).toContain('ink @ 12x1 Spearman (2/3 above)');
+    expect(fs.readFileSync(path.join(dir, 'fidelity.svg'), 'utf8')).toContain('ink @ 12x1 deletion (AUC 0.300)');
+    expect(fs.readFileSync(path.join(dir, 'localisation.svg'), 'utf8')).toMatch(/<text[^>]*>time covered<\/text>.*<text[^>]*>ink @ 12x1<\/text>/s);
   });
 });
 

@@ -6,7 +6,7 @@ import type { EcgModel } from '../../src-main/ml/models/model.ts';
 /**
  * Signal model in the ML engine's functional style: features = [relu(m ⊙ x), relu(-m ⊙ x)] over
  * [samples, leads, 2] (a lead-preserving "conv" layer), pooled by sum; class 0 = sum |x| inside the mask,
- * class 1 = 0. Exposes features/pool for Grad-CAM.
+ * class 1 = 0. Its one stage 'features' is the layer Grad-CAM reads.
  */
 export function windowSignalModel(samples: number, leads: number, lead: number, start: number, end: number) {
   const m = new Float32Array(samples * leads);
@@ -18,15 +18,15 @@ export function windowSignalModel(samples: number, leads: number, lead: number, 
   };
   const pool = (a: tf.Tensor): tf.Tensor2D => tf.sum(a, [1, 2]) as tf.Tensor2D;
   const head = (e: tf.Tensor2D): tf.Tensor2D => tf.stack([tf.sum(e, 1), tf.zeros([e.shape[0]])], 1) as tf.Tensor2D;
-  const model = {
+  const model: EcgModel = {
     spec: { arch: 'small-cnn', channels: leads, inputShape: [samples], classes: 2, seed: 0 },
     store: undefined as unknown as EcgModel['store'],
     backbone: (x: tf.Tensor) => pool(features(x)),
     head,
-    features,
+    stages: [{ name: 'features', apply: features }],
     pool,
   };
-  return model as EcgModel & typeof model;
+  return model;
 }
 
 /** Multiplies its input by a fixed mask (a tfjs-layers layer, so the image model is a plain layer chain). */

@@ -10,8 +10,11 @@ import { delineateMedianBeat, medianBeat } from '../../src-main/dsp/delineation.
 import { compareAttributions, type LeadTimeAttribution } from '../../src-main/explain/consistency.ts';
 import { ranks, spearman } from '../../src-main/explain/rank-stats.ts';
 import { fidelityCurves } from '../../src-main/explain/fidelity.ts';
-import { randomiseLayersModel, sanityCheck } from '../../src-main/explain/sanity-check.ts';
-import { localiseAttribution, waveIntervals } from '../../src-main/explain/localisation.ts';
+import { randomisationCheck, randomiseLayersModel, sanityCheck } from '../../src-main/explain/sanity-check.ts';
+import { localiseAttribution, rescaleIntervals, waveIntervals } from '../../src-main/explain/localisation.ts';
+import { recordWaveIntervals } from '../../src-main/explain/record-waves.ts';
+import { createModel } from '../../src-main/ml/models/index.ts';
+import { recordToInput } from '../../src-main/ml/input-pipeline.ts';
 import { gramianAngularField, markovTransitionField, recurrencePlot, signalImageToTime } from '../../src-main/explain/signal-images.ts';
 import { ecgClassifier, layersClassifier } from '../../src-main/explain/saliency/classifier.ts';
 import { signalTarget } from '../../src-main/explain/saliency/explain-target.ts';
@@ -119,6 +122,23 @@ describe('sanityCheck', () => {
   });
 });
 
+describe('randomisationCheck (the sanity check of the audit, on a stored-model architecture)', () => {
+  it('passes vanilla gradient, flags a map that ignores the weights, and restores the weights even after a failure', async () => {
+    const model = createModel({ arch: 'small-cnn', channels: 12, inputShape: [5000], classes: 2, seed: 9 });
+    const target = signalTarget({ model: ecgClassifier(model, 'small-cnn'), signals: mv, leads: names });
+    const before = vanillaGradient(target, { targetClass: 0 });
+    const vg = await randomisationCheck(model.store, 1234, before, async () => vanillaGradient(target, { targetClass: 0 }));
+    expect(vg.flagged).toBe(false);
+    // A constructed "method" that reads only the input: identical under any weights.
+    const inputOnly = await randomisationCheck(model.store, 1234, amplitudeMap(mv), async () => amplitudeMap(mv));
+    expect(inputOnly).toMatchObject({ flagged: true });
+    expect(inputOnly.spearman).toBeCloseTo(1, 10);
+    await expect(randomisationCheck(model.store, 1234, before, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    const after = vanillaGradient(target, { targetClass: 0 });
+    expect(Buffer.from(after.map.buffer).equals(Buffer.from(before.map.buffer))).toBe(true);
+  });
+});
+
 describe('localiseAttribution', () => {
   it('finds the amplitude of JS00001 concentrated in its QRS complexes', () => {
     const r = detectQrs(mv, 500);
@@ -135,6 +155,27 @@ describe('localiseAttribution', () => {
     const onlyQrs: LeadTimeAttribution = { map: new Float32Array(12 * 5000), leads: names, samples: 5000 };
     for (const [s, e] of w.qrs) for (let l = 0; l < 12; l++) onlyQrs.map.fill(1, l * 5000 + s, l * 5000 + e);
     expect(localiseAttribution(onlyQrs, w).qrs.share).toBe(1);
+  });
+});
+
+describe('recordWaveIntervals + rescaleIntervals (localisation in the time base of a model input)', () => {
+  it('finds JS00001 beats and, at 100 Hz, a map concentrated on its QRS complexes gets nearly all its share there', () => {
+    const w = recordWaveIntervals(record)!;
+    const r = detectQrs(mv, 500);
+    expect(w.qrs.length).toBe(r.length);
+    // The model input: resampled to 100 Hz, first 1000 samples.
+    const spec = { samplingRate: 100, samples: 1000, leads: names, bandpass: null, zscore: false };
+    const x = recordToInput(record, spec);
+    const m = rescaleIntervals(w, 0.2, 0, 1000);
+    // A "map" that is |lead II|^4 of the model input: peaks at R, so in QRS, if the intervals were rescaled right.
+    const map = new Float32Array(12 * 1000);
+    for (let t = 0; t < 1000; t++) map[1 * 1000 + t] = x[t * 12 + 1] ** 4;
+    const loc = localiseAttribution({ map, leads: names, samples: 1000 }, m, 1);
+    expect(loc.qrs.share).toBeGreaterThan(0.8);
+    expect(loc.qrs.coverage).toBeLessThan(0.3);
+    // Not rescaled (record samples on a 1000-sample axis): the QRS intervals land in the wrong places.
+    const wrong = rescaleIntervals(w, 1, 0, 1000);
+    expect(localiseAttribution({ map, leads: names, samples: 1000 }, wrong, 1).qrs.share).toBeLessThan(0.5);
   });
 });
 

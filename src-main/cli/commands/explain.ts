@@ -1,13 +1,37 @@
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
-import { explainInWorkspace } from '../../explain/explain-workspace.ts';
-import { METHODS } from '../../explain/saliency/methods.ts';
+import { DEFAULT_SUBSET, explainInWorkspace } from '../../explain/explain-workspace.ts';
+import { LAYERED, METHODS, parseMethod } from '../../explain/saliency/methods.ts';
+import { SANITY_THRESHOLDS } from '../../explain/sanity-check.ts';
+
+/** --fidelity / --sanity: a record count, 'all', or 0 for none. */
+function subset(v: string | boolean | undefined, name: string): number | 'all' | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'all') return 'all';
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} needs a number of records, 'all' or 0, got '${v}'`);
+  return n;
+}
+
+const f3 = (v: number | undefined): string => (v !== undefined && Number.isFinite(v) ? v.toFixed(3) : 'n/a');
 
 export const command: CliCommand = {
   name: ['explain'],
-  summary: 'saliency maps for a stored model (kept with provenance); over several records, a cross-layout/method consistency audit report',
-  usage: `leadlens explain --model ID (--record ID | --all) --method M[,M...] [--layouts 3x4+II,6x2,12x1] [--report DIR] [--json]\n  methods: ${METHODS.join(', ')} (integrated-gradients:zeros|mean|blurred)`,
-  options: { model: 'string', record: 'string', all: 'boolean', method: 'string', layouts: 'string', report: 'string' },
+  summary: 'saliency maps for a stored model (kept with provenance) and an audit: consistency across layouts/methods, fidelity, sanity check, ECG-wave localisation',
+  usage: `leadlens explain --model ID (--record ID | --all) --method M[,M...] [--layer NAME] [--layouts 3x4+II,6x2,12x1]
+        [--fidelity N|all] [--sanity N|all] [--report DIR] [--json]
+  methods: ${METHODS.join(', ')}
+    integrated-gradients:zeros|mean|blurred (baseline); grad-cam@LAYER, guided-grad-cam@LAYER (layer by name;
+    default the last backbone stage; --layer sets it for every Grad-CAM method given without one)
+  every map is stored with its provenance; the report (JSON, CSV, SVG) goes to --report DIR or <workspace>/explain/audit-N.
+  consistency: per-lead Spearman, top-k, time-profile correlation and SSIM between layouts (image models) or methods.
+  localisation: share of each map in QRS, P, ST-T and around pacing spikes (every map).
+  fidelity: deletion/insertion AUC of the target probability (0.1 s lead patches, zero fill), and
+  sanity: the map again with all weights randomised (seed fixed), flagged when Spearman > ${SANITY_THRESHOLDS.spearman} or SSIM > ${SANITY_THRESHOLDS.ssim};
+    both on N records spread evenly over the selection (default ${DEFAULT_SUBSET}; 'all'; 0 = off) as they cost a batch of
+    42 predictions / one more map each (for chart models each prediction re-renders the chart: keep N small).
+  all-zero maps (e.g. Grad-CAM without positive evidence at its layer) are counted, not measured.`,
+  options: { model: 'string', record: 'string', all: 'boolean', method: 'string', layer: 'string', layouts: 'string', report: 'string', fidelity: 'string', sanity: 'string' },
   async run(args, ctx) {
     const modelId = Number(args.options.model);
     if (!Number.isInteger(modelId)) throw new UsageError('explain needs --model ID (see `leadlens models`)');
@@ -15,13 +39,24 @@ export const command: CliCommand = {
     const recordIds = args.options.all ? undefined : [Number(args.options.record)];
     if (recordIds && !Number.isInteger(recordIds[0])) throw new UsageError(`--record needs a record id, got '${args.options.record}'`);
     if (typeof args.options.method !== 'string') throw new UsageError(`explain needs --method (one of ${METHODS.join(', ')})`);
-    const methods = args.options.method.split(',').map((s) => s.trim()).filter(Boolean);
+    const layer = typeof args.options.layer === 'string' ? args.options.layer : undefined;
+    const methods = args.options.method.split(',').map((s) => s.trim()).filter(Boolean)
+      .map((m) => (layer && LAYERED.has(m.split(/[:@]/)[0]) && !m.includes('@') ? `${m}@${layer}` : m));
+    try {
+      methods.forEach(parseMethod);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (layer && !methods.some((m) => m.includes('@'))) throw new UsageError(`--layer applies to ${[...LAYERED].join(', ')} only`);
     const layouts = typeof args.options.layouts === 'string' ? args.options.layouts.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    const fidelity = subset(args.options.fidelity, 'fidelity');
+    const sanity = subset(args.options.sanity, 'sanity');
     const bar = ctx.progress('explain');
     let summary;
     try {
       summary = await explainInWorkspace(ctx.workspace(), {
         modelId, recordIds, methods, layouts, reportDir: typeof args.options.report === 'string' ? args.options.report : undefined,
+        fidelity, sanity,
         onProgress: (d, t) => bar.update(d, t),
       });
     } catch (e) {
@@ -30,8 +65,17 @@ export const command: CliCommand = {
       bar.finish();
     }
     ctx.log(`${summary.maps} saliency maps for ${summary.records} records with model ${modelId}`);
-    for (const [m, s] of Object.entries(summary.spearmanByMethod ?? {})) ctx.log(`  ${m}: median per-lead Spearman ${s.median.toFixed(3)} over ${s.n} pairs`);
-    if (summary.mostInconsistentClasses?.length) ctx.log(`  most inconsistent classes: ${summary.mostInconsistentClasses.map((c) => `${c.className} (${c.inconsistency.toFixed(2)})`).join(', ')}`);
+    for (const [m, s] of Object.entries(summary.spearmanByMethod ?? {})) ctx.log(`  ${m}: median per-lead Spearman ${f3(s.median)} over ${s.n} pairs`);
+    for (const [label, s] of Object.entries(summary.mapSummary)) {
+      const parts: string[] = s.empty ? [`${s.empty}/${s.maps} maps all zero (not measured)`] : [];
+      if (s.localisation) parts.push(`QRS share ${f3(s.localisation.share.qrs)} (time ${f3(s.localisation.coverage.qrs)}), ST-T ${f3(s.localisation.share.stT)}, P ${f3(s.localisation.share.p)}`);
+      if (s.fidelity) parts.push(`deletion AUC ${f3(s.fidelity.deletionAuc)}, insertion AUC ${f3(s.fidelity.insertionAuc)} (n=${s.fidelity.n})`);
+      if (s.sanity) parts.push(`sanity ${s.sanity.flagged ? `FLAGGED ${s.sanity.flagged}/${s.sanity.n}` : `passed ${s.sanity.n}/${s.sanity.n}`} (median Spearman ${f3(s.sanity.spearman)}, SSIM ${f3(s.sanity.ssim)})`);
+      if (parts.length) ctx.log(`  ${label}: ${parts.join('; ')}`);
+    }
+    if (summary.sanityFlagged.length) ctx.log(`  ${summary.sanityFlagged.length} maps barely change when the weights are randomised: they do not explain this model (see maps.csv, sanity_flagged)`);
+    for (const n of summary.notes) ctx.log(`  note: ${n}`);
+    if (summary.mostInconsistentClasses?.length) ctx.log(`  most inconsistent classes: ${summary.mostInconsistentClasses.map((c) => `${c.className} (${f3(c.inconsistency)})`).join(', ')}`);
     if (summary.reportFiles) ctx.log(`  report: ${summary.reportFiles[0]}`);
     return summary;
   },

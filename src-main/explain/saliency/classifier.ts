@@ -2,7 +2,7 @@
 // needs. Adapters cover tfjs-layers models (linear layer chains) and the ML engine's EcgModel.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { EcgModel } from '../../ml/models/model.ts';
+import { runStages, type EcgModel } from '../../ml/models/model.ts';
 
 export interface FeatureSplit {
   /** Input [batch, ...] → activations [batch, ...spatial, channels]. */
@@ -68,20 +68,22 @@ export function layersClassifier(model: tfl.LayersModel, id = model.name): TfCla
 }
 
 /**
- * The ML engine's functional model. Grad-CAM needs its pre-pooling feature map: used when the model
- * provides `features` (backbone before global pooling) and `pool`; otherwise `layers` is empty.
+ * The ML engine's functional model. Grad-CAM reads a named backbone stage (`model.stages`, last first);
+ * a model without stages exposes no layer.
  */
 export function ecgClassifier(model: EcgModel, id: string): TfClassifier {
-  const m = model as EcgModel & { features?(x: tf.Tensor): tf.Tensor; pool?(a: tf.Tensor): tf.Tensor2D };
-  const features = m.features;
-  const pool = m.pool;
+  const { stages, pool } = model;
+  const names = stages && pool ? stages.map((s) => s.name).reverse() : [];
   return {
     id,
     forward: (x) => model.head(model.backbone(x)),
-    layers: features && pool ? ['features'] : [],
+    layers: names,
     split(name) {
-      if (!features || !pool || name !== 'features') throw new Error(`model ${id} (${model.spec.arch}) exposes no feature layer for Grad-CAM`);
-      return { features: (x) => features(x), fromFeatures: (a) => model.head(pool(a)) };
+      const k = stages && pool ? stages.findIndex((s) => s.name === name) : -1;
+      if (k < 0) {
+        throw new Error(names.length ? `model ${id} has no layer '${name}' (layers: ${names.join(', ')})` : `model ${id} (${model.spec.arch}) exposes no feature layer for Grad-CAM`);
+      }
+      return { features: (x) => runStages(stages!, x, 0, k + 1), fromFeatures: (a) => model.head(pool!(runStages(stages!, a, k + 1))) };
     },
   };
 }

@@ -1,4 +1,5 @@
-// Method names as the CLI and the audit spell them, e.g. 'integrated-gradients:blurred', 'smoothgrad'.
+// Method names as the CLI and the audit spell them, e.g. 'integrated-gradients:blurred', 'smoothgrad',
+// 'grad-cam@block1' (Grad-CAM variants on a named layer; default the model's last spatial layer).
 import type { ExplainTarget } from './explain-target.ts';
 import { BASELINES, type BaselineKind } from './baselines.ts';
 import { gradCam } from './grad-cam.ts';
@@ -18,6 +19,9 @@ export const METHODS = [
 /** Methods that need only predictions (ONNX models too). */
 export const MODEL_AGNOSTIC = new Set(['occlusion']);
 
+/** Methods that read a chosen layer ('grad-cam@block1'). */
+export const LAYERED = new Set(['grad-cam', 'guided-grad-cam']);
+
 export interface MethodContext {
   /** Gradient methods; absent for models without gradients (ONNX). */
   target?: ExplainTarget;
@@ -32,18 +36,28 @@ export interface MethodContext {
   samplingRate: number;
 }
 
-/** Checks a method name ('name' or 'name:baseline'); returns its parts. Throws one line listing the choices. */
-export function parseMethod(spec: string): { name: (typeof METHODS)[number]; baseline?: BaselineKind } {
-  const [name, baseline] = spec.split(':');
+export interface MethodSpec {
+  name: (typeof METHODS)[number];
+  baseline?: BaselineKind;
+  /** Grad-CAM layer. */
+  layer?: string;
+}
+
+/** Checks a method spec ('name', 'name:baseline' or 'name@layer'); returns its parts. Throws one line listing the choices. */
+export function parseMethod(spec: string): MethodSpec {
+  const [head, layer] = spec.split('@');
+  const [name, baseline] = head.split(':');
   if (!(METHODS as readonly string[]).includes(name)) throw new Error(`unknown saliency method '${name}' (expected ${METHODS.join(', ')})`);
   if (baseline !== undefined && !(BASELINES as readonly string[]).includes(baseline)) {
     throw new Error(`unknown baseline '${baseline}' for ${name} (expected ${BASELINES.join(', ')})`);
   }
-  return { name: name as (typeof METHODS)[number], baseline: baseline as BaselineKind | undefined };
+  if (layer !== undefined && !LAYERED.has(name)) throw new Error(`${name} takes no layer ('@${layer}'); only ${[...LAYERED].join(', ')} do`);
+  if (layer === '') throw new Error(`${spec}: empty layer name after '@'`);
+  return { name: name as MethodSpec['name'], baseline: baseline as BaselineKind | undefined, layer };
 }
 
 export async function runMethod(spec: string, ctx: MethodContext, targetClass: number): Promise<SaliencyResult> {
-  const { name, baseline } = parseMethod(spec);
+  const { name, baseline, layer } = parseMethod(spec);
   if (name === 'occlusion') {
     return occlusion(
       { modelId: ctx.modelId, predict: ctx.predict, signals: ctx.signals, leads: ctx.leads, preprocessing: ctx.preprocessing, layout: ctx.layout },
@@ -57,8 +71,8 @@ export async function runMethod(spec: string, ctx: MethodContext, targetClass: n
     case 'gradient-x-input': return gradientXInput(t, { targetClass });
     case 'integrated-gradients': return integratedGradients(t, { targetClass, baseline });
     case 'smoothgrad': return smoothGrad(t, { targetClass });
-    case 'grad-cam': return gradCam(t, { targetClass });
+    case 'grad-cam': return gradCam(t, { targetClass, layer });
     case 'guided-backprop': return guidedBackprop(t, { targetClass });
-    case 'guided-grad-cam': return guidedGradCam(t, { targetClass });
+    case 'guided-grad-cam': return guidedGradCam(t, { targetClass, layer });
   }
 }

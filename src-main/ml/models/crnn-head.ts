@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNorm, conv1d, createParamStore, dense, globalAvgPool1d, maxPool1d, squeezeExcite } from '../layers.ts';
 import type { ParamStore } from '../layers.ts';
-import type { EcgModel, ModelSpec } from './model.ts';
+import { runStages, type BackboneStage, type EcgModel, type ModelSpec } from './model.ts';
 
 const UNITS = 32;
 
@@ -31,17 +31,20 @@ function lstm(p: ParamStore, name: string, x: tf.Tensor3D, units: number, revers
 
 export function crnn(spec: ModelSpec): EcgModel {
   const store = createParamStore(spec.seed);
+  const stages: BackboneStage[] = [
+    ...[32, 64, 64].map((f, i) => ({
+      name: `conv${i}`, apply: (h: tf.Tensor) => maxPool1d(tf.relu(batchNorm(store, `conv${i}/bn`, conv1d(store, `conv${i}/conv`, h as tf.Tensor3D, f, 7))), 4),
+    })),
+    { name: 'lstm', apply: (h) => tf.concat([lstm(store, 'lstm/fwd', h as tf.Tensor3D, UNITS, false), lstm(store, 'lstm/bwd', h as tf.Tensor3D, UNITS, true)], 2) },
+    { name: 'se', apply: (h) => squeezeExcite(store, 'se', h as tf.Tensor3D) },
+  ];
+  const pool = (h: tf.Tensor): tf.Tensor2D => globalAvgPool1d(h as tf.Tensor3D);
   return {
     spec,
     store,
-    backbone: (x) => {
-      let h = x as tf.Tensor3D;
-      [32, 64, 64].forEach((f, i) => {
-        h = maxPool1d(tf.relu(batchNorm(store, `conv${i}/bn`, conv1d(store, `conv${i}/conv`, h, f, 7))), 4);
-      });
-      const seq = tf.concat([lstm(store, 'lstm/fwd', h, UNITS, false), lstm(store, 'lstm/bwd', h, UNITS, true)], 2) as tf.Tensor3D;
-      return globalAvgPool1d(squeezeExcite(store, 'se', seq));
-    },
+    stages,
+    pool,
+    backbone: (x) => pool(runStages(stages, x)),
     head: (e) => dense(store, 'head/fc2', tf.relu(dense(store, 'head/fc1', e, 32, 'he')), spec.classes),
   };
 }

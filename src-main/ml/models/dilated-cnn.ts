@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNorm, conv1d, createParamStore, dense, globalAvgPool1d, groupNorm, maxPool1d } from '../layers.ts';
 import type { ParamStore } from '../layers.ts';
-import type { EcgModel, ModelSpec } from './model.ts';
+import { runStages, type BackboneStage, type EcgModel, type ModelSpec } from './model.ts';
 
 const DILATIONS = [1, 2, 4];
 
@@ -23,17 +23,17 @@ function build(spec: ModelSpec, leadwise: boolean): EcgModel {
   const groups = leadwise ? spec.channels : undefined;
   // Per-branch filters must split evenly into one group per lead.
   const width = (base: number): number => (leadwise ? spec.channels * Math.max(1, Math.round(base / spec.channels)) : base);
+  const stages: BackboneStage[] = [16, 32, 32].map((base, i) => ({
+    name: `block${i}`, apply: (h) => maxPool1d(dilatedBlock(store, `block${i}`, h as tf.Tensor3D, width(base), groups), 4),
+  }));
+  if (leadwise) stages.push({ name: 'mix', apply: (h) => tf.relu(batchNorm(store, 'mix/bn', conv1d(store, 'mix/conv', h as tf.Tensor3D, 64, 1))) });
+  const pool = (h: tf.Tensor): tf.Tensor2D => globalAvgPool1d(h as tf.Tensor3D);
   return {
     spec,
     store,
-    backbone: (x) => {
-      let h = x as tf.Tensor3D;
-      [16, 32, 32].forEach((base, i) => {
-        h = maxPool1d(dilatedBlock(store, `block${i}`, h, width(base), groups), 4);
-      });
-      if (leadwise) h = tf.relu(batchNorm(store, 'mix/bn', conv1d(store, 'mix/conv', h, 64, 1)));
-      return globalAvgPool1d(h);
-    },
+    stages,
+    pool,
+    backbone: (x) => pool(runStages(stages, x)),
     head: (e) => dense(store, 'head/fc', e, spec.classes),
   };
 }

@@ -22,6 +22,24 @@ export interface EcgModel {
   backbone(x: tf.Tensor): tf.Tensor2D;
   /** Embeddings to logits [batch, classes]; its weights are named under `head/`. */
   head(embedding: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * The backbone as named stages with spatial outputs [batch, ...spatial, channels], then `pool` to embeddings:
+   * backbone(x) = pool(stages in order). Lets explainability read and differentiate a chosen stage (Grad-CAM).
+   */
+  stages?: BackboneStage[];
+  pool?(activations: tf.Tensor): tf.Tensor2D;
+}
+
+export interface BackboneStage {
+  name: string;
+  apply(h: tf.Tensor): tf.Tensor;
+}
+
+/** Applies stages [from, to) in order. */
+export function runStages(stages: readonly BackboneStage[], x: tf.Tensor, from = 0, to = stages.length): tf.Tensor {
+  let h = x;
+  for (let i = from; i < to; i++) h = stages[i].apply(h);
+  return h;
 }
 
 export const HEAD_PREFIX = 'head/';

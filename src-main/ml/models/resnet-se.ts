@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNorm, conv1d, createParamStore, dense, dropout, globalAvgPool1d, maxPool1d, squeezeExcite } from '../layers.ts';
 import type { ParamStore } from '../layers.ts';
-import type { EcgModel, ModelSpec } from './model.ts';
+import { runStages, type BackboneStage, type EcgModel, type ModelSpec } from './model.ts';
 
 export const RESNET_SE_STAGES = [32, 64, 96, 128];
 
@@ -18,17 +18,17 @@ function residualBlock(p: ParamStore, name: string, x: tf.Tensor3D, filters: num
 
 export function resnetSe(spec: ModelSpec): EcgModel {
   const store = createParamStore(spec.seed);
+  const stages: BackboneStage[] = [
+    { name: 'stem', apply: (x) => maxPool1d(tf.relu(batchNorm(store, 'stem/bn', conv1d(store, 'stem/conv', x as tf.Tensor3D, RESNET_SE_STAGES[0], 17, { stride: 2 }))), 2) },
+    ...RESNET_SE_STAGES.map((f, i) => ({ name: `stage${i}`, apply: (h: tf.Tensor) => residualBlock(store, `stage${i}`, h as tf.Tensor3D, f, i === 0 ? 1 : 2) })),
+  ];
+  const pool = (h: tf.Tensor): tf.Tensor2D => globalAvgPool1d(h as tf.Tensor3D);
   return {
     spec,
     store,
-    backbone: (x) => {
-      let h = tf.relu(batchNorm(store, 'stem/bn', conv1d(store, 'stem/conv', x as tf.Tensor3D, RESNET_SE_STAGES[0], 17, { stride: 2 })));
-      h = maxPool1d(h, 2);
-      RESNET_SE_STAGES.forEach((f, i) => {
-        h = residualBlock(store, `stage${i}`, h, f, i === 0 ? 1 : 2);
-      });
-      return globalAvgPool1d(h);
-    },
+    stages,
+    pool,
+    backbone: (x) => pool(runStages(stages, x)),
     head: (e) => dense(store, 'head/fc', dropout(store, e, 0.2, spec.seed), spec.classes),
   };
 }
