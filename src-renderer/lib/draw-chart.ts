@@ -1,4 +1,4 @@
-import { samplePixels, type ChartLayout } from '../../src-shared/chart/chart-layout.ts';
+import type { ChartLayout } from '../../src-shared/chart/chart-layout.ts';
 
 export const PAPER = { background: '#fffafa', minor: '#f6c9c9', major: '#e58f8f', trace: '#111111', label: '#333333' };
 
@@ -23,22 +23,92 @@ export function drawGrid(ctx: CanvasRenderingContext2D, layout: ChartLayout): vo
   }
 }
 
-/** Calibration pulses, lead labels and every lead's trace, drawn from the shared chart geometry. */
-export function drawTraces(ctx: CanvasRenderingContext2D, layout: ChartLayout, millivolts: Float32Array[]): string[] {
-  ctx.strokeStyle = PAPER.trace;
-  ctx.lineWidth = Math.max(1, layout.pxPerMm / 3);
-  ctx.lineJoin = 'round';
+function drawCalibration(ctx: CanvasRenderingContext2D, layout: ChartLayout): void {
   for (const pulse of layout.calibration) {
     ctx.beginPath();
     pulse.forEach((p, i) => (i === 0 ? ctx.moveTo(p.x, p.y) : ctx.lineTo(p.x, p.y)));
     ctx.stroke();
   }
+}
+
+/**
+ * Adds a trace to the path a pixel column at a time. Points come as (x, y at entry, y at exit); within one column
+ * a polyline through them covers exactly the span from their lowest to highest y, so only the first entry, that
+ * span and the last exit are kept: a few vertices per column however many samples it holds, the same pixels inked.
+ */
+class ColumnPath {
+  private col = NaN;
+  private first = 0;
+  private lo = 0;
+  private hi = 0;
+  private last = 0;
+
+  constructor(private readonly ctx: CanvasRenderingContext2D) {
+    ctx.beginPath();
+  }
+
+  add(x: number, enter: number, exit: number): void {
+    if (x !== this.col) {
+      this.flush(x, enter);
+      this.col = x;
+      this.first = enter;
+      this.lo = Math.min(enter, exit);
+      this.hi = Math.max(enter, exit);
+    } else {
+      this.lo = Math.min(this.lo, enter, exit);
+      this.hi = Math.max(this.hi, enter, exit);
+    }
+    this.last = exit;
+  }
+
+  stroke(): void {
+    this.flush(NaN, 0);
+    this.ctx.stroke();
+  }
+
+  private flush(nextX: number, nextY: number): void {
+    const { ctx, col } = this;
+    if (Number.isNaN(col)) {
+      if (!Number.isNaN(nextX)) ctx.moveTo(nextX, nextY);
+      return;
+    }
+    ctx.lineTo(col, this.first);
+    if (this.lo !== this.hi) {
+      ctx.lineTo(col, this.lo);
+      ctx.lineTo(col, this.hi);
+    }
+    ctx.lineTo(col, this.last);
+  }
+}
+
+/** Calibration pulses, lead labels and every lead's trace; samples at the integer pixels of the shared chart geometry. */
+export function drawTraces(ctx: CanvasRenderingContext2D, layout: ChartLayout, millivolts: Float32Array[]): string[] {
+  ctx.strokeStyle = PAPER.trace;
+  // About 1/3 mm, in whole pixels: crisp, and at common screen calibrations a one-pixel line, which software
+  // rasterisers stroke several times faster than a fractional width (most of a pan frame's cost otherwise).
+  ctx.lineWidth = Math.max(1, Math.round(layout.pxPerMm / 3));
+  // An odd width centred on a pixel's middle fills whole pixels instead of greying two half-covered ones.
+  const mid = ctx.lineWidth % 2 ? 0.5 : 0;
+  // Bevel, not round: the same look at a trace's width, and far cheaper for the rasteriser on thousands of joins.
+  ctx.lineJoin = 'bevel';
+  drawCalibration(ctx, layout);
   const drawn: string[] = [];
   ctx.font = `${Math.round(3.5 * layout.pxPerMm)}px sans-serif`;
-  for (const { panel, xs, ys } of samplePixels(layout, millivolts)) {
-    ctx.beginPath();
-    for (let i = 0; i < xs.length; i++) (i === 0 ? ctx.moveTo(xs[i], ys[i]) : ctx.lineTo(xs[i], ys[i]));
-    ctx.stroke();
+  const pxPerSample = (layout.mmPerSecond * layout.pxPerMm) / layout.samplingRate;
+  const pxPerMv = layout.mmPerMillivolt * layout.pxPerMm;
+  const xMax = layout.width - 1, yMax = layout.height - 1;
+  for (const panel of layout.panels) {
+    const v = millivolts[panel.leadIndex];
+    if (!v) throw new Error(`chart: no signal for lead ${panel.lead} (index ${panel.leadIndex})`);
+    const path = new ColumnPath(ctx);
+    for (let s = panel.startSample; s < panel.endSample; s++) {
+      // As samplePixels: rounded, clamped to the image, non-finite values at the baseline.
+      const x = Math.min(xMax, Math.max(0, Math.round(panel.box.x + (s - panel.startSample) * pxPerSample)));
+      const mv = Number.isFinite(v[s]) ? v[s] : 0;
+      const y = Math.min(yMax, Math.max(0, Math.round(panel.baselineY - mv * pxPerMv)));
+      path.add(x + mid, y + mid, y + mid);
+    }
+    path.stroke();
     ctx.fillStyle = PAPER.label;
     ctx.fillText(panel.lead, panel.box.x + layout.pxPerMm, panel.box.y + 4 * layout.pxPerMm);
     if (!panel.rhythm) drawn.push(panel.lead);
@@ -47,35 +117,29 @@ export function drawTraces(ctx: CanvasRenderingContext2D, layout: ChartLayout, m
 }
 
 /**
- * Traces from (min, max) bucket pairs: two vertices per bucket, so a 24 h record costs a few vertices per
- * pixel column. `pairs[leadIndex]` starts at record sample `cacheStart`; the layout's samples are relative to `viewStart`.
+ * Traces from (min, max) bucket pairs, each bucket at its pixel column, so a 24 h record costs a few vertices per
+ * column. `pairs[leadIndex]` starts at record sample `blockStart`; the layout's samples are relative to `viewStart`.
  */
-export function drawMinMaxTraces(ctx: CanvasRenderingContext2D, layout: ChartLayout, pairs: Float32Array[], bucket: number, cacheStart: number, viewStart: number): string[] {
+export function drawMinMaxTraces(ctx: CanvasRenderingContext2D, layout: ChartLayout, pairs: Float32Array[], bucket: number, blockStart: number, viewStart: number): string[] {
   ctx.strokeStyle = PAPER.trace;
   ctx.lineWidth = 1;
-  for (const pulse of layout.calibration) {
-    ctx.beginPath();
-    pulse.forEach((p, i) => (i === 0 ? ctx.moveTo(p.x, p.y) : ctx.lineTo(p.x, p.y)));
-    ctx.stroke();
-  }
+  ctx.lineJoin = 'bevel';
+  drawCalibration(ctx, layout);
   const drawn: string[] = [];
   ctx.font = `${Math.round(3.5 * layout.pxPerMm)}px sans-serif`;
   const pxPerSample = (layout.mmPerSecond * layout.pxPerMm) / layout.samplingRate;
   const pxPerMv = layout.mmPerMillivolt * layout.pxPerMm;
   for (const panel of layout.panels) {
     const v = pairs[panel.leadIndex];
-    const first = Math.max(0, Math.floor((viewStart + panel.startSample - cacheStart) / bucket));
-    const last = Math.min(v.length / 2, Math.ceil((viewStart + panel.endSample - cacheStart) / bucket));
-    ctx.beginPath();
+    const first = Math.max(0, Math.floor((viewStart + panel.startSample - blockStart) / bucket));
+    const last = Math.min(v.length / 2, Math.ceil((viewStart + panel.endSample - blockStart) / bucket));
+    const path = new ColumnPath(ctx);
     for (let j = first; j < last; j++) {
-      const x = panel.box.x + (cacheStart + j * bucket - viewStart - panel.startSample) * pxPerSample;
-      const lo = panel.baselineY - v[2 * j] * pxPerMv;
-      const hi = panel.baselineY - v[2 * j + 1] * pxPerMv;
-      if (j === first) ctx.moveTo(x, lo);
-      else ctx.lineTo(x, lo);
-      ctx.lineTo(x, hi);
+      // Mid-pixel, as the one-pixel trace of raw samples.
+      const x = Math.round(panel.box.x + (blockStart + j * bucket - viewStart - panel.startSample) * pxPerSample) + 0.5;
+      path.add(x, panel.baselineY - v[2 * j] * pxPerMv, panel.baselineY - v[2 * j + 1] * pxPerMv);
     }
-    ctx.stroke();
+    path.stroke();
     ctx.fillStyle = PAPER.label;
     ctx.fillText(panel.lead, panel.box.x + layout.pxPerMm, panel.box.y + 4 * layout.pxPerMm);
     if (!panel.rhythm) drawn.push(panel.lead);

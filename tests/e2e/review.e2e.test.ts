@@ -228,6 +228,77 @@ describe('review UI journeys', () => {
     expect(errors).toEqual([]);
   });
 
+  it('drag-pans a 30 min record and ends on the exact samples of the new position', async () => {
+    const { page, errors } = await newPage();
+    await openRecord(page, '100');
+    await poll(() => chartAttr(page, 'data-exact')).toBe('true');
+    const start = Number(await chartAttr(page, 'data-view-start'));
+    const pxPerSecond = Number(await chartAttr(page, 'data-px-per-mm')) * Number(await chartAttr(page, 'data-mm-per-second'));
+    // Four quick hand drags across the paper, about 40 s on: well past what was fetched ahead at open.
+    const box = (await page.locator('[data-testid="overlay"]').boundingBox())!;
+    const dx = box.width - 20;
+    for (let i = 0; i < 4; i++) {
+      await page.mouse.move(box.x + box.width - 10, box.y + 20);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 10, box.y + 20, { steps: 10 });
+      await page.mouse.up();
+    }
+    const want = start + ((4 * dx) / pxPerSecond) * 360;
+    // Each drag starts from a whole sample, so allow a sample of rounding per drag.
+    await poll(async () => Math.abs(Number(await chartAttr(page, 'data-view-start')) - want)).toBeLessThanOrEqual(4);
+    await poll(() => chartAttr(page, 'data-exact')).toBe('true');
+    expect(await chartAttr(page, 'data-bucket')).toBe('1');
+    // Every sample of the drawn view, as the server has it, is inked where the chart geometry puts it;
+    // the same samples half a second off are not (so the check tells a shifted trace apart).
+    const inked = await page.locator('[data-testid="ecg-chart"]').evaluate(async (canvas: HTMLCanvasElement) => {
+      const call = async (method: string, params: unknown) => {
+        const res = await fetch(`/api/${method}`, {
+          method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sessionStorage.getItem('leadlens-token')}` }, body: JSON.stringify(params),
+        });
+        return (await res.json()).result;
+      };
+      const viewStart = Number(canvas.dataset.viewStart);
+      const pxPerSample = (Number(canvas.dataset.pxPerMm) * Number(canvas.dataset.mmPerSecond)) / 360;
+      const pxPerMv = Number(canvas.dataset.pxPerMm) * Number(canvas.dataset.mmPerMv);
+      const ps = JSON.parse(canvas.dataset.panels!) as { lead: string; x: number; startSample: number; endSample: number; baselineY: number }[];
+      const { records } = await call('records.list', { offset: 0, limit: 10, search: '100' });
+      const id = records.find((r: { recordName: string }) => r.recordName === '100').id;
+      const margin = 360;
+      const w = await call('records.signal', { id, start: viewStart - margin, end: viewStart + Math.max(...ps.map((p) => p.endSample)) + margin, maxPoints: 1_000_000 });
+      const ctx = canvas.getContext('2d')!;
+      const dpr = canvas.width / canvas.clientWidth;
+      const img = ctx.getImageData(0, 0, canvas.width, canvas.height);
+      const dark = (x: number, y: number) => {
+        for (let dy = -1; dy <= 1; dy++) {
+          const i = 4 * (Math.round((y + dy) * dpr) * canvas.width + Math.round(x * dpr));
+          if (img.data[i] < 90 && img.data[i + 1] < 90 && img.data[i + 2] < 90) return true;
+        }
+        return false;
+      };
+      /** Share of the panels' samples inked where they belong, with the samples taken `shift` samples off. */
+      const share = (shift: number) => {
+        let hit = 0, all = 0;
+        for (const p of ps) {
+          const lead = w.leads.find((l: { name: string }) => l.name === p.lead);
+          const bin = atob(lead.values);
+          const at = (i: number) => (bin.charCodeAt(2 * i) | (bin.charCodeAt(2 * i + 1) << 8)) << 16 >> 16;
+          // Skip the label and the panel's edges, where neighbouring strokes and text can ink any row.
+          for (let s = p.startSample + 40; s < p.endSample - 2; s += 7) {
+            const mv = (at(viewStart - w.start + s + shift) - lead.baseline) / lead.gain;
+            all++;
+            if (dark(p.x + (s - p.startSample) * pxPerSample, p.baselineY - mv * pxPerMv)) hit++;
+          }
+        }
+        return hit / all;
+      };
+      return { exact: share(0), shifted: share(180) };
+    });
+    expect(inked.exact).toBeGreaterThan(0.97);
+    expect(inked.shifted).toBeLessThan(0.8);
+    await page.screenshot({ path: artifactPath('review-panned-exact.png') });
+    expect(errors).toEqual([]);
+  });
+
   it('keeps the grid calibrated: at 25 mm/s and 10 mm/mV, 1 s spans 25 mm and 1 mV spans 10 mm on the configured screen', async () => {
     const { page, errors } = await newPage();
     await page.locator('[data-testid="open-settings"]').click();
