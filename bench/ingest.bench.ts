@@ -28,6 +28,7 @@ async function cincThroughput(): Promise<Record<string, number>> {
     runs.push(records / s);
     log(`cinc: ${records} records in ${s.toFixed(2)} s (${(records / s).toFixed(0)}/s), ${r.quarantined.length} quarantined`);
     ws.close();
+    fs.rmSync(ws.dir, { recursive: true, force: true });
   }
   runs.sort((a, b) => a - b);
   return { records, recordsPerSecondMedian: Math.round(runs[1]), recordsPerSecondRuns: runs.map(Math.round) as unknown as number };
@@ -49,6 +50,7 @@ async function holter(): Promise<Record<string, number>> {
   fs.rmSync(dir, { recursive: true, force: true });
   const dbBytes = fs.statSync(path.join(ws.dir, 'leadlens.db')).size + (fs.existsSync(path.join(ws.dir, 'leadlens.db-wal')) ? fs.statSync(path.join(ws.dir, 'leadlens.db-wal')).size : 0);
   ws.close();
+  fs.rmSync(ws.dir, { recursive: true, force: true }); // a 24 h workspace is over 2 GB
   const out = { samples, totalSeconds: (t3 - t0) / 1000, readSeconds: (t1 - t0) / 1000, hashSeconds: (t2 - t1) / 1000, storeSeconds: (t3 - t2) / 1000, databaseMiB: Math.round(dbBytes / 2 ** 20) };
   log(`holter 24 h: ${JSON.stringify(out)}`);
   return out;

@@ -1,14 +1,11 @@
 // EcgFileReader entries for WFDB headers: 'cinc' (.hea with #Dx comments) and plain 'wfdb'.
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { EcgFileReader } from './reader.ts';
 import { isWfdbRecordLine } from './wfdb-header.ts';
-import { readWfdbHeaderFile, readWfdbRecord, signalFilePaths } from './wfdb-record.ts';
+import { fileExists, readWfdbHeaderFile, readWfdbRecord, signalFilePaths } from './wfdb-record.ts';
 
 /** Annotation files attached to a WFDB record when they exist beside its header. */
 export const WFDB_ANNOTATORS = ['atr', 'qrs', 'ecg'];
-
-const exists = (f: string) => stat(f).then(() => true, () => false);
 
 /** The first record line of a header's head, or undefined when it is not a WFDB header. */
 function recordLine(head: Uint8Array, filePath: string): string | undefined {
@@ -32,10 +29,10 @@ export async function wfdbCompanions(headerPath: string): Promise<string[]> {
     if (seg.name === '~') continue;
     const p = path.join(dir, `${seg.name}.hea`);
     out.push(p);
-    if (await exists(p)) out.push(...signalFilePaths(await readWfdbHeaderFile(p), p));
+    if (fileExists(p)) out.push(...signalFilePaths(await readWfdbHeaderFile(p), p));
   }
   const base = headerPath.replace(/\.hea$/i, '');
-  for (const a of WFDB_ANNOTATORS) if (await exists(`${base}.${a}`)) out.push(`${base}.${a}`);
+  for (const a of WFDB_ANNOTATORS) if (fileExists(`${base}.${a}`)) out.push(`${base}.${a}`);
   return [...new Set(out)];
 }
 

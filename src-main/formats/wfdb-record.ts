@@ -6,7 +6,9 @@
 // segments, or signals a segment lacks) hold the WFDB invalid sample (`gapSample`, -32768 in
 // Int16 leads, -2^31 in Int32 leads). In variable-layout records each segment's samples are
 // rescaled to the layout header's gain and baseline so one lead has one gain.
-import { readFile, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { open, readFile, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalLeadName, INVALID_DIGITAL_16, INVALID_DIGITAL_32 } from '../../src-shared/record.ts';
 import type { AnnotationSet, EcgRecord, LeadSignal, SourceLabel } from '../../src-shared/record.ts';
@@ -15,7 +17,7 @@ import { parseMatV4Header } from './mat-v4.ts';
 import { readWfdbAnnotations } from './wfdb-annotation.ts';
 import { parseWfdbHeader } from './wfdb-header.ts';
 import type { WfdbHeader, WfdbSignalSpec } from './wfdb-header.ts';
-import { assertDecodable, checksum16, decodeSignalFile, samplesInBytes } from './wfdb-signal.ts';
+import { assertDecodable, checksum16, decodeSignalFile, deinterleave16, samplesInBytes } from './wfdb-signal.ts';
 import type { DigitalArray } from './wfdb-signal.ts';
 
 export interface ReadWfdbOptions {
@@ -36,13 +38,29 @@ export function gapSample(d: DigitalArray): number {
   return d instanceof Int32Array ? INVALID_DIGITAL_32 : INVALID_DIGITAL_16;
 }
 
+/**
+ * True when `file` is there. Synchronous and without an exception for a missing file: ingest asks this about three
+ * annotation files per record, nearly always absent, and an async stat's rejected Error costs more than the lookup.
+ */
+export function fileExists(file: string): boolean {
+  try {
+    return statSync(file, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+function readError(e: unknown, file: string, where: string): FormatError {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new FormatError(`${where}: file ${path.basename(file)} not found`);
+  return new FormatError(`${where}: cannot read ${path.basename(file)}: ${(e as Error).message.split('\n')[0]}`);
+}
+
 async function readBytes(file: string, where: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(file));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new FormatError(`${where}: file ${path.basename(file)} not found`);
-    throw new FormatError(`${where}: cannot read ${path.basename(file)}: ${(e as Error).message.split('\n')[0]}`);
+    throw readError(e, file, where);
   }
 }
 
@@ -72,6 +90,64 @@ function dataStart(bytes: Uint8Array, spec: WfdbSignalSpec, nInFile: number, whe
   return spec.byteOffset || mat.dataOffset;
 }
 
+/** Bytes read at a time from a format-16 signal file; a file this size or smaller is read in one go. */
+const READ_BLOCK = 1 << 22;
+
+/** Fills `buf[0, n)` from `pos`; a file that ends early is truncated (it shrank since its size was taken). */
+async function readFully(fh: FileHandle, buf: Uint8Array, n: number, pos: number, where: string): Promise<Uint8Array> {
+  for (let got = 0; got < n;) {
+    const { bytesRead } = await fh.read(buf, got, n - got, pos + got);
+    if (bytesRead === 0) throw new FormatError(`${where}: signal file is truncated: ended ${n - got} bytes early`);
+    got += bytesRead;
+  }
+  return buf.subarray(0, n);
+}
+
+/**
+ * A format-16 file with one sample per signal per frame, decoded block by block straight into one Int16Array per
+ * signal: a day-long Holter is never held twice (file bytes and leads), and the next block is read while this one is
+ * deinterleaved. `plan` gets the bytes after the data start and returns the frames to decode. Also gives each signal's
+ * sum of samples (checksum16 before masking), taken on the way.
+ */
+async function readFormat16Frames(file: string, spec: WfdbSignalSpec, nsig: number, plan: (bodyBytes: number) => number, where: string): Promise<{ leads: Int16Array[]; sums: Int32Array }> {
+  let fh: FileHandle;
+  try {
+    fh = await open(file, 'r');
+  } catch (e) {
+    throw readError(e, file, where);
+  }
+  try {
+    const size = (await fh.stat()).size;
+    const first = await readFully(fh, new Uint8Array(Math.min(size, READ_BLOCK)), Math.min(size, READ_BLOCK), 0, where);
+    const start = dataStart(first, spec, nsig, where);
+    if (start > size) throw new FormatError(`${where}: byte offset ${start} is past the end of ${spec.fileName} (${size} bytes)`);
+    const frames = plan(size - start);
+    const out: Int16Array[] = [];
+    for (let s = 0; s < nsig; s++) out.push(new Int16Array(frames));
+    const sums = new Int32Array(nsig);
+    const frameBytes = 2 * nsig;
+    if (start + frames * frameBytes <= first.length) {
+      deinterleave16(first.subarray(start, start + frames * frameBytes), out, 0, sums);
+      return { leads: out, sums };
+    }
+    const blockFrames = Math.max(1, Math.floor(READ_BLOCK / frameBytes));
+    const buffers = [new Uint8Array(blockFrames * frameBytes), new Uint8Array(blockFrames * frameBytes)];
+    const readBlock = (k: number): Promise<Uint8Array> => {
+      const f0 = k * blockFrames;
+      return readFully(fh, buffers[k % 2], Math.min(blockFrames, frames - f0) * frameBytes, start + f0 * frameBytes, where);
+    };
+    let next = readBlock(0);
+    for (let k = 0; k * blockFrames < frames; k++) {
+      const block = await next;
+      if ((k + 1) * blockFrames < frames) next = readBlock(k + 1);
+      deinterleave16(block, out, k * blockFrames, sums);
+    }
+    return { leads: out, sums };
+  } finally {
+    await fh.close();
+  }
+}
+
 async function decodeSingle(header: WfdbHeader, headerPath: string): Promise<DecodedSignals> {
   const dir = path.dirname(headerPath);
   const specs = header.signals;
@@ -92,20 +168,29 @@ async function decodeSingle(header: WfdbHeader, headerPath: string): Promise<Dec
       }
     }
     assertDecodable(first.format, `${headerPath}: ${file}`);
-    const bytes = await readBytes(path.join(dir, file), headerPath);
-    const start = dataStart(bytes, first, idx.length, headerPath);
-    if (start > bytes.length) throw new FormatError(`${headerPath}: byte offset ${start} is past the end of ${file} (${bytes.length} bytes)`);
-    const body = bytes.subarray(start);
     const spf = idx.map((i) => specs[i].samplesPerFrame);
     const frameSize = spf.reduce((a, b) => a + b, 0);
-    const available = Math.floor(samplesInBytes(first.format, body.length) / frameSize);
-    frames ??= available;
-    if (available < frames) {
-      throw new FormatError(`${headerPath}: ${file} is truncated: holds ${available} of ${frames} frames`);
-    }
     const maxSkew = Math.max(...idx.map((i) => specs[i].skew));
-    const readFrames = Math.min(available, frames + maxSkew);
-    const decoded = decodeSignalFile(body, { format: first.format, samplesPerFrame: spf, initialValues: idx.map((i) => specs[i].initialValue) }, readFrames, `${headerPath}: ${file}`);
+    // Frames to decode, given the bytes after the data start; checks the file holds the record.
+    const plan = (bodyBytes: number): number => {
+      const available = Math.floor(samplesInBytes(first.format, bodyBytes) / frameSize);
+      frames ??= available;
+      if (available < frames) {
+        throw new FormatError(`${headerPath}: ${file} is truncated: holds ${available} of ${frames} frames`);
+      }
+      return Math.min(available, frames + maxSkew);
+    };
+    let decoded: DigitalArray[];
+    let sums: Int32Array | undefined;
+    if (first.format === 16 && frameSize === idx.length) {
+      ({ leads: decoded, sums } = await readFormat16Frames(path.join(dir, file), first, idx.length, plan, headerPath));
+    } else {
+      const bytes = await readBytes(path.join(dir, file), headerPath);
+      const start = dataStart(bytes, first, idx.length, headerPath);
+      if (start > bytes.length) throw new FormatError(`${headerPath}: byte offset ${start} is past the end of ${file} (${bytes.length} bytes)`);
+      const body = bytes.subarray(start);
+      decoded = decodeSignalFile(body, { format: first.format, samplesPerFrame: spf, initialValues: idx.map((i) => specs[i].initialValue) }, plan(body.length), `${headerPath}: ${file}`);
+    }
     idx.forEach((sigIndex, k) => {
       const spec = specs[sigIndex];
       let d = decoded[k];
@@ -123,7 +208,8 @@ async function decodeSingle(header: WfdbHeader, headerPath: string): Promise<Dec
       }
       // Checksums cover the signal as stored, so a skewed signal (shifted, tail missing) is not checked.
       if (spec.checksum !== undefined && spec.skew === 0) {
-        const got = checksum16(d);
+        // The block reader summed the samples as it went; that sum holds while d is its whole, unshifted array.
+        const got = sums !== undefined && d === decoded[k] ? sums[k] & 0xffff : checksum16(d);
         if (got !== (spec.checksum & 0xffff)) {
           throw new FormatError(`${headerPath}: checksum mismatch for signal ${sigIndex} (${spec.description || file}): header ${spec.checksum & 0xffff}, data ${got}`);
         }
@@ -349,11 +435,7 @@ export async function readAnnotationSets(headerPath: string, annotators: string[
   const sets: AnnotationSet[] = [];
   for (const annotator of annotators) {
     const file = `${base}.${annotator}`;
-    try {
-      await stat(file);
-    } catch {
-      continue;
-    }
+    if (!fileExists(file)) continue;
     sets.push({ annotator, annotations: await readWfdbAnnotations(file) });
   }
   return sets;

@@ -153,22 +153,39 @@ function decode212Frames(bytes: Uint8Array, nsig: number, frames: number): Int16
   return out;
 }
 
-/** Fast path: format 16, one sample per frame per signal, read through an Int16Array view. */
+/** Frames deinterleaved per pass: a block small enough to stay in cache while every signal takes its samples. */
+const DEINTERLEAVE_FRAMES = 4096;
+
+/**
+ * Format 16 frames (one sample per signal per frame) from `bytes` into `out[s]` from frame `at` on, adding each
+ * signal's samples to `sums[s]` (mod 2^32, as checksum16 does) while they are in cache.
+ * Works block by block so the source is read from cache once rather than once per signal from memory.
+ */
+export function deinterleave16(bytes: Uint8Array, out: Int16Array[], at: number, sums: Int32Array): void {
+  const nsig = out.length;
+  const frames = Math.floor(bytes.length / (2 * nsig));
+  const viewable = LITTLE_ENDIAN && bytes.byteOffset % 2 === 0;
+  const view = viewable ? new Int16Array(bytes.buffer, bytes.byteOffset, frames * nsig) : undefined;
+  for (let f0 = 0; f0 < frames; f0 += DEINTERLEAVE_FRAMES) {
+    const f1 = Math.min(frames, f0 + DEINTERLEAVE_FRAMES);
+    for (let s = 0; s < nsig; s++) {
+      const o = out[s];
+      let sum = sums[s];
+      if (view) {
+        for (let i = at + f0, e = at + f1, j = f0 * nsig + s; i < e; i++, j += nsig) sum = (sum + (o[i] = view[j])) | 0;
+      } else {
+        for (let i = at + f0, e = at + f1, j = 2 * (f0 * nsig + s); i < e; i++, j += 2 * nsig) sum = (sum + (o[i] = ((bytes[j] | (bytes[j + 1] << 8)) << 16) >> 16)) | 0;
+      }
+      sums[s] = sum;
+    }
+  }
+}
+
+/** Fast path: format 16, one sample per frame per signal. */
 function decode16Frames(bytes: Uint8Array, nsig: number, frames: number): Int16Array[] {
-  const n = frames * nsig;
-  let view: Int16Array;
-  if (LITTLE_ENDIAN) {
-    const aligned = bytes.byteOffset % 2 === 0 ? bytes : bytes.slice(0, 2 * n);
-    view = new Int16Array(aligned.buffer, aligned.byteOffset, n);
-  } else {
-    view = decodeStream(bytes, 16, n) as Int16Array;
-  }
   const out: Int16Array[] = [];
-  for (let s = 0; s < nsig; s++) {
-    const o = new Int16Array(frames);
-    for (let f = 0, j = s; f < frames; f++, j += nsig) o[f] = view[j];
-    out.push(o);
-  }
+  for (let s = 0; s < nsig; s++) out.push(new Int16Array(frames));
+  deinterleave16(bytes.subarray(0, 2 * nsig * frames), out, 0, new Int32Array(nsig));
   return out;
 }
 

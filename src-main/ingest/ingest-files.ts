@@ -31,6 +31,23 @@ interface Entry {
 const HEAD_BYTES = 4096;
 const BATCH_FILES = 64;
 const BATCH_SAMPLES = 50_000_000;
+/** Entries read ahead of the one being stored, and the most file bytes they may hold (one entry is always allowed). */
+const READ_AHEAD = 8;
+const READ_AHEAD_BYTES = 64 << 20;
+
+/** `fn` over `items` with at most `limit` calls pending at once; results in item order. */
+async function mapConcurrently<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const k = next++;
+      out[k] = await fn(items[k]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
 
 function readHead(file: string): Uint8Array {
   const fd = fs.openSync(file, 'r');
@@ -90,16 +107,12 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
     else unclaimed.push(file);
   }
   const companionLists = new Map<string, string[]>();
-  for (const entry of entries) {
-    let companions: string[] = [];
-    try {
-      companions = await entry.reader.companions(entry.file);
-    } catch {
-      // The read below reports what is wrong with the entry.
-    }
-    companionLists.set(entry.file, companions);
-    for (const c of companions) companionOf.set(path.resolve(c), entry.file);
-  }
+  const companions = await mapConcurrently(entries, READ_AHEAD, (entry) => entry.reader.companions(entry.file).catch(() => [] as string[]));
+  entries.forEach((entry, k) => {
+    // A reader that cannot list companions gets an empty list: the read below reports what is wrong with the entry.
+    companionLists.set(entry.file, companions[k]);
+    for (const c of companions[k]) companionOf.set(path.resolve(c), entry.file);
+  });
   const todo = entries.filter((e) => !companionOf.has(e.file) || companionOf.get(e.file) === e.file);
   const result: IngestResult = { files: files.length, newRecords: 0, duplicates: 0, quarantined: [], skipped: unclaimed.length + (entries.length - todo.length), recordIds: [], deferred: [] };
 
@@ -160,6 +173,61 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
     for (const f of failed) quarantine(f.file, f.reason, f.st);
   };
 
+  // What one entry comes to before storing. Worked out ahead of the store loop (READ_AHEAD entries, READ_AHEAD_BYTES
+  // of files at most) so file reads wait on the disk while earlier records are hashed and stored.
+  type Outcome =
+    | { kind: 'gone' | 'skipped' | 'deferred' }
+    | { kind: 'quarantine'; st: fs.Stats; reason: string }
+    | { kind: 'read'; st: fs.Stats; records: EcgRecord[] };
+  const examine = (file: string, reader: EcgFileReader): { bytes: number; outcome: Promise<Outcome> } => {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(file);
+    } catch {
+      return { bytes: 0, outcome: Promise.resolve({ kind: 'gone' }) }; // gone since the walk
+    }
+    const done = alreadyDone.get(file) as { size: number; mtime_ms: number } | undefined;
+    if (done && done.size === st.size && done.mtime_ms === Math.floor(st.mtimeMs)) return { bytes: 0, outcome: Promise.resolve({ kind: 'skipped' }) };
+    let bytes = st.size;
+    const missing: string[] = [];
+    for (const c of companionLists.get(file) ?? []) {
+      let cs: fs.Stats | undefined;
+      try {
+        cs = fs.statSync(c, { throwIfNoEntry: false });
+      } catch {
+        // unreadable counts as missing, as existsSync would say
+      }
+      if (cs) bytes += cs.size;
+      else missing.push(c);
+    }
+    if (missing.length) {
+      if (opts.missingCompanions === 'defer') return { bytes: 0, outcome: Promise.resolve({ kind: 'deferred' }) };
+      const reason = `${path.basename(file)}: missing companion file ${missing.map((m) => path.basename(m)).join(', ')}`;
+      return { bytes: 0, outcome: Promise.resolve({ kind: 'quarantine', st, reason }) };
+    }
+    // Never rejects (a read-ahead left behind by a cancel must not become an unhandled rejection).
+    const outcome = (async (): Promise<Outcome> => {
+      try {
+        const records = await reader.read(file);
+        if (records.length === 0) throw new Error(`${path.basename(file)}: no ECG records in file`);
+        return { kind: 'read', st, records };
+      } catch (e) {
+        return { kind: 'quarantine', st, reason: oneLine(e) };
+      }
+    })();
+    return { bytes, outcome };
+  };
+  const ahead = new Map<number, { bytes: number; outcome: Promise<Outcome> }>();
+  let launched = 0;
+  let aheadBytes = 0;
+  const readAhead = (from: number): void => {
+    while (launched < todo.length && launched - from < READ_AHEAD && (launched === from || aheadBytes < READ_AHEAD_BYTES)) {
+      const next = examine(todo[launched].file, todo[launched].reader);
+      ahead.set(launched++, next);
+      aheadBytes += next.bytes;
+    }
+  };
+
   for (let i = 0; i < todo.length; i++) {
     if (opts.signal?.aborted) {
       flush();
@@ -167,37 +235,19 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
     }
     const { file, reader } = todo[i];
     opts.onProgress?.(i, todo.length, path.basename(file));
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(file);
-    } catch (e) {
-      continue; // gone since the walk
+    readAhead(i);
+    const { bytes, outcome } = ahead.get(i)!;
+    ahead.delete(i);
+    const o = await outcome;
+    aheadBytes -= bytes;
+    if (o.kind === 'skipped') result.skipped++;
+    else if (o.kind === 'deferred') result.deferred.push(file);
+    else if (o.kind === 'quarantine') quarantine(file, o.reason, o.st);
+    else if (o.kind === 'read') {
+      pending.push({ file, reader, st: o.st, records: o.records });
+      pendingSamples += o.records.reduce((n, r) => n + r.length * r.leads.length, 0);
+      if (pending.length >= BATCH_FILES || pendingSamples >= BATCH_SAMPLES) flush();
     }
-    const done = alreadyDone.get(file) as { size: number; mtime_ms: number } | undefined;
-    if (done && done.size === st.size && done.mtime_ms === Math.floor(st.mtimeMs)) {
-      result.skipped++;
-      continue;
-    }
-    const missing = (companionLists.get(file) ?? []).filter((c) => !fs.existsSync(c));
-    if (missing.length) {
-      if (opts.missingCompanions === 'defer') {
-        result.deferred.push(file);
-        continue;
-      }
-      quarantine(file, `${path.basename(file)}: missing companion file ${missing.map((m) => path.basename(m)).join(', ')}`, st);
-      continue;
-    }
-    let records;
-    try {
-      records = await reader.read(file);
-      if (records.length === 0) throw new Error(`${path.basename(file)}: no ECG records in file`);
-    } catch (e) {
-      quarantine(file, oneLine(e), st);
-      continue;
-    }
-    pending.push({ file, reader, st, records });
-    pendingSamples += records.reduce((n, r) => n + r.length * r.leads.length, 0);
-    if (pending.length >= BATCH_FILES || pendingSamples >= BATCH_SAMPLES) flush();
   }
   flush();
   opts.onProgress?.(todo.length, todo.length, 'done');

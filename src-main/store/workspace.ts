@@ -40,8 +40,13 @@ export function openWorkspace(dir: string, sqliteBinding?: string): Workspace {
     throw new Error(`cannot open ${path.join(abs, DB_FILE)}: ${(e as Error).message}`);
   }
   try {
+    // Takes effect only when the file is new (an existing database keeps its page size). Signal blobs fill whole
+    // pages, and 64 KiB pages mean 16x fewer WAL frames and checkpoint writes than 4 KiB ones for bulk ingest.
+    db.pragma('page_size = 65536');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // A day-long Holter grows the WAL to its own size; give that disk space back once it is checkpointed.
+    db.pragma('journal_size_limit = 67108864');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db);

@@ -63,4 +63,17 @@ describe('ingest', () => {
     expect(count(ws.db, 'quarantine')).toBe(4);
     expect(ws.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
+
+  it('a cancel stores the files read so far whole, leaves the read-ahead behind, and a rerun takes in the rest once', async () => {
+    const ws = openWorkspace(tmp('leadlens-ing-'));
+    const cancel = new AbortController();
+    const run = ingestPaths(ws, [samplesDir()], { readers: READERS, signal: cancel.signal, onProgress: (i) => i === 2 && cancel.abort() });
+    await expect(run).rejects.toThrow('ingest cancelled');
+    expect(count(ws.db, 'record')).toBe(3);
+    expect(count(ws.db, 'ingested_file')).toBe(3);
+    const again = await ingestPaths(ws, [samplesDir()], { readers: READERS });
+    expect(again).toMatchObject({ newRecords: 2, duplicates: 0, quarantined: [] });
+    expect(count(ws.db, 'record')).toBe(5);
+    expect(count(ws.db, 'record_source')).toBe(5);
+  });
 });

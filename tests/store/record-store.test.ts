@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,8 @@ import { effectiveLabels, labelHistory, setAnnotatorLabel } from '../../src-main
 import { listAudit } from '../../src-main/store/audit-log.ts';
 import { getRecordSignal, listRecordSummaries, readSignalWindow, storeRecord } from '../../src-main/store/record-store.ts';
 import { bucketSize } from '../../src-main/store/signal-pyramid.ts';
-import { openWorkspace } from '../../src-main/store/workspace.ts';
+import { migrate } from '../../src-main/store/migrate.ts';
+import { DB_FILE, openWorkspace } from '../../src-main/store/workspace.ts';
 import { syntheticRecord } from '../helpers/synthetic-record.ts';
 
 const int16 = (b64: string) => {
@@ -101,5 +103,27 @@ describe('record store', () => {
     // Full read is exact.
     const back = getRecordSignal(w.db, recordId)!;
     expect(Buffer.from(back.leads[11].digital.buffer).equals(Buffer.from(rec.leads[11].digital.buffer))).toBe(true);
+  });
+
+  it('new workspaces use 64 KiB pages; one made with 4 KiB pages keeps them and its records', () => {
+    const fresh = ws();
+    expect(fresh.db.pragma('page_size', { simple: true })).toBe(65536);
+    fresh.close();
+    // A workspace from before the page size was set: SQLite's default page size, a record stored in it.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-store-'));
+    const old = new Database(path.join(dir, DB_FILE));
+    old.pragma('page_size = 4096');
+    old.pragma('journal_mode = WAL');
+    migrate(old);
+    const rec = syntheticRecord({ seed: 3, length: 100_000, fs: 500 });
+    const { recordId } = old.transaction(() => storeRecord(old, rec, { path: '/in/old.hea', format: rec.format }))();
+    old.close();
+    const w = openWorkspace(dir);
+    expect(w.db.pragma('page_size', { simple: true })).toBe(4096);
+    expect(Buffer.from(getRecordSignal(w.db, recordId)!.leads[5].digital.buffer).equals(Buffer.from(rec.leads[5].digital.buffer))).toBe(true);
+    const second = store(w, syntheticRecord({ seed: 4, length: 100_000, fs: 500 }), '/in/new.hea');
+    expect(second.duplicate).toBe(false);
+    expect(w.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    w.close();
   });
 });
