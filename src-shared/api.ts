@@ -170,8 +170,13 @@ export interface ModelClassReview {
   reliability: { lower: number; upper: number; count: number; meanPredicted: number | null; fractionPositive: number | null }[];
 }
 
+/** Which records a model review scores: the model's held-out test split, or every record it has predictions for. */
+export type ModelReviewScope = 'test' | 'all';
+
 export interface ModelReview {
   model: { id: number; name: string; architecture: string; createdAt: string; metrics: Record<string, unknown> };
+  /** The scope actually used ('all' when the model has no test split, e.g. an imported model). */
+  scope: ModelReviewScope;
   classes: ModelClassReview[];
 }
 
@@ -238,7 +243,7 @@ export interface ApiMethods {
   'saliency.get': { params: { id: number }; result: SaliencyMapData };
   'saliency.compare': { params: { a: number; b: number }; result: SaliencyComparison };
   'models.list': { params: Record<string, never>; result: { id: number; name: string; architecture: string; classes: string[]; createdAt: string }[] };
-  'models.review': { params: { id: number }; result: ModelReview };
+  'models.review': { params: { id: number; scope?: ModelReviewScope }; result: ModelReview };
   'training.list': { params: Record<string, never>; result: TrainingRun[] };
   'training.start': { params: { arch: string; leads: number; epochs?: number }; result: TrainingRun };
   'training.cancel': { params: { id: number }; result: TrainingRun };
@@ -287,6 +292,8 @@ interface FieldSpec {
   min?: number;
   max?: number;
   maxLength?: number;
+  /** A string that must be one of these. */
+  oneOf?: readonly string[];
 }
 
 const id: FieldSpec = { type: 'int', min: 1 };
@@ -312,7 +319,7 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
   'saliency.get': { id },
   'saliency.compare': { a: id, b: id },
   'models.list': {},
-  'models.review': { id },
+  'models.review': { id, scope: { type: 'string', optional: true, oneOf: ['test', 'all'] } },
   'training.list': {},
   'training.start': { arch: { type: 'string', maxLength: 32 }, leads: { type: 'int', min: 2, max: 12 }, epochs: { type: 'int', optional: true, min: 1, max: 500 } },
   'training.cancel': { id },
@@ -348,6 +355,7 @@ function checkField(name: string, spec: FieldSpec, v: unknown): string | undefin
     case 'string':
       if (typeof v !== 'string') return `${name} must be a string`;
       if (spec.maxLength !== undefined && v.length > spec.maxLength) return `${name} is longer than ${spec.maxLength} characters`;
+      if (spec.oneOf && !spec.oneOf.includes(v)) return `${name} must be one of ${spec.oneOf.join(', ')}`;
       return undefined;
     case 'boolean':
       return typeof v === 'boolean' ? undefined : `${name} must be true or false`;

@@ -72,7 +72,7 @@ export function createServices(ws: Workspace, emit: EventSink, transport: 'elect
     'saliency.get': (p) => saliencyMap(ws.db, p.id),
     'saliency.compare': (p) => compareSaliency(ws.db, p.a, p.b),
     'models.list': () => (hasTable(ws.db, 'ml_model') ? listModels(ws.db).map((m) => ({ id: m.id, name: m.name, architecture: m.architecture, classes: m.classes, createdAt: m.createdAt })) : []),
-    'models.review': (p) => modelReview(ws.db, p.id),
+    'models.review': (p) => modelReview(ws.db, p.id, p.scope),
     'training.list': () => listTrainingRuns(),
     'training.start': (p) => startTrainingRun(ws, p, (run) => send('training.progress', run)),
     'training.cancel': (p) => cancelTrainingRun(p.id),

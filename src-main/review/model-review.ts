@@ -1,10 +1,10 @@
 // Model review from the ML engine's stored predictions against the records' current labels: per-class metrics,
 // confusion cells that list their records, ROC and PR curves, reliability bins; and training runs with live progress.
 import type { Database } from 'better-sqlite3';
-import type { ModelClassReview, ModelReview, TrainingRun } from '../../src-shared/api.ts';
+import type { ModelClassReview, ModelReview, ModelReviewScope, TrainingRun } from '../../src-shared/api.ts';
 import { averagePrecision, reliabilityBins, rocAuc } from '../ml/metrics/classification.ts';
-import { listModels, predictionsFor } from '../ml/model-store.ts';
-import { trainInWorkspace } from '../ml/workspace-ml.ts';
+import { listModels, modelLineage, predictionsFor } from '../ml/model-store.ts';
+import { predictInWorkspace, trainInWorkspace } from '../ml/workspace-ml.ts';
 import { effectiveLabels } from '../store/label-store.ts';
 import type { Workspace } from '../store/workspace.ts';
 import { hasTable } from './record-analysis.ts';
@@ -30,7 +30,11 @@ function curves(y: number[], p: number[], points = 101): { roc: [number, number]
   return { roc, pr };
 }
 
-export function modelReview(db: Database, modelId: number): ModelReview {
+/**
+ * Scope 'test' (the default) scores only the model's held-out test records, so records it trained on do not
+ * flatter it; models without a test split (imported ones) are scored on every record they have predictions for.
+ */
+export function modelReview(db: Database, modelId: number, requested: ModelReviewScope = 'test'): ModelReview {
   if (!hasTable(db, 'ml_prediction')) throw new Error('this workspace has no models yet (the ML tables are missing)');
   const model = listModels(db).find((m) => m.id === modelId);
   if (!model) throw new Error(`no model with id ${modelId} in this workspace`);
@@ -40,7 +44,9 @@ export function modelReview(db: Database, modelId: number): ModelReview {
     if (!byRecord.has(p.recordId)) byRecord.set(p.recordId, new Map());
     byRecord.get(p.recordId)!.set(p.classCode, p);
   }
-  const recordIds = [...byRecord.keys()].sort((a, b) => a - b);
+  const testIds = new Set(modelLineage(db, modelId).records.filter((r) => r.split === 'test').map((r) => r.recordId));
+  const scope: ModelReviewScope = requested === 'test' && testIds.size > 0 ? 'test' : 'all';
+  const recordIds = [...byRecord.keys()].filter((id) => scope === 'all' || testIds.has(id)).sort((a, b) => a - b);
   const labels = new Map(recordIds.map((id) => [id, new Set(effectiveLabels(db, id).map((l) => l.code))]));
   const classes: ModelClassReview[] = model.classes.map((code) => {
     const ids = recordIds.filter((id) => byRecord.get(id)!.has(code));
@@ -59,7 +65,7 @@ export function modelReview(db: Database, modelId: number): ModelReview {
       reliability: reliabilityBins(y, p).map((b) => ({ lower: b.lower, upper: b.upper, count: b.count, meanPredicted: num(b.meanPredicted), fractionPositive: num(b.fractionPositive) })),
     };
   });
-  return { model: { id: model.id, name: model.name, architecture: model.architecture, createdAt: model.createdAt, metrics: model.metrics }, classes };
+  return { model: { id: model.id, name: model.name, architecture: model.architecture, createdAt: model.createdAt, metrics: model.metrics }, scope, classes };
 }
 
 /** Training runs of this process: started from the UI, streamed as progress events, cancellable. */
@@ -80,9 +86,11 @@ export function startTrainingRun(ws: Workspace, req: { arch: string; leads: numb
       run.points.push({ epoch: e.epoch, step: e.step, steps: e.steps, epochs: e.epochs, loss: e.loss, ...(e.validationScore !== undefined ? { validationScore: e.validationScore } : {}) });
       onUpdate(run);
     },
-  }).then((s) => {
-    run.state = 'finished';
+  }).then(async (s) => {
     run.modelId = s.modelId;
+    // Predictions for every record feed the worklist's model queues and the review; the model is stored either way.
+    await predictInWorkspace(ws, s.modelId).catch((e: Error) => (run.error = `model stored, but predicting failed: ${e.message.split('\n')[0]}`));
+    run.state = 'finished';
     onUpdate(run);
   }, (e: Error) => {
     run.state = abort.signal.aborted ? 'cancelled' : 'failed';

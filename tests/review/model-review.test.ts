@@ -50,6 +50,7 @@ describe('model review from stored predictions', () => {
     expect(af.rocAuc).toBe(1);
     expect(af.cells.tp).toEqual([ids.JS00036]);
     expect(() => modelReview(ws.db, 99)).toThrow(/no model with id 99/);
+    expect(r.scope).toBe('all'); // no test split in its lineage: every record with a prediction
   });
 
   it('feeds the model queues and the side-by-side view', () => {
@@ -89,5 +90,25 @@ describe('saliency maps for the viewer', () => {
     expect(compareSaliency(ws.db, a, b)).toMatchObject({ topKOverlap: 1, ssim: expect.closeTo(1, 6) });
     expect(compareSaliency(ws.db, a, c).ssim).toBeLessThan(0.5);
     expect(listRecordSaliency(ws.db, ids.JS00004)).toEqual([]);
+  });
+});
+
+// Last: it adds a second model, which the queue counts above must not see.
+describe('model review scope', () => {
+  it('scores a trained model on its held-out test records unless asked for all', () => {
+    const split = (name: string, s: 'train' | 'validation' | 'test') => ({ recordId: ids[name], split: s });
+    const modelId = saveModel(ws.db, {
+      name: 'with-split', kind: 'tfjs', architecture: 'small-cnn', hyperparameters: {}, classes: [SB], leadSet: ['I', 'II'], inputSpec: {}, metrics: {},
+      runtime: 'test', weights: new Uint8Array(4), labelIds: [],
+      records: [split('JS00004', 'train'), split('JS00008', 'train'), split('JS00012', 'validation'), split('JS00036', 'test'), split('JS00049', 'test')],
+    });
+    savePredictions(ws.db, modelId, ['JS00004', 'JS00008', 'JS00012', 'JS00036', 'JS00049'].map((n) => ({ recordId: ids[n], classCode: SB, probability: 0.7, predicted: true })));
+    const test = modelReview(ws.db, modelId);
+    expect(test.scope).toBe('test');
+    expect(test.classes[0].records).toBe(2);
+    expect(test.classes[0].cells).toEqual({ tp: [ids.JS00049], fp: [ids.JS00036], fn: [], tn: [] });
+    const all = modelReview(ws.db, modelId, 'all');
+    expect(all.scope).toBe('all');
+    expect(all.classes[0].records).toBe(5);
   });
 });
