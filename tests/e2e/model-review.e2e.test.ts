@@ -1,28 +1,21 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { READERS } from '../../src-main/formats/readers.ts';
 import { saveSaliency } from '../../src-main/explain/saliency-store.ts';
 import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
 import { saveModel, savePredictions } from '../../src-main/ml/model-store.ts';
 import { openWorkspace } from '../../src-main/store/workspace.ts';
-import { artifactPath, launchChromium } from '../helpers/browser.ts';
-import { startServe } from '../helpers/run-cli.ts';
+import { artifactPath, servedWorkspace } from '../helpers/browser.ts';
 import { REPO_ROOT } from '../helpers/shared-data.ts';
 
 // Model review and the saliency comparison in Chromium, on the demo records with a model's predictions and two
 // saliency maps (layouts 3x4+II and 12x1) stored the way the ML and explainability engines store them.
 const SB = '426177001';
 const AF = '164889003';
-let browser: Browser;
-let serve: Awaited<ReturnType<typeof startServe>>;
 const ids: Record<string, number> = {};
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000 });
 
-beforeAll(async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-models-e2e-'));
+const app = servedWorkspace(async (dir) => {
   const ws = openWorkspace(dir);
   await ingestPaths(ws, [path.join(REPO_ROOT, 'resources', 'samples')], { readers: READERS });
   for (const r of ws.db.prepare('SELECT id, record_name FROM record').all() as { id: number; record_name: string }[]) ids[r.record_name] = r.id;
@@ -46,20 +39,14 @@ beforeAll(async () => {
   saveSaliency(ws.db, ids.JS00036, modelId, { map: map(1, 0), leads, samples, provenance: prov('3x4+II') });
   saveSaliency(ws.db, ids.JS00036, modelId, { map: map(1, 40), leads, samples, provenance: prov('12x1') });
   ws.close();
-  serve = await startServe(['--workspace', dir]);
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
 });
 
 describe('model review and saliency comparison', () => {
   it('shows per-class metrics, a confusion matrix whose cells open their records, ROC/PR and reliability plots', async () => {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const page = await app.browser.newPage({ viewport: { width: 1600, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.url);
+    await page.goto(app.url);
     await page.locator('[data-testid="view-models"]').click();
     const table = page.locator('[data-testid="metrics-table"]');
     await poll(() => table.locator('tbody tr').count()).toBe(2);
@@ -81,10 +68,10 @@ describe('model review and saliency comparison', () => {
   });
 
   it('draws a saliency overlay with lead importance and compares the maps of two layouts', async () => {
-    const page = await browser.newPage({ viewport: { width: 1800, height: 1100 } });
+    const page = await app.browser.newPage({ viewport: { width: 1800, height: 1100 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.url);
+    await page.goto(app.url);
     await page.locator('[data-testid="worklist"] li', { hasText: 'JS00036' }).locator('button').click();
     const select = page.locator('[data-testid="saliency-map"]');
     await poll(() => select.locator('option').count()).toBe(3);

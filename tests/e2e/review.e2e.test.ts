@@ -1,17 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchChromium } from '../helpers/browser.ts';
-import { runLeadlens, startServe } from '../helpers/run-cli.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { artifactPath, servedWorkspace } from '../helpers/browser.ts';
+import { runLeadlens } from '../helpers/run-cli.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 
 // The review journeys of issue 7 in Chromium through `leadlens serve`, on the seeded demo records
 // (CinC 2021 Chapman-Ningbo JS00004..JS00049) and MIT-BIH 100 ingested through the CLI.
 
-let browser: Browser;
-let serve: Awaited<ReturnType<typeof startServe>>;
 const BRADY = '426627000';
 const SB = '426177001';
 
@@ -20,23 +15,16 @@ const poll = <T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) => e
 
 interface Panel { lead: string; rhythm: boolean; x: number; y: number; width: number; height: number; startSample: number; endSample: number; baselineY: number }
 
-beforeAll(async () => {
-  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-review-'));
+const app = servedWorkspace((workspace) => {
   const ingest = runLeadlens(['ingest', '--workspace', workspace, dataPath('mitdb', '100.hea')]);
   expect(ingest.status, ingest.stderr).toBe(0);
-  serve = await startServe(['--workspace', workspace]);
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
 });
 
 async function newPage(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1800, height: 1100 } });
+  const page = await app.browser.newPage({ viewport: { width: 1800, height: 1100 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(serve.url);
+  await page.goto(app.url);
   await poll(() => page.locator('[data-testid="worklist"] li').count(), { timeout: 15_000 }).toBe(6);
   return { page, errors };
 }

@@ -1,40 +1,26 @@
 // Training from the Models view in Chromium: live loss curve, cancel that leaves no model behind, and a finished
 // run whose model appears for review. 100 real Chapman-Ningbo records, so the frequent classes have 20+ examples.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { READERS } from '../../src-main/formats/readers.ts';
 import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
 import { openWorkspace } from '../../src-main/store/workspace.ts';
-import { artifactPath, launchChromium } from '../helpers/browser.ts';
-import { startServe } from '../helpers/run-cli.ts';
+import { artifactPath, servedWorkspace } from '../helpers/browser.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 
-let browser: Browser;
-let serve: Awaited<ReturnType<typeof startServe>>;
 const poll = <T>(fn: () => T | Promise<T>, timeout = 60_000) => expect.poll(fn, { timeout, interval: 200 });
 
-beforeAll(async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-training-e2e-'));
+const app = servedWorkspace(async (dir) => {
   const ws = openWorkspace(dir);
   await ingestPaths(ws, [dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010')], { readers: READERS });
   ws.close();
-  serve = await startServe(['--workspace', dir]);
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
 });
 
 describe('training from the Models view', () => {
   it('shows a live loss curve, cancels without storing a model, and a finished run adds a model to review', async () => {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+    const page = await app.browser.newPage({ viewport: { width: 1500, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.url);
+    await page.goto(app.url);
     await page.locator('[data-testid="view-models"]').click();
     const review = page.locator('[data-testid="model-review"]');
     await poll(() => review.innerText()).toMatch(/No models in this workspace yet/);
@@ -55,8 +41,8 @@ describe('training from the Models view', () => {
     await poll(() => first.getAttribute('data-state')).toBe('cancelled');
     expect(await first.locator('[data-testid="train-cancel"]').count()).toBe(0);
     expect(await review.innerText()).toMatch(/No models in this workspace yet/);
-    const token = new URL(serve.url).searchParams.get('token');
-    const models = await fetch(new URL('/api/models.list', serve.url), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' });
+    const token = new URL(app.url).searchParams.get('token');
+    const models = await fetch(new URL('/api/models.list', app.url), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' });
     expect(await models.json()).toEqual({ result: [] });
 
     await epochs.fill('1');

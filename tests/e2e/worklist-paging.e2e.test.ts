@@ -1,21 +1,12 @@
 // A worklist longer than one page: rows arrive a page at a time, by keyboard near the end or by "Show more".
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { storeRecord } from '../../src-main/store/record-store.ts';
 import { openWorkspace } from '../../src-main/store/workspace.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { startServe } from '../helpers/run-cli.ts';
+import { servedWorkspace } from '../helpers/browser.ts';
 import { syntheticRecord } from '../helpers/synthetic-record.ts';
 
 const RECORDS = 1100;
-let browser: Browser;
-let serve: Awaited<ReturnType<typeof startServe>>;
-
-beforeAll(async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-e2e-paging-'));
+const app = servedWorkspace((dir) => {
   const ws = openWorkspace(dir);
   ws.db.transaction(() => {
     for (let i = 1; i <= RECORDS; i++) {
@@ -25,18 +16,12 @@ beforeAll(async () => {
     }
   })();
   ws.close();
-  serve = await startServe(['--workspace', dir]);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
 });
 
 describe('worklist paging', () => {
   it('shows the first page, loads the next by keyboard near its end and the rest with Show more', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(serve.url);
+    const page = await app.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(app.url);
     const count = page.locator('[data-testid="worklist-count"]');
     const rows = page.locator('[data-testid="worklist"] li[data-record-id]');
     await expect.poll(() => count.textContent(), { timeout: 15_000 }).toMatch(/^500 of (\d+)$/);

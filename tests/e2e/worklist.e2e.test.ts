@@ -1,30 +1,14 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactPath, launchChromium } from '../helpers/browser.ts';
-import { startServe } from '../helpers/run-cli.ts';
+import { describe, expect, it } from 'vitest';
+import { artifactPath, servedWorkspace } from '../helpers/browser.ts';
 
-let browser: Browser;
-let serve: Awaited<ReturnType<typeof startServe>>;
-
-beforeAll(async () => {
-  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-e2e-'));
-  serve = await startServe(['--workspace', workspace]);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-});
+const app = servedWorkspace();
 
 describe('walking skeleton in Chromium through serve', () => {
   it('opens the seeded worklist, opens a demo record and draws its 12 leads on the grid', async () => {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+    const page = await app.browser.newPage({ viewport: { width: 1500, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(serve.url);
+    await page.goto(app.url);
     const items = page.locator('[data-testid="worklist"] li');
     await expect.poll(() => items.count(), { timeout: 15_000 }).toBe(5);
     await expect.poll(() => page.locator('[data-testid="worklist"]').innerText()).toMatch(/JS00004/);

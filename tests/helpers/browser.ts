@@ -1,6 +1,9 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startServe } from './run-cli.ts';
 import { REPO_ROOT } from './shared-data.ts';
 
 /** Debian's Chromium, as installed by .ci/run (never a downloaded browser). */
@@ -20,4 +23,27 @@ export function artifactPath(name: string): string {
   const dir = path.join(REPO_ROOT, 'test-results');
   fs.mkdirSync(dir, { recursive: true });
   return path.join(dir, name);
+}
+
+/**
+ * For one test file: a fresh workspace folder made ready by `prepare`, `leadlens serve` on it and a Chromium,
+ * started before the file's tests and stopped after them.
+ */
+export function servedWorkspace(prepare: (dir: string) => void | Promise<void> = () => {}): { readonly url: string; readonly browser: Browser } {
+  let browser: Browser | undefined;
+  let serve: Awaited<ReturnType<typeof startServe>> | undefined;
+  beforeAll(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-e2e-'));
+    await prepare(dir);
+    serve = await startServe(['--workspace', dir]);
+    browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+  });
+  return {
+    get url() { return serve!.url; },
+    get browser() { return browser!; },
+  };
 }
