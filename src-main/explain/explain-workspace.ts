@@ -14,6 +14,7 @@ import { leadMillivolts, type EcgRecord } from '../../src-shared/record.ts';
 import type { ParamStore } from '../ml/layers.ts';
 import { runAudit, type AuditItem, type AuditReport, type MapMeasures } from './audit.ts';
 import { writeAuditReport } from './audit-report.ts';
+import { cardRenderOptions, readChartInputCard } from './chart-input.ts';
 import { fidelityCurves } from './fidelity.ts';
 import { localiseAttribution, rescaleIntervals, type WaveIntervals } from './localisation.ts';
 import { recordWaveIntervals } from './record-waves.ts';
@@ -117,18 +118,18 @@ async function modelContexts(ws: Workspace, modelId: number): Promise<ModelConte
   const classifier: TfClassifier = ecgClassifier(model, id);
   if (model.spec.arch === 'image-cnn') {
     if (model.spec.channels !== 1) throw new Error(`model ${modelId}: explain renders gray charts; this image model reads ${model.spec.channels} channels`);
-    const pxPerMm = Number((m.inputSpec as { pxPerMm?: number }).pxPerMm ?? 2);
+    const card = readChartInputCard(m.inputSpec);
     return {
       classes: m.classes, image: true, store: model.store, timeBase: () => ({ scale: 1, offset: 0 }),
       context: (record, layout) => {
         if (!layout) throw new Error('image models need --layouts');
         const mv = record.leads.map(leadMillivolts);
         const leads = record.leads.map((l) => l.name);
-        const chart = { layout, pxPerMm };
+        const { chart, raster, canvas } = cardRenderOptions(card, layout);
         return {
-          target: chartTarget({ model: classifier, millivolts: mv, leads, samplingRate: record.samplingRate, chart }),
-          predict: probabilities(tfChartPredict(classifier, leads, record.samplingRate, chart)), signals: mv, leads,
-          modelId: id, preprocessing: `chart ${pxPerMm}px/mm ink`, layout, samplingRate: record.samplingRate,
+          target: chartTarget({ model: classifier, millivolts: mv, leads, samplingRate: record.samplingRate, chart, raster, canvas }),
+          predict: probabilities(tfChartPredict(classifier, leads, record.samplingRate, { chart, raster, canvas })), signals: mv, leads,
+          modelId: id, preprocessing: `chart ${card.pxPerMm}px/mm ink`, layout, samplingRate: record.samplingRate,
         };
       },
     };

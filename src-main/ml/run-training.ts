@@ -1,7 +1,7 @@
 // Runs training in a worker thread: progress events, cancellation by AbortSignal (the worker is terminated), and
 // nothing written anywhere — the caller stores the returned weights only when the run succeeds.
 import { Worker } from 'node:worker_threads';
-import type { TrainProgress } from './train.ts';
+import type { Inputs, TrainProgress } from './train.ts';
 import type { TrainJob, TrainJobResult } from './train-worker.ts';
 
 /**
@@ -14,7 +14,7 @@ export function startWorker(name: 'train-worker' | 'grad-worker'): Worker {
   return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`, { eval: true });
 }
 
-export function runTrainingInWorker(job: TrainJob, o: { signal?: AbortSignal; onProgress?: (e: TrainProgress) => void } = {}): Promise<TrainJobResult> {
+export function runTrainingInWorker(job: TrainJob<Inputs>, o: { signal?: AbortSignal; onProgress?: (e: TrainProgress) => void } = {}): Promise<TrainJobResult> {
   return new Promise((resolve, reject) => {
     if (o.signal?.aborted) {
       reject(Object.assign(new Error('training cancelled'), { name: 'AbortError' }));

@@ -5,11 +5,11 @@ import { initBackend } from './backend.ts';
 import type { BackendName } from './backend.ts';
 import { deserializeWeights, serializeWeights } from './model-store.ts';
 import { fineTuneHead, trainModel } from './train.ts';
-import type { Dataset, TrainOptions, TrainProgress } from './train.ts';
+import type { Dataset, Inputs, TrainOptions, TrainProgress } from './train.ts';
 
-export interface TrainJob {
-  train: Dataset;
-  validation: Dataset;
+export interface TrainJob<X extends Inputs = Float32Array> {
+  train: Dataset<X>;
+  validation: Dataset<X>;
   options: Omit<TrainOptions, 'onProgress' | 'signal'>;
   backend?: BackendName;
   /** Fine-tuning: start from these weights, keep the backbone frozen and retrain the head on cached embeddings. */
@@ -27,7 +27,7 @@ export interface TrainJobResult {
   samplesPerSecond: number;
 }
 
-parentPort?.once('message', async (job: TrainJob) => {
+parentPort?.once('message', async (job: TrainJob<Inputs>) => {
   try {
     const backend = await initBackend(job.backend);
     const onProgress = (event: TrainProgress): void => parentPort?.postMessage({ type: 'progress', event });

@@ -15,10 +15,13 @@ import { createAdamW } from './optim/adamw.ts';
 import { oneCycleLr } from './optim/one-cycle.ts';
 import { predictLabels } from './prediction-rule.ts';
 
+/** Model inputs as floats, or as bytes holding inputs x 255 (chart images: a byte per pixel, not four). */
+export type Inputs = Float32Array | Uint8Array;
+
 /** Examples as one flat array of model inputs and one of multi-hot targets. */
-export interface Dataset {
+export interface Dataset<X extends Inputs = Float32Array> {
   /** n x (input size), each example channels-last. */
-  x: Float32Array;
+  x: X;
   /** n x classes, 0/1. */
   y: Uint8Array;
   n: number;
@@ -65,12 +68,18 @@ export interface TrainResult {
   samplesPerSecond: number;
 }
 
+/** Inputs [from, to) of a dataset's flat array as floats. */
+export function inputValues(x: Inputs, from: number, to: number): Float32Array {
+  const part = x.subarray(from, to);
+  return part instanceof Float32Array ? part : Float32Array.from(part, (v) => v / 255);
+}
+
 export function exampleSize(spec: ModelSpec): number {
   return spec.inputShape.reduce((a, b) => a * b, 1) * spec.channels;
 }
 
 /** Sigmoid probabilities for all examples, n x classes, in batches, inference mode. */
-export function predictProbabilities(model: EcgModel, x: Float32Array, n: number, batchSize = 64): Float32Array {
+export function predictProbabilities(model: EcgModel, x: Inputs, n: number, batchSize = 64): Float32Array {
   const size = exampleSize(model.spec);
   const k = model.spec.classes;
   const out = new Float32Array(n * k);
@@ -78,7 +87,7 @@ export function predictProbabilities(model: EcgModel, x: Float32Array, n: number
   for (let i = 0; i < n; i += batchSize) {
     const b = Math.min(batchSize, n - i);
     const probs = tf.tidy(() => {
-      const input = tf.tensor(x.subarray(i * size, (i + b) * size), [b, ...model.spec.inputShape, model.spec.channels]);
+      const input = tf.tensor(inputValues(x, i * size, (i + b) * size), [b, ...model.spec.inputShape, model.spec.channels]);
       return tf.sigmoid(model.head(model.backbone(input)));
     });
     out.set(probs.dataSync(), i * k);
@@ -187,7 +196,7 @@ function localStepper(forward: (x: tf.Tensor) => tf.Tensor2D, trainable?: (name:
   };
 }
 
-async function runLoop(model: EcgModel, train: Dataset, val: Dataset, o: LoopOptions): Promise<TrainResult> {
+async function runLoop(model: EcgModel, train: Dataset<Inputs>, val: Dataset<Inputs>, o: LoopOptions): Promise<TrainResult> {
   const started = performance.now();
   const batchSize = o.batchSize ?? 32;
   const k = o.classes.length;
@@ -225,7 +234,7 @@ async function runLoop(model: EcgModel, train: Dataset, val: Dataset, o: LoopOpt
         const idx = order.slice(s * batchSize, (s + 1) * batchSize);
         const b = idx.length;
         idx.forEach((e, r) => {
-          xb.set(train.x.subarray(e * size, (e + 1) * size), r * size);
+          xb.set(inputValues(train.x, e * size, (e + 1) * size), r * size);
           for (let c = 0; c < k; c++) yb[r * k + c] = train.y[e * k + c];
         });
         const xs = xb.subarray(0, b * size);
@@ -258,13 +267,13 @@ async function runLoop(model: EcgModel, train: Dataset, val: Dataset, o: LoopOpt
   return { model, bestEpoch: best.epoch, validationScore: best.score, metricName, history, trainSeconds, samplesPerSecond: seen / trainSeconds };
 }
 
-function evaluateForStopping(model: EcgModel, val: Dataset, o: LoopOptions, forward: (x: tf.Tensor) => tf.Tensor2D, inputShape: number[]): { score: number; metric: 'challenge' | 'macro-f1' } {
+function evaluateForStopping(model: EcgModel, val: Dataset<Inputs>, o: LoopOptions, forward: (x: tf.Tensor) => tf.Tensor2D, inputShape: number[]): { score: number; metric: 'challenge' | 'macro-f1' } {
   const size = inputShape.reduce((a, b) => a * b, 1);
   const k = o.classes.length;
   const probs = new Float32Array(val.n * k);
   for (let i = 0; i < val.n; i += 64) {
     const b = Math.min(64, val.n - i);
-    const p = tf.tidy(() => tf.sigmoid(forward(tf.tensor(val.x.subarray(i * size, (i + b) * size), [b, ...inputShape]))));
+    const p = tf.tidy(() => tf.sigmoid(forward(tf.tensor(inputValues(val.x, i * size, (i + b) * size), [b, ...inputShape]))));
     probs.set(p.dataSync(), i * k);
     p.dispose();
   }
@@ -272,19 +281,19 @@ function evaluateForStopping(model: EcgModel, val: Dataset, o: LoopOptions, forw
 }
 
 /** Trains a new model of `o.spec` from scratch. Cancelling through `o.signal` throws an AbortError. */
-export async function trainModel(train: Dataset, val: Dataset, o: TrainOptions): Promise<TrainResult> {
+export async function trainModel(train: Dataset<Inputs>, val: Dataset<Inputs>, o: TrainOptions): Promise<TrainResult> {
   return runLoop(createModel(o.spec), train, val, o);
 }
 
 /** Backbone embeddings of all examples (inference mode), computed once so head retraining is cheap. */
-export function computeEmbeddings(model: EcgModel, data: Dataset, batchSize = 64): { x: Float32Array; dim: number } {
+export function computeEmbeddings(model: EcgModel, data: Dataset<Inputs>, batchSize = 64): { x: Float32Array; dim: number } {
   const size = exampleSize(model.spec);
   model.store.training = false;
   const parts: Float32Array[] = [];
   let dim = 0;
   for (let i = 0; i < data.n; i += batchSize) {
     const b = Math.min(batchSize, data.n - i);
-    const e = tf.tidy(() => model.backbone(tf.tensor(data.x.subarray(i * size, (i + b) * size), [b, ...model.spec.inputShape, model.spec.channels])));
+    const e = tf.tidy(() => model.backbone(tf.tensor(inputValues(data.x, i * size, (i + b) * size), [b, ...model.spec.inputShape, model.spec.channels])));
     dim = e.shape[1];
     parts.push(e.dataSync() as Float32Array);
     e.dispose();
@@ -298,7 +307,7 @@ export function computeEmbeddings(model: EcgModel, data: Dataset, batchSize = 64
  * Fine-tuning: the backbone stays frozen; only the head (weights under `head/`) is retrained, on cached embeddings.
  * The head keeps its current weights as the starting point.
  */
-export async function fineTuneHead(model: EcgModel, train: Dataset, val: Dataset, o: Omit<TrainOptions, 'spec'>): Promise<TrainResult> {
+export async function fineTuneHead(model: EcgModel, train: Dataset<Inputs>, val: Dataset<Inputs>, o: Omit<TrainOptions, 'spec'>): Promise<TrainResult> {
   const te = computeEmbeddings(model, train);
   const ve = computeEmbeddings(model, val);
   return runLoop(model, { x: te.x, y: train.y, n: train.n }, { x: ve.x, y: val.y, n: val.n }, {

@@ -10,6 +10,8 @@ import { STANDARD_LEADS } from '../../src-shared/record.ts';
 import { activeBackend, initBackend } from './backend.ts';
 import { frequentCodes } from './dataset.ts';
 import type { LabelledRecord } from './dataset.ts';
+import { chartInputCard, type ChartInputCard } from '../explain/chart-input.ts';
+import { chartDataset, chartInputs, isChartCard } from './chart-dataset.ts';
 import { recordToInput, targetsFor } from './input-pipeline.ts';
 import type { InputSpec } from './input-pipeline.ts';
 import { loadChallengeWeights } from './metrics/challenge-metric.ts';
@@ -25,7 +27,7 @@ import { predictLabels } from './prediction-rule.ts';
 import { runTrainingInWorker } from './run-training.ts';
 import { patientKFold, patientSplit } from './splits.ts';
 import { predictProbabilities, validationScore } from './train.ts';
-import type { Dataset, TrainProgress } from './train.ts';
+import type { Dataset, Inputs, TrainProgress } from './train.ts';
 
 export const DEFAULT_INPUT = { samplingRate: 100, samples: 1000, bandpass: { lowHz: 0.5, highHz: 40 } };
 
@@ -47,7 +49,8 @@ function workspaceRecords(db: Database): WorkspaceRecord[] {
   });
 }
 
-function datasetOf(rs: WorkspaceRecord[], spec: InputSpec, classes: string[]): Dataset {
+function datasetOf(rs: WorkspaceRecord[], spec: InputSpec | ChartInputCard, classes: string[]): Dataset<Inputs> {
+  if (isChartCard(spec)) return chartDataset(rs.map((r) => r.item), spec, classes);
   const size = spec.samples * spec.leads.length;
   const x = new Float32Array(rs.length * size);
   const y = new Uint8Array(rs.length * classes.length);
@@ -66,6 +69,9 @@ export interface TrainRequest {
   folds?: number;
   seed?: number;
   weightsCsv?: string;
+  /** image-cnn: chart layouts it trains on (several = mixed, each record rendered in each), and resolution (default 1 px/mm). */
+  layouts?: string[];
+  pxPerMm?: number;
   signal?: AbortSignal;
   onProgress?: (label: string, e: TrainProgress) => void;
 }
@@ -85,14 +91,16 @@ export interface TrainSummary {
 
 export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promise<TrainSummary> {
   if (!isArchitecture(req.arch)) throw new Error(`unknown architecture '${req.arch}' (expected ${ARCHITECTURES.join(', ')})`);
-  if (req.arch === 'image-cnn') throw new Error('image-cnn trains on chart images; train it through the chart pipeline, not from signals');
   if (!isLeadSetSize(req.leads)) throw new Error(`--leads must be 12, 6, 4, 3 or 2, got ${req.leads}`);
+  const image = req.arch === 'image-cnn';
+  if (image !== (req.layouts !== undefined)) throw new Error(image ? 'image-cnn trains on rendered charts: it needs --layout (e.g. 3x4+II)' : '--layout applies to image-cnn only');
+  const card = image ? chartInputCard(req.layouts!, req.pxPerMm ?? 1, req.leads) : undefined;
   const seed = req.seed ?? 1;
   const all = workspaceRecords(ws.db);
   const classes = req.classes ?? frequentCodes(all.map((r) => r.item), 20).map((c) => c.code).slice(0, 10);
   if (classes.length === 0) throw new Error('no class has 20 or more labelled records in this workspace; pass --classes');
   const leadSet = [...LEAD_SETS[req.leads]];
-  const spec: InputSpec = { ...DEFAULT_INPUT, leads: [...STANDARD_LEADS], activeLeads: leadSet, padShort: true };
+  const spec: InputSpec | ChartInputCard = card ?? { ...DEFAULT_INPUT, leads: [...STANDARD_LEADS], activeLeads: leadSet, padShort: true };
   const usable = all.filter((r) => missingLeads(r.item.record, leadSet).length === 0);
   if (usable.length < 10) throw new Error(`only ${usable.length} records have the ${req.leads}-lead set; at least 10 are needed`);
   const split = patientSplit(usable.map((r) => ({ id: r.item.id, patientId: r.item.patientId })), 0.15, 0.15, seed);
@@ -100,8 +108,9 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
   const [trainR, valR, testR] = [part(split.train), part(split.validation), part(split.test)];
   const weights: ChallengeWeights | undefined = req.weightsCsv && fs.existsSync(req.weightsCsv) ? loadChallengeWeights(req.weightsCsv) : undefined;
   const options = {
-    spec: { arch: req.arch, channels: 12, inputShape: [spec.samples], classes: classes.length, seed },
-    classes, epochs: req.epochs ?? 20, batchSize: 32, maxLr: 3e-3, weightDecay: 1e-2, patience: 8, maskFraction: 0.1, challengeWeights: weights,
+    spec: card ? { arch: req.arch, channels: 1, inputShape: card.canvas, classes: classes.length, seed } : { arch: req.arch, channels: 12, inputShape: [DEFAULT_INPUT.samples], classes: classes.length, seed },
+    // Random masking blanks a stretch of time in a signal; on a flattened image it would blank rows, so charts train without it.
+    classes, epochs: req.epochs ?? 20, batchSize: 32, maxLr: 3e-3, weightDecay: 1e-2, patience: 8, maskFraction: card ? 0 : 0.1, challengeWeights: weights,
   };
   // k-fold cross-validation on train+validation reports the spread; the stored model uses the holdout split.
   const foldScores: number[] = [];
@@ -124,7 +133,7 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
   const test = datasetOf(testR, spec, classes);
   const testMetrics = evaluateProbabilities(predictProbabilities(model, test.x, test.n), test, classes, weights);
   const modelId = saveModel(ws.db, {
-    name: `${req.arch} ${req.leads}-lead`, kind: 'tfjs', architecture: req.arch,
+    name: card ? `${req.arch} ${req.leads}-lead ${card.layouts.join('/')} ${card.pxPerMm}px/mm` : `${req.arch} ${req.leads}-lead`, kind: 'tfjs', architecture: req.arch,
     hyperparameters: { ...options, challengeWeights: undefined, seed },
     classes, leadSet, inputSpec: spec as unknown as Record<string, unknown>,
     metrics: { validation: { [result.metricName]: result.validationScore }, test: testMetrics, folds: foldScores },
@@ -151,7 +160,7 @@ export async function fineTuneInWorkspace(ws: Workspace, modelId: number, o: { e
   const side = (split: string): WorkspaceRecord[] => lineage.records.filter((r) => r.split === split).map((r) => byId.get(r.recordId)).filter((r): r is WorkspaceRecord => r !== undefined);
   const [trainR, valR] = [side('train'), side('validation')];
   if (trainR.length === 0) throw new Error(`model ${modelId}: none of its training records are left in this workspace`);
-  const spec = parent.inputSpec as unknown as InputSpec;
+  const spec = parent.inputSpec as unknown as InputSpec | ChartInputCard;
   const weights = o.weightsCsv && fs.existsSync(o.weightsCsv) ? loadChallengeWeights(o.weightsCsv) : undefined;
   const base = deserializeWeights(parent.weights, `model ${modelId}`);
   const result = await runTrainingInWorker({
@@ -169,7 +178,7 @@ export async function fineTuneInWorkspace(ws: Workspace, modelId: number, o: { e
   return { modelId: id, parentId: modelId, validationScore: result.validationScore, metricName: result.metricName };
 }
 
-function evaluateProbabilities(probs: Float32Array, data: Dataset, classes: string[], weights?: ChallengeWeights): Record<string, unknown> {
+function evaluateProbabilities(probs: Float32Array, data: Dataset<Inputs>, classes: string[], weights?: ChallengeWeights): Record<string, unknown> {
   const k = classes.length;
   const rows = (flat: ArrayLike<number>): number[][] => Array.from({ length: data.n }, (_, i) => Array.from({ length: k }, (_, c) => flat[i * k + c]));
   const P = rows(probs);
@@ -193,6 +202,11 @@ async function stored(ws: Workspace, modelId: number): Promise<{ classes: string
   }
   await initBackend();
   const model = deserializeWeights(m.weights, `model ${modelId}`);
+  if (isChartCard(m.inputSpec)) {
+    const card = m.inputSpec;
+    // A model trained on several layouts predicts from its first.
+    return { classes: m.classes, predict: async (ids) => predictProbabilities(model, chartInputs(ids.map(recordOf), card, card.layouts[0]), ids.length) };
+  }
   const spec = m.inputSpec as unknown as InputSpec;
   if (model.spec.arch === 'small-cnn') {
     // Inference route: the exported ONNX graph in onnxruntime runs several times faster than tfjs-wasm.

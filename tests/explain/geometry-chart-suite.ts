@@ -105,7 +105,7 @@ export function chartGeometrySuite(names: string[]): void {
     it('occlusion (re-rendering each occluded copy) maps onto V2 in the window', async () => {
       const names = record.leads.map((l) => l.name);
       const r = await occlusion({
-        modelId: target.model.id, predict: tfChartPredict(target.model, names, 500, { layout, leads, pxPerMm: PX_PER_MM }),
+        modelId: target.model.id, predict: tfChartPredict(target.model, names, 500, { chart: { layout, leads, pxPerMm: PX_PER_MM } }),
         signals: mv, leads: names, layout,
       }, { targetClass: 0, window: 500, batch: 40 });
       // Neighbouring rows' traces can cross V2's band on paper (tall V1/V3 complexes), and occluding them

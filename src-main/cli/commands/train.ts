@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { fineTuneInWorkspace, trainInWorkspace } from '../../ml/workspace-ml.ts';
+import { chartInputCard } from '../../explain/chart-input.ts';
+import { NAMED_LAYOUTS } from '../../../src-shared/chart/chart-layout.ts';
 
 const intOption = (v: string | boolean | undefined, name: string, def?: number): number | undefined => {
   if (v === undefined) return def;
@@ -18,8 +20,13 @@ export const challengeWeightsCsv = (): string =>
 export const command: CliCommand = {
   name: ['train'],
   summary: "train a model on the workspace's current labels (in a worker thread) and store it with its lineage",
-  usage: 'leadlens train --arch NAME --leads 12|6|4|3|2 [--classes CODES] [--epochs N] [--folds K] [--seed N] [--json]\n       leadlens train --fine-tune MODEL_ID [--epochs N]   (retrain the head on current labels, backbone frozen)',
-  options: { arch: 'string', leads: 'string', classes: 'string', epochs: 'string', folds: 'string', seed: 'string', 'fine-tune': 'string' },
+  usage: `leadlens train --arch NAME --leads 12|6|4|3|2 [--classes CODES] [--epochs N] [--folds K] [--seed N] [--json]
+       leadlens train --arch image-cnn --layout L[,L...] [--px-per-mm N] [same options]
+         the image CNN trains on the records rendered as charts (layouts ${NAMED_LAYOUTS.join(', ')} or RxC[+LEAD]);
+         several layouts train one layout-robust model on every record in each; default 1 px/mm, gray ink and grid.
+         The card keeps the rendering, so predict (first layout) and explain draw records the same way.
+       leadlens train --fine-tune MODEL_ID [--epochs N]   (retrain the head on current labels, backbone frozen)`,
+  options: { arch: 'string', leads: 'string', classes: 'string', epochs: 'string', folds: 'string', seed: 'string', layout: 'string', 'px-per-mm': 'string', 'fine-tune': 'string' },
   async run(args, ctx) {
     if (args.options['fine-tune'] !== undefined) {
       const parent = intOption(args.options['fine-tune'], 'fine-tune') as number;
@@ -33,17 +40,27 @@ export const command: CliCommand = {
       return r;
     }
     const arch = args.options.arch;
-    if (typeof arch !== 'string') throw new UsageError('train needs --arch (small-cnn, resnet-se, dilated-cnn, dilated-cnn-leadwise, crnn)');
+    if (typeof arch !== 'string') throw new UsageError('train needs --arch (small-cnn, resnet-se, dilated-cnn, dilated-cnn-leadwise, crnn, image-cnn)');
     const leads = intOption(args.options.leads, 'leads', 12) as number;
+    const layouts = typeof args.options.layout === 'string' ? args.options.layout.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    const pxPerMm = args.options['px-per-mm'] === undefined ? undefined : Number(args.options['px-per-mm']);
+    if (arch === 'image-cnn') {
+      if (!layouts?.length) throw new UsageError('image-cnn trains on rendered charts: it needs --layout (e.g. 3x4+II or 3x4+II,6x2,12x1)');
+      try {
+        chartInputCard(layouts, pxPerMm ?? 1, leads);
+      } catch (e) {
+        throw new UsageError((e as Error).message.split('\n')[0]);
+      }
+    } else if (layouts || pxPerMm !== undefined) throw new UsageError('--layout and --px-per-mm apply to --arch image-cnn only');
     const classes = typeof args.options.classes === 'string' ? args.options.classes.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
     const bar = ctx.progress('train');
     const r = await trainInWorkspace(ctx.workspace(), {
-      arch, leads, classes, epochs: intOption(args.options.epochs, 'epochs'), folds: intOption(args.options.folds, 'folds'),
+      arch, leads, classes, layouts, pxPerMm, epochs: intOption(args.options.epochs, 'epochs'), folds: intOption(args.options.folds, 'folds'),
       seed: intOption(args.options.seed, 'seed'), weightsCsv: challengeWeightsCsv(), signal: ctx.signal,
       onProgress: (label, e) => bar.update(e.step, e.steps, `${label} epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(3)}`),
     });
     bar.finish();
-    ctx.log(`model ${r.modelId}: ${arch}, ${leads} leads, ${r.classes.length} classes, on ${r.backend}; split ${r.split.train}/${r.split.validation}/${r.split.test}`);
+    ctx.log(`model ${r.modelId}: ${arch}${layouts ? ` on ${layouts.join(', ')} charts` : ''}, ${leads} leads, ${r.classes.length} classes, on ${r.backend}; split ${r.split.train}/${r.split.validation}/${r.split.test}`);
     ctx.log(`best epoch ${r.bestEpoch}, validation ${r.metricName} ${r.validationScore.toFixed(3)}`);
     return r;
   },

@@ -3,8 +3,9 @@
 // image models read the rendered chart as [1, height, width, 1] ink intensity.
 import * as tf from '@tensorflow/tfjs-core';
 import type { TfClassifier } from './classifier.ts';
-import { layoutChart, type ChartLayout, type ChartOptions, type PanelPixels } from '../../../src-shared/chart/chart-layout.ts';
-import { inkIntensity, rasteriseChart, type RasterOptions } from '../chart-raster.ts';
+import type { ChartLayout, ChartOptions, PanelPixels } from '../../../src-shared/chart/chart-layout.ts';
+import type { RasterOptions } from '../chart-raster.ts';
+import { cropToChart, inkValues, renderChartInput } from '../chart-input.ts';
 import { pixelsToLeadTime } from '../pixel-to-lead-time.ts';
 
 export interface ExplainTarget {
@@ -57,19 +58,22 @@ export interface ChartTargetOptions {
   samplingRate: number;
   chart: ChartOptions;
   raster?: RasterOptions;
+  /** The image model's input [height, width] (charts are padded to it). */
+  canvas?: readonly [number, number];
   /** Neighbourhood radius (px) for mapping pixels back to samples. */
   radius?: number;
 }
 
 /** Renders the chart the way the image model was trained on it; mapping back goes through the sample → pixel map. */
 export function chartTarget(o: ChartTargetOptions): ExplainTarget & { chart: ChartLayout; pixels: PanelPixels[] } {
-  const chart = layoutChart({ samplingRate: o.samplingRate, length: o.millivolts[0].length, leads: o.leads.map((name) => ({ name })) }, o.chart);
-  const { image, pixels } = rasteriseChart(chart, o.millivolts, { ...o.raster, rgb: false });
+  const source = { samplingRate: o.samplingRate, length: o.millivolts[0].length, leads: o.leads.map((name) => ({ name })) };
+  const input = renderChartInput(source, o.millivolts, { chart: o.chart, raster: o.raster, canvas: o.canvas });
+  const { chart, pixels } = input;
   return {
     model: o.model, preprocessing: `chart ${chart.pxPerMm}px/mm ink`, layout: chart.name,
-    leads: o.leads.slice(), samples: chart.samples, inputShape: [image.height, image.width, 1],
-    input: inkIntensity(image), spatialAxes: [0, 1], chart, pixels,
-    toLeadTime: (a) => pixelsToLeadTime(chart, pixels, a, o.radius ?? 1).map,
+    leads: o.leads.slice(), samples: chart.samples, inputShape: [input.height, input.width, 1],
+    input: inkValues(input.ink), spatialAxes: [0, 1], chart, pixels,
+    toLeadTime: (a) => pixelsToLeadTime(chart, pixels, cropToChart(a, input), o.radius ?? 1).map,
   };
 }
 

@@ -2,8 +2,7 @@
 // a renderer): each window of each lead is replaced by the baseline and the drop of the target class
 // probability, |p(x) - p(x occluded)|, is spread over the window's samples (averaged where windows overlap).
 import * as tf from '@tensorflow/tfjs-core';
-import { layoutChart, type ChartOptions } from '../../../src-shared/chart/chart-layout.ts';
-import { inkIntensity, rasteriseChart, type RasterOptions } from '../chart-raster.ts';
+import { renderChartInput, type ChartRenderOptions } from '../chart-input.ts';
 import { makeBaseline, type BaselineKind } from './baselines.ts';
 import type { TfClassifier } from './classifier.ts';
 import type { SaliencyResult } from './saliency-result.ts';
@@ -94,15 +93,15 @@ export function tfSignalPredict(model: TfClassifier): PredictBatch {
 }
 
 /** PredictBatch for a tfjs image model reading the rendered chart [batch, H, W, 1] (leads in millivolts). */
-export function tfChartPredict(
-  model: TfClassifier, leads: readonly string[], samplingRate: number, chart: ChartOptions, raster: RasterOptions = {},
-): PredictBatch {
+export function tfChartPredict(model: TfClassifier, leads: readonly string[], samplingRate: number, render: ChartRenderOptions): PredictBatch {
   return async (batch) => {
-    const layout = layoutChart({ samplingRate, length: batch[0][0].length, leads: leads.map((name) => ({ name })) }, chart);
-    const size = layout.width * layout.height;
-    const data = new Float32Array(batch.length * size);
-    batch.forEach((mv, b) => data.set(inkIntensity(rasteriseChart(layout, mv, { ...raster, rgb: false }).image), b * size));
-    return runModel(model, data, [batch.length, layout.height, layout.width, 1]);
+    const source = { samplingRate, length: batch[0][0].length, leads: leads.map((name) => ({ name })) };
+    const inputs = batch.map((mv) => renderChartInput(source, mv, render));
+    const { height, width } = inputs[0];
+    const data = new Float32Array(batch.length * height * width);
+    inputs.forEach((input, b) => data.set(input.ink, b * height * width));
+    for (let i = 0; i < data.length; i++) data[i] /= 255;
+    return runModel(model, data, [batch.length, height, width, 1]);
   };
 }
 

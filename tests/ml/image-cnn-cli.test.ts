@@ -1,0 +1,124 @@
+// `leadlens train --arch image-cnn --layout ...`: the image CNN trains on records rendered as charts, its card
+// keeps the rendering, and predict and explain render records through the same chart input.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataPath } from '../helpers/shared-data.ts';
+import { runLeadlens } from '../helpers/run-cli.ts';
+import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
+import { migration as ml } from '../../src-main/store/migrations/003-ml.ts';
+import { migration as explainTables } from '../../src-main/store/migrations/004-explain.ts';
+import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
+import { READERS } from '../../src-main/formats/readers.ts';
+import { getRecordSignal } from '../../src-main/store/record-store.ts';
+import type { CliContext } from '../../src-main/cli/command.ts';
+import { command as train } from '../../src-main/cli/commands/train.ts';
+import { command as predict } from '../../src-main/cli/commands/predict.ts';
+import { command as explain } from '../../src-main/cli/commands/explain.ts';
+import { getModel, deserializeWeights, predictionsFor } from '../../src-main/ml/model-store.ts';
+import { chartInputs } from '../../src-main/ml/chart-dataset.ts';
+import { cardRenderOptions, readChartInputCard } from '../../src-main/explain/chart-input.ts';
+import { chartTarget } from '../../src-main/explain/saliency/explain-target.ts';
+import { ecgClassifier } from '../../src-main/explain/saliency/classifier.ts';
+import { loadSaliency } from '../../src-main/explain/saliency-store.ts';
+import { initBackend } from '../../src-main/ml/backend.ts';
+import { leadMillivolts } from '../../src-shared/record.ts';
+import type { ExplainSummary } from '../../src-main/explain/explain-workspace.ts';
+
+let ws: Workspace;
+let dir: string;
+const ctx = (): CliContext => ({
+  workspace: () => ws, workspaceDir: dir, json: false, signal: new AbortController().signal,
+  progress: () => ({ update: () => {}, finish: () => {} }), log: () => {},
+});
+const run = (cmd: typeof train, options: Record<string, string | boolean>): Promise<unknown> => cmd.run({ positionals: [], options }, ctx());
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-imagecnn-'));
+  ws = openWorkspace(dir);
+  for (const [table, m] of [['ml_model', ml], ['saliency_map', explainTables]] as const) {
+    if (!ws.db.prepare('SELECT name FROM sqlite_master WHERE name = ?').get(table)) ws.db.exec(m.sql);
+  }
+  const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
+  const names = fs.readdirSync(src).filter((f) => f.endsWith('.hea')).sort().slice(0, 14).map((f) => f.slice(0, -4));
+  await ingestPaths(ws, names.flatMap((r) => [path.join(src, `${r}.hea`), path.join(src, `${r}.mat`)]), { readers: READERS });
+});
+
+afterAll(() => {
+  ws.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('image CNN from the CLI', () => {
+  let modelId: number;
+  const LAYOUTS = ['3x4+II', '6x2'];
+
+  it('trains on charts in the given layouts (mixed) and stores a card with layouts, resolution and ink', async () => {
+    // The two most frequent labels of these records as classes.
+    const classes = ws.db.prepare("SELECT code FROM label WHERE is_current = 1 AND vocabulary = 'SNOMED' GROUP BY code ORDER BY COUNT(*) DESC, code LIMIT 2").pluck().all() as string[];
+    const r = await run(train, { arch: 'image-cnn', layout: LAYOUTS.join(','), 'px-per-mm': '1', epochs: '2', classes: classes.join(',') }) as { modelId: number; split: { train: number; validation: number; test: number }; bestEpoch: number };
+    modelId = r.modelId;
+    expect(r.split.train + r.split.validation + r.split.test).toBe(14);
+    expect(r.bestEpoch).toBeGreaterThanOrEqual(1);
+    const m = getModel(ws.db, modelId);
+    const card = readChartInputCard(m.inputSpec);
+    expect(m.inputSpec).toMatchObject({ kind: 'chart', layouts: LAYOUTS, pxPerMm: 1, ink: 'gray', grid: true, calibration: true });
+    // 3x4+II at 1 px/mm is 110 px high (4 rows of 25 mm + rounding), 6x2 is 6 rows of 20 mm: the canvas is the larger.
+    expect(card.canvas[0]).toBe(120);
+    expect(deserializeWeights(m.weights).spec.inputShape).toEqual(card.canvas);
+    expect(m.classes).toEqual(classes);
+  });
+
+  it('explain renders exactly the input the model trained on (one renderer, padded to the canvas)', async () => {
+    await initBackend();
+    const m = getModel(ws.db, modelId);
+    const card = readChartInputCard(m.inputSpec);
+    const record = getRecordSignal(ws.db, 1)!;
+    const trained = chartInputs([record], card, '3x4+II');
+    const { chart, raster, canvas } = cardRenderOptions(card, '3x4+II');
+    const target = chartTarget({
+      model: ecgClassifier(deserializeWeights(m.weights), 'm'), millivolts: record.leads.map(leadMillivolts),
+      leads: record.leads.map((l) => l.name), samplingRate: record.samplingRate, chart, raster, canvas,
+    });
+    expect(target.inputShape).toEqual([...card.canvas, 1]);
+    expect(target.input.length).toBe(trained.length);
+    let maxDiff = 0;
+    for (let i = 0; i < trained.length; i++) maxDiff = Math.max(maxDiff, Math.abs(target.input[i] - trained[i] / 255));
+    expect(maxDiff).toBeLessThan(1e-6);
+    expect(trained.some((v) => v === 255)).toBe(true);
+  });
+
+  it('predict gives class probabilities for a record', async () => {
+    const r = await run(predict, { model: String(modelId), record: '3' }) as { records: number };
+    expect(r.records).toBe(1);
+    const rows = predictionsFor(ws.db, modelId, 3);
+    expect(rows).toHaveLength(2);
+    for (const p of rows) expect(p.probability).toBeGreaterThan(0), expect(p.probability).toBeLessThan(1);
+  });
+
+  it('explain maps image-space saliency back onto lead x time, in trained and untrained layouts', async () => {
+    const s = await run(explain, { model: String(modelId), record: '2', method: 'vanilla-gradient', layouts: '3x4+II,12x1', fidelity: '0', sanity: '0' }) as ExplainSummary;
+    expect(s.maps).toBe(2);
+    const rows = ws.db.prepare('SELECT id, layout FROM saliency_map WHERE model_id = ? AND record_id = 2 ORDER BY layout').all(modelId) as { id: number; layout: string }[];
+    expect(rows.map((r) => r.layout)).toEqual(['12x1', '3x4+II']);
+    for (const { id } of rows) {
+      const map = loadSaliency(ws.db, id);
+      expect(map.leads).toHaveLength(12);
+      expect(map.samples).toBe(5000);
+      // Every lead is drawn somewhere in both layouts, so each gets attribution.
+      for (let l = 0; l < 12; l++) expect(map.map.subarray(l * 5000, (l + 1) * 5000).some((v) => v > 0)).toBe(true);
+    }
+    expect(s.spearmanByMethod?.['vanilla-gradient']?.n).toBe(1);
+  });
+
+  it('a bad layout is one line and exit 2 (built CLI)', () => {
+    const r = runLeadlens(['train', '--arch', 'image-cnn', '--layout', '3x4+II,4by4', '--workspace', dir]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/chart layout '4by4' is not of the form RxC/);
+    const missing = runLeadlens(['train', '--arch', 'image-cnn', '--workspace', dir]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/needs --layout/);
+  });
+});
