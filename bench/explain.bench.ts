@@ -1,14 +1,9 @@
 // Time per saliency method for one 10 s 12-lead record (JS00001) with the ML engine's small CNN
 // (src-main/ml/models/small-cnn.ts, untrained weights, default input 100 Hz x 1000 samples, 2 classes)
-// on the backend initBackend picks (wasm with gradient kernels here). Grad-CAM needs the pre-pooling
-// feature map, which EcgModel does not expose yet: the bench rebuilds small-cnn's three blocks from
-// the same ParamStore (identical weights) to provide it.
+// on the backend initBackend picks (wasm with gradient kernels here).
 import os from 'node:os';
-import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src-main/ml/backend.ts';
-import { batchNorm, conv1d, maxPool1d } from '../src-main/ml/layers.ts';
 import { createModel } from '../src-main/ml/models/index.ts';
-import { SMALL_CNN_FILTERS } from '../src-main/ml/models/small-cnn.ts';
 import { recordToInput } from '../src-main/ml/input-pipeline.ts';
 import { DEFAULT_INPUT } from '../src-main/ml/workspace-ml.ts';
 import { readWfdbRecord } from '../src-main/formats/wfdb-record.ts';
@@ -26,7 +21,6 @@ import { occlusion, tfSignalPredict } from '../src-main/explain/saliency/occlusi
 import { dataPath } from '../tests/helpers/shared-data.ts';
 
 const REPEATS = 5;
-const POOLS = [4, 4, 2];
 
 const backend = await initBackend();
 process.stderr.write(`explain bench: backend ${backend.name}, load ${os.loadavg()[0].toFixed(2)}\n`);
@@ -36,24 +30,8 @@ const input = recordToInput(record, spec);
 const L = spec.leads.length;
 const signals = spec.leads.map((_, l) => Float32Array.from({ length: spec.samples }, (_, t) => input[t * L + l]));
 const model = createModel({ arch: 'small-cnn', channels: L, inputShape: [spec.samples], classes: 2, seed: 1 });
-const withFeatures = Object.assign(model, {
-  features: (x: tf.Tensor) => {
-    let h = x as tf.Tensor3D;
-    SMALL_CNN_FILTERS.forEach((f, i) => {
-      h = tf.relu(batchNorm(model.store, `block${i}/bn`, conv1d(model.store, `block${i}/conv`, h, f, 7)));
-      if (i < POOLS.length - 1) h = maxPool1d(h, POOLS[i]);
-    });
-    return h;
-  },
-  pool: (a: tf.Tensor) => tf.mean(maxPool1d(a as tf.Tensor3D, POOLS[POOLS.length - 1]), 1) as tf.Tensor2D,
-});
-const classifier = ecgClassifier(withFeatures, 'small-cnn');
-const same = tf.tidy(() => {
-  const x = tf.tensor(input, [1, spec.samples, L]);
-  const split = classifier.split('features');
-  return tf.max(tf.abs(tf.sub(classifier.forward(x), split.fromFeatures(split.features(x))))).dataSync()[0];
-});
-if (same > 1e-4) throw new Error(`rebuilt small-cnn features differ from the model by ${same}`);
+// Grad-CAM on the model's last named stage (block2), as `leadlens explain` uses by default.
+const classifier = ecgClassifier(model, 'small-cnn');
 const target = signalTarget({ model: classifier, signals, leads: spec.leads, preprocessing: '100 Hz, band-pass 0.5-40 Hz, z-score' });
 
 const methods: Record<string, () => unknown> = {
