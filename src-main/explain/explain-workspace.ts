@@ -69,6 +69,8 @@ const deinterleave = (x: Float32Array, samples: number, leads: number): Float32A
 interface ModelContexts {
   classes: string[];
   image: boolean;
+  /** Image models: the layouts they were trained on, explained when no layouts are asked for. */
+  trainedLayouts?: string[];
   context(record: EcgRecord, layout: string | null): MethodContext;
   /** Record sample s is map sample s * scale - offset (resampling and cropping of the model input). */
   timeBase(record: EcgRecord): { scale: number; offset: number };
@@ -120,9 +122,9 @@ async function modelContexts(ws: Workspace, modelId: number): Promise<ModelConte
     if (model.spec.channels !== 1) throw new Error(`model ${modelId}: explain renders gray charts; this image model reads ${model.spec.channels} channels`);
     const card = readChartInputCard(m.inputSpec);
     return {
-      classes: m.classes, image: true, store: model.store, timeBase: () => ({ scale: 1, offset: 0 }),
+      classes: m.classes, image: true, trainedLayouts: card.layouts, store: model.store, timeBase: () => ({ scale: 1, offset: 0 }),
       context: (record, layout) => {
-        if (!layout) throw new Error('image models need --layouts');
+        if (!layout) throw new Error('image models need a chart layout');
         const mv = record.leads.map(leadMillivolts);
         const leads = record.leads.map((l) => l.name);
         const { chart, raster, canvas } = cardRenderOptions(card, layout);
@@ -163,7 +165,7 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
   const ids = req.recordIds ?? (ws.db.prepare('SELECT id FROM record ORDER BY id').pluck().all() as number[]);
   if (ids.length === 0) throw new Error('no records to explain');
   const models = await modelContexts(ws, req.modelId);
-  const layouts = req.layouts ?? [];
+  const layouts = req.layouts ?? models.trainedLayouts ?? [];
   if (models.image && layouts.length === 0) throw new Error('image models need --layouts (e.g. 3x4+II,6x2,12x1)');
   if (!models.image && layouts.length > 0) throw new Error(`model ${req.modelId} reads signals, not charts; --layouts applies to image models`);
   const variants = models.image ? layouts : [''];

@@ -112,6 +112,13 @@ describe('image CNN from the CLI', () => {
     expect(s.spearmanByMethod?.['vanilla-gradient']?.n).toBe(1);
   });
 
+  it('explain without --layouts draws the record in the layouts the model trained on', async () => {
+    const s = await run(explain, { model: String(modelId), record: '3', method: 'gradient-x-input', fidelity: '0', sanity: '0' }) as ExplainSummary;
+    expect(s.maps).toBe(2);
+    const layouts = ws.db.prepare('SELECT layout FROM saliency_map WHERE model_id = ? AND record_id = 3 ORDER BY layout').pluck().all(modelId);
+    expect(layouts).toEqual(['3x4+II', '6x2']);
+  });
+
   it('a bad layout is one line and exit 2 (built CLI)', () => {
     const r = runLeadlens(['train', '--arch', 'image-cnn', '--layout', '3x4+II,4by4', '--workspace', dir]);
     expect(r.status).toBe(2);

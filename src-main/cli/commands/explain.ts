@@ -20,6 +20,7 @@ export const command: CliCommand = {
   summary: 'saliency maps for a stored model (kept with provenance) and an audit: consistency across layouts/methods, fidelity, sanity check, ECG-wave localisation',
   usage: `leadlens explain --model ID (--record ID | --all) --method M[,M...] [--layer NAME] [--layouts 3x4+II,6x2,12x1]
         [--fidelity N|all] [--sanity N|all] [--report DIR] [--json]
+  --layouts: the chart layouts an image model is drawn in (default: the layouts it was trained on).
   methods: ${METHODS.join(', ')}
     integrated-gradients:zeros|mean|blurred (baseline); grad-cam@LAYER, guided-grad-cam@LAYER (layer by name;
     default the last backbone stage; --layer sets it for every Grad-CAM method given without one)
