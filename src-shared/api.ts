@@ -245,7 +245,8 @@ export interface ApiMethods {
   'models.list': { params: Record<string, never>; result: { id: number; name: string; architecture: string; classes: string[]; createdAt: string }[] };
   'models.review': { params: { id: number; scope?: ModelReviewScope }; result: ModelReview };
   'training.list': { params: Record<string, never>; result: TrainingRun[] };
-  'training.start': { params: { arch: string; leads: number; epochs?: number }; result: TrainingRun };
+  /** `layouts`: the chart layouts an image-cnn trains on (rendered from the records); signal models take none. */
+  'training.start': { params: { arch: string; leads: number; epochs?: number; layouts?: string[] }; result: TrainingRun };
   'training.cancel': { params: { id: number }; result: TrainingRun };
   'notes.list': { params: { recordId: number }; result: RecordNote[] };
   'notes.add': { params: { recordId: number; text: string; author: string }; result: RecordNote };
@@ -321,7 +322,7 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
   'models.list': {},
   'models.review': { id, scope: { type: 'string', optional: true, oneOf: ['test', 'all'] } },
   'training.list': {},
-  'training.start': { arch: { type: 'string', maxLength: 32 }, leads: { type: 'int', min: 2, max: 12 }, epochs: { type: 'int', optional: true, min: 1, max: 500 } },
+  'training.start': { arch: { type: 'string', maxLength: 32 }, leads: { type: 'int', min: 2, max: 12 }, epochs: { type: 'int', optional: true, min: 1, max: 500 }, layouts: { type: 'string[]', optional: true, maxLength: 32 } },
   'training.cancel': { id },
   'notes.list': { recordId: id },
   'notes.add': { recordId: id, text: { type: 'string', maxLength: 10_000 }, author },

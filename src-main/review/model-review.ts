@@ -76,12 +76,12 @@ export function listTrainingRuns(): TrainingRun[] {
   return [...runs.values()].map((r) => r.run);
 }
 
-export function startTrainingRun(ws: Workspace, req: { arch: string; leads: number; epochs?: number }, onUpdate: (run: TrainingRun) => void): TrainingRun {
+export function startTrainingRun(ws: Workspace, req: { arch: string; leads: number; epochs?: number; layouts?: string[] }, onUpdate: (run: TrainingRun) => void): TrainingRun {
   const abort = new AbortController();
   const run: TrainingRun = { id: nextRun++, arch: req.arch, leads: req.leads, state: 'running', startedAt: new Date().toISOString(), points: [] };
   runs.set(run.id, { run, abort });
   void trainInWorkspace(ws, {
-    arch: req.arch, leads: req.leads, ...(req.epochs ? { epochs: req.epochs } : {}), signal: abort.signal,
+    arch: req.arch, leads: req.leads, ...(req.epochs ? { epochs: req.epochs } : {}), ...(req.layouts ? { layouts: req.layouts } : {}), signal: abort.signal,
     onProgress: (_label, e) => {
       run.points.push({ epoch: e.epoch, step: e.step, steps: e.steps, epochs: e.epochs, loss: e.loss, ...(e.validationScore !== undefined ? { validationScore: e.validationScore } : {}) });
       onUpdate(run);

@@ -63,6 +63,16 @@ describe('training from the Models view', () => {
     expect(await page.locator('[data-testid="review-scored"]').innerText()).toMatch(/every record with a prediction/);
     expect(await second.innerText()).toMatch(/epoch 1\/1 · step \d+\/\d+/);
     await page.screenshot({ path: artifactPath('training-finished.png') });
+
+    // An image CNN on the records drawn as charts in two layouts.
+    await page.locator('.train select').first().selectOption('image-cnn');
+    await page.locator('[data-testid="train-layouts"] input[value="6x2"]').check();
+    await page.locator('[data-testid="train-start"]').click();
+    const third = page.locator('[data-testid="training-runs"] li').nth(2);
+    await poll(() => third.getAttribute('data-state'), 240_000).toBe('finished');
+    expect(await third.innerText()).toMatch(/^#3 image-cnn · 12 leads · finished/);
+    await poll(() => page.locator('[data-testid="model-a"] option').count()).toBe(2);
+    expect(await page.locator('[data-testid="model-a"] option').nth(1).innerText()).toMatch(/image-cnn 12-lead 3x4\+II\/6x2 1px\/mm/);
     expect(errors).toEqual([]);
   });
 });
