@@ -56,8 +56,11 @@ export function renderChartInput(source: ChartSource, millivolts: readonly Float
   return { ink, height, width, chart, pixels };
 }
 
-/** Ink as model input values in [0, 1]. */
-export const inkValues = (ink: Uint8Array): Float32Array => Float32Array.from(ink, (v) => v / 255);
+/** Ink as model input values in [0, 1], written into `out` from `offset` (a new array when none is given). */
+export function inkValues(ink: Uint8Array, out = new Float32Array(ink.length), offset = 0): Float32Array {
+  for (let i = 0; i < ink.length; i++) out[offset + i] = ink[i] / 255;
+  return out;
+}
 
 /** An input-shaped (padded) attribution cropped back to the chart, row-major chart.height x chart.width. */
 export function cropToChart(attribution: Float32Array, input: Pick<ChartInput, 'width' | 'chart'>): Float32Array {

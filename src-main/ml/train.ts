@@ -2,6 +2,7 @@
 // validation challenge metric (macro F1 when no class is scored), best weights restored at the end.
 import * as tf from '@tensorflow/tfjs-core';
 import { seededRandom } from '../../src-shared/seeded-random.ts';
+import { inkValues } from '../explain/chart-input.ts';
 import { mixup, randomMask, smoothLabels } from './input-pipeline.ts';
 import { asymmetricLoss } from './losses/asymmetric-loss.ts';
 import { positiveWeights, weightedBce } from './losses/weighted-bce.ts';
@@ -15,7 +16,7 @@ import { createAdamW } from './optim/adamw.ts';
 import { oneCycleLr } from './optim/one-cycle.ts';
 import { predictLabels } from './prediction-rule.ts';
 
-/** Model inputs as floats, or as bytes holding inputs x 255 (chart images: a byte per pixel, not four). */
+/** Model inputs as floats, or as chart ink bytes (inputs x 255: a byte per pixel, not four). */
 export type Inputs = Float32Array | Uint8Array;
 
 /** Examples as one flat array of model inputs and one of multi-hot targets. */
@@ -71,7 +72,7 @@ export interface TrainResult {
 /** Inputs [from, to) of a dataset's flat array as floats. */
 export function inputValues(x: Inputs, from: number, to: number): Float32Array {
   const part = x.subarray(from, to);
-  return part instanceof Float32Array ? part : Float32Array.from(part, (v) => v / 255);
+  return part instanceof Float32Array ? part : inkValues(part);
 }
 
 export function exampleSize(spec: ModelSpec): number {

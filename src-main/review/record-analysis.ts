@@ -13,16 +13,15 @@ import { RULE_DETECTORS } from '../rules/detectors.ts';
 import { ruleResultsForRecord, saveRuleResults } from '../rules/rule-store.ts';
 import { runRules } from '../rules/run-rules.ts';
 import { listModels, predictionsFor } from '../ml/model-store.ts';
-import { getRecordSummary, readSignalWindow } from '../store/record-store.ts';
+import { getRecordSignal, getRecordSummary, readSignalWindow } from '../store/record-store.ts';
 
 /** Longest span analysed at once (a 24 h Holter is measured window by window). */
 export const MAX_ANALYSIS_SECONDS = 60;
 export const DISPLAY_FILTERS = ['bandpass', 'notch50', 'notch60', 'baseline'] as const;
 
 /**
- * The record's samples over [start, end), at most MAX_ANALYSIS_SECONDS, read as a window: loading a 24 h Holter
+ * The record over [start, end), at most MAX_ANALYSIS_SECONDS: only that span is read, as loading a 24 h Holter
  * whole took seconds, during which the server answered nothing else (the viewer's signal windows included).
- * The record carries what the measurements and the rules read: name, sampling rate and leads.
  */
 function loadSpan(db: Database, recordId: number, start = 0, end?: number): { record: EcgRecord; start: number } {
   const summary = getRecordSummary(db, recordId);
@@ -31,13 +30,7 @@ function loadSpan(db: Database, recordId: number, start = 0, end?: number): { re
   const length = Math.round(summary.durationSeconds * fs);
   const s = Math.max(0, Math.min(length - 1, Math.floor(start)));
   const e = Math.min(length, Math.ceil(end ?? length), s + Math.round(MAX_ANALYSIS_SECONDS * fs));
-  const w = readSignalWindow(db, recordId, s, e, Number.MAX_SAFE_INTEGER)!;
-  const leads = w.leads.map((l) => {
-    const bytes = new Uint8Array(Buffer.from(l.values, 'base64')); // a copy, aligned for the typed view
-    const digital = l.sampleType === 'int32' ? new Int32Array(bytes.buffer) : new Int16Array(bytes.buffer);
-    return { name: l.name, units: l.units, gain: l.gain, baseline: l.baseline, digital, ...(l.derived ? { derived: true } : {}) };
-  });
-  return { record: { format: summary.format, recordName: summary.recordName, samplingRate: fs, length: e - s, leads, labels: [], attributes: {} }, start: s };
+  return { record: getRecordSignal(db, recordId, s, e)!, start: s };
 }
 
 /** R fiducials (record sample indices) and the measurements panel for a span of the record. */

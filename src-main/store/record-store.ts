@@ -107,17 +107,21 @@ function readLevel(db: Database, recordId: number, lead: LeadRow, level: number,
   return out;
 }
 
-/** The stored record with every lead's samples, bit-exact as ingested. Undefined when there is no such record. */
-export function getRecordSignal(db: Database, recordId: number): EcgRecord | undefined {
+/**
+ * The stored record with every lead's samples over [start, end) (default: all of it, clamped to the record),
+ * bit-exact as ingested; only the chunks of that span are read. Undefined when there is no such record.
+ */
+export function getRecordSignal(db: Database, recordId: number, start = 0, end = Infinity): EcgRecord | undefined {
   const r = prepared(db, 'SELECT * FROM record WHERE id = ?').get(recordId) as Record<string, unknown> | undefined;
   if (!r) return undefined;
-  const length = r.length as number;
+  const s = Math.max(0, Math.min(r.length as number, start));
+  const e = Math.max(s, Math.min(r.length as number, end));
   const leads: LeadSignal[] = leadRows(db, recordId).map((l) => ({
     name: l.name,
     units: l.units,
     gain: l.gain,
     baseline: l.baseline,
-    digital: readLevel(db, recordId, l, 0, 0, length),
+    digital: readLevel(db, recordId, l, 0, s, e),
     ...(l.derived ? { derived: true } : {}),
   }));
   const labels = prepared(db, "SELECT vocabulary, code, likelihood FROM label WHERE record_id = ? AND source_kind = 'dataset' AND is_current = 1 AND present = 1 ORDER BY id")
@@ -127,7 +131,7 @@ export function getRecordSignal(db: Database, recordId: number): EcgRecord | und
     recordName: r.record_name as string,
     ...(r.patient_id != null ? { patientId: r.patient_id as string } : {}),
     samplingRate: r.sampling_rate as number,
-    length,
+    length: e - s,
     ...(r.start_time != null ? { startTime: r.start_time as string } : {}),
     leads,
     ...(r.age != null ? { age: r.age as number } : {}),

@@ -36,49 +36,40 @@ function drawCalibration(ctx: CanvasRenderingContext2D, layout: ChartLayout): vo
  * a polyline through them covers exactly the span from their lowest to highest y, so only the first entry, that
  * span and the last exit are kept: a few vertices per column however many samples it holds, the same pixels inked.
  */
-class ColumnPath {
-  private col = NaN;
-  private first = 0;
-  private lo = 0;
-  private hi = 0;
-  private last = 0;
-
-  constructor(private readonly ctx: CanvasRenderingContext2D) {
-    ctx.beginPath();
-  }
-
-  add(x: number, enter: number, exit: number): void {
-    if (x !== this.col) {
-      this.flush(x, enter);
-      this.col = x;
-      this.first = enter;
-      this.lo = Math.min(enter, exit);
-      this.hi = Math.max(enter, exit);
-    } else {
-      this.lo = Math.min(this.lo, enter, exit);
-      this.hi = Math.max(this.hi, enter, exit);
-    }
-    this.last = exit;
-  }
-
-  stroke(): void {
-    this.flush(NaN, 0);
-    this.ctx.stroke();
-  }
-
-  private flush(nextX: number, nextY: number): void {
-    const { ctx, col } = this;
+function columnPath(ctx: CanvasRenderingContext2D): { add(x: number, enter: number, exit: number): void; stroke(): void } {
+  let col = NaN, first = 0, lo = 0, hi = 0, last = 0;
+  const flush = (nextX: number, nextY: number): void => {
     if (Number.isNaN(col)) {
       if (!Number.isNaN(nextX)) ctx.moveTo(nextX, nextY);
       return;
     }
-    ctx.lineTo(col, this.first);
-    if (this.lo !== this.hi) {
-      ctx.lineTo(col, this.lo);
-      ctx.lineTo(col, this.hi);
+    ctx.lineTo(col, first);
+    if (lo !== hi) {
+      ctx.lineTo(col, lo);
+      ctx.lineTo(col, hi);
     }
-    ctx.lineTo(col, this.last);
-  }
+    ctx.lineTo(col, last);
+  };
+  ctx.beginPath();
+  return {
+    add(x, enter, exit) {
+      if (x !== col) {
+        flush(x, enter);
+        col = x;
+        first = enter;
+        lo = Math.min(enter, exit);
+        hi = Math.max(enter, exit);
+      } else {
+        lo = Math.min(lo, enter, exit);
+        hi = Math.max(hi, enter, exit);
+      }
+      last = exit;
+    },
+    stroke() {
+      flush(NaN, 0);
+      ctx.stroke();
+    },
+  };
 }
 
 /** Calibration pulses, lead labels and every lead's trace; samples at the integer pixels of the shared chart geometry. */
@@ -100,7 +91,7 @@ export function drawTraces(ctx: CanvasRenderingContext2D, layout: ChartLayout, m
   for (const panel of layout.panels) {
     const v = millivolts[panel.leadIndex];
     if (!v) throw new Error(`chart: no signal for lead ${panel.lead} (index ${panel.leadIndex})`);
-    const path = new ColumnPath(ctx);
+    const path = columnPath(ctx);
     for (let s = panel.startSample; s < panel.endSample; s++) {
       // As samplePixels: rounded, clamped to the image, non-finite values at the baseline.
       const x = Math.min(xMax, Math.max(0, Math.round(panel.box.x + (s - panel.startSample) * pxPerSample)));
@@ -133,7 +124,7 @@ export function drawMinMaxTraces(ctx: CanvasRenderingContext2D, layout: ChartLay
     const v = pairs[panel.leadIndex];
     const first = Math.max(0, Math.floor((viewStart + panel.startSample - blockStart) / bucket));
     const last = Math.min(v.length / 2, Math.ceil((viewStart + panel.endSample - blockStart) / bucket));
-    const path = new ColumnPath(ctx);
+    const path = columnPath(ctx);
     for (let j = first; j < last; j++) {
       // Mid-pixel, as the one-pixel trace of raw samples.
       const x = Math.round(panel.box.x + (blockStart + j * bucket - viewStart - panel.startSample) * pxPerSample) + 0.5;

@@ -33,6 +33,18 @@ describe('record store', () => {
     expect(back.labels).toEqual([{ vocabulary: 'SNOMED', code: '426783006' }]);
   });
 
+  it('reads a span of a record back bit-exact, clamped to the record', () => {
+    const w = ws();
+    const rec = syntheticRecord({ seed: 5 });
+    const { recordId } = store(w, rec);
+    const span = getRecordSignal(w.db, recordId, 1000, 2500)!;
+    expect(span.length).toBe(1500);
+    span.leads.forEach((l, i) => expect(Array.from(l.digital)).toEqual(Array.from(rec.leads[i].digital.subarray(1000, 2500))));
+    const tail = getRecordSignal(w.db, recordId, 4990, 9999)!;
+    expect(tail.length).toBe(10);
+    expect(Array.from(tail.leads[3].digital)).toEqual(Array.from(rec.leads[3].digital.subarray(4990)));
+  });
+
   it('keeps int32 leads (24/32-bit sources) exact', () => {
     const w = ws();
     const rec = syntheticRecord({ seed: 4 });

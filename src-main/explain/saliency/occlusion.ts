@@ -2,7 +2,7 @@
 // a renderer): each window of each lead is replaced by the baseline and the drop of the target class
 // probability, |p(x) - p(x occluded)|, is spread over the window's samples (averaged where windows overlap).
 import * as tf from '@tensorflow/tfjs-core';
-import { renderChartInput, type ChartRenderOptions } from '../chart-input.ts';
+import { inkValues, renderChartInput, type ChartRenderOptions } from '../chart-input.ts';
 import { makeBaseline, type BaselineKind } from './baselines.ts';
 import type { TfClassifier } from './classifier.ts';
 import type { SaliencyResult } from './saliency-result.ts';
@@ -99,8 +99,7 @@ export function tfChartPredict(model: TfClassifier, leads: readonly string[], sa
     const inputs = batch.map((mv) => renderChartInput(source, mv, render));
     const { height, width } = inputs[0];
     const data = new Float32Array(batch.length * height * width);
-    inputs.forEach((input, b) => data.set(input.ink, b * height * width));
-    for (let i = 0; i < data.length; i++) data[i] /= 255;
+    inputs.forEach((input, b) => inkValues(input.ink, data, b * height * width));
     return runModel(model, data, [batch.length, height, width, 1]);
   };
 }
