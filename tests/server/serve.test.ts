@@ -91,6 +91,8 @@ describe('leadlens serve', () => {
       ['no.such.method', {}, 404, /unknown API method/],
       ['__proto__', {}, 404, /unknown API method/],
       ['records.list', [1, 2], 400, /params must be an object/],
+      ['models.review', { id: 1, scope: 'everything' }, 400, /scope must be one of test, all/],
+      ['training.start', { arch: 'image-cnn', leads: 12, layouts: ['x'.repeat(40)] }, 400, /layouts must be a list of at most 1000 strings/],
     ];
     for (const [method, params, status, msg] of cases) {
       const r = await api(method, params);
