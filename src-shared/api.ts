@@ -1,6 +1,7 @@
 // The one API contract. Both transports (Electron IPC and `leadlens serve`) carry exactly these
 // requests, responses and pushed events, validated by `validateParams` in main before any service runs.
 import type { RuleResult } from './rules.ts';
+import type { DeviceReading } from './record.ts';
 
 export interface LabelRef {
   vocabulary: string;
@@ -39,6 +40,10 @@ export interface RecordDetail extends RecordSummary {
   patientId?: string;
   startTime?: string;
   attributes: Record<string, string | number>;
+  /** The device's own measurements and statements, when the file carried them. */
+  device?: DeviceReading;
+  /** What the reader worked around when it took the file in. */
+  warnings?: string[];
   leads: { name: string; units: string; derived: boolean }[];
   sources: { path: string; format: string; sourceRecordName: string; ingestedAt: string }[];
   /** Every label assertion ever made on the record, newest last. */

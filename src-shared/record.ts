@@ -70,7 +70,32 @@ export interface EcgRecord {
   annotations?: AnnotationSet[];
   /** Anything else worth keeping: strat_fold, device, comments, file-level metadata. */
   attributes: Record<string, string | number>;
+  /** What the recording device said about this ECG (vendor files only): its measurements and interpretation. */
+  device?: DeviceReading;
+  /** Problems the reader worked around (a malformed base time, a file shorter than its header); shown in the viewer. */
+  warnings?: string[];
 }
+
+/** One global measurement as the device stated it, in its own unit ('ms', 'bpm', 'deg', 'uV'). */
+export interface DeviceMeasurement {
+  value: number;
+  unit: string;
+}
+
+/** The cart's or Holter's own reading of a record, kept verbatim beside ours so a cardiologist can compare. */
+export interface DeviceReading {
+  /** Vendor and model as the file names them, e.g. 'GE MAC55', 'Philips PageWriter TC70'. */
+  model?: string;
+  /** Global measurements keyed by a fixed vocabulary (DEVICE_MEASUREMENT_KEYS) where one fits, else the file's own name. */
+  measurements: Record<string, DeviceMeasurement>;
+  /** Interpretation statements in the device's order, as text. */
+  statements: string[];
+  /** Acquisition filter settings as stated, e.g. { highPassHz: 0.16, lowPassHz: 150, notchHz: 60 }. */
+  filters?: Record<string, number>;
+}
+
+/** Names for the device measurements every reader maps to when the file has them. */
+export const DEVICE_MEASUREMENT_KEYS = ['heartRate', 'rrInterval', 'pDuration', 'prInterval', 'qrsDuration', 'qtInterval', 'qtcInterval', 'pAxis', 'qrsAxis', 'tAxis'] as const;
 
 const UNIT_TO_MV: Record<string, number> = { mv: 1, uv: 1e-3, 'µv': 1e-3, 'μv': 1e-3, v: 1e3, nv: 1e-6 };
 

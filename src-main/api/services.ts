@@ -36,12 +36,14 @@ function recordDetail(ws: Workspace, id: number): RecordDetail {
   const db = ws.db;
   const list = getRecordSummary(db, id);
   if (!list) throw new ApiError(`no record with id ${id}`, 404);
-  const r = db.prepare('SELECT patient_id, start_time, attributes FROM record WHERE id = ?').get(id) as { patient_id: string | null; start_time: string | null; attributes: string };
+  const r = db.prepare('SELECT patient_id, start_time, attributes, device, warnings FROM record WHERE id = ?').get(id) as { patient_id: string | null; start_time: string | null; attributes: string; device: string | null; warnings: string | null };
   return {
     ...list,
     ...(r.patient_id != null ? { patientId: r.patient_id } : {}),
     ...(r.start_time != null ? { startTime: r.start_time } : {}),
     attributes: JSON.parse(r.attributes),
+    ...(r.device != null ? { device: JSON.parse(r.device) } : {}),
+    ...(r.warnings != null ? { warnings: JSON.parse(r.warnings) } : {}),
     leads: (db.prepare('SELECT name, units, derived FROM lead WHERE record_id = ? ORDER BY lead_index').all(id) as { name: string; units: string; derived: number }[]).map((l) => ({ name: l.name, units: l.units, derived: !!l.derived })),
     sources: (db.prepare('SELECT path, format, source_record_name, ingested_at FROM record_source WHERE record_id = ? ORDER BY id').all(id) as { path: string; format: string; source_record_name: string; ingested_at: string }[]).map((s) => ({ path: s.path, format: s.format, sourceRecordName: s.source_record_name, ingestedAt: s.ingested_at })),
     labelHistory: labelHistory(db, id),

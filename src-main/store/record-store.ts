@@ -41,11 +41,12 @@ export function storeRecord(db: Database, record: EcgRecord, source: RecordSourc
     recordId = existing.id;
   } else {
     const info = prepared(db, 
-        `INSERT INTO record (content_hash, record_name, format, patient_id, sampling_rate, length, lead_count, start_time, age, sex, attributes, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO record (content_hash, record_name, format, patient_id, sampling_rate, length, lead_count, start_time, age, sex, attributes, device, warnings, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(contentHash, record.recordName, record.format, record.patientId ?? null, record.samplingRate, record.length, record.leads.length,
-        record.startTime ?? null, record.age ?? null, record.sex ?? null, JSON.stringify(record.attributes), now);
+        record.startTime ?? null, record.age ?? null, record.sex ?? null, JSON.stringify(record.attributes),
+        record.device ? JSON.stringify(record.device) : null, record.warnings?.length ? JSON.stringify(record.warnings) : null, now);
     recordId = Number(info.lastInsertRowid);
     const insLead = prepared(db, 'INSERT INTO lead (record_id, lead_index, name, units, gain, baseline, sample_type, derived) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     const insChunk = prepared(db, 'INSERT INTO signal_chunk (record_id, lead_index, level, chunk_index, samples) VALUES (?, ?, ?, ?, ?)');
@@ -138,6 +139,8 @@ export function getRecordSignal(db: Database, recordId: number, start = 0, end =
     ...(r.sex != null ? { sex: r.sex as 'M' | 'F' } : {}),
     labels: labels.map((l) => ({ vocabulary: l.vocabulary, code: l.code, ...(l.likelihood != null ? { likelihood: l.likelihood } : {}) })),
     attributes: JSON.parse(r.attributes as string),
+    ...(r.device != null ? { device: JSON.parse(r.device as string) } : {}),
+    ...(r.warnings != null ? { warnings: JSON.parse(r.warnings as string) } : {}),
   };
 }
 

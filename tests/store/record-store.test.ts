@@ -33,6 +33,16 @@ describe('record store', () => {
     expect(back.labels).toEqual([{ vocabulary: 'SNOMED', code: '426783006' }]);
   });
 
+  it("keeps the device's reading and the reader's warnings with the record", () => {
+    const w = ws();
+    const device = { model: 'GE MAC55', measurements: { qtInterval: { value: 402, unit: 'ms' } }, statements: ['Normal sinus rhythm'], filters: { lowPassHz: 150 } };
+    const { recordId } = store(w, { ...syntheticRecord({ seed: 11 }), device, warnings: ["base time '12-May-2020' read as a date"] });
+    const back = getRecordSignal(w.db, recordId)!;
+    expect(back.device).toEqual(device);
+    expect(back.warnings).toEqual(["base time '12-May-2020' read as a date"]);
+    expect(getRecordSignal(w.db, store(w, syntheticRecord({ seed: 12 })).recordId)!.device).toBeUndefined();
+  });
+
   it('reads a span of a record back bit-exact, clamped to the record', () => {
     const w = ws();
     const rec = syntheticRecord({ seed: 5 });
