@@ -14,7 +14,7 @@ import { leadMillivolts, type EcgRecord } from '../../src-shared/record.ts';
 import type { ParamStore } from '../ml/layers.ts';
 import { runAudit, type AuditItem, type AuditReport, type MapMeasures } from './audit.ts';
 import { writeAuditReport } from './audit-report.ts';
-import { cardRenderOptions, readChartInputCard } from './chart-input.ts';
+import { cardRenderOptions, readChartInputCard } from '../chart/chart-input.ts';
 import { fidelityCurves } from './fidelity.ts';
 import { localiseAttribution, rescaleIntervals, type WaveIntervals } from './localisation.ts';
 import { recordWaveIntervals } from './record-waves.ts';

@@ -1,7 +1,7 @@
 // Image-model datasets: records rendered one at a time through the chart input (the renderer explain uses)
 // straight into a byte-per-pixel buffer, so a training set never holds float images.
 import { leadMillivolts, type EcgRecord } from '../../src-shared/record.ts';
-import { cardRenderOptions, renderChartInput, type ChartInputCard, type ChartRenderOptions } from '../explain/chart-input.ts';
+import { cardRenderOptions, renderChartInput, type ChartInputCard, type ChartRenderOptions } from '../chart/chart-input.ts';
 import { targetsFor } from './input-pipeline.ts';
 import type { Dataset } from './train.ts';
 

@@ -2,7 +2,7 @@
 // validation challenge metric (macro F1 when no class is scored), best weights restored at the end.
 import * as tf from '@tensorflow/tfjs-core';
 import { seededRandom } from '../../src-shared/seeded-random.ts';
-import { inkValues } from '../explain/chart-input.ts';
+import { inkValues } from '../chart/chart-input.ts';
 import { mixup, randomMask, smoothLabels } from './input-pipeline.ts';
 import { asymmetricLoss } from './losses/asymmetric-loss.ts';
 import { positiveWeights, weightedBce } from './losses/weighted-bce.ts';

@@ -10,7 +10,7 @@ import { STANDARD_LEADS } from '../../src-shared/record.ts';
 import { activeBackend, initBackend } from './backend.ts';
 import { frequentCodes } from './dataset.ts';
 import type { LabelledRecord } from './dataset.ts';
-import { chartInputCard, type ChartInputCard } from '../explain/chart-input.ts';
+import { chartInputCard, type ChartInputCard } from '../chart/chart-input.ts';
 import { chartDataset, chartInputs, isChartCard } from './chart-dataset.ts';
 import { recordToInput, targetsFor } from './input-pipeline.ts';
 import type { InputSpec } from './input-pipeline.ts';

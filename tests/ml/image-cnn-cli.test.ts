@@ -18,7 +18,7 @@ import { command as predict } from '../../src-main/cli/commands/predict.ts';
 import { command as explain } from '../../src-main/cli/commands/explain.ts';
 import { getModel, deserializeWeights, predictionsFor } from '../../src-main/ml/model-store.ts';
 import { chartInputs } from '../../src-main/ml/chart-dataset.ts';
-import { cardRenderOptions, readChartInputCard } from '../../src-main/explain/chart-input.ts';
+import { cardRenderOptions, readChartInputCard } from '../../src-main/chart/chart-input.ts';
 import { chartTarget } from '../../src-main/explain/saliency/explain-target.ts';
 import { ecgClassifier } from '../../src-main/explain/saliency/classifier.ts';
 import { loadSaliency } from '../../src-main/explain/saliency-store.ts';

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { fineTuneInWorkspace, trainInWorkspace } from '../../ml/workspace-ml.ts';
-import { chartInputCard } from '../../explain/chart-input.ts';
+import { chartInputCard } from '../../chart/chart-input.ts';
 import { NAMED_LAYOUTS } from '../../../src-shared/chart/chart-layout.ts';
 
 const intOption = (v: string | boolean | undefined, name: string, def?: number): number | undefined => {

@@ -4,9 +4,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TfClassifier } from './classifier.ts';
 import type { ChartLayout, ChartOptions, PanelPixels } from '../../../src-shared/chart/chart-layout.ts';
-import type { RasterOptions } from '../chart-raster.ts';
-import { cropToChart, inkValues, renderChartInput } from '../chart-input.ts';
-import { pixelsToLeadTime } from '../pixel-to-lead-time.ts';
+import type { RasterOptions } from '../../chart/chart-raster.ts';
+import { cropToChart, inkValues, renderChartInput } from '../../chart/chart-input.ts';
+import { pixelsToLeadTime } from '../../chart/pixel-to-lead-time.ts';
 
 export interface ExplainTarget {
   model: TfClassifier;

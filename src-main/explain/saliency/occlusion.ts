@@ -2,7 +2,7 @@
 // a renderer): each window of each lead is replaced by the baseline and the drop of the target class
 // probability, |p(x) - p(x occluded)|, is spread over the window's samples (averaged where windows overlap).
 import * as tf from '@tensorflow/tfjs-core';
-import { inkValues, renderChartInput, type ChartRenderOptions } from '../chart-input.ts';
+import { inkValues, renderChartInput, type ChartRenderOptions } from '../../chart/chart-input.ts';
 import { makeBaseline, type BaselineKind } from './baselines.ts';
 import type { TfClassifier } from './classifier.ts';
 import type { SaliencyResult } from './saliency-result.ts';

@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readWfdbRecord } from '../../src-main/formats/wfdb-record.ts';
 import { leadMillivolts, type EcgRecord } from '../../src-shared/record.ts';
 import { layoutChart, samplePixels, sampleX, valueY } from '../../src-shared/chart/chart-layout.ts';
-import { rasteriseChart } from '../../src-main/explain/chart-raster.ts';
+import { rasteriseChart } from '../../src-main/chart/chart-raster.ts';
 import { encodePng } from '../../src-main/explain/png.ts';
-import { pixelsToLeadTime } from '../../src-main/explain/pixel-to-lead-time.ts';
+import { pixelsToLeadTime } from '../../src-main/chart/pixel-to-lead-time.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 
 let record: EcgRecord;
