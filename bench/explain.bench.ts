@@ -5,7 +5,7 @@ import os from 'node:os';
 import { initBackend } from '../src-main/ml/backend.ts';
 import { createModel } from '../src-main/ml/models/index.ts';
 import { recordToInput } from '../src-main/ml/input-pipeline.ts';
-import { DEFAULT_INPUT } from '../src-main/ml/workspace-ml.ts';
+import { DEFAULT_INPUT } from '../src-main/workspace/train-model.ts';
 import { readWfdbRecord } from '../src-main/formats/wfdb-record.ts';
 import { STANDARD_LEADS } from '../src-shared/record.ts';
 import { ecgClassifier } from '../src-main/explain/saliency/classifier.ts';

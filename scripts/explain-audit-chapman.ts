@@ -5,8 +5,8 @@ import path from 'node:path';
 import { readWfdbRecord } from '../src-main/formats/wfdb-record.ts';
 import { openWorkspace } from '../src-main/store/workspace.ts';
 import { storeRecord } from '../src-main/store/record-store.ts';
-import { trainInWorkspace } from '../src-main/ml/workspace-ml.ts';
-import { explainInWorkspace } from '../src-main/explain/explain-workspace.ts';
+import { trainInWorkspace } from '../src-main/workspace/train-model.ts';
+import { explainInWorkspace } from '../src-main/workspace/explain-records.ts';
 import { migration } from '../src-main/store/migrations/004-explain.ts';
 import { dataPath } from '../tests/helpers/shared-data.ts';
 

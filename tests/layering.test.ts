@@ -40,4 +40,29 @@ describe('runtime layering', () => {
     const v = findLayerViolations(root).map((x) => `${x.file}:${x.line}`).sort();
     expect(v).toEqual(['src-main/store/bad.ts:1', 'src-renderer/x.ts:1', 'src-renderer/x.ts:2', 'src-shared/y.ts:1']);
   });
+
+  it('catches imports that run back up the src-main layers', () => {
+    const root = tree({
+      'src-main/store/bad.ts': "import { ingestPaths } from '../ingest/ingest-files.ts';\n",
+      'src-main/ml/bad.ts': "import type { X } from '../explain/audit.ts';\nimport { y } from '../chart/chart-input.ts';\n",
+      'src-main/chart/bad.ts': "import { z } from '../ml/train.ts';\n",
+      'src-main/rules/bad.ts': "const w = await import('../workspace/run-rules.ts');\n",
+      'src-main/workspace/ok.ts': "import { a } from '../store/record-store.ts';\nimport { b } from '../explain/audit.ts';\nimport { c } from './run-rules.ts';\n",
+      'src-main/cli/ok.ts': "import { s } from '../server/serve.ts';\nimport { v } from '../version.ts';\n",
+      'src-main/server/bad.ts': "import { c } from '../cli/main.ts';\n",
+      'src-main/dsp/bad.ts': "import { r } from '../resources.ts';\nimport { f } from '../formats/csv.ts';\nimport { q } from '../store/workspace.ts';\n",
+      'src-main/extras/x.ts': "import { f } from '../formats/csv.ts';\n",
+    });
+    const v = findLayerViolations(root).map((x) => `${x.file}:${x.line}:${x.specifier}`).sort();
+    expect(v).toEqual([
+      'src-main/chart/bad.ts:1:../ml/train.ts',
+      'src-main/dsp/bad.ts:3:../store/workspace.ts',
+      'src-main/extras/x.ts:1:../formats/csv.ts',
+      'src-main/ml/bad.ts:1:../explain/audit.ts',
+      'src-main/rules/bad.ts:1:../workspace/run-rules.ts',
+      'src-main/server/bad.ts:1:../cli/main.ts',
+      'src-main/store/bad.ts:1:../ingest/ingest-files.ts',
+    ]);
+    expect(findLayerViolations(root).find((x) => x.file.endsWith('store/bad.ts'))!.reason).toBe('src-main/store (layer 1) must not import src-main/ingest (layer 2)');
+  });
 });

@@ -8,10 +8,10 @@ import { SCHEMA_VERSION } from '../store/migrate.ts';
 import { getRecordSummary, recordCount } from '../store/record-store.ts';
 import { addInterval, addNote, deleteInterval, deleteNote, getReviewSettings, listIntervals, listNotes, setReviewSettings } from '../store/review-store.ts';
 import { listWorklist, worklistQueues } from '../store/worklist.ts';
-import { analyseRecord, filteredSignalWindow, hasTable, recordPredictions, recordRules } from '../review/record-analysis.ts';
-import { cancelTrainingRun, listTrainingRuns, modelReview, startTrainingRun } from '../review/model-review.ts';
+import { analyseRecord, filteredSignalWindow, hasTable, recordPredictions, recordRules } from '../workspace/analyse-record.ts';
+import { cancelTrainingRun, listTrainingRuns, modelReview, startTrainingRun } from '../workspace/review-model.ts';
 import { listModels } from '../ml/model-store.ts';
-import { compareSaliency, listRecordSaliency, saliencyMap } from '../review/record-saliency.ts';
+import { compareSaliency, listRecordSaliency, saliencyMap } from '../workspace/read-saliency.ts';
 import type { Workspace } from '../store/workspace.ts';
 import { LEADLENS_VERSION } from '../version.ts';
 

@@ -7,7 +7,7 @@ import type { FidelityResult } from './fidelity.ts';
 import type { Localisation } from './localisation.ts';
 import { finiteMean, median } from './rank-stats.ts';
 import type { SanityResult } from './sanity-check.ts';
-import type { SaliencyResult } from './saliency/saliency-result.ts';
+import type { SaliencyResult } from '../../src-shared/saliency-result.ts';
 
 export interface AuditItem {
   recordId: number;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { READERS } from '../../src-main/formats/readers.ts';
-import { saveSaliency } from '../../src-main/explain/saliency-store.ts';
+import { saveSaliency } from '../../src-main/store/saliency-store.ts';
 import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
 import { saveModel, savePredictions } from '../../src-main/ml/model-store.ts';
 import { openWorkspace } from '../../src-main/store/workspace.ts';

@@ -10,8 +10,8 @@ import { inkIntensity, rasteriseChart } from '../../src-main/chart/chart-raster.
 import { pixelsToLeadTime } from '../../src-main/chart/pixel-to-lead-time.ts';
 import { runAudit, type AuditItem, type MapMeasures } from '../../src-main/explain/audit.ts';
 import { writeAuditReport } from '../../src-main/explain/audit-report.ts';
-import { loadSaliency, saveAudit, saveMetric, saveSaliency } from '../../src-main/explain/saliency-store.ts';
-import type { SaliencyResult } from '../../src-main/explain/saliency/saliency-result.ts';
+import { loadSaliency, saveAudit, saveMetric, saveSaliency } from '../../src-main/store/saliency-store.ts';
+import type { SaliencyResult } from '../../src-shared/saliency-result.ts';
 import { migration } from '../../src-main/store/migrations/004-explain.ts';
 import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
 import { storeRecord } from '../../src-main/store/record-store.ts';

@@ -18,7 +18,7 @@ import { gradCam } from '../../src-main/explain/saliency/grad-cam.ts';
 import { guidedBackprop } from '../../src-main/explain/saliency/guided-backprop.ts';
 import { guidedGradCam } from '../../src-main/explain/saliency/guided-grad-cam.ts';
 import { occlusion, tfChartPredict } from '../../src-main/explain/saliency/occlusion.ts';
-import type { SaliencyResult } from '../../src-main/explain/saliency/saliency-result.ts';
+import type { SaliencyResult } from '../../src-shared/saliency-result.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 import { windowImageModel } from './geometry-models.ts';
 

@@ -18,6 +18,39 @@ const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\s+from\
 /** Globals that tie code to one runtime, forbidden in src-shared. */
 const RUNTIME_GLOBALS_RE = /\b(?:window|document|navigator|localStorage|process|Buffer|__dirname|require)\s*[.(\[]/;
 
+/**
+ * Layer rank of each top-level folder (or file) of src-main: a module may import its own folder, any lower rank and
+ * the few same-rank edges in SIBLING_IMPORTS; everything else runs back up the layers. Rank -1 holds the two
+ * top-level leaf files (the version, the resources folder lookup), which every layer may use.
+ */
+export const MAIN_LAYERS: Record<string, number> = {
+  'version.ts': -1, 'resources.ts': -1,
+  formats: 0, dsp: 0,
+  store: 1,
+  ingest: 2, rules: 2, ml: 2, chart: 2,
+  explain: 3,
+  workspace: 4,
+  api: 5,
+  cli: 6, server: 6, electron: 6,
+};
+/** Same-rank imports that are allowed, one way only: the QRS benchmark reads WFDB records, ML trains on rendered
+ * charts, `leadlens serve` starts the server. */
+export const SIBLING_IMPORTS = new Set(['dsp->formats', 'ml->chart', 'cli->server']);
+
+/** The src-main folder (or top-level file) a path inside src-main belongs to. */
+const mainUnit = (relInMain: string): string => relInMain.split(path.sep)[0];
+
+/** Why an import from one src-main unit to another breaks the layer order, or undefined when it does not. */
+export function mainLayerViolation(from: string, to: string): string | undefined {
+  if (from === to) return undefined;
+  const a = MAIN_LAYERS[from];
+  const b = MAIN_LAYERS[to];
+  if (a === undefined) return `src-main/${from} has no place in the layer map (tests/helpers/layering.ts)`;
+  if (b === undefined) return `src-main/${to} has no place in the layer map (tests/helpers/layering.ts)`;
+  if (b < a || (a === b && SIBLING_IMPORTS.has(`${from}->${to}`))) return undefined;
+  return `src-main/${from} (layer ${a}) must not import src-main/${to} (layer ${b})`;
+}
+
 function sourceFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
@@ -52,6 +85,10 @@ export function findLayerViolations(root: string): LayerViolation[] {
             const targetLayer = target.split(path.sep)[0];
             if (layer === 'src-shared' && targetLayer !== 'src-shared') v('src-shared may import only src-shared');
             if (layer === 'src-main' && targetLayer !== 'src-main' && targetLayer !== 'src-shared') v('src-main may import only src-main and src-shared');
+            if (layer === 'src-main' && targetLayer === 'src-main') {
+              const reason = mainLayerViolation(mainUnit(path.relative(layerDir, file)), mainUnit(path.relative(path.join(root, 'src-main'), path.join(root, target))));
+              if (reason) v(reason);
+            }
             if (layer === 'src-renderer' && targetLayer !== 'src-renderer' && targetLayer !== 'src-shared') v('src-renderer may import only src-renderer and src-shared');
             continue;
           }

@@ -21,10 +21,10 @@ import { chartInputs } from '../../src-main/ml/chart-dataset.ts';
 import { cardRenderOptions, readChartInputCard } from '../../src-main/chart/chart-input.ts';
 import { chartTarget } from '../../src-main/explain/saliency/explain-target.ts';
 import { ecgClassifier } from '../../src-main/explain/saliency/classifier.ts';
-import { loadSaliency } from '../../src-main/explain/saliency-store.ts';
+import { loadSaliency } from '../../src-main/store/saliency-store.ts';
 import { initBackend } from '../../src-main/ml/backend.ts';
 import { leadMillivolts } from '../../src-shared/record.ts';
-import type { ExplainSummary } from '../../src-main/explain/explain-workspace.ts';
+import type { ExplainSummary } from '../../src-main/workspace/explain-records.ts';
 
 let ws: Workspace;
 let dir: string;

@@ -7,8 +7,8 @@ import { migrate } from '../../src-main/store/migrate.ts';
 import { MIGRATIONS } from '../../src-main/store/migrations/index.ts';
 import { migration as rulesMigration } from '../../src-main/store/migrations/002-rules.ts';
 import { storeRecord } from '../../src-main/store/record-store.ts';
-import { recordsWithFinding, ruleResultsForRecord } from '../../src-main/rules/rule-store.ts';
-import { resolveRecordIds, runStoredRules } from '../../src-main/rules/run-stored-rules.ts';
+import { recordsWithFinding, ruleResultsForRecord } from '../../src-main/store/rule-store.ts';
+import { resolveRecordIds, runStoredRules } from '../../src-main/workspace/run-rules.ts';
 
 function openDb(): Database.Database {
   const db = new Database(':memory:');

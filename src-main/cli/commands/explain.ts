@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
-import { DEFAULT_SUBSET, explainInWorkspace } from '../../explain/explain-workspace.ts';
+import { DEFAULT_SUBSET, explainInWorkspace } from '../../workspace/explain-records.ts';
 import { LAYERED, METHODS, parseMethod } from '../../explain/saliency/methods.ts';
 import { SANITY_THRESHOLDS } from '../../explain/sanity-check.ts';
 

@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
-import { importOnnxModel } from '../../ml/workspace-ml.ts';
+import { importOnnxModel } from '../../workspace/train-model.ts';
 
 export const command: CliCommand = {
   name: ['import-model'],

@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
-import { predictInWorkspace } from '../../ml/workspace-ml.ts';
+import { predictInWorkspace } from '../../workspace/train-model.ts';
 
 export const command: CliCommand = {
   name: ['predict'],

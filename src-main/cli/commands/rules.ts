@@ -1,5 +1,5 @@
 import { isLeadSetSize } from '../../../src-shared/lead-sets.ts';
-import { allRecordIds, resolveRecordIds, runStoredRules } from '../../rules/run-stored-rules.ts';
+import { allRecordIds, resolveRecordIds, runStoredRules } from '../../workspace/run-rules.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 

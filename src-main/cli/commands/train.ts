@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
-import { fineTuneInWorkspace, trainInWorkspace } from '../../ml/workspace-ml.ts';
+import { fineTuneInWorkspace, trainInWorkspace } from '../../workspace/train-model.ts';
 import { chartInputCard } from '../../chart/chart-input.ts';
 import { NAMED_LAYOUTS } from '../../../src-shared/chart/chart-layout.ts';
 

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { classScore, type ExplainTarget } from './explain-target.ts';
 import { makeResult, resolveClass } from './gradients.ts';
-import type { SaliencyResult } from './saliency-result.ts';
+import type { SaliencyResult } from '../../../src-shared/saliency-result.ts';
 
 export interface GradCamOptions {
   targetClass?: number;

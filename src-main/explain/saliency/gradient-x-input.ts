@@ -1,7 +1,7 @@
 // |gradient ⊙ input| (Shrikumar et al. 2016): the first-order contribution of each input value.
 import type { ExplainTarget } from './explain-target.ts';
 import { inputGradients, makeResult, resolveClass } from './gradients.ts';
-import type { SaliencyResult } from './saliency-result.ts';
+import type { SaliencyResult } from '../../../src-shared/saliency-result.ts';
 
 export function gradientXInput(target: ExplainTarget, o: { targetClass?: number } = {}): SaliencyResult {
   const targetClass = resolveClass(target, o.targetClass);

@@ -1,7 +1,7 @@
 // Shared pieces of the gradient methods: d(class score)/d(input) for a batch, and result assembly.
 import * as tf from '@tensorflow/tfjs-core';
 import { classScore, predictedClass, type ExplainTarget } from './explain-target.ts';
-import type { SaliencyProvenance, SaliencyResult } from './saliency-result.ts';
+import type { SaliencyProvenance, SaliencyResult } from '../../../src-shared/saliency-result.ts';
 
 /** Gradient of the target class score w.r.t. each input in `batch` (n inputs of inputShape, concatenated). */
 export function inputGradients(target: ExplainTarget, batch: Float32Array, n: number, targetClass: number): Float32Array {

@@ -3,7 +3,7 @@
 import { withGuidedRelu } from './classifier.ts';
 import type { ExplainTarget } from './explain-target.ts';
 import { inputGradients, makeResult, resolveClass } from './gradients.ts';
-import type { SaliencyResult } from './saliency-result.ts';
+import type { SaliencyResult } from '../../../src-shared/saliency-result.ts';
 
 /** Guided gradient, input-shaped and signed. */
 export function guidedGradient(target: ExplainTarget, targetClass: number): Float32Array {

@@ -3,7 +3,7 @@ import type { ExplainTarget } from './explain-target.ts';
 import { gradCamInput, type GradCamOptions } from './grad-cam.ts';
 import { guidedGradient } from './guided-backprop.ts';
 import { makeResult, resolveClass } from './gradients.ts';
-import type { SaliencyResult } from './saliency-result.ts';
+import type { SaliencyResult } from '../../../src-shared/saliency-result.ts';
 
 export function guidedGradCam(target: ExplainTarget, o: GradCamOptions = {}): SaliencyResult {
   const targetClass = resolveClass(target, o.targetClass);

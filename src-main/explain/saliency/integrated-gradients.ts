@@ -3,7 +3,7 @@
 import type { ExplainTarget } from './explain-target.ts';
 import { makeBaseline, type BaselineKind } from './baselines.ts';
 import { gradientsOf, makeResult, resolveClass } from './gradients.ts';
-import type { SaliencyResult } from './saliency-result.ts';
+import type { SaliencyResult } from '../../../src-shared/saliency-result.ts';
 
 export interface IntegratedGradientsOptions {
   targetClass?: number;

@@ -8,7 +8,7 @@ import { guidedBackprop } from './guided-backprop.ts';
 import { guidedGradCam } from './guided-grad-cam.ts';
 import { integratedGradients } from './integrated-gradients.ts';
 import { occlusion, type PredictBatch } from './occlusion.ts';
-import type { SaliencyResult } from './saliency-result.ts';
+import type { SaliencyResult } from '../../../src-shared/saliency-result.ts';
 import { smoothGrad } from './smoothgrad.ts';
 import { vanillaGradient } from './vanilla-gradient.ts';
 

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { inkValues, renderChartInput, type ChartRenderOptions } from '../../chart/chart-input.ts';
 import { makeBaseline, type BaselineKind } from './baselines.ts';
 import type { TfClassifier } from './classifier.ts';
-import type { SaliencyResult } from './saliency-result.ts';
+import type { SaliencyResult } from '../../../src-shared/saliency-result.ts';
 
 /** Class scores for a batch of records, each given as its leads (record order). */
 export type PredictBatch = (batch: Float32Array[][]) => Promise<Float32Array[]>;

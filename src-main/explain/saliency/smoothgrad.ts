@@ -3,7 +3,7 @@
 import { seededRandom } from '../../../src-shared/seeded-random.ts';
 import type { ExplainTarget } from './explain-target.ts';
 import { gradientsOf, makeResult, resolveClass } from './gradients.ts';
-import type { SaliencyResult } from './saliency-result.ts';
+import type { SaliencyResult } from '../../../src-shared/saliency-result.ts';
 
 export interface SmoothGradOptions {
   targetClass?: number;

@@ -3,8 +3,8 @@ import type { Database } from 'better-sqlite3';
 import { hasLeadSet, type LeadSetSize } from '../../src-shared/lead-sets.ts';
 import type { RuleResult } from '../../src-shared/rules.ts';
 import { getRecordSignal } from '../store/record-store.ts';
-import { runRules } from './run-rules.ts';
-import { saveRuleResults } from './rule-store.ts';
+import { runRules } from '../rules/run-rules.ts';
+import { saveRuleResults } from '../store/rule-store.ts';
 
 export interface StoredRunOutcome {
   recordId: number;

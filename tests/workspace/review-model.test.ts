@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READERS } from '../../src-main/formats/readers.ts';
 import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
 import { saveModel, savePredictions } from '../../src-main/ml/model-store.ts';
-import { modelReview } from '../../src-main/review/model-review.ts';
-import { recordPredictions } from '../../src-main/review/record-analysis.ts';
+import { modelReview } from '../../src-main/workspace/review-model.ts';
+import { recordPredictions } from '../../src-main/workspace/analyse-record.ts';
 import { migration as mlMigration } from '../../src-main/store/migrations/003-ml.ts';
 import { listWorklist, worklistQueues } from '../../src-main/store/worklist.ts';
 import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
@@ -68,8 +68,8 @@ describe('model review from stored predictions', () => {
 describe('saliency maps for the viewer', () => {
   it('lists a record\'s stored maps with their class, serves one with lead importance, and compares two', async () => {
     const { migration: explainMigration } = await import('../../src-main/store/migrations/004-explain.ts');
-    const { saveSaliency } = await import('../../src-main/explain/saliency-store.ts');
-    const { compareSaliency, listRecordSaliency, saliencyMap } = await import('../../src-main/review/record-saliency.ts');
+    const { saveSaliency } = await import('../../src-main/store/saliency-store.ts');
+    const { compareSaliency, listRecordSaliency, saliencyMap } = await import('../../src-main/workspace/read-saliency.ts');
     if (!ws.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'saliency_map'").get()) ws.db.exec(explainMigration.sql);
     const leads = ['I', 'II'];
     const samples = 100;

@@ -8,7 +8,7 @@ import type { Workspace } from '../../src-main/store/workspace.ts';
 import { migration as ml } from '../../src-main/store/migrations/003-ml.ts';
 import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
 import { READERS } from '../../src-main/formats/readers.ts';
-import { evaluateInWorkspace, fineTuneInWorkspace, importOnnxModel, predictInWorkspace, trainInWorkspace } from '../../src-main/ml/workspace-ml.ts';
+import { evaluateInWorkspace, fineTuneInWorkspace, importOnnxModel, predictInWorkspace, trainInWorkspace } from '../../src-main/workspace/train-model.ts';
 import { deserializeWeights, getModel, listModels, modelLineage, predictionsFor } from '../../src-main/ml/model-store.ts';
 import { setAnnotatorLabel } from '../../src-main/store/label-store.ts';
 

@@ -2,8 +2,8 @@
 import type { Database } from 'better-sqlite3';
 import type { SaliencyComparison, SaliencyMapInfo, SaliencyMapData } from '../../src-shared/api.ts';
 import { compareAttributions, leadImportance } from '../explain/consistency.ts';
-import { loadSaliency } from '../explain/saliency-store.ts';
-import { hasTable } from './record-analysis.ts';
+import { loadSaliency } from '../store/saliency-store.ts';
+import { hasTable } from './analyse-record.ts';
 
 export function listRecordSaliency(db: Database, recordId: number): SaliencyMapInfo[] {
   if (!hasTable(db, 'saliency_map')) return [];

@@ -10,8 +10,8 @@ import { saveModel, serializeWeights } from '../../src-main/ml/model-store.ts';
 import { initBackend } from '../../src-main/ml/backend.ts';
 import { createModel } from '../../src-main/ml/models/index.ts';
 import { STANDARD_LEADS } from '../../src-shared/record.ts';
-import { explainInWorkspace } from '../../src-main/explain/explain-workspace.ts';
-import { loadSaliency } from '../../src-main/explain/saliency-store.ts';
+import { explainInWorkspace } from '../../src-main/workspace/explain-records.ts';
+import { loadSaliency } from '../../src-main/store/saliency-store.ts';
 import { migration } from '../../src-main/store/migrations/004-explain.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 

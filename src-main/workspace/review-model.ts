@@ -4,10 +4,10 @@ import type { Database } from 'better-sqlite3';
 import type { ModelClassReview, ModelReview, ModelReviewScope, TrainingRun } from '../../src-shared/api.ts';
 import { averagePrecision, reliabilityBins, rocAuc } from '../ml/metrics/classification.ts';
 import { listModels, modelLineage, predictionsFor } from '../ml/model-store.ts';
-import { predictInWorkspace, trainInWorkspace } from '../ml/workspace-ml.ts';
+import { predictInWorkspace, trainInWorkspace } from './train-model.ts';
 import { effectiveLabels } from '../store/label-store.ts';
 import type { Workspace } from '../store/workspace.ts';
-import { hasTable } from './record-analysis.ts';
+import { hasTable } from './analyse-record.ts';
 
 /** Up to `points` (threshold-ordered) points of the ROC curve (fpr, tpr) and PR curve (recall, precision). */
 function curves(y: number[], p: number[], points = 101): { roc: [number, number][]; pr: [number, number][] } {

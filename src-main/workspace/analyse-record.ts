@@ -10,7 +10,7 @@ import { removeBaselineWander } from '../dsp/baseline.ts';
 import { measureRecord } from '../dsp/measurements.ts';
 import { notchFilter } from '../dsp/notch.ts';
 import { RULE_DETECTORS } from '../rules/detectors.ts';
-import { ruleResultsForRecord, saveRuleResults } from '../rules/rule-store.ts';
+import { ruleResultsForRecord, saveRuleResults } from '../store/rule-store.ts';
 import { runRules } from '../rules/run-rules.ts';
 import { listModels, predictionsFor } from '../ml/model-store.ts';
 import { getRecordSignal, getRecordSummary, readSignalWindow } from '../store/record-store.ts';

@@ -1,6 +1,6 @@
 // Saliency maps, their metrics and audit runs in the workspace database (migration 004-explain).
 import type { Database } from 'better-sqlite3';
-import type { SaliencyResult } from './saliency/saliency-result.ts';
+import type { SaliencyResult } from '../../src-shared/saliency-result.ts';
 
 /** Stores (or replaces, for the same provenance) one map; returns its id. */
 export function saveSaliency(db: Database, recordId: number, modelId: number, r: SaliencyResult, now = new Date().toISOString()): number {

@@ -9,7 +9,7 @@ import { setAnnotatorLabel, setReviewState } from '../../src-main/store/label-st
 import { addInterval, addNote, deleteInterval, deleteNote, getReviewSettings, listIntervals, listNotes, setReviewSettings } from '../../src-main/store/review-store.ts';
 import { listWorklist, worklistQueues } from '../../src-main/store/worklist.ts';
 import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
-import { analyseRecord, filteredSignalWindow, recordRules } from '../../src-main/review/record-analysis.ts';
+import { analyseRecord, filteredSignalWindow, recordRules } from '../../src-main/workspace/analyse-record.ts';
 import { readSignalWindow } from '../../src-main/store/record-store.ts';
 import { searchVocabulary } from '../../src-shared/vocabulary-search.ts';
 import { SNOMED_VOCABULARY } from '../../src-shared/snomed-vocabulary.ts';
