@@ -5,13 +5,15 @@ import { READERS } from '../formats/readers.ts';
 import { listAudit } from '../store/audit-log.ts';
 import { labelHistory, setAnnotatorLabel, setReviewState } from '../store/label-store.ts';
 import { SCHEMA_VERSION } from '../store/migrate.ts';
-import { getRecordSummary, recordCount } from '../store/record-store.ts';
+import { getRecordDetailFields, getRecordSummary, recordCount } from '../store/record-store.ts';
 import { addInterval, addNote, deleteInterval, deleteNote, getReviewSettings, listIntervals, listNotes, setReviewSettings } from '../store/review-store.ts';
 import { listWorklist, worklistQueues } from '../store/worklist.ts';
-import { analyseRecord, filteredSignalWindow, hasTable, recordPredictions, recordRules } from '../workspace/analyse-record.ts';
-import { cancelTrainingRun, listTrainingRuns, modelReview, startTrainingRun } from '../workspace/review-model.ts';
-import { listModels } from '../ml/model-store.ts';
-import { compareSaliency, listRecordSaliency, saliencyMap } from '../workspace/read-saliency.ts';
+import { analyseRecord, filteredSignalWindow, recordPredictions, recordRules } from '../workspace/analyse-record.ts';
+import { cancelTrainingRun, listTrainingRuns, startTrainingRun } from '../workspace/training-runs.ts';
+import { modelReview } from '../workspace/review-model.ts';
+import { listModels } from '../store/model-store.ts';
+import { compareSaliency, saliencyMap } from '../workspace/read-saliency.ts';
+import { listRecordSaliency } from '../store/saliency-store.ts';
 import type { Workspace } from '../store/workspace.ts';
 import { LEADLENS_VERSION } from '../version.ts';
 
@@ -33,21 +35,10 @@ export interface Services {
 }
 
 function recordDetail(ws: Workspace, id: number): RecordDetail {
-  const db = ws.db;
-  const list = getRecordSummary(db, id);
-  if (!list) throw new ApiError(`no record with id ${id}`, 404);
-  const r = db.prepare('SELECT patient_id, start_time, attributes, device, warnings FROM record WHERE id = ?').get(id) as { patient_id: string | null; start_time: string | null; attributes: string; device: string | null; warnings: string | null };
-  return {
-    ...list,
-    ...(r.patient_id != null ? { patientId: r.patient_id } : {}),
-    ...(r.start_time != null ? { startTime: r.start_time } : {}),
-    attributes: JSON.parse(r.attributes),
-    ...(r.device != null ? { device: JSON.parse(r.device) } : {}),
-    ...(r.warnings != null ? { warnings: JSON.parse(r.warnings) } : {}),
-    leads: (db.prepare('SELECT name, units, derived FROM lead WHERE record_id = ? ORDER BY lead_index').all(id) as { name: string; units: string; derived: number }[]).map((l) => ({ name: l.name, units: l.units, derived: !!l.derived })),
-    sources: (db.prepare('SELECT path, format, source_record_name, ingested_at FROM record_source WHERE record_id = ? ORDER BY id').all(id) as { path: string; format: string; source_record_name: string; ingested_at: string }[]).map((s) => ({ path: s.path, format: s.format, sourceRecordName: s.source_record_name, ingestedAt: s.ingested_at })),
-    labelHistory: labelHistory(db, id),
-  };
+  const summary = getRecordSummary(ws.db, id);
+  const fields = getRecordDetailFields(ws.db, id);
+  if (!summary || !fields) throw new ApiError(`no record with id ${id}`, 404);
+  return { ...summary, ...fields, labelHistory: labelHistory(ws.db, id) };
 }
 
 /** The service objects behind both transports. `transport` only answers workspace.info. */
@@ -73,7 +64,7 @@ export function createServices(ws: Workspace, emit: EventSink, transport: 'elect
     'saliency.list': (p) => listRecordSaliency(ws.db, p.recordId),
     'saliency.get': (p) => saliencyMap(ws.db, p.id),
     'saliency.compare': (p) => compareSaliency(ws.db, p.a, p.b),
-    'models.list': () => (hasTable(ws.db, 'ml_model') ? listModels(ws.db).map((m) => ({ id: m.id, name: m.name, architecture: m.architecture, classes: m.classes, createdAt: m.createdAt })) : []),
+    'models.list': () => listModels(ws.db).map((m) => ({ id: m.id, name: m.name, architecture: m.architecture, classes: m.classes, createdAt: m.createdAt })),
     'models.review': (p) => modelReview(ws.db, p.id, p.scope),
     'training.list': () => listTrainingRuns(),
     'training.start': (p) => startTrainingRun(ws, p, (run) => send('training.progress', run)),

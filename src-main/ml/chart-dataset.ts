@@ -5,9 +5,6 @@ import { cardRenderOptions, renderChartInput, type ChartInputCard, type ChartRen
 import { targetsFor } from './input-pipeline.ts';
 import type { Dataset } from './train.ts';
 
-/** A stored model's input spec is a chart card when the model reads rendered charts. */
-export const isChartCard = (spec: object): spec is ChartInputCard => (spec as { kind?: string }).kind === 'chart';
-
 /** Renders `record` as the card's input image into `out` from `offset`; a chart larger than the canvas is an error. */
 function renderInto(out: Uint8Array, offset: number, record: EcgRecord, card: ChartInputCard, layout: string, render: ChartRenderOptions): void {
   const [h, w] = card.canvas;

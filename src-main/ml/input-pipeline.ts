@@ -22,6 +22,30 @@ export interface InputSpec {
   crop?: 'start' | 'center';
 }
 
+/** A signal input spec as stored with a model (JSON), checked field by field. */
+export function readInputSpec(stored: Record<string, unknown>, where: string): InputSpec {
+  const { samplingRate, samples, leads, activeLeads, bandpass, zscore, padShort, crop } = stored;
+  const names = (x: unknown): x is string[] => Array.isArray(x) && x.every((v) => typeof v === 'string');
+  const bad = (field: string): never => {
+    throw new Error(`${where}: its input spec has no valid '${field}'`);
+  };
+  if (typeof samplingRate !== 'number' || !(samplingRate > 0)) bad('samplingRate');
+  if (typeof samples !== 'number' || !Number.isInteger(samples) || samples <= 0) bad('samples');
+  if (!names(leads) || leads.length === 0) bad('leads');
+  if (activeLeads !== undefined && !names(activeLeads)) bad('activeLeads');
+  const band = bandpass as { lowHz?: unknown; highHz?: unknown } | null | undefined;
+  if (band != null && (typeof band.lowHz !== 'number' || typeof band.highHz !== 'number')) bad('bandpass');
+  if (crop !== undefined && crop !== 'start' && crop !== 'center') bad('crop');
+  return {
+    samplingRate: samplingRate as number, samples: samples as number, leads: leads as string[],
+    ...(activeLeads !== undefined ? { activeLeads: activeLeads as string[] } : {}),
+    ...(band !== undefined ? { bandpass: band === null ? null : { lowHz: band.lowHz as number, highHz: band.highHz as number } } : {}),
+    ...(typeof zscore === 'boolean' ? { zscore } : {}),
+    ...(typeof padShort === 'boolean' ? { padShort } : {}),
+    ...(crop !== undefined ? { crop: crop as 'start' | 'center' } : {}),
+  };
+}
+
 /** One record as model input [samples x leads]; throws one clear line when the record cannot feed the model. */
 export function recordToInput(record: EcgRecord, spec: InputSpec): Float32Array {
   const active = spec.activeLeads ?? spec.leads;

@@ -3,7 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { initBackend } from './backend.ts';
 import type { BackendName } from './backend.ts';
-import { deserializeWeights, serializeWeights } from './model-store.ts';
+import { deserializeWeights, serializeWeights } from './model-weights.ts';
 import { fineTuneHead, trainModel } from './train.ts';
 import type { Dataset, Inputs, TrainOptions, TrainProgress } from './train.ts';
 

@@ -47,6 +47,16 @@ export function effectiveLabels(db: Database, recordId: number): LabelRef[] {
   return [...byCode.values()].filter((v) => v.present).map((v) => v.ref);
 }
 
+/** Ids of the label rows (versions) behind the record's current dataset and annotator labels. */
+export function currentLabelIds(db: Database, recordId: number): number[] {
+  return db.prepare("SELECT id FROM label WHERE record_id = ? AND is_current = 1 AND source_kind IN ('dataset', 'annotator') ORDER BY id").pluck().all(recordId) as number[];
+}
+
+/** Records with at least one current SNOMED label. */
+export function snomedLabelledRecordIds(db: Database): number[] {
+  return db.prepare("SELECT DISTINCT record_id FROM label WHERE is_current = 1 AND vocabulary = 'SNOMED'").pluck().all() as number[];
+}
+
 /**
  * An annotator says a label is present or absent on a record. Adds a row (never overwrites),
  * supersedes the annotator's previous word on that code, and writes the audit log — in one transaction.

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { EcgRecord, LeadSignal } from '../../src-shared/record.ts';
-import type { RecordSummary, SignalWindow } from '../../src-shared/api.ts';
+import type { RecordDetail, RecordSummary, SignalWindow } from '../../src-shared/api.ts';
 import { signalContentHash } from './content-hash.ts';
 import { bucketSize, buildPyramid } from './signal-pyramid.ts';
 import { effectiveLabels } from './label-store.ts';
@@ -223,4 +223,43 @@ export function listRecordSummaries(db: Database, opts: { offset: number; limit:
   const total = (prepared(db, `SELECT COUNT(*) AS n FROM record r ${where}`).get(q) as { n: number }).n;
   const rows = prepared(db, `SELECT ${SUMMARY_COLUMNS} FROM record r ${where} ORDER BY r.id LIMIT @limit OFFSET @offset`).all(q) as Record<string, number | string | null>[];
   return { total, records: rows.map((r) => toSummary(db, r)) };
+}
+
+/** Every record id, in ingest order. */
+export function allRecordIds(db: Database): number[] {
+  return db.prepare('SELECT id FROM record ORDER BY id').pluck().all() as number[];
+}
+
+/** Record ids for a --record argument: a numeric id or a record name (all records of that name). */
+export function resolveRecordIds(db: Database, ref: string): number[] {
+  if (/^\d+$/.test(ref)) {
+    const row = prepared(db, 'SELECT id FROM record WHERE id = ?').get(Number(ref)) as { id: number } | undefined;
+    if (row) return [row.id];
+  }
+  return (prepared(db, 'SELECT id FROM record WHERE record_name = ? ORDER BY id').all(ref) as { id: number }[]).map((r) => r.id);
+}
+
+/** The record's name, or undefined when there is no such record. */
+export function recordName(db: Database, recordId: number): string | undefined {
+  return db.prepare('SELECT record_name FROM record WHERE id = ?').pluck().get(recordId) as string | undefined;
+}
+
+/** What records.get adds to the summary: patient, start time, attributes, device reading, warnings, leads and sources. */
+export function getRecordDetailFields(db: Database, recordId: number): Omit<RecordDetail, keyof RecordSummary | 'labelHistory'> | undefined {
+  const r = prepared(db, 'SELECT patient_id, start_time, attributes, device, warnings FROM record WHERE id = ?').get(recordId) as
+    | { patient_id: string | null; start_time: string | null; attributes: string; device: string | null; warnings: string | null }
+    | undefined;
+  if (!r) return undefined;
+  const leads = prepared(db, 'SELECT name, units, derived FROM lead WHERE record_id = ? ORDER BY lead_index').all(recordId) as { name: string; units: string; derived: number }[];
+  const sources = prepared(db, 'SELECT path, format, source_record_name, ingested_at FROM record_source WHERE record_id = ? ORDER BY id').all(recordId) as
+    { path: string; format: string; source_record_name: string; ingested_at: string }[];
+  return {
+    ...(r.patient_id != null ? { patientId: r.patient_id } : {}),
+    ...(r.start_time != null ? { startTime: r.start_time } : {}),
+    attributes: JSON.parse(r.attributes),
+    ...(r.device != null ? { device: JSON.parse(r.device) } : {}),
+    ...(r.warnings != null ? { warnings: JSON.parse(r.warnings) } : {}),
+    leads: leads.map((l) => ({ name: l.name, units: l.units, derived: !!l.derived })),
+    sources: sources.map((s) => ({ path: s.path, format: s.format, sourceRecordName: s.source_record_name, ingestedAt: s.ingested_at })),
+  };
 }

@@ -1,5 +1,6 @@
 // Saliency maps, their metrics and audit runs in the workspace database (migration 004-explain).
 import type { Database } from 'better-sqlite3';
+import type { SaliencyMapInfo } from '../../src-shared/api.ts';
 import type { SaliencyResult } from '../../src-shared/saliency-result.ts';
 
 /** Stores (or replaces, for the same provenance) one map; returns its id. */
@@ -48,4 +49,21 @@ export function saveAudit(db: Database, a: { modelId: number; methods: string[];
   const info = db.prepare('INSERT INTO explain_audit (model_id, methods, layouts, record_count, report_dir, summary, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
     .run(a.modelId, JSON.stringify(a.methods), JSON.stringify(a.layouts), a.recordCount, a.reportDir, JSON.stringify(a.summary), new Date().toISOString());
   return Number(info.lastInsertRowid);
+}
+
+export function setAuditReportDir(db: Database, auditId: number, dir: string): void {
+  db.prepare('UPDATE explain_audit SET report_dir = ? WHERE id = ?').run(dir, auditId);
+}
+
+/** The record's stored maps, newest last, with the model they explain. */
+export function listRecordSaliency(db: Database, recordId: number): SaliencyMapInfo[] {
+  return (db.prepare(`SELECT m.id, m.model_id, m.method, m.baseline, m.target_class, m.layout, m.samples, m.leads, m.created_at, mm.name AS model_name, mm.classes
+    FROM saliency_map m JOIN ml_model mm ON mm.id = m.model_id WHERE m.record_id = ? ORDER BY m.id`).all(recordId) as {
+      id: number; model_id: number; method: string; baseline: string; target_class: number; layout: string; samples: number; leads: string;
+      created_at: string; model_name: string; classes: string;
+    }[]).map((r) => ({
+    id: r.id, modelId: r.model_id, modelName: r.model_name, method: r.method, baseline: r.baseline || null,
+    targetClass: JSON.parse(r.classes)[r.target_class] ?? String(r.target_class), layout: r.layout || null,
+    leads: JSON.parse(r.leads), samples: r.samples, createdAt: r.created_at,
+  }));
 }

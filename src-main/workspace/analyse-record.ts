@@ -12,7 +12,8 @@ import { notchFilter } from '../dsp/notch.ts';
 import { RULE_DETECTORS } from '../rules/detectors.ts';
 import { ruleResultsForRecord, saveRuleResults } from '../store/rule-store.ts';
 import { runRules } from '../rules/run-rules.ts';
-import { listModels, predictionsFor } from '../ml/model-store.ts';
+import { listModels } from '../store/model-store.ts';
+import { predictionsFor } from '../store/prediction-store.ts';
 import { getRecordSignal, getRecordSummary, readSignalWindow } from '../store/record-store.ts';
 
 /** Longest span analysed at once (a 24 h Holter is measured window by window). */
@@ -47,29 +48,21 @@ export function analyseRecord(db: Database, recordId: number, start?: number, en
   };
 }
 
-export function hasTable(db: Database, name: string): boolean {
-  return !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
-}
-
 /**
  * Every rule detector's decision on the record's first span, for one reduced lead set: the stored results when
  * every detector's current version has one, else computed now and stored (so the worklist queues see them).
  */
 export function recordRules(db: Database, recordId: number, leadSet: number): RuleResult[] {
   if (!isLeadSetSize(leadSet)) throw new Error(`lead set ${leadSet} does not exist (use 12, 6, 4, 3 or 2)`);
-  const store = hasTable(db, 'rule_result');
-  if (store) {
-    const stored = ruleResultsForRecord(db, recordId, leadSet);
-    if (RULE_DETECTORS.every((d) => stored.some((r) => r.detectorId === d.id && r.detectorVersion === d.version))) return stored;
-  }
+  const stored = ruleResultsForRecord(db, recordId, leadSet);
+  if (RULE_DETECTORS.every((d) => stored.some((r) => r.detectorId === d.id && r.detectorVersion === d.version))) return stored;
   const results = runRules(loadSpan(db, recordId).record, leadSet);
-  if (store) saveRuleResults(db, recordId, results);
+  saveRuleResults(db, recordId, results);
   return results;
 }
 
 /** Every model's predictions on the record (none before the ML engine has predicted). */
 export function recordPredictions(db: Database, recordId: number): RecordPredictions {
-  if (!hasTable(db, 'ml_prediction')) return { models: [], predictions: [] };
   const models = listModels(db);
   return {
     models: models.map((m) => ({ id: m.id, name: m.name, classes: m.classes, leadSet: m.leadSet })),

@@ -4,21 +4,20 @@
 // records (they cost one batch of predictions / one more map each). Writes the report.
 import path from 'node:path';
 import type { Workspace } from '../store/workspace.ts';
-import { getRecordSignal } from '../store/record-store.ts';
+import { allRecordIds, getRecordSignal, recordName } from '../store/record-store.ts';
 import { effectiveLabels } from '../store/label-store.ts';
-import { initBackend } from '../ml/backend.ts';
-import { deserializeWeights, getModel } from '../ml/model-store.ts';
+import { openModel } from '../ml/open-model.ts';
 import { recordToInput, type InputSpec } from '../ml/input-pipeline.ts';
-import { loadOnnxModel, onnxInputSpec, runOnnx, type ModelCard } from '../ml/onnx-model.ts';
+import { runOnnx } from '../ml/onnx-model.ts';
 import { leadMillivolts, type EcgRecord } from '../../src-shared/record.ts';
 import type { ParamStore } from '../ml/layers.ts';
 import { runAudit, type AuditItem, type AuditReport, type MapMeasures } from '../explain/audit.ts';
 import { writeAuditReport } from '../explain/audit-report.ts';
-import { cardRenderOptions, readChartInputCard } from '../chart/chart-input.ts';
+import { cardRenderOptions } from '../chart/chart-input.ts';
 import { fidelityCurves } from '../explain/fidelity.ts';
 import { localiseAttribution, rescaleIntervals, type WaveIntervals } from '../explain/localisation.ts';
 import { recordWaveIntervals } from '../explain/record-waves.ts';
-import { saveAudit, saveMetric, saveSaliency } from '../store/saliency-store.ts';
+import { saveAudit, saveMetric, saveSaliency, setAuditReportDir } from '../store/saliency-store.ts';
 import { randomisationCheck } from '../explain/sanity-check.ts';
 import { ecgClassifier, type TfClassifier } from '../explain/saliency/classifier.ts';
 import { chartTarget, signalTarget } from '../explain/saliency/explain-target.ts';
@@ -92,18 +91,18 @@ const probabilities = (logits: PredictBatch): PredictBatch => async (batch) => (
 
 /** Builds the per-record method context for a stored model. Predictions are class probabilities (as for ONNX models). */
 async function modelContexts(ws: Workspace, modelId: number): Promise<ModelContexts> {
-  const m = getModel(ws.db, modelId);
-  const id = `${modelId}:${m.name}`;
+  const m = await openModel(ws.db, modelId);
+  const id = `${modelId}:${m.info.name}`;
   if (m.kind === 'onnx') {
-    const om = await loadOnnxModel(m.weights, m.inputSpec as unknown as ModelCard);
-    const spec = onnxInputSpec(om.card);
+    const { onnx } = m;
+    const spec = m.input.spec;
     const predict: PredictBatch = async (batch) => {
       const inputs = batch.map((leads) => {
         const x = new Float32Array(spec.samples * leads.length);
         leads.forEach((s, l) => s.forEach((v, t) => (x[t * leads.length + l] = v)));
         return x;
       });
-      const p = await runOnnx(om, inputs);
+      const p = await runOnnx(onnx, inputs);
       const k = m.classes.length;
       return inputs.map((_, b) => p.slice(b * k, (b + 1) * k));
     };
@@ -115,12 +114,11 @@ async function modelContexts(ws: Workspace, modelId: number): Promise<ModelConte
       }),
     };
   }
-  await initBackend();
-  const model = deserializeWeights(m.weights, `model ${modelId}`);
+  const { model, input } = m;
   const classifier: TfClassifier = ecgClassifier(model, id);
-  if (model.spec.arch === 'image-cnn') {
+  if (input.kind === 'chart') {
     if (model.spec.channels !== 1) throw new Error(`model ${modelId}: explain renders gray charts; this image model reads ${model.spec.channels} channels`);
-    const card = readChartInputCard(m.inputSpec);
+    const card = input.card;
     return {
       classes: m.classes, image: true, trainedLayouts: card.layouts, store: model.store, timeBase: () => ({ scale: 1, offset: 0 }),
       context: (record, layout) => {
@@ -136,7 +134,7 @@ async function modelContexts(ws: Workspace, modelId: number): Promise<ModelConte
       },
     };
   }
-  const spec = m.inputSpec as unknown as InputSpec;
+  const spec = input.spec;
   const predict = probabilities(tfSignalPredict(classifier));
   return {
     classes: m.classes, image: false, store: model.store, timeBase: (record) => specTimeBase(record, spec),
@@ -162,7 +160,7 @@ export function spreadSubset(n: number, k: number | 'all'): Set<number> {
 
 export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Promise<ExplainSummary> {
   req.methods.forEach(parseMethod);
-  const ids = req.recordIds ?? (ws.db.prepare('SELECT id FROM record ORDER BY id').pluck().all() as number[]);
+  const ids = req.recordIds ?? allRecordIds(ws.db);
   if (ids.length === 0) throw new Error('no records to explain');
   const models = await modelContexts(ws, req.modelId);
   const layouts = req.layouts ?? models.trainedLayouts ?? [];
@@ -225,9 +223,8 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
     if (sanityOn.has(i) && models.store) out.sanity = await randomisationCheck(models.store, SANITY_SEED, r, () => runMethod(method, ctx, targetClass));
     return out;
   };
-  const nameOf = ws.db.prepare('SELECT record_name FROM record WHERE id = ?').pluck();
   const items: AuditItem[] = ids.map((rid) => ({
-    recordId: rid, recordName: String(nameOf.get(rid) ?? rid),
+    recordId: rid, recordName: recordName(ws.db, rid) ?? String(rid),
     classes: effectiveLabels(ws.db, rid).map((l) => l.code).filter((c) => models.classes.includes(c)),
   }));
   const report = await runAudit({ items, methods: req.methods, variants, explain, measure, onProgress: req.onProgress });
@@ -251,7 +248,7 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
   })();
   const dir = req.reportDir ?? path.join(ws.dir, 'explain', `audit-${auditId}`);
   const reportFiles = writeAuditReport(report, dir);
-  ws.db.prepare('UPDATE explain_audit SET report_dir = ? WHERE id = ?').run(dir, auditId);
+  setAuditReportDir(ws.db, auditId, dir);
   const sanityFlagged = report.maps.filter((m) => m.measures.sanity?.flagged).map((m) => ({
     recordName: m.recordName, method: m.method, variant: m.variant, spearman: m.measures.sanity!.spearman, ssim: m.measures.sanity!.ssim,
   }));

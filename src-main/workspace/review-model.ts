@@ -1,13 +1,11 @@
 // Model review from the ML engine's stored predictions against the records' current labels: per-class metrics,
-// confusion cells that list their records, ROC and PR curves, reliability bins; and training runs with live progress.
+// confusion cells that list their records, ROC and PR curves, reliability bins.
 import type { Database } from 'better-sqlite3';
-import type { ModelClassReview, ModelReview, ModelReviewScope, TrainingRun } from '../../src-shared/api.ts';
+import type { ModelClassReview, ModelReview, ModelReviewScope } from '../../src-shared/api.ts';
 import { averagePrecision, reliabilityBins, rocAuc } from '../ml/metrics/classification.ts';
-import { listModels, modelLineage, predictionsFor } from '../ml/model-store.ts';
-import { predictInWorkspace, trainInWorkspace } from './train-model.ts';
+import { getModelInfo, modelLineage } from '../store/model-store.ts';
+import { predictionsFor } from '../store/prediction-store.ts';
 import { effectiveLabels } from '../store/label-store.ts';
-import type { Workspace } from '../store/workspace.ts';
-import { hasTable } from './analyse-record.ts';
 
 /** Up to `points` (threshold-ordered) points of the ROC curve (fpr, tpr) and PR curve (recall, precision). */
 function curves(y: number[], p: number[], points = 101): { roc: [number, number][]; pr: [number, number][] } {
@@ -35,9 +33,7 @@ function curves(y: number[], p: number[], points = 101): { roc: [number, number]
  * flatter it; models without a test split (imported ones) are scored on every record they have predictions for.
  */
 export function modelReview(db: Database, modelId: number, requested: ModelReviewScope = 'test'): ModelReview {
-  if (!hasTable(db, 'ml_prediction')) throw new Error('this workspace has no models yet (the ML tables are missing)');
-  const model = listModels(db).find((m) => m.id === modelId);
-  if (!model) throw new Error(`no model with id ${modelId} in this workspace`);
+  const model = getModelInfo(db, modelId);
   const preds = predictionsFor(db, modelId);
   const byRecord = new Map<number, Map<string, { probability: number; predicted: boolean }>>();
   for (const p of preds) {
@@ -66,43 +62,4 @@ export function modelReview(db: Database, modelId: number, requested: ModelRevie
     };
   });
   return { model: { id: model.id, name: model.name, architecture: model.architecture, createdAt: model.createdAt, metrics: model.metrics }, scope, classes };
-}
-
-/** Training runs of this process: started from the UI, streamed as progress events, cancellable. */
-const runs = new Map<number, { run: TrainingRun; abort: AbortController }>();
-let nextRun = 1;
-
-export function listTrainingRuns(): TrainingRun[] {
-  return [...runs.values()].map((r) => r.run);
-}
-
-export function startTrainingRun(ws: Workspace, req: { arch: string; leads: number; epochs?: number; layouts?: string[] }, onUpdate: (run: TrainingRun) => void): TrainingRun {
-  const abort = new AbortController();
-  const run: TrainingRun = { id: nextRun++, arch: req.arch, leads: req.leads, state: 'running', startedAt: new Date().toISOString(), points: [] };
-  runs.set(run.id, { run, abort });
-  void trainInWorkspace(ws, {
-    arch: req.arch, leads: req.leads, ...(req.epochs ? { epochs: req.epochs } : {}), ...(req.layouts ? { layouts: req.layouts } : {}), signal: abort.signal,
-    onProgress: (_label, e) => {
-      run.points.push({ epoch: e.epoch, step: e.step, steps: e.steps, epochs: e.epochs, loss: e.loss, ...(e.validationScore !== undefined ? { validationScore: e.validationScore } : {}) });
-      onUpdate(run);
-    },
-  }).then(async (s) => {
-    run.modelId = s.modelId;
-    // Predictions for every record feed the worklist's model queues and the review; the model is stored either way.
-    await predictInWorkspace(ws, s.modelId).catch((e: Error) => (run.error = `model stored, but predicting failed: ${e.message.split('\n')[0]}`));
-    run.state = 'finished';
-    onUpdate(run);
-  }, (e: Error) => {
-    run.state = abort.signal.aborted ? 'cancelled' : 'failed';
-    run.error = e.message.split('\n')[0];
-    onUpdate(run);
-  });
-  return run;
-}
-
-export function cancelTrainingRun(id: number): TrainingRun {
-  const r = runs.get(id);
-  if (!r) throw new Error(`no training run ${id}`);
-  r.abort.abort();
-  return r.run;
 }

@@ -14,19 +14,6 @@ export interface StoredRunOutcome {
   results: RuleResult[];
 }
 
-/** Record ids for a --record argument: a numeric id or a record name (all records of that name). */
-export function resolveRecordIds(db: Database, ref: string): number[] {
-  if (/^\d+$/.test(ref)) {
-    const row = db.prepare('SELECT id FROM record WHERE id = ?').get(Number(ref)) as { id: number } | undefined;
-    if (row) return [row.id];
-  }
-  return (db.prepare('SELECT id FROM record WHERE record_name = ? ORDER BY id').all(ref) as { id: number }[]).map((r) => r.id);
-}
-
-export function allRecordIds(db: Database): number[] {
-  return (db.prepare('SELECT id FROM record ORDER BY id').all() as { id: number }[]).map((r) => r.id);
-}
-
 /** Evaluates and stores every detector for each record; a record that cannot be evaluated is reported, not thrown. */
 export function runStoredRules(db: Database, recordIds: number[], leadSet: LeadSetSize, onRecord?: (o: StoredRunOutcome, i: number) => void): StoredRunOutcome[] {
   const out: StoredRunOutcome[] = [];

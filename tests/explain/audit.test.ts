@@ -15,7 +15,7 @@ import type { SaliencyResult } from '../../src-shared/saliency-result.ts';
 import { migration } from '../../src-main/store/migrations/004-explain.ts';
 import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
 import { storeRecord } from '../../src-main/store/record-store.ts';
-import { saveModel } from '../../src-main/ml/model-store.ts';
+import { saveModel } from '../../src-main/store/model-store.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 
 const NAMES = ['JS00001', 'JS00002', 'JS00004', 'JS00005'];

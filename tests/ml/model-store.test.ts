@@ -6,8 +6,10 @@ import { migration as core } from '../../src-main/store/migrations/001-core.ts';
 import { migration as ml } from '../../src-main/store/migrations/003-ml.ts';
 import { initBackend } from '../../src-main/ml/backend.ts';
 import { createModel } from '../../src-main/ml/models/index.ts';
-import { deserializeWeights, getModel, listModels, modelLineage, predictionsFor, saveModel, savePredictions, serializeWeights } from '../../src-main/ml/model-store.ts';
-import type { NewModel } from '../../src-main/ml/model-store.ts';
+import { deserializeWeights, serializeWeights } from '../../src-main/ml/model-weights.ts';
+import { getModel, listModels, modelLineage, saveModel } from '../../src-main/store/model-store.ts';
+import { predictionsFor, savePredictions } from '../../src-main/store/prediction-store.ts';
+import type { NewModel } from '../../src-main/store/model-store.ts';
 import { predictProbabilities } from '../../src-main/ml/train.ts';
 
 function workspaceDb(): Database.Database {

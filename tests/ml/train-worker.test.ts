@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runTrainingInWorker } from '../../src-main/ml/run-training.ts';
 import type { TrainJob } from '../../src-main/ml/train-worker.ts';
-import { deserializeWeights } from '../../src-main/ml/model-store.ts';
+import { deserializeWeights } from '../../src-main/ml/model-weights.ts';
 import type { TrainProgress } from '../../src-main/ml/train.ts';
 import { initBackend } from '../../src-main/ml/backend.ts';
 

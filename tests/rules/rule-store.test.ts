@@ -8,7 +8,8 @@ import { MIGRATIONS } from '../../src-main/store/migrations/index.ts';
 import { migration as rulesMigration } from '../../src-main/store/migrations/002-rules.ts';
 import { storeRecord } from '../../src-main/store/record-store.ts';
 import { recordsWithFinding, ruleResultsForRecord } from '../../src-main/store/rule-store.ts';
-import { resolveRecordIds, runStoredRules } from '../../src-main/workspace/run-rules.ts';
+import { resolveRecordIds } from '../../src-main/store/record-store.ts';
+import { runStoredRules } from '../../src-main/workspace/run-rules.ts';
 
 function openDb(): Database.Database {
   const db = new Database(':memory:');

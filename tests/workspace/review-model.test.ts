@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READERS } from '../../src-main/formats/readers.ts';
 import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
-import { saveModel, savePredictions } from '../../src-main/ml/model-store.ts';
+import { saveModel } from '../../src-main/store/model-store.ts';
+import { savePredictions } from '../../src-main/store/prediction-store.ts';
 import { modelReview } from '../../src-main/workspace/review-model.ts';
 import { recordPredictions } from '../../src-main/workspace/analyse-record.ts';
 import { migration as mlMigration } from '../../src-main/store/migrations/003-ml.ts';
@@ -69,7 +70,8 @@ describe('saliency maps for the viewer', () => {
   it('lists a record\'s stored maps with their class, serves one with lead importance, and compares two', async () => {
     const { migration: explainMigration } = await import('../../src-main/store/migrations/004-explain.ts');
     const { saveSaliency } = await import('../../src-main/store/saliency-store.ts');
-    const { compareSaliency, listRecordSaliency, saliencyMap } = await import('../../src-main/workspace/read-saliency.ts');
+    const { compareSaliency, saliencyMap } = await import('../../src-main/workspace/read-saliency.ts');
+    const { listRecordSaliency } = await import('../../src-main/store/saliency-store.ts');
     if (!ws.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'saliency_map'").get()) ws.db.exec(explainMigration.sql);
     const leads = ['I', 'II'];
     const samples = 100;

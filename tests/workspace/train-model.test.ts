@@ -8,8 +8,13 @@ import type { Workspace } from '../../src-main/store/workspace.ts';
 import { migration as ml } from '../../src-main/store/migrations/003-ml.ts';
 import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
 import { READERS } from '../../src-main/formats/readers.ts';
-import { evaluateInWorkspace, fineTuneInWorkspace, importOnnxModel, predictInWorkspace, trainInWorkspace } from '../../src-main/workspace/train-model.ts';
-import { deserializeWeights, getModel, listModels, modelLineage, predictionsFor } from '../../src-main/ml/model-store.ts';
+import { evaluateInWorkspace } from '../../src-main/workspace/evaluate-model.ts';
+import { fineTuneInWorkspace, trainInWorkspace } from '../../src-main/workspace/train-model.ts';
+import { importOnnxModel } from '../../src-main/workspace/import-model.ts';
+import { predictInWorkspace } from '../../src-main/workspace/predict-records.ts';
+import { deserializeWeights } from '../../src-main/ml/model-weights.ts';
+import { getModel, listModels, modelLineage } from '../../src-main/store/model-store.ts';
+import { predictionsFor } from '../../src-main/store/prediction-store.ts';
 import { setAnnotatorLabel } from '../../src-main/store/label-store.ts';
 
 /** Label rows of the model's test records (fine-tuning does not train on them). */
@@ -55,6 +60,12 @@ describe('ML on a workspace', () => {
     const e = await evaluateInWorkspace(ws, r.modelId, dataPath('cinc', 'scoring-2021', 'weights.csv'));
     expect(e.records).toBe(r.split.test);
     expect(typeof e.challenge).toBe('number');
+    // One runtime scores the test split: the metrics stored at training and `eval` name it, and agree.
+    expect(e.runtime).toBe('onnxruntime-node');
+    const stored = getModel(ws.db, r.modelId).metrics as { test: Record<string, unknown>; evaluation: Record<string, unknown> };
+    expect(stored.test.runtime).toBe('onnxruntime-node');
+    expect(stored.evaluation.runtime).toBe('onnxruntime-node');
+    expect(stored.evaluation.macroF1).toBeCloseTo(stored.test.macroF1 as number, 6);
     // An annotator corrects a label; fine-tuning the head sees the new label version and keeps the backbone.
     const corrected = setAnnotatorLabel(ws.db, { recordId: lineage.records.find((x) => x.split === 'train')!.recordId, vocabulary: 'SNOMED', code: '426783006', present: true, author: 'test' });
     const ft = await fineTuneInWorkspace(ws, r.modelId, { epochs: 2 });

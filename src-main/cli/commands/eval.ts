@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
-import { evaluateInWorkspace } from '../../workspace/train-model.ts';
+import { evaluateInWorkspace } from '../../workspace/evaluate-model.ts';
 import { challengeWeightsCsv } from './train.ts';
 
 export const command: CliCommand = {

@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
-import { importOnnxModel } from '../../workspace/train-model.ts';
+import { importOnnxModel } from '../../workspace/import-model.ts';
 
 export const command: CliCommand = {
   name: ['import-model'],

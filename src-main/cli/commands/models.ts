@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { activeBackend, initBackend } from '../../ml/backend.ts';
-import { listModels } from '../../ml/model-store.ts';
+import { listModels } from '../../store/model-store.ts';
 
 export const command: CliCommand = {
   name: ['models'],

@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
-import { predictInWorkspace } from '../../workspace/train-model.ts';
+import { predictInWorkspace } from '../../workspace/predict-records.ts';
 
 export const command: CliCommand = {
   name: ['predict'],

@@ -1,5 +1,6 @@
 import { isLeadSetSize } from '../../../src-shared/lead-sets.ts';
-import { allRecordIds, resolveRecordIds, runStoredRules } from '../../workspace/run-rules.ts';
+import { allRecordIds, resolveRecordIds } from '../../store/record-store.ts';
+import { runStoredRules } from '../../workspace/run-rules.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 

@@ -2,7 +2,7 @@ export const migration = {
   version: 3,
   name: 'ml',
   sql: `
--- Trained or imported models with their lineage. weights: LeadLens tfjs weights (model-store.ts format) or ONNX bytes.
+-- Trained or imported models with their lineage. weights: LeadLens tfjs weights (ml/model-weights.ts format) or ONNX bytes.
 CREATE TABLE ml_model (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,

@@ -1,0 +1,45 @@
+// Training runs started from the UI: streamed as progress events, cancellable, and on success followed by
+// predictions for every record. The registry lives as long as the process (the API layer that starts runs).
+import type { TrainingRun } from '../../src-shared/api.ts';
+import type { Workspace } from '../store/workspace.ts';
+import { predictInWorkspace } from './predict-records.ts';
+import { trainInWorkspace } from './train-model.ts';
+
+/** Training runs of this process: started from the UI, streamed as progress events, cancellable. */
+const runs = new Map<number, { run: TrainingRun; abort: AbortController }>();
+let nextRun = 1;
+
+export function listTrainingRuns(): TrainingRun[] {
+  return [...runs.values()].map((r) => r.run);
+}
+
+export function startTrainingRun(ws: Workspace, req: { arch: string; leads: number; epochs?: number; layouts?: string[] }, onUpdate: (run: TrainingRun) => void): TrainingRun {
+  const abort = new AbortController();
+  const run: TrainingRun = { id: nextRun++, arch: req.arch, leads: req.leads, state: 'running', startedAt: new Date().toISOString(), points: [] };
+  runs.set(run.id, { run, abort });
+  void trainInWorkspace(ws, {
+    arch: req.arch, leads: req.leads, ...(req.epochs ? { epochs: req.epochs } : {}), ...(req.layouts ? { layouts: req.layouts } : {}), signal: abort.signal,
+    onProgress: (_label, e) => {
+      run.points.push({ epoch: e.epoch, step: e.step, steps: e.steps, epochs: e.epochs, loss: e.loss, ...(e.validationScore !== undefined ? { validationScore: e.validationScore } : {}) });
+      onUpdate(run);
+    },
+  }).then(async (s) => {
+    run.modelId = s.modelId;
+    // Predictions for every record feed the worklist's model queues and the review; the model is stored either way.
+    await predictInWorkspace(ws, s.modelId).catch((e: Error) => (run.error = `model stored, but predicting failed: ${e.message.split('\n')[0]}`));
+    run.state = 'finished';
+    onUpdate(run);
+  }, (e: Error) => {
+    run.state = abort.signal.aborted ? 'cancelled' : 'failed';
+    run.error = e.message.split('\n')[0];
+    onUpdate(run);
+  });
+  return run;
+}
+
+export function cancelTrainingRun(id: number): TrainingRun {
+  const r = runs.get(id);
+  if (!r) throw new Error(`no training run ${id}`);
+  r.abort.abort();
+  return r.run;
+}
