@@ -1,11 +1,12 @@
 import type { ApiEventMessage } from '../../src-shared/api.ts';
 import { READERS } from '../formats/readers.ts';
 import type { Workspace } from '../store/workspace.ts';
-import { inboxFolders, watchInbox, type InboxWatcher } from './inbox-watcher.ts';
+import { inboxFolders } from '../store/inbox-store.ts';
+import { watchInbox, type InboxWatcher } from './inbox-watcher.ts';
 
 /** Watches the workspace's inbox folders for the app (Electron or serve), pushing progress and results as API events. */
 export function watchWorkspaceInbox(ws: Workspace, emit: (m: ApiEventMessage) => void): InboxWatcher | undefined {
-  const folders = inboxFolders(ws);
+  const folders = inboxFolders(ws.db);
   if (folders.length === 0) return undefined;
   return watchInbox(ws, folders, {
     readers: READERS,

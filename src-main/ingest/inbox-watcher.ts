@@ -8,17 +8,6 @@ export interface InboxWatcher {
   idle(): Promise<void>;
 }
 
-export function inboxFolders(ws: Workspace): string[] {
-  return (ws.db.prepare('SELECT path FROM inbox ORDER BY path').all() as { path: string }[]).map((r) => r.path);
-}
-
-export function addInboxFolder(ws: Workspace, folder: string, actor: string): void {
-  ws.db.transaction(() => {
-    ws.db.prepare('INSERT OR IGNORE INTO inbox (path, added_at) VALUES (?, ?)').run(folder, new Date().toISOString());
-    ws.db.prepare('INSERT INTO audit_log (at, actor, action, record_id, detail) VALUES (?, ?, ?, NULL, ?)').run(new Date().toISOString(), actor, 'inbox.add', JSON.stringify({ folder }));
-  })();
-}
-
 /**
  * Watches folders and ingests files once their writes have finished (size stable) and their companion
  * files exist. Starting it rescans what is already there; files imported before are skipped, so the queue

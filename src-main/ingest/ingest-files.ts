@@ -4,6 +4,7 @@ import type { IngestSummary } from '../../src-shared/api.ts';
 import type { EcgRecord } from '../../src-shared/record.ts';
 import type { EcgFileReader } from '../formats/reader.ts';
 import { readerForFile } from '../formats/readers.ts';
+import { ingestedFileStamp, markIngestedFile, quarantineFile, releaseQuarantine } from '../store/inbox-store.ts';
 import { storeRecord } from '../store/record-store.ts';
 import type { Workspace } from '../store/workspace.ts';
 
@@ -116,16 +117,12 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
   const todo = entries.filter((e) => !companionOf.has(e.file) || companionOf.get(e.file) === e.file);
   const result: IngestResult = { files: files.length, newRecords: 0, duplicates: 0, quarantined: [], skipped: unclaimed.length + (entries.length - todo.length), recordIds: [], deferred: [] };
 
-  const alreadyDone = db.prepare('SELECT size, mtime_ms FROM ingested_file WHERE path = ?');
-  const markFile = db.prepare(
-    `INSERT INTO ingested_file (path, size, mtime_ms, status, record_ids, at) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, status = excluded.status, record_ids = excluded.record_ids, at = excluded.at`,
-  );
+  const stampOf = (st: fs.Stats) => ({ size: st.size, mtimeMs: Math.floor(st.mtimeMs) });
   const quarantine = (file: string, reason: string, st: fs.Stats | undefined) => {
     const now = new Date().toISOString();
     db.transaction(() => {
-      db.prepare('INSERT INTO quarantine (path, reason, at) VALUES (?, ?, ?) ON CONFLICT(path) DO UPDATE SET reason = excluded.reason, at = excluded.at').run(file, reason, now);
-      if (st) markFile.run(file, st.size, Math.floor(st.mtimeMs), 'quarantined', '[]', now);
+      quarantineFile(db, file, reason, now);
+      if (st) markIngestedFile(db, file, stampOf(st), 'quarantined', [], now);
     })();
     result.quarantined.push({ path: file, reason });
     opts.onQuarantine?.(file, reason);
@@ -135,7 +132,6 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
   // so a kill loses at most the uncommitted batch and nothing is half-stored, while small records do not pay a commit each.
   let pending: { file: string; reader: EcgFileReader; st: fs.Stats; records: EcgRecord[] }[] = [];
   let pendingSamples = 0;
-  const deleteQuarantine = db.prepare('DELETE FROM quarantine WHERE path = ?');
   const flush = (): void => {
     if (pending.length === 0) return;
     const batch = pending;
@@ -155,8 +151,8 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
               ids.push(r.recordId);
               if (r.duplicate) dup++;
             }
-            markFile.run(file, st.size, Math.floor(st.mtimeMs), 'ingested', JSON.stringify(ids), now);
-            deleteQuarantine.run(file);
+            markIngestedFile(db, file, stampOf(st), 'ingested', ids, now);
+            releaseQuarantine(db, file);
             return { ids, dup };
           })());
         } catch (e) {
@@ -186,8 +182,8 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
     } catch {
       return { bytes: 0, outcome: Promise.resolve({ kind: 'gone' }) }; // gone since the walk
     }
-    const done = alreadyDone.get(file) as { size: number; mtime_ms: number } | undefined;
-    if (done && done.size === st.size && done.mtime_ms === Math.floor(st.mtimeMs)) return { bytes: 0, outcome: Promise.resolve({ kind: 'skipped' }) };
+    const done = ingestedFileStamp(db, file);
+    if (done && done.size === st.size && done.mtimeMs === Math.floor(st.mtimeMs)) return { bytes: 0, outcome: Promise.resolve({ kind: 'skipped' }) };
     let bytes = st.size;
     const missing: string[] = [];
     for (const c of companionLists.get(file) ?? []) {

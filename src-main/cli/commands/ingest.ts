@@ -1,6 +1,7 @@
 import { READERS } from '../../formats/readers.ts';
 import { ingestPaths, type IngestResult } from '../../ingest/ingest-files.ts';
-import { addInboxFolder, watchInbox } from '../../ingest/inbox-watcher.ts';
+import { watchInbox } from '../../ingest/inbox-watcher.ts';
+import { addInboxFolder } from '../../store/inbox-store.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 
@@ -25,7 +26,7 @@ export const command: CliCommand = {
       for (const q of r.quarantined) ctx.log(`  quarantined ${q.path}: ${q.reason}`);
       return summarise(r);
     }
-    for (const p of args.positionals) addInboxFolder(ws, p, process.env.USER ?? 'cli');
+    for (const p of args.positionals) addInboxFolder(ws.db, p, process.env.USER ?? 'cli');
     const watcher = watchInbox(ws, args.positionals, {
       ...opts,
       onQuarantine: (p, reason) => ctx.log(`quarantined ${p}: ${reason}`),
