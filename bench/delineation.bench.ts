@@ -5,7 +5,7 @@ import { readWfdbRecord } from '../src-main/formats/wfdb-record.ts';
 import { readWfdbAnnotations } from '../src-main/formats/wfdb-annotation.ts';
 import { canonicalLeadName, leadMillivolts } from '../src-shared/record.ts';
 import { measureRecord } from '../src-main/dsp/measurements.ts';
-import { BOUNDARIES, boundaryErrors, summariseErrors, type Boundary } from '../src-main/dsp/delineation-agreement.ts';
+import { BOUNDARIES, boundaryErrors, summariseErrors, type Boundary } from './delineation-agreement.ts';
 import { SHARED_DATA } from './shared-data-path.ts';
 
 const all: Record<Boundary, number[]> = { pOnset: [], pOffset: [], qrsOnset: [], qrsOffset: [], tOffset: [] };

@@ -20,7 +20,7 @@ import * as ort from 'onnxruntime-node';
 import { STANDARD_LEADS } from '../src-shared/record.ts';
 import { parallelStepper } from '../src-main/ml/parallel-train.ts';
 import type { Stepper } from '../src-main/ml/train.ts';
-import { cpuMs, profileKernels } from '../src-main/ml/kernel-profile.ts';
+import { cpuMs, profileKernels } from './kernel-profile.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name: string, def: number): number => {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import { readWfdbRecord } from '../src-main/formats/wfdb-record.ts';
 import type { EcgRecord } from '../src-shared/record.ts';
 import type { LeadSetSize } from '../src-shared/lead-sets.ts';
-import { hasAnyCode, headerPaths, ludbTruth, readLudbDiagnoses, validate } from '../src-main/rules/rule-validation.ts';
+import { hasAnyCode, headerPaths, ludbTruth, readLudbDiagnoses, validate } from './rule-validation.ts';
 import { SHARED_DATA } from './shared-data-path.ts';
 
 async function loadAll(paths: string[], what: string): Promise<EcgRecord[]> {

@@ -111,14 +111,3 @@ export function rasteriseChart(
   drawTraces(image, pixels);
   return { image, pixels };
 }
-
-/** Gray image as model input: ink = 1 - value / 255 (paper 0, trace 1), row-major H x W. */
-export function inkIntensity(image: ChartImage): Float32Array {
-  const out = new Float32Array(image.width * image.height);
-  const c = image.channels;
-  for (let i = 0; i < out.length; i++) {
-    const v = c === 1 ? image.data[i] : (image.data[i * c] + image.data[i * c + 1] + image.data[i * c + 2]) / 3;
-    out[i] = 1 - v / 255;
-  }
-  return out;
-}

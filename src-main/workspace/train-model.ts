@@ -7,8 +7,8 @@ import { STANDARD_LEADS } from '../../src-shared/record.ts';
 import { chartInputCard } from '../chart/chart-input.ts';
 import { initBackend } from '../ml/backend.ts';
 import { chartDataset } from '../ml/chart-dataset.ts';
-import { frequentCodes } from '../ml/dataset.ts';
-import { recordToInput, targetsFor } from '../ml/input-pipeline.ts';
+import { buildDataset, frequentCodes } from '../ml/dataset.ts';
+import { targetsFor } from '../ml/input-pipeline.ts';
 import { loadChallengeWeights, type ChallengeWeights } from '../ml/metrics/challenge-metric.ts';
 import { scoredSetMetrics } from '../ml/metrics/test-metrics.ts';
 import { deserializeWeights } from '../ml/model-weights.ts';
@@ -26,15 +26,7 @@ export const DEFAULT_INPUT = { samplingRate: 100, samples: 1000, bandpass: { low
 
 function datasetOf(rs: WorkspaceRecord[], input: ModelInput, classes: string[]): Dataset<Inputs> {
   if (input.kind === 'chart') return chartDataset(rs.map((r) => r.item), input.card, classes);
-  const spec = input.spec;
-  const size = spec.samples * spec.leads.length;
-  const x = new Float32Array(rs.length * size);
-  const y = new Uint8Array(rs.length * classes.length);
-  rs.forEach((r, i) => {
-    x.set(recordToInput(r.item.record, spec), i * size);
-    y.set(targetsFor(r.item.codes, classes), i * classes.length);
-  });
-  return { x, y, n: rs.length };
+  return buildDataset(rs.map((r) => r.item), input.spec, classes);
 }
 
 export interface TrainRequest {

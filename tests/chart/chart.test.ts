@@ -5,7 +5,7 @@ import { readWfdbRecord } from '../../src-main/formats/wfdb-record.ts';
 import { leadMillivolts, type EcgRecord } from '../../src-shared/record.ts';
 import { layoutChart, samplePixels, sampleX, valueY } from '../../src-shared/chart/chart-layout.ts';
 import { rasteriseChart } from '../../src-main/chart/chart-raster.ts';
-import { encodePng } from '../../src-main/explain/png.ts';
+import { encodePng } from '../helpers/png.ts';
 import { pixelsToLeadTime } from '../../src-main/chart/pixel-to-lead-time.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 

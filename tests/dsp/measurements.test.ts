@@ -5,7 +5,7 @@ import { readWfdbRecord } from '../../src-main/formats/wfdb-record.ts';
 import { readWfdbAnnotations } from '../../src-main/formats/wfdb-annotation.ts';
 import { canonicalLeadName, leadMillivolts } from '../../src-shared/record.ts';
 import { axisFromIAvf, axisFromIIIAvf, measureRecord, type EcgMeasurements } from '../../src-main/dsp/measurements.ts';
-import { boundaryErrors, summariseErrors, type Boundary } from '../../src-main/dsp/delineation-agreement.ts';
+import { boundaryErrors, summariseErrors, type Boundary } from '../../bench/delineation-agreement.ts';
 
 async function ludb(id: number): Promise<EcgMeasurements> {
   const rec = await readWfdbRecord(dataPath('ludb', 'data', `${id}.hea`));

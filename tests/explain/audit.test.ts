@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWfdbRecord } from '../../src-main/formats/wfdb-record.ts';
 import { leadMillivolts, type EcgRecord } from '../../src-shared/record.ts';
 import { layoutChart } from '../../src-shared/chart/chart-layout.ts';
-import { inkIntensity, rasteriseChart } from '../../src-main/chart/chart-raster.ts';
+import { rasteriseChart } from '../../src-main/chart/chart-raster.ts';
+import { inkValues } from '../../src-main/chart/chart-input.ts';
 import { pixelsToLeadTime } from '../../src-main/chart/pixel-to-lead-time.ts';
 import { runAudit, type AuditItem, type MapMeasures } from '../../src-main/explain/audit.ts';
 import { writeAuditReport } from '../../src-main/explain/audit-report.ts';
@@ -33,7 +34,7 @@ function inkMap(record: EcgRecord, layout: string, scramble: boolean): SaliencyR
   const mv = record.leads.map(leadMillivolts);
   const c = layoutChart(record, { layout, pxPerMm: 1 });
   const { image, pixels } = rasteriseChart(c, mv, { grid: false });
-  const m = pixelsToLeadTime(c, pixels, inkIntensity(image));
+  const m = pixelsToLeadTime(c, pixels, inkValues(Uint8Array.from(image.data, (v) => 255 - v)));
   const map = new Float32Array(m.map.length);
   for (let l = 0; l < 12; l++) map.set(m.map.subarray((scramble ? 11 - l : l) * m.samples, ((scramble ? 11 - l : l) + 1) * m.samples), l * m.samples);
   return { map, leads: m.leads, samples: m.samples, provenance: { model: 'ink', method: 'ink', baseline: null, targetClass: 0, layer: null, preprocessing: 'none', layout, seed: null, params: {} } };

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dataPath } from '../helpers/shared-data.ts';
 import { initBackend } from '../../src-main/ml/backend.ts';
-import { buildDataset, findHeaders, loadCincRecords } from '../../src-main/ml/dataset.ts';
+import { buildDataset } from '../../src-main/ml/dataset.ts';
+import { findHeaders, loadCincRecords } from '../helpers/cinc-records.ts';
 import type { LabelledRecord } from '../../src-main/ml/dataset.ts';
 import { loadChallengeWeights } from '../../src-main/ml/metrics/challenge-metric.ts';
 import { fineTuneHead, predictProbabilities, trainModel } from '../../src-main/ml/train.ts';

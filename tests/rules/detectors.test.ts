@@ -8,7 +8,7 @@ import type { RuleResult } from '../../src-shared/rules.ts';
 import { runRules } from '../../src-main/rules/run-rules.ts';
 import { RULE_DETECTORS } from '../../src-main/rules/detectors.ts';
 import { applicableLeadSets } from '../../src-main/rules/rule-detector.ts';
-import { hasAnyCode } from '../../src-main/rules/rule-validation.ts';
+import { hasAnyCode } from '../../bench/rule-validation.ts';
 
 /** Records used here sit in folder 010, except JS00217 in 012 (the dataset's own layout). */
 const cinc = (name: string): Promise<EcgRecord> =>

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNorm, conv1d, createParamStore, dense, globalAvgPool1d, maxPool1d, squeezeExcite } from '../layers.ts';
 import type { ParamStore } from '../layers.ts';
-import { runStages, type BackboneStage, type EcgModel, type ModelSpec } from './model.ts';
+import { stagedModel, type BackboneStage, type EcgModel, type ModelSpec } from './model.ts';
 
 const UNITS = 32;
 
@@ -39,12 +39,5 @@ export function crnn(spec: ModelSpec): EcgModel {
     { name: 'se', apply: (h) => squeezeExcite(store, 'se', h as tf.Tensor3D) },
   ];
   const pool = (h: tf.Tensor): tf.Tensor2D => globalAvgPool1d(h as tf.Tensor3D);
-  return {
-    spec,
-    store,
-    stages,
-    pool,
-    backbone: (x) => pool(runStages(stages, x)),
-    head: (e) => dense(store, 'head/fc2', tf.relu(dense(store, 'head/fc1', e, 32, 'he')), spec.classes),
-  };
+  return stagedModel(spec, store, stages, pool, (e) => dense(store, 'head/fc2', tf.relu(dense(store, 'head/fc1', e, 32, 'he')), spec.classes));
 }

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNorm, conv1d, createParamStore, dense, globalAvgPool1d, groupNorm, maxPool1d } from '../layers.ts';
 import type { ParamStore } from '../layers.ts';
-import { runStages, type BackboneStage, type EcgModel, type ModelSpec } from './model.ts';
+import { stagedModel, type BackboneStage, type EcgModel, type ModelSpec } from './model.ts';
 
 const DILATIONS = [1, 2, 4];
 
@@ -28,14 +28,7 @@ function build(spec: ModelSpec, leadwise: boolean): EcgModel {
   }));
   if (leadwise) stages.push({ name: 'mix', apply: (h) => tf.relu(batchNorm(store, 'mix/bn', conv1d(store, 'mix/conv', h as tf.Tensor3D, 64, 1))) });
   const pool = (h: tf.Tensor): tf.Tensor2D => globalAvgPool1d(h as tf.Tensor3D);
-  return {
-    spec,
-    store,
-    stages,
-    pool,
-    backbone: (x) => pool(runStages(stages, x)),
-    head: (e) => dense(store, 'head/fc', e, spec.classes),
-  };
+  return stagedModel(spec, store, stages, pool, (e) => dense(store, 'head/fc', e, spec.classes));
 }
 
 export const dilatedCnn = (spec: ModelSpec): EcgModel => build(spec, false);

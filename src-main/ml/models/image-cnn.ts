@@ -1,7 +1,7 @@
 // Small 2D CNN over ECGs rendered as chart images ([batch, height, width, channels], values 0..1).
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNorm, createParamStore, dense } from '../layers.ts';
-import { runStages, type BackboneStage, type EcgModel, type ModelSpec } from './model.ts';
+import { stagedModel, type BackboneStage, type EcgModel, type ModelSpec } from './model.ts';
 
 const FILTERS = [16, 32, 64];
 
@@ -17,12 +17,5 @@ export function imageCnn(spec: ModelSpec): EcgModel {
     },
   }));
   const pool = (h: tf.Tensor): tf.Tensor2D => tf.mean(h, [1, 2]) as tf.Tensor2D;
-  return {
-    spec,
-    store,
-    stages,
-    pool,
-    backbone: (x) => pool(runStages(stages, x)),
-    head: (e) => dense(store, 'head/fc', e, spec.classes),
-  };
+  return stagedModel(spec, store, stages, pool, (e) => dense(store, 'head/fc', e, spec.classes));
 }

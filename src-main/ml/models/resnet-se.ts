@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNorm, conv1d, createParamStore, dense, dropout, globalAvgPool1d, maxPool1d, squeezeExcite } from '../layers.ts';
 import type { ParamStore } from '../layers.ts';
-import { runStages, type BackboneStage, type EcgModel, type ModelSpec } from './model.ts';
+import { stagedModel, type BackboneStage, type EcgModel, type ModelSpec } from './model.ts';
 
 export const RESNET_SE_STAGES = [32, 64, 96, 128];
 
@@ -23,12 +23,5 @@ export function resnetSe(spec: ModelSpec): EcgModel {
     ...RESNET_SE_STAGES.map((f, i) => ({ name: `stage${i}`, apply: (h: tf.Tensor) => residualBlock(store, `stage${i}`, h as tf.Tensor3D, f, i === 0 ? 1 : 2) })),
   ];
   const pool = (h: tf.Tensor): tf.Tensor2D => globalAvgPool1d(h as tf.Tensor3D);
-  return {
-    spec,
-    store,
-    stages,
-    pool,
-    backbone: (x) => pool(runStages(stages, x)),
-    head: (e) => dense(store, 'head/fc', dropout(store, e, 0.2, spec.seed), spec.classes),
-  };
+  return stagedModel(spec, store, stages, pool, (e) => dense(store, 'head/fc', dropout(store, e, 0.2, spec.seed), spec.classes));
 }

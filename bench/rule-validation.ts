@@ -2,12 +2,12 @@
 // (with the CinC 2021 equivalence classes) and LUDB's cardiologist diagnoses (ludb.csv).
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { EcgRecord } from '../../src-shared/record.ts';
-import { parseCsvRecords } from '../formats/csv.ts';
-import type { LeadSetSize } from '../../src-shared/lead-sets.ts';
-import type { RuleResult } from '../../src-shared/rules.ts';
-import { runRules } from './run-rules.ts';
-import { RULE_DETECTORS } from './detectors.ts';
+import type { EcgRecord } from '../src-shared/record.ts';
+import { parseCsvRecords } from '../src-main/formats/csv.ts';
+import type { LeadSetSize } from '../src-shared/lead-sets.ts';
+import type { RuleResult } from '../src-shared/rules.ts';
+import { runRules } from '../src-main/rules/run-rules.ts';
+import { RULE_DETECTORS } from '../src-main/rules/detectors.ts';
 
 export interface Confusion {
   tp: number;

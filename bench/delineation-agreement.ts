@@ -1,7 +1,7 @@
 // Agreement of our median-beat delineation with per-beat reference boundaries in WFDB wave
 // annotations ('(' onset, 'p' / 'N' / 't' peak, ')' offset — LUDB's per-lead files).
-import type { BeatAnnotation } from '../../src-shared/record.ts';
-import type { EcgMeasurements } from './measurements.ts';
+import type { BeatAnnotation } from '../src-shared/record.ts';
+import type { EcgMeasurements } from '../src-main/dsp/measurements.ts';
 
 export type Boundary = 'pOnset' | 'pOffset' | 'qrsOnset' | 'qrsOffset' | 'tOffset';
 export const BOUNDARIES: readonly Boundary[] = ['pOnset', 'pOffset', 'qrsOnset', 'qrsOffset', 'tOffset'];
