@@ -2,6 +2,7 @@
 // requests, responses and pushed events, validated by `validateParams` in main before any service runs.
 import type { RuleResult } from './rules.ts';
 import type { DeviceReading } from './record.ts';
+import type { DisplayFilter, ReviewState } from './review-vocabulary.ts';
 
 export interface LabelRef {
   vocabulary: string;
@@ -15,7 +16,7 @@ export interface RecordSummary {
   samplingRate: number;
   durationSeconds: number;
   leadCount: number;
-  reviewState: string;
+  reviewState: ReviewState;
   sourceCount: number;
   age?: number;
   sex?: string;
@@ -59,7 +60,7 @@ export interface SignalWindow {
   bucketSize: number;
   leads: { name: string; units: string; gain: number; baseline: number; derived: boolean; sampleType: 'int16' | 'int32'; values: string }[];
   /** Display filters applied (raw windows only; a min/max window is never filtered). */
-  filters?: string[];
+  filters?: DisplayFilter[];
 }
 
 export interface WorkspaceInfo {
@@ -127,6 +128,7 @@ export interface WorklistQuery {
   /** Records with a source of this format (dataset). */
   format?: string;
   leadCount?: number;
+  /** One of REVIEW_STATES (src-shared/review-vocabulary.ts); any other value matches no record. */
   reviewState?: string;
   /** 'id' | 'name' | 'duration' | 'leads' | 'age' | 'state' */
   sort?: string;
@@ -262,7 +264,7 @@ export interface ApiMethods {
   'settings.get': { params: Record<string, never>; result: ReviewSettings };
   'settings.set': { params: { pxPerMm?: number; shortcuts?: string[]; author: string }; result: ReviewSettings };
   'labels.set': { params: { recordId: number; vocabulary: string; code: string; present: boolean; author: string }; result: LabelAssertion };
-  'records.setReviewState': { params: { recordId: number; state: string; author: string }; result: { reviewState: string } };
+  'records.setReviewState': { params: { recordId: number; state: string; author: string }; result: { reviewState: ReviewState } };
   'audit.list': { params: { recordId?: number; limit?: number }; result: AuditEntry[] };
   'ingest.paths': { params: { paths: string[] }; result: IngestSummary };
 }

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { LabelAssertion, LabelRef } from '../../src-shared/api.ts';
+import { REVIEW_STATES, isReviewState, type ReviewState } from '../../src-shared/review-vocabulary.ts';
 import { appendAudit } from './audit-log.ts';
 
 interface LabelRow {
@@ -80,15 +81,15 @@ export function setAnnotatorLabel(db: Database, p: { recordId: number; vocabular
   })();
 }
 
-export const REVIEW_STATES = ['new', 'reviewed', 'accepted', 'corrected', 'second-opinion'] as const;
 
-export function setReviewState(db: Database, p: { recordId: number; state: string; author: string }, now = new Date().toISOString()): string {
-  if (!(REVIEW_STATES as readonly string[]).includes(p.state)) throw new Error(`unknown review state '${p.state}' (one of ${REVIEW_STATES.join(', ')})`);
+export function setReviewState(db: Database, p: { recordId: number; state: string; author: string }, now = new Date().toISOString()): ReviewState {
+  const state = p.state;
+  if (!isReviewState(state)) throw new Error(`unknown review state '${state}' (one of ${REVIEW_STATES.join(', ')})`);
   return db.transaction(() => {
     const row = db.prepare('SELECT review_state FROM record WHERE id = ?').get(p.recordId) as { review_state: string } | undefined;
     if (!row) throw new Error(`no record with id ${p.recordId}`);
-    db.prepare('UPDATE record SET review_state = ? WHERE id = ?').run(p.state, p.recordId);
-    appendAudit(db, p.author, 'review.state', p.recordId, { from: row.review_state, to: p.state }, now);
-    return p.state;
+    db.prepare('UPDATE record SET review_state = ? WHERE id = ?').run(state, p.recordId);
+    appendAudit(db, p.author, 'review.state', p.recordId, { from: row.review_state, to: state }, now);
+    return state;
   })();
 }

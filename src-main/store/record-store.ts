@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { EcgRecord, LeadSignal } from '../../src-shared/record.ts';
+import type { ReviewState } from '../../src-shared/review-vocabulary.ts';
 import type { RecordDetail, RecordSummary, SignalWindow } from '../../src-shared/api.ts';
 import { signalContentHash } from './content-hash.ts';
 import { bucketSize, buildPyramid } from './signal-pyramid.ts';
@@ -202,7 +203,7 @@ function toSummary(db: Database, r: Record<string, number | string | null>): Rec
     samplingRate: r.sampling_rate as number,
     durationSeconds: (r.length as number) / (r.sampling_rate as number),
     leadCount: r.lead_count as number,
-    reviewState: r.review_state as string,
+    reviewState: r.review_state as ReviewState,
     sourceCount: r.source_count as number,
     ...(r.age != null ? { age: r.age as number } : {}),
     ...(r.sex != null ? { sex: r.sex as string } : {}),
