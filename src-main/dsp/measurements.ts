@@ -1,6 +1,6 @@
 // Per-record ECG measurements from R fiducials and the median-beat delineation: rate, RR statistics,
 // per-lead QRS amplitudes and net deflections, frontal axis, PR / QRS / QT / QTc.
-import { bandpassFilter } from './bandpass.ts';
+import { ecgClean } from './ecg-clean.ts';
 import { detectQrs } from './qrs-detector.ts';
 import { delineateMedianBeat, medianBeat, type Delineation } from './delineation.ts';
 
@@ -108,20 +108,10 @@ export interface MeasureOptions {
   beats?: ArrayLike<number>;
 }
 
-/**
- * Band-pass used before amplitude and interval measurement (keeps the QRS, removes drift). About 1 s
- * of taps: the 0.5 Hz edge is soft (full gain from about 2 Hz) but it costs a quarter of the default
- * filter, and the PR-segment level taken per beat absorbs what drift remains.
- */
-export function measurementFilter(x: Float32Array, fs: number): Float32Array {
-  const taps = Math.max(3, Math.min(2 * Math.round(fs / 2) + 1, 2 * Math.floor((x.length - 1) / 6) - 1));
-  return bandpassFilter(x, fs, { lowHz: 0.5, highHz: Math.min(40, 0.45 * fs), numtaps: taps });
-}
-
 /** All measurements of a record given its leads by canonical name (mV) and sampling rate. */
 export function measureRecord(leads: Record<string, Float32Array>, fs: number, opts: MeasureOptions = {}): EcgMeasurements {
   const names = Object.keys(leads);
-  const filtered = names.map((n) => measurementFilter(leads[n], fs));
+  const filtered = names.map((n) => ecgClean(leads[n], fs, 'measurement'));
   const beats = Array.from(opts.beats ?? detectQrs(names.map((n) => leads[n]), fs));
   const rr = rrStatistics(beats, fs);
   const heartRateBpm = rr ? 60000 / rr.medianMs : beats.length === 2 ? (60 * fs) / (beats[1] - beats[0]) : null;

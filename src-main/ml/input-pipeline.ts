@@ -1,6 +1,6 @@
 // Record to model input: resample, band-pass, crop/pad, z-score, lead-set restriction; batch augmentations.
 // Model inputs are channels-last Float32Arrays of [samples, leads] (sample-major, leads interleaved).
-import { bandpassFilter } from '../dsp/bandpass.ts';
+import { ecgClean } from '../dsp/ecg-clean.ts';
 import { cropOrPad, zscore } from '../dsp/normalise.ts';
 import { resamplePoly } from '../dsp/resample.ts';
 import { canonicalLeadName, leadMillivolts } from '../../src-shared/record.ts';
@@ -65,7 +65,7 @@ export function recordToInput(record: EcgRecord, spec: InputSpec): Float32Array 
     if (!lead) throw new Error(`record ${record.recordName}: has no lead ${name} (has ${record.leads.map((l) => l.name).join(', ')})`);
     let x = leadMillivolts(lead);
     if (record.samplingRate !== spec.samplingRate) x = resamplePoly(x, record.samplingRate, spec.samplingRate);
-    if (spec.bandpass) x = bandpassFilter(x, spec.samplingRate, spec.bandpass);
+    if (spec.bandpass) x = ecgClean(x, spec.samplingRate, 'model-input', { band: spec.bandpass });
     x = cropOrPad(x, spec.samples, spec.crop ?? 'start');
     if (spec.zscore !== false) x = zscore(x);
     const c = spec.leads.indexOf(name);

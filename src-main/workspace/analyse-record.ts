@@ -4,11 +4,10 @@ import type { Database } from 'better-sqlite3';
 import type { RecordAnalysis, RecordPredictions, SignalWindow } from '../../src-shared/api.ts';
 import { canonicalLeadName, leadMillivolts, millivoltsPerUnit, type EcgRecord } from '../../src-shared/record.ts';
 import { isLeadSetSize } from '../../src-shared/lead-sets.ts';
+import { DISPLAY_FILTERS, isDisplayFilter } from '../../src-shared/review-vocabulary.ts';
 import type { RuleResult } from '../../src-shared/rules.ts';
-import { bandpassFilter, defaultBandpassTaps } from '../dsp/bandpass.ts';
-import { removeBaselineWander } from '../dsp/baseline.ts';
+import { ecgClean } from '../dsp/ecg-clean.ts';
 import { measureRecord } from '../dsp/measurements.ts';
-import { notchFilter } from '../dsp/notch.ts';
 import { RULE_DETECTORS } from '../rules/detectors.ts';
 import { ruleResultsForRecord, saveRuleResults } from '../store/rule-store.ts';
 import { runRules } from '../rules/run-rules.ts';
@@ -18,7 +17,6 @@ import { getRecordSignal, getRecordSummary, readSignalWindow } from '../store/re
 
 /** Longest span analysed at once (a 24 h Holter is measured window by window). */
 export const MAX_ANALYSIS_SECONDS = 60;
-export const DISPLAY_FILTERS = ['bandpass', 'notch50', 'notch60', 'baseline'] as const;
 
 /**
  * The record over [start, end), at most MAX_ANALYSIS_SECONDS: only that span is read, as loading a 24 h Holter
@@ -75,7 +73,10 @@ export function recordPredictions(db: Database, recordId: number): RecordPredict
  * of view), re-quantised to the lead's own gain. Pyramid (min/max) windows are returned unfiltered.
  */
 export function filteredSignalWindow(db: Database, recordId: number, start: number, end: number, maxPoints: number, filters: readonly string[]): SignalWindow | undefined {
-  for (const f of filters) if (!(DISPLAY_FILTERS as readonly string[]).includes(f)) throw new Error(`unknown display filter '${f}' (one of ${DISPLAY_FILTERS.join(', ')})`);
+  const chosen = filters.map((f) => {
+    if (!isDisplayFilter(f)) throw new Error(`unknown display filter '${f}' (one of ${DISPLAY_FILTERS.join(', ')})`);
+    return f;
+  });
   const plain = readSignalWindow(db, recordId, start, end, maxPoints);
   if (!plain || plain.bucketSize !== 1 || filters.length === 0) return plain && { ...plain, filters: [] };
   const fs = plain.samplingRate;
@@ -85,17 +86,11 @@ export function filteredSignalWindow(db: Database, recordId: number, start: numb
   const n = plain.end - plain.start;
   return {
     ...plain,
-    filters: [...filters],
+    filters: chosen,
     leads: padded.leads.map((lead) => {
       const bytes = Buffer.from(lead.values, 'base64');
       const digital = lead.sampleType === 'int32' ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2);
-      let mv = leadMillivolts({ name: lead.name, units: lead.units, gain: lead.gain, baseline: lead.baseline, digital });
-      if (mv.length > 30) {
-        if (filters.includes('baseline')) mv = removeBaselineWander(mv, fs);
-        if (filters.includes('bandpass')) mv = bandpassFilter(mv, fs, { lowHz: 0.5, highHz: Math.min(40, 0.45 * fs), numtaps: Math.max(3, Math.min(defaultBandpassTaps(fs, 0.5), 2 * Math.floor((mv.length - 1) / 6) - 1)) });
-        if (filters.includes('notch50') && fs > 100) mv = notchFilter(mv, fs, 50);
-        if (filters.includes('notch60') && fs > 120) mv = notchFilter(mv, fs, 60);
-      }
+      const mv = ecgClean(leadMillivolts({ name: lead.name, units: lead.units, gain: lead.gain, baseline: lead.baseline, digital }), fs, 'display', { filters: chosen });
       const k = lead.gain / (millivoltsPerUnit(lead.units) ?? 1);
       const lo = lead.sampleType === 'int32' ? -2147483648 : -32768;
       const hi = lead.sampleType === 'int32' ? 2147483647 : 32767;

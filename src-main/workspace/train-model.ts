@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { LEAD_SETS, isLeadSetSize, missingLeads } from '../../src-shared/lead-sets.ts';
 import { STANDARD_LEADS } from '../../src-shared/record.ts';
 import { chartInputCard } from '../chart/chart-input.ts';
+import { ECG_BAND } from '../dsp/ecg-clean.ts';
 import { initBackend } from '../ml/backend.ts';
 import { chartDataset } from '../ml/chart-dataset.ts';
 import { buildDataset, frequentCodes } from '../ml/dataset.ts';
@@ -22,7 +23,7 @@ import { modelLineage, saveModel } from '../store/model-store.ts';
 import type { Workspace } from '../store/workspace.ts';
 import { workspaceRecords, type WorkspaceRecord } from './labelled-records.ts';
 
-export const DEFAULT_INPUT = { samplingRate: 100, samples: 1000, bandpass: { lowHz: 0.5, highHz: 40 } };
+export const DEFAULT_INPUT = { samplingRate: 100, samples: 1000, bandpass: { ...ECG_BAND } };
 
 function datasetOf(rs: WorkspaceRecord[], input: ModelInput, classes: string[]): Dataset<Inputs> {
   if (input.kind === 'chart') return chartDataset(rs.map((r) => r.item), input.card, classes);
