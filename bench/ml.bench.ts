@@ -1,7 +1,7 @@
 // Small CNN (12 x 1000, batch 32) training and inference samples/s on each LeadLens runtime, side by side with
 // PyTorch CPU (2 threads, bench/torch_small_cnn.py) and onnxruntime-node, in alternating rounds of one run.
 // Usage: node --import tsx bench/ml.bench.ts [--rounds N] [--seconds S] [--profile] [--no-cpu]. Last stdout line: one
-// JSON object. --profile adds CPU ms per training step by kernel (single thread, src-main/ml/kernel-profile.ts).
+// JSON object. --profile adds CPU ms per training step by kernel (single thread, bench/kernel-profile.ts).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

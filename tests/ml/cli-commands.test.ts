@@ -37,7 +37,7 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('ML CLI commands (thin wrappers over workspace-ml)', () => {
+describe('ML CLI commands (thin wrappers over the workspace use cases)', () => {
   it('import-model, models, predict --all, eval', async () => {
     const onnxDir = path.join(REPO_ROOT, 'tests/fixtures/ml/onnx');
     const imported = await importModel.run({ positionals: [path.join(onnxDir, 'tiny-cnn.onnx')], options: { card: path.join(onnxDir, 'tiny-cnn.card.json') } }, ctx()) as { modelId: number };
