@@ -51,14 +51,23 @@ export interface RecordDetail extends RecordSummary {
   labelHistory: LabelAssertion[];
 }
 
-/** A window of every lead. `values` is base64 of Int16/Int32 little-endian digital values: raw samples when
- *  bucketSize is 1, else interleaved (min, max) per bucket of `bucketSize` samples. mV = (v - baseline) / gain * unit scale. */
+/** One lead of a signal window: what turns its values into millivolts, and the values themselves. */
+export type SignalWindowLead = { name: string; units: string; gain: number; baseline: number; derived: boolean } & (
+  | { sampleType: 'int16'; values: Int16Array }
+  | { sampleType: 'int32'; values: Int32Array }
+  /** Display-filtered samples, already millivolts (units 'mV', gain 1, baseline 0). */
+  | { sampleType: 'float32'; values: Float32Array }
+);
+
+/** A window of every lead, carried as bytes (see BINARY_RESULT_METHODS). `values` are the stored digital values:
+ *  raw samples when bucketSize is 1, else interleaved (min, max) per bucket of `bucketSize` samples;
+ *  mV = (v - baseline) / gain * unit scale. */
 export interface SignalWindow {
   samplingRate: number;
   start: number;
   end: number;
   bucketSize: number;
-  leads: { name: string; units: string; gain: number; baseline: number; derived: boolean; sampleType: 'int16' | 'int32'; values: string }[];
+  leads: SignalWindowLead[];
   /** Display filters applied (raw windows only; a min/max window is never filtered). */
   filters?: DisplayFilter[];
 }
@@ -220,8 +229,8 @@ export interface SaliencyMapData {
   provenance: Record<string, unknown>;
   /** Share of the total attribution per lead. */
   importance: number[];
-  /** base64 float32 little-endian, leads x samples row-major. */
-  map: string;
+  /** Leads x samples, row-major; carried as bytes (see BINARY_RESULT_METHODS). */
+  map: Float32Array;
 }
 
 export interface SaliencyComparison {
@@ -269,6 +278,17 @@ export interface ApiMethods {
   'ingest.paths': { params: { paths: string[] }; result: IngestSummary };
 }
 export type ApiMethod = keyof ApiMethods;
+
+/**
+ * Methods whose results carry samples as typed arrays. Both transports send them as bytes (`encodeBinaryResult`
+ * in binary-result.ts): an ArrayBuffer over Electron IPC, an `application/octet-stream` response over `serve`.
+ * Every other result is JSON.
+ */
+export const BINARY_RESULT_METHODS = ['records.signal', 'saliency.get'] as const satisfies readonly ApiMethod[];
+export type BinaryResultMethod = (typeof BINARY_RESULT_METHODS)[number];
+export function hasBinaryResult(method: ApiMethod): method is BinaryResultMethod {
+  return (BINARY_RESULT_METHODS as readonly string[]).includes(method);
+}
 export type ApiParams<M extends ApiMethod> = ApiMethods[M]['params'];
 export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result'];
 

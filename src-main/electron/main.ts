@@ -3,7 +3,8 @@ import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ApiEventMessage } from '../../src-shared/api.ts';
-import { isApiMethod } from '../../src-shared/api.ts';
+import { hasBinaryResult, isApiMethod } from '../../src-shared/api.ts';
+import { encodeBinaryResult } from '../../src-shared/binary-result.ts';
 import { ApiError, createServices } from '../api/services.ts';
 import { watchWorkspaceInbox } from '../ingest/inbox-events.ts';
 import { seedSamplesOnce } from '../ingest/seed-samples.ts';
@@ -37,7 +38,9 @@ async function start(): Promise<void> {
     if (!event.senderFrame || !event.senderFrame.url.startsWith('file://')) throw new Error('refused: unexpected sender');
     if (!isApiMethod(method)) throw new Error(`unknown API method '${String(method).slice(0, 60)}'`);
     try {
-      return { result: await services.call(method, params) };
+      // Sample-carrying results cross as one ArrayBuffer (structured clone copies bytes; no base64).
+      const result = await services.call(method, params);
+      return { result: hasBinaryResult(method) ? encodeBinaryResult(result) : result };
     } catch (e) {
       return { error: (e as Error).message.split('\n')[0], status: e instanceof ApiError ? e.status : 500 };
     }

@@ -6,6 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiEventMessage } from '../../src-shared/api.ts';
 import { isApiMethod } from '../../src-shared/api.ts';
 import { ApiError, createServices } from '../api/services.ts';
+import { sendApiResult } from './api-result-response.ts';
 import type { Workspace } from '../store/workspace.ts';
 
 export interface ServeOptions {
@@ -121,7 +122,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
           return send(res, 400, { error: 'body is not valid JSON' });
         }
         try {
-          send(res, 200, { result: await services.call(method, params) });
+          sendApiResult(res, method, await services.call(method, params));
         } catch (e) {
           const status = e instanceof ApiError ? e.status : 500;
           send(res, status, { error: (e as Error).message.split('\n')[0] });

@@ -145,16 +145,23 @@ export function getRecordSignal(db: Database, recordId: number, start = 0, end =
   };
 }
 
+/** The span [start, end) of a display window (clamped to the record) and the level it reads: 0 for raw samples. */
+export interface SignalWindowSpan {
+  samplingRate: number;
+  start: number;
+  end: number;
+  level: number;
+}
+
 /**
- * A time window of every lead for display: raw samples when they fit in `maxPoints` per lead,
- * otherwise (min, max) pairs from the coarsest pyramid level that still gives at least `maxPoints / 2` buckets.
+ * Where a display window of `maxPoints` per lead comes from: raw samples when they fit, otherwise the coarsest
+ * pyramid level that still gives at least `maxPoints / 2` (min, max) buckets. Undefined when there is no such record.
  */
-export function readSignalWindow(db: Database, recordId: number, start: number, end: number, maxPoints: number): SignalWindow | undefined {
+export function signalWindowSpan(db: Database, recordId: number, start: number, end: number, maxPoints: number): SignalWindowSpan | undefined {
   const r = prepared(db, 'SELECT sampling_rate, length FROM record WHERE id = ?').get(recordId) as { sampling_rate: number; length: number } | undefined;
   if (!r) return undefined;
   const s = Math.max(0, Math.min(r.length, Math.floor(start)));
   const e = Math.max(s, Math.min(r.length, Math.ceil(end)));
-  const leads = leadRows(db, recordId);
   const levels = (prepared(db, 'SELECT MAX(level) AS top FROM signal_chunk WHERE record_id = ? AND lead_index = 0').get(recordId) as { top: number | null }).top ?? 0;
   let level = 0;
   if (e - s > maxPoints) {
@@ -165,25 +172,26 @@ export function readSignalWindow(db: Database, recordId: number, start: number, 
       }
     }
   }
+  return { samplingRate: r.sampling_rate, start: s, end: e, level };
+}
+
+/** A time window of every lead for display (see signalWindowSpan), the stored values as typed arrays. */
+export function readSignalWindow(db: Database, recordId: number, start: number, end: number, maxPoints: number): SignalWindow | undefined {
+  const span = signalWindowSpan(db, recordId, start, end, maxPoints);
+  if (!span) return undefined;
+  const { start: s, end: e, level } = span;
   const size = bucketSize(level);
   const from = level === 0 ? s : 2 * Math.floor(s / size);
   const to = level === 0 ? e : 2 * Math.ceil(e / size);
   return {
-    samplingRate: r.sampling_rate,
+    samplingRate: span.samplingRate,
     start: level === 0 ? s : Math.floor(s / size) * size,
     end: e,
     bucketSize: size,
-    leads: leads.map((l) => {
+    leads: leadRows(db, recordId).map((l) => {
+      const lead = { name: l.name, units: l.units, gain: l.gain, baseline: l.baseline, derived: !!l.derived };
       const values = readLevel(db, recordId, l, level, from, to);
-      return {
-        name: l.name,
-        units: l.units,
-        gain: l.gain,
-        baseline: l.baseline,
-        derived: !!l.derived,
-        sampleType: l.sample_type,
-        values: Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64'),
-      };
+      return values instanceof Int32Array ? { ...lead, sampleType: 'int32', values } : { ...lead, sampleType: 'int16', values };
     }),
   };
 }

@@ -2,7 +2,7 @@
 // and display-filtered windows. Long records are analysed over a bounded span (the viewer's window).
 import type { Database } from 'better-sqlite3';
 import type { RecordAnalysis, RecordPredictions, SignalWindow } from '../../src-shared/api.ts';
-import { canonicalLeadName, leadMillivolts, millivoltsPerUnit, type EcgRecord } from '../../src-shared/record.ts';
+import { canonicalLeadName, leadMillivolts, type EcgRecord } from '../../src-shared/record.ts';
 import { isLeadSetSize } from '../../src-shared/lead-sets.ts';
 import { DISPLAY_FILTERS, isDisplayFilter } from '../../src-shared/review-vocabulary.ts';
 import type { RuleResult } from '../../src-shared/rules.ts';
@@ -13,7 +13,7 @@ import { ruleResultsForRecord, saveRuleResults } from '../store/rule-store.ts';
 import { runRules } from '../rules/run-rules.ts';
 import { listModels } from '../store/model-store.ts';
 import { predictionsFor } from '../store/prediction-store.ts';
-import { getRecordSignal, getRecordSummary, readSignalWindow } from '../store/record-store.ts';
+import { getRecordSignal, getRecordSummary, readSignalWindow, signalWindowSpan } from '../store/record-store.ts';
 
 /** Longest span analysed at once (a 24 h Holter is measured window by window). */
 export const MAX_ANALYSIS_SECONDS = 60;
@@ -69,34 +69,32 @@ export function recordPredictions(db: Database, recordId: number): RecordPredict
 }
 
 /**
- * A signal window with display filters applied to raw samples (a margin on each side keeps filter edges out
- * of view), re-quantised to the lead's own gain. Pyramid (min/max) windows are returned unfiltered.
+ * A signal window with display filters applied to raw samples, as float32 millivolts: the span and a margin on
+ * each side (keeping filter edges out of view) are read once and filtered, nothing re-quantised. Pyramid (min/max)
+ * windows are returned unfiltered.
  */
 export function filteredSignalWindow(db: Database, recordId: number, start: number, end: number, maxPoints: number, filters: readonly string[]): SignalWindow | undefined {
   const chosen = filters.map((f) => {
     if (!isDisplayFilter(f)) throw new Error(`unknown display filter '${f}' (one of ${DISPLAY_FILTERS.join(', ')})`);
     return f;
   });
-  const plain = readSignalWindow(db, recordId, start, end, maxPoints);
-  if (!plain || plain.bucketSize !== 1 || filters.length === 0) return plain && { ...plain, filters: [] };
-  const fs = plain.samplingRate;
+  const span = chosen.length ? signalWindowSpan(db, recordId, start, end, maxPoints) : undefined;
+  if (!span || span.level > 0) {
+    const plain = readSignalWindow(db, recordId, start, end, maxPoints);
+    return plain && { ...plain, filters: [] };
+  }
+  const fs = span.samplingRate;
   const margin = Math.round(2 * fs);
-  const padded = readSignalWindow(db, recordId, Math.max(0, plain.start - margin), plain.end + margin, Number.MAX_SAFE_INTEGER)!;
-  const offset = plain.start - padded.start;
-  const n = plain.end - plain.start;
+  const from = Math.max(0, span.start - margin);
+  const padded = getRecordSignal(db, recordId, from, span.end + margin)!;
+  const offset = span.start - from;
+  const n = span.end - span.start;
   return {
-    ...plain,
+    samplingRate: fs, start: span.start, end: span.end, bucketSize: 1,
     filters: chosen,
     leads: padded.leads.map((lead) => {
-      const bytes = Buffer.from(lead.values, 'base64');
-      const digital = lead.sampleType === 'int32' ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2);
-      const mv = ecgClean(leadMillivolts({ name: lead.name, units: lead.units, gain: lead.gain, baseline: lead.baseline, digital }), fs, 'display', { filters: chosen });
-      const k = lead.gain / (millivoltsPerUnit(lead.units) ?? 1);
-      const lo = lead.sampleType === 'int32' ? -2147483648 : -32768;
-      const hi = lead.sampleType === 'int32' ? 2147483647 : 32767;
-      const out = lead.sampleType === 'int32' ? new Int32Array(n) : new Int16Array(n);
-      for (let i = 0; i < n; i++) out[i] = Math.max(lo, Math.min(hi, Math.round(mv[offset + i] * k + lead.baseline)));
-      return { ...lead, values: Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString('base64') };
+      const mv = ecgClean(leadMillivolts(lead), fs, 'display', { filters: chosen });
+      return { name: lead.name, units: 'mV', gain: 1, baseline: 0, derived: !!lead.derived, sampleType: 'float32' as const, values: mv.slice(offset, offset + n) };
     }),
   };
 }

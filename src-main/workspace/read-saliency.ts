@@ -4,14 +4,14 @@ import type { SaliencyComparison, SaliencyMapData } from '../../src-shared/api.t
 import { compareAttributions, leadImportance } from '../explain/consistency.ts';
 import { loadSaliency } from '../store/saliency-store.ts';
 
-/** One map with its per-lead importance; the map itself as base64 float32 (leads x samples). */
+/** One map with its per-lead importance; the map itself as float32 (leads x samples), sent as bytes. */
 export function saliencyMap(db: Database, id: number): SaliencyMapData {
   const s = loadSaliency(db, id);
   const imp = Array.from(leadImportance(s));
   const total = imp.reduce((a, b) => a + b, 0);
   return {
     id, leads: s.leads, samples: s.samples, provenance: { ...s.provenance },
-    importance: imp.map((v) => (total > 0 ? v / total : 0)), map: Buffer.from(s.map.buffer, s.map.byteOffset, s.map.byteLength).toString('base64'),
+    importance: imp.map((v) => (total > 0 ? v / total : 0)), map: s.map,
   };
 }
 

@@ -1,4 +1,5 @@
-import type { ApiClient, ApiEventMessage, ApiMethod, ApiParams, ApiResult } from '../../src-shared/api.ts';
+import { hasBinaryResult, type ApiClient, type ApiEventMessage, type ApiMethod, type ApiParams, type ApiResult } from '../../src-shared/api.ts';
+import { decodeBinaryResult } from '../../src-shared/binary-result.ts';
 
 declare global {
   interface Window {
@@ -31,7 +32,9 @@ function httpClient(token: string): ApiClient {
         headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
         body: JSON.stringify(params),
       });
-      const body = (await res.json()) as { result?: ApiResult<M>; error?: string };
+      // Sample-carrying results arrive as bytes (typed-array views onto the response); errors are always JSON.
+      if (res.ok && hasBinaryResult(method)) return decodeBinaryResult<ApiResult<M>>(await res.arrayBuffer());
+      const body = (await res.json().catch(() => ({}))) as { result?: ApiResult<M>; error?: string };
       if (!res.ok || body.error !== undefined) throw new Error(body.error ?? `HTTP ${res.status}`);
       return body.result as ApiResult<M>;
     },
@@ -47,7 +50,10 @@ export function connectApi(): ApiClient {
   const bridge = window.leadlens;
   if (bridge) {
     return {
-      call: <M extends ApiMethod>(method: M, params: ApiParams<M>) => bridge.call(method, params) as Promise<ApiResult<M>>,
+      call: async <M extends ApiMethod>(method: M, params: ApiParams<M>) => {
+        const result = await bridge.call(method, params);
+        return (hasBinaryResult(method) ? decodeBinaryResult(result as ArrayBuffer) : result) as ApiResult<M>;
+      },
       onEvent: (listener) => bridge.onEvent(listener),
     };
   }

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import type { SignalWindow } from '../../src-shared/api.ts';
+import { decodeBinaryResult } from '../../src-shared/binary-result.ts';
 
 const captured = vi.hoisted(() => ({
   windowOptions: undefined as Record<string, any> | undefined,
@@ -55,8 +57,15 @@ describe('Electron shell', () => {
 
     const invoke = captured.handlers.get('leadlens:invoke')!;
     const page = { senderFrame: { url: 'file:///app/index.html' } };
-    const list = (await invoke(page, 'records.list', { limit: 10 })) as { result: { total: number } };
+    const list = (await invoke(page, 'records.list', { limit: 10 })) as { result: { total: number; records: { id: number }[] } };
     expect(list.result.total).toBe(5); // the seeded demo records
+    // Samples cross IPC as one ArrayBuffer (structured clone), read as typed-array views on the other side.
+    const signal = (await invoke(page, 'records.signal', { id: list.result.records[0].id, start: 0, end: 500 })) as { result: ArrayBuffer };
+    expect(signal.result).toBeInstanceOf(ArrayBuffer);
+    const w = decodeBinaryResult<SignalWindow>(signal.result);
+    expect(w.leads).toHaveLength(12);
+    expect(w.leads[0].values).toBeInstanceOf(Int16Array);
+    expect(w.leads[0].values.length).toBe(500);
     expect(await invoke(page, 'records.get', { id: 'x' })).toEqual({ error: 'records.get: id must be an integer', status: 400 });
     await expect(invoke(page, 'fs.readFile', {})).rejects.toThrow(/unknown API method/);
     await expect(invoke({ senderFrame: { url: 'https://evil.example/' } }, 'records.list', {})).rejects.toThrow(/unexpected sender/);

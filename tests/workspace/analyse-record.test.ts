@@ -84,16 +84,25 @@ describe('review store', () => {
     expect(() => recordRules(ws.db, ids['100'], 2)).toThrow(/lacks|needs/);
   });
 
-  it('applies display filters to raw windows only, keeping the lead gain', () => {
+  it('applies display filters to raw windows only, as float32 millivolts', () => {
     const id = ids['100'];
     const raw = readSignalWindow(ws.db, id, 3600, 7200, 20_000)!;
     const filtered = filteredSignalWindow(ws.db, id, 3600, 7200, 20_000, ['baseline', 'bandpass'])!;
     expect(filtered.filters).toEqual(['baseline', 'bandpass']);
-    expect(filtered.leads[0].gain).toBe(raw.leads[0].gain);
-    const mean = (b64: string) => { const v = new Int16Array(Uint8Array.from(Buffer.from(b64, 'base64')).buffer); return v.reduce((s, x) => s + x, 0) / v.length; };
-    // MIT-BIH 100 MLII sits about -0.3 mV below zero; the band-pass removes that offset (back to the ADC baseline).
-    expect(Math.abs(mean(filtered.leads[0].values) - raw.leads[0].baseline)).toBeLessThan(10);
-    expect(Math.abs(mean(raw.leads[0].values) - raw.leads[0].baseline)).toBeGreaterThan(30);
+    expect([filtered.start, filtered.end, filtered.bucketSize]).toEqual([raw.start, raw.end, 1]);
+    const lead = filtered.leads[0];
+    expect(lead).toMatchObject({ name: raw.leads[0].name, sampleType: 'float32', units: 'mV', gain: 1, baseline: 0 });
+    expect(lead.values).toBeInstanceOf(Float32Array);
+    expect(lead.values.length).toBe(raw.end - raw.start);
+    const mean = (v: ArrayLike<number>) => Array.from(v).reduce((s, x) => s + x, 0) / v.length;
+    // MIT-BIH 100 MLII sits about -0.3 mV below zero; the band-pass removes that offset.
+    expect(Math.abs(mean(lead.values))).toBeLessThan(0.05);
+    expect(Math.abs(mean(raw.leads[0].values) - raw.leads[0].baseline) / raw.leads[0].gain).toBeGreaterThan(0.15);
+    // Filtering changes the trace's shape only a little: it stays close to the raw millivolts minus their offset.
+    const rawMv = Array.from(raw.leads[0].values, (v) => (v - raw.leads[0].baseline) / raw.leads[0].gain);
+    const offset = mean(rawMv);
+    const rms = Math.sqrt(mean(rawMv.map((v, i) => (v - offset - lead.values[i]) ** 2)));
+    expect(rms).toBeLessThan(0.1);
     const zoomedOut = filteredSignalWindow(ws.db, id, 0, 650_000, 2000, ['bandpass'])!;
     expect(zoomedOut.bucketSize).toBeGreaterThan(1);
     expect(zoomedOut.filters).toEqual([]);

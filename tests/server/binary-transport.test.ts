@@ -1,0 +1,123 @@
+// Signal windows and saliency maps over `leadlens serve` travel as bytes (application/octet-stream), behind the
+// same token, Host/Origin checks and parameter validation as every JSON call.
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SaliencyMapData, SignalWindow } from '../../src-shared/api.ts';
+import { decodeBinaryResult } from '../../src-shared/binary-result.ts';
+import { saveSaliency } from '../../src-main/store/saliency-store.ts';
+import { saveModel } from '../../src-main/store/model-store.ts';
+import { rendererDir } from '../../src-main/resources.ts';
+import { startServer, type RunningServer } from '../../src-main/server/serve.ts';
+import { storeRecord } from '../../src-main/store/record-store.ts';
+import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
+import { syntheticRecord } from '../helpers/synthetic-record.ts';
+
+let ws: Workspace;
+let server: RunningServer;
+let recordId: number;
+let mapId: number;
+const record = syntheticRecord({ seed: 5, length: 100_000 });
+const saliency = Float32Array.from({ length: 2 * 500 }, (_, i) => Math.sin(i / 10));
+
+function post(method: string, params: unknown, headers: Record<string, string> = { Authorization: `Bearer ${server.token}` }): Promise<{ status: number; type: string; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: server.port, path: `/api/${method}`, method: 'POST', headers: { 'Content-Type': 'application/json', ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type']), body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(params));
+  });
+}
+const decoded = <T>(body: Buffer): T => decodeBinaryResult<T>(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
+
+beforeAll(async () => {
+  ws = openWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-binary-')));
+  recordId = ws.db.transaction(() => storeRecord(ws.db, record, { path: '/x.hea', format: 'test' }))().recordId;
+  const modelId = saveModel(ws.db, {
+    name: 'm', kind: 'tfjs', architecture: 'cnn1d', hyperparameters: {}, classes: ['426177001'], leadSet: ['I', 'II'], inputSpec: {}, metrics: {},
+    runtime: 'test', weights: new Uint8Array(4), records: [], labelIds: [],
+  });
+  mapId = saveSaliency(ws.db, recordId, modelId, {
+    map: saliency, leads: ['I', 'II'], samples: 500,
+    provenance: { model: String(modelId), method: 'grad-cam', baseline: null, targetClass: 0, layer: null, preprocessing: 'none', layout: null, seed: null, params: {} },
+  });
+  server = await startServer({ workspace: ws, rendererDir: rendererDir() });
+});
+afterAll(async () => {
+  await server.close();
+  ws.close();
+});
+
+describe('binary signal transport over serve', () => {
+  it('sends a raw window as octet-stream bytes that read back as the stored samples', async () => {
+    const r = await post('records.signal', { id: recordId, start: 1000, end: 3000, maxPoints: 5000 });
+    expect(r.status).toBe(200);
+    expect(r.type).toBe('application/octet-stream');
+    // No base64 or JSON number lists: the body is the samples plus a small header.
+    expect(r.body.byteLength).toBeLessThan(12 * 2000 * 2 + 4096);
+    const w = decoded<SignalWindow>(r.body);
+    expect([w.start, w.end, w.bucketSize, w.samplingRate]).toEqual([1000, 3000, 1, 500]);
+    expect(w.leads.map((l) => l.name)).toEqual(record.leads.map((l) => l.name));
+    w.leads.forEach((l, i) => {
+      expect(l.sampleType).toBe('int16');
+      expect(l.values).toBeInstanceOf(Int16Array);
+      expect(Array.from(l.values)).toEqual(Array.from(record.leads[i].digital.subarray(1000, 3000)));
+    });
+  });
+
+  it('sends min/max windows and display-filtered windows (float32 millivolts) the same way', async () => {
+    const zoomed = decoded<SignalWindow>((await post('records.signal', { id: recordId, maxPoints: 1000 })).body);
+    expect(zoomed.bucketSize).toBeGreaterThan(1);
+    const lead0 = record.leads[0].digital;
+    const b = 3;
+    const seg = lead0.subarray(b * zoomed.bucketSize, (b + 1) * zoomed.bucketSize);
+    expect([zoomed.leads[0].values[2 * b], zoomed.leads[0].values[2 * b + 1]]).toEqual([Math.min(...seg), Math.max(...seg)]);
+    const filtered = decoded<SignalWindow>((await post('records.signal', { id: recordId, start: 5000, end: 10_000, filters: ['bandpass'] })).body);
+    expect(filtered.filters).toEqual(['bandpass']);
+    expect(filtered.leads[0]).toMatchObject({ sampleType: 'float32', units: 'mV', gain: 1, baseline: 0 });
+    expect(filtered.leads[0].values).toBeInstanceOf(Float32Array);
+    expect(filtered.leads[0].values.length).toBe(5000);
+    // The synthetic trace is a 1.25 Hz sine of 0.8 mV: the band-pass keeps it.
+    const peak = Math.max(...Array.from(filtered.leads[0].values.subarray(1000, 4000)));
+    expect(peak).toBeGreaterThan(0.6);
+    expect(peak).toBeLessThan(1);
+  });
+
+  it('sends a saliency map as float32 bytes', async () => {
+    const r = await post('saliency.get', { id: mapId });
+    expect(r.type).toBe('application/octet-stream');
+    const m = decoded<SaliencyMapData>(r.body);
+    expect(m.leads).toEqual(['I', 'II']);
+    expect(m.map).toBeInstanceOf(Float32Array);
+    expect(Array.from(m.map)).toEqual(Array.from(saliency));
+  });
+
+  it('keeps the token, Host/Origin checks and parameter validation, answering errors as JSON', async () => {
+    const params = { id: recordId, start: 0, end: 100 };
+    expect((await post('records.signal', params, {})).status).toBe(401);
+    expect((await post('records.signal', params, { Authorization: 'Bearer nope' })).status).toBe(401);
+    expect((await post('records.signal', params, { Authorization: `Bearer ${server.token}`, Origin: 'http://evil.example' })).status).toBe(403);
+    expect((await post('records.signal', params, { Authorization: `Bearer ${server.token}`, Host: 'evil.example' })).status).toBe(421);
+    const cases: [unknown, number, RegExp][] = [
+      [{ id: 'x' }, 400, /id must be an integer/],
+      [{ id: recordId, maxPoints: 3 }, 400, /maxPoints must be >= 16/],
+      [{ id: recordId, filters: ['smooth'] }, 400, /unknown display filter 'smooth'/],
+      [{ id: recordId, extra: 1 }, 400, /unknown parameter 'extra'/],
+      [{ id: 424242 }, 404, /no record with id 424242/],
+    ];
+    for (const [p, status, msg] of cases) {
+      const r = await post('records.signal', p);
+      expect(r.status, JSON.stringify(p)).toBe(status);
+      expect(r.type).toMatch(/^application\/json/);
+      expect(JSON.parse(r.body.toString('utf8')).error).toMatch(msg);
+    }
+    const missingMap = await post('saliency.get', { id: 999 });
+    expect(missingMap.status).not.toBe(200);
+    expect(missingMap.type).toMatch(/^application\/json/);
+  });
+});
