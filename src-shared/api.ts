@@ -292,10 +292,14 @@ export function hasBinaryResult(method: ApiMethod): method is BinaryResultMethod
 export type ApiParams<M extends ApiMethod> = ApiMethods[M]['params'];
 export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result'];
 
+/** What a change to records touched, so each view reloads only that: 'records' is records added or given a new source. */
+export type RecordChange = 'labels' | 'review-state' | 'notes' | 'intervals' | 'records';
+
 /** Events pushed from main to every connected renderer. */
 export interface ApiEvents {
   progress: { task: string; done: number; total: number; label?: string };
-  'records.changed': { recordIds: number[] };
+  /** After every write to records, from any window or the inbox watcher: the one signal views reload on. */
+  'records.changed': { recordIds: number[]; changes: RecordChange[] };
   'ingest.quarantined': { path: string; reason: string };
   'training.progress': TrainingRun;
 }

@@ -1,4 +1,4 @@
-import type { ApiEventMessage, ApiMethod, ApiParams, ApiResult, ApiEvents, ApiEventName, RecordDetail } from '../../src-shared/api.ts';
+import type { ApiEventMessage, ApiMethod, ApiParams, ApiResult, ApiEvents, ApiEventName, RecordChange, RecordDetail } from '../../src-shared/api.ts';
 import { validateParams } from '../../src-shared/api.ts';
 import { ingestPaths } from '../ingest/ingest-files.ts';
 import { READERS } from '../formats/readers.ts';
@@ -44,8 +44,8 @@ function recordDetail(ws: Workspace, id: number): RecordDetail {
 /** The service objects behind both transports. `transport` only answers workspace.info. */
 export function createServices(ws: Workspace, emit: EventSink, transport: 'electron' | 'http'): Services {
   const send = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => emit({ event, payload } as ApiEventMessage);
-  const changed = <T>(recordId: number, result: T): T => {
-    send('records.changed', { recordIds: [recordId] });
+  const changed = <T>(recordIds: number[], changes: RecordChange[], result: T): T => {
+    send('records.changed', { recordIds, changes });
     return result;
   };
   const handlers: Handlers = {
@@ -70,29 +70,15 @@ export function createServices(ws: Workspace, emit: EventSink, transport: 'elect
     'training.start': (p) => startTrainingRun(ws, p, (run) => send('training.progress', run)),
     'training.cancel': (p) => cancelTrainingRun(p.id),
     'notes.list': (p) => listNotes(ws.db, p.recordId),
-    'notes.add': (p) => changed(p.recordId, addNote(ws.db, p)),
-    'notes.delete': (p) => {
-      deleteNote(ws.db, p);
-      return { deleted: true };
-    },
+    'notes.add': (p) => changed([p.recordId], ['notes'], addNote(ws.db, p)),
+    'notes.delete': (p) => changed([deleteNote(ws.db, p)], ['notes'], { deleted: true as const }),
     'intervals.list': (p) => listIntervals(ws.db, p.recordId),
-    'intervals.add': (p) => changed(p.recordId, addInterval(ws.db, p)),
-    'intervals.delete': (p) => {
-      deleteInterval(ws.db, p);
-      return { deleted: true };
-    },
+    'intervals.add': (p) => changed([p.recordId], ['intervals'], addInterval(ws.db, p)),
+    'intervals.delete': (p) => changed([deleteInterval(ws.db, p)], ['intervals'], { deleted: true as const }),
     'settings.get': () => getReviewSettings(ws.db),
     'settings.set': (p) => setReviewSettings(ws.db, p),
-    'labels.set': (p) => {
-      const a = setAnnotatorLabel(ws.db, p);
-      send('records.changed', { recordIds: [p.recordId] });
-      return a;
-    },
-    'records.setReviewState': (p) => {
-      const reviewState = setReviewState(ws.db, p);
-      send('records.changed', { recordIds: [p.recordId] });
-      return { reviewState };
-    },
+    'labels.set': (p) => changed([p.recordId], ['labels'], setAnnotatorLabel(ws.db, p)),
+    'records.setReviewState': (p) => changed([p.recordId], ['review-state'], { reviewState: setReviewState(ws.db, p) }),
     'audit.list': (p) => listAudit(ws.db, p),
     'ingest.paths': async (p) => {
       const r = await ingestPaths(ws, p.paths, {
@@ -100,7 +86,7 @@ export function createServices(ws: Workspace, emit: EventSink, transport: 'elect
         onProgress: (done, total, label) => send('progress', { task: 'ingest', done, total, label }),
         onQuarantine: (path, reason) => send('ingest.quarantined', { path, reason }),
       });
-      if (r.recordIds.length) send('records.changed', { recordIds: r.recordIds });
+      if (r.recordIds.length) send('records.changed', { recordIds: r.recordIds, changes: ['records'] });
       return { files: r.files, newRecords: r.newRecords, duplicates: r.duplicates, quarantined: r.quarantined, skipped: r.skipped };
     },
   };

@@ -12,6 +12,6 @@ export function watchWorkspaceInbox(ws: Workspace, emit: (m: ApiEventMessage) =>
     readers: READERS,
     onProgress: (done, total, label) => emit({ event: 'progress', payload: { task: 'inbox', done, total, label } }),
     onQuarantine: (path, reason) => emit({ event: 'ingest.quarantined', payload: { path, reason } }),
-    onRecords: (recordIds) => emit({ event: 'records.changed', payload: { recordIds } }),
+    onRecords: (recordIds) => emit({ event: 'records.changed', payload: { recordIds, changes: ['records'] } }),
   });
 }

@@ -29,13 +29,14 @@ export function addNote(db: Database, p: { recordId: number; text: string; autho
   })();
 }
 
-/** Marks a note deleted (the row stays for the history). */
-export function deleteNote(db: Database, p: { id: number; author: string }, now = new Date().toISOString()): void {
-  db.transaction(() => {
+/** Marks a note deleted (the row stays for the history); returns its record's id. */
+export function deleteNote(db: Database, p: { id: number; author: string }, now = new Date().toISOString()): number {
+  return db.transaction(() => {
     const row = db.prepare('SELECT * FROM record_note WHERE id = ? AND deleted = 0').get(p.id) as NoteRow | undefined;
     if (!row) throw new Error(`no note with id ${p.id}`);
     db.prepare('UPDATE record_note SET deleted = 1 WHERE id = ?').run(p.id);
     appendAudit(db, p.author, 'note.delete', row.record_id, { noteId: p.id, text: row.text }, now);
+    return row.record_id;
   })();
 }
 
@@ -69,12 +70,14 @@ export function addInterval(
   })();
 }
 
-export function deleteInterval(db: Database, p: { id: number; author: string }, now = new Date().toISOString()): void {
-  db.transaction(() => {
+/** Marks an interval annotation deleted; returns its record's id. */
+export function deleteInterval(db: Database, p: { id: number; author: string }, now = new Date().toISOString()): number {
+  return db.transaction(() => {
     const row = db.prepare('SELECT * FROM interval_annotation WHERE id = ? AND deleted = 0').get(p.id) as IntervalRow | undefined;
     if (!row) throw new Error(`no interval annotation with id ${p.id}`);
     db.prepare('UPDATE interval_annotation SET deleted = 1 WHERE id = ?').run(p.id);
     appendAudit(db, p.author, 'interval.delete', row.record_id, { intervalId: p.id, code: row.code }, now);
+    return row.record_id;
   })();
 }
 

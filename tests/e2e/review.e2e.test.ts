@@ -175,8 +175,25 @@ describe('review UI journeys', () => {
     await openRecord(page, 'JS00036');
     const af = page.locator('[data-testid="class-row"][data-code="164889003"]');
     await poll(() => af.getAttribute('data-label'), { timeout: 20_000 }).toBe('true');
+    // One reload per change: a label key press writes the label, then reloads once what it touched (the record's
+    // labels and history, the worklist and its queue counts) and nothing else (it used to make up to 15 calls).
+    const calls: string[] = [];
+    let lastCallAt = Date.now();
+    page.on('request', (r) => {
+      const m = /^\/api\/(.+)$/.exec(new URL(r.url()).pathname);
+      if (m) {
+        calls.push(m[1]);
+        lastCallAt = Date.now();
+      }
+    });
+    const quiet = () => poll(() => Date.now() - lastCallAt, { timeout: 30_000 }).toBeGreaterThan(1500);
+    await page.locator('[data-testid="measurements"]').waitFor();
+    await quiet();
+    calls.length = 0;
     await page.keyboard.press('2'); // default key 2: AF
     await poll(() => af.getAttribute('data-label')).toBe('false');
+    await quiet();
+    expect(calls.sort()).toEqual(['audit.list', 'labels.set', 'records.get', 'records.list', 'worklist.queues']);
     await page.keyboard.press('/');
     await page.keyboard.type('atrial flut');
     await poll(() => page.locator('[data-testid="vocabulary-hits"] li').first().innerText()).toMatch(/^AFL atrial flutter/);
@@ -202,6 +219,9 @@ describe('review UI journeys', () => {
     await poll(() => chartAttr(page, 'data-bucket')).toBe('1');
     await page.locator('[data-filter="bandpass"]').check();
     await poll(() => page.locator('[data-testid="filter-warning"]').isVisible()).toBe(true);
+    // The filtered window (float32 millivolts from the server) is what is drawn.
+    await poll(() => chartAttr(page, 'data-filters')).toBe('bandpass');
+    for (const { lead, dark } of await inkPerPanel(page)) expect(dark, `filtered ${lead}`).toBeGreaterThan(200);
     await page.locator('[data-filter="bandpass"]').uncheck();
     await page.locator('[data-testid="overlay"]').click({ position: { x: 5, y: 5 } });
     for (let i = 0; i < 8; i++) await page.keyboard.press('-');

@@ -124,7 +124,7 @@ describe('leadlens serve', () => {
     const event = new Promise<unknown>((resolve) => good.once('message', (d) => resolve(JSON.parse(String(d)))));
     const r = await api('labels.set', { recordId, vocabulary: 'SNOMED', code: '164889003', present: true, author: 'dr.test' });
     expect(r.status).toBe(200);
-    expect(await event).toEqual({ event: 'records.changed', payload: { recordIds: [recordId] } });
+    expect(await event).toEqual({ event: 'records.changed', payload: { recordIds: [recordId], changes: ['labels'] } });
     good.close();
   });
 });
