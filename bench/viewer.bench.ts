@@ -47,6 +47,8 @@ process.on('unhandledRejection', (e) => { log(String(e)); void cleanup().then(()
 const page = await browser.newPage({ viewport: { width: 1800, height: 1100 } });
 // tsx keeps function names with a `__name` helper that does not exist inside the page.
 await page.addInitScript('window.__name = (f) => f');
+// Every signal window call is kept for the window-call figures below.
+await page.addInitScript('performance.setResourceTimingBufferSize(1000000)');
 await page.goto(serve.url);
 await page.locator('[data-testid="worklist"] li', { hasText: 'JS00004' }).waitFor({ timeout: 60_000 });
 
@@ -67,6 +69,21 @@ async function openToFirstPaint(p: Page, name: string): Promise<number> {
   }));
 }
 
+/**
+ * The signal window calls since the last look, from the page's resource timing: request to last byte (server time
+ * and transfer; decoding is in the frame figures) and body bytes.
+ */
+async function windowCalls(p: Page): Promise<{ calls: number; p50Ms: number; p95Ms: number; medianKiB: number }> {
+  const entries = await p.evaluate(() => {
+    const out = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+      .filter((r) => r.name.includes('/api/records.signal')).map((r) => ({ ms: r.duration, bytes: r.encodedBodySize }));
+    performance.clearResourceTimings();
+    return out;
+  });
+  const ms = entries.map((e) => e.ms);
+  return { calls: entries.length, p50Ms: round(pct(ms, 50) ?? NaN), p95Ms: round(pct(ms, 95) ?? NaN), medianKiB: round((pct(entries.map((e) => e.bytes), 50) ?? NaN) / 1024) };
+}
+
 const firstPaint: number[] = [];
 for (let round_ = 0; round_ < 3; round_++) {
   for (const name of ['JS00004', 'JS00008', 'JS00012', 'JS00036', 'JS00049']) {
@@ -77,6 +94,8 @@ for (let round_ = 0; round_ < 3; round_++) {
   }
 }
 log(`first paint (ms): ${firstPaint.map((x) => x.toFixed(0)).join(' ')}`);
+const openCalls = await windowCalls(page);
+log(`window calls while opening: ${JSON.stringify(openCalls)}`);
 
 interface PanTrace { inputToFrameMs: number[]; rafMs: number[]; drawMs: number[]; redraws: number; staleFrames: number; coarseFrames: number }
 
@@ -150,16 +169,20 @@ async function panScenario(zoomOut: number): Promise<Record<string, number>> {
   }, zoomOut, { timeout: 120_000 });
   await page.waitForTimeout(500);
   const bucket = Number(await page.locator('[data-testid="ecg-chart"]').getAttribute('data-bucket'));
+  await windowCalls(page);
   const r = await panFrames(page, 300);
+  const calls = await windowCalls(page);
   const span = await page.locator('[data-testid="zoom"]').innerText();
   const frameMs = r.inputToFrameMs;
   log(`pan zoomOut=${zoomOut} (${span}, bucket ${bucket}): p50/p95 input-to-frame ${pct(frameMs, 50).toFixed(1)}/${pct(frameMs, 95).toFixed(1)} ms, `
-    + `p95 rAF interval ${pct(r.rafMs, 95).toFixed(1)} ms, p95 draw ${pct(r.drawMs, 95)?.toFixed(1)} ms, ${r.redraws} redraws, ${r.staleFrames} stale and ${r.coarseFrames} coarser frames`);
+    + `p95 rAF interval ${pct(r.rafMs, 95).toFixed(1)} ms, p95 draw ${pct(r.drawMs, 95)?.toFixed(1)} ms, ${r.redraws} redraws, ${r.staleFrames} stale and ${r.coarseFrames} coarser frames; `
+    + `window calls ${JSON.stringify(calls)}`);
   return {
     secondsPerScreen: round((10 * 2 ** zoomOut)), bucketSize: bucket,
     frameP50Ms: round(pct(frameMs, 50)), frameP95Ms: round(pct(frameMs, 95)), frameMaxMs: round(Math.max(...frameMs)),
     rafIntervalP95Ms: round(pct(r.rafMs, 95)), drawP95Ms: round(pct(r.drawMs, 95) ?? NaN),
     redraws: r.redraws, staleFrames: r.staleFrames, coarserFrames: r.coarseFrames, moves: frameMs.length,
+    windowCalls: calls.calls, windowCallP50Ms: calls.p50Ms, windowCallP95Ms: calls.p95Ms, windowCallMedianKiB: calls.medianKiB,
   };
 }
 
@@ -177,7 +200,10 @@ await cleanup();
 const result = {
   holterHours: hours,
   loadavg: os.loadavg().map(round),
-  openTenSecondRecord: { firstPaintMedianMs: round(pct(firstPaint, 50)), firstPaintMaxMs: round(Math.max(...firstPaint)), runs: firstPaint.length, under200ms: Math.max(...firstPaint) < 200 },
+  openTenSecondRecord: {
+    firstPaintMedianMs: round(pct(firstPaint, 50)), firstPaintMaxMs: round(Math.max(...firstPaint)), runs: firstPaint.length, under200ms: Math.max(...firstPaint) < 200,
+    windowCalls: openCalls.calls, windowCallP50Ms: openCalls.p50Ms, windowCallP95Ms: openCalls.p95Ms, windowCallMedianKiB: openCalls.medianKiB,
+  },
   panHolter: pan,
   panFrameP95Ms: Math.max(...Object.values(pan).map((p) => p.frameP95Ms)),
   panUnder16ms: Object.values(pan).every((p) => p.frameP95Ms < 16),
