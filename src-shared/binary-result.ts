@@ -38,7 +38,12 @@ export function encodeBinaryResult(result: unknown): ArrayBuffer {
       return { [REF]: arrays.length - 1 };
     }
     if (Array.isArray(v)) return v.map(lift);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, lift(x)]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(
+        Object.entries(v)
+          .filter(([, x]) => x !== undefined)
+          .map(([k, x]) => [k, lift(x)]),
+      );
     return v;
   };
   const tree = lift(result);
@@ -57,7 +62,9 @@ export function encodeBinaryResult(result: unknown): ArrayBuffer {
   prefix.setUint32(4, header.byteLength, true);
   const bytes = new Uint8Array(out);
   bytes.set(header, PREFIX_BYTES);
-  arrays.forEach((a, i) => bytes.set(new Uint8Array(a.view.buffer, a.view.byteOffset, a.view.byteLength), dataStart + sections[i].byteOffset));
+  arrays.forEach((a, i) =>
+    bytes.set(new Uint8Array(a.view.buffer, a.view.byteOffset, a.view.byteLength), dataStart + sections[i].byteOffset),
+  );
   return out;
 }
 
@@ -68,13 +75,23 @@ export function decodeBinaryResult<T>(buffer: ArrayBuffer): T {
   if (prefix.getUint32(0, true) !== MAGIC) throw new Error('binary result: not a LeadLens binary result');
   const headerBytes = prefix.getUint32(4, true);
   if (PREFIX_BYTES + headerBytes > buffer.byteLength) throw new Error('binary result: header runs past the end');
-  const { result, sections } = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, PREFIX_BYTES, headerBytes))) as { result: unknown; sections: Section[] };
+  const { result, sections } = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, PREFIX_BYTES, headerBytes))) as {
+    result: unknown;
+    sections: Section[];
+  };
   if (!Array.isArray(sections)) throw new Error('binary result: header has no sections');
   const dataStart = padded(PREFIX_BYTES + headerBytes);
   const views = sections.map((s, i) => {
     const Ctor = Object.prototype.hasOwnProperty.call(ARRAY_TYPES, s.type) ? ARRAY_TYPES[s.type] : undefined;
-    if (!Ctor || !Number.isInteger(s.byteOffset) || !Number.isInteger(s.length) || s.byteOffset < 0 || s.length < 0 || s.byteOffset % ALIGN !== 0
-      || dataStart + s.byteOffset + s.length * Ctor.BYTES_PER_ELEMENT > buffer.byteLength) {
+    if (
+      !Ctor ||
+      !Number.isInteger(s.byteOffset) ||
+      !Number.isInteger(s.length) ||
+      s.byteOffset < 0 ||
+      s.length < 0 ||
+      s.byteOffset % ALIGN !== 0 ||
+      dataStart + s.byteOffset + s.length * Ctor.BYTES_PER_ELEMENT > buffer.byteLength
+    ) {
       throw new Error(`binary result: section ${i} is malformed`);
     }
     return new Ctor(buffer, dataStart + s.byteOffset, s.length);

@@ -7,7 +7,11 @@ import { encodeBinaryResult } from '../../src-shared/binary-result.ts';
 export function sendApiResult(res: http.ServerResponse, method: ApiMethod, result: unknown): void {
   if (hasBinaryResult(method)) {
     const body = Buffer.from(encodeBinaryResult(result));
-    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(body.byteLength), 'Cache-Control': 'no-store' });
+    res.writeHead(200, {
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': String(body.byteLength),
+      'Cache-Control': 'no-store',
+    });
     res.end(body);
     return;
   }

@@ -40,7 +40,9 @@ export function createRecordEdits(recordId: number, undo: UndoStack, onerror: (m
     },
     addNote(text: string): Promise<void> {
       let noteId = 0;
-      const add = async () => { noteId = (await api.call('notes.add', { recordId, text, author: author() })).id; };
+      const add = async () => {
+        noteId = (await api.call('notes.add', { recordId, text, author: author() })).id;
+      };
       return run(async () => {
         await add();
         undo.push({ label: 'add note', undo: () => api.call('notes.delete', { id: noteId, author: author() }), redo: add });
@@ -51,17 +53,29 @@ export function createRecordEdits(recordId: number, undo: UndoStack, onerror: (m
       const del = () => api.call('notes.delete', { id: noteId, author: author() });
       return run(async () => {
         await del();
-        undo.push({ label: 'delete note', undo: async () => { noteId = (await api.call('notes.add', { recordId, text: note.text, author: author() })).id; }, redo: del });
+        undo.push({
+          label: 'delete note',
+          undo: async () => {
+            noteId = (await api.call('notes.add', { recordId, text: note.text, author: author() })).id;
+          },
+          redo: del,
+        });
       });
     },
     /** Annotates the record span [start, end) on one lead, or on all leads when `lead` is undefined. */
     addInterval(span: { start: number; end: number; lead?: string }, code: string): Promise<void> {
       const p = { recordId, ...span, vocabulary: 'SNOMED', code, author: author() };
       let ivId = 0;
-      const add = async () => { ivId = (await api.call('intervals.add', p)).id; };
+      const add = async () => {
+        ivId = (await api.call('intervals.add', p)).id;
+      };
       return run(async () => {
         await add();
-        undo.push({ label: `interval ${codeAbbreviation(code)}`, undo: () => api.call('intervals.delete', { id: ivId, author: author() }), redo: add });
+        undo.push({
+          label: `interval ${codeAbbreviation(code)}`,
+          undo: () => api.call('intervals.delete', { id: ivId, author: author() }),
+          redo: add,
+        });
       });
     },
     deleteInterval(iv: IntervalAnnotation): Promise<void> {

@@ -35,10 +35,18 @@ export function createRecordSession(recordId: number, onerror: (message: string)
   }
 
   return {
-    get detail() { return detail; },
-    get notes() { return notes; },
-    get intervals() { return intervals; },
-    get audit() { return audit; },
+    get detail() {
+      return detail;
+    },
+    get notes() {
+      return notes;
+    },
+    get intervals() {
+      return intervals;
+    },
+    get audit() {
+      return audit;
+    },
     /** Loads the record, then follows its changes; returns the function that stops following. */
     follow(): () => void {
       void load();

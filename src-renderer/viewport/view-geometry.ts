@@ -26,5 +26,7 @@ export function recordSampleX(view: ViewGeometry, panel: LeadPanel, sample: numb
 export function recordSpanRect(view: ViewGeometry, panel: LeadPanel, start: number, end: number): SpanRect | undefined {
   const a = Math.max(start - view.drawnStart, panel.startSample);
   const b = Math.min(end - view.drawnStart, panel.endSample);
-  return b > a ? { x: sampleX(view.chart, panel, a), y: panel.box.y, w: (b - a) * pxPerSample(view.chart), h: panel.box.height } : undefined;
+  return b > a
+    ? { x: sampleX(view.chart, panel, a), y: panel.box.y, w: (b - a) * pxPerSample(view.chart), h: panel.box.height }
+    : undefined;
 }

@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { addCaliperPoint, caliperReading, caliperSpan } from '../../src-renderer/overlays/calipers.ts';
 import { recordCommand } from '../../src-renderer/record/record-keys.ts';
 
-const key = (k: string, mods: Partial<Record<'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey', boolean>> = {}) =>
-  ({ key: k, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...mods });
+const key = (k: string, mods: Partial<Record<'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey', boolean>> = {}) => ({
+  key: k,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  shiftKey: false,
+  ...mods,
+});
 
 describe('record view key map', () => {
   const shortcuts = ['426783006', '164889003'];
@@ -18,7 +24,8 @@ describe('record view key map', () => {
     expect(recordCommand(key('a'), shortcuts)).toEqual({ kind: 'review-state', state: 'accepted' });
     expect(recordCommand(key('2'), shortcuts)).toEqual({ kind: 'label', code: '164889003' });
     // No shortcut on 3, a modified letter, and the app's own keys (j/k/Enter/Escape/r) are not the view's.
-    for (const k of [key('3'), key('c', { altKey: true }), key('j'), key('Enter'), key('Escape'), key('r')]) expect(recordCommand(k, shortcuts)).toBeUndefined();
+    for (const k of [key('3'), key('c', { altKey: true }), key('j'), key('Enter'), key('Escape'), key('r')])
+      expect(recordCommand(k, shortcuts)).toBeUndefined();
   });
 });
 

@@ -22,29 +22,65 @@ let mapId: number;
 const record = syntheticRecord({ seed: 5, length: 100_000 });
 const saliency = Float32Array.from({ length: 2 * 500 }, (_, i) => Math.sin(i / 10));
 
-function post(method: string, params: unknown, headers: Record<string, string> = { Authorization: `Bearer ${server.token}` }): Promise<{ status: number; type: string; body: Buffer }> {
+function post(
+  method: string,
+  params: unknown,
+  headers: Record<string, string> = { Authorization: `Bearer ${server.token}` },
+): Promise<{ status: number; type: string; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: server.port, path: `/api/${method}`, method: 'POST', headers: { 'Content-Type': 'application/json', ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (d: Buffer) => chunks.push(d));
-      res.on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type']), body: Buffer.concat(chunks) }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        path: `/api/${method}`,
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type']), body: Buffer.concat(chunks) }));
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify(params));
   });
 }
-const decoded = <T>(body: Buffer): T => decodeBinaryResult<T>(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
+const decoded = <T>(body: Buffer): T =>
+  decodeBinaryResult<T>(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);
 
 beforeAll(async () => {
   ws = openWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-binary-')));
   recordId = ws.db.transaction(() => storeRecord(ws.db, record, { path: '/x.hea', format: 'test' }))().recordId;
   const modelId = saveModel(ws.db, {
-    name: 'm', kind: 'tfjs', architecture: 'cnn1d', hyperparameters: {}, classes: ['426177001'], leadSet: ['I', 'II'], inputSpec: {}, metrics: {},
-    runtime: 'test', weights: new Uint8Array(4), records: [], labelIds: [],
+    name: 'm',
+    kind: 'tfjs',
+    architecture: 'cnn1d',
+    hyperparameters: {},
+    classes: ['426177001'],
+    leadSet: ['I', 'II'],
+    inputSpec: {},
+    metrics: {},
+    runtime: 'test',
+    weights: new Uint8Array(4),
+    records: [],
+    labelIds: [],
   });
   mapId = saveSaliency(ws.db, recordId, modelId, {
-    map: saliency, leads: ['I', 'II'], samples: 500,
-    provenance: { model: String(modelId), method: 'grad-cam', baseline: null, targetClass: 0, layer: null, preprocessing: 'none', layout: null, seed: null, params: {} },
+    map: saliency,
+    leads: ['I', 'II'],
+    samples: 500,
+    provenance: {
+      model: String(modelId),
+      method: 'grad-cam',
+      baseline: null,
+      targetClass: 0,
+      layer: null,
+      preprocessing: 'none',
+      layout: null,
+      seed: null,
+      params: {},
+    },
   });
   server = await startServer({ workspace: ws, rendererDir: rendererDir() });
 });
@@ -77,7 +113,9 @@ describe('binary signal transport over serve', () => {
     const b = 3;
     const seg = lead0.subarray(b * zoomed.bucketSize, (b + 1) * zoomed.bucketSize);
     expect([zoomed.leads[0].values[2 * b], zoomed.leads[0].values[2 * b + 1]]).toEqual([Math.min(...seg), Math.max(...seg)]);
-    const filtered = decoded<SignalWindow>((await post('records.signal', { id: recordId, start: 5000, end: 10_000, filters: ['bandpass'] })).body);
+    const filtered = decoded<SignalWindow>(
+      (await post('records.signal', { id: recordId, start: 5000, end: 10_000, filters: ['bandpass'] })).body,
+    );
     expect(filtered.filters).toEqual(['bandpass']);
     expect(filtered.leads[0]).toMatchObject({ sampleType: 'float32', units: 'mV', gain: 1, baseline: 0 });
     expect(filtered.leads[0].values).toBeInstanceOf(Float32Array);
@@ -101,7 +139,9 @@ describe('binary signal transport over serve', () => {
     const params = { id: recordId, start: 0, end: 100 };
     expect((await post('records.signal', params, {})).status).toBe(401);
     expect((await post('records.signal', params, { Authorization: 'Bearer nope' })).status).toBe(401);
-    expect((await post('records.signal', params, { Authorization: `Bearer ${server.token}`, Origin: 'http://evil.example' })).status).toBe(403);
+    expect((await post('records.signal', params, { Authorization: `Bearer ${server.token}`, Origin: 'http://evil.example' })).status).toBe(
+      403,
+    );
     expect((await post('records.signal', params, { Authorization: `Bearer ${server.token}`, Host: 'evil.example' })).status).toBe(421);
     const cases: [unknown, number, RegExp][] = [
       [{ id: 'x' }, 400, /id must be an integer/],

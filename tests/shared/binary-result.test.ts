@@ -4,7 +4,10 @@ import { decodeBinaryResult, encodeBinaryResult } from '../../src-shared/binary-
 describe('binary result codec', () => {
   it('round-trips typed arrays as aligned views onto the received buffer, and the rest as JSON', () => {
     const result = {
-      start: 3600, bucketSize: 1, filters: ['bandpass'], note: null,
+      start: 3600,
+      bucketSize: 1,
+      filters: ['bandpass'],
+      note: null,
       leads: [
         { name: 'I', sampleType: 'int16', values: Int16Array.from([-32768, -1, 0, 1, 32767]) },
         { name: 'II', sampleType: 'int32', values: Int32Array.from([-2147483648, 7, 2147483647]) },
