@@ -80,12 +80,32 @@ export interface WorkspaceInfo {
   transport: 'electron' | 'http';
 }
 
+/**
+ * What an ingest did with one file it looked at. Stored: 'stored' (new records), 'duplicate' (the same signal is
+ * already stored), 'unchanged' (taken in before, size and mtime the same). Not stored: 'companion' (read with its
+ * entry file), 'not-ecg', 'quarantined', 'unreadable', 'hidden', 'busy' (database busy or full: the next ingest
+ * retries it), 'waiting' (an inbox entry whose companion files have not arrived yet).
+ */
+export type IngestOutcome = 'stored' | 'duplicate' | 'unchanged' | 'companion' | 'not-ecg' | 'quarantined' | 'unreadable' | 'hidden' | 'busy' | 'waiting';
+
+export interface IngestFileOutcome {
+  path: string;
+  outcome: IngestOutcome;
+  /** One line: 'stored as record 12', 'companion of JS00001.hea', 'not an ECG format LeadLens reads (first bytes: 89 50 4e 47)'. */
+  reason: string;
+  recordIds?: number[];
+}
+
 export interface IngestSummary {
   files: number;
   newRecords: number;
   duplicates: number;
   quarantined: { path: string; reason: string }[];
   skipped: number;
+  /** Entry files not stored because the database stayed busy (or full); the next ingest retries them. */
+  failed: number;
+  /** Every file looked at, in path order, with its outcome. */
+  outcomes: IngestFileOutcome[];
 }
 
 export interface AuditEntry {
@@ -301,6 +321,8 @@ export interface ApiEvents {
   /** After every write to records, from any window or the inbox watcher: the one signal views reload on. */
   'records.changed': { recordIds: number[]; changes: RecordChange[] };
   'ingest.quarantined': { path: string; reason: string };
+  /** A finished ingest (ingest.paths or a batch of the watched inbox), every file with its outcome. */
+  'ingest.result': IngestSummary & { task: 'ingest' | 'inbox' };
   'training.progress': TrainingRun;
 }
 export type ApiEventName = keyof ApiEvents;

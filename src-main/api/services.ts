@@ -1,8 +1,10 @@
 import type { ApiEventMessage, ApiMethod, ApiParams, ApiResult, ApiEvents, ApiEventName, RecordChange, RecordDetail } from '../../src-shared/api.ts';
 import { validateParams } from '../../src-shared/api.ts';
-import { ingestPaths } from '../ingest/ingest-files.ts';
+import { ingestPaths, ingestSummary } from '../ingest/ingest-files.ts';
+import { chosenRoots, firstUnchosenPath } from './chosen-paths.ts';
 import { READERS } from '../formats/readers.ts';
 import { listAudit } from '../store/audit-log.ts';
+import { inboxFolders } from '../store/inbox-store.ts';
 import { labelHistory, setAnnotatorLabel, setReviewState } from '../store/label-store.ts';
 import { SCHEMA_VERSION } from '../store/migrate.ts';
 import { getRecordDetailFields, getRecordSummary, recordCount } from '../store/record-store.ts';
@@ -81,13 +83,20 @@ export function createServices(ws: Workspace, emit: EventSink, transport: 'elect
     'records.setReviewState': (p) => changed([p.recordId], ['review-state'], { reviewState: setReviewState(ws.db, p) }),
     'audit.list': (p) => listAudit(ws.db, p),
     'ingest.paths': async (p) => {
+      const inbox = inboxFolders(ws.db);
+      const refused = firstUnchosenPath(p.paths, inbox);
+      if (refused !== undefined) throw new ApiError(`ingest.paths: ${refused} is not an inbox folder or a path chosen in the open dialog`, 403);
       const r = await ingestPaths(ws, p.paths, {
         readers: READERS,
+        redactFileText: true,
+        confineTo: chosenRoots(inbox),
         onProgress: (done, total, label) => send('progress', { task: 'ingest', done, total, label }),
         onQuarantine: (path, reason) => send('ingest.quarantined', { path, reason }),
       });
       if (r.recordIds.length) send('records.changed', { recordIds: r.recordIds, changes: ['records'] });
-      return { files: r.files, newRecords: r.newRecords, duplicates: r.duplicates, quarantined: r.quarantined, skipped: r.skipped };
+      const summary = ingestSummary(r);
+      send('ingest.result', { task: 'ingest', ...summary });
+      return summary;
     },
   };
   return {

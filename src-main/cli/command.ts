@@ -22,6 +22,8 @@ export interface CliContext {
   signal: AbortSignal;
   /** Human-readable output line (suppressed with --json). */
   log(line: string): void;
+  /** Set by a command whose result is printed but counts as a failure (exit code 1). */
+  exitCode?: number;
 }
 
 export interface CliCommand {

@@ -69,7 +69,7 @@ export async function runCli(argv: string[]): Promise<number> {
     };
     const result = await command.run(args, ctx);
     if (json && result !== undefined) process.stdout.write(JSON.stringify(result) + '\n');
-    return 0;
+    return ctx.exitCode ?? 0;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     process.stderr.write(`leadlens ${command.name.join(' ')}: ${msg.split('\n')[0]}\n`);

@@ -1,4 +1,5 @@
 import { watch, type FSWatcher } from 'chokidar';
+import fs from 'node:fs';
 import type { Workspace } from '../store/workspace.ts';
 import { ingestPaths, type IngestOptions, type IngestResult } from './ingest-files.ts';
 
@@ -11,9 +12,10 @@ export interface InboxWatcher {
 /**
  * Watches folders and ingests files once their writes have finished (size stable) and their companion
  * files exist. Starting it rescans what is already there; files imported before are skipped, so the queue
- * survives a restart. Reading errors quarantine the file and never stop the watcher.
+ * survives a restart. Reading errors quarantine the file and never stop the watcher; every batch's result lists
+ * each file with its outcome.
  */
-export function watchInbox(ws: Workspace, folders: string[], opts: Omit<IngestOptions, 'missingCompanions'> & { stabilityMs?: number; onBatch?(r: IngestResult): void }): InboxWatcher {
+export function watchInbox(ws: Workspace, folders: string[], opts: Omit<IngestOptions, 'missingCompanions'> & { stabilityMs?: number; onBatch?(r: IngestResult): void; onError?(message: string): void }): InboxWatcher {
   const pending = new Set<string>();
   let running: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
@@ -27,12 +29,14 @@ export function watchInbox(ws: Workspace, folders: string[], opts: Omit<IngestOp
     running = running.then(async () => {
       if (batch.length) {
         try {
-          const r = await ingestPaths(ws, batch.filter((f) => !f.endsWith('~')), { ...opts, missingCompanions: 'defer' });
+          // A file gone since its event (an editor's temporary file) is no longer there to look at.
+          const present = batch.filter((f) => !f.endsWith('~') && fs.lstatSync(f, { throwIfNoEntry: false }));
+          const r = await ingestPaths(ws, present, { ...opts, missingCompanions: 'defer' });
           opts.onBatch?.(r);
           // An entry waiting for its companions is retried when anything else arrives in the inbox.
           for (const d of r.deferred) deferred.add(d);
         } catch (e) {
-          opts.onQuarantine?.(batch[0], e instanceof Error ? e.message.split('\n')[0] : String(e));
+          opts.onError?.(`inbox ingest of ${batch.length} files failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
         }
       }
       if (!scheduled && pending.size === 0) while (waiters.length) waiters.shift()!();
@@ -55,7 +59,7 @@ export function watchInbox(ws: Workspace, folders: string[], opts: Omit<IngestOp
   });
   watcher.on('add', schedule);
   watcher.on('change', schedule);
-  watcher.on('error', (e) => opts.onQuarantine?.(folders.join(', '), `watcher: ${e instanceof Error ? e.message : String(e)}`));
+  watcher.on('error', (e) => opts.onError?.(`watching ${folders.join(', ')}: ${e instanceof Error ? e.message : String(e)}`));
   let ready = false;
   const readyPromise = new Promise<void>((resolve) => watcher.on('ready', () => {
     ready = true;

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { IngestSummary } from '../../src-shared/api.ts';
+import type { IngestFileOutcome, IngestOutcome, IngestSummary } from '../../src-shared/api.ts';
 import type { EcgRecord } from '../../src-shared/record.ts';
 import type { EcgFileReader } from '../formats/reader.ts';
 import { readerForFile } from '../formats/readers.ts';
-import { ingestedFileStamp, markIngestedFile, quarantineFile, releaseQuarantine } from '../store/inbox-store.ts';
+import { markFailed, markIngested, markQuarantined, previousIngest, type IngestedFile } from '../store/inbox-store.ts';
 import { storeRecord } from '../store/record-store.ts';
+import { isBusyError, writeTransaction } from '../store/write-transaction.ts';
 import type { Workspace } from '../store/workspace.ts';
 
 export interface IngestOptions {
@@ -16,6 +17,10 @@ export interface IngestOptions {
   onRecords?(recordIds: number[]): void;
   /** What to do with an entry whose companion files are not there yet: quarantine it (one-off ingest) or leave it for later (inbox). */
   missingCompanions?: 'quarantine' | 'defer';
+  /** Leave quoted file content out of reasons (callers that did not read the files themselves: the API). */
+  redactFileText?: boolean;
+  /** Real paths of the folders the user chose (the API): a symlink that leads out of them is skipped, not followed. */
+  confineTo?: string[];
 }
 
 export interface IngestResult extends IngestSummary {
@@ -24,11 +29,24 @@ export interface IngestResult extends IngestSummary {
   deferred: string[];
 }
 
+/** The summary part of a result (what the API and `--json` give). */
+export function ingestSummary(r: IngestResult): IngestSummary {
+  return { files: r.files, newRecords: r.newRecords, duplicates: r.duplicates, quarantined: r.quarantined, skipped: r.skipped, failed: r.failed, outcomes: r.outcomes };
+}
+
 interface Entry {
   file: string;
   reader: EcgFileReader;
 }
 
+/** Outcomes counted as skipped in the summary: looked at, nothing to store. */
+const SKIPPED = new Set<IngestOutcome>(['unchanged', 'companion', 'not-ecg', 'unreadable', 'hidden']);
+/** Tries of a batch's store (each already retried by writeTransaction) before its files are reported as not stored. */
+const STORE_ATTEMPTS = 3;
+/** Records of one file stored per transaction when the file holds more (a dataset index of thousands). */
+const RECORDS_PER_TRANSACTION = 64;
+/** Read errors of the moment (handles, memory, a busy device), never blamed on the file. */
+const TRANSIENT_READ = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'EBUSY', 'EINTR', 'ENOMEM', 'EIO']);
 const HEAD_BYTES = 4096;
 const BATCH_FILES = 64;
 const BATCH_SAMPLES = 50_000_000;
@@ -61,21 +79,92 @@ function readHead(file: string): Uint8Array {
   }
 }
 
-/** Every regular file under the given paths (folders recursively), sorted, hidden files left out. */
-export function listFiles(paths: string[]): string[] {
-  const out: string[] = [];
-  const walk = (p: string): void => {
-    const st = fs.statSync(p);
-    if (st.isDirectory()) {
-      for (const name of fs.readdirSync(p).sort()) if (!name.startsWith('.')) walk(path.join(p, name));
-    } else if (st.isFile()) out.push(p);
+/** Why an entry cannot be read, in a few words (never the file's content). */
+function unreadableReason(e: unknown, file: string): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ELOOP') return 'symlink loop';
+  if (code === 'ENOENT') return fs.lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink() ? 'dangling symlink' : 'gone';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return code ?? oneLine(e);
+}
+
+function kindOf(st: fs.Stats): string {
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/** What walking the ingest paths found: regular files to look at, and entries passed over with their outcome. */
+export interface FileListing {
+  files: string[];
+  passedOver: IngestFileOutcome[];
+}
+
+/**
+ * Every regular file under the given paths (folders recursively, symlinks followed), sorted. Hidden entries, symlink
+ * loops, dangling links, entries that cannot be read and sockets/FIFOs/devices are passed over with a reason;
+ * the walk goes on past them. A path given that does not exist is an error.
+ */
+export function listFiles(paths: string[], confineTo?: string[]): FileListing {
+  const files: string[] = [];
+  const passedOver: IngestFileOutcome[] = [];
+  const skip = (p: string, outcome: 'unreadable' | 'hidden', reason: string): void => {
+    passedOver.push({ path: p, outcome, reason });
+  };
+  // Real paths of the folders being walked, from the top down: a folder met again among its own descendants is a loop.
+  const walk = (p: string, ancestors: string[]): void => {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch (e) {
+      return skip(p, 'unreadable', `skipped: unreadable (${unreadableReason(e, p)})`);
+    }
+    if (confineTo && !isInsideAny(confineTo, p)) return skip(p, 'unreadable', 'skipped: symlink leads out of the chosen folders');
+    if (st.isFile()) {
+      files.push(p);
+      return;
+    }
+    if (!st.isDirectory()) return skip(p, 'unreadable', `skipped: unreadable (${kindOf(st)})`);
+    let real: string;
+    let names: string[];
+    try {
+      real = fs.realpathSync(p);
+      if (ancestors.includes(real)) return skip(p, 'unreadable', `skipped: unreadable (symlink loop back to ${real})`);
+      names = fs.readdirSync(p).sort();
+    } catch (e) {
+      return skip(p, 'unreadable', `skipped: unreadable (${unreadableReason(e, p)})`);
+    }
+    for (const name of names) {
+      if (name.startsWith('.')) skip(path.join(p, name), 'hidden', 'skipped: hidden');
+      else walk(path.join(p, name), [...ancestors, real]);
+    }
   };
   for (const p of paths) {
     const abs = path.resolve(p);
-    if (!fs.existsSync(abs)) throw new Error(`no such file or folder: ${abs}`);
-    walk(abs);
+    if (!fs.existsSync(abs) && !fs.lstatSync(abs, { throwIfNoEntry: false })) throw new Error(`no such file or folder: ${abs}`);
+    walk(abs, []);
   }
-  return [...new Set(out)];
+  return { files: [...new Set(files)], passedOver };
+}
+
+function isInsideAny(roots: string[], p: string): boolean {
+  let real: string;
+  try {
+    real = fs.realpathSync(p);
+  } catch {
+    return false;
+  }
+  return roots.some((root) => {
+    const rel = path.relative(root, real);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  });
+}
+
+/** The system error code behind a read failure, also when a reader wrapped it into its own message ("EACCES: …"). */
+function errnoOf(e: unknown): string | undefined {
+  const err = e as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+  return err.code ?? err.cause?.code ?? /\b(E[A-Z]{2,})(?=: )/.exec(oneLine(e))?.[1];
 }
 
 function oneLine(e: unknown): string {
@@ -83,15 +172,49 @@ function oneLine(e: unknown): string {
   return msg.split('\n')[0].slice(0, 500);
 }
 
+/** A file no reader claims: its first bytes in hex (never as text, which could be anything). */
+function notEcgReason(head: Uint8Array): string {
+  if (head.length === 0) return 'not an ECG format LeadLens reads (empty file)';
+  const hex = Array.from(head.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  return `not an ECG format LeadLens reads (first bytes: ${hex})`;
+}
+
+/** Quoted snippets of file content in a reader's reason, left out for callers that did not open the file themselves. */
+export function withoutFileText(reason: string): string {
+  return reason.replace(/'[^']*'/g, (q) => `(${q.length - 2} characters not shown)`);
+}
+
+/** 'record 12', 'records 12, 13, 14', or '300 records (12 … 311)'. */
+function recordsPhrase(ids: number[]): string {
+  const unique = [...new Set(ids)];
+  if (unique.length === 1) return `record ${unique[0]}`;
+  if (unique.length <= 5) return `records ${unique.join(', ')}`;
+  return `${unique.length} records (${Math.min(...unique)} … ${Math.max(...unique)})`;
+}
+
+/** Not stored for a reason outside the file (another process holds the database, the disk is full): retried later. */
+function transientReason(e: unknown): string | undefined {
+  if (isBusyError(e)) return 'not stored (database busy), will retry';
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === 'SQLITE_FULL') return 'not stored (disk full), will retry';
+  if (typeof code === 'string' && /^SQLITE_IOERR/.test(code)) return `not stored (${code}), will retry`;
+  return undefined;
+}
+
 /**
  * Takes in every ECG file under `paths`: detects each file's format, reads it, and stores its records with
  * their labels — each entry file (with its companions) in one transaction, together with the bookkeeping
  * that stops it being imported twice. A file that cannot be read is quarantined with a one-line reason;
- * nothing of it is stored.
+ * nothing of it is stored. A file that cannot be stored because the database stays busy is not quarantined:
+ * it is listed as not stored and the next ingest retries it. Every file looked at gets an outcome in the result.
  */
 export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOptions): Promise<IngestResult> {
   const db = ws.db;
-  const files = listFiles(paths);
+  const { files, passedOver } = listFiles(paths, opts.confineTo);
+  const outcomes = new Map<string, IngestFileOutcome>(passedOver.map((o) => [o.path, o]));
+  const say = (file: string, outcome: IngestOutcome, reason: string, recordIds?: number[]): void => {
+    outcomes.set(file, { path: file, outcome, reason: opts.redactFileText ? withoutFileText(reason) : reason, ...(recordIds ? { recordIds } : {}) });
+  };
   const entries: Entry[] = [];
   const companionOf = new Map<string, string>();
   const unclaimed: string[] = [];
@@ -100,12 +223,15 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
     try {
       head = readHead(file);
     } catch (e) {
-      unclaimed.push(file);
+      say(file, 'unreadable', `skipped: unreadable (${unreadableReason(e, file)})`);
       continue;
     }
     const reader = readerForFile(head, file, opts.readers);
     if (reader) entries.push({ file, reader });
-    else unclaimed.push(file);
+    else {
+      unclaimed.push(file);
+      say(file, 'not-ecg', notEcgReason(head));
+    }
   }
   const companionLists = new Map<string, string[]>();
   const companions = await mapConcurrently(entries, READ_AHEAD, (entry) => entry.reader.companions(entry.file).catch(() => [] as string[]));
@@ -114,36 +240,53 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
     companionLists.set(entry.file, companions[k]);
     for (const c of companions[k]) companionOf.set(path.resolve(c), entry.file);
   });
+  for (const file of [...unclaimed, ...entries.map((e) => e.file)]) {
+    const entry = companionOf.get(file);
+    if (entry && entry !== file) say(file, 'companion', `companion of ${path.basename(entry)}`);
+  }
   const todo = entries.filter((e) => !companionOf.has(e.file) || companionOf.get(e.file) === e.file);
-  const result: IngestResult = { files: files.length, newRecords: 0, duplicates: 0, quarantined: [], skipped: unclaimed.length + (entries.length - todo.length), recordIds: [], deferred: [] };
+  const result: IngestResult = {
+    files: files.length, newRecords: 0, duplicates: 0, quarantined: [], skipped: 0, failed: 0, outcomes: [], recordIds: [], deferred: [],
+  };
 
-  const stampOf = (st: fs.Stats) => ({ size: st.size, mtimeMs: Math.floor(st.mtimeMs) });
-  const quarantine = (file: string, reason: string, st: fs.Stats | undefined) => {
-    const now = new Date().toISOString();
-    db.transaction(() => {
-      quarantineFile(db, file, reason, now);
-      if (st) markIngestedFile(db, file, stampOf(st), 'quarantined', [], now);
-    })();
-    result.quarantined.push({ path: file, reason });
-    opts.onQuarantine?.(file, reason);
+  const quarantine = (file: string, reason: string, st: fs.Stats | undefined): void => {
+    const shown = opts.redactFileText ? withoutFileText(reason) : reason;
+    try {
+      markQuarantined(db, file, shown, st, new Date().toISOString());
+    } catch (e) {
+      // Not remembered: the next ingest reads the file again and says the same.
+      if (!transientReason(e)) throw e;
+    }
+    result.quarantined.push({ path: file, reason: shown });
+    say(file, 'quarantined', `quarantined: ${shown}`);
+    opts.onQuarantine?.(file, shown);
+  };
+  const notStored = (file: string, st: fs.Stats, reason: string): void => {
+    try {
+      markFailed(db, file, reason, st, new Date().toISOString());
+    } catch {
+      // Still busy: with no row (or an older stamp) the next ingest retries the file all the same.
+    }
+    result.failed++;
+    say(file, 'busy', reason);
   };
 
   // Read files are stored in batches: one transaction per batch (each file in its own savepoint inside it),
   // so a kill loses at most the uncommitted batch and nothing is half-stored, while small records do not pay a commit each.
-  let pending: { file: string; reader: EcgFileReader; st: fs.Stats; records: EcgRecord[] }[] = [];
+  type Pending = { file: string; reader: EcgFileReader; st: fs.Stats; records: EcgRecord[] };
+  let pending: Pending[] = [];
   let pendingSamples = 0;
-  const flush = (): void => {
-    if (pending.length === 0) return;
-    const batch = pending;
-    pending = [];
-    pendingSamples = 0;
+  const storeBatch = (batch: Pending[]) => {
     const now = new Date().toISOString();
-    const stored: { ids: number[]; dup: number }[] = [];
-    const failed: { file: string; st: fs.Stats; reason: string }[] = [];
-    db.transaction(() => {
+    let stored: { file: string; ids: number[]; dup: number }[] = [];
+    let failed: { file: string; st: fs.Stats; error: unknown }[] = [];
+    writeTransaction(db, () => {
+      // Afresh on every attempt: only the attempt that commits counts.
+      stored = [];
+      failed = [];
       for (const { file, reader, st, records } of batch) {
         try {
-          stored.push(db.transaction(() => {
+          stored.push(writeTransaction(db, () => {
             const ids: number[] = [];
             let dup = 0;
             for (const rec of records) {
@@ -151,29 +294,96 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
               ids.push(r.recordId);
               if (r.duplicate) dup++;
             }
-            markIngestedFile(db, file, stampOf(st), 'ingested', ids, now);
-            releaseQuarantine(db, file);
-            return { ids, dup };
-          })());
+            markIngested(db, file, st, ids, now);
+            return { file, ids, dup };
+          }));
         } catch (e) {
-          failed.push({ file, st, reason: `${path.basename(file)}: could not store: ${oneLine(e)}` });
+          failed.push({ file, st, error: e });
         }
       }
-    })();
-    for (const s of stored) {
-      result.duplicates += s.dup;
-      result.newRecords += s.ids.length - s.dup;
-      result.recordIds.push(...s.ids);
-      opts.onRecords?.(s.ids);
+    });
+    return { stored, failed };
+  };
+  /**
+   * `store` (one write transaction) tried again while the database stays busy (writeTransaction has already waited
+   * and retried), pausing without blocking so that another process's long transaction can finish. Resolves with the
+   * transient reason when it never got through; other errors are thrown.
+   */
+  const storeWithRetry = async <T>(store: () => T): Promise<{ stored: T } | { notStored: string }> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return { stored: store() };
+      } catch (e) {
+        const reason = transientReason(e);
+        if (!reason) throw e;
+        if (attempt >= STORE_ATTEMPTS) return { notStored: reason };
+        await new Promise((r) => setTimeout(r, 1000 * attempt));
+      }
     }
-    for (const f of failed) quarantine(f.file, f.reason, f.st);
+  };
+  const sayStored = (file: string, ids: number[], dup: number): void => {
+    result.duplicates += dup;
+    result.newRecords += ids.length - dup;
+    result.recordIds.push(...ids);
+    opts.onRecords?.(ids);
+    if (dup === ids.length) say(file, 'duplicate', `already stored as ${recordsPhrase(ids)}`, ids);
+    else say(file, 'stored', `stored as ${recordsPhrase(ids)}${dup ? ` (${dup} of them already stored)` : ''}`, ids);
+  };
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    pendingSamples = 0;
+    const outcome = await storeWithRetry(() => storeBatch(batch));
+    if ('notStored' in outcome) {
+      for (const { file, st } of batch) notStored(file, st, outcome.notStored);
+      return;
+    }
+    for (const s of outcome.stored.stored) sayStored(s.file, s.ids, s.dup);
+    for (const f of outcome.stored.failed) {
+      const reason = transientReason(f.error);
+      if (reason) notStored(f.file, f.st, reason);
+      else quarantine(f.file, `${path.basename(f.file)}: could not store: ${oneLine(f.error)}`, f.st);
+    }
+  };
+  // A file of many records (a dataset index) is stored a slice of records per transaction, so the write lock is
+  // never held for minutes and other processes get their turn between slices. The file is marked done with the last
+  // slice only: after a kill, or a slice that could not be stored, the next ingest reads it again and finds the
+  // records stored so far as already there.
+  const storeManyRecords = async (file: string, reader: EcgFileReader, st: fs.Stats, records: EcgRecord[]): Promise<void> => {
+    const ids: number[] = [];
+    let dup = 0;
+    for (let k = 0; k < records.length; k += RECORDS_PER_TRANSACTION) {
+      const slice = records.slice(k, k + RECORDS_PER_TRANSACTION);
+      const last = k + RECORDS_PER_TRANSACTION >= records.length;
+      let outcome;
+      try {
+        outcome = await storeWithRetry(() => writeTransaction(db, () => {
+          const now = new Date().toISOString();
+          const stored = slice.map((rec) => storeRecord(db, rec, { path: file, format: reader.format }, now));
+          if (last) markIngested(db, file, st, [...ids, ...stored.map((r) => r.recordId)], now);
+          return stored;
+        }));
+      } catch (e) {
+        return quarantine(file, `${path.basename(file)}: could not store record ${k + 1}: ${oneLine(e)}`, st);
+      }
+      if ('notStored' in outcome) return notStored(file, st, outcome.notStored);
+      for (const r of outcome.stored) {
+        ids.push(r.recordId);
+        if (r.duplicate) dup++;
+      }
+      if (!last) await new Promise((r) => setImmediate(r)); // let an API request in between slices
+    }
+    sayStored(file, ids, dup);
   };
 
   // What one entry comes to before storing. Worked out ahead of the store loop (READ_AHEAD entries, READ_AHEAD_BYTES
   // of files at most) so file reads wait on the disk while earlier records are hashed and stored.
   type Outcome =
-    | { kind: 'gone' | 'skipped' | 'deferred' }
-    | { kind: 'quarantine'; st: fs.Stats; reason: string }
+    | { kind: 'gone' | 'deferred' }
+    | { kind: 'unchanged'; before: IngestedFile }
+    | { kind: 'quarantine' | 'retry'; st: fs.Stats; reason: string }
+    | { kind: 'unreadable'; reason: string }
     | { kind: 'read'; st: fs.Stats; records: EcgRecord[] };
   const examine = (file: string, reader: EcgFileReader): { bytes: number; outcome: Promise<Outcome> } => {
     let st: fs.Stats;
@@ -182,8 +392,10 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
     } catch {
       return { bytes: 0, outcome: Promise.resolve({ kind: 'gone' }) }; // gone since the walk
     }
-    const done = ingestedFileStamp(db, file);
-    if (done && done.size === st.size && done.mtimeMs === Math.floor(st.mtimeMs)) return { bytes: 0, outcome: Promise.resolve({ kind: 'skipped' }) };
+    const before = previousIngest(db, file);
+    if (before && before.status !== 'failed' && before.size === st.size && before.mtimeMs === Math.floor(st.mtimeMs)) {
+      return { bytes: 0, outcome: Promise.resolve({ kind: 'unchanged', before }) };
+    }
     let bytes = st.size;
     const missing: string[] = [];
     for (const c of companionLists.get(file) ?? []) {
@@ -208,6 +420,13 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
         if (records.length === 0) throw new Error(`${path.basename(file)}: no ECG records in file`);
         return { kind: 'read', st, records };
       } catch (e) {
+        // Out of file handles or a busy device says nothing about the file: read it again next time.
+        const code = errnoOf(e);
+        if (code && TRANSIENT_READ.has(code)) return { kind: 'retry', st, reason: `not read (${code}), will retry` };
+        if (code === 'EACCES' || code === 'EPERM') {
+          const denied = (e as NodeJS.ErrnoException).path ?? /, open '([^']+)'/.exec(oneLine(e))?.[1];
+          return { kind: 'unreadable', reason: `skipped: unreadable (permission denied${denied ? `: ${path.basename(denied)}` : ''})` };
+        }
         return { kind: 'quarantine', st, reason: oneLine(e) };
       }
     })();
@@ -226,7 +445,7 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
 
   for (let i = 0; i < todo.length; i++) {
     if (opts.signal?.aborted) {
-      flush();
+      await flush();
       throw new Error('ingest cancelled');
     }
     const { file, reader } = todo[i];
@@ -236,16 +455,28 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
     ahead.delete(i);
     const o = await outcome;
     aheadBytes -= bytes;
-    if (o.kind === 'skipped') result.skipped++;
-    else if (o.kind === 'deferred') result.deferred.push(file);
-    else if (o.kind === 'quarantine') quarantine(file, o.reason, o.st);
-    else if (o.kind === 'read') {
+    if (o.kind === 'unchanged') {
+      if (o.before.status === 'quarantined') say(file, 'quarantined', `quarantined: ${o.before.reason ?? 'by an earlier ingest'} (unchanged since)`);
+      else say(file, 'unchanged', `already stored as ${recordsPhrase(o.before.recordIds)}`, o.before.recordIds);
+    } else if (o.kind === 'gone') say(file, 'unreadable', 'skipped: unreadable (gone)');
+    else if (o.kind === 'deferred') {
+      result.deferred.push(file);
+      say(file, 'waiting', 'waiting for its companion files');
+    } else if (o.kind === 'quarantine') quarantine(file, o.reason, o.st);
+    else if (o.kind === 'retry') notStored(file, o.st, o.reason);
+    else if (o.kind === 'unreadable') say(file, 'unreadable', o.reason);
+    else if (o.kind === 'read' && o.records.length > RECORDS_PER_TRANSACTION) {
+      await flush();
+      await storeManyRecords(file, reader, o.st, o.records);
+    } else if (o.kind === 'read') {
       pending.push({ file, reader, st: o.st, records: o.records });
       pendingSamples += o.records.reduce((n, r) => n + r.length * r.leads.length, 0);
-      if (pending.length >= BATCH_FILES || pendingSamples >= BATCH_SAMPLES) flush();
+      if (pending.length >= BATCH_FILES || pendingSamples >= BATCH_SAMPLES) await flush();
     }
   }
-  flush();
+  await flush();
   opts.onProgress?.(todo.length, todo.length, 'done');
+  result.outcomes = [...outcomes.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  result.skipped = result.outcomes.filter((o) => SKIPPED.has(o.outcome)).length;
   return result;
 }

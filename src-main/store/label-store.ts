@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { LabelAssertion, LabelRef } from '../../src-shared/api.ts';
 import { REVIEW_STATES, isReviewState, type ReviewState } from '../../src-shared/review-vocabulary.ts';
 import { appendAudit } from './audit-log.ts';
+import { writeTransaction } from './write-transaction.ts';
 
 interface LabelRow {
   id: number;
@@ -63,7 +64,7 @@ export function snomedLabelledRecordIds(db: Database): number[] {
  * supersedes the annotator's previous word on that code, and writes the audit log — in one transaction.
  */
 export function setAnnotatorLabel(db: Database, p: { recordId: number; vocabulary: string; code: string; present: boolean; author: string }, now = new Date().toISOString()): LabelAssertion {
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     const exists = db.prepare('SELECT 1 FROM record WHERE id = ?').get(p.recordId);
     if (!exists) throw new Error(`no record with id ${p.recordId}`);
     const prev = db
@@ -78,18 +79,18 @@ export function setAnnotatorLabel(db: Database, p: { recordId: number; vocabular
       .run(p.recordId, p.vocabulary, p.code, p.present ? 1 : 0, p.author, prev?.id ?? null, now);
     appendAudit(db, p.author, p.present ? 'label.add' : 'label.remove', p.recordId, { vocabulary: p.vocabulary, code: p.code, previous: prev ? !!prev.present : null }, now);
     return toAssertion(db.prepare('SELECT * FROM label WHERE id = ?').get(Number(info.lastInsertRowid)) as LabelRow);
-  })();
+  });
 }
 
 
 export function setReviewState(db: Database, p: { recordId: number; state: string; author: string }, now = new Date().toISOString()): ReviewState {
   const state = p.state;
   if (!isReviewState(state)) throw new Error(`unknown review state '${state}' (one of ${REVIEW_STATES.join(', ')})`);
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     const row = db.prepare('SELECT review_state FROM record WHERE id = ?').get(p.recordId) as { review_state: string } | undefined;
     if (!row) throw new Error(`no record with id ${p.recordId}`);
     db.prepare('UPDATE record SET review_state = ? WHERE id = ?').run(state, p.recordId);
     appendAudit(db, p.author, 'review.state', p.recordId, { from: row.review_state, to: state }, now);
     return state;
-  })();
+  });
 }

@@ -1,6 +1,7 @@
 // Models in the workspace database: weights with lineage (architecture, hyperparameters, lead set, records and
 // label versions seen, metrics, runtime). Every write is one transaction.
 import type { Database } from 'better-sqlite3';
+import { writeTransaction } from './write-transaction.ts';
 
 export interface StoredModelInfo {
   id: number;
@@ -31,7 +32,7 @@ export interface NewModel extends Omit<StoredModelInfo, 'id' | 'createdAt' | 'pa
 
 /** Stores a model with its lineage in one transaction; returns its id. */
 export function saveModel(db: Database, m: NewModel): number {
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     const info = db.prepare(`INSERT INTO ml_model (name, kind, architecture, hyperparameters, classes, lead_set, input_spec, metrics, runtime, parent_id, weights, created_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
       m.name, m.kind, m.architecture, JSON.stringify(m.hyperparameters), JSON.stringify(m.classes), JSON.stringify(m.leadSet),
@@ -42,7 +43,7 @@ export function saveModel(db: Database, m: NewModel): number {
     const lab = db.prepare('INSERT OR IGNORE INTO ml_model_label (model_id, label_id) VALUES (?, ?)');
     for (const l of m.labelIds) lab.run(id, l);
     return id;
-  })();
+  });
 }
 
 interface ModelRow {
@@ -83,8 +84,8 @@ export function modelLineage(db: Database, id: number): { records: Array<{ recor
 }
 
 export function updateMetrics(db: Database, id: number, metrics: Record<string, unknown>): void {
-  db.transaction(() => {
+  writeTransaction(db, () => {
     const n = db.prepare('UPDATE ml_model SET metrics = ? WHERE id = ?').run(JSON.stringify(metrics), id).changes;
     if (n === 0) throw new Error(`no model with id ${id} in this workspace`);
-  })();
+  });
 }

@@ -1,5 +1,6 @@
 // Predictions per record x model x class, written by `predict` and read by the worklist and model review.
 import type { Database } from 'better-sqlite3';
+import { writeTransaction } from './write-transaction.ts';
 
 export interface PredictionRow {
   recordId: number;
@@ -11,12 +12,12 @@ export interface PredictionRow {
 /** Replaces the model's predictions for the given records, in one transaction. */
 export function savePredictions(db: Database, modelId: number, rows: PredictionRow[]): void {
   const at = new Date().toISOString();
-  db.transaction(() => {
+  writeTransaction(db, () => {
     const del = db.prepare('DELETE FROM ml_prediction WHERE model_id = ? AND record_id = ?');
     for (const id of new Set(rows.map((r) => r.recordId))) del.run(modelId, id);
     const ins = db.prepare('INSERT INTO ml_prediction (model_id, record_id, class_code, probability, predicted, predicted_at) VALUES (?, ?, ?, ?, ?, ?)');
     for (const r of rows) ins.run(modelId, r.recordId, r.classCode, r.probability, r.predicted ? 1 : 0, at);
-  })();
+  });
 }
 
 export function predictionsFor(db: Database, modelId: number, recordId?: number): PredictionRow[] {

@@ -3,6 +3,7 @@
 import type { Database } from 'better-sqlite3';
 import type { IntervalAnnotation, RecordNote, ReviewSettings } from '../../src-shared/api.ts';
 import { appendAudit } from './audit-log.ts';
+import { writeTransaction } from './write-transaction.ts';
 
 function requireRecord(db: Database, recordId: number): { length: number; leads: string[] } {
   const r = db.prepare('SELECT length FROM record WHERE id = ?').get(recordId) as { length: number } | undefined;
@@ -21,23 +22,23 @@ export function listNotes(db: Database, recordId: number): RecordNote[] {
 export function addNote(db: Database, p: { recordId: number; text: string; author: string }, now = new Date().toISOString()): RecordNote {
   const text = p.text.trim();
   if (!text) throw new Error('a note needs some text');
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     requireRecord(db, p.recordId);
     const id = Number(db.prepare('INSERT INTO record_note (record_id, author, text, created_at) VALUES (?, ?, ?, ?)').run(p.recordId, p.author, text, now).lastInsertRowid);
     appendAudit(db, p.author, 'note.add', p.recordId, { noteId: id, text }, now);
     return toNote(db.prepare('SELECT * FROM record_note WHERE id = ?').get(id) as NoteRow);
-  })();
+  });
 }
 
 /** Marks a note deleted (the row stays for the history); returns its record's id. */
 export function deleteNote(db: Database, p: { id: number; author: string }, now = new Date().toISOString()): number {
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     const row = db.prepare('SELECT * FROM record_note WHERE id = ? AND deleted = 0').get(p.id) as NoteRow | undefined;
     if (!row) throw new Error(`no note with id ${p.id}`);
     db.prepare('UPDATE record_note SET deleted = 1 WHERE id = ?').run(p.id);
     appendAudit(db, p.author, 'note.delete', row.record_id, { noteId: p.id, text: row.text }, now);
     return row.record_id;
-  })();
+  });
 }
 
 interface IntervalRow {
@@ -58,7 +59,7 @@ export function addInterval(
   p: { recordId: number; start: number; end: number; lead?: string; vocabulary: string; code: string; text?: string; author: string },
   now = new Date().toISOString(),
 ): IntervalAnnotation {
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     const rec = requireRecord(db, p.recordId);
     if (!(p.start < p.end) || p.start < 0 || p.end > rec.length) throw new Error(`interval ${p.start}..${p.end} is not inside record ${p.recordId} (0..${rec.length})`);
     if (p.lead !== undefined && !rec.leads.includes(p.lead)) throw new Error(`record ${p.recordId} has no lead ${p.lead}`);
@@ -67,18 +68,18 @@ export function addInterval(
     ).run(p.recordId, p.start, p.end, p.lead ?? null, p.vocabulary, p.code, p.text ?? '', p.author, now).lastInsertRowid);
     appendAudit(db, p.author, 'interval.add', p.recordId, { intervalId: id, start: p.start, end: p.end, lead: p.lead ?? null, code: p.code }, now);
     return toInterval(db.prepare('SELECT * FROM interval_annotation WHERE id = ?').get(id) as IntervalRow);
-  })();
+  });
 }
 
 /** Marks an interval annotation deleted; returns its record's id. */
 export function deleteInterval(db: Database, p: { id: number; author: string }, now = new Date().toISOString()): number {
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     const row = db.prepare('SELECT * FROM interval_annotation WHERE id = ? AND deleted = 0').get(p.id) as IntervalRow | undefined;
     if (!row) throw new Error(`no interval annotation with id ${p.id}`);
     db.prepare('UPDATE interval_annotation SET deleted = 1 WHERE id = ?').run(p.id);
     appendAudit(db, p.author, 'interval.delete', row.record_id, { intervalId: p.id, code: row.code }, now);
     return row.record_id;
-  })();
+  });
 }
 
 const SETTINGS_KEY = 'review.settings';
@@ -96,7 +97,7 @@ export function getReviewSettings(db: Database): ReviewSettings {
 export function setReviewSettings(db: Database, p: Partial<ReviewSettings> & { author: string }, now = new Date().toISOString()): ReviewSettings {
   if (p.pxPerMm !== undefined && !(p.pxPerMm >= 1 && p.pxPerMm <= 40)) throw new Error(`screen calibration ${p.pxPerMm} px/mm is outside 1..40`);
   if (p.shortcuts !== undefined && p.shortcuts.length > 9) throw new Error('at most 9 shortcut keys (1-9)');
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     const next: ReviewSettings = {
       ...getReviewSettings(db),
       ...(p.pxPerMm !== undefined ? { pxPerMm: p.pxPerMm } : {}),
@@ -105,5 +106,5 @@ export function setReviewSettings(db: Database, p: Partial<ReviewSettings> & { a
     db.prepare('INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)').run(SETTINGS_KEY, JSON.stringify(next));
     appendAudit(db, p.author, 'settings.review', null, { ...next }, now);
     return next;
-  })();
+  });
 }

@@ -2,6 +2,7 @@
 import type { Database } from 'better-sqlite3';
 import type { LeadSetSize } from '../../src-shared/lead-sets.ts';
 import type { RuleResult } from '../../src-shared/rules.ts';
+import { writeTransaction } from './write-transaction.ts';
 
 export interface StoredRuleResult extends RuleResult {
   recordId: number;
@@ -26,7 +27,7 @@ export function saveRuleResults(db: Database, recordId: number, results: RuleRes
     VALUES (@recordId, @detectorId, @detectorVersion, @leadSet, @decision, @score, @codes, @evidence, @computedAt)
     ON CONFLICT (record_id, detector_id, lead_set) DO UPDATE SET detector_version = excluded.detector_version, decision = excluded.decision,
       score = excluded.score, codes = excluded.codes, evidence = excluded.evidence, computed_at = excluded.computed_at`);
-  db.transaction(() => {
+  writeTransaction(db, () => {
     for (const r of results) {
       upsert.run({
         recordId, detectorId: r.detectorId, detectorVersion: r.detectorVersion, leadSet: r.leadSet,
@@ -34,7 +35,7 @@ export function saveRuleResults(db: Database, recordId: number, results: RuleRes
         score: Number.isFinite(r.score) ? r.score : 0, codes: JSON.stringify(r.codes), evidence: JSON.stringify(r.evidence), computedAt: now,
       });
     }
-  })();
+  });
 }
 
 function toResult(r: RuleRow): StoredRuleResult {

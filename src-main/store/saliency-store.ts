@@ -2,11 +2,12 @@
 import type { Database } from 'better-sqlite3';
 import type { SaliencyMapInfo } from '../../src-shared/api.ts';
 import type { SaliencyResult } from '../../src-shared/saliency-result.ts';
+import { writeTransaction } from './write-transaction.ts';
 
 /** Stores (or replaces, for the same provenance) one map; returns its id. */
 export function saveSaliency(db: Database, recordId: number, modelId: number, r: SaliencyResult, now = new Date().toISOString()): number {
   const p = r.provenance;
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     const key = [recordId, modelId, p.method, p.baseline ?? '', p.targetClass, p.layer ?? '', p.layout ?? '', JSON.stringify(p.params)];
     db.prepare(`DELETE FROM saliency_map WHERE record_id = ? AND model_id = ? AND method = ? AND baseline = ? AND target_class = ?
       AND layer = ? AND layout = ? AND params = ?`).run(...key);
@@ -15,7 +16,7 @@ export function saveSaliency(db: Database, recordId: number, modelId: number, r:
       recordId, modelId, p.method, p.baseline ?? '', p.targetClass, p.layer ?? '', p.preprocessing, p.layout ?? '', p.seed,
       JSON.stringify(p.params), JSON.stringify(r.leads), r.samples, Buffer.from(r.map.buffer, r.map.byteOffset, r.map.byteLength), now);
     return Number(info.lastInsertRowid);
-  })();
+  });
 }
 
 interface MapRow {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { migrate } from './migrate.ts';
+import { BUSY_TIMEOUT_MS, retryWhileBusy } from './write-transaction.ts';
 
 export interface Workspace {
   dir: string;
@@ -40,15 +41,16 @@ export function openWorkspace(dir: string, sqliteBinding?: string): Workspace {
     throw new Error(`cannot open ${path.join(abs, DB_FILE)}: ${(e as Error).message}`);
   }
   try {
+    // First, so that everything below (the switch to WAL, the migrations) waits for another process opening the same file.
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Takes effect only when the file is new (an existing database keeps its page size). Signal blobs fill whole
     // pages, and 64 KiB pages mean 16x fewer WAL frames and checkpoint writes than 4 KiB ones for bulk ingest.
     db.pragma('page_size = 65536');
-    db.pragma('journal_mode = WAL');
+    retryWhileBusy(db, () => db.pragma('journal_mode = WAL'));
     db.pragma('synchronous = NORMAL');
     // A day-long Holter grows the WAL to its own size; give that disk space back once it is checkpointed.
     db.pragma('journal_size_limit = 67108864');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
     migrate(db);
   } catch (e) {
     db.close();

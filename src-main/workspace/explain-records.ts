@@ -24,6 +24,7 @@ import { chartTarget, signalTarget } from '../explain/saliency/explain-target.ts
 import { parseMethod, runMethod, type MethodContext } from '../explain/saliency/methods.ts';
 import { tfChartPredict, tfSignalPredict, type PredictBatch } from '../explain/saliency/occlusion.ts';
 import type { SaliencyResult } from '../../src-shared/saliency-result.ts';
+import { writeTransaction } from '../store/write-transaction.ts';
 
 export interface ExplainRequest {
   modelId: number;
@@ -233,7 +234,7 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
     summary: { spearmanByMethod: report.spearmanByMethod, mapSummary: report.mapSummary, sanitySeed: SANITY_SEED },
   });
   const keyOf = (recordId: number, method: string, variant: string): number => mapIds.get(`${recordId}|${method}|${variant}`)!;
-  ws.db.transaction(() => {
+  writeTransaction(ws.db, () => {
     for (const p of report.pairs) {
       const [a, b] = variants.length > 1 ? [keyOf(p.recordId, p.method, p.a), keyOf(p.recordId, p.method, p.b)] : [keyOf(p.recordId, p.a, ''), keyOf(p.recordId, p.b, '')];
       saveMetric(ws.db, 'consistency', a, b, p.metrics, auditId);
@@ -245,7 +246,7 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
       if (sanity) saveMetric(ws.db, 'sanity', id, null, { ...sanity, seed: SANITY_SEED, randomised: 'all trainable weights' }, auditId);
       if (localisation) saveMetric(ws.db, 'localisation', id, null, localisation, auditId);
     }
-  })();
+  });
   const dir = req.reportDir ?? path.join(ws.dir, 'explain', `audit-${auditId}`);
   const reportFiles = writeAuditReport(report, dir);
   setAuditReportDir(ws.db, auditId, dir);

@@ -48,3 +48,41 @@ describe('ingest survives SIGKILL', () => {
     db.close();
   });
 });
+
+describe('a dataset index is stored a slice of records at a time', () => {
+  it('killed part-way through PTB-XL, the records so far are kept, the index is read again and each record stored once', async () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-kill-index-'));
+    const ptbxl = dataPath('ptbxl');
+    const rows = fs.readFileSync(path.join(ptbxl, 'ptbxl_database.csv'), 'utf8').trim().split('\n').length - 1;
+    const child = spawn(process.execPath, [LEADLENS_BIN, 'ingest', ptbxl, '--workspace', ws], { stdio: 'ignore' });
+    const dbPath = path.join(ws, 'leadlens.db');
+    // Some records committed while the index is still being stored: the lock is not held for the whole index.
+    let seen = 0;
+    for (let i = 0; i < 3000 && seen === 0 && child.exitCode === null; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      try {
+        const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+        seen = (db.prepare('SELECT COUNT(*) AS n FROM record').get() as { n: number }).n;
+        db.close();
+      } catch {
+        // not created yet
+      }
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
+    expect(seen).toBeGreaterThan(0);
+    expect(seen).toBeLessThan(rows);
+    const partial = new Database(dbPath, { readonly: true });
+    expect(partial.prepare('SELECT COUNT(*) AS n FROM ingested_file').get()).toEqual({ n: 0 });
+    partial.close();
+
+    const again = runLeadlens(['ingest', ptbxl, '--workspace', ws, '--json']);
+    expect(again.status, again.stderr).toBe(0);
+    const db = new Database(dbPath, { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const distinct = (db.prepare('SELECT COUNT(DISTINCT source_record_name) AS n FROM record_source').get() as { n: number }).n;
+    expect(distinct).toBe(rows);
+    expect(db.prepare("SELECT status FROM ingested_file WHERE path = ?").get(path.join(ptbxl, 'ptbxl_database.csv'))).toEqual({ status: 'ingested' });
+    db.close();
+  });
+});

@@ -47,6 +47,25 @@ describe('schema migrations', () => {
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'ok_table'").get()).toBeUndefined();
   });
 
+  it('007 keeps each file\'s outcome and turns quarantines for "database is locked" into failures the next ingest retries', () => {
+    const db = new Database(':memory:');
+    migrate(db, MIGRATIONS, 6);
+    const file = db.prepare("INSERT INTO ingested_file (path, size, mtime_ms, status, record_ids, at) VALUES (?, 10, 20, ?, '[]', 'x')");
+    const quarantine = db.prepare("INSERT INTO quarantine (path, reason, at) VALUES (?, ?, 'x')");
+    file.run('/a.hea', 'quarantined');
+    quarantine.run('/a.hea', 'a.hea: could not store: database is locked');
+    file.run('/b.hea', 'quarantined');
+    quarantine.run('/b.hea', 'b.hea: no ECG records in file');
+    file.run('/c.hea', 'ingested');
+    migrate(db);
+    expect(db.prepare('SELECT path, status, reason FROM ingested_file ORDER BY path').all()).toEqual([
+      { path: '/a.hea', status: 'failed', reason: 'a.hea: could not store: database is locked' },
+      { path: '/b.hea', status: 'quarantined', reason: 'b.hea: no ECG records in file' },
+      { path: '/c.hea', status: 'ingested', reason: null },
+    ]);
+    expect(db.prepare('SELECT path FROM quarantine').all()).toEqual([{ path: '/b.hea' }]);
+  });
+
   it('refuses a database from a newer LeadLens', () => {
     const dir = tmp();
     const db = new Database(path.join(dir, 'leadlens.db'));

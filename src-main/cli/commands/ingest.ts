@@ -1,12 +1,24 @@
+import type { IngestSummary } from '../../../src-shared/api.ts';
+import { ingestFailed, ingestSummaryLine, notTakenGroups } from '../../../src-shared/ingest-outcomes.ts';
 import { READERS } from '../../formats/readers.ts';
-import { ingestPaths, type IngestResult } from '../../ingest/ingest-files.ts';
+import { ingestPaths, ingestSummary } from '../../ingest/ingest-files.ts';
 import { watchInbox } from '../../ingest/inbox-watcher.ts';
 import { addInboxFolder } from '../../store/inbox-store.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 
-function summarise(r: IngestResult) {
-  return { files: r.files, newRecords: r.newRecords, duplicates: r.duplicates, quarantined: r.quarantined, skipped: r.skipped };
+/** Files listed one by one per group; the rest of a big group is one line (--json lists every file). */
+const LISTED = 10;
+
+/** The summary line, then every file not taken in with its reason, grouped by outcome. */
+export function describeIngest(r: IngestSummary): string[] {
+  const lines = [ingestSummaryLine(r)];
+  for (const group of notTakenGroups(r)) {
+    lines.push(`${group.title} (${group.files.length}):`);
+    for (const o of group.files.slice(0, LISTED)) lines.push(`  ${o.path}: ${o.reason}`);
+    if (group.files.length > LISTED) lines.push(`  … and ${group.files.length - LISTED} more (--json lists every file)`);
+  }
+  return lines;
 }
 
 export const command: CliCommand = {
@@ -20,20 +32,20 @@ export const command: CliCommand = {
     const bar = ctx.progress('ingest');
     const opts = { readers: READERS, signal: ctx.signal, onProgress: (d: number, t: number, l: string) => bar.update(d, t, l) };
     if (!args.options.watch) {
-      const r = await ingestPaths(ws, args.positionals, opts);
+      const r = ingestSummary(await ingestPaths(ws, args.positionals, opts));
       bar.finish();
-      ctx.log(`${r.newRecords} new, ${r.duplicates} duplicate, ${r.quarantined.length} quarantined (${r.files} files)`);
-      for (const q of r.quarantined) ctx.log(`  quarantined ${q.path}: ${q.reason}`);
-      return summarise(r);
+      for (const line of describeIngest(r)) ctx.log(line);
+      if (ingestFailed(r)) ctx.exitCode = 1;
+      return r;
     }
     for (const p of args.positionals) addInboxFolder(ws.db, p, process.env.USER ?? 'cli');
     const watcher = watchInbox(ws, args.positionals, {
       ...opts,
-      onQuarantine: (p, reason) => ctx.log(`quarantined ${p}: ${reason}`),
+      onError: (message) => process.stderr.write(`leadlens ingest: ${message}\n`),
       onBatch: (r) => {
         bar.finish();
-        if (ctx.json) process.stdout.write(JSON.stringify(summarise(r)) + '\n');
-        else if (r.newRecords || r.duplicates) ctx.log(`${r.newRecords} new, ${r.duplicates} duplicate`);
+        if (ctx.json) process.stdout.write(JSON.stringify(ingestSummary(r)) + '\n');
+        else for (const line of describeIngest(r)) ctx.log(line);
       },
     });
     ctx.log(`watching ${args.positionals.join(', ')} (Ctrl-C to stop)`);

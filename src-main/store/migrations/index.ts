@@ -4,6 +4,7 @@ import { migration as ml } from './003-ml.ts';
 import { migration as explain } from './004-explain.ts';
 import { migration as review } from './005-review.ts';
 import { migration as deviceReading } from './006-device-reading.ts';
+import { migration as ingestOutcome } from './007-ingest-outcome.ts';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,4 @@ export interface Migration {
 }
 
 /** Every schema migration, in version order. A new one is a new file plus one line here. */
-export const MIGRATIONS: Migration[] = [core, rules, ml, explain, review, deviceReading];
+export const MIGRATIONS: Migration[] = [core, rules, ml, explain, review, deviceReading, ingestOutcome];
