@@ -32,13 +32,13 @@ export function openWorkspace(dir: string, sqliteBinding?: string): Workspace {
     fs.mkdirSync(abs, { recursive: true });
     fs.accessSync(abs, fs.constants.W_OK | fs.constants.R_OK);
   } catch (e) {
-    throw new Error(`cannot use workspace folder ${abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(`cannot use workspace folder ${abs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
   let db: Database.Database;
   try {
     db = new Database(path.join(abs, DB_FILE), sqliteBinding ? { nativeBinding: sqliteBinding } : {});
   } catch (e) {
-    throw new Error(`cannot open ${path.join(abs, DB_FILE)}: ${(e as Error).message}`);
+    throw new Error(`cannot open ${path.join(abs, DB_FILE)}: ${(e as Error).message}`, { cause: e });
   }
   try {
     // First, so that everything below (the switch to WAL, the migrations) waits for another process opening the same file.
@@ -54,7 +54,7 @@ export function openWorkspace(dir: string, sqliteBinding?: string): Workspace {
     migrate(db);
   } catch (e) {
     db.close();
-    throw new Error(`cannot open workspace ${abs}: ${(e as Error).message.split('\n')[0]}`);
+    throw new Error(`cannot open workspace ${abs}: ${(e as Error).message.split('\n')[0]}`, { cause: e });
   }
   return { dir: abs, db, close: () => db.close() };
 }
