@@ -6,7 +6,12 @@ import { describeIngest } from '../../src-main/cli/commands/ingest.ts';
 const summary = (outcomes: [string, IngestOutcome][]): IngestSummary => {
   const list: IngestFileOutcome[] = outcomes.map(([p, outcome]) => ({ path: p, outcome, reason: `${outcome} reason` }));
   return {
-    files: list.length, newRecords: list.filter((o) => o.outcome === 'stored').length, duplicates: 0, skipped: 0, failed: 0, outcomes: list,
+    files: list.length,
+    newRecords: list.filter((o) => o.outcome === 'stored').length,
+    duplicates: 0,
+    skipped: 0,
+    failed: 0,
+    outcomes: list,
     quarantined: list.filter((o) => o.outcome === 'quarantined').map((o) => ({ path: o.path, reason: o.reason })),
   };
 };
@@ -14,7 +19,9 @@ const summary = (outcomes: [string, IngestOutcome][]): IngestSummary => {
 describe('leadlens ingest output', () => {
   it('lists every file not taken in, a big group cut to ten lines and a count', () => {
     const r = summary([
-      ['/in/A.hea', 'stored'], ['/in/A.mat', 'companion'], ['/in/B.hea', 'quarantined'],
+      ['/in/A.hea', 'stored'],
+      ['/in/A.mat', 'companion'],
+      ['/in/B.hea', 'quarantined'],
       ...Array.from({ length: 25 }, (_, i): [string, IngestOutcome] => [`/in/img${i}.png`, 'not-ecg']),
     ]);
     const lines = describeIngest(r);
@@ -29,10 +36,31 @@ describe('leadlens ingest output', () => {
   });
 
   it('fails (exit 1) only when nothing could be stored and some file failed', () => {
-    expect(ingestFailed(summary([['/a.hea', 'unchanged'], ['/README', 'not-ecg']]))).toBe(false);
-    expect(ingestFailed(summary([['/a.hea', 'duplicate'], ['/b.hea', 'busy']]))).toBe(false);
+    expect(
+      ingestFailed(
+        summary([
+          ['/a.hea', 'unchanged'],
+          ['/README', 'not-ecg'],
+        ]),
+      ),
+    ).toBe(false);
+    expect(
+      ingestFailed(
+        summary([
+          ['/a.hea', 'duplicate'],
+          ['/b.hea', 'busy'],
+        ]),
+      ),
+    ).toBe(false);
     expect(ingestFailed(summary([['/README', 'not-ecg']]))).toBe(true);
-    expect(ingestFailed(summary([['/a.hea', 'busy'], ['/a.mat', 'companion']]))).toBe(true);
+    expect(
+      ingestFailed(
+        summary([
+          ['/a.hea', 'busy'],
+          ['/a.mat', 'companion'],
+        ]),
+      ),
+    ).toBe(true);
     expect(ingestFailed(summary([['/.DS_Store', 'hidden']]))).toBe(false);
   });
 });

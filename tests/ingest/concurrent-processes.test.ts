@@ -32,7 +32,11 @@ const ingestJson = async (ws: string, paths: string[]): Promise<{ status: number
   return { status: r.status, stderr: r.stderr, summary: JSON.parse(r.stdout.trim().split('\n').pop() || '{}') as IngestSummary };
 };
 
-const heaFiles = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.hea')).map((f) => path.join(dir, f));
+const heaFiles = (dir: string) =>
+  fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.hea'))
+    .map((f) => path.join(dir, f));
 
 function openDb(ws: string): Database.Database {
   return new Database(path.join(ws, 'leadlens.db'), { readonly: true, fileMustExist: true });
@@ -84,7 +88,13 @@ describe('several processes on one workspace lose nothing', () => {
         const res = await fetch(`http://127.0.0.1:${server.port}/api/labels.set`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-          body: JSON.stringify({ recordId: recordIds[calls % 5], vocabulary: 'SNOMED', code: '164889003', present: calls % 2 === 0, author: 'load' }),
+          body: JSON.stringify({
+            recordId: recordIds[calls % 5],
+            vocabulary: 'SNOMED',
+            code: '164889003',
+            present: calls % 2 === 0,
+            author: 'load',
+          }),
         });
         await res.arrayBuffer();
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);

@@ -25,8 +25,11 @@ describe('a watched inbox and a CLI training on one workspace', () => {
     ws.close();
     const server = await startServe(['--workspace', wsDir, '--no-samples']);
     try {
-      const train = spawn(process.execPath, [LEADLENS_BIN, 'train', '--arch', 'small-cnn', '--leads', '12', '--epochs', '1', '--workspace', wsDir, '--json'],
-        { stdio: ['ignore', 'pipe', 'pipe'] });
+      const train = spawn(
+        process.execPath,
+        [LEADLENS_BIN, 'train', '--arch', 'small-cnn', '--leads', '12', '--epochs', '1', '--workspace', wsDir, '--json'],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let out = '';
       let err = '';
       train.stdout.on('data', (d) => (out += d));
@@ -42,8 +45,9 @@ describe('a watched inbox and a CLI training on one workspace', () => {
       const db = new Database(path.join(wsDir, 'leadlens.db'), { readonly: true });
       const inboxDone = () => count(db, "SELECT COUNT(*) AS n FROM ingested_file WHERE path LIKE ? || '%'", inbox + path.sep);
       await expect.poll(inboxDone, { timeout: 120_000, interval: 500 }).toBe(heaCount);
-      expect(db.prepare("SELECT status, COUNT(*) AS n FROM ingested_file WHERE path LIKE ? || '%' GROUP BY status").all(inbox + path.sep))
-        .toEqual([{ status: 'ingested', n: heaCount }]);
+      expect(
+        db.prepare("SELECT status, COUNT(*) AS n FROM ingested_file WHERE path LIKE ? || '%' GROUP BY status").all(inbox + path.sep),
+      ).toEqual([{ status: 'ingested', n: heaCount }]);
       expect(count(db, 'SELECT COUNT(*) AS n FROM record')).toBe(100 + heaCount);
       expect(count(db, 'SELECT COUNT(*) AS n FROM quarantine')).toBe(0);
       expect(count(db, 'SELECT COUNT(*) AS n FROM ml_model WHERE id = ?', modelId)).toBe(1);

@@ -38,7 +38,10 @@ describe('ingest.paths over the API reads only folders the user chose', () => {
     expect(events.find((m) => m.event === 'ingest.result')?.payload).toMatchObject({ task: 'ingest', newRecords: 1 });
     await expect(services.call('ingest.paths', { paths: [path.join(inbox, 'etc')] })).rejects.toMatchObject({ status: 403 });
     const whole = (await services.call('ingest.paths', { paths: [inbox] })) as IngestSummary;
-    expect(whole.outcomes.find((o) => o.path === path.join(inbox, 'etc'))).toMatchObject({ outcome: 'unreadable', reason: 'skipped: symlink leads out of the chosen folders' });
+    expect(whole.outcomes.find((o) => o.path === path.join(inbox, 'etc'))).toMatchObject({
+      outcome: 'unreadable',
+      reason: 'skipped: symlink leads out of the chosen folders',
+    });
     expect(whole.outcomes.some((o) => o.path.includes('passwd'))).toBe(false);
 
     // What the native open dialog returned (Electron main remembers it) is allowed for the rest of the session.

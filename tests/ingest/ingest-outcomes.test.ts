@@ -33,10 +33,16 @@ function mixedFolder(): string {
   for (const f of ['JS00004.hea', 'JS00004.mat', 'JS00008.hea', 'JS00008.mat']) fs.copyFileSync(sample(f), path.join(dir, f));
   // JS00008 again under another name: the same signal, so already stored.
   fs.mkdirSync(path.join(dir, 'copies'));
-  fs.writeFileSync(path.join(dir, 'copies', 'COPY0008.hea'), fs.readFileSync(sample('JS00008.hea'), 'latin1').replaceAll('JS00008', 'COPY0008'));
+  fs.writeFileSync(
+    path.join(dir, 'copies', 'COPY0008.hea'),
+    fs.readFileSync(sample('JS00008.hea'), 'latin1').replaceAll('JS00008', 'COPY0008'),
+  );
   fs.copyFileSync(sample('JS00008.mat'), path.join(dir, 'copies', 'COPY0008.mat'));
   fs.writeFileSync(path.join(dir, 'README.txt'), 'These are the recordings of the night shift, password hunter2\n');
-  fs.writeFileSync(path.join(dir, 'scan.png'), Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]));
+  fs.writeFileSync(
+    path.join(dir, 'scan.png'),
+    Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]),
+  );
   fs.writeFileSync(path.join(dir, 'BROKEN.hea'), 'root:x:0:0:root:/root:/bin/bash 12 500 5000\n');
   fs.writeFileSync(path.join(dir, '.DS_Store'), 'Bud1');
   return dir;
@@ -70,7 +76,10 @@ describe('nothing in silence: every file an ingest looks at has an outcome and a
     const again = await ingestPaths(ws, [dir], { readers: READERS });
     expect(again.outcomes.map((o) => o.path)).toEqual(r.outcomes.map((o) => o.path));
     const second = (name: string) => again.outcomes.find((o) => o.path === path.join(dir, name))!;
-    expect(second('JS00004.hea')).toMatchObject({ outcome: 'unchanged', reason: `already stored as record ${at('JS00004.hea').recordIds![0]}` });
+    expect(second('JS00004.hea')).toMatchObject({
+      outcome: 'unchanged',
+      reason: `already stored as record ${at('JS00004.hea').recordIds![0]}`,
+    });
     expect(second('BROKEN.hea')).toMatchObject({ outcome: 'quarantined', reason: expect.stringMatching(/\(unchanged since\)$/) });
     expect(again.newRecords).toBe(0);
     ws.close();
@@ -92,7 +101,8 @@ describe('nothing in silence: every file an ingest looks at has an outcome and a
     const hea = path.join(dir, 'JS00012.hea');
     const st = fs.statSync(hea);
     const ws = openWorkspace(tmp('leadlens-ws-'));
-    ws.db.prepare("INSERT INTO ingested_file (path, size, mtime_ms, status, record_ids, reason, at) VALUES (?, ?, ?, 'failed', '[]', ?, 'x')")
+    ws.db
+      .prepare("INSERT INTO ingested_file (path, size, mtime_ms, status, record_ids, reason, at) VALUES (?, ?, ?, 'failed', '[]', ?, 'x')")
       .run(hea, st.size, Math.floor(st.mtimeMs), 'not stored (database busy), will retry');
     const r = await ingestPaths(ws, [dir], { readers: READERS });
     expect(r.outcomes.find((o) => o.path === hea)).toMatchObject({ outcome: 'stored' });
@@ -100,7 +110,7 @@ describe('nothing in silence: every file an ingest looks at has an outcome and a
     ws.close();
   });
 
-  it('a database held by another connection is never the file\'s fault: not stored, not quarantined, stored next time', async () => {
+  it("a database held by another connection is never the file's fault: not stored, not quarantined, stored next time", async () => {
     const dir = tmp('leadlens-busy-');
     for (const f of ['JS00036.hea', 'JS00036.mat']) fs.copyFileSync(sample(f), path.join(dir, f));
     const wsDir = tmp('leadlens-ws-');
@@ -112,7 +122,11 @@ describe('nothing in silence: every file an ingest looks at has an outcome and a
     holder.prepare('ROLLBACK').run();
     holder.close();
     const hea = path.join(dir, 'JS00036.hea');
-    expect(r.outcomes.find((o) => o.path === hea)).toEqual({ path: hea, outcome: 'busy', reason: 'not stored (database busy), will retry' });
+    expect(r.outcomes.find((o) => o.path === hea)).toEqual({
+      path: hea,
+      outcome: 'busy',
+      reason: 'not stored (database busy), will retry',
+    });
     expect(r).toMatchObject({ failed: 1, newRecords: 0, quarantined: [] });
     expect((ws.db.prepare('SELECT COUNT(*) AS n FROM quarantine').get() as { n: number }).n).toBe(0);
     const again = await ingestPaths(ws, [dir], { readers: READERS });
@@ -128,7 +142,9 @@ describe('nothing in silence: every file an ingest looks at has an outcome and a
     expect(human.status, human.stderr).toBe(0);
     expect(human.stdout).toMatch(/^2 new, 1 duplicate, 0 already stored, 1 quarantined/);
     expect(human.stdout).toContain(`quarantined (1):\n  ${path.join(dir, 'BROKEN.hea')}: `);
-    expect(human.stdout).toContain(`not an ECG format LeadLens reads (2):\n  ${path.join(dir, 'README.txt')}: not an ECG format LeadLens reads (first bytes: 54 68 65 73)`);
+    expect(human.stdout).toContain(
+      `not an ECG format LeadLens reads (2):\n  ${path.join(dir, 'README.txt')}: not an ECG format LeadLens reads (first bytes: 54 68 65 73)`,
+    );
     expect(human.stdout).toContain(`hidden, skipped (1):\n  ${path.join(dir, '.DS_Store')}: skipped: hidden`);
 
     const json = cli(['ingest', dir, '--json']);
@@ -170,14 +186,20 @@ describe('nothing in silence: every file an ingest looks at has an outcome and a
       expect(r.status, r.stderr).toBe(0);
       const outcomes = byName((JSON.parse(r.stdout) as IngestSummary).outcomes);
       expect(outcomes.get('JS00049.hea')).toMatchObject({ outcome: 'stored' });
-      expect(outcomes.get('sub/up')).toMatchObject({ outcome: 'unreadable', reason: `skipped: unreadable (symlink loop back to ${fs.realpathSync(dir)})` });
+      expect(outcomes.get('sub/up')).toMatchObject({
+        outcome: 'unreadable',
+        reason: `skipped: unreadable (symlink loop back to ${fs.realpathSync(dir)})`,
+      });
       expect(outcomes.get('dangling.hea')).toMatchObject({ outcome: 'unreadable', reason: 'skipped: unreadable (dangling symlink)' });
       expect(outcomes.get('self')).toMatchObject({ outcome: 'unreadable', reason: 'skipped: unreadable (symlink loop)' });
       expect(outcomes.get('pipe.hea')).toMatchObject({ outcome: 'unreadable', reason: 'skipped: unreadable (a FIFO)' });
       expect(outcomes.get('app.sock')).toMatchObject({ outcome: 'unreadable', reason: 'skipped: unreadable (a socket)' });
       expect(outcomes.get('locked')).toMatchObject({ outcome: 'unreadable', reason: 'skipped: unreadable (permission denied)' });
       // A record whose signal file cannot be read is skipped, not quarantined: it is read again once it can be.
-      expect(outcomes.get('JS00012.hea')).toMatchObject({ outcome: 'unreadable', reason: 'skipped: unreadable (permission denied: JS00012.mat)' });
+      expect(outcomes.get('JS00012.hea')).toMatchObject({
+        outcome: 'unreadable',
+        reason: 'skipped: unreadable (permission denied: JS00012.mat)',
+      });
       expect(outcomes.get('JS00012.mat')).toMatchObject({ outcome: 'unreadable', reason: 'skipped: unreadable (permission denied)' });
     } finally {
       socket.close();

@@ -46,17 +46,21 @@ describe('writeTransaction', () => {
     expect(a.prepare('SELECT v FROM t').all()).toEqual([{ v: 3 }]); // the failed attempts were rolled back
 
     let always = 0;
-    expect(() => writeTransaction(a, () => {
-      always++;
-      throw busy();
-    })).toThrow('database is locked');
+    expect(() =>
+      writeTransaction(a, () => {
+        always++;
+        throw busy();
+      }),
+    ).toThrow('database is locked');
     expect(always).toBe(4);
 
     let other = 0;
-    expect(() => writeTransaction(a, () => {
-      other++;
-      throw new Error('CHECK constraint failed');
-    })).toThrow('CHECK constraint failed');
+    expect(() =>
+      writeTransaction(a, () => {
+        other++;
+        throw new Error('CHECK constraint failed');
+      }),
+    ).toThrow('CHECK constraint failed');
     expect(other).toBe(1);
   });
 
@@ -74,10 +78,12 @@ describe('writeTransaction', () => {
     const [a] = twoConnections();
     writeTransaction(a, () => {
       a.prepare('INSERT INTO t VALUES (1)').run();
-      expect(() => writeTransaction(a, () => {
-        a.prepare('INSERT INTO t VALUES (2)').run();
-        throw new Error('bad item');
-      })).toThrow('bad item');
+      expect(() =>
+        writeTransaction(a, () => {
+          a.prepare('INSERT INTO t VALUES (2)').run();
+          throw new Error('bad item');
+        }),
+      ).toThrow('bad item');
       a.prepare('INSERT INTO t VALUES (3)').run();
     });
     expect(a.prepare('SELECT v FROM t ORDER BY v').all()).toEqual([{ v: 1 }, { v: 3 }]);
