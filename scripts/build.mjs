@@ -18,6 +18,8 @@ export const entries = [
   ['src-main/ml/train-worker.ts', 'train-worker.mjs', 'esm'],
   // Data-parallel gradient worker (src-main/ml/parallel-train.ts).
   ['src-main/ml/grad-worker.ts', 'grad-worker.mjs', 'esm'],
+  // Analysis pool worker (src-main/workspace/analysis-pool.ts): measurements, rules and predictions off the API's event loop.
+  ['src-main/workspace/analysis-worker.ts', 'analysis-worker.mjs', 'esm'],
 ];
 
 const only = process.argv.includes('--main-only') ? 'main' : process.argv.includes('--renderer-only') ? 'renderer' : 'all';

@@ -346,13 +346,15 @@ interface FieldSpec {
   min?: number;
   max?: number;
   maxLength?: number;
+  /** A string with fewer non-blank characters is refused (an empty label code or author). */
+  minLength?: number;
   /** A string that must be one of these. */
   oneOf?: readonly string[];
 }
 
 const id: FieldSpec = { type: 'int', min: 1 };
-const author: FieldSpec = { type: 'string', maxLength: 200 };
-const code: FieldSpec = { type: 'string', maxLength: 64 };
+const author: FieldSpec = { type: 'string', minLength: 1, maxLength: 200 };
+const code: FieldSpec = { type: 'string', minLength: 1, maxLength: 64 };
 
 /** Shape of every method's params; anything else (extra fields, wrong types, huge strings) is refused. */
 export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & string, FieldSpec> } = {
@@ -375,10 +377,10 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
   'models.list': {},
   'models.review': { id, scope: { type: 'string', optional: true, oneOf: ['test', 'all'] } },
   'training.list': {},
-  'training.start': { arch: { type: 'string', maxLength: 32 }, leads: { type: 'int', min: 2, max: 12 }, epochs: { type: 'int', optional: true, min: 1, max: 500 }, layouts: { type: 'string[]', optional: true, maxLength: 32 } },
+  'training.start': { arch: { type: 'string', minLength: 1, maxLength: 32 }, leads: { type: 'int', min: 2, max: 12 }, epochs: { type: 'int', optional: true, min: 1, max: 500 }, layouts: { type: 'string[]', optional: true, maxLength: 32 } },
   'training.cancel': { id },
   'notes.list': { recordId: id },
-  'notes.add': { recordId: id, text: { type: 'string', maxLength: 10_000 }, author },
+  'notes.add': { recordId: id, text: { type: 'string', minLength: 1, maxLength: 10_000 }, author },
   'notes.delete': { id, author },
   'intervals.list': { recordId: id },
   'intervals.add': {
@@ -389,7 +391,7 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
   'settings.get': {},
   'settings.set': { pxPerMm: { type: 'number', optional: true, min: 1, max: 40 }, shortcuts: { type: 'string[]', optional: true, maxLength: 64 }, author },
   'labels.set': { recordId: id, vocabulary: code, code, present: { type: 'boolean' }, author },
-  'records.setReviewState': { recordId: id, state: { type: 'string', maxLength: 32 }, author },
+  'records.setReviewState': { recordId: id, state: { type: 'string', minLength: 1, maxLength: 32 }, author },
   'audit.list': { recordId: { type: 'int', optional: true, min: 1 }, limit: { type: 'int', optional: true, min: 1, max: 10_000 } },
   'ingest.paths': { paths: { type: 'string[]', maxLength: 4096 } },
 };
@@ -409,6 +411,7 @@ function checkField(name: string, spec: FieldSpec, v: unknown): string | undefin
     case 'string':
       if (typeof v !== 'string') return `${name} must be a string`;
       if (spec.maxLength !== undefined && v.length > spec.maxLength) return `${name} is longer than ${spec.maxLength} characters`;
+      if (spec.minLength !== undefined && v.trim().length < spec.minLength) return `${name} must not be empty`;
       if (spec.oneOf && !spec.oneOf.includes(v)) return `${name} must be one of ${spec.oneOf.join(', ')}`;
       return undefined;
     case 'boolean':

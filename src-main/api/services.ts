@@ -1,5 +1,6 @@
 import type { ApiEventMessage, ApiMethod, ApiParams, ApiResult, ApiEvents, ApiEventName, RecordChange, RecordDetail } from '../../src-shared/api.ts';
 import { validateParams } from '../../src-shared/api.ts';
+import { isLeadSetSize } from '../../src-shared/lead-sets.ts';
 import { ingestPaths, ingestSummary } from '../ingest/ingest-files.ts';
 import { chosenRoots, firstUnchosenPath } from './chosen-paths.ts';
 import { READERS } from '../formats/readers.ts';
@@ -10,13 +11,15 @@ import { SCHEMA_VERSION } from '../store/migrate.ts';
 import { getRecordDetailFields, getRecordSummary, recordCount } from '../store/record-store.ts';
 import { addInterval, addNote, deleteInterval, deleteNote, getReviewSettings, listIntervals, listNotes, setReviewSettings } from '../store/review-store.ts';
 import { listWorklist, worklistQueues } from '../store/worklist.ts';
-import { analyseRecord, filteredSignalWindow, recordPredictions, recordRules } from '../workspace/analyse-record.ts';
+import { filteredSignalWindow, recordPredictions } from '../workspace/analyse-record.ts';
 import { cancelTrainingRun, listTrainingRuns, startTrainingRun } from '../workspace/training-runs.ts';
 import { modelReview } from '../workspace/review-model.ts';
 import { listModels } from '../store/model-store.ts';
+import { ARCHITECTURES } from '../ml/models/model.ts';
 import { compareSaliency, saliencyMap } from '../workspace/read-saliency.ts';
 import { listRecordSaliency } from '../store/saliency-store.ts';
 import type { Workspace } from '../store/workspace.ts';
+import { createAnalysisPool, type AnalysisPool } from '../workspace/analysis-pool.ts';
 import { LEADLENS_VERSION } from '../version.ts';
 
 export type EventSink = (message: ApiEventMessage) => void;
@@ -31,6 +34,20 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Errors the stores and use cases throw about the request itself (a missing row, a value out of range): the status
+ * each earns. Anything else is a failure of ours (500). Matched on the first line, as errors from the analysis
+ * workers arrive as text.
+ */
+const REQUEST_ERRORS: [RegExp, 400 | 404][] = [
+  [/^no (record|note|interval annotation|saliency map|model|training run) (with id )?\d+/, 404],
+  [/^(unknown|no such|lead set \d+ does not exist|interval \d+\.\.\d+ is not inside|record \d+ has no lead|a note needs)/, 400],
+];
+
+export function requestErrorStatus(message: string): 400 | 404 | undefined {
+  return REQUEST_ERRORS.find(([re]) => re.test(message))?.[1];
+}
+
 export interface Services {
   /** Validates the params, then runs the method. Throws ApiError for bad requests. */
   call(method: ApiMethod, params: unknown): Promise<unknown>;
@@ -43,8 +60,25 @@ function recordDetail(ws: Workspace, id: number): RecordDetail {
   return { ...summary, ...fields, labelHistory: labelHistory(ws.db, id) };
 }
 
-/** The service objects behind both transports. `transport` only answers workspace.info. */
-export function createServices(ws: Workspace, emit: EventSink, transport: 'electron' | 'http'): Services {
+/** An analysed span needs enough samples for the filters: at least a second (or the whole of a shorter record). */
+function checkAnalysisSpan(ws: Workspace, p: { id: number; start?: number; end?: number }): void {
+  const r = getRecordSummary(ws.db, p.id);
+  if (!r) throw new ApiError(`no record with id ${p.id}`, 404);
+  const length = Math.round(r.durationSeconds * r.samplingRate);
+  const start = Math.floor(p.start ?? 0);
+  const end = Math.min(length, Math.ceil(p.end ?? length));
+  if (start >= length) throw new ApiError(`start ${start} is beyond the record's ${length} samples`);
+  if (end - start < Math.min(length, Math.round(r.samplingRate))) throw new ApiError(`span ${start}..${end} is shorter than one second; analysis needs at least one`);
+}
+
+/**
+ * The service objects behind both transports. `transport` only answers workspace.info. Long record work (analysis,
+ * rules, predictions after training) goes to `pool`; without one it runs inline.
+ */
+export function createServices(ws: Workspace, emit: EventSink, transport: 'electron' | 'http', pool: AnalysisPool = createAnalysisPool(ws, { size: 0 })): Services {
+  const requireRecord = (id: number) => {
+    if (!getRecordSummary(ws.db, id)) throw new ApiError(`no record with id ${id}`, 404);
+  };
   const send = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => emit({ event, payload } as ApiEventMessage);
   const changed = <T>(recordIds: number[], changes: RecordChange[], result: T): T => {
     send('records.changed', { recordIds, changes });
@@ -60,21 +94,45 @@ export function createServices(ws: Workspace, emit: EventSink, transport: 'elect
       if (!w) throw new ApiError(`no record with id ${p.id}`, 404);
       return w;
     },
-    'records.analysis': (p) => analyseRecord(ws.db, p.id, p.start, p.end),
-    'rules.forRecord': (p) => recordRules(ws.db, p.id, p.leadSet),
-    'predictions.forRecord': (p) => recordPredictions(ws.db, p.id),
-    'saliency.list': (p) => listRecordSaliency(ws.db, p.recordId),
+    'records.analysis': (p) => {
+      checkAnalysisSpan(ws, p);
+      return pool.run('analysis', p);
+    },
+    'rules.forRecord': (p) => {
+      if (!isLeadSetSize(p.leadSet)) throw new ApiError(`lead set ${p.leadSet} does not exist (use 12, 6, 4, 3 or 2)`);
+      requireRecord(p.id);
+      return pool.run('rules', { id: p.id, leadSet: p.leadSet });
+    },
+    'predictions.forRecord': (p) => {
+      requireRecord(p.id);
+      return recordPredictions(ws.db, p.id);
+    },
+    'saliency.list': (p) => {
+      requireRecord(p.recordId);
+      return listRecordSaliency(ws.db, p.recordId);
+    },
     'saliency.get': (p) => saliencyMap(ws.db, p.id),
     'saliency.compare': (p) => compareSaliency(ws.db, p.a, p.b),
     'models.list': () => listModels(ws.db).map((m) => ({ id: m.id, name: m.name, architecture: m.architecture, classes: m.classes, createdAt: m.createdAt })),
     'models.review': (p) => modelReview(ws.db, p.id, p.scope),
     'training.list': () => listTrainingRuns(),
-    'training.start': (p) => startTrainingRun(ws, p, (run) => send('training.progress', run)),
+    'training.start': (p) => {
+      if (!(ARCHITECTURES as readonly string[]).includes(p.arch)) throw new ApiError(`unknown architecture '${p.arch}' (one of ${ARCHITECTURES.join(', ')})`);
+      if (!isLeadSetSize(p.leads)) throw new ApiError(`lead set ${p.leads} does not exist (use 12, 6, 4, 3 or 2)`);
+      if ((p.arch === 'image-cnn') !== (p.layouts !== undefined)) throw new ApiError(p.arch === 'image-cnn' ? 'image-cnn needs layouts' : 'layouts apply to image-cnn only');
+      return startTrainingRun(ws, p, (run) => send('training.progress', run), (modelId) => pool.run('predict', { modelId }));
+    },
     'training.cancel': (p) => cancelTrainingRun(p.id),
-    'notes.list': (p) => listNotes(ws.db, p.recordId),
+    'notes.list': (p) => {
+      requireRecord(p.recordId);
+      return listNotes(ws.db, p.recordId);
+    },
     'notes.add': (p) => changed([p.recordId], ['notes'], addNote(ws.db, p)),
     'notes.delete': (p) => changed([deleteNote(ws.db, p)], ['notes'], { deleted: true as const }),
-    'intervals.list': (p) => listIntervals(ws.db, p.recordId),
+    'intervals.list': (p) => {
+      requireRecord(p.recordId);
+      return listIntervals(ws.db, p.recordId);
+    },
     'intervals.add': (p) => changed([p.recordId], ['intervals'], addInterval(ws.db, p)),
     'intervals.delete': (p) => changed([deleteInterval(ws.db, p)], ['intervals'], { deleted: true as const }),
     'settings.get': () => getReviewSettings(ws.db),
@@ -111,9 +169,9 @@ export function createServices(ws: Workspace, emit: EventSink, transport: 'elect
         return await (handlers[method] as (p: unknown) => unknown)(valid);
       } catch (e) {
         if (e instanceof ApiError) throw e;
-        const msg = (e as Error).message ?? String(e);
-        if (/^no record with id/.test(msg)) throw new ApiError(msg, 404);
-        throw new ApiError(`${method}: ${msg.split('\n')[0]}`, /^(unknown|no such)/.test(msg) ? 400 : 500);
+        const msg = ((e as Error).message ?? String(e)).split('\n')[0];
+        const status = requestErrorStatus(msg);
+        throw new ApiError(status === 404 ? msg : `${method}: ${msg}`, status ?? 500);
       }
     },
   };

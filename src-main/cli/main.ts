@@ -56,6 +56,7 @@ export async function runCli(argv: string[]): Promise<number> {
       return 0;
     }
     const json = args.options.json === true;
+    if (typeof args.options.workspace === 'string' && args.options.workspace.trim() === '') throw new UsageError('--workspace needs a folder path, got an empty one');
     const workspaceDir = typeof args.options.workspace === 'string' ? args.options.workspace : defaultWorkspaceDir();
     const ctx: CliContext = {
       workspaceDir,

@@ -1,17 +1,18 @@
 // Runs training in a worker thread: progress events, cancellation by AbortSignal (the worker is terminated), and
 // nothing written anywhere — the caller stores the returned weights only when the run succeeds.
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { Inputs, TrainProgress } from './train.ts';
 import type { TrainJob, TrainJobResult } from './train-worker.ts';
 
 /**
  * The worker beside this module: the built bundle (dist/main/train-worker.mjs), or from source the .ts through
  * tsx's loader (registered inside the worker; `--import tsx` in execArgv does not reach worker module loading).
+ * `base` is the URL of the module the entry sits beside (a bundle puts every entry in dist/main).
  */
-export function startWorker(name: 'train-worker' | 'grad-worker'): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(`./${name}.mjs`, import.meta.url));
-  const entry = new URL(`./${name}.ts`, import.meta.url).href;
-  return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`, { eval: true });
+export function startWorker(name: string, base: string = import.meta.url, options: WorkerOptions = {}): Worker {
+  if (!base.endsWith('.ts')) return new Worker(new URL(`./${name}.mjs`, base), options);
+  const entry = new URL(`./${name}.ts`, base).href;
+  return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`, { ...options, eval: true });
 }
 
 export function runTrainingInWorker(job: TrainJob<Inputs>, o: { signal?: AbortSignal; onProgress?: (e: TrainProgress) => void } = {}): Promise<TrainJobResult> {

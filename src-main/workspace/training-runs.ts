@@ -13,7 +13,13 @@ export function listTrainingRuns(): TrainingRun[] {
   return [...runs.values()].map((r) => r.run);
 }
 
-export function startTrainingRun(ws: Workspace, req: { arch: string; leads: number; epochs?: number; layouts?: string[] }, onUpdate: (run: TrainingRun) => void): TrainingRun {
+/** `predict` scores every record with the new model (the analysis pool's worker, so the API keeps answering). */
+export function startTrainingRun(
+  ws: Workspace,
+  req: { arch: string; leads: number; epochs?: number; layouts?: string[] },
+  onUpdate: (run: TrainingRun) => void,
+  predict: (modelId: number) => Promise<unknown> = (modelId) => predictInWorkspace(ws, modelId),
+): TrainingRun {
   const abort = new AbortController();
   const run: TrainingRun = { id: nextRun++, arch: req.arch, leads: req.leads, state: 'running', startedAt: new Date().toISOString(), points: [] };
   runs.set(run.id, { run, abort });
@@ -26,7 +32,7 @@ export function startTrainingRun(ws: Workspace, req: { arch: string; leads: numb
   }).then(async (s) => {
     run.modelId = s.modelId;
     // Predictions for every record feed the worklist's model queues and the review; the model is stored either way.
-    await predictInWorkspace(ws, s.modelId).catch((e: Error) => (run.error = `model stored, but predicting failed: ${e.message.split('\n')[0]}`));
+    await predict(s.modelId).catch((e: Error) => (run.error = `model stored, but predicting failed: ${e.message.split('\n')[0]}`));
     run.state = 'finished';
     onUpdate(run);
   }, (e: Error) => {

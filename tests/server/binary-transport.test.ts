@@ -9,6 +9,7 @@ import type { SaliencyMapData, SignalWindow } from '../../src-shared/api.ts';
 import { decodeBinaryResult } from '../../src-shared/binary-result.ts';
 import { saveSaliency } from '../../src-main/store/saliency-store.ts';
 import { saveModel } from '../../src-main/store/model-store.ts';
+import { createServices } from '../../src-main/api/services.ts';
 import { rendererDir } from '../../src-main/resources.ts';
 import { startServer, type RunningServer } from '../../src-main/server/serve.ts';
 import { storeRecord } from '../../src-main/store/record-store.ts';
@@ -82,7 +83,8 @@ beforeAll(async () => {
       params: {},
     },
   });
-  server = await startServer({ workspace: ws, rendererDir: rendererDir() });
+  // No events in these tests: the services alone, without the app session's seeding and inbox.
+  server = await startServer({ session: { services: createServices(ws, () => undefined, 'http'), onEvent: () => () => undefined }, rendererDir: rendererDir() });
 });
 afterAll(async () => {
   await server.close();

@@ -5,13 +5,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { startAppSession, type AppSession } from '../../src-main/app/app-session.ts';
 import { rendererDir } from '../../src-main/resources.ts';
 import { startServer, type RunningServer } from '../../src-main/server/serve.ts';
 import { storeRecord } from '../../src-main/store/record-store.ts';
-import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
+import type { Workspace } from '../../src-main/store/workspace.ts';
 import { syntheticRecord } from '../helpers/synthetic-record.ts';
 
 let ws: Workspace;
+let session: AppSession;
 let server: RunningServer;
 let recordId: number;
 
@@ -31,13 +33,14 @@ const api = (method: string, params: unknown, headers: Record<string, string> = 
   request({ path: `/api/${method}`, method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(params) });
 
 beforeAll(async () => {
-  ws = openWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-serve-')));
+  session = await startAppSession({ workspaceDir: fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-serve-')), transport: 'http', seed: false, analysisWorkers: 1 });
+  ws = session.workspace;
   recordId = ws.db.transaction(() => storeRecord(ws.db, syntheticRecord(), { path: '/x.hea', format: 'test' }))().recordId;
-  server = await startServer({ workspace: ws, rendererDir: rendererDir() });
+  server = await startServer({ session, rendererDir: rendererDir() });
 });
 afterAll(async () => {
   await server.close();
-  ws.close();
+  await session.close();
 });
 
 describe('leadlens serve', () => {

@@ -1,6 +1,6 @@
-import { watchWorkspaceInbox } from '../../ingest/inbox-events.ts';
-import { seedSamplesOnce } from '../../ingest/seed-samples.ts';
+import { startAppSession } from '../../app/app-session.ts';
 import { rendererDir } from '../../resources.ts';
+import { isLoopbackAddress, normaliseHostName } from '../../server/host-policy.ts';
 import { startServer } from '../../server/serve.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
@@ -9,20 +9,41 @@ import { intOption } from '../parse-args.ts';
 export const command: CliCommand = {
   name: ['serve'],
   summary: 'serve the app to a browser on this machine (HTTP + WebSocket, token-protected)',
-  usage: 'leadlens serve [--port N] [--host ADDR] [--workspace DIR] [--no-samples] [--json]',
-  options: { port: 'string', host: 'string', 'no-samples': 'boolean' },
+  usage: 'leadlens serve [--port N] [--host ADDR --allow-host NAME[,NAME]] [--analysis-workers N] [--workspace DIR] [--no-samples] [--json]',
+  options: { port: 'string', host: 'string', 'allow-host': 'string', 'analysis-workers': 'string', 'no-samples': 'boolean' },
   async run(args, ctx) {
-    const ws = ctx.workspace();
-    if (!args.options['no-samples']) await seedSamplesOnce(ws);
+    // Every option is checked before the workspace is opened or seeded.
+    const port = intOption(args, 'port', 0, 0, 65535);
+    const analysisWorkers = args.options['analysis-workers'] === undefined ? undefined : intOption(args, 'analysis-workers', 1, 0, 16);
     const host = typeof args.options.host === 'string' ? args.options.host : '127.0.0.1';
-    if (!/^[0-9a-fA-F:.]+$|^localhost$/.test(host)) throw new UsageError(`--host must be an IP address, got '${host}'`);
-    const server = await startServer({ workspace: ws, rendererDir: rendererDir(), host, port: intOption(args, 'port', 0, 0, 65535) });
-    const inbox = watchWorkspaceInbox(ws, server.emit);
-    if (ctx.json) process.stdout.write(JSON.stringify({ url: server.url, port: server.port, workspace: ws.dir }) + '\n');
-    else ctx.log(`LeadLens is serving ${ws.dir}\nOpen ${server.url}\n(Ctrl-C to stop)`);
+    if (!/^[0-9a-fA-F:.]+$|^localhost$/.test(host)) throw new UsageError(`--host must be an IP address, got '${host.slice(0, 60)}'`);
+    const allowHosts: string[] = [];
+    if (typeof args.options['allow-host'] === 'string') {
+      for (const name of args.options['allow-host'].split(',')) {
+        const n = normaliseHostName(name);
+        if (!n) throw new UsageError(`--allow-host takes host names or IP addresses without port, got '${name.slice(0, 60)}'`);
+        allowHosts.push(n);
+      }
+    }
+    if (!isLoopbackAddress(host)) {
+      if (allowHosts.length === 0) throw new UsageError(`--host ${host} is not loopback: name the hosts browsers will use with --allow-host NAME[,NAME]`);
+      process.stderr.write(`leadlens serve: warning: --host ${host} lets other machines reach this workspace; anyone with the printed URL (token) can read and change it\n`);
+    }
+    const session = await startAppSession({
+      workspaceDir: ctx.workspaceDir, transport: 'http', seed: !args.options['no-samples'], ...(analysisWorkers !== undefined ? { analysisWorkers } : {}),
+    });
+    let server;
+    try {
+      server = await startServer({ session, rendererDir: rendererDir(), host, port, allowHosts });
+    } catch (e) {
+      await session.close();
+      throw e;
+    }
+    if (ctx.json) process.stdout.write(JSON.stringify({ url: server.url, port: server.port, workspace: session.workspace.dir }) + '\n');
+    else ctx.log(`LeadLens is serving ${session.workspace.dir}\nOpen ${server.url}\n(Ctrl-C to stop)`);
     await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
-    await inbox?.close();
     await server.close();
+    await session.close();
     return undefined;
   },
 };

@@ -1,0 +1,60 @@
+// The one start-up sequence of the app, shared by `leadlens serve` and the Electron window: open the workspace, seed
+// the demo records once, start the services (with the analysis pool) and the inbox watcher; close them in reverse.
+import type { ApiEventMessage } from '../../src-shared/api.ts';
+import { createServices, type EventSink, type Services } from '../api/services.ts';
+import { watchWorkspaceInbox } from '../ingest/inbox-events.ts';
+import { seedSamplesOnce } from '../ingest/seed-samples.ts';
+import { openWorkspace, type Workspace } from '../store/workspace.ts';
+import { createAnalysisPool } from '../workspace/analysis-pool.ts';
+
+export interface AppSessionOptions {
+  workspaceDir: string;
+  transport: 'electron' | 'http';
+  /** Seed a new workspace with the demo records (default true). */
+  seed?: boolean;
+  /** better-sqlite3 built for Electron's ABI, when run from source. */
+  sqliteBinding?: string;
+  /** Analysis worker threads; 0 runs analyses on the event loop (default: one per core but one, 1..4). */
+  analysisWorkers?: number;
+}
+
+export interface AppSession {
+  workspace: Workspace;
+  services: Services;
+  /** Listens to every event the services and the inbox push; returns the unsubscribe. */
+  onEvent(listener: EventSink): () => void;
+  close(): Promise<void>;
+}
+
+export async function startAppSession(opts: AppSessionOptions): Promise<AppSession> {
+  const workspace = openWorkspace(opts.workspaceDir, opts.sqliteBinding);
+  try {
+    if (opts.seed !== false) await seedSamplesOnce(workspace);
+  } catch (e) {
+    workspace.close();
+    throw e;
+  }
+  const listeners = new Set<EventSink>();
+  const emit = (m: ApiEventMessage) => {
+    for (const l of listeners) l(m);
+  };
+  const pool = createAnalysisPool(workspace, { size: opts.analysisWorkers, sqliteBinding: opts.sqliteBinding });
+  const services = createServices(workspace, emit, opts.transport, pool);
+  const inbox = watchWorkspaceInbox(workspace, emit);
+  let closing: Promise<void> | undefined;
+  return {
+    workspace,
+    services,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: () =>
+      (closing ??= (async () => {
+        await inbox?.close();
+        await pool.close();
+        listeners.clear();
+        workspace.close();
+      })()),
+  };
+}

@@ -1,0 +1,20 @@
+// The long record work the API hands to the analysis pool: measurements, rule decisions, a model's predictions.
+// One table, run either in a worker thread (each with its own connection to the workspace) or inline.
+import type { RecordAnalysis } from '../../src-shared/api.ts';
+import type { RuleResult } from '../../src-shared/rules.ts';
+import { analyseRecord, recordRules } from './analyse-record.ts';
+import { predictInWorkspace } from './predict-records.ts';
+import type { Workspace } from '../store/workspace.ts';
+
+export interface AnalysisTasks {
+  analysis: { params: { id: number; start?: number; end?: number }; result: RecordAnalysis };
+  rules: { params: { id: number; leadSet: number }; result: RuleResult[] };
+  predict: { params: { modelId: number }; result: { records: number; backend: string } };
+}
+export type AnalysisTaskName = keyof AnalysisTasks;
+
+export const ANALYSIS_TASKS: { [K in AnalysisTaskName]: (ws: Workspace, p: AnalysisTasks[K]['params']) => AnalysisTasks[K]['result'] | Promise<AnalysisTasks[K]['result']> } = {
+  analysis: (ws, p) => analyseRecord(ws.db, p.id, p.start, p.end),
+  rules: (ws, p) => recordRules(ws.db, p.id, p.leadSet),
+  predict: (ws, p) => predictInWorkspace(ws, p.modelId),
+};
