@@ -1,51 +1,85 @@
 // The thin Electron entry: a window over the same services `leadlens serve` uses, reached through IPC.
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+// Hardening follows the Electron security checklist: the page comes from app://leadlens (never file://), runs
+// sandboxed and context-isolated, may not navigate, open windows, ask for permissions or (packaged) open DevTools,
+// and only its own top frame may call the API.
+import { app, BrowserWindow, ipcMain, Menu, protocol, session, type IpcMainInvokeEvent } from 'electron';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ApiEventMessage } from '../../src-shared/api.ts';
 import { hasBinaryResult, isApiMethod } from '../../src-shared/api.ts';
 import { encodeBinaryResult } from '../../src-shared/binary-result.ts';
-import { ApiError, createServices } from '../api/services.ts';
-import { watchWorkspaceInbox } from '../ingest/inbox-events.ts';
-import { seedSamplesOnce } from '../ingest/seed-samples.ts';
+import { ApiError } from '../api/services.ts';
+import { startAppSession } from '../app/app-session.ts';
+import { contentSecurityPolicy } from '../app/content-security-policy.ts';
 import { rendererDir } from '../resources.ts';
-import { defaultWorkspaceDir, openWorkspace } from '../store/workspace.ts';
+import { defaultWorkspaceDir } from '../store/workspace.ts';
+import { appMenuTemplate } from './app-menu.ts';
+import { APP_INDEX_URL, APP_SCHEME, appFilePath, isAppUrl, mimeType } from './app-protocol.ts';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from './ipc-channels.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+// The API goes over IPC: the page connects to nothing beyond its own origin.
+const CSP = contentSecurityPolicy();
+
+// A standard, secure scheme: its own origin for the page, fetch for its assets, no privileges file:// would have.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+/** The workspace from --workspace=DIR (an empty one is refused), else LEADLENS_HOME or the user-data folder. */
+function workspaceArg(argv: string[]): string {
+  const arg = argv.find((a) => a.startsWith('--workspace='));
+  if (arg === undefined) return process.env.LEADLENS_HOME ?? defaultWorkspaceDir();
+  const dir = arg.slice('--workspace='.length);
+  if (dir.trim() === '') throw new Error('--workspace needs a folder path, got an empty one');
+  return dir;
+}
 
 async function start(): Promise<void> {
-  const argWorkspace = process.argv.find((a) => a.startsWith('--workspace='))?.slice('--workspace='.length);
   // `npm start` builds better-sqlite3 for Electron's ABI beside the Node build the CLI and tests use;
   // a packaged app has its own rebuilt copy and no such variable.
-  const ws = openWorkspace(argWorkspace ?? process.env.LEADLENS_HOME ?? defaultWorkspaceDir(), process.env.LEADLENS_SQLITE_BINDING);
-  await seedSamplesOnce(ws);
+  const sqliteBinding = process.env.LEADLENS_SQLITE_BINDING;
+  const appSession = await startAppSession({ workspaceDir: workspaceArg(process.argv), transport: 'electron', ...(sqliteBinding ? { sqliteBinding } : {}) });
   const windows = new Set<BrowserWindow>();
-  const emit = (m: ApiEventMessage) => {
+  appSession.onEvent((m: ApiEventMessage) => {
     for (const w of windows) if (!w.isDestroyed()) w.webContents.send(IPC_EVENT_CHANNEL, m);
-  };
-  const services = createServices(ws, emit, 'electron');
-  const inbox = watchWorkspaceInbox(ws, emit);
+  });
 
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+  const root = rendererDir();
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = appFilePath(root, request.url);
+    if (!file) return new Response('not found', { status: 404, headers: { 'Content-Type': 'text/plain' } });
+    return new Response(await fs.promises.readFile(file), {
+      headers: { 'Content-Type': mimeType(file), 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff' },
+    });
+  });
+  const ses = session.defaultSession;
+  ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // The app needs no camera, microphone, notification, geolocation, HID, USB or serial port: ask, check or list, all no.
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.setDevicePermissionHandler(() => false);
 
+  /** Only the top frame of one of our windows, showing our own page, may call the API. */
+  const fromOurPage = (event: IpcMainInvokeEvent): boolean => {
+    const frame = event.senderFrame;
+    if (!frame || !isAppUrl(frame.url)) return false;
+    return [...windows].some((w) => !w.isDestroyed() && w.webContents === event.sender && w.webContents.mainFrame === frame);
+  };
   ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, method: unknown, params: unknown) => {
-    // Only our own page may call in, and only with a known method; params are validated by the services.
-    if (!event.senderFrame || !event.senderFrame.url.startsWith('file://')) throw new Error('refused: unexpected sender');
+    if (!fromOurPage(event)) throw new Error('refused: unexpected sender');
     if (!isApiMethod(method)) throw new Error(`unknown API method '${String(method).slice(0, 60)}'`);
     try {
       // Sample-carrying results cross as one ArrayBuffer (structured clone copies bytes; no base64).
-      const result = await services.call(method, params);
+      const result = await appSession.services.call(method, params);
       return { result: hasBinaryResult(method) ? encodeBinaryResult(result) : result };
     } catch (e) {
-      return { error: (e as Error).message.split('\n')[0], status: e instanceof ApiError ? e.status : 500 };
+      return { error: ((e as Error).message ?? String(e)).split('\n')[0], status: e instanceof ApiError ? e.status : 500 };
     }
   });
 
+  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(app.isPackaged)));
   const win = new BrowserWindow({
     width: 1400,
     height: 900,
@@ -56,27 +90,34 @@ async function start(): Promise<void> {
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
+      nodeIntegrationInWorker: false,
       webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      devTools: !app.isPackaged,
       spellcheck: false,
     },
   });
   windows.add(win);
   win.on('closed', () => windows.delete(win));
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-navigate', (e) => e.preventDefault());
-  await win.loadFile(path.join(rendererDir(), 'index.html'));
+  await win.loadURL(APP_INDEX_URL);
   app.on('window-all-closed', () => {
-    void (inbox?.close() ?? Promise.resolve()).then(() => {
-      ws.close();
-      app.quit();
-    });
+    void appSession.close().then(() => app.quit());
   });
 }
 
+// Every web contents, ours or any a bug might create: no navigation, no new windows, no <webview>.
+app.on('web-contents-created', (_event, contents) => {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (e) => e.preventDefault());
+  contents.on('will-redirect', (e) => e.preventDefault());
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+  if (app.isPackaged) contents.on('devtools-opened', () => contents.closeDevTools());
+});
+
 app.whenReady().then(start).catch((e: unknown) => {
-  process.stderr.write(`LeadLens could not start: ${(e as Error).message.split('\n')[0]}\n`);
-  app.exit(1);
+  process.stderr.write(`LeadLens could not start: ${((e as Error).message ?? String(e)).split('\n')[0]}\n`);
+  app.exit(/^--workspace/.test((e as Error).message ?? '') ? 2 : 1);
 });
