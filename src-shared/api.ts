@@ -404,7 +404,8 @@ function checkField(name: string, spec: FieldSpec, v: unknown): string | undefin
   switch (spec.type) {
     case 'int':
     case 'number':
-      if (typeof v !== 'number' || !Number.isFinite(v) || (spec.type === 'int' && !Number.isInteger(v))) return `${name} must be ${spec.type === 'int' ? 'an integer' : 'a number'}`;
+      // Integers past 2^53 are not exact and SQLite refuses some of them: they are no integers here either.
+      if (typeof v !== 'number' || !Number.isFinite(v) || (spec.type === 'int' && !Number.isSafeInteger(v))) return `${name} must be ${spec.type === 'int' ? 'an integer' : 'a number'}`;
       if (spec.min !== undefined && v < spec.min) return `${name} must be >= ${spec.min}`;
       if (spec.max !== undefined && v > spec.max) return `${name} must be <= ${spec.max}`;
       return undefined;

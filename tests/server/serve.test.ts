@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { startAppSession, type AppSession } from '../../src-main/app/app-session.ts';
 import { rendererDir } from '../../src-main/resources.ts';
 import { startServer, type RunningServer } from '../../src-main/server/serve.ts';
+import { analyseRecord } from '../../src-main/review/record-analysis.ts';
 import { storeRecord } from '../../src-main/store/record-store.ts';
 import type { Workspace } from '../../src-main/store/workspace.ts';
 import { syntheticRecord } from '../helpers/synthetic-record.ts';
@@ -17,9 +18,9 @@ let session: AppSession;
 let server: RunningServer;
 let recordId: number;
 
-function request(opts: { path: string; method?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function request(opts: { path: string; method?: string; headers?: Record<string, string>; body?: string | Buffer; port?: number }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: server.port, path: opts.path, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port: opts.port ?? server.port, path: opts.path, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
       let body = '';
       res.on('data', (d) => (body += d));
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
@@ -69,6 +70,8 @@ describe('leadlens serve', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatch(/<div id="app">/);
     expect(r.headers['content-security-policy']).toMatch(/default-src 'self'/);
+    // The event socket of exactly this origin, no other ws: host.
+    expect(r.headers['content-security-policy']).toMatch(new RegExp(`connect-src 'self' ws://127\\.0\\.0\\.1:${server.port};`));
     expect(r.headers['content-security-policy']).not.toMatch(/ 'unsafe-eval'/);
     expect(String(r.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
     const cookie = `leadlens_token=${server.token}`;
@@ -129,5 +132,91 @@ describe('leadlens serve', () => {
     expect(r.status).toBe(200);
     expect(await event).toEqual({ event: 'records.changed', payload: { recordIds: [recordId], changes: ['labels'] } });
     good.close();
+  });
+
+  it('issue 12.7: bad parameters answer 400 or 404, never 500; empty label codes and authors are refused', async () => {
+    const cases: [string, unknown, number][] = [
+      ['records.analysis', { id: recordId, start: 1e12 }, 400],
+      ['records.analysis', { id: recordId, start: 4000, end: 10 }, 400],
+      ['records.analysis', { id: 424242 }, 404],
+      ['rules.forRecord', { id: recordId, leadSet: 5 }, 400],
+      ['rules.forRecord', { id: 424242, leadSet: 12 }, 404],
+      ['predictions.forRecord', { id: 424242 }, 404],
+      ['saliency.list', { recordId: 424242 }, 404],
+      ['saliency.get', { id: 424242 }, 404],
+      ['saliency.compare', { a: 424242, b: 424243 }, 404],
+      ['models.review', { id: 424242 }, 404],
+      ['training.cancel', { id: 424242 }, 404],
+      ['training.start', { arch: 'no-such-arch', leads: 12 }, 400],
+      ['training.start', { arch: 'small-cnn', leads: 5 }, 400],
+      ['training.start', { arch: 'small-cnn', leads: 12, layouts: ['3x4'] }, 400],
+      ['notes.list', { recordId: 424242 }, 404],
+      ['notes.add', { recordId, text: '', author: 'a' }, 400],
+      ['notes.add', { recordId, text: 'x', author: '  ' }, 400],
+      ['notes.delete', { id: 424242, author: 'a' }, 404],
+      ['intervals.list', { recordId: 424242 }, 404],
+      ['intervals.add', { recordId, start: 50, end: 10, vocabulary: 'SNOMED', code: '1', author: 'a' }, 400],
+      ['intervals.add', { recordId, start: 0, end: 1e12, vocabulary: 'SNOMED', code: '1', author: 'a' }, 400],
+      ['intervals.add', { recordId, start: 0, end: 10, lead: 'ZZ', vocabulary: 'SNOMED', code: '1', author: 'a' }, 400],
+      ['intervals.delete', { id: 424242, author: 'a' }, 404],
+      ['settings.set', { author: '' }, 400],
+      ['labels.set', { recordId, vocabulary: 'SNOMED', code: '', present: true, author: 'dr.a' }, 400],
+      ['labels.set', { recordId, vocabulary: 'SNOMED', code: '164889003', present: true, author: '' }, 400],
+      ['labels.set', { recordId, vocabulary: '', code: '164889003', present: true, author: 'dr.a' }, 400],
+      ['records.setReviewState', { recordId, state: '', author: 'a' }, 400],
+      ['records.list', { offset: 1e308 }, 400],
+    ];
+    for (const [method, params, status] of cases) {
+      const r = await api(method, params);
+      expect(r.status, `${method} ${JSON.stringify(params)}: ${r.body}`).toBe(status);
+      expect((JSON.parse(r.body).error as string).includes('\n')).toBe(false);
+    }
+    expect(ws.db.prepare("SELECT COUNT(*) AS n FROM label WHERE source_kind = 'annotator' AND (code = '' OR author = '')").get()).toEqual({ n: 0 });
+  });
+
+  it('checks Host against the --allow-host names too (never off), keeps the token, and refuses a non-loopback bind without them', async () => {
+    await expect(startServer({ session, rendererDir: rendererDir(), host: '0.0.0.0' })).rejects.toThrow(/--allow-host/);
+    const named = await startServer({ session, rendererDir: rendererDir(), allowHosts: ['leadlens.test'] });
+    try {
+      const at = (hostHeader: string, headers: Record<string, string> = {}) =>
+        request({ port: named.port, path: '/api/workspace.info', method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json', Host: hostHeader, ...headers } });
+      const bearer = { Authorization: `Bearer ${named.token}` };
+      expect((await at(`leadlens.test:${named.port}`, bearer)).status).toBe(200);
+      expect((await at(`LEADLENS.test:${named.port}`, bearer)).status).toBe(200);
+      expect((await at(`leadlens.test:${named.port}`)).status).toBe(401);
+      expect((await at('leadlens.test', bearer)).status).toBe(421);
+      expect((await at(`evil.example:${named.port}`, bearer)).status).toBe(421);
+      expect((await at(`leadlens.test:${named.port}`, { ...bearer, Origin: `http://leadlens.test:${named.port}` })).status).toBe(200);
+      expect((await at(`leadlens.test:${named.port}`, { ...bearer, Origin: `http://evil.example:${named.port}` })).status).toBe(403);
+      const page = await request({ port: named.port, path: `/?token=${named.token}`, headers: { Host: `leadlens.test:${named.port}` } });
+      expect(page.headers['content-security-policy']).toMatch(new RegExp(`connect-src 'self' ws://leadlens\\.test:${named.port};`));
+    } finally {
+      await named.close();
+    }
+  });
+
+  it('issue 12.6: answers a trivial call while analyses are in flight on the worker pool, with the same results', async () => {
+    const long = ws.db.transaction(() => storeRecord(ws.db, syntheticRecord({ seed: 7, length: 30 * 500, name: 'LONG' }), { path: '/long.hea', format: 'test' }))().recordId;
+    let pending = 0;
+    const analyses = Array.from({ length: 3 }, () => {
+      pending++;
+      return api('records.analysis', { id: long }).then((r) => {
+        pending--;
+        return r;
+      });
+    });
+    const info = await api('workspace.info', {});
+    const stillPending = pending;
+    expect(info.status).toBe(200);
+    const results = await Promise.all(analyses);
+    expect(stillPending).toBeGreaterThan(0);
+    const inline = analyseRecord(ws.db, long);
+    for (const r of results) {
+      expect(r.status).toBe(200);
+      expect(JSON.parse(r.body).result).toEqual(JSON.parse(JSON.stringify(inline)));
+    }
+    const rules = await api('rules.forRecord', { id: long, leadSet: 12 });
+    expect(rules.status).toBe(200);
+    expect(JSON.parse(rules.body).result.length).toBeGreaterThan(0);
   });
 });
