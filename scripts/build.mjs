@@ -20,6 +20,8 @@ export const entries = [
   ['src-main/ml/grad-worker.ts', 'grad-worker.mjs', 'esm'],
   // Analysis pool worker (src-main/workspace/analysis-pool.ts): measurements, rules and predictions off the API's event loop.
   ['src-main/workspace/analysis-worker.ts', 'analysis-worker.mjs', 'esm'],
+  // A training run started from the UI (src-main/workspace/train-model-in-worker.ts): records read and datasets built off the event loop.
+  ['src-main/workspace/train-model-worker.ts', 'train-model-worker.mjs', 'esm'],
 ];
 
 const only = process.argv.includes('--main-only') ? 'main' : process.argv.includes('--renderer-only') ? 'renderer' : 'all';

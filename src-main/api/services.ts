@@ -20,6 +20,8 @@ import { compareSaliency, saliencyMap } from '../workspace/read-saliency.ts';
 import { listRecordSaliency } from '../store/saliency-store.ts';
 import type { Workspace } from '../store/workspace.ts';
 import { createAnalysisPool, type AnalysisPool } from '../workspace/analysis-pool.ts';
+import { trainInWorkspace } from '../workspace/train-model.ts';
+import { trainInWorker } from '../workspace/train-model-in-worker.ts';
 import { LEADLENS_VERSION } from '../version.ts';
 
 export type EventSink = (message: ApiEventMessage) => void;
@@ -120,7 +122,10 @@ export function createServices(ws: Workspace, emit: EventSink, transport: 'elect
       if (!(ARCHITECTURES as readonly string[]).includes(p.arch)) throw new ApiError(`unknown architecture '${p.arch}' (one of ${ARCHITECTURES.join(', ')})`);
       if (!isLeadSetSize(p.leads)) throw new ApiError(`lead set ${p.leads} does not exist (use 12, 6, 4, 3 or 2)`);
       if ((p.arch === 'image-cnn') !== (p.layouts !== undefined)) throw new ApiError(p.arch === 'image-cnn' ? 'image-cnn needs layouts' : 'layouts apply to image-cnn only');
-      return startTrainingRun(ws, p, (run) => send('training.progress', run), (modelId) => pool.run('predict', { modelId }));
+      return startTrainingRun(ws, p, (run) => send('training.progress', run), {
+        train: (req) => (pool.size === 0 ? trainInWorkspace(ws, req) : trainInWorker(ws, req, pool.sqliteBinding)),
+        predict: (modelId) => pool.run('predict', { modelId }),
+      });
     },
     'training.cancel': (p) => cancelTrainingRun(p.id),
     'notes.list': (p) => {

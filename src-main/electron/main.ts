@@ -22,7 +22,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 // The API goes over IPC: the page connects to nothing beyond its own origin.
 const CSP = contentSecurityPolicy();
 
-// A standard, secure scheme: its own origin for the page, fetch for its assets, no privileges file:// would have.
+// A standard, secure scheme: its own origin for the page, fetch for its assets (tfjs wasm), no privileges file://
+// would have. Not corsEnabled: that privilege lets other origins read the scheme's responses; the page only loads its
+// own (same-origin) modules.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 /** The workspace from --workspace=DIR (an empty one is refused), else LEADLENS_HOME or the user-data folder. */

@@ -10,6 +10,8 @@ import type { AnalysisJob, AnalysisReply, AnalysisWorkerData } from './analysis-
 export interface AnalysisPool {
   /** Worker threads (0: tasks run inline on the caller's event loop). */
   readonly size: number;
+  /** The better-sqlite3 addon the workers load (Electron run from source), for other workers of the session. */
+  readonly sqliteBinding?: string;
   run<K extends AnalysisTaskName>(name: K, params: AnalysisTasks[K]['params']): Promise<AnalysisTasks[K]['result']>;
   close(): Promise<void>;
 }
@@ -31,6 +33,7 @@ export function createAnalysisPool(ws: Workspace, opts: { size?: number; sqliteB
   if (size === 0) {
     return {
       size,
+      sqliteBinding: opts.sqliteBinding,
       run: async (name, params) => (ANALYSIS_TASKS[name] as (w: Workspace, p: unknown) => never)(ws, params),
       close: async () => undefined,
     };
@@ -78,6 +81,7 @@ export function createAnalysisPool(ws: Workspace, opts: { size?: number; sqliteB
 
   return {
     size,
+    sqliteBinding: opts.sqliteBinding,
     run: (name, params) =>
       new Promise((resolve, reject) => {
         if (closed) return reject(new Error('the analysis pool is closed'));

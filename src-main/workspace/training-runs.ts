@@ -3,7 +3,7 @@
 import type { TrainingRun } from '../../src-shared/api.ts';
 import type { Workspace } from '../store/workspace.ts';
 import { predictInWorkspace } from './predict-records.ts';
-import { trainInWorkspace } from './train-model.ts';
+import { trainInWorkspace, type TrainRequest } from './train-model.ts';
 
 /** Training runs of this process: started from the UI, streamed as progress events, cancellable. */
 const runs = new Map<number, { run: TrainingRun; abort: AbortController }>();
@@ -13,17 +13,23 @@ export function listTrainingRuns(): TrainingRun[] {
   return [...runs.values()].map((r) => r.run);
 }
 
-/** `predict` scores every record with the new model (the analysis pool's worker, so the API keeps answering). */
+/** Where a run's work happens: inline by default; the API passes worker-thread runners so it keeps answering. */
+export interface TrainingRunner {
+  train(req: TrainRequest): Promise<{ modelId: number }>;
+  /** Scores every record with the new model. */
+  predict(modelId: number): Promise<unknown>;
+}
+
 export function startTrainingRun(
   ws: Workspace,
   req: { arch: string; leads: number; epochs?: number; layouts?: string[] },
   onUpdate: (run: TrainingRun) => void,
-  predict: (modelId: number) => Promise<unknown> = (modelId) => predictInWorkspace(ws, modelId),
+  runner: TrainingRunner = { train: (r) => trainInWorkspace(ws, r), predict: (modelId) => predictInWorkspace(ws, modelId) },
 ): TrainingRun {
   const abort = new AbortController();
   const run: TrainingRun = { id: nextRun++, arch: req.arch, leads: req.leads, state: 'running', startedAt: new Date().toISOString(), points: [] };
   runs.set(run.id, { run, abort });
-  void trainInWorkspace(ws, {
+  void runner.train({
     arch: req.arch, leads: req.leads, ...(req.epochs ? { epochs: req.epochs } : {}), ...(req.layouts ? { layouts: req.layouts } : {}), signal: abort.signal,
     onProgress: (_label, e) => {
       run.points.push({ epoch: e.epoch, step: e.step, steps: e.steps, epochs: e.epochs, loss: e.loss, ...(e.validationScore !== undefined ? { validationScore: e.validationScore } : {}) });
@@ -32,7 +38,7 @@ export function startTrainingRun(
   }).then(async (s) => {
     run.modelId = s.modelId;
     // Predictions for every record feed the worklist's model queues and the review; the model is stored either way.
-    await predict(s.modelId).catch((e: Error) => (run.error = `model stored, but predicting failed: ${e.message.split('\n')[0]}`));
+    await runner.predict(s.modelId).catch((e: Error) => (run.error = `model stored, but predicting failed: ${e.message.split('\n')[0]}`));
     run.state = 'finished';
     onUpdate(run);
   }, (e: Error) => {

@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { startAppSession, type AppSession } from '../../src-main/app/app-session.ts';
 import { rendererDir } from '../../src-main/resources.ts';
 import { startServer, type RunningServer } from '../../src-main/server/serve.ts';
-import { analyseRecord } from '../../src-main/review/record-analysis.ts';
+import { analyseRecord } from '../../src-main/workspace/analyse-record.ts';
 import { storeRecord } from '../../src-main/store/record-store.ts';
 import type { Workspace } from '../../src-main/store/workspace.ts';
 import { syntheticRecord } from '../helpers/synthetic-record.ts';
