@@ -6,8 +6,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READERS } from '../../src-main/formats/readers.ts';
 import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
-import { listModels } from '../../src-main/store/model-store.ts';
+import { listModels, predictionsFor } from '../../src-main/store/model-store.ts';
 import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
+import { createAnalysisPool } from '../../src-main/workspace/analysis-pool.ts';
 import { trainInWorker } from '../../src-main/workspace/train-model-in-worker.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 
@@ -30,6 +31,14 @@ describe('training run in a worker thread', () => {
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.every((p) => p.startsWith('train '))).toBe(true);
     expect(listModels(ws.db).map((m) => m.id)).toContain(s.modelId);
+    // The analysis pool's worker scores every record with it (onnxruntime in a worker thread).
+    const pool = createAnalysisPool(ws, { size: 1 });
+    try {
+      expect(await pool.run('predict', { modelId: s.modelId })).toMatchObject({ records: 24 });
+    } finally {
+      await pool.close();
+    }
+    expect(predictionsFor(ws.db, s.modelId).length).toBe(24 * CLASSES.length);
   }, 300_000);
 
   it('reports the worker-side error in one line', async () => {
