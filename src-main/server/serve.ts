@@ -200,7 +200,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     req.on('error', () => res.destroy());
     try {
       const target = admit(req);
-      if ('error' in target) return send(res, target.status, { error: target.error }, { Connection: 'close' });
+      if ('error' in target) return send(res, target.status, { error: target.error });
       if (target.path.startsWith('/api/')) return callApi(req, res, target);
       serveFile(req, res, target);
     } catch (e) {
@@ -210,8 +210,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   };
 
   const server = http.createServer({ maxHeaderSize: 16 * 1024 }, onRequest);
-  // `Expect: 100-continue`: refuse a declared oversize body before the client sends it.
+  // `Expect: 100-continue`: refuse an unauthorised request or a declared oversize body before the client sends it.
   server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const target = admit(req);
+    if ('error' in target) return send(res, target.status, { error: target.error }, { Connection: 'close' });
     if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) return send(res, 413, { error: `request body larger than ${MAX_BODY} bytes` }, { Connection: 'close' });
     res.writeContinue();
     onRequest(req, res);

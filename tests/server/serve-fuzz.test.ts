@@ -240,6 +240,10 @@ describe('leadlens serve under malformed input', () => {
     const expect100 = await raw([`POST /api/records.list HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${50 << 20}\r\nExpect: 100-continue\r\n\r\n`]);
     expect(statusOf(expect100)).toBe(413);
     await expectAlive('Expect: 100-continue with 50 MB');
+    // Without the token the answer is 401, and no 100 Continue invites the body first.
+    const noToken = await raw([`POST /api/records.list HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n`]);
+    expect(noToken).toMatch(/^HTTP\/1\.1 401 /);
+    await expectAlive('Expect: 100-continue without token');
   });
 
   it('malformed bodies and params get 4xx with one line, never 500', async () => {
