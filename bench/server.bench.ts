@@ -25,17 +25,30 @@ if (!fs.existsSync(path.join(root, 'dist', 'main', 'analysis-worker.mjs'))) {
 function makeWorkspace(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-bench-server-'));
   const src = path.join(SHARED_DATA, 'cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const files = fs.readdirSync(src).filter((f) => f.endsWith('.hea')).sort().slice(0, RECORDS);
+  const files = fs
+    .readdirSync(src)
+    .filter((f) => f.endsWith('.hea'))
+    .sort()
+    .slice(0, RECORDS);
   const pick = path.join(dir, 'pick');
   fs.mkdirSync(pick);
-  for (const f of files) for (const ext of ['.hea', '.mat']) fs.symlinkSync(path.join(src, f.replace('.hea', ext)), path.join(pick, f.replace('.hea', ext)));
+  for (const f of files)
+    for (const ext of ['.hea', '.mat']) fs.symlinkSync(path.join(src, f.replace('.hea', ext)), path.join(pick, f.replace('.hea', ext)));
   const r = spawnSync(process.execPath, [BIN, 'ingest', pick, '--workspace', path.join(dir, 'ws'), '--json'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`ingest failed: ${r.stderr.trim()}`);
   return path.join(dir, 'ws');
 }
 
 function serve(ws: string, workers: number | undefined): Promise<{ child: ChildProcess; port: number; token: string }> {
-  const args = [BIN, 'serve', '--json', '--no-samples', '--workspace', ws, ...(workers === undefined ? [] : ['--analysis-workers', String(workers)])];
+  const args = [
+    BIN,
+    'serve',
+    '--json',
+    '--no-samples',
+    '--workspace',
+    ws,
+    ...(workers === undefined ? [] : ['--analysis-workers', String(workers)]),
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -55,11 +68,20 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS + 4 });
 function call(port: number, token: string, method: string, params: unknown): Promise<number> {
   const body = JSON.stringify(params);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: `/api/${method}`, method: 'POST', agent,
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'Content-Length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode!));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: `/api/${method}`,
+        method: 'POST',
+        agent,
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, 'Content-Length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -117,11 +139,13 @@ const before = await measure(ws, 0, recordIds);
 process.stderr.write('server bench: analyses on the worker pool...\n');
 const after = await measure(ws, undefined, recordIds);
 agent.destroy();
-console.log(JSON.stringify({
-  workload: `${CLIENTS} clients looping records.analysis over ${RECORDS} Chapman-Ningbo records (12 leads, 500 Hz, 10 s) for ${SECONDS} s; workspace.info probed every 20 ms`,
-  cpus: os.availableParallelism(),
-  loadavgAtStart: loadAtStart.map((x) => ms(x)),
-  eventLoop: before,
-  workerPool: after,
-  p95Ratio: ms(before.underLoad.p95Ms / after.underLoad.p95Ms),
-}));
+console.log(
+  JSON.stringify({
+    workload: `${CLIENTS} clients looping records.analysis over ${RECORDS} Chapman-Ningbo records (12 leads, 500 Hz, 10 s) for ${SECONDS} s; workspace.info probed every 20 ms`,
+    cpus: os.availableParallelism(),
+    loadavgAtStart: loadAtStart.map((x) => ms(x)),
+    eventLoop: before,
+    workerPool: after,
+    p95Ratio: ms(before.underLoad.p95Ms / after.underLoad.p95Ms),
+  }),
+);

@@ -7,7 +7,17 @@ export function appMenuTemplate(packaged: boolean, platform: NodeJS.Platform = p
   if (platform === 'darwin') menu.push({ role: 'appMenu' });
   else menu.push({ role: 'fileMenu' });
   menu.push({ role: 'editMenu' });
-  if (!packaged) menu.push({ label: 'View', submenu: [{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'togglefullscreen' }] });
+  if (!packaged)
+    menu.push({
+      label: 'View',
+      submenu: [
+        { role: 'reload' },
+        { role: 'forceReload' },
+        { role: 'toggleDevTools' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
+    });
   else menu.push({ label: 'View', submenu: [{ role: 'togglefullscreen' }] });
   menu.push({ role: 'windowMenu' });
   return menu;

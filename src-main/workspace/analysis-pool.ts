@@ -91,13 +91,15 @@ export function createAnalysisPool(ws: Workspace, opts: { size?: number; sqliteB
     async close() {
       closed = true;
       for (const t of queue.splice(0)) t.reject(new Error('the analysis pool is closed'));
-      await Promise.all(slots.map(async (s) => {
-        const w = s.worker;
-        s.worker = undefined;
-        s.busy?.reject(new Error('the analysis pool is closed'));
-        s.busy = undefined;
-        if (w) await w.terminate();
-      }));
+      await Promise.all(
+        slots.map(async (s) => {
+          const w = s.worker;
+          s.worker = undefined;
+          s.busy?.reject(new Error('the analysis pool is closed'));
+          s.busy = undefined;
+          if (w) await w.terminate();
+        }),
+      );
     },
   };
 }

@@ -13,7 +13,12 @@ export interface AnalysisTasks {
 }
 export type AnalysisTaskName = keyof AnalysisTasks;
 
-export const ANALYSIS_TASKS: { [K in AnalysisTaskName]: (ws: Workspace, p: AnalysisTasks[K]['params']) => AnalysisTasks[K]['result'] | Promise<AnalysisTasks[K]['result']> } = {
+export const ANALYSIS_TASKS: {
+  [K in AnalysisTaskName]: (
+    ws: Workspace,
+    p: AnalysisTasks[K]['params'],
+  ) => AnalysisTasks[K]['result'] | Promise<AnalysisTasks[K]['result']>;
+} = {
   analysis: (ws, p) => analyseRecord(ws.db, p.id, p.start, p.end),
   rules: (ws, p) => recordRules(ws.db, p.id, p.leadSet),
   predict: (ws, p) => predictInWorkspace(ws, p.modelId),

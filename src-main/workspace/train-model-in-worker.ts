@@ -6,7 +6,8 @@ import type { TrainRequest, TrainSummary } from './train-model.ts';
 import type { Workspace } from '../store/workspace.ts';
 import type { TrainModelWorkerData } from './train-model-worker.ts';
 
-type Reply = { type: 'progress'; label: string; event: TrainProgress } | { type: 'done'; summary: TrainSummary } | { type: 'error'; message: string };
+type Reply =
+  { type: 'progress'; label: string; event: TrainProgress } | { type: 'done'; summary: TrainSummary } | { type: 'error'; message: string };
 
 export function trainInWorker(ws: Workspace, req: TrainRequest, sqliteBinding?: string): Promise<TrainSummary> {
   const { signal, onProgress, ...request } = req;

@@ -21,8 +21,10 @@ const ws = (() => {
   }
 })();
 if (ws) {
-  trainInWorkspace(ws, { ...data.request, onProgress: (label, event) => parentPort!.postMessage({ type: 'progress', label, event }) }).then(
-    (summary) => parentPort!.postMessage({ type: 'done', summary }),
-    (e: Error) => parentPort!.postMessage({ type: 'error', message: (e.message ?? String(e)).split('\n')[0] }),
-  ).finally(() => ws.close());
+  trainInWorkspace(ws, { ...data.request, onProgress: (label, event) => parentPort!.postMessage({ type: 'progress', label, event }) })
+    .then(
+      (summary) => parentPort!.postMessage({ type: 'done', summary }),
+      (e: Error) => parentPort!.postMessage({ type: 'error', message: (e.message ?? String(e)).split('\n')[0] }),
+    )
+    .finally(() => ws.close());
 }

@@ -23,13 +23,15 @@ interface FakeContents {
 
 const captured = vi.hoisted(() => ({
   isPackaged: false,
-  windowOptions: undefined as Record<string, any> | undefined,
-  window: undefined as any,
+  windowOptions: undefined as { webPreferences: Record<string, unknown> } | undefined,
+  window: undefined as { webContents: { mainFrame: { url: string } } } | undefined,
   loaded: '' as string,
   schemes: [] as unknown[],
   protocolHandler: undefined as undefined | ((req: { url: string }) => Promise<Response>),
   handlers: new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>(),
-  headerHook: undefined as undefined | ((d: { responseHeaders: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
+  headerHook: undefined as
+    | undefined
+    | ((d: { responseHeaders: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
   permissionRequest: undefined as undefined | ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void),
   permissionCheck: undefined as undefined | ((...a: unknown[]) => boolean),
   devicePermission: undefined as undefined | ((...a: unknown[]) => boolean),
@@ -42,8 +44,8 @@ vi.mock('electron', () => {
   class BrowserWindow {
     webContents: Record<string, unknown>;
     constructor(opts: Record<string, unknown>) {
-      captured.windowOptions = opts;
-      captured.window = this;
+      captured.windowOptions = opts as { webPreferences: Record<string, unknown> };
+      captured.window = this as unknown as { webContents: { mainFrame: { url: string } } };
       this.webContents = { send: vi.fn(), mainFrame: { url: 'app://leadlens/index.html' } };
     }
     on() {}
@@ -118,8 +120,15 @@ describe('Electron shell', () => {
 
     const prefs = captured.windowOptions!.webPreferences;
     expect(prefs).toMatchObject({
-      contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, webSecurity: true,
-      allowRunningInsecureContent: false, experimentalFeatures: false, webviewTag: false, devTools: true,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      devTools: true,
     });
     expect(prefs.enableBlinkFeatures).toBeUndefined();
     expect(prefs.preload).toMatch(/preload\.cjs$/);
@@ -131,10 +140,19 @@ describe('Electron shell', () => {
     const csp = page.headers.get('Content-Security-Policy')!;
     expect(csp).toMatch(/connect-src 'self';/);
     expect(csp).not.toMatch(/ws:|'unsafe-eval'/);
-    for (const url of ['app://leadlens/../../../etc/passwd', 'app://leadlens/%2e%2e/%2e%2e/package.json', 'app://leadlens/..%2f..%2fpackage.json', 'app://evil/index.html', 'app://leadlens/%E0%A4%A', 'file:///etc/passwd']) {
+    for (const url of [
+      'app://leadlens/../../../etc/passwd',
+      'app://leadlens/%2e%2e/%2e%2e/package.json',
+      'app://leadlens/..%2f..%2fpackage.json',
+      'app://evil/index.html',
+      'app://leadlens/%E0%A4%A',
+      'file:///etc/passwd',
+    ]) {
       expect((await captured.protocolHandler!({ url })).status, url).toBe(404);
     }
-    const headers = await new Promise<Record<string, string[]>>((resolve) => captured.headerHook!({ responseHeaders: {} }, (r) => resolve(r.responseHeaders)));
+    const headers = await new Promise<Record<string, string[]>>((resolve) =>
+      captured.headerHook!({ responseHeaders: {} }, (r) => resolve(r.responseHeaders)),
+    );
     expect(headers['Content-Security-Policy'][0]).toBe(csp);
 
     // Permissions: every request, check and device query is refused.
@@ -145,7 +163,7 @@ describe('Electron shell', () => {
 
     // IPC: our window's top frame on our page, and nothing else.
     const invoke = captured.handlers.get('leadlens:invoke')!;
-    const wc = captured.window.webContents;
+    const wc = captured.window!.webContents;
     const page0 = { sender: wc, senderFrame: wc.mainFrame };
     const list = (await invoke(page0, 'records.list', { limit: 10 })) as { result: { total: number; records: { id: number }[] } };
     expect(list.result.total).toBe(5); // the seeded demo records
@@ -157,7 +175,10 @@ describe('Electron shell', () => {
     expect(w.leads[0].values).toBeInstanceOf(Int16Array);
     expect(w.leads[0].values.length).toBe(500);
     expect(await invoke(page0, 'records.get', { id: 'x' })).toEqual({ error: 'records.get: id must be an integer', status: 400 });
-    expect(await invoke(page0, 'labels.set', { recordId: 1, vocabulary: 'SNOMED', code: '', present: true, author: 'a' })).toEqual({ error: 'labels.set: code must not be empty', status: 400 });
+    expect(await invoke(page0, 'labels.set', { recordId: 1, vocabulary: 'SNOMED', code: '', present: true, author: 'a' })).toEqual({
+      error: 'labels.set: code must not be empty',
+      status: 400,
+    });
     await expect(invoke(page0, 'fs.readFile', {})).rejects.toThrow(/unknown API method/);
     const refused = [
       { sender: wc, senderFrame: { url: 'app://leadlens/index.html' } }, // a subframe showing our URL
@@ -234,8 +255,13 @@ describe('Electron shell', () => {
     const block = /^electronFuses:\n((?:[ ]{2}.*\n)+)/m.exec(yml)?.[1] ?? '';
     const fuses = Object.fromEntries([...block.matchAll(/^\s+(\w+):\s*(true|false)\s*$/gm)].map((m) => [m[1], m[2] === 'true']));
     expect(fuses).toMatchObject({
-      runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false,
-      enableCookieEncryption: true, enableEmbeddedAsarIntegrityValidation: true, onlyLoadAppFromAsar: true, grantFileProtocolExtraPrivileges: false,
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
     });
     const scheme = JSON.parse(fs.readFileSync(createRequire(import.meta.url).resolve('app-builder-lib/scheme.json'), 'utf8'));
     const known = Object.keys(scheme.definitions.FuseOptionsV1.properties);

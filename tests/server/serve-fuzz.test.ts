@@ -48,7 +48,9 @@ const statusOf = (response: string): number => Number(/^HTTP\/1\.1 (\d{3})/.exec
 
 async function api(method: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
   const r = await fetch(`http://${host}/api/${method}`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, ...headers }, body,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, ...headers },
+    body,
   });
   return { status: r.status, text: await r.text() };
 }
@@ -65,7 +67,11 @@ function rawWebSocket(): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const s = net.connect({ host: '127.0.0.1', port });
     s.on('error', reject);
-    s.once('connect', () => s.write(`GET /events?token=${token} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`));
+    s.once('connect', () =>
+      s.write(
+        `GET /events?token=${token} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      ),
+    );
     let head = '';
     const onData = (d: Buffer) => {
       head += d.toString('latin1');
@@ -79,11 +85,27 @@ function rawWebSocket(): Promise<net.Socket> {
 }
 
 /** A client frame: FIN + opcode (+ RSV bits), masked as clients must (unless told not to). */
-function frame(opcode: number, payload: Buffer, o: { rsv?: number; fin?: boolean; masked?: boolean; declaredLength?: number } = {}): Buffer {
+function frame(
+  opcode: number,
+  payload: Buffer,
+  o: { rsv?: number; fin?: boolean; masked?: boolean; declaredLength?: number } = {},
+): Buffer {
   const len = o.declaredLength ?? payload.length;
   const first = ((o.fin ?? true) ? 0x80 : 0) | ((o.rsv ?? 0) << 4) | opcode;
   const maskBit = (o.masked ?? true) ? 0x80 : 0;
-  const lenBytes = len < 126 ? Buffer.from([maskBit | len]) : len < 65536 ? Buffer.from([maskBit | 126, len >> 8, len & 255]) : Buffer.concat([Buffer.from([maskBit | 127]), (() => { const b = Buffer.alloc(8); b.writeBigUInt64BE(BigInt(len)); return b; })()]);
+  const lenBytes =
+    len < 126
+      ? Buffer.from([maskBit | len])
+      : len < 65536
+        ? Buffer.from([maskBit | 126, len >> 8, len & 255])
+        : Buffer.concat([
+            Buffer.from([maskBit | 127]),
+            (() => {
+              const b = Buffer.alloc(8);
+              b.writeBigUInt64BE(BigInt(len));
+              return b;
+            })(),
+          ]);
   if (!(o.masked ?? true)) return Buffer.concat([Buffer.from([first]), lenBytes, payload]);
   const mask = randomBytes(4);
   const body = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]));
@@ -201,21 +223,57 @@ describe('leadlens serve under malformed input', () => {
       ['obsolete line folding', `GET / HTTP/1.1\r\n${H}X-A: a\r\n b\r\n\r\n`, [400, 401]],
       ['two different Content-Lengths', `POST /api/workspace.info HTTP/1.1\r\n${H}Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}`, [400]],
       ['negative Content-Length', `POST /api/workspace.info HTTP/1.1\r\n${H}Content-Length: -1\r\n\r\n`, [400]],
-      ['Content-Length and chunked', `POST /api/workspace.info HTTP/1.1\r\n${H}Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`, [400]],
-      ['bad chunk size', `POST /api/workspace.info HTTP/1.1\r\n${H}Authorization: Bearer ${token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`, [0, 400]],
+      [
+        'Content-Length and chunked',
+        `POST /api/workspace.info HTTP/1.1\r\n${H}Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+        [400],
+      ],
+      [
+        'bad chunk size',
+        `POST /api/workspace.info HTTP/1.1\r\n${H}Authorization: Bearer ${token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`,
+        [0, 400],
+      ],
       ['20 KB header', `GET / HTTP/1.1\r\n${H}X-Big: ${'a'.repeat(20_000)}\r\n\r\n`, [431]],
       ['no Host header', `GET /?token=${token} HTTP/1.1\r\n\r\n`, [400, 421]],
       ['broken Host header', `GET /?token=${token} HTTP/1.1\r\nHost: [::1\r\n\r\n`, [421]],
       ['Host with extra port', `GET /?token=${token} HTTP/1.1\r\nHost: ${host}:1\r\n\r\n`, [421]],
-      ['non-ASCII cookie', Buffer.concat([Buffer.from(`GET / HTTP/1.1\r\n${H}Cookie: leadlens_token=`), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('\r\n\r\n')]), [400, 401]],
+      [
+        'non-ASCII cookie',
+        Buffer.concat([
+          Buffer.from(`GET / HTTP/1.1\r\n${H}Cookie: leadlens_token=`),
+          Buffer.from([0xff, 0xfe, 0xc3]),
+          Buffer.from('\r\n\r\n'),
+        ]),
+        [400, 401],
+      ],
       ['huge bearer token', `GET / HTTP/1.1\r\n${H}Authorization: Bearer ${'A'.repeat(10_000)}\r\n\r\n`, [401]],
       ['NUL in path', `GET /%00?token=${token} HTTP/1.1\r\n${H}\r\n`, [400]],
       ['encoded traversal', `GET /..%2f..%2f..%2fetc%2fpasswd?token=${token} HTTP/1.1\r\n${H}\r\n`, [404]],
-      ['empty API method', `POST /api/ HTTP/1.1\r\n${H}Authorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`, [404]],
-      ['upgrade to an unknown path', `GET /nope?token=${token} HTTP/1.1\r\n${H}Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 13\r\n\r\n`, [404]],
-      ['upgrade with a broken target', `GET /%E0%A4%A HTTP/1.1\r\n${H}Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 13\r\n\r\n`, [400]],
-      ['upgrade with a bad key', `GET /events?token=${token} HTTP/1.1\r\n${H}Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 13\r\n\r\n`, [400]],
-      ['upgrade with version 99', `GET /events?token=${token} HTTP/1.1\r\n${H}Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 99\r\n\r\n`, [400, 426]],
+      [
+        'empty API method',
+        `POST /api/ HTTP/1.1\r\n${H}Authorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`,
+        [404],
+      ],
+      [
+        'upgrade to an unknown path',
+        `GET /nope?token=${token} HTTP/1.1\r\n${H}Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+        [404],
+      ],
+      [
+        'upgrade with a broken target',
+        `GET /%E0%A4%A HTTP/1.1\r\n${H}Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+        [400],
+      ],
+      [
+        'upgrade with a bad key',
+        `GET /events?token=${token} HTTP/1.1\r\n${H}Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+        [400],
+      ],
+      [
+        'upgrade with version 99',
+        `GET /events?token=${token} HTTP/1.1\r\n${H}Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 99\r\n\r\n`,
+        [400, 426],
+      ],
       ['cut-off request', `GET /?token=${token} HTTP/1.1\r\nHo`, [0]],
     ];
     for (const [what, bytes, statuses] of cases) {
@@ -227,27 +285,51 @@ describe('leadlens serve under malformed input', () => {
 
   it('issue 12.7: a 50 MB body gets 413 (declared, chunked, or behind Expect: 100-continue), not a reset', async () => {
     const big = Buffer.alloc(50 << 20, 0x20);
-    const declared = await fetch(`http://${host}/api/records.list`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: big });
+    const declared = await fetch(`http://${host}/api/records.list`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: big,
+    });
     expect(declared.status).toBe(413);
     expect((await declared.json()).error).toMatch(/larger than 1048576 bytes/);
     await expectAlive('50 MB declared body');
     const chunked = await fetch(`http://${host}/api/records.list`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, duplex: 'half',
-      body: new ReadableStream({ start(c) { for (let i = 0; i < 50; i++) c.enqueue(big.subarray(0, 1 << 20)); c.close(); } }),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      duplex: 'half',
+      body: new ReadableStream({
+        start(c) {
+          for (let i = 0; i < 50; i++) c.enqueue(big.subarray(0, 1 << 20));
+          c.close();
+        },
+      }),
     } as RequestInit);
     expect(chunked.status).toBe(413);
     await expectAlive('50 MB chunked body');
-    const expect100 = await raw([`POST /api/records.list HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${50 << 20}\r\nExpect: 100-continue\r\n\r\n`]);
+    const expect100 = await raw([
+      `POST /api/records.list HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${50 << 20}\r\nExpect: 100-continue\r\n\r\n`,
+    ]);
     expect(statusOf(expect100)).toBe(413);
     await expectAlive('Expect: 100-continue with 50 MB');
     // Without the token the answer is 401, and no 100 Continue invites the body first.
-    const noToken = await raw([`POST /api/records.list HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n`]);
+    const noToken = await raw([
+      `POST /api/records.list HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n`,
+    ]);
     expect(noToken).toMatch(/^HTTP\/1\.1 401 /);
     await expectAlive('Expect: 100-continue without token');
   });
 
   it('malformed bodies and params get 4xx with one line, never 500', async () => {
-    const bodies = ['{"x":', '[]', '"str"', '1e999', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{}}}', '['.repeat(200_000), Buffer.from([0xff, 0xfe, 0x7b, 0x7d]).toString('latin1')];
+    const bodies = [
+      '{"x":',
+      '[]',
+      '"str"',
+      '1e999',
+      '{"__proto__":{"polluted":1}}',
+      '{"constructor":{"prototype":{}}}',
+      '['.repeat(200_000),
+      Buffer.from([0xff, 0xfe, 0x7b, 0x7d]).toString('latin1'),
+    ];
     for (const body of bodies) {
       const r = await api('records.list', body);
       expect(r.status, body.slice(0, 30)).toBeGreaterThanOrEqual(400);

@@ -10,7 +10,12 @@ import { LEADLENS_BIN } from '../helpers/run-cli.ts';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-serve-opts-'));
 function run(args: string[], cwd = tmp()): { status: number | null; stderr: string; cwd: string } {
-  const r = spawnSync(process.execPath, [LEADLENS_BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, LEADLENS_HOME: path.join(cwd, 'home') } });
+  const r = spawnSync(process.execPath, [LEADLENS_BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, LEADLENS_HOME: path.join(cwd, 'home') },
+  });
   return { status: r.status, stderr: r.stderr, cwd };
 }
 const lines = (s: string) => s.trim().split('\n');
@@ -25,7 +30,11 @@ describe('leadlens serve options', () => {
   });
 
   it("refuses --workspace '' in one line, creating no database in the current folder", () => {
-    for (const args of [['serve', '--workspace', ''], ['ingest', '.', '--workspace', ''], ['serve', '--workspace=  ']]) {
+    for (const args of [
+      ['serve', '--workspace', ''],
+      ['ingest', '.', '--workspace', ''],
+      ['serve', '--workspace=  '],
+    ]) {
       const r = run(args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(lines(r.stderr)).toEqual([`leadlens ${args[0]}: --workspace needs a folder path, got an empty one`]);

@@ -18,7 +18,12 @@ let ws: Workspace;
 beforeAll(async () => {
   ws = openWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-train-run-')));
   const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const files = fs.readdirSync(src).filter((f) => f.endsWith('.hea')).sort().slice(0, 24).flatMap((f) => [path.join(src, f), path.join(src, f.replace('.hea', '.mat'))]);
+  const files = fs
+    .readdirSync(src)
+    .filter((f) => f.endsWith('.hea'))
+    .sort()
+    .slice(0, 24)
+    .flatMap((f) => [path.join(src, f), path.join(src, f.replace('.hea', '.mat'))]);
   expect((await ingestPaths(ws, files, { readers: READERS })).newRecords).toBe(24);
 }, 120_000);
 afterAll(() => ws.close());
@@ -26,7 +31,14 @@ afterAll(() => ws.close());
 describe('training run in a worker thread', () => {
   it('trains and stores the model from the worker, with progress', async () => {
     const progress: string[] = [];
-    const s = await trainInWorker(ws, { arch: 'small-cnn', leads: 2, classes: CLASSES, epochs: 1, seed: 5, onProgress: (label, e) => progress.push(`${label} ${e.epoch}/${e.epochs}`) });
+    const s = await trainInWorker(ws, {
+      arch: 'small-cnn',
+      leads: 2,
+      classes: CLASSES,
+      epochs: 1,
+      seed: 5,
+      onProgress: (label, e) => progress.push(`${label} ${e.epoch}/${e.epochs}`),
+    });
     expect(s.split.train + s.split.validation + s.split.test).toBe(24);
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.every((p) => p.startsWith('train '))).toBe(true);
@@ -42,14 +54,23 @@ describe('training run in a worker thread', () => {
   }, 300_000);
 
   it('reports the worker-side error in one line', async () => {
-    await expect(trainInWorker(ws, { arch: 'image-cnn', leads: 2 })).rejects.toThrow(/^image-cnn trains on rendered charts: it needs --layout \(e\.g\. 3x4\+II\)$/);
+    await expect(trainInWorker(ws, { arch: 'image-cnn', leads: 2 })).rejects.toThrow(
+      /^image-cnn trains on rendered charts: it needs --layout \(e\.g\. 3x4\+II\)$/,
+    );
     await expect(trainInWorker(ws, { arch: 'small-cnn', leads: 5 })).rejects.toThrow(/--leads must be 12, 6, 4, 3 or 2/);
   }, 120_000);
 
   it('cancels: the run rejects and stores no model', async () => {
     const before = listModels(ws.db).length;
     const abort = new AbortController();
-    const run = trainInWorker(ws, { arch: 'small-cnn', leads: 2, classes: CLASSES, epochs: 50, signal: abort.signal, onProgress: () => abort.abort() });
+    const run = trainInWorker(ws, {
+      arch: 'small-cnn',
+      leads: 2,
+      classes: CLASSES,
+      epochs: 50,
+      signal: abort.signal,
+      onProgress: () => abort.abort(),
+    });
     await expect(run).rejects.toThrow(/training cancelled/);
     expect(listModels(ws.db).length).toBe(before);
   }, 300_000);
