@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startAppSession, type AppSession } from '../../src-main/app/app-session.ts';
+import { startAppSession, type AppSession } from '../../src-main/api/app-session.ts';
 import { rendererDir } from '../../src-main/resources.ts';
 import { startServer, type RunningServer } from '../../src-main/server/serve.ts';
 import { analyseRecord } from '../../src-main/workspace/analyse-record.ts';

@@ -1,4 +1,4 @@
-import { startAppSession } from '../../app/app-session.ts';
+import { startAppSession } from '../../api/app-session.ts';
 import { rendererDir } from '../../resources.ts';
 import { isLoopbackAddress, normaliseHostName } from '../../server/host-policy.ts';
 import { startServer } from '../../server/serve.ts';

@@ -1,7 +1,7 @@
 // The one start-up sequence of the app, shared by `leadlens serve` and the Electron window: open the workspace, seed
 // the demo records once, start the services (with the analysis pool) and the inbox watcher; close them in reverse.
 import type { ApiEventMessage } from '../../src-shared/api.ts';
-import { createServices, type EventSink, type Services } from '../api/services.ts';
+import { createServices, type EventSink, type Services } from './services.ts';
 import { watchWorkspaceInbox } from '../ingest/inbox-events.ts';
 import { seedSamplesOnce } from '../ingest/seed-samples.ts';
 import { openWorkspace, type Workspace } from '../store/workspace.ts';
