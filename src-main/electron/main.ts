@@ -40,7 +40,11 @@ async function start(): Promise<void> {
   // `npm start` builds better-sqlite3 for Electron's ABI beside the Node build the CLI and tests use;
   // a packaged app has its own rebuilt copy and no such variable.
   const sqliteBinding = process.env.LEADLENS_SQLITE_BINDING;
-  const appSession = await startAppSession({ workspaceDir: workspaceArg(process.argv), transport: 'electron', ...(sqliteBinding ? { sqliteBinding } : {}) });
+  const appSession = await startAppSession({
+    workspaceDir: workspaceArg(process.argv),
+    transport: 'electron',
+    ...(sqliteBinding ? { sqliteBinding } : {}),
+  });
   const windows = new Set<BrowserWindow>();
   appSession.onEvent((m: ApiEventMessage) => {
     for (const w of windows) if (!w.isDestroyed()) w.webContents.send(IPC_EVENT_CHANNEL, m);
@@ -119,7 +123,10 @@ app.on('web-contents-created', (_event, contents) => {
   if (app.isPackaged) contents.on('devtools-opened', () => contents.closeDevTools());
 });
 
-app.whenReady().then(start).catch((e: unknown) => {
-  process.stderr.write(`LeadLens could not start: ${((e as Error).message ?? String(e)).split('\n')[0]}\n`);
-  app.exit(/^--workspace/.test((e as Error).message ?? '') ? 2 : 1);
-});
+app
+  .whenReady()
+  .then(start)
+  .catch((e: unknown) => {
+    process.stderr.write(`LeadLens could not start: ${((e as Error).message ?? String(e)).split('\n')[0]}\n`);
+    app.exit(/^--workspace/.test((e as Error).message ?? '') ? 2 : 1);
+  });

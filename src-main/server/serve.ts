@@ -42,8 +42,15 @@ const MAX_DRAIN = 256 << 20;
 export const MAX_WS_MESSAGE = 64 * 1024;
 const COOKIE = 'leadlens_token';
 const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.woff2': 'font/woff2', '.ico': 'image/x-icon', '.wasm': 'application/wasm',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
+  '.wasm': 'application/wasm',
 };
 
 function sameToken(a: string | undefined | null, b: string): boolean {
@@ -180,7 +187,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method not allowed' });
     const rel = target.path === '/' ? 'index.html' : target.path.replace(/^\/+/, '');
     const file = path.resolve(rendererDir, rel);
-    if (!file.startsWith(rendererDir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) return send(res, 404, { error: 'not found' });
+    if (!file.startsWith(rendererDir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile())
+      return send(res, 404, { error: 'not found' });
     const headers: Record<string, string> = {
       'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
       // The page's event socket: exactly the origin it was served from (the Host header passed the check above).
@@ -214,7 +222,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const target = admit(req);
     if ('error' in target) return send(res, target.status, { error: target.error }, { Connection: 'close' });
-    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) return send(res, 413, { error: `request body larger than ${MAX_BODY} bytes` }, { Connection: 'close' });
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY)
+      return send(res, 413, { error: `request body larger than ${MAX_BODY} bytes` }, { Connection: 'close' });
     res.writeContinue();
     onRequest(req, res);
   });
@@ -246,7 +255,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(new Error(e.code === 'EADDRINUSE' ? `port ${opts.port} is already in use on ${host}` : `cannot listen on ${host}:${opts.port}: ${e.message}`)));
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          e.code === 'EADDRINUSE'
+            ? `port ${opts.port} is already in use on ${host}`
+            : `cannot listen on ${host}:${opts.port}: ${e.message}`,
+        ),
+      ),
+    );
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   server.on('error', () => undefined);

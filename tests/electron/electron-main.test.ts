@@ -168,7 +168,9 @@ describe('Electron shell', () => {
     const list = (await invoke(page0, 'records.list', { limit: 10 })) as { result: { total: number; records: { id: number }[] } };
     expect(list.result.total).toBe(5); // the seeded demo records
     // Samples cross IPC as one ArrayBuffer (structured clone), read as typed-array views on the other side.
-    const signal = (await invoke(page0, 'records.signal', { id: list.result.records[0].id, start: 0, end: 500 })) as { result: ArrayBuffer };
+    const signal = (await invoke(page0, 'records.signal', { id: list.result.records[0].id, start: 0, end: 500 })) as {
+      result: ArrayBuffer;
+    };
     expect(signal.result).toBeInstanceOf(ArrayBuffer);
     const w = decodeBinaryResult<SignalWindow>(signal.result);
     expect(w.leads).toHaveLength(12);
