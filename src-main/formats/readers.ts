@@ -4,9 +4,11 @@ import { chapmanCsvReader } from './chapman-csv.ts';
 import { dicomEcgReader } from './dicom-ecg.ts';
 import { edfReader } from './edf.ts';
 import { hl7AecgReader } from './hl7-aecg.ts';
+import { ishneReader } from './ishne.ts';
 import { ludbReader } from './ludb.ts';
 import { ptbxlReader } from './ptbxl.ts';
 import type { EcgFileReader } from './reader.ts';
+import { scpEcgReader } from './scp-ecg.ts';
 import { cincReader, wfdbReader } from './wfdb-reader.ts';
 
 export const READERS: EcgFileReader[] = [
@@ -14,6 +16,8 @@ export const READERS: EcgFileReader[] = [
   ludbReader,
   hl7AecgReader,
   dicomEcgReader,
+  scpEcgReader,
+  ishneReader,
   edfReader,
   chapmanCsvReader,
   cincReader,

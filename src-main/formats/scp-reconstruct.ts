@@ -1,0 +1,86 @@
+// SCP-ECG signal reconstruction after Huffman decoding: difference decoding, bimodal (decimated) residuals and
+// reference-beat addition. Pure functions over Int32Array, in the order EN 1064 applies them when decoding.
+import type { ScpQrs } from './scp-sections.ts';
+
+/** Undo first (x[n] = d[n] + x[n-1]) or second (x[n] = d[n] + 2x[n-1] - x[n-2]) differences, in place. */
+export function undoDifferences(values: Int32Array, order: number): Int32Array {
+  if (order === 1) {
+    for (let i = 1; i < values.length; i++) values[i] += values[i - 1];
+  } else if (order === 2) {
+    for (let i = 2; i < values.length; i++) values[i] += 2 * values[i - 1] - values[i - 2];
+  }
+  return values;
+}
+
+/** A zone of samples, 0-based inclusive, within one lead. */
+export interface SampleZone {
+  start: number;
+  end: number;
+}
+
+/**
+ * How many decimated values a bimodal lead of `length` samples holds: full-rate samples inside the protected
+ * zones, and outside them one value per `factor` samples plus the remainder of each gap at full rate.
+ */
+export function bimodalValueCount(length: number, factor: number, zones: SampleZone[]): number {
+  let n = 0;
+  let at = 0;
+  for (const z of [...zones, { start: length, end: length - 1 }]) {
+    const gap = Math.max(0, Math.min(z.start, length) - at);
+    n += Math.floor(gap / factor) + (gap % factor);
+    if (z.start < length) n += Math.min(z.end, length - 1) - Math.max(z.start, at) + 1;
+    at = Math.max(at, z.end + 1);
+  }
+  return n;
+}
+
+/**
+ * Expand a bimodal residual to `length` samples: protected zones are copied; in each gap between them every
+ * decimated value stands for `factor` samples and the samples between two values are linearly interpolated;
+ * the gap's last `gap % factor` samples are stored at full rate.
+ */
+export function expandBimodal(values: Int32Array, length: number, factor: number, zones: SampleZone[]): Int32Array {
+  const out = new Int32Array(length);
+  let inAt = 0;
+  let at = 0;
+  const next = () => (inAt < values.length ? values[inAt++] : 0);
+  const gap = (end: number) => {
+    const n = Math.max(0, end - at);
+    const decimated = Math.floor(n / factor);
+    const first = inAt;
+    for (let k = 0; k < decimated; k++) {
+      const v0 = first + k < values.length ? values[first + k] : 0;
+      const v1 = k + 1 < decimated && first + k + 1 < values.length ? values[first + k + 1] : v0;
+      for (let j = 0; j < factor; j++) out[at + k * factor + j] = Math.round(v0 + ((v1 - v0) * j) / factor);
+    }
+    inAt = first + decimated;
+    at += decimated * factor;
+    while (at < end) out[at++] = next();
+  };
+  for (const z of zones) {
+    if (z.start >= length || z.end < at) continue;
+    gap(Math.max(at, z.start));
+    for (; at <= Math.min(z.end, length - 1); at++) out[at] = next();
+  }
+  gap(length);
+  return out;
+}
+
+/**
+ * Add the reference beat back into the residual over each type-0 beat's subtraction zone, aligning the
+ * beat's fiducial point (`referenceFiducial`, 1-based in the reference beat) with the QRS fiducial.
+ * `leadStart` is the lead's first sample (1-based), as section 3 gives it; `scale` converts reference-beat
+ * counts to rhythm counts when their amplitude multipliers differ.
+ */
+export function addReferenceBeat(residual: Int32Array, reference: Int32Array, qrs: ScpQrs[], referenceFiducial: number, leadStart: number, scale = 1): void {
+  for (const q of qrs) {
+    if (q.type !== 0) continue;
+    for (let s = Math.max(q.start, leadStart); s <= q.end; s++) {
+      const i = s - leadStart;
+      if (i >= residual.length) break;
+      const r = s - q.fiducial + referenceFiducial - 1;
+      if (r < 0 || r >= reference.length) continue;
+      residual[i] += scale === 1 ? reference[r] : Math.round(reference[r] * scale);
+    }
+  }
+}
