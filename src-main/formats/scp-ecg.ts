@@ -59,7 +59,17 @@ function pc80bWords(bytes: Uint8Array): Int32Array {
   return out;
 }
 
+/** The device's reference (median) beat of section 5, per lead in counts of `avm` nV. */
+export interface ScpReferenceBeat {
+  samplingRate: number;
+  avm: number;
+  /** Fiducial point (0-based sample) when section 4 gives it. */
+  fiducial?: number;
+  leads: { name: string; values: Int32Array }[];
+}
+
 interface Decoded {
+  reference?: ScpReferenceBeat;
   samplingRate: number;
   /** Samples per lead of the record (the longest lead's end). */
   length: number;
@@ -92,6 +102,12 @@ function decodeSignal(
     referenceBeats = reference.streams.map((s, i) => undoDifferences(decode(s, Math.min(count, s.length * 8), names[i]), reference!.difference));
   }
 
+  const referenceBeat: ScpReferenceBeat | undefined = reference && referenceBeats && {
+    samplingRate: rateOf(reference.intervalUs),
+    avm: reference.avm,
+    fiducial: qrs && qrs.referenceFiducial > 0 ? qrs.referenceFiducial - 1 : undefined,
+    leads: referenceBeats.map((values, i) => ({ name: names[i], values })),
+  };
   const s6 = sections.get(6);
   if (!s6) {
     if (!reference || !referenceBeats) throw new FormatError(`${where}: no rhythm data (section 6) and no reference beat (section 5)`);
@@ -102,6 +118,7 @@ function decodeSignal(
       length,
       leads: referenceBeats.map((values, i) => ({ name: names[i], avm: reference!.avm, values, start: 1 })),
       compression: [...compression, 'reference beat only'],
+      reference: referenceBeat,
     };
   }
   const rhythm = parseEncodedSignal(s6.data, 6, leads.leads.length, where);
@@ -150,7 +167,7 @@ function decodeSignal(
     }
     return { name: names[i], avm: rhythm.avm, values, start: lead.start };
   });
-  return { samplingRate, length, leads: decodedLeads, compression };
+  return { samplingRate, length, leads: decodedLeads, compression, reference: referenceBeat };
 }
 
 /** Samples per second from a whole-µs interval: the nearest integer rate when the interval is that rate's, truncated or rounded
@@ -193,6 +210,11 @@ function ageYears(p: ScpPatient, startTime: string | undefined): number | undefi
 }
 
 export function parseScp(b: Uint8Array, filePath: string): EcgRecord {
+  return decodeScp(b, filePath).record;
+}
+
+/** The record and the device's reference beat (which the record has no place for). */
+export function decodeScp(b: Uint8Array, filePath: string): { record: EcgRecord; reference?: ScpReferenceBeat } {
   const where = path.basename(filePath);
   const layout = parseLayout(b, where);
   const warnings: string[] = [];
@@ -253,7 +275,7 @@ export function parseScp(b: Uint8Array, filePath: string): EcgRecord {
   const leadMeasurements = optional(10, (s) => parseLeadMeasurements(s.data, where));
   if (leadMeasurements && Object.keys(leadMeasurements).length > 0) attributes['scp.leadMeasurements'] = JSON.stringify(leadMeasurements);
 
-  return {
+  const record: EcgRecord = {
     format: 'scp-ecg',
     recordName: path.basename(filePath, path.extname(filePath)),
     patientId: patient.patientId,
@@ -268,6 +290,7 @@ export function parseScp(b: Uint8Array, filePath: string): EcgRecord {
     ...(device ? { device } : {}),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
+  return { record, reference: decoded.reference };
 }
 
 export const scpEcgReader: EcgFileReader = {
