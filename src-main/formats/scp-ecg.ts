@@ -19,7 +19,7 @@ import { FormatError } from './format-error.ts';
 import type { EcgFileReader } from './reader.ts';
 import { DEFAULT_HUFFMAN_TABLE, huffmanDecoder, parseHuffmanTables } from './scp-huffman.ts';
 import type { HuffmanDecoder, HuffmanTable } from './scp-huffman.ts';
-import { addReferenceBeat, bimodalValueCount, expandBimodal, undoDifferences } from './scp-reconstruct.ts';
+import { addReferenceBeat, bimodalValueCount, expandBimodal, normaliseZones, undoDifferences } from './scp-reconstruct.ts';
 import type { SampleZone } from './scp-reconstruct.ts';
 import {
   looksLikeScp, parseEncodedSignal, parseGlobalMeasurements, parseLayout, parseLeadMeasurements, parseLeads, parsePatient,
@@ -30,6 +30,8 @@ import type { ScpEncodedSignal, ScpLeads, ScpPatient, ScpQrsLocations, ScpSectio
 const SIGNAL_SECTIONS = [2, 3, 4, 5, 6];
 /** More samples per lead than any real SCP record holds (SCP is for resting ECGs; 1 h at 1 kHz). */
 const MAX_SAMPLES = 3_600_000;
+/** Samples of all leads together (12 leads x 1 h x 1 kHz fits), bounding what a damaged header can make us allocate. */
+const MAX_RECORD_SAMPLES = 64_000_000;
 
 /** The decoder of a lead stream: Huffman per section 2, or plain little-endian int16 when there is no section 2. */
 type StreamDecoder = (bytes: Uint8Array, count: number, lead: string) => Int32Array;
@@ -124,7 +126,11 @@ function decodeSignal(
   const rhythm = parseEncodedSignal(s6.data, 6, leads.leads.length, where);
   const lengths = leads.leads.map((l) => l.end - l.start + 1);
   const length = Math.max(...leads.leads.map((l) => l.end));
-  if (length > MAX_SAMPLES) throw new FormatError(`${where}: section 3 declares ${length} samples per lead`);
+  // Leads recorded in turn cover the record between them; more samples than all leads hold is a damaged section 3.
+  const covered = lengths.reduce((a, n) => a + n, 0);
+  if (length > MAX_SAMPLES || length > covered || length * leads.leads.length > MAX_RECORD_SAMPLES) {
+    throw new FormatError(`${where}: section 3 declares ${length} samples per lead for ${leads.leads.length} leads covering ${covered}`);
+  }
 
   if (isPc80bLayout(tables, rhythm, lengths)) {
     warnings.push('section 6 holds raw 12-bit words, not the Huffman code section 2 declares (PC-80B quirk): read as (w & 0xFFF) - 2048');
@@ -141,7 +147,7 @@ function decodeSignal(
   if (rhythm.bimodal) {
     if (!reference || !qrs) throw new FormatError(`${where}: bimodal rhythm data without the reference beat (section 5) and QRS locations (section 4)`);
     factor = Math.round(rhythm.intervalUs / reference.intervalUs);
-    if (factor < 1 || factor > 64) throw new FormatError(`${where}: bimodal decimation factor ${rhythm.intervalUs}/${reference.intervalUs} µs is not usable`);
+    if (factor < 1 || factor > 16) throw new FormatError(`${where}: bimodal decimation factor ${rhythm.intervalUs}/${reference.intervalUs} µs is not usable`);
     samplingRate = rateOf(reference.intervalUs);
     compression.push(`bimodal, decimation ${factor}`);
   }
@@ -156,7 +162,7 @@ function decodeSignal(
 
   const decodedLeads = rhythm.streams.map((stream, i) => {
     const lead = leads.leads[i];
-    const zones: SampleZone[] = (qrs?.protectedZones ?? []).map((z) => ({ start: z.start - lead.start, end: z.end - lead.start }));
+    const zones: SampleZone[] = normaliseZones((qrs?.protectedZones ?? []).map((z) => ({ start: z.start - lead.start, end: z.end - lead.start })), lengths[i]);
     const want = factor > 1 ? bimodalValueCount(lengths[i], factor, zones) : lengths[i];
     let values = decode(stream, Math.min(want, huffman ? stream.length * 8 : stream.length >> 1), names[i]);
     if (values.length < want) throw new FormatError(`${where}: lead ${names[i]}: rhythm data end after ${values.length} of ${want} samples`);

@@ -18,9 +18,25 @@ export interface SampleZone {
   end: number;
 }
 
+/** Zones clamped to the lead, in order, without overlaps (section 4 of a damaged file may hold anything). */
+export function normaliseZones(zones: SampleZone[], length: number): SampleZone[] {
+  const out: SampleZone[] = [];
+  const sorted = zones
+    .map((z) => ({ start: Math.max(0, z.start), end: Math.min(length - 1, z.end) }))
+    .filter((z) => z.start <= z.end)
+    .sort((a, b) => a.start - b.start);
+  for (const z of sorted) {
+    const last = out.at(-1);
+    if (last && z.start <= last.end + 1) last.end = Math.max(last.end, z.end);
+    else out.push({ ...z });
+  }
+  return out;
+}
+
 /**
  * How many decimated values a bimodal lead of `length` samples holds: full-rate samples inside the protected
  * zones, and outside them one value per `factor` samples plus the remainder of each gap at full rate.
+ * `zones` must be normalised (normaliseZones).
  */
 export function bimodalValueCount(length: number, factor: number, zones: SampleZone[]): number {
   let n = 0;
@@ -37,7 +53,7 @@ export function bimodalValueCount(length: number, factor: number, zones: SampleZ
 /**
  * Expand a bimodal residual to `length` samples: protected zones are copied; in each gap between them every
  * decimated value stands for `factor` samples and the samples between two values are linearly interpolated;
- * the gap's last `gap % factor` samples are stored at full rate.
+ * the gap's last `gap % factor` samples are stored at full rate. `zones` must be normalised (normaliseZones).
  */
 export function expandBimodal(values: Int32Array, length: number, factor: number, zones: SampleZone[]): Int32Array {
   const out = new Int32Array(length);

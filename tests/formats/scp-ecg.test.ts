@@ -9,6 +9,7 @@ import { decodeScp, parseScp } from '../../src-main/formats/scp-ecg.ts';
 import type { HuffmanCode } from '../../src-main/formats/scp-huffman.ts';
 import { leadMillivolts } from '../../src-shared/record.ts';
 import type { EcgRecord } from '../../src-shared/record.ts';
+import { seededRandom } from '../../src-shared/seeded-random.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 import { fixScpCrcs, writeScp } from '../helpers/scp-writer.ts';
 import type { ScpTestFile } from '../helpers/scp-writer.ts';
@@ -325,5 +326,38 @@ describe('SCP-ECG, CRCs and damaged files', () => {
     const s3 = sectionOffset(short, 3) + 16;
     new DataView(short.buffer).setUint32(s3 + 2 + 4, 30000, true); // lead end sample 30000
     expectOneLine(() => parseScp(fixScpCrcs(short), 'short.scp'), /rhythm data end after \d+ of 30000 samples/);
+  });
+});
+
+/** FUZZ_ITERATIONS=20000 for a deeper local hunt. */
+const STRUCTURE_ITERATIONS = Number(process.env.FUZZ_ITERATIONS) || 400;
+
+describe('SCP-ECG, corrupted structure behind valid CRCs', () => {
+  // CRCs catch most damage before parsing; recomputing them after each mutation drives the section parsers and the
+  // Huffman decoder with damaged lengths, offsets, tables and streams.
+  const sources = ['ECG_20170504_163507_123456789.SCP', 'pc-80b/1.SCP'].map((n) => readFileSync(`${dir}/${n}`));
+  sources.push(Buffer.from(writeScp({ ...base({ difference: 2 }), bimodal: { factor: 4, zones: [{ start: 150, end: 260 }] },
+    reference: { beats: base().leads.map((l) => l.values.slice(140, 340)), fiducial: 61, qrs: [{ type: 0, start: 160, fiducial: 201, end: 320 }], subtract: true } })));
+  it.each(sources.map((s, i) => [i, s] as const))('source %i: corrupted variants read or give a one-line FormatError', (i, source) => {
+    const r = seededRandom(1000 + i);
+    const problems: string[] = [];
+    for (let k = 0; k < STRUCTURE_ITERATIONS; k++) {
+      const b = new Uint8Array(source);
+      const v = new DataView(b.buffer);
+      const kind = k % 4;
+      if (kind === 0) for (let n = 1 + Math.floor(r() * 8); n > 0; n--) b[6 + Math.floor(r() * (b.length - 6))] ^= 1 << Math.floor(r() * 8);
+      else if (kind === 1) v.setUint32(6 + Math.floor(r() * Math.min(b.length - 10, 600)), [0xffffffff, 0x7fffffff, 0, 65535][Math.floor(r() * 4)], true);
+      else if (kind === 2) v.setUint16(6 + Math.floor(r() * (b.length - 8)), Math.floor(r() * 65536), true);
+      else b.fill(Math.floor(r() * 256), 200 + Math.floor(r() * (b.length - 260)), 200 + Math.floor(r() * (b.length - 260)) + 40);
+      fixScpCrcs(b);
+      try {
+        const rec = parseScp(b, 'fuzz.scp');
+        for (const l of rec.leads) if (l.digital.length !== rec.length || !(l.gain > 0)) problems.push(`#${k}: lead ${l.name} malformed`);
+        if (!(rec.samplingRate > 0)) problems.push(`#${k}: rate ${rec.samplingRate}`);
+      } catch (e) {
+        if (!(e instanceof FormatError) || /\n/.test((e as Error).message)) problems.push(`#${k}: ${(e as Error).name}: ${(e as Error).message.slice(0, 120)}`);
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });

@@ -271,13 +271,13 @@ export function writeScp(f: ScpTestFile): Uint8Array {
 export function fixScpCrcs(b: Uint8Array): Uint8Array {
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const s0 = 6;
-  const s0Length = v.getUint32(s0 + 4, true);
+  const s0Length = Math.min(v.getUint32(s0 + 4, true), b.length - s0);
   for (let at = s0 + 16; at + 10 <= s0 + s0Length; at += 10) {
     const length = v.getUint32(at + 2, true);
     const index = v.getUint32(at + 6, true);
     if (length >= 16 && index >= 1 && index - 1 + length <= b.length) v.setUint16(index - 1, crcCcitt(b, index + 1, index - 1 + length), true);
   }
-  v.setUint16(s0, crcCcitt(b, s0 + 2, s0 + s0Length), true);
+  if (s0Length >= 2) v.setUint16(s0, crcCcitt(b, s0 + 2, s0 + s0Length), true);
   v.setUint16(0, crcCcitt(b, 2, b.length), true);
   return b;
 }
