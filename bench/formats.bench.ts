@@ -7,6 +7,7 @@ import path from 'node:path';
 import { decodeSignalFile } from '../src-main/formats/wfdb-signal.ts';
 import { readWfdbRecord } from '../src-main/formats/wfdb-record.ts';
 import { dataPath } from '../tests/helpers/shared-data.ts';
+import { scpIshneFigures } from './scp-ishne-throughput.ts';
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
@@ -62,6 +63,8 @@ for (let r = 0; r < 3; r++) {
 cincRates.sort((a, b) => a - b);
 log(`  ${cincRates.map((x) => x.toFixed(0)).join(', ')} records/s`);
 
+const scpIshne = await scpIshneFigures();
+
 console.log(JSON.stringify({
   format212SamplesPerSecond: f212.samplesPerSecond,
   format212SamplesPerPass: f212.samplesPerPass,
@@ -69,5 +72,6 @@ console.log(JSON.stringify({
   format16SamplesPerPass: f16.samplesPerPass,
   cincRecordsPerSecond: Math.round(cincRates[1]),
   cincRecords: cinc.length,
+  ...scpIshne,
   loadavg: os.loadavg(),
 }));

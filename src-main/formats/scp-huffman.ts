@@ -74,10 +74,17 @@ export function parseHuffmanTables(b: Uint8Array, where: string): HuffmanTable[]
   return tables;
 }
 
-/** A table as a binary tree in typed arrays: child[2 * node + bit] > 0 is a node, < 0 is -(code index + 1). */
+/** Bits looked up at once: codes up to this long decode in one table read, longer ones walk the tree. */
+const LOOKUP_BITS = 12;
+
+/**
+ * A table as a binary tree in typed arrays (child[2 * node + bit] > 0 is a node, < 0 is -(code index + 1)) and a
+ * lookup of the next LOOKUP_BITS bits: ((code index + 1) << 5) | prefix length, or 0 when the code is longer.
+ */
 interface CompiledTable {
   codes: HuffmanTable;
   child: Int32Array;
+  lookup: Int32Array;
 }
 
 function compile(codes: HuffmanTable, number: number, tableCount: number, where: string): CompiledTable {
@@ -105,7 +112,13 @@ function compile(codes: HuffmanTable, number: number, tableCount: number, where:
       }
     }
   });
-  return { codes, child };
+  const lookup = new Int32Array(1 << LOOKUP_BITS);
+  codes.forEach((c, i) => {
+    if (c.prefixBits === 0 || c.prefixBits > LOOKUP_BITS) return;
+    const shift = LOOKUP_BITS - c.prefixBits;
+    lookup.fill(((i + 1) << 5) | c.prefixBits, c.prefix << shift, (c.prefix + 1) << shift);
+  });
+  return { codes, child, lookup };
 }
 
 export interface HuffmanDecoder {
@@ -129,10 +142,24 @@ export function huffmanDecoder(tables: HuffmanTable[], where: string): HuffmanDe
         return v;
       };
       while (n < count) {
-        let code: HuffmanCode;
+        let code: HuffmanCode | undefined;
         if (table.codes[0].prefixBits === 0) {
           code = table.codes[0];
         } else {
+          const at = bit >> 3;
+          const window =
+            at + 2 < bytes.length
+              ? (bytes[at] << 16) | (bytes[at + 1] << 8) | bytes[at + 2]
+              : ((bytes[at] ?? 0) << 16) | ((bytes[at + 1] ?? 0) << 8) | (bytes[at + 2] ?? 0);
+          const hit = table.lookup[(window >> (24 - LOOKUP_BITS - (bit & 7))) & ((1 << LOOKUP_BITS) - 1)];
+          if (hit !== 0) {
+            // Past the last byte the window reads zeros: a code that needs them is not in the stream.
+            if (bit + (hit & 31) > bitCount) return out.subarray(0, n);
+            bit += hit & 31;
+            code = table.codes[(hit >> 5) - 1];
+          }
+        }
+        if (code === undefined) {
           let node = 0;
           for (;;) {
             if (bit >= bitCount) return out.subarray(0, n);
