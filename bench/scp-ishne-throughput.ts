@@ -18,7 +18,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 function scpRecordsPerSecond(): { records: number; recordsPerSecond: number } {
   const dir = dataPath('formats', 'scp-ecg');
-  const files = [...fs.readdirSync(dir).filter((f) => f.endsWith('.SCP')).map((f) => path.join(dir, f)), path.join(dir, 'pc-80b', '1.SCP')];
+  const files = [
+    ...fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.SCP'))
+      .map((f) => path.join(dir, f)),
+    path.join(dir, 'pc-80b', '1.SCP'),
+  ];
   const bytes = files.map((f) => new Uint8Array(fs.readFileSync(f)));
   for (let i = 0; i < 3; i++) bytes.forEach((b, k) => parseScp(b, files[k])); // warm-up
   const rates: number[] = [];
@@ -43,7 +49,11 @@ async function ishneRead(leads: number, rate: number, hours: number): Promise<Re
     const file = path.join(dir, 'HOLTER.ecg');
     const samplesPerLead = Math.round(hours * 3600 * rate);
     const specs = leads === 3 ? [1, 1, 1] : Array.from({ length: leads }, (_, i) => 5 + i);
-    writeIshneFile(file, { leadSpecs: specs, resolutions: new Array(leads).fill(2500), samplingRate: rate, samplesPerLead }, holterSample(rate));
+    writeIshneFile(
+      file,
+      { leadSpecs: specs, resolutions: new Array(leads).fill(2500), samplingRate: rate, samplesPerLead },
+      holterSample(rate),
+    );
     const runs: number[] = [];
     for (let r = 0; r < 2; r++) {
       const t0 = performance.now();
@@ -52,7 +62,15 @@ async function ishneRead(leads: number, rate: number, hours: number): Promise<Re
       if (rec.length !== samplesPerLead) throw new Error(`ISHNE bench read ${rec.length} of ${samplesPerLead} samples`);
     }
     const seconds = Math.min(...runs);
-    return { leads, rate, hours, fileMiB: Math.round(fs.statSync(file).size / 2 ** 20), readSeconds: +seconds.toFixed(3), samplesPerSecond: Math.round((samplesPerLead * leads) / seconds), recordsPerSecond: +(1 / seconds).toFixed(3) };
+    return {
+      leads,
+      rate,
+      hours,
+      fileMiB: Math.round(fs.statSync(file).size / 2 ** 20),
+      readSeconds: +seconds.toFixed(3),
+      samplesPerSecond: Math.round((samplesPerLead * leads) / seconds),
+      recordsPerSecond: +(1 / seconds).toFixed(3),
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

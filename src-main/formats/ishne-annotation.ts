@@ -20,7 +20,10 @@ export function parseIshneAnnotations(b: Uint8Array, where: string, signalLength
   if (h.storedCrc === 0) warnings.push(`${where}: header CRC field is 0 (not computed); header used as read`);
   else if (!ishneCrcValid(b, h)) warnings.push(`${where}: header CRC mismatch; header used as read`);
   if (h.samplesPerLead !== signalLength) warnings.push(`${where}: header says ${h.samplesPerLead} samples, the signal has ${signalLength}`);
-  const start = h.dataOffset >= ISHNE_FIXED_BYTES && h.dataOffset + 4 <= b.length ? h.dataOffset : ISHNE_FIXED_BYTES + Math.max(0, h.variableBlockBytes);
+  const start =
+    h.dataOffset >= ISHNE_FIXED_BYTES && h.dataOffset + 4 <= b.length
+      ? h.dataOffset
+      : ISHNE_FIXED_BYTES + Math.max(0, h.variableBlockBytes);
   if (start + 4 > b.length) throw new FormatError(`${where}: no annotation block after the ${start}-byte header`);
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   let sample = v.getUint32(start, true);

@@ -59,7 +59,8 @@ export function ishneMagic(head: Uint8Array): string | undefined {
 export function parseIshneHeader(b: Uint8Array, where: string): IshneHeader {
   const magic = ishneMagic(b);
   if (!magic) throw new FormatError(`${where}: not an ISHNE Holter file (no 'ISHNE1.0' or 'ANN  1.0' magic)`);
-  if (b.length < ISHNE_FIXED_BYTES) throw new FormatError(`${where}: ISHNE header is truncated at ${b.length} of ${ISHNE_FIXED_BYTES} bytes`);
+  if (b.length < ISHNE_FIXED_BYTES)
+    throw new FormatError(`${where}: ISHNE header is truncated at ${b.length} of ${ISHNE_FIXED_BYTES} bytes`);
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const h = 10; // the fixed block starts after magic and CRC
   const leadCount = v.getInt16(h + 146, true);

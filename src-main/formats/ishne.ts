@@ -14,7 +14,13 @@ import type { DeviceReading, EcgRecord, LeadSignal } from '../../src-shared/reco
 import { FormatError } from './format-error.ts';
 import { parseIshneAnnotations } from './ishne-annotation.ts';
 import {
-  ISHNE_ANNOTATION_MAGIC, ISHNE_FIXED_BYTES, ISHNE_MAX_LEADS, ishneCrcValid, ishneLeadNames, ishneMagic, parseIshneHeader,
+  ISHNE_ANNOTATION_MAGIC,
+  ISHNE_FIXED_BYTES,
+  ISHNE_MAX_LEADS,
+  ishneCrcValid,
+  ishneLeadNames,
+  ishneMagic,
+  parseIshneHeader,
 } from './ishne-header.ts';
 import type { IshneHeader } from './ishne-header.ts';
 import type { EcgFileReader } from './reader.ts';
@@ -34,12 +40,14 @@ function ageAt(birth: string | undefined, date: string | undefined): number | un
 
 /** Check the fields the samples depend on; a one-line reason when one is unusable. */
 function checkHeader(h: IshneHeader, fileBytes: number, where: string): void {
-  if (h.leadCount < 1 || h.leadCount > ISHNE_MAX_LEADS) throw new FormatError(`${where}: header declares ${h.leadCount} leads (1-${ISHNE_MAX_LEADS})`);
+  if (h.leadCount < 1 || h.leadCount > ISHNE_MAX_LEADS)
+    throw new FormatError(`${where}: header declares ${h.leadCount} leads (1-${ISHNE_MAX_LEADS})`);
   if (h.samplingRate < 1) throw new FormatError(`${where}: header declares a sampling rate of ${h.samplingRate} Hz`);
   if (h.variableBlockBytes < 0 || h.variableBlockBytes > MAX_VARIABLE_BLOCK || ISHNE_FIXED_BYTES + h.variableBlockBytes > fileBytes) {
     throw new FormatError(`${where}: variable header block of ${h.variableBlockBytes} bytes does not fit the ${fileBytes}-byte file`);
   }
-  if (h.dataOffset < ISHNE_FIXED_BYTES || h.dataOffset > fileBytes) throw new FormatError(`${where}: ECG block offset ${h.dataOffset} lies outside the ${fileBytes}-byte file`);
+  if (h.dataOffset < ISHNE_FIXED_BYTES || h.dataOffset > fileBytes)
+    throw new FormatError(`${where}: ECG block offset ${h.dataOffset} lies outside the ${fileBytes}-byte file`);
   for (let i = 0; i < h.leadCount; i++) {
     if (h.resolutions[i] <= 0) throw new FormatError(`${where}: lead ${i + 1} resolution is ${h.resolutions[i]} nV`);
   }
@@ -55,7 +63,7 @@ async function readLeads(filePath: string, offset: number, leads: number, length
   const view = new DataView(chunk.buffer);
   const fh = await open(filePath, 'r');
   try {
-    for (let frame = 0; frame < length; ) {
+    for (let frame = 0; frame < length;) {
       const frames = Math.min(chunkFrames, length - frame);
       const want = frames * frameBytes;
       let got = 0;
@@ -98,7 +106,9 @@ export async function readIshne(filePath: string): Promise<EcgRecord> {
     await fh.read(fixed, 0, fixed.length, 0);
     h = parseIshneHeader(fixed, where);
     if (h.magic === ISHNE_ANNOTATION_MAGIC) {
-      throw new FormatError(`${where}: ISHNE annotation file without its signal file ${path.basename(filePath, path.extname(filePath))}.ecg`);
+      throw new FormatError(
+        `${where}: ISHNE annotation file without its signal file ${path.basename(filePath, path.extname(filePath))}.ecg`,
+      );
     }
     checkHeader(h, fileBytes, where);
     header = new Uint8Array(ISHNE_FIXED_BYTES + h.variableBlockBytes);
@@ -117,14 +127,21 @@ export async function readIshne(filePath: string): Promise<EcgRecord> {
     warnings.push(`header declares ${h.samplesPerLead} samples per lead; read the ${available} the file holds`);
     length = available;
   } else if (length > available) {
-    warnings.push(`file is shorter than its header says: ${available} of ${h.samplesPerLead} samples per lead (${((h.samplesPerLead - available) / h.samplingRate).toFixed(1)} s missing)`);
+    const missing = ((h.samplesPerLead - available) / h.samplingRate).toFixed(1);
+    warnings.push(`file is shorter than its header says: ${available} of ${h.samplesPerLead} samples per lead (${missing} s missing)`);
     length = available;
   }
   if (length === 0) throw new FormatError(`${where}: no samples after the ${h.dataOffset}-byte header`);
 
   const digital = await readLeads(filePath, h.dataOffset, h.leadCount, length);
   const names = ishneLeadNames(h.leadSpecs.slice(0, h.leadCount));
-  const leads: LeadSignal[] = digital.map((d, i) => ({ name: names[i], units: 'uV', gain: 1000 / h.resolutions[i], baseline: 0, digital: d }));
+  const leads: LeadSignal[] = digital.map((d, i) => ({
+    name: names[i],
+    units: 'uV',
+    gain: 1000 / h.resolutions[i],
+    baseline: 0,
+    digital: d,
+  }));
 
   let annotations: EcgRecord['annotations'];
   const ann = await annotationFile(filePath);
@@ -145,8 +162,13 @@ export async function readIshne(filePath: string): Promise<EcgRecord> {
   const qualities = h.leadQualities.slice(0, h.leadCount);
   if (qualities.some((q) => q > 0)) attributes['ishne.leadQuality'] = qualities.join(',');
   if (h.variableBlockBytes > 0) {
-    const note = new TextDecoder('latin1').decode(header.subarray(ISHNE_FIXED_BYTES, ISHNE_FIXED_BYTES + Math.min(h.variableBlockBytes, 4096)));
-    const clean = note.replace(/\0+$/, '').replace(/[\u0000-\u001f]/g, ' ').trim();
+    const note = new TextDecoder('latin1').decode(
+      header.subarray(ISHNE_FIXED_BYTES, ISHNE_FIXED_BYTES + Math.min(h.variableBlockBytes, 4096)),
+    );
+    const clean = note
+      .replace(/\0+$/, '')
+      .replace(/[\u0000-\u001f]/g, ' ')
+      .trim();
     if (clean) attributes['ishne.variableBlock'] = clean;
   }
   const device: DeviceReading | undefined = h.recorder ? { model: h.recorder, measurements: {}, statements: [] } : undefined;

@@ -22,8 +22,17 @@ import type { HuffmanDecoder, HuffmanTable } from './scp-huffman.ts';
 import { addReferenceBeat, bimodalValueCount, expandBimodal, normaliseZones, undoDifferences } from './scp-reconstruct.ts';
 import type { SampleZone } from './scp-reconstruct.ts';
 import {
-  looksLikeScp, parseEncodedSignal, parseGlobalMeasurements, parseLayout, parseLeadMeasurements, parseLeads, parsePatient,
-  parseQrsLocations, parseTextStatements, parseUniversalStatements, scpLeadName,
+  looksLikeScp,
+  parseEncodedSignal,
+  parseGlobalMeasurements,
+  parseLayout,
+  parseLeadMeasurements,
+  parseLeads,
+  parsePatient,
+  parseQrsLocations,
+  parseTextStatements,
+  parseUniversalStatements,
+  scpLeadName,
 } from './scp-sections.ts';
 import type { ScpEncodedSignal, ScpLeads, ScpPatient, ScpQrsLocations, ScpSection } from './scp-sections.ts';
 
@@ -79,17 +88,18 @@ interface Decoded {
   compression: string[];
 }
 
-function decodeSignal(
-  sections: Map<number, ScpSection>,
-  leads: ScpLeads,
-  where: string,
-  warnings: string[],
-): Decoded {
+function decodeSignal(sections: Map<number, ScpSection>, leads: ScpLeads, where: string, warnings: string[]): Decoded {
   const s2 = sections.get(2);
   const tables = s2 ? parseHuffmanTables(s2.data, where) : undefined;
   const huffman: HuffmanDecoder | undefined = tables ? huffmanDecoder(tables, where) : undefined;
   const decode: StreamDecoder = huffman ? huffman.decode : rawInt16;
-  const compression = [!tables ? 'no Huffman coding' : tables[0] === DEFAULT_HUFFMAN_TABLE ? 'default Huffman table' : `${tables.length} custom Huffman table(s)`];
+  const compression = [
+    !tables
+      ? 'no Huffman coding'
+      : tables[0] === DEFAULT_HUFFMAN_TABLE
+        ? 'default Huffman table'
+        : `${tables.length} custom Huffman table(s)`,
+  ];
   const names = leads.leads.map((l) => canonicalLeadName(scpLeadName(l.code)));
   const s4 = sections.get(4);
   const qrs: ScpQrsLocations | undefined = s4 ? parseQrsLocations(s4.data, where) : undefined;
@@ -101,19 +111,22 @@ function decodeSignal(
     reference = parseEncodedSignal(s5.data, 5, leads.leads.length, where);
     // The beat lasts section 4's length in ms; without section 4, the stream itself bounds it.
     const count = qrs && qrs.referenceBeatMs > 0 ? Math.round((qrs.referenceBeatMs * 1000) / reference.intervalUs) : MAX_SAMPLES;
-    referenceBeats = reference.streams.map((s, i) => undoDifferences(decode(s, Math.min(count, s.length * 8), names[i]), reference!.difference));
+    referenceBeats = reference.streams.map((s, i) =>
+      undoDifferences(decode(s, Math.min(count, s.length * 8), names[i]), reference!.difference),
+    );
   }
 
-  const referenceBeat: ScpReferenceBeat | undefined = reference && referenceBeats && {
-    samplingRate: rateOf(reference.intervalUs),
-    avm: reference.avm,
-    fiducial: qrs && qrs.referenceFiducial > 0 ? qrs.referenceFiducial - 1 : undefined,
-    leads: referenceBeats.map((values, i) => ({ name: names[i], values })),
-  };
+  const referenceBeat: ScpReferenceBeat | undefined = reference &&
+    referenceBeats && {
+      samplingRate: rateOf(reference.intervalUs),
+      avm: reference.avm,
+      fiducial: qrs && qrs.referenceFiducial > 0 ? qrs.referenceFiducial - 1 : undefined,
+      leads: referenceBeats.map((values, i) => ({ name: names[i], values })),
+    };
   const s6 = sections.get(6);
   if (!s6) {
     if (!reference || !referenceBeats) throw new FormatError(`${where}: no rhythm data (section 6) and no reference beat (section 5)`);
-    warnings.push('no rhythm data (section 6): the record holds the device\'s reference beat only');
+    warnings.push("no rhythm data (section 6): the record holds the device's reference beat only");
     const length = Math.max(...referenceBeats.map((b) => b.length));
     return {
       samplingRate: rateOf(reference.intervalUs),
@@ -145,9 +158,11 @@ function decodeSignal(
   let samplingRate = rateOf(rhythm.intervalUs);
   let factor = 1;
   if (rhythm.bimodal) {
-    if (!reference || !qrs) throw new FormatError(`${where}: bimodal rhythm data without the reference beat (section 5) and QRS locations (section 4)`);
+    if (!reference || !qrs)
+      throw new FormatError(`${where}: bimodal rhythm data without the reference beat (section 5) and QRS locations (section 4)`);
     factor = Math.round(rhythm.intervalUs / reference.intervalUs);
-    if (factor < 1 || factor > 16) throw new FormatError(`${where}: bimodal decimation factor ${rhythm.intervalUs}/${reference.intervalUs} µs is not usable`);
+    if (factor < 1 || factor > 16)
+      throw new FormatError(`${where}: bimodal decimation factor ${rhythm.intervalUs}/${reference.intervalUs} µs is not usable`);
     samplingRate = rateOf(reference.intervalUs);
     compression.push(`bimodal, decimation ${factor}`);
   }
@@ -162,14 +177,25 @@ function decodeSignal(
 
   const decodedLeads = rhythm.streams.map((stream, i) => {
     const lead = leads.leads[i];
-    const zones: SampleZone[] = normaliseZones((qrs?.protectedZones ?? []).map((z) => ({ start: z.start - lead.start, end: z.end - lead.start })), lengths[i]);
+    const zones: SampleZone[] = normaliseZones(
+      (qrs?.protectedZones ?? []).map((z) => ({ start: z.start - lead.start, end: z.end - lead.start })),
+      lengths[i],
+    );
     const want = factor > 1 ? bimodalValueCount(lengths[i], factor, zones) : lengths[i];
     let values = decode(stream, Math.min(want, huffman ? stream.length * 8 : stream.length >> 1), names[i]);
-    if (values.length < want) throw new FormatError(`${where}: lead ${names[i]}: rhythm data end after ${values.length} of ${want} samples`);
+    if (values.length < want)
+      throw new FormatError(`${where}: lead ${names[i]}: rhythm data end after ${values.length} of ${want} samples`);
     undoDifferences(values, rhythm.difference);
     if (factor > 1) values = expandBimodal(values, lengths[i], factor, zones);
     if (subtract) {
-      addReferenceBeat(values, referenceBeats![i] ?? new Int32Array(0), qrs!.qrs, qrs!.referenceFiducial, lead.start, reference!.avm / rhythm.avm);
+      addReferenceBeat(
+        values,
+        referenceBeats![i] ?? new Int32Array(0),
+        qrs!.qrs,
+        qrs!.referenceFiducial,
+        lead.start,
+        reference!.avm / rhythm.avm,
+      );
     }
     return { name: names[i], avm: rhythm.avm, values, start: lead.start };
   });
@@ -224,13 +250,15 @@ export function decodeScp(b: Uint8Array, filePath: string): { record: EcgRecord;
   const where = path.basename(filePath);
   const layout = parseLayout(b, where);
   const warnings: string[] = [];
-  if (layout.declaredLength > b.length) throw new FormatError(`${where}: truncated: header says ${layout.declaredLength} bytes, file has ${b.length}`);
+  if (layout.declaredLength > b.length)
+    throw new FormatError(`${where}: truncated: header says ${layout.declaredLength} bytes, file has ${b.length}`);
   for (const id of SIGNAL_SECTIONS) {
     const s = layout.sections.get(id);
     if (s && !s.crcValid) throw new FormatError(`${where}: section ${id} CRC mismatch: its signal bytes are damaged`);
   }
   const badCrc = [...layout.sections.values()].filter((s) => !s.crcValid).map((s) => s.id);
-  if (badCrc.length > 0) warnings.push(`CRC mismatch in section ${badCrc.join(', ')}: patient data, measurements or statements may be damaged`);
+  if (badCrc.length > 0)
+    warnings.push(`CRC mismatch in section ${badCrc.join(', ')}: patient data, measurements or statements may be damaged`);
   else if (!layout.fileCrcValid) warnings.push('file CRC mismatch although every section CRC is valid');
   for (const p of layout.problems) {
     if (SIGNAL_SECTIONS.includes(p.id)) throw new FormatError(`${where}: ${p.reason}`);
@@ -259,10 +287,15 @@ export function decodeScp(b: Uint8Array, filePath: string): { record: EcgRecord;
   if (!(decoded.samplingRate > 0) || !Number.isFinite(decoded.samplingRate)) throw new FormatError(`${where}: no usable sampling interval`);
 
   const leadSignals = deriveLimbLeads(decoded.leads.map((l) => toLeadSignal(l, decoded.length)));
-  const startTime = patient.acquisitionDate ? `${patient.acquisitionDate}${patient.acquisitionTime ? `T${patient.acquisitionTime}` : ''}` : undefined;
+  const startTime = patient.acquisitionDate
+    ? `${patient.acquisitionDate}${patient.acquisitionTime ? `T${patient.acquisitionTime}` : ''}`
+    : undefined;
 
   const measurements = optional(7, (s) => parseGlobalMeasurements(s.data, where)) ?? {};
-  const statements = [...(optional(8, (s) => parseTextStatements(s.data, where)) ?? []), ...(optional(11, (s) => parseUniversalStatements(s.data, where)) ?? [])];
+  const statements = [
+    ...(optional(8, (s) => parseTextStatements(s.data, where)) ?? []),
+    ...(optional(11, (s) => parseUniversalStatements(s.data, where)) ?? []),
+  ];
   const model = [patient.device?.manufacturer, patient.device?.model].filter(Boolean).join(' ') || undefined;
   const device: DeviceReading | undefined =
     model || statements.length > 0 || Object.keys(measurements).length > 0 || Object.keys(patient.filters).length > 0

@@ -52,7 +52,8 @@ export function parseHuffmanTables(b: Uint8Array, where: string): HuffmanTable[]
     if (p + 2 > b.length) throw new FormatError(`${where}: section 2 ends inside Huffman table ${t + 1} of ${count}`);
     const n = view.getUint16(p, true);
     p += 2;
-    if (n === 0 || p + n * 9 > b.length) throw new FormatError(`${where}: Huffman table ${t + 1} declares ${n} codes, section 2 holds ${Math.floor((b.length - p) / 9)}`);
+    if (n === 0 || p + n * 9 > b.length)
+      throw new FormatError(`${where}: Huffman table ${t + 1} declares ${n} codes, section 2 holds ${Math.floor((b.length - p) / 9)}`);
     const codes: HuffmanCode[] = [];
     for (let i = 0; i < n; i++, p += 9) {
       const prefixBits = b[p];
@@ -165,7 +166,8 @@ export function huffmanDecoder(tables: HuffmanTable[], where: string): HuffmanDe
             if (bit >= bitCount) return out.subarray(0, n);
             const next = table.child[2 * node + ((bytes[bit >> 3] >> (7 - (bit & 7))) & 1)];
             bit++;
-            if (next === 0) throw new FormatError(`${where}: lead ${lead}: bits at byte ${(bit - 1) >> 3} are no code of the Huffman table`);
+            if (next === 0)
+              throw new FormatError(`${where}: lead ${lead}: bits at byte ${(bit - 1) >> 3} are no code of the Huffman table`);
             if (next < 0) {
               code = table.codes[-next - 1];
               break;

@@ -88,7 +88,14 @@ export function expandBimodal(values: Int32Array, length: number, factor: number
  * `leadStart` is the lead's first sample (1-based), as section 3 gives it; `scale` converts reference-beat
  * counts to rhythm counts when their amplitude multipliers differ.
  */
-export function addReferenceBeat(residual: Int32Array, reference: Int32Array, qrs: ScpQrs[], referenceFiducial: number, leadStart: number, scale = 1): void {
+export function addReferenceBeat(
+  residual: Int32Array,
+  reference: Int32Array,
+  qrs: ScpQrs[],
+  referenceFiducial: number,
+  leadStart: number,
+  scale = 1,
+): void {
   for (const q of qrs) {
     if (q.type !== 0) continue;
     for (let s = Math.max(q.start, leadStart); s <= q.end; s++) {

@@ -45,7 +45,8 @@ export function parseLayout(b: Uint8Array, where: string): ScpLayout {
 
   const section = (offset: number, length: number, id: number): ScpSection | string => {
     if (length < SECTION_HEADER_BYTES) return `section ${id} is ${length} bytes, shorter than its header`;
-    if (offset < 6 || offset + length > end) return `section ${id} (bytes ${offset}-${offset + length}) lies outside the ${end}-byte record`;
+    if (offset < 6 || offset + length > end)
+      return `section ${id} (bytes ${offset}-${offset + length}) lies outside the ${end}-byte record`;
     const sv = new DataView(b.buffer, b.byteOffset + offset, length);
     const headerId = sv.getUint16(2, true);
     if (headerId !== id) return `section 0 points to section ${id} at byte ${offset}, which holds section ${headerId}`;
@@ -123,11 +124,9 @@ export function scpText(bytes: Uint8Array): string {
   return new TextDecoder('latin1').decode(s).trim();
 }
 
-// ---- Section 1: patient and acquisition data (tag, 16-bit length, value; tag 255 ends) ----
+// ---- Section 1: patient and acquisition data (tag, 16-bit length, value; tag 255 ends). Names are not kept. ----
 
 export interface ScpPatient {
-  lastName?: string;
-  firstName?: string;
   patientId?: string;
   age?: { value: number; unit: number };
   birthDate?: string;
@@ -186,20 +185,29 @@ export function parsePatient(data: Uint8Array, where: string): ScpPatient {
     const value = r.take(length);
     const u16 = (at: number) => (value.length >= at + 2 ? value[at] | (value[at + 1] << 8) : undefined);
     switch (tag) {
-      case 0: patient.lastName = scpText(value) || undefined; break;
-      case 1: patient.firstName = scpText(value) || undefined; break;
-      case 2: patient.patientId = scpText(value) || undefined; break;
+      case 2:
+        patient.patientId = scpText(value) || undefined;
+        break;
       case 4: {
         const age = u16(0);
         if (age !== undefined && value.length >= 3 && age > 0) patient.age = { value: age, unit: value[2] };
         break;
       }
-      case 5: patient.birthDate = scpDate(value); break;
-      case 8: patient.sex = value[0] === 1 ? 'M' : value[0] === 2 ? 'F' : undefined; break;
-      case 14: patient.device = parseDevice(value); break;
-      case 25: patient.acquisitionDate = scpDate(value); break;
+      case 5:
+        patient.birthDate = scpDate(value);
+        break;
+      case 8:
+        patient.sex = value[0] === 1 ? 'M' : value[0] === 2 ? 'F' : undefined;
+        break;
+      case 14:
+        patient.device = parseDevice(value);
+        break;
+      case 25:
+        patient.acquisitionDate = scpDate(value);
+        break;
       case 26:
-        if (value.length >= 3 && value[0] < 24 && value[1] < 60 && value[2] < 61) patient.acquisitionTime = `${pad2(value[0])}:${pad2(value[1])}:${pad2(value[2])}`;
+        if (value.length >= 3 && value[0] < 24 && value[1] < 60 && value[2] < 61)
+          patient.acquisitionTime = `${pad2(value[0])}:${pad2(value[1])}:${pad2(value[2])}`;
         break;
       case 27: {
         const hp = u16(0);
@@ -258,14 +266,57 @@ export function parseLeads(data: Uint8Array, where: string): ScpLeads {
 
 /** SCP lead codes (EN 1064 table) to display names; 'd' marks the standard's "derived" variants. */
 const LEAD_NAMES: Record<number, string> = (() => {
-  const base = ['I', 'II', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6', 'V7', 'V2R', 'V3R', 'V4R', 'V5R', 'V6R', 'V7R', 'X', 'Y', 'Z',
-    'CC5', 'CM5', 'LA', 'RA', 'LL', 'fI', 'fE', 'fC', 'fA', 'fM', 'fF', 'fH'];
+  const base = [
+    'I',
+    'II',
+    'V1',
+    'V2',
+    'V3',
+    'V4',
+    'V5',
+    'V6',
+    'V7',
+    'V2R',
+    'V3R',
+    'V4R',
+    'V5R',
+    'V6R',
+    'V7R',
+    'X',
+    'Y',
+    'Z',
+    'CC5',
+    'CM5',
+    'LA',
+    'RA',
+    'LL',
+    'fI',
+    'fE',
+    'fC',
+    'fA',
+    'fM',
+    'fF',
+    'fH',
+  ];
   const names: Record<number, string> = { 0: 'unspecified' };
   base.forEach((n, i) => {
     names[i + 1] = n;
     names[i + 31] = `d${n}`;
   });
-  Object.assign(names, { 61: 'III', 62: 'aVR', 63: 'aVL', 64: 'aVF', 65: '-aVR', 66: 'V8', 67: 'V9', 68: 'V8R', 69: 'V9R', 70: 'D', 71: 'A', 72: 'J' });
+  Object.assign(names, {
+    61: 'III',
+    62: 'aVR',
+    63: 'aVL',
+    64: 'aVF',
+    65: '-aVR',
+    66: 'V8',
+    67: 'V9',
+    68: 'V8R',
+    69: 'V9R',
+    70: 'D',
+    71: 'A',
+    72: 'J',
+  });
   return names;
 })();
 
@@ -295,7 +346,8 @@ export function parseQrsLocations(data: Uint8Array, where: string): ScpQrsLocati
   const referenceBeatMs = r.u16();
   const referenceFiducial = r.u16();
   const count = r.u16();
-  if (r.remaining < count * 14) throw new FormatError(`${where}: section 4 declares ${count} QRS complexes, holds ${Math.floor(r.remaining / 14)}`);
+  if (r.remaining < count * 14)
+    throw new FormatError(`${where}: section 4 declares ${count} QRS complexes, holds ${Math.floor(r.remaining / 14)}`);
   const qrs: ScpQrs[] = [];
   for (let i = 0; i < count; i++) qrs.push({ type: r.u16(), start: r.u32(), fiducial: r.u32(), end: r.u32() });
   const protectedZones: { start: number; end: number }[] = [];
@@ -431,9 +483,27 @@ export function parseUniversalStatements(data: Uint8Array, where: string): strin
 
 // ---- Section 10: per-lead measurements ----
 
-const LEAD_MEASUREMENT_NAMES = ['pDuration', 'prInterval', 'qrsDuration', 'qtInterval', 'qDuration', 'rDuration', 'sDuration',
-  'r2Duration', 's2Duration', 'qAmplitude', 'rAmplitude', 'sAmplitude', 'r2Amplitude', 's2Amplitude', 'jAmplitude',
-  'pPlusAmplitude', 'pMinusAmplitude', 'tPlusAmplitude', 'tMinusAmplitude'];
+const LEAD_MEASUREMENT_NAMES = [
+  'pDuration',
+  'prInterval',
+  'qrsDuration',
+  'qtInterval',
+  'qDuration',
+  'rDuration',
+  'sDuration',
+  'r2Duration',
+  's2Duration',
+  'qAmplitude',
+  'rAmplitude',
+  'sAmplitude',
+  'r2Amplitude',
+  's2Amplitude',
+  'jAmplitude',
+  'pPlusAmplitude',
+  'pMinusAmplitude',
+  'tPlusAmplitude',
+  'tMinusAmplitude',
+];
 
 /** Per-lead measurements (ms and µV as the file states them), keyed by lead name. */
 export function parseLeadMeasurements(data: Uint8Array, where: string): Record<string, Record<string, number>> {

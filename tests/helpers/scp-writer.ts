@@ -19,6 +19,8 @@ export interface ScpTestFile {
   /** Bimodal: outside `zones` (1-based inclusive) keep every `factor`-th sample. Needs `reference`. */
   bimodal?: { factor: number; zones: { start: number; end: number }[] };
   statements?: string[];
+  /** Section 11 statements as [type (1 coded, 2 text, 3 both), NUL-separated fields]. */
+  universalStatements?: [number, string[]][];
   /** Section 1 tags as [tag, bytes]. */
   patientTags?: [number, Uint8Array][];
 }
@@ -111,7 +113,8 @@ function signalSection(avm: number, intervalUs: number, difference: number, bimo
 
 export function writeScp(f: ScpTestFile): Uint8Array {
   const difference = f.difference ?? 1;
-  const tables = f.huffman === 'none' ? undefined : f.huffman === 'default' || f.huffman === undefined ? [DEFAULT_HUFFMAN_TABLE] : f.huffman;
+  const tables =
+    f.huffman === 'none' ? undefined : f.huffman === 'default' || f.huffman === undefined ? [DEFAULT_HUFFMAN_TABLE] : f.huffman;
   const sections = new Map<number, number[]>();
 
   const s1 = new ByteWriter();
@@ -172,7 +175,19 @@ export function writeScp(f: ScpTestFile): Uint8Array {
       s4.u32(z.end);
     }
     sections.set(4, s4.bytes);
-    sections.set(5, signalSection(refAvm, f.intervalUs, difference, false, encodeStreams(r.beats.map((b) => differences(b, difference)), tables)));
+    sections.set(
+      5,
+      signalSection(
+        refAvm,
+        f.intervalUs,
+        difference,
+        false,
+        encodeStreams(
+          r.beats.map((b) => differences(b, difference)),
+          tables,
+        ),
+      ),
+    );
     if (r.subtract) {
       residuals.forEach((res, li) => {
         for (const q of r.qrs) {
@@ -209,7 +224,19 @@ export function writeScp(f: ScpTestFile): Uint8Array {
       return Int32Array.from(out);
     });
   }
-  sections.set(6, signalSection(f.avm, intervalUs, difference, !!f.bimodal, encodeStreams(rhythm.map((r) => differences(r, difference)), tables)));
+  sections.set(
+    6,
+    signalSection(
+      f.avm,
+      intervalUs,
+      difference,
+      !!f.bimodal,
+      encodeStreams(
+        rhythm.map((r) => differences(r, difference)),
+        tables,
+      ),
+    ),
+  );
 
   if (f.statements) {
     const s8 = new ByteWriter();
@@ -224,6 +251,21 @@ export function writeScp(f: ScpTestFile): Uint8Array {
       s8.u8(0);
     });
     sections.set(8, s8.bytes);
+  }
+
+  if (f.universalStatements) {
+    const s11 = new ByteWriter();
+    s11.u8(0);
+    s11.raw([0xe1, 0x07, 5, 4, 16, 35, 17]);
+    s11.u8(f.universalStatements.length);
+    f.universalStatements.forEach(([type, fields], i) => {
+      const body = new TextEncoder().encode(fields.join('\0') + '\0');
+      s11.u8(i + 1);
+      s11.u16(body.length + 1);
+      s11.u8(type);
+      s11.raw(body);
+    });
+    sections.set(11, s11.bytes);
   }
 
   // Layout: file header (6), section 0 (header + 10-byte pointers for ids 0..11), then each section, even-padded.
@@ -275,7 +317,8 @@ export function fixScpCrcs(b: Uint8Array): Uint8Array {
   for (let at = s0 + 16; at + 10 <= s0 + s0Length; at += 10) {
     const length = v.getUint32(at + 2, true);
     const index = v.getUint32(at + 6, true);
-    if (length >= 16 && index >= 1 && index - 1 + length <= b.length) v.setUint16(index - 1, crcCcitt(b, index + 1, index - 1 + length), true);
+    if (length >= 16 && index >= 1 && index - 1 + length <= b.length)
+      v.setUint16(index - 1, crcCcitt(b, index + 1, index - 1 + length), true);
   }
   if (s0Length >= 2) v.setUint16(s0, crcCcitt(b, s0 + 2, s0 + s0Length), true);
   v.setUint16(0, crcCcitt(b, 2, b.length), true);
