@@ -10,7 +10,7 @@
 // - Samples stay in counts; gain = 1000 / AVM counts per µV. III, aVR, aVL, aVF are derived from I and II when absent.
 // - Known quirk: PC-80B handhelds declare a one-code 16-bit "Huffman" table but store raw little-endian words,
 //   value = (w & 0xFFF) - 2048 (bits 15/14: beat flags). Detected from the data, read with a warning.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { deriveLimbLeads } from '../../src-shared/derived-leads.ts';
 import { canonicalLeadName } from '../../src-shared/record.ts';
@@ -41,6 +41,8 @@ const SIGNAL_SECTIONS = [2, 3, 4, 5, 6];
 const MAX_SAMPLES = 3_600_000;
 /** Samples of all leads together (12 leads x 1 h x 1 kHz fits), bounding what a damaged header can make us allocate. */
 const MAX_RECORD_SAMPLES = 64_000_000;
+/** Not read into memory: far beyond MAX_RECORD_SAMPLES even uncompressed. */
+const MAX_FILE_BYTES = 256 * 1024 * 1024;
 
 /** The decoder of a lead stream: Huffman per section 2, or plain little-endian int16 when there is no section 2. */
 type StreamDecoder = (bytes: Uint8Array, count: number, lead: string) => Int32Array;
@@ -79,6 +81,16 @@ export interface ScpReferenceBeat {
   leads: { name: string; values: Int32Array }[];
 }
 
+/** Lead names made unique ('unspecified', 'unspecified-2'): a record's leads are looked up by name. */
+function uniqueNames(names: string[]): string[] {
+  const seen = new Set<string>();
+  return names.map((n, i) => {
+    const name = seen.has(n) ? `${n}-${i + 1}` : n;
+    seen.add(name);
+    return name;
+  });
+}
+
 interface Decoded {
   reference?: ScpReferenceBeat;
   samplingRate: number;
@@ -100,7 +112,7 @@ function decodeSignal(sections: Map<number, ScpSection>, leads: ScpLeads, where:
         ? 'default Huffman table'
         : `${tables.length} custom Huffman table(s)`,
   ];
-  const names = leads.leads.map((l) => canonicalLeadName(scpLeadName(l.code)));
+  const names = uniqueNames(leads.leads.map((l) => canonicalLeadName(scpLeadName(l.code))));
   const s4 = sections.get(4);
   const qrs: ScpQrsLocations | undefined = s4 ? parseQrsLocations(s4.data, where) : undefined;
 
@@ -340,6 +352,8 @@ export const scpEcgReader: EcgFileReader = {
     return [];
   },
   async read(filePath) {
+    const size = (await stat(filePath)).size;
+    if (size > MAX_FILE_BYTES) throw new FormatError(`${path.basename(filePath)}: ${size} bytes, more than an SCP-ECG record holds`);
     return [parseScp(await readFile(filePath), filePath)];
   },
 };

@@ -208,6 +208,12 @@ const digits = (r: EcgRecord, i: number) => Array.from(r.leads[i].digital);
 const sectionOffset = (b: Uint8Array, id: number) => new DataView(b.buffer, b.byteOffset).getUint32(6 + 16 + id * 10 + 6, true) - 1;
 
 describe('SCP-ECG, synthetic compression paths', () => {
+  it('keeps lead names unique when lead codes repeat or are unspecified', () => {
+    const f = base();
+    f.leads = f.leads.map((l) => ({ ...l, code: 0 }));
+    expect(parseScp(writeScp(f), 'unspecified.scp').leads.map((l) => l.name)).toEqual(['unspecified', 'unspecified-2', 'unspecified-3']);
+  });
+
   it('round-trips the default table with first and second differences, and raw int16 without section 2', () => {
     for (const over of [
       { difference: 1 as const },
