@@ -94,7 +94,10 @@ async function annotationFile(filePath: string): Promise<string | undefined> {
   return hit ? path.join(dir, hit) : undefined;
 }
 
-export async function readIshne(filePath: string): Promise<EcgRecord> {
+/** Samples held in memory at most (all leads, bytes): a quarter of the machine's memory, leaving room to hash and store. */
+const DEFAULT_MAX_SIGNAL_BYTES = Math.min(os.totalmem() / 4, 2 ** 34);
+
+export async function readIshne(filePath: string, opts: { maxSignalBytes?: number } = {}): Promise<EcgRecord> {
   const where = path.basename(filePath);
   const fh = await open(filePath, 'r');
   let header: Uint8Array;
@@ -132,6 +135,16 @@ export async function readIshne(filePath: string): Promise<EcgRecord> {
     length = available;
   }
   if (length === 0) throw new FormatError(`${where}: no samples after the ${h.dataOffset}-byte header`);
+  // A week-long multi-lead Holter can exceed memory: keep its beginning and say so rather than fail on allocation.
+  const maxSignalBytes = opts.maxSignalBytes ?? DEFAULT_MAX_SIGNAL_BYTES;
+  const fits = Math.min(Math.floor(maxSignalBytes / frameBytes), 2 ** 30);
+  if (length > fits) {
+    const hours = (n: number) => (n / h.samplingRate / 3600).toFixed(1);
+    warnings.push(
+      `read the first ${hours(fits)} h of ${hours(length)} h: the whole recording does not fit in memory (${maxSignalBytes} bytes)`,
+    );
+    length = fits;
+  }
 
   const digital = await readLeads(filePath, h.dataOffset, h.leadCount, length);
   const names = ishneLeadNames(h.leadSpecs.slice(0, h.leadCount));

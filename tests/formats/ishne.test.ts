@@ -144,6 +144,17 @@ describe('ISHNE, synthetic files', () => {
     expect(r.warnings).toEqual(['header declares 0 samples per lead; read the 500 the file holds']);
   });
 
+  it('keeps the beginning of a recording too large for memory, with a warning', async () => {
+    const file = write(
+      'long.ecg',
+      ishneBytes(header({ samplingRate: 1, samplesPerLead: 1000 }), [ramp(1000, 3), ramp(1000, 5), ramp(1000, 7)]),
+    );
+    const r = await readIshne(file, { maxSignalBytes: 6 * 720 });
+    expect(r.length).toBe(720);
+    expect(r.warnings).toEqual(['read the first 0.2 h of 0.3 h: the whole recording does not fit in memory (4320 bytes)']);
+    expect(Array.from(r.leads[1].digital)).toEqual(ramp(1000, 5).slice(0, 720));
+  });
+
   it('refuses unusable headers with one-line reasons', async () => {
     const leads = [ramp(100, 3), ramp(100, 5), ramp(100, 7)];
     expect(await refusal(write('rate.ecg', ishneBytes(header({ samplingRate: 0, samplesPerLead: 100 }), leads)))).toMatch(
