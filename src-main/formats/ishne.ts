@@ -178,9 +178,8 @@ export async function readIshne(filePath: string, opts: { maxSignalBytes?: numbe
     const note = new TextDecoder('latin1').decode(
       header.subarray(ISHNE_FIXED_BYTES, ISHNE_FIXED_BYTES + Math.min(h.variableBlockBytes, 4096)),
     );
-    const clean = note
-      .replace(/\0+$/, '')
-      .replace(/[\u0000-\u001f]/g, ' ')
+    const clean = Array.from(note.replace(/\0+$/, ''), (c) => (c < ' ' ? ' ' : c))
+      .join('')
       .trim();
     if (clean) attributes['ishne.variableBlock'] = clean;
   }

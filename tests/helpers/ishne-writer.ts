@@ -55,7 +55,13 @@ export function ishneBytes(h: IshneTestHeader, leads: ArrayLike<number>[]): Uint
   const out = new Uint8Array(head.length + n * leads.length * 2);
   out.set(head);
   const v = new DataView(out.buffer);
-  for (let i = 0, at = head.length; i < n; i++) for (const l of leads) (v.setInt16(at, l[i], true), (at += 2));
+  let at = head.length;
+  for (let i = 0; i < n; i++) {
+    for (const l of leads) {
+      v.setInt16(at, l[i], true);
+      at += 2;
+    }
+  }
   return out;
 }
 
