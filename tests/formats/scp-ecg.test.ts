@@ -161,7 +161,8 @@ describe('SCP-ECG, PC-80B handheld (non-compliant section 6)', () => {
   const name = 'pc-80b/1.SCP';
   it('reads the raw 12-bit words with a warning, 1 lead, 150 Hz, 30 s, 806 nV per count', () => {
     const r = read(name);
-    expect(r).toMatchObject({ samplingRate: 150, length: 4500 });
+    expect(r).toMatchObject({ samplingRate: 150, length: 4500, startTime: '2000-01-13T00:02:09' });
+    expect(r.attributes).toMatchObject({ 'scp.version': '1.3', 'scp.sections': '0,1,2,3,6,9', 'scp.compression': 'raw 12-bit words (PC-80B)' });
     expect(r.leads.map((l) => l.name)).toEqual(['SCP lead 101']);
     expect(r.leads[0].gain).toBeCloseTo(1000 / 806, 12);
     expect(r.warnings).toEqual([expect.stringMatching(/PC-80B/)]);

@@ -53,5 +53,13 @@ describe('ingest of SCP-ECG and ISHNE files', () => {
     const holterRecord = byName('ECG_P28.01');
     expect(holterRecord.length).toBe(95573);
     expect(holterRecord.warnings).toHaveLength(2);
+    const holterId = stored.find((s) => s.recordName === 'ECG_P28.01')!.id;
+    const beats = ws.db
+      .prepare("SELECT symbol, COUNT(*) AS n FROM annotation WHERE record_id = ? AND annotator = 'ishne' GROUP BY symbol ORDER BY symbol")
+      .all(holterId);
+    expect(beats).toEqual([
+      { symbol: 'N', n: 87 },
+      { symbol: 'X', n: 10 },
+    ]);
   });
 });
