@@ -162,7 +162,11 @@ describe('SCP-ECG, PC-80B handheld (non-compliant section 6)', () => {
   it('reads the raw 12-bit words with a warning, 1 lead, 150 Hz, 30 s, 806 nV per count', () => {
     const r = read(name);
     expect(r).toMatchObject({ samplingRate: 150, length: 4500, startTime: '2000-01-13T00:02:09' });
-    expect(r.attributes).toMatchObject({ 'scp.version': '1.3', 'scp.sections': '0,1,2,3,6,9', 'scp.compression': 'raw 12-bit words (PC-80B)' });
+    expect(r.attributes).toMatchObject({
+      'scp.version': '1.3',
+      'scp.sections': '0,1,2,3,6,9',
+      'scp.compression': 'raw 12-bit words (PC-80B)',
+    });
     expect(r.leads.map((l) => l.name)).toEqual(['SCP lead 101']);
     expect(r.leads[0].gain).toBeCloseTo(1000 / 806, 12);
     expect(r.warnings).toEqual([expect.stringMatching(/PC-80B/)]);
@@ -322,6 +326,28 @@ describe('SCP-ECG, statements', () => {
       'SR',
       'LVH left ventricular hypertrophy',
     ]);
+  });
+});
+
+describe('SCP-ECG, section 1', () => {
+  it('reads age in months, sex, acquisition time and filter settings; falls back to the birth date for age', () => {
+    const u16 = (v: number) => [v & 0xff, v >> 8];
+    const tags = (age: number[]): [number, Uint8Array][] => [
+      [2, new TextEncoder().encode('P-42\0')],
+      [4, Uint8Array.from(age)],
+      [5, Uint8Array.from([...u16(2019), 3, 15])],
+      [8, Uint8Array.from([2])],
+      [25, Uint8Array.from([...u16(2024), 3, 14])],
+      [26, Uint8Array.from([9, 5, 0])],
+      [27, Uint8Array.from(u16(5))],
+      [28, Uint8Array.from(u16(150))],
+      [29, Uint8Array.from([1])],
+    ];
+    const r = parseScp(writeScp(base({ patientTags: tags([...u16(30), 2]) })), 'months.scp');
+    expect(r).toMatchObject({ patientId: 'P-42', age: 2, sex: 'F', startTime: '2024-03-14T09:05:00' });
+    expect(r.device!.filters).toEqual({ highPassHz: 0.05, lowPassHz: 150, notchHz: 60 });
+    // Age 0 (not given): from the birth date, one day before the fifth birthday.
+    expect(parseScp(writeScp(base({ patientTags: tags([0, 0, 0]) })), 'birth.scp').age).toBe(4);
   });
 });
 
