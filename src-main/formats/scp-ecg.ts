@@ -4,7 +4,8 @@
 // - CRCs: a bad CRC over a signal section (2-6) refuses the file, because a damaged Huffman/difference stream
 //   still decodes into a plausible but wrong ECG (difference coding carries one bad bit into every later
 //   sample). A bad CRC over the whole file, or over a section the signal does not depend on (1, 7, 8, 10, 11),
-//   is a warning on the record: its samples are intact and the warning says which fields may be wrong.
+//   is a warning on the record: its samples are intact and the warning says which fields may be wrong. A stored
+//   CRC of 0x0000 or 0xFFFF that does not match is read as "not computed" (some writers leave it so): a warning.
 // - Rhythm = section 6 residual (+ section 5 reference beat over section 4's type-0 subtraction zones when
 //   section 3 says the reference beat was subtracted); bimodal residuals are expanded to full rate first.
 // - Samples stay in counts; gain = 1000 / AVM counts per µV. III, aVR, aVL, aVF are derived from I and II when absent.
@@ -266,12 +267,18 @@ export function decodeScp(b: Uint8Array, filePath: string): { record: EcgRecord;
     throw new FormatError(`${where}: truncated: header says ${layout.declaredLength} bytes, file has ${b.length}`);
   for (const id of SIGNAL_SECTIONS) {
     const s = layout.sections.get(id);
-    if (s && !s.crcValid) throw new FormatError(`${where}: section ${id} CRC mismatch: its signal bytes are damaged`);
+    if (s?.crc === 'invalid') throw new FormatError(`${where}: section ${id} CRC mismatch: its signal bytes are damaged`);
   }
-  const badCrc = [...layout.sections.values()].filter((s) => !s.crcValid).map((s) => s.id);
+  const sections = [...layout.sections.values()];
+  const badCrc = sections.filter((s) => s.crc === 'invalid').map((s) => s.id);
+  const unsetCrc = [
+    ...(layout.fileCrc === 'unset' ? ['file'] : []),
+    ...sections.filter((s) => s.crc === 'unset').map((s) => `section ${s.id}`),
+  ];
   if (badCrc.length > 0)
     warnings.push(`CRC mismatch in section ${badCrc.join(', ')}: patient data, measurements or statements may be damaged`);
-  else if (!layout.fileCrcValid) warnings.push('file CRC mismatch although every section CRC is valid');
+  else if (layout.fileCrc === 'invalid') warnings.push('file CRC mismatch although every section CRC is valid');
+  if (unsetCrc.length > 0) warnings.push(`CRC not set (stored 0 or 0xFFFF), not checked: ${unsetCrc.join(', ')}`);
   for (const p of layout.problems) {
     if (SIGNAL_SECTIONS.includes(p.id)) throw new FormatError(`${where}: ${p.reason}`);
     warnings.push(`${p.reason}; section ignored`);

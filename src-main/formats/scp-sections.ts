@@ -6,17 +6,23 @@ import { FormatError } from './format-error.ts';
 
 export const SECTION_HEADER_BYTES = 16;
 
+/** 'unset': the stored CRC is 0x0000 or 0xFFFF and does not match, which some writers store for "not computed". */
+export type CrcCheck = 'valid' | 'invalid' | 'unset';
+
+const checkCrc = (stored: number, computed: number): CrcCheck =>
+  stored === computed ? 'valid' : stored === 0 || stored === 0xffff ? 'unset' : 'invalid';
+
 export interface ScpSection {
   id: number;
   /** Section version byte (e.g. 20 for SCP-ECG 2.0, 13 for 1.3). */
   version: number;
   /** Bytes after the section's 16-byte header. */
   data: Uint8Array;
-  crcValid: boolean;
+  crc: CrcCheck;
 }
 
 export interface ScpLayout {
-  fileCrcValid: boolean;
+  fileCrc: CrcCheck;
   /** Bytes the file header says the record holds. */
   declaredLength: number;
   sections: Map<number, ScpSection>;
@@ -39,7 +45,7 @@ export function parseLayout(b: Uint8Array, where: string): ScpLayout {
   const v = view(b);
   const declaredLength = v.getUint32(2, true);
   const end = Math.min(declaredLength, b.length);
-  const fileCrcValid = declaredLength <= b.length && v.getUint16(0, true) === crcCcitt(b, 2, declaredLength);
+  const fileCrc = declaredLength <= b.length ? checkCrc(v.getUint16(0, true), crcCcitt(b, 2, declaredLength)) : 'invalid';
   const sections = new Map<number, ScpSection>();
   const problems: { id: number; reason: string }[] = [];
 
@@ -56,7 +62,7 @@ export function parseLayout(b: Uint8Array, where: string): ScpLayout {
       id,
       version: b[offset + 8],
       data: b.subarray(offset + SECTION_HEADER_BYTES, offset + length),
-      crcValid: sv.getUint16(0, true) === crcCcitt(b, offset + 2, offset + length),
+      crc: checkCrc(sv.getUint16(0, true), crcCcitt(b, offset + 2, offset + length)),
     };
   };
 
@@ -77,7 +83,7 @@ export function parseLayout(b: Uint8Array, where: string): ScpLayout {
     if (typeof s === 'string') problems.push({ id, reason: s });
     else sections.set(id, s);
   }
-  return { fileCrcValid, declaredLength, sections, problems };
+  return { fileCrc, declaredLength, sections, problems };
 }
 
 /** A cursor over a section's data that refuses to read past it. */

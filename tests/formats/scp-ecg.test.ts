@@ -382,6 +382,17 @@ describe('SCP-ECG, CRCs and damaged files', () => {
     expect(parseScp(c, 'badfile.scp').warnings).toEqual(['file CRC mismatch although every section CRC is valid']);
   });
 
+  it('reads sections whose CRC was never computed (stored 0xFFFF or 0), with a warning', () => {
+    const b = good();
+    const v = new DataView(b.buffer);
+    v.setUint16(sectionOffset(b, 6), 0xffff, true);
+    v.setUint16(sectionOffset(b, 3), 0, true);
+    v.setUint16(0, 0xffff, true);
+    const r = parseScp(b, 'unset.scp');
+    expect(r.warnings).toEqual(['CRC not set (stored 0 or 0xFFFF), not checked: file, section 3, section 6']);
+    expect(digits(r, 0)).toEqual(Array.from(base().leads[0].values));
+  });
+
   it('gives one-line reasons for truncation, absurd section sizes, bad Huffman tables and short streams', () => {
     const b = good();
     expectOneLine(() => parseScp(b.subarray(0, 3000), 'trunc.scp'), /truncated/);
