@@ -52,31 +52,36 @@ export function bimodalValueCount(length: number, factor: number, zones: SampleZ
 
 /**
  * Expand a bimodal residual to `length` samples: protected zones are copied; in each gap between them every
- * decimated value stands for `factor` samples and the samples between two values are linearly interpolated;
- * the gap's last `gap % factor` samples are stored at full rate. `zones` must be normalised (normaliseZones).
+ * decimated value stands for a group of `factor` samples and sits at the group's centre, samples between two
+ * centres are linearly interpolated and those before the first / after the last centre take its value; the
+ * gap's last `gap % factor` samples are stored at full rate. `zones` must be normalised (normaliseZones).
  */
 export function expandBimodal(values: Int32Array, length: number, factor: number, zones: SampleZone[]): Int32Array {
   const out = new Int32Array(length);
+  const half = factor >> 1;
   let inAt = 0;
   let at = 0;
-  const next = () => (inAt < values.length ? values[inAt++] : 0);
+  const value = (k: number) => (k < values.length ? values[k] : 0);
   const gap = (end: number) => {
     const n = Math.max(0, end - at);
     const decimated = Math.floor(n / factor);
     const first = inAt;
-    for (let k = 0; k < decimated; k++) {
-      const v0 = first + k < values.length ? values[first + k] : 0;
-      const v1 = k + 1 < decimated && first + k + 1 < values.length ? values[first + k + 1] : v0;
-      for (let j = 0; j < factor; j++) out[at + k * factor + j] = Math.round(v0 + ((v1 - v0) * j) / factor);
+    for (let i = 0; i < decimated * factor; i++) {
+      // Position relative to the first centre, in groups: k = group before, t = fraction towards the next centre.
+      const x = (i - half) / factor;
+      const k = Math.min(decimated - 1, Math.max(0, Math.floor(x)));
+      const t = x <= 0 || k === decimated - 1 ? 0 : x - k;
+      const v0 = value(first + k);
+      out[at + i] = t === 0 ? v0 : Math.round(v0 + (value(first + k + 1) - v0) * t);
     }
     inAt = first + decimated;
     at += decimated * factor;
-    while (at < end) out[at++] = next();
+    while (at < end) out[at++] = value(inAt++);
   };
   for (const z of zones) {
     if (z.start >= length || z.end < at) continue;
     gap(Math.max(at, z.start));
-    for (; at <= Math.min(z.end, length - 1); at++) out[at] = next();
+    for (; at <= Math.min(z.end, length - 1); at++) out[at] = value(inAt++);
   }
   gap(length);
   return out;

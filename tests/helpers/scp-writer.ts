@@ -16,7 +16,7 @@ export interface ScpTestFile {
   huffman?: 'default' | 'none' | HuffmanTable[];
   /** Reference beat per lead (counts at full rate), its fiducial (1-based), QRS zones; subtracted when `subtract`. */
   reference?: { beats: Int32Array[]; fiducial: number; qrs: ScpQrs[]; subtract: boolean; avm?: number };
-  /** Bimodal: outside `zones` (1-based inclusive) keep every `factor`-th sample. Needs `reference`. */
+  /** Bimodal: outside `zones` (1-based inclusive) keep the mean of every `factor` samples. Needs `reference`. */
   bimodal?: { factor: number; zones: { start: number; end: number }[] };
   statements?: string[];
   /** Section 11 statements as [type (1 coded, 2 text, 3 both), NUL-separated fields]. */
@@ -212,7 +212,12 @@ export function writeScp(f: ScpTestFile): Uint8Array {
       const gap = (end: number) => {
         const count = end - at;
         const decimated = Math.floor(count / factor);
-        for (let k = 0; k < decimated; k++) out.push(res[at + k * factor]);
+        // Each group of `factor` samples becomes its mean (the decoder places it at the group's centre).
+        for (let k = 0; k < decimated; k++) {
+          let sum = 0;
+          for (let j = 0; j < factor; j++) sum += res[at + k * factor + j];
+          out.push(Math.round(sum / factor));
+        }
         at += decimated * factor;
         while (at < end) out.push(res[at++]);
       };
