@@ -43,6 +43,12 @@ describe('ingest of SCP-ECG and ISHNE files', () => {
     expect(reasons['norate.ecg']).toMatch(/sampling rate of 0 Hz/);
     expect(reasons['orphan.ann']).toMatch(/annotation file without its signal file/);
     for (const reason of Object.values(reasons)) expect(reason).not.toMatch(/\n/);
+    // Every file is accounted for: the Holter's .ann as the companion of its .ecg.
+    expect(r.outcomes).toHaveLength(9);
+    expect(r.outcomes.find((o) => path.basename(o.path) === 'ECG_P28.01.ann')).toMatchObject({
+      outcome: 'companion',
+      reason: 'companion of ECG_P28.01.ecg',
+    });
 
     const stored = listRecordSummaries(ws.db, { offset: 0, limit: 10 }).records;
     const byName = (n: string) => getRecordSignal(ws.db, stored.find((s) => s.recordName === n)!.id)!;
