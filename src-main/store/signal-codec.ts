@@ -1,0 +1,492 @@
+// Lossless codec for stored signal chunks: a fixed polynomial predictor (FLAC's orders 0-4) chosen per chunk,
+// then Rice codes with one parameter per partition (FLAC's residual coding), or the samples verbatim when coding
+// would not make them smaller. Pure functions over typed arrays; bit-exact for every int16 and int32 value.
+//
+// Chunk layout (little-endian header, big-endian bit stream as in FLAC):
+//   byte 0      codec id (CHUNK_CODEC_ID)
+//   byte 1      bits 0-3: predictor order 0-4, or VERBATIM; bit 4: samples are int32
+//   bytes 2-5   sample count (uint32)
+//   VERBATIM:   count samples, 2 or 4 bytes each
+//   otherwise:  `order` warm-up samples (2 or 4 bytes each), 1 byte partition order p, then for each of the 2^p
+//               partitions of the residuals: 5-bit Rice parameter k (ESCAPE: 6-bit width w, then w-bit raw values),
+//               each residual zigzag-mapped to u and coded as (u >>> k) zeros, a one, and the k low bits of u.
+
+export const CHUNK_CODEC_ID = 1;
+const VERBATIM = 15;
+const INT32_FLAG = 16;
+const HEADER_BYTES = 6;
+const MAX_ORDER = 4;
+/** Partitions hold 2^shift residuals, shift in [5, MAX_PARTITION_SHIFT]. */
+const MAX_PARTITION_SHIFT = 16;
+/** Smallest partition the encoder considers: below this the 5-bit parameter costs more than it saves. */
+const MIN_PARTITION = 32;
+const ESCAPE = 31;
+
+export type ChunkSamples = Int16Array | Int32Array;
+
+/** The codec id of a stored chunk, or undefined when the blob is not one of ours. */
+export function chunkCodecId(blob: Uint8Array): number | undefined {
+  return blob.length >= HEADER_BYTES ? blob[0] : undefined;
+}
+
+/**
+ * Zigzag-mapped residuals of the fixed predictor of `order` over `x` (from sample `order` on) into `u`; false when
+ * one does not fit in int32 (possible for int32 samples with extreme jumps: that order is then not a candidate).
+ */
+function fixedResiduals(x: ChunkSamples, order: number, u: Uint32Array): boolean {
+  const n = x.length;
+  let lo = 0;
+  let hi = 0;
+  // One loop per order: a switch inside the loop would cost more than the arithmetic.
+  if (order === 0) {
+    for (let i = 0; i < n; i++) {
+      const r = x[i];
+      u[i] = (r << 1) ^ (r >> 31);
+    }
+    return true;
+  } else if (order === 1) {
+    for (let i = 1; i < n; i++) {
+      const r = x[i] - x[i - 1];
+      if (r < lo) lo = r;
+      else if (r > hi) hi = r;
+      u[i - 1] = (r << 1) ^ (r >> 31);
+    }
+  } else if (order === 2) {
+    for (let i = 2; i < n; i++) {
+      const r = x[i] - 2 * x[i - 1] + x[i - 2];
+      if (r < lo) lo = r;
+      else if (r > hi) hi = r;
+      u[i - 2] = (r << 1) ^ (r >> 31);
+    }
+  } else if (order === 3) {
+    for (let i = 3; i < n; i++) {
+      const r = x[i] - 3 * x[i - 1] + 3 * x[i - 2] - x[i - 3];
+      if (r < lo) lo = r;
+      else if (r > hi) hi = r;
+      u[i - 3] = (r << 1) ^ (r >> 31);
+    }
+  } else {
+    for (let i = 4; i < n; i++) {
+      const r = x[i] - 4 * x[i - 1] + 6 * x[i - 2] - 4 * x[i - 3] + x[i - 4];
+      if (r < lo) lo = r;
+      else if (r > hi) hi = r;
+      u[i - 4] = (r << 1) ^ (r >> 31);
+    }
+  }
+  return lo >= -2147483648 && hi <= 2147483647;
+}
+
+/** Sum of |residual| per fixed order in one pass (FLAC's order estimate), as float sums so int32 input cannot overflow. */
+function orderCosts(x: ChunkSamples): number[] {
+  const n = x.length;
+  const sums = [0, 0, 0, 0, 0];
+  if (n <= MAX_ORDER) return sums;
+  let a = x[3], b = x[2], c = x[1], d = x[0];
+  let e1 = a - b, e2 = e1 - (b - c), e3 = e2 - ((b - c) - (c - d));
+  for (let i = MAX_ORDER; i < n; i++) {
+    const v = x[i];
+    const f1 = v - a;
+    const f2 = f1 - e1;
+    const f3 = f2 - e2;
+    const f4 = f3 - e3;
+    sums[0] += v < 0 ? -v : v;
+    sums[1] += f1 < 0 ? -f1 : f1;
+    sums[2] += f2 < 0 ? -f2 : f2;
+    sums[3] += f3 < 0 ? -f3 : f3;
+    sums[4] += f4 < 0 ? -f4 : f4;
+    e1 = f1; e2 = f2; e3 = f3; a = v;
+  }
+  return sums;
+}
+
+function bitWidth(u: number): number {
+  return u === 0 ? 0 : 32 - Math.clz32(u);
+}
+
+interface PartitionPlan {
+  /** log2 of the partition size. */
+  shift: number;
+  /** Rice parameter per partition, or ESCAPE. */
+  params: Int8Array;
+  /** Raw width per escaped partition. */
+  widths: Int8Array;
+  bits: number;
+}
+
+/** Exact bits of partition [from, to) with Rice parameter k: the parameter field plus, per value, quotient + 1 + k. */
+function riceBits(u: Uint32Array, from: number, to: number, k: number): number {
+  let bits = 5 + (to - from) * (k + 1);
+  for (let i = from; i < to; i++) bits += u[i] >>> k;
+  return bits;
+}
+
+/** Estimated bits of a partition of `n` values summing to `sum` with its best Rice parameter (FLAC's estimate). */
+function estimateBits(n: number, sum: number): { k: number; bits: number } {
+  if (n === 0) return { k: 0, bits: 5 };
+  const mean = sum / n;
+  const k0 = mean < 1 ? 0 : Math.min(30, Math.floor(Math.log2(mean)));
+  let best = { k: 0, bits: Infinity };
+  for (let k = Math.max(0, k0 - 1); k <= Math.min(30, k0 + 1); k++) {
+    const bits = 5 + n * (k + 1) + Math.max(0, sum / 2 ** k - n / 2);
+    if (bits < best.bits) best = { k, bits };
+  }
+  return best;
+}
+
+/**
+ * Chooses the partition size (a power of two, so sums of small partitions add up to those of larger ones) and the
+ * Rice parameters with the fewest estimated bits, then counts the chosen plan exactly, escaping to raw values a
+ * partition whose Rice codes would be longer (an extreme jump).
+ */
+function planPartitions(u: Uint32Array, n: number): PartitionPlan {
+  const minShift = Math.log2(MIN_PARTITION);
+  let count = Math.ceil(n / MIN_PARTITION);
+  let sums = new Float64Array(count);
+  for (let j = 0; j < count; j++) {
+    let sum = 0;
+    for (let i = j * MIN_PARTITION, e = Math.min(n, i + MIN_PARTITION); i < e; i++) sum += u[i];
+    sums[j] = sum;
+  }
+  let bestShift = minShift;
+  let bestBits = Infinity;
+  for (let shift = minShift; ; shift++) {
+    const size = 2 ** shift;
+    let bits = 0;
+    for (let j = 0; j < count; j++) bits += estimateBits(Math.min(size, n - j * size), sums[j]).bits;
+    if (bits < bestBits) {
+      bestBits = bits;
+      bestShift = shift;
+    }
+    if (count === 1 || shift >= MAX_PARTITION_SHIFT) break;
+    const next = new Float64Array(Math.ceil(count / 2));
+    for (let j = 0; j < count; j++) next[j >> 1] += sums[j];
+    sums = next;
+    count = next.length;
+  }
+  const size = 2 ** bestShift;
+  const parts = Math.ceil(n / size);
+  const params = new Int8Array(parts);
+  const widths = new Int8Array(parts);
+  let bits = 0;
+  for (let j = 0; j < parts; j++) {
+    const from = j * size;
+    const to = Math.min(n, from + size);
+    let sum = 0;
+    let max = 0;
+    for (let i = from; i < to; i++) {
+      const v = u[i];
+      sum += v;
+      if (v > max) max = v;
+    }
+    const { k } = estimateBits(to - from, sum);
+    const width = bitWidth(max);
+    const escapeBits = 5 + 6 + (to - from) * width;
+    const rice = max / 2 ** k > 1 << 16 ? Infinity : riceBits(u, from, to, k);
+    if (rice <= escapeBits) {
+      params[j] = k;
+      bits += rice;
+    } else {
+      params[j] = ESCAPE;
+      widths[j] = width;
+      bits += escapeBits;
+    }
+  }
+  return { shift: bestShift, params, widths, bits };
+}
+
+class BitWriter {
+  private acc = 0;
+  private n = 0;
+  pos: number;
+  constructor(readonly bytes: Uint8Array, start: number) {
+    this.pos = start;
+  }
+  /** Writes the low `count` (<= 24) bits of `v`. */
+  bits(v: number, count: number): void {
+    if (count === 0) return;
+    this.acc = ((this.acc << count) | (v & ((1 << count) - 1))) >>> 0;
+    this.n += count;
+    while (this.n >= 8) {
+      this.n -= 8;
+      this.bytes[this.pos++] = (this.acc >>> this.n) & 0xff;
+    }
+  }
+  wide(v: number, count: number): void {
+    if (count > 24) {
+      this.bits(Math.floor(v / 2 ** 16), count - 16);
+      this.bits(v & 0xffff, 16);
+    } else this.bits(v, count);
+  }
+  zeros(count: number): void {
+    while (count >= 24) {
+      this.bits(0, 24);
+      count -= 24;
+    }
+    this.bits(0, count);
+  }
+  flush(): number {
+    if (this.n > 0) this.bytes[this.pos++] = (this.acc << (8 - this.n)) & 0xff;
+    this.n = 0;
+    return this.pos;
+  }
+}
+
+function writeSamples(view: DataView, at: number, x: ChunkSamples, from: number, to: number): number {
+  if (x instanceof Int32Array) {
+    for (let i = from; i < to; i++, at += 4) view.setInt32(at, x[i], true);
+  } else {
+    for (let i = from; i < to; i++, at += 2) view.setInt16(at, x[i], true);
+  }
+  return at;
+}
+
+function writeHeader(view: DataView, mode: number, wide: boolean, count: number): void {
+  view.setUint8(0, CHUNK_CODEC_ID);
+  view.setUint8(1, mode | (wide ? INT32_FLAG : 0));
+  view.setUint32(2, count, true);
+}
+
+function verbatim(x: ChunkSamples): Uint8Array {
+  const out = new Uint8Array(HEADER_BYTES + x.byteLength);
+  const view = new DataView(out.buffer);
+  writeHeader(view, VERBATIM, x instanceof Int32Array, x.length);
+  writeSamples(view, HEADER_BYTES, x, 0, x.length);
+  return out;
+}
+
+/** Encodes one chunk of one lead: the predictor with the fewest bytes, never larger than verbatim plus the header. */
+export function encodeChunk(x: ChunkSamples): Uint8Array {
+  const n = x.length;
+  const wide = x instanceof Int32Array;
+  const sampleBytes = wide ? 4 : 2;
+  if (n <= MAX_ORDER) return verbatim(x);
+  const costs = orderCosts(x);
+  const orders = [0, 1, 2, 3, 4].sort((a, b) => costs[a] - costs[b]);
+  const u = new Uint32Array(n);
+  let order = -1;
+  for (const o of orders) {
+    if (fixedResiduals(x, o, u)) {
+      order = o;
+      break;
+    }
+  }
+  if (order < 0) return verbatim(x);
+  const m = n - order;
+  const plan = planPartitions(u, m);
+  const size = HEADER_BYTES + order * sampleBytes + 1 + Math.ceil(plan.bits / 8);
+  if (size >= HEADER_BYTES + x.byteLength) return verbatim(x);
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  writeHeader(view, order, wide, n);
+  let at = writeSamples(view, HEADER_BYTES, x, 0, order);
+  out[at++] = plan.shift;
+  const w = new BitWriter(out, at);
+  const psize = 2 ** plan.shift;
+  const parts = Math.ceil(m / psize);
+  for (let j = 0; j < parts; j++) {
+    const from = j * psize;
+    const to = Math.min(m, from + psize);
+    const k = plan.params[j];
+    w.bits(k, 5);
+    if (k === ESCAPE) {
+      const width = plan.widths[j];
+      w.bits(width, 6);
+      for (let i = from; i < to; i++) w.wide(u[i], width);
+    } else if (k <= 16) {
+      // Quotient, stop bit and remainder as one code when it fits the writer's 24 bits.
+      const stop = 1 << k;
+      const mask = stop - 1;
+      for (let i = from; i < to; i++) {
+        const v = u[i];
+        const q = v >>> k;
+        if (q + 1 + k <= 24) w.bits(stop | (v & mask), q + 1 + k);
+        else {
+          w.zeros(q);
+          w.bits(stop | (v & mask), 1 + k);
+        }
+      }
+    } else {
+      for (let i = from; i < to; i++) {
+        const v = u[i];
+        w.zeros(v >>> k);
+        w.bits(1, 1);
+        w.wide(v & (2 ** k - 1), k);
+      }
+    }
+  }
+  w.flush();
+  return out;
+}
+
+/** Sample count and type of an encoded chunk, from its header. */
+export function chunkInfo(blob: Uint8Array): { count: number; sampleType: 'int16' | 'int32' } {
+  if (blob.length < HEADER_BYTES || blob[0] !== CHUNK_CODEC_ID) throw new Error('not an encoded signal chunk');
+  return { count: (blob[2] | (blob[3] << 8) | (blob[4] << 16) | (blob[5] << 24)) >>> 0, sampleType: blob[1] & INT32_FLAG ? 'int32' : 'int16' };
+}
+
+/**
+ * Decodes the first `limit` samples (default all) of a chunk into `out` from `at` on; returns the count decoded.
+ * `out` must be of the chunk's sample type. Throws on a malformed chunk rather than reading past its end.
+ */
+export function decodeChunkInto(blob: Uint8Array, out: ChunkSamples, at = 0, limit = Infinity): number {
+  const { count } = chunkInfo(blob);
+  const mode = blob[1] & 15;
+  const wide = (blob[1] & INT32_FLAG) !== 0;
+  if (wide !== out instanceof Int32Array) throw new Error('signal chunk sample type does not match its lead');
+  const n = Math.min(count, limit);
+  if (at + n > out.length) throw new Error('signal chunk is longer than its place');
+  const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+  const sampleBytes = wide ? 4 : 2;
+  if (mode === VERBATIM) {
+    if (blob.length < HEADER_BYTES + count * sampleBytes) throw new Error('signal chunk is truncated');
+    if (!wide && (blob.byteOffset + HEADER_BYTES) % 2 === 0) {
+      out.set(new Int16Array(blob.buffer, blob.byteOffset + HEADER_BYTES, n), at);
+    } else if (wide && (blob.byteOffset + HEADER_BYTES) % 4 === 0) {
+      out.set(new Int32Array(blob.buffer, blob.byteOffset + HEADER_BYTES, n), at);
+    } else {
+      for (let i = 0, p = HEADER_BYTES; i < n; i++, p += sampleBytes) out[at + i] = wide ? view.getInt32(p, true) : view.getInt16(p, true);
+    }
+    return n;
+  }
+  const order = mode;
+  if (order > MAX_ORDER || count <= MAX_ORDER) throw new Error(`signal chunk has a bad predictor order ${order}`);
+  let pos = HEADER_BYTES;
+  if (blob.length < pos + order * sampleBytes + 1) throw new Error('signal chunk is truncated');
+  for (let i = 0; i < order; i++, pos += sampleBytes) {
+    const v = wide ? view.getInt32(pos, true) : view.getInt16(pos, true);
+    if (i < n) out[at + i] = v;
+  }
+  const shift = blob[pos++];
+  if (shift < 5 || shift > MAX_PARTITION_SHIFT) throw new Error(`signal chunk has a bad partition size 2^${shift}`);
+  const m = count - order;
+  const want = Math.max(0, n - order);
+  const psize = 2 ** shift;
+  const parts = Math.ceil(m / psize);
+  const end = blob.length;
+  // Bit reader state: `acc` holds `bits` unread bits left-aligned in 32.
+  let acc = 0;
+  let bits = 0;
+  let bp = pos;
+  const rice = new Int32Array(want);
+  let done = 0;
+  for (let j = 0; j < parts && done < want; j++) {
+    const from = j * psize;
+    const to = Math.min(want, from + psize, m);
+    // 5-bit parameter.
+    while (bits <= 24) {
+      acc = (acc | ((bp < end ? blob[bp] : 0) << (24 - bits))) >>> 0;
+      bp++;
+      bits += 8;
+    }
+    const k = acc >>> 27;
+    acc = (acc << 5) >>> 0;
+    bits -= 5;
+    if (k === ESCAPE) {
+      while (bits <= 24) {
+        acc = (acc | ((bp < end ? blob[bp] : 0) << (24 - bits))) >>> 0;
+        bp++;
+        bits += 8;
+      }
+      const width = acc >>> 26;
+      acc = (acc << 6) >>> 0;
+      bits -= 6;
+      if (width > 32) throw new Error('signal chunk has a bad escape width');
+      for (let i = from; i < to; i++) {
+        let v = 0;
+        let need = width;
+        while (need > 0) {
+          while (bits <= 24) {
+            acc = (acc | ((bp < end ? blob[bp] : 0) << (24 - bits))) >>> 0;
+            bp++;
+            bits += 8;
+          }
+          const take = need > 16 ? 16 : need;
+          v = v * 2 ** take + (acc >>> (32 - take));
+          acc = (acc << take) >>> 0;
+          bits -= take;
+          need -= take;
+        }
+        rice[i] = (v >>> 1) ^ -(v & 1);
+      }
+    } else {
+      for (let i = from; i < to; i++) {
+        if (bits <= 24) {
+          do {
+            acc = (acc | ((bp < end ? blob[bp] : 0) << (24 - bits))) >>> 0;
+            bp++;
+            bits += 8;
+          } while (bits <= 24);
+        }
+        if (acc !== 0) {
+          // Fast path: quotient, stop bit and remainder all in the bits at hand.
+          const z0 = Math.clz32(acc);
+          if (z0 + 1 + k <= bits) {
+            const rest = ((acc << z0) << 1) >>> 0;
+            const u = k === 0 ? z0 : ((z0 << k) | (rest >>> (32 - k))) >>> 0;
+            acc = (rest << k) >>> 0;
+            bits -= z0 + 1 + k;
+            rice[i] = (u >>> 1) ^ -(u & 1);
+            continue;
+          }
+        }
+        // Unary quotient: count zeros up to the next one.
+        let q = 0;
+        for (;;) {
+          while (bits <= 24) {
+            acc = (acc | ((bp < end ? blob[bp] : 0) << (24 - bits))) >>> 0;
+            bp++;
+            bits += 8;
+          }
+          if (acc !== 0) break;
+          q += bits;
+          bits = 0;
+          if (bp > end + 4) throw new Error('signal chunk is truncated');
+        }
+        const z = Math.clz32(acc);
+        q += z;
+        acc = ((acc << z) << 1) >>> 0;
+        bits -= z + 1;
+        let v: number;
+        if (k === 0) v = q;
+        else {
+          let low = 0;
+          let need = k;
+          while (need > 0) {
+            while (bits <= 24) {
+              acc = (acc | ((bp < end ? blob[bp] : 0) << (24 - bits))) >>> 0;
+              bp++;
+              bits += 8;
+            }
+            const take = need > 16 ? 16 : need;
+            low = low * 2 ** take + (acc >>> (32 - take));
+            acc = (acc << take) >>> 0;
+            bits -= take;
+            need -= take;
+          }
+          v = q * 2 ** k + low;
+        }
+        rice[i] = (v >>> 1) ^ -(v & 1);
+      }
+    }
+    done = to;
+    if (bp - Math.ceil(bits / 8) > end) throw new Error('signal chunk is truncated');
+  }
+  // Undo the predictor.
+  const o = at;
+  switch (order) {
+    case 0: for (let i = 0; i < want; i++) out[o + i] = rice[i]; break;
+    case 1: for (let i = 1; i < n; i++) out[o + i] = rice[i - 1] + out[o + i - 1]; break;
+    case 2: for (let i = 2; i < n; i++) out[o + i] = rice[i - 2] + 2 * out[o + i - 1] - out[o + i - 2]; break;
+    case 3: for (let i = 3; i < n; i++) out[o + i] = rice[i - 3] + 3 * out[o + i - 1] - 3 * out[o + i - 2] + out[o + i - 3]; break;
+    default: for (let i = 4; i < n; i++) out[o + i] = rice[i - 4] + 4 * out[o + i - 1] - 6 * out[o + i - 2] + 4 * out[o + i - 3] - out[o + i - 4];
+  }
+  return n;
+}
+
+/** Decodes a whole chunk into a new array of its sample type. */
+export function decodeChunk(blob: Uint8Array): ChunkSamples {
+  const { count, sampleType } = chunkInfo(blob);
+  const out = sampleType === 'int32' ? new Int32Array(count) : new Int16Array(count);
+  decodeChunkInto(blob, out);
+  return out;
+}
