@@ -5,7 +5,7 @@ import type { EcgRecord } from '../../src-shared/record.ts';
 import type { EcgFileReader } from '../formats/reader.ts';
 import { readerForFile } from '../formats/readers.ts';
 import { markFailed, markIngested, markQuarantined, previousIngest, type IngestedFile } from '../store/inbox-store.ts';
-import { storeRecord } from '../store/record-store.ts';
+import { discardStagedSignal, stageRecordSignal, STAGED_SIGNAL_SAMPLES, storeRecord, type StagedSignal } from '../store/record-store.ts';
 import { isBusyError, writeTransaction } from '../store/write-transaction.ts';
 import type { Workspace } from '../store/workspace.ts';
 
@@ -276,7 +276,7 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
   type Pending = { file: string; reader: EcgFileReader; st: fs.Stats; records: EcgRecord[] };
   let pending: Pending[] = [];
   let pendingSamples = 0;
-  const storeBatch = (batch: Pending[]) => {
+  const storeBatch = (batch: Pending[], staged: Map<EcgRecord, StagedSignal>) => {
     const now = new Date().toISOString();
     let stored: { file: string; ids: number[]; dup: number }[] = [];
     let failed: { file: string; st: fs.Stats; error: unknown }[] = [];
@@ -290,7 +290,7 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
             const ids: number[] = [];
             let dup = 0;
             for (const rec of records) {
-              const r = storeRecord(db, rec, { path: file, format: reader.format }, now);
+              const r = storeRecord(db, rec, { path: file, format: reader.format }, now, undefined, staged.get(rec));
               ids.push(r.recordId);
               if (r.duplicate) dup++;
             }
@@ -334,16 +334,39 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
     const batch = pending;
     pending = [];
     pendingSamples = 0;
-    const outcome = await storeWithRetry(() => storeBatch(batch));
-    if ('notStored' in outcome) {
-      for (const { file, st } of batch) notStored(file, st, outcome.notStored);
-      return;
+    // Large records (Holters) have their chunks written ahead in bounded transactions (nothing of them visible yet);
+    // the batch's transaction then adds the record rows, and whatever did not commit is discarded.
+    const staged = new Map<EcgRecord, StagedSignal>();
+    const ready: Pending[] = [];
+    for (const p of batch) {
+      try {
+        for (const rec of p.records) {
+          if (rec.length * rec.leads.length < STAGED_SIGNAL_SAMPLES) continue;
+          const s = stageRecordSignal(db, rec);
+          if (s) staged.set(rec, s);
+        }
+        ready.push(p);
+      } catch (e) {
+        const reason = transientReason(e);
+        if (reason) notStored(p.file, p.st, reason);
+        else quarantine(p.file, `${path.basename(p.file)}: could not store: ${oneLine(e)}`, p.st);
+      }
     }
-    for (const s of outcome.stored.stored) sayStored(s.file, s.ids, s.dup);
-    for (const f of outcome.stored.failed) {
-      const reason = transientReason(f.error);
-      if (reason) notStored(f.file, f.st, reason);
-      else quarantine(f.file, `${path.basename(f.file)}: could not store: ${oneLine(f.error)}`, f.st);
+    try {
+      const outcome = await storeWithRetry(() => storeBatch(ready, staged));
+      if ('notStored' in outcome) {
+        for (const { file, st } of ready) notStored(file, st, outcome.notStored);
+        return;
+      }
+      for (const s of outcome.stored.stored) sayStored(s.file, s.ids, s.dup);
+      for (const f of outcome.stored.failed) {
+        const reason = transientReason(f.error);
+        if (reason) notStored(f.file, f.st, reason);
+        else quarantine(f.file, `${path.basename(f.file)}: could not store: ${oneLine(f.error)}`, f.st);
+      }
+    } finally {
+      // Committed records have no staging row left; this removes the chunks of those that did not commit.
+      for (const s of staged.values()) discardStagedSignal(db, s.recordId);
     }
   };
   // A file of many records (a dataset index) is stored a slice of records per transaction, so the write lock is

@@ -6,6 +6,7 @@ import { signalContentHash } from './content-hash.ts';
 import { bucketSize, buildPyramid } from './signal-pyramid.ts';
 import { effectiveLabels } from './label-store.ts';
 import { prepared } from './prepared.ts';
+import { decodeChunkInto, encodeChunk } from './signal-codec.ts';
 
 /** Values per stored chunk (raw samples, or min/max values in pyramid levels). */
 export const CHUNK_VALUES = 1 << 16;
@@ -20,42 +21,157 @@ export interface StoredRecordResult {
   duplicate: boolean;
 }
 
+/** signal_chunk.encoding: raw little-endian samples (pyramid levels, and level 0 of workspaces not yet converted). */
+export const CHUNK_RAW = 0;
+/** signal_chunk.encoding: signal-codec.ts (level 0 since migration 8). */
+export const CHUNK_CODEC = 1;
+
+/** Records with more samples than this (all leads) have their chunks staged in bounded transactions (stageRecordSignal). */
+export const STAGED_SIGNAL_SAMPLES = 1 << 23;
+/** Chunks per transaction while staging: small enough to keep the WAL small, large enough that commits are rare. */
+const STAGED_CHUNKS_PER_TRANSACTION = 96;
+
 function toBlob(a: Int16Array | Int32Array, start: number, end: number): Buffer {
   return Buffer.from(a.buffer, a.byteOffset + start * a.BYTES_PER_ELEMENT, (end - start) * a.BYTES_PER_ELEMENT);
 }
 
-function writeChunks(insert: (level: number, chunk: number, blob: Buffer) => void, level: number, values: Int16Array | Int32Array): void {
-  for (let c = 0, start = 0; start < values.length; c++, start += CHUNK_VALUES) {
-    insert(level, c, toBlob(values, start, Math.min(values.length, start + CHUNK_VALUES)));
+type PutChunk = (lead: number, level: number, chunk: number, blob: Uint8Array, encoding: number) => void;
+
+/** Every chunk of a lead: level 0 compressed, the min/max pyramid raw (it is small and read as is). */
+function writeLeadChunks(put: PutChunk, lead: number, digital: Int16Array | Int32Array): void {
+  for (let c = 0, start = 0; start < digital.length; c++, start += CHUNK_VALUES) {
+    put(lead, 0, c, encodeChunk(digital.subarray(start, Math.min(digital.length, start + CHUNK_VALUES))), CHUNK_CODEC);
   }
+  buildPyramid(digital).forEach((values, k) => {
+    for (let c = 0, start = 0; start < values.length; c++, start += CHUNK_VALUES) {
+      put(lead, k + 1, c, toBlob(values, start, Math.min(values.length, start + CHUNK_VALUES)), CHUNK_RAW);
+    }
+  });
+}
+
+const INSERT_CHUNK = 'INSERT INTO signal_chunk (record_id, lead_index, level, chunk_index, samples, encoding) VALUES (?, ?, ?, ?, ?, ?)';
+
+/** The next record id, past both stored records and ids reserved by records being staged. */
+function nextRecordId(db: Database): number {
+  const row = prepared(db, 'SELECT MAX(COALESCE((SELECT MAX(id) FROM record), 0), COALESCE((SELECT MAX(record_id) FROM record_staging), 0)) + 1 AS id').get() as { id: number };
+  return row.id;
+}
+
+/** A large record's signal written ahead of its record row (see stageRecordSignal). */
+export interface StagedSignal {
+  recordId: number;
+  contentHash: string;
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Deletes the chunks and reservation of a staged signal whose record was not stored (failed, or superseded). */
+export function discardStagedSignal(db: Database, recordId: number): void {
+  db.transaction(() => {
+    if (!prepared(db, 'SELECT 1 FROM record_staging WHERE record_id = ?').get(recordId)) return;
+    prepared(db, 'DELETE FROM signal_chunk WHERE record_id = ?').run(recordId);
+    prepared(db, 'DELETE FROM record_staging WHERE record_id = ?').run(recordId);
+  }).immediate();
+}
+
+/** Removes what stores interrupted by a crash or kill left behind (their process is gone). Returns how many. */
+export function cleanUpStagedSignals(db: Database): number {
+  const rows = prepared(db, 'SELECT record_id, pid FROM record_staging').all() as { record_id: number; pid: number }[];
+  let n = 0;
+  for (const r of rows) {
+    if (r.pid !== process.pid && processAlive(r.pid)) continue;
+    if (r.pid === process.pid) continue; // ours: discarded by the code that staged it
+    discardStagedSignal(db, r.record_id);
+    n++;
+  }
+  return n;
+}
+
+/**
+ * Writes a large record's chunks before the record itself, in transactions of a bounded number of chunks each
+ * followed by a passive checkpoint, so a 24 h Holter neither grows the WAL to its own size nor is written
+ * through it in one piece. Nothing is visible to readers until storeRecord(..., staged) commits the record row;
+ * until then the id is reserved in record_staging. Undefined when the content is already stored (a duplicate).
+ * Must be called outside a transaction. The caller stores the record with the result, or discards it.
+ */
+export function stageRecordSignal(db: Database, record: EcgRecord, contentHash = signalContentHash(record)): StagedSignal | undefined {
+  if (db.inTransaction) throw new Error('stageRecordSignal must run outside a transaction');
+  cleanUpStagedSignals(db);
+  const recordId = db.transaction(() => {
+    if (prepared(db, 'SELECT 1 FROM record WHERE content_hash = ?').get(contentHash)) return undefined;
+    const id = nextRecordId(db);
+    prepared(db, 'INSERT INTO record_staging (record_id, content_hash, pid, started_at) VALUES (?, ?, ?, ?)').run(id, contentHash, process.pid, new Date().toISOString());
+    return id;
+  }).immediate();
+  if (recordId === undefined) return undefined;
+  // The chunks reference a record row that does not exist yet: foreign keys are checked when it is stored.
+  const fk = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    const insChunk = prepared(db, INSERT_CHUNK);
+    let batch: [number, number, number, Uint8Array, number][] = [];
+    const commit = () => {
+      const rows = batch;
+      batch = [];
+      db.transaction(() => {
+        for (const r of rows) insChunk.run(recordId, ...r);
+      }).immediate();
+      db.pragma('wal_checkpoint(PASSIVE)');
+    };
+    record.leads.forEach((lead, i) => writeLeadChunks((l, level, c, blob, enc) => {
+      batch.push([l, level, c, blob, enc]);
+      if (batch.length >= STAGED_CHUNKS_PER_TRANSACTION) commit();
+    }, i, lead.digital));
+    if (batch.length) commit();
+  } catch (e) {
+    db.pragma(`foreign_keys = ${fk ? 'ON' : 'OFF'}`);
+    discardStagedSignal(db, recordId);
+    throw e;
+  }
+  db.pragma(`foreign_keys = ${fk ? 'ON' : 'OFF'}`);
+  return { recordId, contentHash };
 }
 
 /**
  * Stores a record, or adds a source to the one with the same signal content.
  * Call inside a transaction (the ingest pipeline wraps a whole file in one) — this does not open its own
  * so that a file's records, labels and bookkeeping commit together or not at all.
+ * `staged`: the record's chunks already written by stageRecordSignal; this adds the record row that makes them visible
+ * (a staged signal whose content turned out to be stored meanwhile is dropped here, in the same transaction).
  */
-export function storeRecord(db: Database, record: EcgRecord, source: RecordSourceInfo, now = new Date().toISOString(), contentHash = signalContentHash(record)): StoredRecordResult {
+export function storeRecord(db: Database, record: EcgRecord, source: RecordSourceInfo, now = new Date().toISOString(), hash?: string, staged?: StagedSignal): StoredRecordResult {
+  const contentHash = hash ?? staged?.contentHash ?? signalContentHash(record);
   const existing = prepared(db, 'SELECT id FROM record WHERE content_hash = ?').get(contentHash) as { id: number } | undefined;
+  if (staged) {
+    if (staged.contentHash !== contentHash) throw new Error('staged signal belongs to other content');
+    if (existing) prepared(db, 'DELETE FROM signal_chunk WHERE record_id = ?').run(staged.recordId);
+    prepared(db, 'DELETE FROM record_staging WHERE record_id = ?').run(staged.recordId);
+  }
   let recordId: number;
   if (existing) {
     recordId = existing.id;
   } else {
-    const info = prepared(db, 
-        `INSERT INTO record (content_hash, record_name, format, patient_id, sampling_rate, length, lead_count, start_time, age, sex, attributes, device, warnings, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    recordId = staged?.recordId ?? nextRecordId(db);
+    prepared(db, 
+        `INSERT INTO record (id, content_hash, record_name, format, patient_id, sampling_rate, length, lead_count, start_time, age, sex, attributes, device, warnings, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(contentHash, record.recordName, record.format, record.patientId ?? null, record.samplingRate, record.length, record.leads.length,
+      .run(recordId, contentHash, record.recordName, record.format, record.patientId ?? null, record.samplingRate, record.length, record.leads.length,
         record.startTime ?? null, record.age ?? null, record.sex ?? null, JSON.stringify(record.attributes),
         record.device ? JSON.stringify(record.device) : null, record.warnings?.length ? JSON.stringify(record.warnings) : null, now);
-    recordId = Number(info.lastInsertRowid);
     const insLead = prepared(db, 'INSERT INTO lead (record_id, lead_index, name, units, gain, baseline, sample_type, derived) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    const insChunk = prepared(db, 'INSERT INTO signal_chunk (record_id, lead_index, level, chunk_index, samples) VALUES (?, ?, ?, ?, ?)');
+    const insChunk = prepared(db, INSERT_CHUNK);
     record.leads.forEach((lead, i) => {
       insLead.run(recordId, i, lead.name, lead.units, lead.gain, lead.baseline, lead.digital instanceof Int32Array ? 'int32' : 'int16', lead.derived ? 1 : 0);
-      const put = (level: number, chunk: number, blob: Buffer) => insChunk.run(recordId, i, level, chunk, blob);
-      writeChunks(put, 0, lead.digital);
-      buildPyramid(lead.digital).forEach((values, k) => writeChunks(put, k + 1, values));
+      if (!staged) writeLeadChunks((l, level, c, blob, enc) => insChunk.run(recordId, l, level, c, blob, enc), i, lead.digital);
     });
     if (record.annotations?.length) {
       const insAnn = prepared(db, 'INSERT INTO annotation (record_id, annotator, sample, symbol, subtype, channel, num, aux) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
@@ -96,13 +212,24 @@ function readLevel(db: Database, recordId: number, lead: LeadRow, level: number,
   const Ctor = lead.sample_type === 'int32' ? Int32Array : Int16Array;
   const out = new Ctor(Math.max(0, end - start));
   if (end <= start) return out;
-  const rows = prepared(db, 'SELECT chunk_index, samples FROM signal_chunk WHERE record_id = ? AND lead_index = ? AND level = ? AND chunk_index BETWEEN ? AND ? ORDER BY chunk_index')
-    .all(recordId, lead.lead_index, level, Math.floor(start / CHUNK_VALUES), Math.floor((end - 1) / CHUNK_VALUES)) as { chunk_index: number; samples: Buffer }[];
+  const rows = prepared(db, 'SELECT chunk_index, samples, encoding FROM signal_chunk WHERE record_id = ? AND lead_index = ? AND level = ? AND chunk_index BETWEEN ? AND ? ORDER BY chunk_index')
+    .all(recordId, lead.lead_index, level, Math.floor(start / CHUNK_VALUES), Math.floor((end - 1) / CHUNK_VALUES)) as { chunk_index: number; samples: Buffer; encoding: number }[];
   for (const row of rows) {
     const b = row.samples;
-    const chunk = new Ctor(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
     const c0 = row.chunk_index * CHUNK_VALUES;
     const from = Math.max(start, c0);
+    if (row.encoding === CHUNK_CODEC) {
+      // Decoding runs from the chunk's start: up to `end` only, straight into `out` when the span starts with the chunk.
+      const limit = end - c0;
+      if (from === c0) decodeChunkInto(b, out, c0 - start, limit);
+      else {
+        const scratch = new Ctor(Math.min(CHUNK_VALUES, limit));
+        const got = decodeChunkInto(b, scratch, 0, limit);
+        out.set(scratch.subarray(from - c0, got), from - start);
+      }
+      continue;
+    }
+    const chunk = new Ctor(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
     const to = Math.min(end, c0 + chunk.length);
     out.set(chunk.subarray(from - c0, to - c0), from - start);
   }

@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { command as benchQrs } from './bench-qrs.ts';
+import { command as convertSignals } from './convert-signals.ts';
 import { command as evalModel } from './eval.ts';
 import { command as explain } from './explain.ts';
 import { command as importModel } from './import-model.ts';
@@ -11,4 +12,4 @@ import { command as serve } from './serve.ts';
 import { command as train } from './train.ts';
 
 /** Every CLI command. A new command is a new file in this folder plus one entry here. */
-export const COMMANDS: CliCommand[] = [serve, ingest, rules, train, predict, evalModel, models, importModel, explain, benchQrs];
+export const COMMANDS: CliCommand[] = [serve, ingest, rules, train, predict, evalModel, models, importModel, explain, benchQrs, convertSignals];
