@@ -15,9 +15,9 @@ import type { AnnotationSet, EcgRecord, LeadSignal, SourceLabel } from '../../sr
 import { FormatError } from './format-error.ts';
 import { parseMatV4Header } from './mat-v4.ts';
 import { readWfdbAnnotations } from './wfdb-annotation.ts';
-import { parseWfdbHeader } from './wfdb-header.ts';
+import { FLAC_FORMATS, parseWfdbHeader } from './wfdb-header.ts';
 import type { WfdbHeader, WfdbSignalSpec } from './wfdb-header.ts';
-import { assertDecodable, checksum16, decodeSignalFile, deinterleave16, samplesInBytes } from './wfdb-signal.ts';
+import { assertDecodable, checksum16, decodeFlacSignalFile, decodeSignalFile, deinterleave16, samplesInBytes } from './wfdb-signal.ts';
 import type { DigitalArray } from './wfdb-signal.ts';
 
 export interface ReadWfdbOptions {
@@ -172,17 +172,21 @@ async function decodeSingle(header: WfdbHeader, headerPath: string): Promise<Dec
     const frameSize = spf.reduce((a, b) => a + b, 0);
     const maxSkew = Math.max(...idx.map((i) => specs[i].skew));
     // Frames to decode, given the bytes after the data start; checks the file holds the record.
-    const plan = (bodyBytes: number): number => {
-      const available = Math.floor(samplesInBytes(first.format, bodyBytes) / frameSize);
+    const planFrames = (available: number): number => {
       frames ??= available;
       if (available < frames) {
         throw new FormatError(`${headerPath}: ${file} is truncated: holds ${available} of ${frames} frames`);
       }
       return Math.min(available, frames + maxSkew);
     };
+    const plan = (bodyBytes: number): number => planFrames(Math.floor(samplesInBytes(first.format, bodyBytes) / frameSize));
     let decoded: DigitalArray[];
     let sums: Int32Array | undefined;
-    if (first.format === 16 && frameSize === idx.length) {
+    if (FLAC_FORMATS.has(first.format)) {
+      const flac = decodeFlacSignalFile(await readBytes(path.join(dir, file), headerPath), first.format, spf, `${headerPath}: ${file}`);
+      const n = planFrames(Math.floor(flac[0].length / spf[0])) * spf[0];
+      decoded = flac.map((d) => d.subarray(0, n));
+    } else if (first.format === 16 && frameSize === idx.length) {
       ({ leads: decoded, sums } = await readFormat16Frames(path.join(dir, file), first, idx.length, plan, headerPath));
     } else {
       const bytes = await readBytes(path.join(dir, file), headerPath);
@@ -265,10 +269,10 @@ function rescale(d: DigitalArray, from: WfdbSignalSpec, to: WfdbSignalSpec, inva
 /** The invalid-sample code of a WFDB format (what a segment writes for 'no data'). */
 function formatInvalid(format: number): number {
   switch (format) {
-    case 80: case 8: return -128;
+    case 80: case 8: case 508: return -128;
     case 212: return -2048;
     case 310: case 311: return -512;
-    case 24: return -8388608;
+    case 24: case 524: return -8388608;
     case 32: return -2147483648;
     default: return -32768;
   }
@@ -319,8 +323,8 @@ async function decodeMultiSegment(header: WfdbHeader, headerPath: string): Promi
     }
   }
   const total = frames * mult;
-  const wide = layout.some((s) => s.format === 24 || s.format === 32)
-    || parts.some((p) => p.header.signals.some((s) => s.format === 24 || s.format === 32));
+  const wide = layout.some((s) => s.format === 24 || s.format === 32 || s.format === 524)
+    || parts.some((p) => p.header.signals.some((s) => s.format === 24 || s.format === 32 || s.format === 524));
   const out: DigitalArray[] = layout.map(() => (wide ? new Int32Array(total) : new Int16Array(total)));
   for (const o of out) o.fill(gapSample(o));
   let at = 0;

@@ -1,5 +1,6 @@
 // Decoders for WFDB signal files: raw bytes -> one digital array per signal.
 // Spec: https://physionet.org/physiotools/wag/signal-5.htm
+import { decodeFlac } from './flac-decoder.ts';
 import { FormatError } from './format-error.ts';
 import { FLAC_FORMATS } from './wfdb-header.ts';
 
@@ -46,10 +47,27 @@ export function samplesInBytes(format: number, nBytes: number): number {
 
 /** Reject formats this project cannot decode, with a one-line reason. */
 export function assertDecodable(format: number, where: string): void {
-  if (FLAC_FORMATS.has(format)) {
-    throw new FormatError(`${where}: FLAC-compressed WFDB format ${format} is not supported; convert with 'wfdb xform' or wfdb-python to format 16/24`);
-  }
+  if (FLAC_FORMATS.has(format)) return;
   bytesForSamples(format, 0);
+}
+
+/**
+ * A FLAC-compressed WFDB signal file (formats 508/516/524): one FLAC channel per signal, in header order, each holding
+ * all of its signal's samples (so the signals of one file share their samples per frame), 8/16/24 bits per sample.
+ * Returns one array per signal: Int16Array for 508/516, Int32Array for 524.
+ */
+export function decodeFlacSignalFile(bytes: Uint8Array, format: number, samplesPerFrame: number[], where: string): DigitalArray[] {
+  const spf = samplesPerFrame[0];
+  if (samplesPerFrame.some((n) => n !== spf)) {
+    throw new FormatError(`${where}: signals of one FLAC signal file must share their samples per frame, got ${samplesPerFrame.join(', ')}`);
+  }
+  const flac = decodeFlac(bytes, where);
+  const bits = format - 500;
+  if (flac.bitsPerSample !== bits) throw new FormatError(`${where}: FLAC stream has ${flac.bitsPerSample} bits per sample, format ${format} needs ${bits}`);
+  if (flac.channels !== samplesPerFrame.length) {
+    throw new FormatError(`${where}: FLAC stream has ${flac.channels} channels for ${samplesPerFrame.length} signals`);
+  }
+  return flac.channelData;
 }
 
 /** Decode `n` samples from `bytes` into one interleaved stream. */

@@ -18,11 +18,8 @@ const allHeaders = [
     readdirSync(path.join(root, 'multi-segment', d)).filter((f) => f.endsWith('.hea')).map((f) => path.join(root, 'multi-segment', d, f))),
 ];
 
-/** Headers that must fail, and why (FLAC, or files absent from the snapshot). */
+/** Headers that must fail, and why (files absent from the snapshot). */
 const EXPECTED_ERRORS: Record<string, RegExp> = {
-  'flac_3_constant.hea': /FLAC-compressed WFDB format 508 is not supported/,
-  'flacformats.hea': /FLAC-compressed WFDB format 508 is not supported/,
-  'mixedsignals.hea': /FLAC-compressed WFDB format 516 is not supported/,
   'multi-segment/p000878/p000878-2137-10-26-16-57.hea': /3269321_0003\.hea not found/,
   'multi-segment/s00001/3975656_0009.hea': /3975656_0009\.dat not found/,
   'multi-segment/s00001/3975656_0010.hea': /3975656_0010\.dat not found/,
