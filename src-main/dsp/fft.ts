@@ -1,5 +1,22 @@
 // Radix-2 complex FFT and FFT-based linear convolution (used for long FIR filters).
 
+const twiddles = new Map<number, { cos: Float64Array; sin: Float64Array }>();
+
+/** cos/sin of -2 pi k / n for k < n / 2, computed once per size (the FFT of every lead of every record reuses them). */
+function twiddleTable(n: number): { cos: Float64Array; sin: Float64Array } {
+  let t = twiddles.get(n);
+  if (!t) {
+    const half = n >> 1;
+    t = { cos: new Float64Array(half), sin: new Float64Array(half) };
+    for (let k = 0; k < half; k++) {
+      t.cos[k] = Math.cos((2 * Math.PI * k) / n);
+      t.sin[k] = -Math.sin((2 * Math.PI * k) / n);
+    }
+    twiddles.set(n, t);
+  }
+  return t;
+}
+
 /** In-place iterative radix-2 FFT of (re, im); length must be a power of two. `inverse` scales by 1/n. */
 export function fftInPlace(re: Float64Array, im: Float64Array, inverse = false): void {
   const n = re.length;
@@ -12,25 +29,22 @@ export function fftInPlace(re: Float64Array, im: Float64Array, inverse = false):
       const ti = im[i]; im[i] = im[j]; im[j] = ti;
     }
   }
-  const sign = inverse ? 1 : -1;
+  if (n < 2) return;
+  const { cos, sin } = twiddleTable(n);
+  const sign = inverse ? -1 : 1;
   for (let len = 2; len <= n; len <<= 1) {
-    const ang = (sign * 2 * Math.PI) / len;
-    const wr = Math.cos(ang);
-    const wi = Math.sin(ang);
     const half = len >> 1;
+    const step = n / len;
     for (let i = 0; i < n; i += len) {
-      let cr = 1;
-      let ci = 0;
-      for (let k = 0; k < half; k++) {
+      for (let k = 0, t = 0; k < half; k++, t += step) {
+        const cr = cos[t];
+        const ci = sign * sin[t];
         const a = i + k;
         const b = a + half;
         const xr = re[b] * cr - im[b] * ci;
         const xi = re[b] * ci + im[b] * cr;
         re[b] = re[a] - xr; im[b] = im[a] - xi;
         re[a] += xr; im[a] += xi;
-        const t = cr * wr - ci * wi;
-        ci = cr * wi + ci * wr;
-        cr = t;
       }
     }
   }

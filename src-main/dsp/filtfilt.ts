@@ -20,13 +20,22 @@ export function oddExtend(x: ArrayLike<number>, padlen: number): Float64Array {
   return out;
 }
 
-/** Causal FIR pass as if the input had been constant at x[0] forever before (FIR steady state). */
+/**
+ * Causal FIR pass as if the input had been constant at x[0] forever before (FIR steady state). The constant past
+ * adds x[0] times the tail sum of the taps it still reaches, so only x itself is convolved (a half-size FFT).
+ */
 function firSteadyState(h: Float64Array, x: Float64Array): Float64Array {
-  const m = h.length - 1;
-  const padded = new Float64Array(x.length + m);
-  padded.fill(x[0], 0, m);
-  padded.set(x, m);
-  return fftConvolve(padded, h).slice(m, m + x.length);
+  const y = fftConvolve(x, h).slice(0, x.length);
+  const x0 = x[0];
+  // Outputs k < k0 reach back into the constant past: y[k] += x0 * (h[k + 1] + ... + h[m]).
+  const k0 = Math.min(x.length, h.length - 1);
+  let tail = 0;
+  for (let j = k0 + 1; j < h.length; j++) tail += h[j];
+  for (let k = k0 - 1; k >= 0; k--) {
+    tail += h[k + 1];
+    y[k] += x0 * tail;
+  }
+  return y;
 }
 
 function reversed(x: Float64Array): Float64Array {
