@@ -1,19 +1,24 @@
-// Lossless codec for stored signal chunks: a fixed polynomial predictor (FLAC's orders 0-4) chosen per chunk,
-// then Rice codes with one parameter per partition (FLAC's residual coding), or the samples verbatim when coding
-// would not make them smaller. Pure functions over typed arrays; bit-exact for every int16 and int32 value.
+// Lossless codec for stored signal chunks: a predictor chosen per chunk — FLAC's fixed polynomial orders 0-4 or a
+// quantised linear predictor (LPC) of up to 12 taps fitted to the chunk — then Rice codes with one parameter per
+// partition (FLAC's residual coding), or the samples verbatim when coding would not make them smaller.
+// Pure functions over typed arrays; bit-exact for every int16 and int32 value.
 //
 // Chunk layout (little-endian header, big-endian bit stream as in FLAC):
 //   byte 0      codec id (CHUNK_CODEC_ID)
-//   byte 1      bits 0-3: predictor order 0-4, or VERBATIM; bit 4: samples are int32
+//   byte 1      bits 0-3: fixed order 0-4, VERBATIM, or (with bit 5) LPC order - 1; bit 4: samples are int32
 //   bytes 2-5   sample count (uint32)
 //   VERBATIM:   count samples, 2 or 4 bytes each
-//   otherwise:  `order` warm-up samples (2 or 4 bytes each), 1 byte partition order p, then for each of the 2^p
-//               partitions of the residuals: 5-bit Rice parameter k (ESCAPE: 6-bit width w, then w-bit raw values),
-//               each residual zigzag-mapped to u and coded as (u >>> k) zeros, a one, and the k low bits of u.
+//   otherwise:  `order` warm-up samples (2 or 4 bytes each); LPC only: 1 byte shift, `order` int16 coefficients
+//               (prediction = floor(sum of coefficient j x sample t-1-j / 2^shift)); then 1 byte log2 of the
+//               partition size and, for each partition of the residuals: 5-bit Rice parameter k (ESCAPE: 6-bit
+//               width w, then w-bit raw values), each residual zigzag-mapped to u and coded as (u >>> k) zeros,
+//               a one, and the k low bits of u.
 
 export const CHUNK_CODEC_ID = 1;
 const VERBATIM = 15;
 const INT32_FLAG = 16;
+const LPC_FLAG = 32;
+const MAX_LPC_ORDER = 12;
 const HEADER_BYTES = 6;
 const MAX_ORDER = 4;
 /** Partitions hold 2^shift residuals, shift in [5, MAX_PARTITION_SHIFT]. */
@@ -254,6 +259,91 @@ function verbatim(x: ChunkSamples): Uint8Array {
   return out;
 }
 
+/** Coefficient precision (bits with sign): int16 sums then stay exact in int32, int32 ones in a double. */
+const lpcPrecision = (wide: boolean): number => (wide ? 15 : 12);
+
+interface LpcPredictor {
+  order: number;
+  shift: number;
+  coefs: Int16Array;
+}
+
+/**
+ * A linear predictor fitted to the chunk (autocorrelation of the Tukey(0.5)-windowed samples, Levinson-Durbin), at
+ * the order with the fewest estimated bits, its coefficients quantised as FLAC does. Undefined when none helps.
+ */
+function fitLpc(x: ChunkSamples): LpcPredictor | undefined {
+  const n = x.length;
+  const maxOrder = Math.min(MAX_LPC_ORDER, n - 1);
+  if (maxOrder < 1) return undefined;
+  const w = new Float64Array(n);
+  const taper = Math.floor(n / 4);
+  for (let i = 0; i < n; i++) {
+    const edge = Math.min(i, n - 1 - i);
+    w[i] = x[i] * (edge < taper ? 0.5 - 0.5 * Math.cos((Math.PI * edge) / taper) : 1);
+  }
+  const r = new Float64Array(maxOrder + 1);
+  for (let lag = 0; lag <= maxOrder; lag++) {
+    let sum = 0;
+    for (let i = lag; i < n; i++) sum += w[i] * w[i - lag];
+    r[lag] = sum;
+  }
+  if (!(r[0] > 0)) return undefined;
+  // Levinson-Durbin: predictor a (x[t] ~ sum a[j] x[t-1-j]) and its error for every order.
+  let a = new Float64Array(0);
+  let err = r[0];
+  let best: { order: number; a: Float64Array; bits: number } | undefined;
+  const sampleBits = x instanceof Int32Array ? 32 : 16;
+  const precision = lpcPrecision(x instanceof Int32Array);
+  for (let p = 1; p <= maxOrder; p++) {
+    let acc = r[p];
+    for (let j = 0; j < p - 1; j++) acc -= a[j] * r[p - 1 - j];
+    const k = acc / err;
+    const next = new Float64Array(p);
+    for (let j = 0; j < p - 1; j++) next[j] = a[j] - k * a[p - 2 - j];
+    next[p - 1] = k;
+    a = next;
+    err *= 1 - k * k;
+    if (!(err > 0)) err = 1e-9;
+    // Expected Rice bits per residual from the prediction error (FLAC's estimate), plus the order's own cost.
+    const perSample = Math.max(0, 0.5 * Math.log2((err * 0.5) / n) + 1);
+    const bits = (n - p) * perSample + p * (precision + sampleBits);
+    if (!best || bits < best.bits) best = { order: p, a, bits };
+  }
+  const { order } = best!;
+  const coefs = best!.a;
+  let cmax = 0;
+  for (const c of coefs) cmax = Math.max(cmax, Math.abs(c));
+  if (!(cmax > 0)) return undefined;
+  const maxQ = 2 ** (precision - 1) - 1;
+  const shift = Math.min(20, precision - 1 - (Math.floor(Math.log2(cmax)) + 1));
+  if (shift < 0) return undefined;
+  const q = new Int16Array(order);
+  let carry = 0;
+  for (let j = 0; j < order; j++) {
+    carry += coefs[j] * 2 ** shift;
+    const v = Math.max(-maxQ, Math.min(maxQ, Math.round(carry)));
+    q[j] = v;
+    carry -= v;
+  }
+  return { order, shift, coefs: q };
+}
+
+/** Zigzag-mapped residuals of an LPC predictor into `u`; false when one does not fit in int32. */
+function lpcResiduals(x: ChunkSamples, lpc: LpcPredictor, u: Uint32Array): boolean {
+  const { order, coefs } = lpc;
+  const scale = 2 ** -lpc.shift;
+  const n = x.length;
+  for (let i = order; i < n; i++) {
+    let sum = 0;
+    for (let j = 0; j < order; j++) sum += coefs[j] * x[i - 1 - j];
+    const r = x[i] - Math.floor(sum * scale);
+    if (r > 2147483647 || r < -2147483648) return false;
+    u[i - order] = (r << 1) ^ (r >> 31);
+  }
+  return true;
+}
+
 /** Encodes one chunk of one lead: the predictor with the fewest bytes, never larger than verbatim plus the header. */
 export function encodeChunk(x: ChunkSamples): Uint8Array {
   const n = x.length;
@@ -262,7 +352,7 @@ export function encodeChunk(x: ChunkSamples): Uint8Array {
   if (n <= MAX_ORDER) return verbatim(x);
   const costs = orderCosts(x);
   const orders = [0, 1, 2, 3, 4].sort((a, b) => costs[a] - costs[b]);
-  const u = new Uint32Array(n);
+  let u = new Uint32Array(n);
   let order = -1;
   for (const o of orders) {
     if (fixedResiduals(x, o, u)) {
@@ -270,15 +360,35 @@ export function encodeChunk(x: ChunkSamples): Uint8Array {
       break;
     }
   }
-  if (order < 0) return verbatim(x);
+  let plan = order >= 0 ? planPartitions(u, n - order) : undefined;
+  let size = plan ? HEADER_BYTES + order * sampleBytes + 1 + Math.ceil(plan.bits / 8) : Infinity;
+  // An LPC predictor replaces the fixed one when its residuals plus its coefficients take fewer bytes.
+  const fitted = fitLpc(x);
+  let lpc: LpcPredictor | undefined;
+  if (fitted) {
+    const lu = new Uint32Array(n);
+    if (lpcResiduals(x, fitted, lu)) {
+      const lplan = planPartitions(lu, n - fitted.order);
+      const lsize = HEADER_BYTES + fitted.order * (sampleBytes + 2) + 2 + Math.ceil(lplan.bits / 8);
+      if (lsize < size) {
+        lpc = fitted;
+        u = lu;
+        plan = lplan;
+        size = lsize;
+        order = fitted.order;
+      }
+    }
+  }
+  if (!plan || size >= HEADER_BYTES + x.byteLength) return verbatim(x);
   const m = n - order;
-  const plan = planPartitions(u, m);
-  const size = HEADER_BYTES + order * sampleBytes + 1 + Math.ceil(plan.bits / 8);
-  if (size >= HEADER_BYTES + x.byteLength) return verbatim(x);
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
-  writeHeader(view, order, wide, n);
+  writeHeader(view, lpc ? LPC_FLAG | (order - 1) : order, wide, n);
   let at = writeSamples(view, HEADER_BYTES, x, 0, order);
+  if (lpc) {
+    out[at++] = lpc.shift;
+    for (let j = 0; j < order; j++, at += 2) view.setInt16(at, lpc.coefs[j], true);
+  }
   out[at++] = plan.shift;
   const w = new BitWriter(out, at);
   const psize = 2 ** plan.shift;
@@ -348,13 +458,21 @@ export function decodeChunkInto(blob: Uint8Array, out: ChunkSamples, at = 0, lim
     }
     return n;
   }
-  const order = mode;
-  if (order > MAX_ORDER || count <= MAX_ORDER) throw new Error(`signal chunk has a bad predictor order ${order}`);
+  const isLpc = (blob[1] & LPC_FLAG) !== 0;
+  const order = isLpc ? mode + 1 : mode;
+  if ((isLpc ? order > MAX_LPC_ORDER : order > MAX_ORDER) || count <= order) throw new Error(`signal chunk has a bad predictor order ${order}`);
   let pos = HEADER_BYTES;
-  if (blob.length < pos + order * sampleBytes + 1) throw new Error('signal chunk is truncated');
+  if (blob.length < pos + order * (sampleBytes + (isLpc ? 2 : 0)) + (isLpc ? 2 : 1)) throw new Error('signal chunk is truncated');
   for (let i = 0; i < order; i++, pos += sampleBytes) {
     const v = wide ? view.getInt32(pos, true) : view.getInt16(pos, true);
     if (i < n) out[at + i] = v;
+  }
+  let lpcShift = 0;
+  const coefs = new Float64Array(isLpc ? order : 0);
+  if (isLpc) {
+    lpcShift = blob[pos++];
+    if (lpcShift > 20) throw new Error(`signal chunk has a bad LPC shift ${lpcShift}`);
+    for (let j = 0; j < order; j++, pos += 2) coefs[j] = view.getInt16(pos, true);
   }
   const shift = blob[pos++];
   if (shift < 5 || shift > MAX_PARTITION_SHIFT) throw new Error(`signal chunk has a bad partition size 2^${shift}`);
@@ -473,6 +591,11 @@ export function decodeChunkInto(blob: Uint8Array, out: ChunkSamples, at = 0, lim
   }
   // Undo the predictor.
   const o = at;
+  if (isLpc) {
+    if (out instanceof Int16Array) undoLpc16(out, o, n, rice, coefs, lpcShift);
+    else undoLpc32(out, o, n, rice, coefs, lpcShift);
+    return n;
+  }
   switch (order) {
     case 0: for (let i = 0; i < want; i++) out[o + i] = rice[i]; break;
     case 1: for (let i = 1; i < n; i++) out[o + i] = rice[i - 1] + out[o + i - 1]; break;
@@ -481,6 +604,30 @@ export function decodeChunkInto(blob: Uint8Array, out: ChunkSamples, at = 0, lim
     default: for (let i = 4; i < n; i++) out[o + i] = rice[i - 4] + 4 * out[o + i - 1] - 6 * out[o + i - 2] + 4 * out[o + i - 3] - out[o + i - 4];
   }
   return n;
+}
+
+/**
+ * out[o + i] = residual + floor(sum of coefs[j] out[o + i - 1 - j] / 2^shift) for i >= order. For int16 samples the
+ * encoder's 12-bit coefficients keep every sum within int32, so integer arithmetic is exact (and fast).
+ */
+function undoLpc16(out: Int16Array, o: number, n: number, rice: Int32Array, coefs: Float64Array, shift: number): void {
+  const order = coefs.length;
+  const c = Int32Array.from(coefs);
+  for (let i = order; i < n; i++) {
+    let sum = 0;
+    for (let j = 0, t = o + i - 1; j < order; j++, t--) sum = (sum + c[j] * out[t]) | 0;
+    out[o + i] = rice[i - order] + (sum >> shift);
+  }
+}
+
+function undoLpc32(out: Int32Array, o: number, n: number, rice: Int32Array, coefs: Float64Array, shift: number): void {
+  const order = coefs.length;
+  const scale = 2 ** -shift;
+  for (let i = order; i < n; i++) {
+    let sum = 0;
+    for (let j = 0, t = o + i - 1; j < order; j++, t--) sum += coefs[j] * out[t];
+    out[o + i] = rice[i - order] + Math.floor(sum * scale);
+  }
 }
 
 /** Decodes a whole chunk into a new array of its sample type. */
