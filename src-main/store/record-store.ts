@@ -353,7 +353,7 @@ export function getRecordSummary(db: Database, recordId: number): RecordSummary 
 
 export function listRecordSummaries(db: Database, opts: { offset: number; limit: number; search?: string }): { total: number; records: RecordSummary[] } {
   const where = opts.search
-    ? `WHERE r.record_name LIKE @q OR r.patient_id LIKE @q OR EXISTS (SELECT 1 FROM label l WHERE l.record_id = r.id AND l.is_current = 1 AND l.present = 1 AND l.code LIKE @q)`
+    ? `WHERE r.record_name LIKE @q OR r.patient_id LIKE @q OR r.id IN (SELECT l.record_id FROM label l WHERE l.code LIKE @q AND l.is_current = 1 AND l.present = 1)`
     : '';
   const q = { q: `%${opts.search ?? ''}%`, limit: opts.limit, offset: opts.offset };
   const total = (prepared(db, `SELECT COUNT(*) AS n FROM record r ${where}`).get(q) as { n: number }).n;

@@ -3,27 +3,29 @@ import type { Database } from 'better-sqlite3';
 import type { RecordSummary, WorklistQuery, WorklistQueue } from '../../src-shared/api.ts';
 import { getRecordSummary } from './record-store.ts';
 
-/** Whether record r's current label `code` (an SQL expression) is present: an annotator's word overrides the dataset's. */
-const labelPresent = (code: string): string => `(EXISTS (SELECT 1 FROM label l WHERE l.record_id = r.id AND l.code = ${code} AND l.is_current = 1 AND l.present = 1 AND l.source_kind IN ('dataset', 'annotator'))
-  AND NOT EXISTS (SELECT 1 FROM label l WHERE l.record_id = r.id AND l.code = ${code} AND l.is_current = 1 AND l.present = 0 AND l.source_kind = 'annotator'))`;
-const LABEL_PRESENT = labelPresent('p.class_code');
-const NORMAL_SINUS = '426783006';
+/**
+ * Whether record r's current label `code` (a bound parameter) is present: an annotator's word overrides the dataset's.
+ * As sets of records by code (label_code_record_idx), so a filter reads the records with that label, not every record.
+ * The same rule keeps record_flag (migration 8).
+ */
+const labelPresent = (code: string): string => `(r.id IN (SELECT l.record_id FROM label l WHERE l.code = ${code} AND l.is_current = 1 AND l.present = 1
+    AND l.source_kind IN ('dataset', 'annotator'))
+  AND r.id NOT IN (SELECT l.record_id FROM label l WHERE l.code = ${code} AND l.is_current = 1 AND l.present = 0 AND l.source_kind = 'annotator'))`;
 
 /** Each queue: its condition, and the tables it needs (model queues appear once the ML and rules engines have written). */
 const QUEUE_DEFS: { id: string; label: string; where: string; needs: string[]; rank?: string }[] = [
   { id: 'all', label: 'All', where: '1', needs: [] },
   { id: 'new', label: 'New', where: "r.review_state = 'new'", needs: [] },
-  { id: 'flagged', label: 'Flagged by model', needs: ['ml_prediction'],
-    where: `EXISTS (SELECT 1 FROM ml_prediction p WHERE p.record_id = r.id AND p.predicted = 1 AND p.class_code <> '${NORMAL_SINUS}')` },
+  // Model queues read record_flag, which triggers keep from predictions and labels (migration 8).
+  { id: 'flagged', label: 'Flagged by model', needs: ['ml_prediction'], where: 'r.id IN (SELECT record_id FROM record_flag WHERE flagged = 1)' },
   { id: 'model-vs-rule', label: 'Model ≠ rule', needs: ['ml_prediction', 'rule_result'],
     where: `EXISTS (SELECT 1 FROM ml_prediction p JOIN rule_result rr ON rr.record_id = p.record_id
       WHERE p.record_id = r.id AND rr.decision IS NOT NULL AND rr.codes LIKE '%"' || p.class_code || '"%' AND rr.decision <> p.predicted)` },
   { id: 'model-vs-label', label: 'Model ≠ label', needs: ['ml_prediction'],
-    where: `EXISTS (SELECT 1 FROM ml_prediction p WHERE p.record_id = r.id AND p.predicted <> ${LABEL_PRESENT})`,
+    where: 'r.id IN (SELECT record_id FROM record_flag WHERE label_disagreement IS NOT NULL)',
     // Likely label errors first: how confident the model is against the label.
-    rank: `(SELECT MAX(ABS(p.probability - ${LABEL_PRESENT})) FROM ml_prediction p WHERE p.record_id = r.id AND p.predicted <> ${LABEL_PRESENT}) DESC` },
-  { id: 'low-confidence', label: 'Low confidence', needs: ['ml_prediction'],
-    where: 'EXISTS (SELECT 1 FROM ml_prediction p WHERE p.record_id = r.id AND p.probability BETWEEN 0.35 AND 0.65)' },
+    rank: '(SELECT f.label_disagreement FROM record_flag f WHERE f.record_id = r.id) DESC' },
+  { id: 'low-confidence', label: 'Low confidence', needs: ['ml_prediction'], where: 'r.id IN (SELECT record_id FROM record_flag WHERE low_confidence = 1)' },
   { id: 'reviewed', label: 'Reviewed', where: "r.review_state IN ('reviewed', 'accepted', 'corrected')", needs: [] },
   { id: 'second-opinion', label: 'Second opinion', where: "r.review_state = 'second-opinion'", needs: [] },
 ];
@@ -47,7 +49,7 @@ function whereOf(db: Database, q: WorklistQuery): { sql: string; params: Record<
   const parts: string[] = [queueDef(db, q.queue ?? 'all').where];
   const params: Record<string, unknown> = {};
   if (q.search) {
-    parts.push('(r.record_name LIKE @q OR r.patient_id LIKE @q OR EXISTS (SELECT 1 FROM label l WHERE l.record_id = r.id AND l.is_current = 1 AND l.present = 1 AND l.code LIKE @q))');
+    parts.push('(r.record_name LIKE @q OR r.patient_id LIKE @q OR r.id IN (SELECT l.record_id FROM label l WHERE l.code LIKE @q AND l.is_current = 1 AND l.present = 1))');
     params.q = `%${q.search}%`;
   }
   if (q.label) {
