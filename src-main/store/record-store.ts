@@ -6,7 +6,7 @@ import { signalContentHash } from './content-hash.ts';
 import { bucketSize, buildPyramid } from './signal-pyramid.ts';
 import { effectiveLabels } from './label-store.ts';
 import { prepared } from './prepared.ts';
-import { decodeChunkInto, encodeChunk } from './signal-codec.ts';
+import { chunkInfo, decodeChunkInto, encodeChunk } from './signal-codec.ts';
 
 /** Values per stored chunk (raw samples, or min/max values in pyramid levels). */
 export const CHUNK_VALUES = 1 << 16;
@@ -207,6 +207,34 @@ function leadRows(db: Database, recordId: number): LeadRow[] {
   return prepared(db, 'SELECT lead_index, name, units, gain, baseline, sample_type, derived FROM lead WHERE record_id = ? ORDER BY lead_index').all(recordId) as LeadRow[];
 }
 
+/**
+ * Recently decoded level-0 chunks, keyed by their stored bytes (compared in full on a hit, so a record id reused
+ * after a deletion can never return another record's samples). About 8 MB at most.
+ */
+const DECODED_CHUNKS = 64;
+const decoded = new Map<string, { blob: Buffer; samples: Int16Array | Int32Array }>();
+
+function chunkKey(blob: Buffer): string {
+  // Length plus a few bytes from the middle and end: cheap to compute, and the full comparison settles it.
+  return `${blob.length}:${blob.readUInt32LE(blob.length >> 1 & ~3)}:${blob.readUInt32LE(Math.max(0, blob.length - 4))}`;
+}
+
+function decodedChunk(blob: Buffer): Int16Array | Int32Array | undefined {
+  if (blob.length < 8) return undefined;
+  const key = chunkKey(blob);
+  const hit = decoded.get(key);
+  if (!hit || !hit.blob.equals(blob)) return undefined;
+  decoded.delete(key); // most recently used last
+  decoded.set(key, hit);
+  return hit.samples;
+}
+
+function rememberChunk(blob: Buffer, samples: Int16Array | Int32Array): void {
+  if (blob.length < 8) return;
+  decoded.set(chunkKey(blob), { blob: Buffer.from(blob), samples });
+  if (decoded.size > DECODED_CHUNKS) decoded.delete(decoded.keys().next().value!);
+}
+
 /** Values [start, end) of one level of one lead, read from just the chunks that hold them. */
 function readLevel(db: Database, recordId: number, lead: LeadRow, level: number, start: number, end: number): Int16Array | Int32Array {
   const Ctor = lead.sample_type === 'int32' ? Int32Array : Int16Array;
@@ -219,13 +247,20 @@ function readLevel(db: Database, recordId: number, lead: LeadRow, level: number,
     const c0 = row.chunk_index * CHUNK_VALUES;
     const from = Math.max(start, c0);
     if (row.encoding === CHUNK_CODEC) {
-      // Decoding runs from the chunk's start: up to `end` only, straight into `out` when the span starts with the chunk.
       const limit = end - c0;
-      if (from === c0) decodeChunkInto(b, out, c0 - start, limit);
-      else {
-        const scratch = new Ctor(Math.min(CHUNK_VALUES, limit));
-        const got = decodeChunkInto(b, scratch, 0, limit);
-        out.set(scratch.subarray(from - c0, got), from - start);
+      const cached = decodedChunk(b);
+      if (cached) {
+        out.set(cached.subarray(from - c0, Math.min(cached.length, limit)), from - start);
+      } else if (from === c0) {
+        // A span from a chunk's start (a whole-record read, or the far side of a boundary): decoded up to `end` only,
+        // straight into `out`.
+        decodeChunkInto(b, out, c0 - start, limit);
+      } else {
+        // Panning reads the same chunks again and again: decode each whole once and keep it.
+        const whole = new Ctor(chunkInfo(b).count);
+        decodeChunkInto(b, whole);
+        rememberChunk(b, whole);
+        out.set(whole.subarray(from - c0, Math.min(whole.length, limit)), from - start);
       }
       continue;
     }

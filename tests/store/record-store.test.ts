@@ -125,9 +125,22 @@ describe('record store', () => {
     expect(Buffer.from(back.leads[11].digital.buffer).equals(Buffer.from(rec.leads[11].digital.buffer))).toBe(true);
   });
 
-  it('new workspaces use 64 KiB pages; one made with 4 KiB pages keeps them and its records', () => {
+  it('a window read again after its record was deleted and the id reused gives the new record (decoded-chunk cache)', () => {
+    const w = ws();
+    const a = syntheticRecord({ seed: 21, length: 200_000 });
+    const b = syntheticRecord({ seed: 22, length: 200_000 });
+    const first = store(w, a).recordId;
+    const window = (id: number) => int16(readSignalWindow(w.db, id, 70_000, 72_000, 5000)!.leads[4].values);
+    expect(Array.from(window(first))).toEqual(Array.from(a.leads[4].digital.subarray(70_000, 72_000)));
+    w.db.prepare('DELETE FROM record WHERE id = ?').run(first);
+    const second = store(w, b).recordId;
+    expect(second).toBe(first);
+    expect(Array.from(window(second))).toEqual(Array.from(b.leads[4].digital.subarray(70_000, 72_000)));
+  });
+
+  it('new workspaces use 16 KiB pages; one made with 4 KiB pages keeps them and its records', () => {
     const fresh = ws();
-    expect(fresh.db.pragma('page_size', { simple: true })).toBe(65536);
+    expect(fresh.db.pragma('page_size', { simple: true })).toBe(16384);
     fresh.close();
     // A workspace from before the page size was set: SQLite's default page size, a record stored in it.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-store-'));
