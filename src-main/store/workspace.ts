@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { migrate } from './migrate.ts';
+import { cleanUpStagedSignals } from './record-store.ts';
 import { BUSY_TIMEOUT_MS, retryWhileBusy } from './write-transaction.ts';
 
 export interface Workspace {
@@ -53,6 +54,9 @@ export function openWorkspace(dir: string, sqliteBinding?: string): Workspace {
     db.pragma('journal_size_limit = 67108864');
     db.pragma('foreign_keys = ON');
     migrate(db);
+    // Chunks of a large record whose store was interrupted (the process died before its record row) are invisible;
+    // give their space back.
+    cleanUpStagedSignals(db);
   } catch (e) {
     db.close();
     throw new Error(`cannot open workspace ${abs}: ${(e as Error).message.split('\n')[0]}`, { cause: e });

@@ -55,15 +55,24 @@ describe('staged (write-once) signal of large records', () => {
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
     w.db.prepare('UPDATE record_staging SET pid = ? WHERE record_id = ?').run(dead, staged.recordId);
     expect(recordCount(w.db)).toBe(0);
-    expect(cleanUpStagedSignals(w.db)).toBe(1);
-    expect(chunkCount(w, staged.recordId)).toBe(0);
-    // A staging row of this live process is left to its owner, who discards it.
-    const mine = stageRecordSignal(w.db, syntheticRecord({ seed: 10, length: 200_000 }))!;
-    expect(cleanUpStagedSignals(w.db)).toBe(0);
-    discardStagedSignal(w.db, mine.recordId);
-    expect(chunkCount(w, mine.recordId)).toBe(0);
-    expect(w.db.prepare('SELECT COUNT(*) AS n FROM record_staging').get()).toEqual({ n: 0 });
+    // Reopening the workspace cleans it up.
     w.close();
+    const reopened = openWorkspace(w.dir);
+    expect(chunkCount(reopened, staged.recordId)).toBe(0);
+    expect(reopened.db.prepare('SELECT COUNT(*) AS n FROM record_staging').get()).toEqual({ n: 0 });
+    reopened.close();
+    const w2 = openWorkspace(w.dir);
+    const dead2 = stageRecordSignal(w2.db, syntheticRecord({ seed: 13, length: 200_000 }))!;
+    w2.db.prepare('UPDATE record_staging SET pid = ? WHERE record_id = ?').run(dead, dead2.recordId);
+    expect(cleanUpStagedSignals(w2.db)).toBe(1);
+    expect(chunkCount(w2, dead2.recordId)).toBe(0);
+    // A staging row of this live process is left to its owner, who discards it.
+    const mine = stageRecordSignal(w2.db, syntheticRecord({ seed: 10, length: 200_000 }))!;
+    expect(cleanUpStagedSignals(w2.db)).toBe(0);
+    discardStagedSignal(w2.db, mine.recordId);
+    expect(chunkCount(w2, mine.recordId)).toBe(0);
+    expect(w2.db.prepare('SELECT COUNT(*) AS n FROM record_staging').get()).toEqual({ n: 0 });
+    w2.close();
   });
 
   it('refuses to stage inside a transaction (the bounded transactions are its own)', () => {
