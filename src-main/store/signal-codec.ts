@@ -268,6 +268,21 @@ interface LpcPredictor {
   coefs: Int16Array;
 }
 
+let lastWindow = new Float64Array(0);
+
+/** Tukey(0.5) window of `n` points (cosine tapers over the first and last quarter); the last one is kept for reuse. */
+function tukeyWindow(n: number): Float64Array {
+  if (lastWindow.length === n) return lastWindow;
+  const w = new Float64Array(n);
+  const taper = Math.floor(n / 4);
+  for (let i = 0; i < n; i++) {
+    const edge = Math.min(i, n - 1 - i);
+    w[i] = edge < taper ? 0.5 - 0.5 * Math.cos((Math.PI * edge) / taper) : 1;
+  }
+  lastWindow = w;
+  return w;
+}
+
 /**
  * A linear predictor fitted to the chunk (autocorrelation of the Tukey(0.5)-windowed samples, Levinson-Durbin), at
  * the order with the fewest estimated bits, its coefficients quantised as FLAC does. Undefined when none helps.
@@ -276,12 +291,9 @@ function fitLpc(x: ChunkSamples): LpcPredictor | undefined {
   const n = x.length;
   const maxOrder = Math.min(MAX_LPC_ORDER, n - 1);
   if (maxOrder < 1) return undefined;
+  const window = tukeyWindow(n);
   const w = new Float64Array(n);
-  const taper = Math.floor(n / 4);
-  for (let i = 0; i < n; i++) {
-    const edge = Math.min(i, n - 1 - i);
-    w[i] = x[i] * (edge < taper ? 0.5 - 0.5 * Math.cos((Math.PI * edge) / taper) : 1);
-  }
+  for (let i = 0; i < n; i++) w[i] = x[i] * window[i];
   const r = new Float64Array(maxOrder + 1);
   for (let lag = 0; lag <= maxOrder; lag++) {
     let sum = 0;
