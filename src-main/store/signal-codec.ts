@@ -125,17 +125,25 @@ function riceBits(u: Uint32Array, from: number, to: number, k: number): number {
   return bits;
 }
 
+const INV_POW2 = Float64Array.from({ length: 32 }, (_, k) => 2 ** -k);
+
 /** Estimated bits of a partition of `n` values summing to `sum` with its best Rice parameter (FLAC's estimate). */
 function estimateBits(n: number, sum: number): { k: number; bits: number } {
   if (n === 0) return { k: 0, bits: 5 };
   const mean = sum / n;
-  const k0 = mean < 1 ? 0 : Math.min(30, Math.floor(Math.log2(mean)));
-  let best = { k: 0, bits: Infinity };
-  for (let k = Math.max(0, k0 - 1); k <= Math.min(30, k0 + 1); k++) {
-    const bits = 5 + n * (k + 1) + Math.max(0, sum / 2 ** k - n / 2);
-    if (bits < best.bits) best = { k, bits };
+  // floor(log2(mean)) without Math.log2: the hot path of the partition search.
+  const k0 = mean < 1 ? 0 : mean >= 2 ** 30 ? 30 : 31 - Math.clz32(mean);
+  let bestK = 0;
+  let bestBits = Infinity;
+  for (let k = k0 > 0 ? k0 - 1 : 0, last = k0 < 30 ? k0 + 1 : 30; k <= last; k++) {
+    const tail = sum * INV_POW2[k] - n / 2;
+    const bits = 5 + n * (k + 1) + (tail > 0 ? tail : 0);
+    if (bits < bestBits) {
+      bestBits = bits;
+      bestK = k;
+    }
   }
-  return best;
+  return { k: bestK, bits: bestBits };
 }
 
 /**
