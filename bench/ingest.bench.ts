@@ -9,6 +9,7 @@ import { ingestPaths } from '../src-main/ingest/ingest-files.ts';
 import { signalContentHash } from '../src-main/store/content-hash.ts';
 import { stageRecordSignal, storeRecord } from '../src-main/store/record-store.ts';
 import { openWorkspace } from '../src-main/store/workspace.ts';
+import { writeTransaction } from '../src-main/store/write-transaction.ts';
 import { SHARED_DATA } from '../tests/helpers/shared-data.ts';
 import { writeHolter } from './holter-wfdb.ts';
 
@@ -46,7 +47,7 @@ async function holter(): Promise<Record<string, number>> {
   const t2 = performance.now();
   // As the ingest pipeline stores a record this large: chunks staged in bounded transactions, then the record row.
   const staged = stageRecordSignal(ws.db, rec, hash);
-  ws.db.transaction(() => storeRecord(ws.db, rec, { path: hea, format: 'wfdb' }, undefined, hash, staged)).immediate();
+  writeTransaction(ws.db, () => storeRecord(ws.db, rec, { path: hea, format: 'wfdb' }, undefined, hash, staged));
   const t3 = performance.now();
   const samples = rec.length * rec.leads.length;
   fs.rmSync(dir, { recursive: true, force: true });

@@ -15,9 +15,12 @@ import { ingestPaths } from '../src-main/ingest/ingest-files.ts';
 import { createModel } from '../src-main/ml/models/index.ts';
 import { initBackend } from '../src-main/ml/backend.ts';
 import { exportedCard, exportSmallCnnOnnx } from '../src-main/ml/onnx-export.ts';
-import { DEFAULT_INPUT, importOnnxModel, predictInWorkspace } from '../src-main/ml/workspace-ml.ts';
+import { importOnnxModel } from '../src-main/workspace/import-model.ts';
+import { predictInWorkspace } from '../src-main/workspace/predict-records.ts';
+import { DEFAULT_INPUT } from '../src-main/workspace/train-model.ts';
 import { storeRecord } from '../src-main/store/record-store.ts';
 import { openWorkspace, type Workspace } from '../src-main/store/workspace.ts';
+import { writeTransaction } from '../src-main/store/write-transaction.ts';
 import { STANDARD_LEADS, type EcgRecord } from '../src-shared/record.ts';
 import { SHARED_DATA } from '../tests/helpers/shared-data.ts';
 import { writeHolter } from './holter-wfdb.ts';
@@ -102,12 +105,12 @@ async function build(ws: Workspace, n: number): Promise<Record<string, number>> 
   const batch = 200; // as the ingest pipeline batches small records
   for (let i = 0; i < n; i += batch) {
     const now = new Date().toISOString();
-    ws.db.transaction(() => {
+    writeTransaction(ws.db, () => {
       for (let k = i; k < Math.min(n, i + batch); k++) {
         const base = bases[k % bases.length];
         storeRecord(ws.db, variant(base, Math.floor(k / bases.length)), { path: `/bench/${base.recordName}_${k}.hea`, format: 'cinc' }, now);
       }
-    }).immediate();
+    });
     if ((i / batch) % 50 === 0) log(`  ${i + batch} stored`);
   }
   const storeSeconds = (performance.now() - t0) / 1000;

@@ -6,6 +6,7 @@ import { signalContentHash } from './content-hash.ts';
 import { bucketSize, buildPyramid } from './signal-pyramid.ts';
 import { effectiveLabels } from './label-store.ts';
 import { prepared } from './prepared.ts';
+import { writeTransaction } from './write-transaction.ts';
 import { chunkInfo, decodeChunkInto, encodeChunk } from './signal-codec.ts';
 
 /** Values per stored chunk (raw samples, or min/max values in pyramid levels). */
@@ -75,11 +76,11 @@ function processAlive(pid: number): boolean {
 
 /** Deletes the chunks and reservation of a staged signal whose record was not stored (failed, or superseded). */
 export function discardStagedSignal(db: Database, recordId: number): void {
-  db.transaction(() => {
+  writeTransaction(db, () => {
     if (!prepared(db, 'SELECT 1 FROM record_staging WHERE record_id = ?').get(recordId)) return;
     prepared(db, 'DELETE FROM signal_chunk WHERE record_id = ?').run(recordId);
     prepared(db, 'DELETE FROM record_staging WHERE record_id = ?').run(recordId);
-  }).immediate();
+  });
 }
 
 /** Removes what stores interrupted by a crash or kill left behind (their process is gone). Returns how many. */
@@ -105,12 +106,12 @@ export function cleanUpStagedSignals(db: Database): number {
 export function stageRecordSignal(db: Database, record: EcgRecord, contentHash = signalContentHash(record)): StagedSignal | undefined {
   if (db.inTransaction) throw new Error('stageRecordSignal must run outside a transaction');
   cleanUpStagedSignals(db);
-  const recordId = db.transaction(() => {
+  const recordId = writeTransaction(db, () => {
     if (prepared(db, 'SELECT 1 FROM record WHERE content_hash = ?').get(contentHash)) return undefined;
     const id = nextRecordId(db);
     prepared(db, 'INSERT INTO record_staging (record_id, content_hash, pid, started_at) VALUES (?, ?, ?, ?)').run(id, contentHash, process.pid, new Date().toISOString());
     return id;
-  }).immediate();
+  });
   if (recordId === undefined) return undefined;
   // The chunks reference a record row that does not exist yet: foreign keys are checked when it is stored.
   const fk = db.pragma('foreign_keys', { simple: true }) as number;
@@ -121,9 +122,9 @@ export function stageRecordSignal(db: Database, record: EcgRecord, contentHash =
     const commit = () => {
       const rows = batch;
       batch = [];
-      db.transaction(() => {
+      writeTransaction(db, () => {
         for (const r of rows) insChunk.run(recordId, ...r);
-      }).immediate();
+      });
       db.pragma('wal_checkpoint(PASSIVE)');
     };
     record.leads.forEach((lead, i) => writeLeadChunks((l, level, c, blob, enc) => {

@@ -5,6 +5,7 @@ import type { Database } from 'better-sqlite3';
 import { CHUNK_CODEC, CHUNK_RAW } from './record-store.ts';
 import { decodeChunk, encodeChunk } from './signal-codec.ts';
 import { prepared } from './prepared.ts';
+import { writeTransaction } from './write-transaction.ts';
 
 const CURSOR_KEY = 'signal_codec_cursor';
 
@@ -69,8 +70,13 @@ export async function convertSignalChunks(db: Database, opts: ChunkConversionOpt
       result.cancelled = true;
       break;
     }
-    // The store's write helper (BEGIN IMMEDIATE with busy retry) replaces this plain immediate transaction once merged.
-    db.transaction(() => {
+    // A busy retry runs the unit again from the same place: restore what a failed attempt advanced.
+    const from = { i, after, converted: result.chunksConverted, rawBytes: result.rawBytes, storedBytes: result.storedBytes,
+      done: result.recordsDone, remaining: result.recordsRemaining, skipped: result.skipped.length };
+    writeTransaction(db, () => {
+      ({ i, after } = from);
+      Object.assign(result, { chunksConverted: from.converted, rawBytes: from.rawBytes, storedBytes: from.storedBytes, recordsDone: from.done, recordsRemaining: from.remaining });
+      result.skipped.length = from.skipped;
       let budget = perTransaction;
       while (i < ids.length && budget > 0) {
         const id = ids[i];
@@ -103,7 +109,7 @@ export async function convertSignalChunks(db: Database, opts: ChunkConversionOpt
           i++;
         }
       }
-    }).immediate();
+    });
     opts.onProgress?.(result.recordsDone, ids.length);
     // Yields between transactions so a cancel (and other work on this thread) gets in.
     await new Promise((resolve) => setImmediate(resolve));

@@ -130,7 +130,7 @@ describe('record store', () => {
     const a = syntheticRecord({ seed: 21, length: 200_000 });
     const b = syntheticRecord({ seed: 22, length: 200_000 });
     const first = store(w, a).recordId;
-    const window = (id: number) => int16(readSignalWindow(w.db, id, 70_000, 72_000, 5000)!.leads[4].values);
+    const window = (id: number) => readSignalWindow(w.db, id, 70_000, 72_000, 5000)!.leads[4].values as Int16Array;
     expect(Array.from(window(first))).toEqual(Array.from(a.leads[4].digital.subarray(70_000, 72_000)));
     w.db.prepare('DELETE FROM record WHERE id = ?').run(first);
     const second = store(w, b).recordId;
