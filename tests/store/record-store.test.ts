@@ -138,9 +138,9 @@ describe('record store', () => {
     expect(Array.from(window(second))).toEqual(Array.from(b.leads[4].digital.subarray(70_000, 72_000)));
   });
 
-  it('new workspaces use 16 KiB pages; one made with 4 KiB pages keeps them and its records', () => {
+  it('new workspaces use 32 KiB pages; one made with 4 KiB pages keeps them and its records', () => {
     const fresh = ws();
-    expect(fresh.db.pragma('page_size', { simple: true })).toBe(16384);
+    expect(fresh.db.pragma('page_size', { simple: true })).toBe(32768);
     fresh.close();
     // A workspace from before the page size was set: SQLite's default page size, a record stored in it.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-store-'));
