@@ -1,52 +1,13 @@
 // HL7 v3 annotated ECG (aECG, FDA submissions): XML with one rhythm series of SLIST_PQ sequences.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
 import { canonicalLeadName, millivoltsPerUnit } from '../../src-shared/record.ts';
 import type { EcgRecord, LeadSignal } from '../../src-shared/record.ts';
 import { FormatError } from './format-error.ts';
 import { printable } from './printable.ts';
 import type { EcgFileReader } from './reader.ts';
-
-type Node = Record<string, unknown>;
-
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  processEntities: false,
-  ignoreDeclaration: true,
-  commentPropName: false,
-});
-
-const isNode = (x: unknown): x is Node => typeof x === 'object' && x !== null && !Array.isArray(x);
-
-/** Children named `key` as a list (the parser gives one child as an object, several as an array). */
-function all(node: unknown, key: string): Node[] {
-  if (!isNode(node)) return [];
-  const v = node[key];
-  const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
-  return list.filter(isNode);
-}
-
-const one = (node: unknown, ...keys: string[]): Node | undefined => {
-  let cur: unknown = node;
-  for (const k of keys) cur = all(cur, k)[0];
-  return isNode(cur) ? cur : undefined;
-};
-
-const attr = (node: Node | undefined, name: string): string | undefined => {
-  const v = node?.[`@${name}`];
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-};
-
-const text = (node: unknown): string | undefined => {
-  if (typeof node === 'string') return node;
-  if (isNode(node) && typeof node['#text'] === 'string') return node['#text'];
-  return undefined;
-};
+import { ageAtDate, all, attr, decodeXml, one, parseXml, rootName, text, xmlHead } from './xml-document.ts';
+import type { XmlNode } from './xml-document.ts';
 
 /** HL7 TS ('20021122091000.250+0100', or a prefix of it) as ISO 8601; undefined when not a timestamp. */
 export function hl7TimeToIso(ts: string | undefined): string | undefined {
@@ -60,13 +21,10 @@ export function hl7TimeToIso(ts: string | undefined): string | undefined {
   return iso;
 }
 
-/** Whole years between an HL7 birth date and the recording date. */
+/** Whole years between an HL7 birth date ('YYYYMMDD...') and the recording date. */
 function ageAt(birth: string | undefined, at: string | undefined): number | undefined {
-  if (!birth || !at || !/^\d{8}/.test(birth) || !/^\d{4}-\d{2}-\d{2}/.test(at)) return undefined;
-  const [by, bm, bd] = [birth.slice(0, 4), birth.slice(4, 6), birth.slice(6, 8)].map(Number);
-  const [ay, am, ad] = at.slice(0, 10).split('-').map(Number);
-  const age = ay - by - (am < bm || (am === bm && ad < bd) ? 1 : 0);
-  return age >= 0 && age < 150 ? age : undefined;
+  if (!birth || !/^\d{8}/.test(birth)) return undefined;
+  return ageAtDate(`${birth.slice(0, 4)}-${birth.slice(4, 6)}-${birth.slice(6, 8)}`, at);
 }
 
 function parseDigits(raw: string, where: string): Int32Array {
@@ -84,7 +42,7 @@ function parseDigits(raw: string, where: string): Int32Array {
 }
 
 /** Seconds per sample from a GLIST_TS / GLIST_PQ time sequence's increment. */
-function sampleInterval(seqValue: Node | undefined, where: string): number {
+function sampleInterval(seqValue: XmlNode | undefined, where: string): number {
   const inc = one(seqValue, 'increment');
   const v = Number(attr(inc, 'value'));
   const unit = (attr(inc, 'unit') ?? 's').toLowerCase();
@@ -95,7 +53,7 @@ function sampleInterval(seqValue: Node | undefined, where: string): number {
   return v * perUnit[unit];
 }
 
-function leadFromSequence(seq: Node, code: string, where: string): LeadSignal {
+function leadFromSequence(seq: XmlNode, code: string, where: string): LeadSignal {
   const value = one(seq, 'value');
   const type = attr(value, 'type') ?? '';
   if (!/SLIST_PQ$/.test(type)) throw new FormatError(`${where}: lead ${printable(code)} value type '${printable(type)}' is not SLIST_PQ`);
@@ -127,21 +85,19 @@ function leadFromSequence(seq: Node, code: string, where: string): LeadSignal {
 }
 
 /** The rhythm series: code RHYTHM, else the first series with lead sequences (representative beats live under derivation). */
-function rhythmSeries(root: Node): Node | undefined {
+function rhythmSeries(root: XmlNode): XmlNode | undefined {
   const series = all(root, 'component').flatMap((c) => all(c, 'series'));
   return series.find((s) => attr(one(s, 'code'), 'code') === 'RHYTHM') ?? series[0];
 }
 
 export function parseAecg(xml: string, filePath: string): EcgRecord {
   const where = path.basename(filePath);
-  let doc: Node;
-  try {
-    doc = parser.parse(xml) as Node;
-  } catch (e) {
-    throw new FormatError(`${where}: not well-formed XML (${printable(String((e as Error).message).split('\n')[0], 120)})`);
-  }
+  const doc = parseXml(xml, where);
   const root = one(doc, 'AnnotatedECG');
-  if (!root) throw new FormatError(`${where}: no AnnotatedECG root element`);
+  if (!root) {
+    const found = rootName(doc);
+    throw new FormatError(`${where}: ${found ? `root element <${printable(found, 40)}> is not AnnotatedECG` : 'no root element'}`);
+  }
   const series = rhythmSeries(root);
   if (!series) throw new FormatError(`${where}: no waveform series`);
 
@@ -217,13 +173,12 @@ export const hl7AecgReader: EcgFileReader = {
   format: 'hl7-aecg',
   extensions: ['.xml'],
   detect(head) {
-    const s = new TextDecoder('utf-8', { fatal: false }).decode(head);
-    return /<([\w-]+:)?AnnotatedECG[\s>/]/.test(s);
+    return /<([\w-]+:)?AnnotatedECG[\s>/]/.test(xmlHead(head));
   },
   async companions() {
     return [];
   },
   async read(filePath) {
-    return [parseAecg(await readFile(filePath, 'utf8'), filePath)];
+    return [parseAecg(decodeXml(await readFile(filePath), path.basename(filePath)), filePath)];
   },
 };
