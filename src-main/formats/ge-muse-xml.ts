@@ -10,7 +10,7 @@ import { FormatError } from './format-error.ts';
 import { printable } from './printable.ts';
 import type { EcgFileReader } from './reader.ts';
 import { representativeBeats } from './representative-beats.ts';
-import { all, base64Bytes, childNumber, childText, decodeXml, one, parseXml, rootName, text, xmlHead } from './xml-document.ts';
+import { all, base64Bytes, childNumber, childText, decodeXml, one, parseXml, rootName, text, truncationWarning, xmlHead } from './xml-document.ts';
 import type { XmlNode } from './xml-document.ts';
 
 const UNITS: Record<string, string> = { MICROVOLTS: 'uV', MILLIVOLTS: 'mV', NANOVOLTS: 'nV' };
@@ -194,7 +194,8 @@ export function parseMuse(xml: string, filePath: string): EcgRecord {
   // The cart's own statements when MUSE holds an edited (overread) reading beside them.
   if (original.length && original.join('\n') !== statements.join('\n')) attributes['muse.originalDiagnosis'] = original.join(' | ');
 
-  const warnings = [...rhythm.warnings, ...(median?.warnings ?? [])];
+  const cut = truncationWarning(xml, 'RestingECG');
+  const warnings = [...(cut ? [cut] : []), ...rhythm.warnings, ...(median?.warnings ?? [])];
   const stem = path.basename(filePath, path.extname(filePath));
   return {
     format: 'ge-muse-xml',

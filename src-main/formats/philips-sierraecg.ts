@@ -10,7 +10,7 @@ import { decodeXli, restoreLimbLeads } from './philips-xli.ts';
 import { printable } from './printable.ts';
 import type { EcgFileReader } from './reader.ts';
 import { representativeBeats } from './representative-beats.ts';
-import { ageAtDate, all, attr, base64Bytes, childNumber, childText, decodeXml, isNode, one, parseXml, rootName, text, xmlHead } from './xml-document.ts';
+import { ageAtDate, all, attr, base64Bytes, childNumber, childText, decodeXml, isNode, one, parseXml, rootName, text, truncationWarning, xmlHead } from './xml-document.ts';
 import type { XmlNode } from './xml-document.ts';
 
 /** Global measurement element -> DEVICE_MEASUREMENT_KEYS name and unit (1.04 names, then the 1.03 `mean*` ones). */
@@ -257,6 +257,8 @@ export function parsePhilips(xml: string, filePath: string): EcgRecord {
     ...(filters ? { filters } : {}),
     ...(beats ? { representativeBeats: beats } : {}),
   };
+  const cut = truncationWarning(xml, 'restingecgdata');
+  const warnings = [...(cut ? [cut] : []), ...waves.warnings];
   const attributes: Record<string, string | number> = {};
   if (version) attributes['philips.documentVersion'] = version;
   if (type) attributes['philips.documentType'] = type;
@@ -282,7 +284,7 @@ export function parsePhilips(xml: string, filePath: string): EcgRecord {
     labels: [],
     attributes,
     device,
-    ...(waves.warnings.length ? { warnings: waves.warnings } : {}),
+    ...(warnings.length ? { warnings } : {}),
   };
 }
 

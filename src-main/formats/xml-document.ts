@@ -80,6 +80,13 @@ export function parseXml(xml: string, where: string): XmlNode {
   }
 }
 
+/** A warning when the text stops before the root element's end tag: the parser reads unclosed elements
+ *  as if closed, so a cut-off file would otherwise pass for a complete one. */
+export function truncationWarning(xml: string, root: string): string | undefined {
+  const tail = xml.slice(-200).trimEnd();
+  return new RegExp(`</([\\w-]+:)?${root}\\s*>$`).test(tail) ? undefined : `the file ends before </${root}> (truncated); read what is complete`;
+}
+
 /** The name of the document's root element (ignoring a namespace prefix), or undefined. */
 export function rootName(doc: XmlNode): string | undefined {
   return Object.keys(doc).find((k) => !k.startsWith('@') && k !== '#text' && !k.startsWith('?') && !k.startsWith('!'));
