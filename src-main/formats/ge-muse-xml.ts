@@ -218,7 +218,8 @@ export function parseMuse(xml: string, filePath: string): EcgRecord {
 export const geMuseXmlReader: EcgFileReader = {
   format: 'ge-muse-xml',
   detect(head) {
-    return /<RestingECG[\s>]/.test(xmlHead(head));
+    // The root tag, or (when bytes around it are damaged) the MUSE-only DTD name or first child.
+    return /<RestingECG[\s>]|restecg\.dtd|<MuseInfo>/.test(xmlHead(head));
   },
   async companions() {
     return [];

@@ -96,7 +96,10 @@ export function parseAecg(xml: string, filePath: string): EcgRecord {
   const root = one(doc, 'AnnotatedECG');
   if (!root) {
     const found = rootName(doc);
-    throw new FormatError(`${where}: ${found ? `root element <${printable(found, 40)}> is not AnnotatedECG` : 'no root element'}`);
+    // A vendor file whose head was too damaged to be recognised lands here by its '.xml' ending: say what it is not.
+    throw new FormatError(
+      `${where}: ${found ? `root element <${printable(found, 40)}> is not an ECG XML LeadLens reads (AnnotatedECG, RestingECG, restingecgdata)` : 'no root element'}`,
+    );
   }
   const series = rhythmSeries(root);
   if (!series) throw new FormatError(`${where}: no waveform series`);

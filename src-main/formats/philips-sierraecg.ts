@@ -291,7 +291,8 @@ export function parsePhilips(xml: string, filePath: string): EcgRecord {
 export const philipsSierraEcgReader: EcgFileReader = {
   format: 'philips-sierraecg',
   detect(head) {
-    return /<([\w-]+:)?restingecgdata[\s>]/.test(xmlHead(head));
+    // The root tag, or (when bytes around it are damaged) Philips' namespace or document type.
+    return /<([\w-]+:)?restingecgdata[\s>]|www3\.medical\.philips\.com|<documenttype>(SierraECG|PhilipsECG)</.test(xmlHead(head));
   },
   async companions() {
     return [];

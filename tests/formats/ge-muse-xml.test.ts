@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EcgRecord, LeadSignal } from '../../src-shared/record.ts';
 import { FormatError } from '../../src-main/formats/format-error.ts';
@@ -116,12 +118,12 @@ describe('GE MUSE XML reader', () => {
     }
   });
 
-  it('honours the ISO-8859-1 prolog: a Latin-1 byte is the Latin-1 character', () => {
-    const bytes = readFileSync(egm);
-    const xml = bytes.toString('latin1').replace('<SiteName>UNIVERSITY OF HOSPITAL</SiteName>', '<SiteName>H\u00f4pital G\u00e9n\u00e9ral</SiteName>');
-    const file = Buffer.from(xml, 'latin1');
-    expect(file.includes(Buffer.from([0xf4]))).toBe(true);
-    const r = parseMuse(new TextDecoder('latin1').decode(file), 'latin.xml');
+  it('honours the ISO-8859-1 prolog: a Latin-1 byte is the Latin-1 character', async () => {
+    const xml = readFileSync(egm, 'latin1').replace('<SiteName>UNIVERSITY OF HOSPITAL</SiteName>', '<SiteName>H\u00f4pital G\u00e9n\u00e9ral</SiteName>');
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'muse-latin1-')), 'latin.xml');
+    writeFileSync(file, Buffer.from(xml, 'latin1'));
+    expect(readFileSync(file).includes(Buffer.from([0xf4]))).toBe(true);
+    const [r] = await geMuseXmlReader.read(file);
     expect(r.attributes['muse.site']).toBe('H\u00f4pital G\u00e9n\u00e9ral');
   });
 

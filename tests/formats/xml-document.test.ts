@@ -1,9 +1,12 @@
 // The XML layer under every XML ECG reader: decoding as declared, and the parser's limits against
 // entity expansion and deep nesting, set so that every real vendor file passes.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_XML_DEPTH, decodeXml, parseXml, rootName, text, xmlEncoding } from '../../src-main/formats/xml-document.ts';
+import { hl7AecgReader } from '../../src-main/formats/hl7-aecg.ts';
+import { detectReader, readerForFile } from '../../src-main/formats/readers.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 
 const walk = (dir: string): string[] =>
@@ -21,6 +24,25 @@ function depth(xml: string): number {
 }
 
 describe('XML documents', () => {
+  it('reads an HL7 aECG file saved as UTF-16 with a BOM like its UTF-8 original', async () => {
+    const src = dataPath('formats', 'philips-sierraecg', 'examples', 'xml', '1_04', 'ad4d3d80-d165_1-04_converted.xml');
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'aecg-utf16-')), 'utf16.xml');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(readFileSync(src, 'utf8').replace('encoding="utf-8"', 'encoding="utf-16"'), 'utf16le')]));
+    const head = new Uint8Array(readFileSync(file).subarray(0, 4096));
+    expect(detectReader(head, file)?.format).toBe('hl7-aecg');
+    const [a] = await hl7AecgReader.read(src);
+    const [b] = await hl7AecgReader.read(file);
+    expect(b.length).toBe(a.length);
+    expect(b.leads.map((l) => Array.from(l.digital.subarray(0, 50)))).toEqual(a.leads.map((l) => Array.from(l.digital.subarray(0, 50))));
+  });
+
+  it('names the root of an XML file no reader knows', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'other-xml-')), 'other.xml');
+    writeFileSync(file, '<?xml version="1.0"?><Invoice><Total>3</Total></Invoice>');
+    const reader = readerForFile(new Uint8Array(readFileSync(file)), file)!;
+    await expect(reader.read(file)).rejects.toThrow('other.xml: root element <Invoice> is not an ECG XML LeadLens reads (AnnotatedECG, RestingECG, restingecgdata)');
+  });
+
   const files = walk(dataPath('formats')).filter((f) => /\.xml$/i.test(f));
 
   it('parses every XML sample in ../shared/data/formats within the nesting limit, with room to spare', () => {
