@@ -10,7 +10,19 @@ import { FormatError } from './format-error.ts';
 import { printable } from './printable.ts';
 import type { EcgFileReader } from './reader.ts';
 import { representativeBeats } from './representative-beats.ts';
-import { all, base64Bytes, childNumber, childText, decodeXml, one, parseXml, rootName, text, truncationWarning, xmlHead } from './xml-document.ts';
+import {
+  all,
+  base64Bytes,
+  childNumber,
+  childText,
+  decodeXml,
+  one,
+  parseXml,
+  rootName,
+  text,
+  truncationWarning,
+  xmlHead,
+} from './xml-document.ts';
 import type { XmlNode } from './xml-document.ts';
 
 const UNITS: Record<string, string> = { MICROVOLTS: 'uV', MILLIVOLTS: 'mV', NANOVOLTS: 'nV' };
@@ -59,12 +71,14 @@ function readWaveform(wf: XmlNode, kind: string, where: string): Waveform {
     if (!id) throw new FormatError(`${where}: ${kind} lead ${leads.length + 1} has no LeadID`);
     const lead = `${kind} lead ${printable(id, 12)}`;
     const perBit = childNumber(ld, 'LeadAmplitudeUnitsPerBit');
-    if (!(perBit !== undefined && perBit > 0 && perBit < 1e6)) throw new FormatError(`${where}: ${lead} LeadAmplitudeUnitsPerBit is not a positive number`);
+    if (!(perBit !== undefined && perBit > 0 && perBit < 1e6))
+      throw new FormatError(`${where}: ${lead} LeadAmplitudeUnitsPerBit is not a positive number`);
     const unitsName = (childText(ld, 'LeadAmplitudeUnits') ?? 'MICROVOLTS').toUpperCase();
     const units = UNITS[unitsName];
     if (!units) throw new FormatError(`${where}: ${lead} LeadAmplitudeUnits '${printable(unitsName, 20)}' is not a voltage`);
     const sampleSize = childNumber(ld, 'LeadSampleSize') ?? 2;
-    if (sampleSize !== 2) throw new FormatError(`${where}: ${lead} LeadSampleSize ${sampleSize} is not 2 (only 16-bit samples are defined)`);
+    if (sampleSize !== 2)
+      throw new FormatError(`${where}: ${lead} LeadSampleSize ${sampleSize} is not 2 (only 16-bit samples are defined)`);
     const bytes = base64Bytes(childText(ld, 'WaveFormData') ?? '', `${where}: ${lead} WaveFormData`);
     const declared = childNumber(ld, 'LeadSampleCountTotal');
     let n = bytes.length >> 1;
@@ -74,7 +88,7 @@ function readWaveform(wf: XmlNode, kind: string, where: string): Waveform {
       else warnings.push(`${lead} holds ${n} of ${declared} declared samples`);
     }
     const crc = childNumber(ld, 'LeadDataCRC32');
-    if (crc !== undefined && (zlib.crc32(bytes) >>> 0) !== crc) warnings.push(`${lead} data CRC32 does not match (damaged samples)`);
+    if (crc !== undefined && zlib.crc32(bytes) >>> 0 !== crc) warnings.push(`${lead} data CRC32 does not match (damaged samples)`);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const digital = new Int16Array(n);
     for (let i = 0; i < n; i++) digital[i] = view.getInt16(i * 2, true);
@@ -82,7 +96,8 @@ function readWaveform(wf: XmlNode, kind: string, where: string): Waveform {
   }
   if (leads.length === 0) throw new FormatError(`${where}: ${kind} waveform has no LeadData`);
   const length = Math.min(...leads.map((l) => l.digital.length));
-  if (length === 0) throw new FormatError(`${where}: ${kind} lead ${printable(leads.find((l) => l.digital.length === 0)!.name, 12)} has no samples`);
+  if (length === 0)
+    throw new FormatError(`${where}: ${kind} lead ${printable(leads.find((l) => l.digital.length === 0)!.name, 12)} has no samples`);
   if (leads.some((l) => l.digital.length !== length)) {
     warnings.push(`${kind} leads differ in length; all cut to ${length} samples`);
     for (const l of leads) l.digital = l.digital.subarray(0, length);
@@ -103,7 +118,9 @@ export function museStatements(diagnosis: XmlNode | undefined): string[] {
   const lines: string[] = [];
   let line = '';
   for (const st of all(diagnosis, 'DiagnosisStatement')) {
-    for (const piece of all(st, 'StmtText').map((t) => text(t)?.trim() ?? '').filter(Boolean)) {
+    for (const piece of all(st, 'StmtText')
+      .map((t) => text(t)?.trim() ?? '')
+      .filter(Boolean)) {
       line = line === '' ? piece : /^[,.;:)]/.test(piece) ? `${line}${piece}` : `${line} ${piece}`;
     }
     if (all(st, 'StmtFlag').some((f) => text(f)?.trim() === 'ENDSLINE') && line) {

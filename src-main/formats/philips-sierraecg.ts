@@ -10,7 +10,22 @@ import { decodeXli, restoreLimbLeads } from './philips-xli.ts';
 import { printable } from './printable.ts';
 import type { EcgFileReader } from './reader.ts';
 import { representativeBeats } from './representative-beats.ts';
-import { ageAtDate, all, attr, base64Bytes, childNumber, childText, decodeXml, isNode, one, parseXml, rootName, text, truncationWarning, xmlHead } from './xml-document.ts';
+import {
+  ageAtDate,
+  all,
+  attr,
+  base64Bytes,
+  childNumber,
+  childText,
+  decodeXml,
+  isNode,
+  one,
+  parseXml,
+  rootName,
+  text,
+  truncationWarning,
+  xmlHead,
+} from './xml-document.ts';
 import type { XmlNode } from './xml-document.ts';
 
 /** Global measurement element -> DEVICE_MEASUREMENT_KEYS name and unit (1.04 names, then the 1.03 `mean*` ones). */
@@ -70,10 +85,13 @@ function readParsedWaveforms(root: XmlNode, where: string): Waveforms {
   const signal = one(root, 'dataacquisition', 'signalcharacteristics');
   const samplingRate = number(attr(pw, 'samplespersecond')) ?? childNumber(signal, 'samplingrate');
   if (samplingRate === undefined || !(samplingRate >= 1 && samplingRate <= 100_000)) {
-    throw new FormatError(`${where}: sampling rate '${printable(attr(pw, 'samplespersecond') ?? childText(signal, 'samplingrate') ?? '', 20)}' is not usable`);
+    throw new FormatError(
+      `${where}: sampling rate '${printable(attr(pw, 'samplespersecond') ?? childText(signal, 'samplingrate') ?? '', 20)}' is not usable`,
+    );
   }
   const resolution = number(attr(pw, 'resolution')) ?? childNumber(signal, 'resolution') ?? childNumber(signal, 'signalresolution');
-  if (resolution === undefined || !(resolution > 0 && resolution < 1e6)) throw new FormatError(`${where}: signal resolution (uV per unit) is missing or not positive`);
+  if (resolution === undefined || !(resolution > 0 && resolution < 1e6))
+    throw new FormatError(`${where}: signal resolution (uV per unit) is missing or not positive`);
   const durationMs = number(attr(pw, 'durationperchannel'));
   if (durationMs === undefined || !(durationMs > 0 && durationMs <= 24 * 3600 * 1000)) {
     throw new FormatError(`${where}: durationperchannel '${printable(attr(pw, 'durationperchannel') ?? '', 20)}' is not a duration in ms`);
@@ -84,10 +102,16 @@ function readParsedWaveforms(root: XmlNode, where: string): Waveforms {
   if (!Number.isInteger(declaredLeads) || declaredLeads < 1 || declaredLeads > MAX_LEADS) {
     throw new FormatError(`${where}: number of leads '${declaredLeads}' is not 1-${MAX_LEADS}`);
   }
-  const names = Array.from({ length: declaredLeads }, (_, i) => labels?.[i] ?? (declaredLeads <= 12 ? STANDARD_LEADS[i] : undefined) ?? `Channel ${i + 1}`);
+  const names = Array.from(
+    { length: declaredLeads },
+    (_, i) => labels?.[i] ?? (declaredLeads <= 12 ? STANDARD_LEADS[i] : undefined) ?? `Channel ${i + 1}`,
+  );
   // 1.04: compression="XLI"; 1.03: compressflag="True" compressmethod="XLI".
-  const method = (attr(pw, 'compression') ?? (attr(pw, 'compressflag') === 'True' ? attr(pw, 'compressmethod') ?? 'XLI' : 'None')).toUpperCase();
-  if (!['XLI', 'NONE', 'UNCOMPRESSED', 'FALSE'].includes(method)) throw new FormatError(`${where}: waveform compression '${printable(method, 20)}' is not supported`);
+  const method = (
+    attr(pw, 'compression') ?? (attr(pw, 'compressflag') === 'True' ? (attr(pw, 'compressmethod') ?? 'XLI') : 'None')
+  ).toUpperCase();
+  if (!['XLI', 'NONE', 'UNCOMPRESSED', 'FALSE'].includes(method))
+    throw new FormatError(`${where}: waveform compression '${printable(method, 20)}' is not supported`);
   const encoding = (attr(pw, 'dataencoding') ?? 'Base64').toLowerCase();
   const body = text(pw) ?? '';
   const warnings: string[] = [];
@@ -99,7 +123,8 @@ function readParsedWaveforms(root: XmlNode, where: string): Waveforms {
     const all32 = new Int32Array(parts.length);
     for (let i = 0; i < parts.length; i++) {
       const v = Number(parts[i]);
-      if (!Number.isInteger(v) || v < -32768 || v > 32767) throw new FormatError(`${where}: plain waveform value ${i} '${printable(parts[i], 12)}' is not a 16-bit integer`);
+      if (!Number.isInteger(v) || v < -32768 || v > 32767)
+        throw new FormatError(`${where}: plain waveform value ${i} '${printable(parts[i], 12)}' is not a 16-bit integer`);
       all32[i] = v;
     }
     values = splitLeads(all32, declaredLeads, samples, where);
@@ -128,7 +153,13 @@ function readParsedWaveforms(root: XmlNode, where: string): Waveforms {
     baseline: offset,
     digital: narrow(v.subarray(0, length)),
   }));
-  return { leads, samplingRate, length, warnings, ...(calibration ? { calibration: { samples: stored - calibration.start, uv: calibration.units * resolution } } : {}) };
+  return {
+    leads,
+    samplingRate,
+    length,
+    warnings,
+    ...(calibration ? { calibration: { samples: stored - calibration.start, uv: calibration.units * resolution } } : {}),
+  };
 }
 
 /**
@@ -149,7 +180,10 @@ export function calibrationTail(values: Int32Array[], length: number): { start: 
 /** Uncompressed waveforms: all of lead 1, then all of lead 2, ... */
 function splitLeads(values: Int32Array, leads: number, samples: number, where: string): Int32Array[] {
   const whole = Math.floor(values.length / samples);
-  if (whole < leads) throw new FormatError(`${where}: uncompressed waveforms hold ${values.length} values, ${leads} leads x ${samples} samples need ${leads * samples}`);
+  if (whole < leads)
+    throw new FormatError(
+      `${where}: uncompressed waveforms hold ${values.length} values, ${leads} leads x ${samples} samples need ${leads * samples}`,
+    );
   return Array.from({ length: leads }, (_, i) => values.slice(i * samples, (i + 1) * samples));
 }
 
@@ -168,7 +202,13 @@ function philipsRepBeats(root: XmlNode, where: string): DeviceReading['represent
     if (encoding === 'base64') {
       digital = int16le(base64Bytes(body, `${where}: repbeat ${printable(name, 12)}`));
     } else {
-      digital = Int16Array.from(body.trim().split(/\s+/).filter(Boolean).map((s) => Number(s) | 0));
+      digital = Int16Array.from(
+        body
+          .trim()
+          .split(/\s+/)
+          .filter(Boolean)
+          .map((s) => Number(s) | 0),
+      );
     }
     leads.push({ name, units: 'uV', gain: 1 / resolution, baseline: 0, digital });
   }
@@ -232,15 +272,18 @@ export function parsePhilips(xml: string, filePath: string): EcgRecord {
   }
   const info = one(root, 'documentinfo');
   const type = childText(info, 'documenttype');
-  if (type && type !== 'SierraECG' && type !== 'PhilipsECG') throw new FormatError(`${where}: documenttype '${printable(type, 30)}' is not SierraECG or PhilipsECG`);
+  if (type && type !== 'SierraECG' && type !== 'PhilipsECG')
+    throw new FormatError(`${where}: documenttype '${printable(type, 30)}' is not SierraECG or PhilipsECG`);
   const version = childText(info, 'documentversion') ?? '';
-  if (version && !/^1\.0[34](\.\d+)?$/.test(version)) throw new FormatError(`${where}: document version '${printable(version, 20)}' is not 1.03 or 1.04`);
+  if (version && !/^1\.0[34](\.\d+)?$/.test(version))
+    throw new FormatError(`${where}: document version '${printable(version, 20)}' is not 1.03 or 1.04`);
   const waves = readParsedWaveforms(root, where);
 
   const acq = one(root, 'dataacquisition');
   const date = attr(acq, 'date');
   const time = attr(acq, 'time');
-  const startTime = date && /^\d{4}-\d{2}-\d{2}$/.test(date) ? (time && /^\d{2}:\d{2}:\d{2}$/.test(time) ? `${date}T${time}` : date) : undefined;
+  const startTime =
+    date && /^\d{4}-\d{2}-\d{2}$/.test(date) ? (time && /^\d{2}:\d{2}:\d{2}$/.test(time) ? `${date}T${time}` : date) : undefined;
   const patient = one(root, 'patient', 'generalpatientdata');
   const years = childNumber(patient, 'age', 'years');
   const age = years !== undefined && years >= 0 && years < 150 ? years : ageAtDate(childText(patient, 'age', 'dateofbirth'), startTime);

@@ -84,7 +84,9 @@ export function parseXml(xml: string, where: string): XmlNode {
  *  as if closed, so a cut-off file would otherwise pass for a complete one. */
 export function truncationWarning(xml: string, root: string): string | undefined {
   const tail = xml.slice(-200).trimEnd();
-  return new RegExp(`</([\\w-]+:)?${root}\\s*>$`).test(tail) ? undefined : `the file ends before </${root}> (truncated); read what is complete`;
+  return new RegExp(`</([\\w-]+:)?${root}\\s*>$`).test(tail)
+    ? undefined
+    : `the file ends before </${root}> (truncated); read what is complete`;
 }
 
 /** The name of the document's root element (ignoring a namespace prefix), or undefined. */

@@ -9,10 +9,14 @@ import { dataPath } from '../helpers/shared-data.ts';
 // measurements stand beside labels, model and rules.
 const app = servedWorkspace(async (dir) => {
   const ws = openWorkspace(dir);
-  const r = await ingestPaths(ws, [
-    dataPath('formats', 'ge-muse-xml', 'EGM', 'muse-sinus.xml'),
-    dataPath('formats', 'philips-sierraecg', 'examples', 'xml', '1_04', '3191723_ZZDEMOPTONLY_1-04_orig.xml'),
-  ], { readers: READERS });
+  const r = await ingestPaths(
+    ws,
+    [
+      dataPath('formats', 'ge-muse-xml', 'EGM', 'muse-sinus.xml'),
+      dataPath('formats', 'philips-sierraecg', 'examples', 'xml', '1_04', '3191723_ZZDEMOPTONLY_1-04_orig.xml'),
+    ],
+    { readers: READERS },
+  );
   if (r.newRecords !== 2) throw new Error(`expected 2 vendor records, got ${JSON.stringify(r)}`);
   ws.close();
 });

@@ -119,7 +119,10 @@ describe('GE MUSE XML reader', () => {
   });
 
   it('honours the ISO-8859-1 prolog: a Latin-1 byte is the Latin-1 character', async () => {
-    const xml = readFileSync(egm, 'latin1').replace('<SiteName>UNIVERSITY OF HOSPITAL</SiteName>', '<SiteName>H\u00f4pital G\u00e9n\u00e9ral</SiteName>');
+    const xml = readFileSync(egm, 'latin1').replace(
+      '<SiteName>UNIVERSITY OF HOSPITAL</SiteName>',
+      '<SiteName>H\u00f4pital G\u00e9n\u00e9ral</SiteName>',
+    );
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'muse-latin1-')), 'latin.xml');
     writeFileSync(file, Buffer.from(xml, 'latin1'));
     expect(readFileSync(file).includes(Buffer.from([0xf4]))).toBe(true);

@@ -151,12 +151,20 @@ describe('Philips SierraECG XML reader', () => {
     const n = r.length;
     const bytes = Buffer.alloc(12 * n * 2);
     r.leads.forEach((l, i) => l.digital.forEach((v, k) => bytes.writeInt16LE(v, (i * n + k) * 2)));
-    const src = readFileSync(V104).toString('utf16le').replace('durationperchannel="11000"', `durationperchannel="${n * 2}"`);
+    const src = readFileSync(V104)
+      .toString('utf16le')
+      .replace('durationperchannel="11000"', `durationperchannel="${n * 2}"`);
     const swap = (attrs: string, body: string) =>
-      src.replace(/<parsedwaveforms([^>]*)>[^<]*<\/parsedwaveforms>/, (_m, a: string) => `<parsedwaveforms${a.replace('compression="XLI"', attrs)}>${body}</parsedwaveforms>`);
+      src.replace(
+        /<parsedwaveforms([^>]*)>[^<]*<\/parsedwaveforms>/,
+        (_m, a: string) => `<parsedwaveforms${a.replace('compression="XLI"', attrs)}>${body}</parsedwaveforms>`,
+      );
     for (const doc of [
       swap('compression="Uncompressed"', bytes.toString('base64')),
-      swap('compression="Uncompressed"', r.leads.map((l) => Array.from(l.digital).join(' ')).join('\n')).replace('dataencoding="Base64" compression', 'dataencoding="Plain" compression'),
+      swap('compression="Uncompressed"', r.leads.map((l) => Array.from(l.digital).join(' ')).join('\n')).replace(
+        'dataencoding="Base64" compression',
+        'dataencoding="Plain" compression',
+      ),
     ]) {
       const u = parsePhilips(doc, 'uncompressed.xml');
       expect(u.leads.map((l) => l.name)).toEqual(STD12);
@@ -167,8 +175,14 @@ describe('Philips SierraECG XML reader', () => {
   it('gives one-line reasons for invalid documents', async () => {
     const src = readFileSync(V103, 'utf8');
     const cases: [string, RegExp][] = [
-      [src.replace('<documenttype>SierraECG</documenttype>', '<documenttype>OtherECG</documenttype>'), /documenttype 'OtherECG' is not SierraECG or PhilipsECG/],
-      [src.replace('<documentversion>1.03</documentversion>', '<documentversion>2.00</documentversion>'), /document version '2\.00' is not 1\.03 or 1\.04/],
+      [
+        src.replace('<documenttype>SierraECG</documenttype>', '<documenttype>OtherECG</documenttype>'),
+        /documenttype 'OtherECG' is not SierraECG or PhilipsECG/,
+      ],
+      [
+        src.replace('<documentversion>1.03</documentversion>', '<documentversion>2.00</documentversion>'),
+        /document version '2\.00' is not 1\.03 or 1\.04/,
+      ],
       [src.replace(/<parsedwaveforms[^>]*>[^<]*<\/parsedwaveforms>/, ''), /no waveforms\/parsedwaveforms element/],
       [src.replace('compressmethod="XLI"', 'compressmethod="ZIP"'), /waveform compression 'ZIP' is not supported/],
       [src.replace(/(<parsedwaveforms[^>]*>)(.{40})/s, '$1$2!!'), /parsedwaveforms: not base64 \(character '!'\)/],
@@ -191,14 +205,22 @@ describe('Philips SierraECG XML reader', () => {
   it('rejects an LZW code that is not yet defined and bounds the output', () => {
     // 10-bit codes MSB first: 0x041 ('A'), then 300 (undefined: the table only reaches 256).
     const codes = [0x41, 300];
-    const bits = codes.map((c) => c.toString(2).padStart(10, '0')).join('').padEnd(24, '0');
+    const bits = codes
+      .map((c) => c.toString(2).padStart(10, '0'))
+      .join('')
+      .padEnd(24, '0');
     const bytes = Uint8Array.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
     expect(() => lzwDecode(bytes, 100, 'x')).toThrow(/LZW code 300 at bit 10 is not yet defined/);
     // 'A', 'A', then code 257 (KwKwK, being defined) repeatedly: expands fast, capped at maxBytes.
     const many = [0x41, 0x41, ...Array.from({ length: 40 }, (_, i) => 257 + i)];
     const bits2 = many.map((c) => c.toString(2).padStart(10, '0')).join('');
-    const bytes2 = Uint8Array.from(bits2.padEnd(Math.ceil(bits2.length / 8) * 8, '0').match(/.{8}/g)!.map((b) => parseInt(b, 2)));
-    expect(lzwDecode(bytes2, 10_000, 'x').length).toBe(2 + 40 * 41 / 2 + 40);
+    const bytes2 = Uint8Array.from(
+      bits2
+        .padEnd(Math.ceil(bits2.length / 8) * 8, '0')
+        .match(/.{8}/g)!
+        .map((b) => parseInt(b, 2)),
+    );
+    expect(lzwDecode(bytes2, 10_000, 'x').length).toBe(2 + (40 * 41) / 2 + 40);
     expect(() => lzwDecode(bytes2, 100, 'x')).toThrow(/expands beyond 100 bytes/);
   });
 });

@@ -41,12 +41,16 @@ async function readAs(name: string, bytes: Buffer): Promise<Outcome> {
 const errorOf = (o: Outcome) => ('error' in o ? o.error : `read ${o.records.length} record(s)`);
 
 /** The UTF-16 document text, edited, written back with its BOM. */
-const utf16 = (edit: (s: string) => string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(edit(fs.readFileSync(PHILIPS_UTF16).subarray(2).toString('utf16le')), 'utf16le')]);
+const utf16 = (edit: (s: string) => string) =>
+  Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(edit(fs.readFileSync(PHILIPS_UTF16).subarray(2).toString('utf16le')), 'utf16le')]);
 const latin1 = (f: string, edit: (s: string) => string) => Buffer.from(edit(fs.readFileSync(f, 'latin1')), 'latin1');
 
 /** The base64 body of Philips' parsedwaveforms, edited as bytes. */
 const xliEdit = (edit: (b: Buffer) => Buffer) => (s: string) =>
-  s.replace(/(<parsedwaveforms[^>]*>)([^<]*)(<\/parsedwaveforms>)/, (_m, a: string, b64: string, c: string) => a + edit(Buffer.from(b64, 'base64')).toString('base64') + c);
+  s.replace(
+    /(<parsedwaveforms[^>]*>)([^<]*)(<\/parsedwaveforms>)/,
+    (_m, a: string, b64: string, c: string) => a + edit(Buffer.from(b64, 'base64')).toString('base64') + c,
+  );
 
 describe('corrupted GE MUSE XML', () => {
   it('truncated anywhere: a one-line reason, or all of the signal with a truncation warning', async () => {
@@ -62,10 +66,13 @@ describe('corrupted GE MUSE XML', () => {
   });
 
   it('flipped bytes inside the samples: read, with a CRC warning naming the lead', async () => {
-    const o = await readAs('muse-flip.xml', latin1(MUSE, (s) => {
-      const at = s.indexOf('<WaveFormData>', s.indexOf('<WaveformType>Rhythm')) + 14 + 400;
-      return s.slice(0, at) + (s[at] === 'A' ? 'B' : 'A') + s.slice(at + 1);
-    }));
+    const o = await readAs(
+      'muse-flip.xml',
+      latin1(MUSE, (s) => {
+        const at = s.indexOf('<WaveFormData>', s.indexOf('<WaveformType>Rhythm')) + 14 + 400;
+        return s.slice(0, at) + (s[at] === 'A' ? 'B' : 'A') + s.slice(at + 1);
+      }),
+    );
     expect('records' in o).toBe(true);
     const [r] = (o as { records: EcgRecord[] }).records;
     expect(r.warnings).toEqual(['Rhythm lead I data CRC32 does not match (damaged samples)']);
@@ -76,15 +83,26 @@ describe('corrupted GE MUSE XML', () => {
       const at = s.indexOf('<WaveformType>Rhythm');
       return s.slice(0, at) + s.slice(at).replace(from, to);
     };
-    const huge = await readAs('muse-count.xml', latin1(MUSE, (s) => rhythm(s, '<LeadSampleCountTotal>5000<', '<LeadSampleCountTotal>99999999999<')));
+    const huge = await readAs(
+      'muse-count.xml',
+      latin1(MUSE, (s) => rhythm(s, '<LeadSampleCountTotal>5000<', '<LeadSampleCountTotal>99999999999<')),
+    );
     expect((huge as { records: EcgRecord[] }).records[0].warnings).toContain('Rhythm lead I holds 5000 of 99999999999 declared samples');
     expect((huge as { records: EcgRecord[] }).records[0].length).toBe(5000);
     const cases: [string, (s: string) => string, RegExp][] = [
       ['rate', (s) => rhythm(s, '<SampleBase>500<', '<SampleBase>0<'), /Rhythm SampleBase '0' is not a sampling rate/],
       ['exp', (s) => rhythm(s, '<SampleExponent>0<', '<SampleExponent>400<'), /Rhythm SampleBase '500' is not a sampling rate/],
-      ['lsb', (s) => rhythm(s, '<LeadAmplitudeUnitsPerBit>4.88<', '<LeadAmplitudeUnitsPerBit>-1<'), /Rhythm lead I LeadAmplitudeUnitsPerBit is not a positive number/],
+      [
+        'lsb',
+        (s) => rhythm(s, '<LeadAmplitudeUnitsPerBit>4.88<', '<LeadAmplitudeUnitsPerBit>-1<'),
+        /Rhythm lead I LeadAmplitudeUnitsPerBit is not a positive number/,
+      ],
       ['size', (s) => rhythm(s, '<LeadSampleSize>2<', '<LeadSampleSize>4<'), /Rhythm lead I LeadSampleSize 4 is not 2/],
-      ['units', (s) => rhythm(s, '<LeadAmplitudeUnits>MICROVOLTS<', '<LeadAmplitudeUnits>FURLONGS<'), /LeadAmplitudeUnits 'FURLONGS' is not a voltage/],
+      [
+        'units',
+        (s) => rhythm(s, '<LeadAmplitudeUnits>MICROVOLTS<', '<LeadAmplitudeUnits>FURLONGS<'),
+        /LeadAmplitudeUnits 'FURLONGS' is not a voltage/,
+      ],
       ['base64', (s) => rhythm(s, '<WaveFormData>', '<WaveFormData>%%'), /Rhythm lead I WaveFormData: not base64 \(character '%'\)/],
       ['empty', (s) => s.replace(/<WaveFormData>[^<]*<\/WaveFormData>/g, '<WaveFormData></WaveFormData>'), /lead I has no samples/],
       ['encoding', (s) => s.replace('ISO-8859-1', 'EBCDIC-XYZ'), /XML encoding 'ebcdic-xyz' is not supported/],
@@ -103,7 +121,8 @@ describe('corrupted Philips SierraECG XML', () => {
         expect(errorOf(o)).not.toMatch(/AnnotatedECG/);
         // Cut after the waveforms (only representative beats lost): read, and said so.
         if ('records' in o) partial++;
-        if ('records' in o) expect(o.records[0].warnings?.[0]).toBe('the file ends before </restingecgdata> (truncated); read what is complete');
+        if ('records' in o)
+          expect(o.records[0].warnings?.[0]).toBe('the file ends before </restingecgdata> (truncated); read what is complete');
         else expect(o.error).toMatch(/^philips-cut/);
       }
     }
@@ -123,12 +142,17 @@ describe('corrupted Philips SierraECG XML', () => {
     }
     // Random damage inside the compressed bytes: whatever comes out is bounded.
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let k = 0; k < 12; k++) {
-      const o = await readAs(`philips-xli-flip-${k}.xml`, utf16(xliEdit((b) => {
-        for (let j = 0; j < 1 + k; j++) b[8 + Math.floor(rand() * (b.length - 8))] ^= 1 << Math.floor(rand() * 8);
-        return b;
-      })));
+      const o = await readAs(
+        `philips-xli-flip-${k}.xml`,
+        utf16(
+          xliEdit((b) => {
+            for (let j = 0; j < 1 + k; j++) b[8 + Math.floor(rand() * (b.length - 8))] ^= 1 << Math.floor(rand() * 8);
+            return b;
+          }),
+        ),
+      );
       if ('records' in o) {
         const r = o.records[0];
         expect(r.leads.every((l) => l.digital.length === r.length)).toBe(true);
@@ -139,12 +163,24 @@ describe('corrupted Philips SierraECG XML', () => {
 
   it('absurd declared values: one-line reasons', async () => {
     const cases: [string, (s: string) => string, RegExp][] = [
-      ['duration', (s) => s.replace('durationperchannel="11000"', 'durationperchannel="99999999999"'), /durationperchannel '99999999999' is not a duration in ms/],
+      [
+        'duration',
+        (s) => s.replace('durationperchannel="11000"', 'durationperchannel="99999999999"'),
+        /durationperchannel '99999999999' is not a duration in ms/,
+      ],
       ['leads', (s) => s.replace('numberofleads="12"', 'numberofleads="4294967295"'), /number of leads '4294967295' is not 1-64/],
       ['rate', (s) => s.replace('samplespersecond="500"', 'samplespersecond="0"'), /sampling rate '0' is not usable/],
-      ['resolution', (s) => s.replace(/(<parsedwaveforms[^>]*?)resolution="5"/, '$1resolution="-5"'), /signal resolution \(uV per unit\) is missing or not positive/],
+      [
+        'resolution',
+        (s) => s.replace(/(<parsedwaveforms[^>]*?)resolution="5"/, '$1resolution="-5"'),
+        /signal resolution \(uV per unit\) is missing or not positive/,
+      ],
       ['base64', (s) => s.replace(/(<parsedwaveforms[^>]*>)/, '$1***'), /parsedwaveforms: not base64 \(character '\*'\)/],
-      ['encoding', (s) => s.replace('dataencoding="Base64" compression', 'dataencoding="Hex" compression'), /waveform dataencoding 'hex' is not Base64 or Plain/],
+      [
+        'encoding',
+        (s) => s.replace('dataencoding="Base64" compression', 'dataencoding="Hex" compression'),
+        /waveform dataencoding 'hex' is not Base64 or Plain/,
+      ],
     ];
     for (const [name, edit, reason] of cases) expect(errorOf(await readAs(`philips-${name}.xml`, utf16(edit)))).toMatch(reason);
   });

@@ -27,7 +27,13 @@ describe('XML documents', () => {
   it('reads an HL7 aECG file saved as UTF-16 with a BOM like its UTF-8 original', async () => {
     const src = dataPath('formats', 'philips-sierraecg', 'examples', 'xml', '1_04', 'ad4d3d80-d165_1-04_converted.xml');
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'aecg-utf16-')), 'utf16.xml');
-    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(readFileSync(src, 'utf8').replace('encoding="utf-8"', 'encoding="utf-16"'), 'utf16le')]));
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from(readFileSync(src, 'utf8').replace('encoding="utf-8"', 'encoding="utf-16"'), 'utf16le'),
+      ]),
+    );
     const head = new Uint8Array(readFileSync(file).subarray(0, 4096));
     expect(detectReader(head, file)?.format).toBe('hl7-aecg');
     const [a] = await hl7AecgReader.read(src);
@@ -40,7 +46,9 @@ describe('XML documents', () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'other-xml-')), 'other.xml');
     writeFileSync(file, '<?xml version="1.0"?><Invoice><Total>3</Total></Invoice>');
     const reader = readerForFile(new Uint8Array(readFileSync(file)), file)!;
-    await expect(reader.read(file)).rejects.toThrow('other.xml: root element <Invoice> is not an ECG XML LeadLens reads (AnnotatedECG, RestingECG, restingecgdata)');
+    await expect(reader.read(file)).rejects.toThrow(
+      'other.xml: root element <Invoice> is not an ECG XML LeadLens reads (AnnotatedECG, RestingECG, restingecgdata)',
+    );
   });
 
   const files = walk(dataPath('formats')).filter((f) => /\.xml$/i.test(f));
