@@ -180,7 +180,15 @@ export function parseMuse(xml: string, filePath: string): EcgRecord {
   if (!rhythmNode) throw new FormatError(`${where}: no Rhythm waveform (${waveforms.length} other waveform(s))`);
   const rhythm = readWaveform(rhythmNode, 'Rhythm', where);
   const medianNode = typed('median');
-  const median = medianNode ? readWaveform(medianNode, 'Median', where) : undefined;
+  // The median beats are the cart's extra: damaged, they are left out with a warning, the rhythm still reads.
+  let median: Waveform | undefined;
+  let medianProblem: string | undefined;
+  try {
+    median = medianNode ? readWaveform(medianNode, 'Median', where) : undefined;
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    medianProblem = `median beats left out: ${e.message.slice(where.length + 2)}`;
+  }
 
   const demo = one(root, 'PatientDemographics');
   const test = one(root, 'TestDemographics');
@@ -212,7 +220,7 @@ export function parseMuse(xml: string, filePath: string): EcgRecord {
   if (original.length && original.join('\n') !== statements.join('\n')) attributes['muse.originalDiagnosis'] = original.join(' | ');
 
   const cut = truncationWarning(xml, 'RestingECG');
-  const warnings = [...(cut ? [cut] : []), ...rhythm.warnings, ...(median?.warnings ?? [])];
+  const warnings = [...(cut ? [cut] : []), ...rhythm.warnings, ...(median?.warnings ?? []), ...(medianProblem ? [medianProblem] : [])];
   const stem = path.basename(filePath, path.extname(filePath));
   return {
     format: 'ge-muse-xml',

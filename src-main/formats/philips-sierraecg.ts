@@ -292,7 +292,15 @@ export function parsePhilips(xml: string, filePath: string): EcgRecord {
   const machineName = text(machine)?.trim();
   const interp = one(root, 'interpretations', 'interpretation');
   const filters = philipsFilters(root);
-  const beats = philipsRepBeats(root, where);
+  // Representative beats are the cart's extra: damaged, they are left out with a warning, the rhythm still reads.
+  let beats: DeviceReading['representativeBeats'];
+  let beatsProblem: string | undefined;
+  try {
+    beats = philipsRepBeats(root, where);
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    beatsProblem = `representative beats left out: ${e.message.slice(where.length + 2)}`;
+  }
   const device: DeviceReading = {
     ...(machineName ? { model: `Philips ${machineName}` } : {}),
     measurements: philipsMeasurements(interp, root),
@@ -301,7 +309,7 @@ export function parsePhilips(xml: string, filePath: string): EcgRecord {
     ...(beats ? { representativeBeats: beats } : {}),
   };
   const cut = truncationWarning(xml, 'restingecgdata');
-  const warnings = [...(cut ? [cut] : []), ...waves.warnings];
+  const warnings = [...(cut ? [cut] : []), ...waves.warnings, ...(beatsProblem ? [beatsProblem] : [])];
   const attributes: Record<string, string | number> = {};
   if (version) attributes['philips.documentVersion'] = version;
   if (type) attributes['philips.documentType'] = type;

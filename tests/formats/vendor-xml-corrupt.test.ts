@@ -111,6 +111,24 @@ describe('corrupted GE MUSE XML', () => {
   });
 });
 
+it('damaged median or representative beats leave the rhythm readable, with a warning', async () => {
+  const muse = await readAs(
+    'muse-median.xml',
+    latin1(MUSE, (s) => s.replace('<WaveFormData>', '<WaveFormData>%')),
+  );
+  expect((muse as { records: EcgRecord[] }).records[0].warnings).toEqual([
+    "median beats left out: Median lead I WaveFormData: not base64 (character '%')",
+  ]);
+  expect((muse as { records: EcgRecord[] }).records[0].device?.representativeBeats).toBeUndefined();
+  const philips = await readAs(
+    'philips-repbeat.xml',
+    utf16((s) => s.replace(/(<repbeat leadname="V2">[\s\S]*?<waveform[^>]*>)/, '$1#')),
+  );
+  expect((philips as { records: EcgRecord[] }).records[0].warnings).toEqual([
+    "representative beats left out: repbeat V2: not base64 (character '#')",
+  ]);
+});
+
 describe('corrupted Philips SierraECG XML', () => {
   it('truncated anywhere (UTF-8 and UTF-16): a one-line reason or a truncation warning, never the aECG reader', async () => {
     let partial = 0;
