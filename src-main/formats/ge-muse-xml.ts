@@ -5,7 +5,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { deriveLimbLeads } from '../../src-shared/derived-leads.ts';
 import { canonicalLeadName } from '../../src-shared/record.ts';
-import type { DeviceMeasurement, DeviceReading, EcgRecord, LeadSignal } from '../../src-shared/record.ts';
+import type { AnnotationSet, DeviceMeasurement, DeviceReading, EcgRecord, LeadSignal } from '../../src-shared/record.ts';
 import { FormatError } from './format-error.ts';
 import { printable } from './printable.ts';
 import type { EcgFileReader } from './reader.ts';
@@ -166,6 +166,22 @@ function museAge(demo: XmlNode | undefined): number | undefined {
   return years < 150 ? years : undefined;
 }
 
+/**
+ * The cart's QRS detections (QRSTimesTypes/QRS, Time in ms from the start, consistent with GlobalRR) as
+ * record samples. The beat Type is the cart's own template number, kept as the subtype; the symbol is
+ * WFDB's 'Q' (unclassified) since MUSE does not say what a type means.
+ */
+function museQrsAnnotations(root: XmlNode, samplingRate: number, length: number): AnnotationSet | undefined {
+  const annotations = all(one(root, 'QRSTimesTypes'), 'QRS').flatMap((q) => {
+    const ms = childNumber(q, 'Time');
+    const type = childNumber(q, 'Type');
+    const sample = ms === undefined ? -1 : Math.round((ms * samplingRate) / 1000);
+    if (!(sample >= 0 && sample < length)) return [];
+    return [{ sample, symbol: 'Q', ...(type !== undefined && Number.isInteger(type) ? { subtype: type } : {}) }];
+  });
+  return annotations.length ? { annotator: 'muse-qrs', annotations } : undefined;
+}
+
 export function parseMuse(xml: string, filePath: string): EcgRecord {
   const where = path.basename(filePath);
   const doc = parseXml(xml, where);
@@ -222,6 +238,7 @@ export function parseMuse(xml: string, filePath: string): EcgRecord {
   const cut = truncationWarning(xml, 'RestingECG');
   const warnings = [...(cut ? [cut] : []), ...rhythm.warnings, ...(median?.warnings ?? []), ...(medianProblem ? [medianProblem] : [])];
   const stem = path.basename(filePath, path.extname(filePath));
+  const qrs = museQrsAnnotations(root, rhythm.samplingRate, rhythm.length);
   return {
     format: 'ge-muse-xml',
     recordName: stem,
@@ -234,6 +251,7 @@ export function parseMuse(xml: string, filePath: string): EcgRecord {
     age: museAge(demo),
     sex: gender === 'MALE' || gender === 'M' ? 'M' : gender === 'FEMALE' || gender === 'F' ? 'F' : undefined,
     labels: [],
+    ...(qrs ? { annotations: [qrs] } : {}),
     attributes,
     device,
     ...(warnings.length ? { warnings } : {}),

@@ -7,6 +7,9 @@ import { FormatError } from '../../src-main/formats/format-error.ts';
 import { geMuseXmlReader, museStatements, parseMuse } from '../../src-main/formats/ge-muse-xml.ts';
 import { detectReader, readerForFile } from '../../src-main/formats/readers.ts';
 import { dataPath } from '../helpers/shared-data.ts';
+import { detectQrs } from '../../src-main/dsp/qrs-detector.ts';
+import { matchBeats } from '../../src-main/dsp/beat-match.ts';
+import { leadMillivolts } from '../../src-shared/record.ts';
 
 const muse = (...p: string[]) => dataPath('formats', 'ge-muse-xml', ...p);
 const egm = muse('EGM', 'muse-sinus.xml');
@@ -78,6 +81,25 @@ describe('GE MUSE XML reader', () => {
     ]);
     // HighPassFilter is in hundredths of a hertz.
     expect(d.filters).toEqual({ highPassHz: 0.56, lowPassHz: 150, notchHz: 60 });
+  });
+
+  it("keeps the cart's QRS detections as beat annotations, where our detector finds the same beats", async () => {
+    const [r] = await geMuseXmlReader.read(egm);
+    const [set] = r.annotations!;
+    expect(set.annotator).toBe('muse-qrs');
+    // 15 beats, QRS Time 212 ms ... 9502 ms at 500 Hz.
+    expect(set.annotations).toHaveLength(15);
+    expect(set.annotations[0]).toEqual({ sample: 106, symbol: 'Q', subtype: 0 });
+    expect(set.annotations[14].sample).toBe(4751);
+    const ours = detectQrs(r.leads.filter((l) => !l.derived).map(leadMillivolts), r.samplingRate);
+    const match = matchBeats(
+      set.annotations.map((a) => a.sample),
+      ours,
+      r.samplingRate,
+      { startSeconds: 0 },
+    );
+    expect(match.se).toBeGreaterThanOrEqual(14 / 15);
+    expect(match.ppv).toBeGreaterThanOrEqual(14 / 15);
   });
 
   it('keeps the median beats (600 samples, 8 leads) with the device reading, decodable to the same scale', async () => {
