@@ -66,7 +66,10 @@ function leadFromSequence(seq: XmlNode, code: string, where: string): LeadSignal
   if (originUnit !== units) {
     const a = millivoltsPerUnit(originUnit);
     const b = millivoltsPerUnit(units);
-    if (a === undefined || b === undefined) throw new FormatError(`${where}: lead ${printable(code)} origin unit '${printable(originUnit)}' differs from scale unit '${printable(units)}'`);
+    if (a === undefined || b === undefined)
+      throw new FormatError(
+        `${where}: lead ${printable(code)} origin unit '${printable(originUnit)}' differs from scale unit '${printable(units)}'`,
+      );
     originV = (originV * a) / b;
   }
   if (!Number.isFinite(scaleV) || scaleV === 0 || !Number.isFinite(originV)) {
@@ -129,7 +132,8 @@ export function parseAecg(xml: string, filePath: string): EcgRecord {
   if (leads.length === 0) throw new FormatError(`${where}: rhythm series has no MDC_ECG_LEAD_* sequences`);
   if (interval === undefined) throw new FormatError(`${where}: rhythm series has no TIME_ABSOLUTE/TIME_RELATIVE sequence`);
   const length = Math.min(...leads.map((l) => l.digital.length));
-  if (length === 0) throw new FormatError(`${where}: lead ${printable(leads.find((l) => l.digital.length === 0)?.name ?? '')} has no digits`);
+  if (length === 0)
+    throw new FormatError(`${where}: lead ${printable(leads.find((l) => l.digital.length === 0)?.name ?? '')} has no digits`);
   const attributes: Record<string, string | number> = {};
   if (leads.some((l) => l.digital.length !== length)) {
     attributes['aecg.truncatedTo'] = length;
@@ -154,7 +158,16 @@ export function parseAecg(xml: string, filePath: string): EcgRecord {
 
   const id = one(root, 'id');
   if (attr(id, 'root')) attributes['aecg.id'] = attr(id, 'root')!;
-  const clinicalTrial = one(root, 'componentOf', 'timepointEvent', 'componentOf', 'subjectAssignment', 'componentOf', 'clinicalTrial', 'id');
+  const clinicalTrial = one(
+    root,
+    'componentOf',
+    'timepointEvent',
+    'componentOf',
+    'subjectAssignment',
+    'componentOf',
+    'clinicalTrial',
+    'id',
+  );
   if (attr(clinicalTrial, 'extension')) attributes['aecg.trial'] = attr(clinicalTrial, 'extension')!;
 
   return {
