@@ -53,7 +53,6 @@ interface Waveform {
   leads: LeadSignal[];
   length: number;
   warnings: string[];
-  node: XmlNode;
 }
 
 /** One <Waveform> (Rhythm or Median): its leads, sampling rate and what was worked around. */
@@ -102,7 +101,7 @@ function readWaveform(wf: XmlNode, kind: string, where: string): Waveform {
     warnings.push(`${kind} leads differ in length; all cut to ${length} samples`);
     for (const l of leads) l.digital = l.digital.subarray(0, length);
   }
-  return { samplingRate, leads, length, warnings, node: wf };
+  return { samplingRate, leads, length, warnings };
 }
 
 /** MUSE dates are MM-DD-YYYY; as ISO with the time when given. */

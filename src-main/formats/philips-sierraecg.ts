@@ -17,6 +17,7 @@ import {
   base64Bytes,
   childNumber,
   childText,
+  decimal,
   decodeXml,
   isNode,
   one,
@@ -61,11 +62,6 @@ interface Waveforms {
   calibration?: { samples: number; uv: number };
 }
 
-function number(s: string | undefined): number | undefined {
-  const v = s !== undefined && /^[+-]?(\d+\.?\d*|\.\d+)$/.test(s.trim()) ? Number(s) : NaN;
-  return Number.isFinite(v) ? v : undefined;
-}
-
 /** The 16-bit little-endian values of base64 bytes. */
 function int16le(bytes: Uint8Array): Int16Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -83,22 +79,22 @@ function readParsedWaveforms(root: XmlNode, where: string): Waveforms {
   const pw = one(root, 'waveforms', 'parsedwaveforms');
   if (!pw) throw new FormatError(`${where}: no waveforms/parsedwaveforms element`);
   const signal = one(root, 'dataacquisition', 'signalcharacteristics');
-  const samplingRate = number(attr(pw, 'samplespersecond')) ?? childNumber(signal, 'samplingrate');
+  const samplingRate = decimal(attr(pw, 'samplespersecond')) ?? childNumber(signal, 'samplingrate');
   if (samplingRate === undefined || !(samplingRate >= 1 && samplingRate <= 100_000)) {
     throw new FormatError(
       `${where}: sampling rate '${printable(attr(pw, 'samplespersecond') ?? childText(signal, 'samplingrate') ?? '', 20)}' is not usable`,
     );
   }
-  const resolution = number(attr(pw, 'resolution')) ?? childNumber(signal, 'resolution') ?? childNumber(signal, 'signalresolution');
+  const resolution = decimal(attr(pw, 'resolution')) ?? childNumber(signal, 'resolution') ?? childNumber(signal, 'signalresolution');
   if (resolution === undefined || !(resolution > 0 && resolution < 1e6))
     throw new FormatError(`${where}: signal resolution (uV per unit) is missing or not positive`);
-  const durationMs = number(attr(pw, 'durationperchannel'));
+  const durationMs = decimal(attr(pw, 'durationperchannel'));
   if (durationMs === undefined || !(durationMs > 0 && durationMs <= 24 * 3600 * 1000)) {
     throw new FormatError(`${where}: durationperchannel '${printable(attr(pw, 'durationperchannel') ?? '', 20)}' is not a duration in ms`);
   }
   const samples = Math.round((durationMs * samplingRate) / 1000);
   const labels = attr(pw, 'leadlabels')?.split(/\s+/).map(canonicalLeadName);
-  const declaredLeads = number(attr(pw, 'numberofleads')) ?? childNumber(signal, 'numberchannelsvalid') ?? labels?.length ?? 12;
+  const declaredLeads = decimal(attr(pw, 'numberofleads')) ?? childNumber(signal, 'numberchannelsvalid') ?? labels?.length ?? 12;
   if (!Number.isInteger(declaredLeads) || declaredLeads < 1 || declaredLeads > MAX_LEADS) {
     throw new FormatError(`${where}: number of leads '${declaredLeads}' is not 1-${MAX_LEADS}`);
   }
@@ -119,15 +115,7 @@ function readParsedWaveforms(root: XmlNode, where: string): Waveforms {
   let values: Int32Array[];
   if (encoding === 'plain') {
     if (method === 'XLI') throw new FormatError(`${where}: XLI compression with plain (non-base64) encoding is not defined`);
-    const parts = body.trim() === '' ? [] : body.trim().split(/\s+/);
-    const all32 = new Int32Array(parts.length);
-    for (let i = 0; i < parts.length; i++) {
-      const v = Number(parts[i]);
-      if (!Number.isInteger(v) || v < -32768 || v > 32767)
-        throw new FormatError(`${where}: plain waveform value ${i} '${printable(parts[i], 12)}' is not a 16-bit integer`);
-      all32[i] = v;
-    }
-    values = splitLeads(all32, declaredLeads, samples, where);
+    values = splitLeads(plainValues(body, `${where}: plain waveform`), declaredLeads, samples, where);
   } else if (encoding === 'base64') {
     const bytes = base64Bytes(body, `${where}: parsedwaveforms`);
     if (method === 'XLI') {
@@ -145,7 +133,7 @@ function readParsedWaveforms(root: XmlNode, where: string): Waveforms {
   if (stored < samples) warnings.push(`waveforms hold ${stored} of ${samples} samples per lead (${durationMs} ms declared)`);
   const calibration = calibrationTail(values, stored);
   const length = calibration ? calibration.start : stored;
-  const offset = number(attr(pw, 'signaloffset')) ?? childNumber(signal, 'signaloffset') ?? 0;
+  const offset = decimal(attr(pw, 'signaloffset')) ?? childNumber(signal, 'signaloffset') ?? 0;
   const leads = values.map((v, i): LeadSignal => ({
     name: names[i],
     units: 'uV',
@@ -177,6 +165,19 @@ export function calibrationTail(values: Int32Array[], length: number): { start: 
   return { start, units: tail.find((v) => v !== 0)! };
 }
 
+/** Whitespace-separated 16-bit integers (dataencoding="Plain"). */
+function plainValues(body: string, what: string): Int32Array {
+  const parts = body.trim() === '' ? [] : body.trim().split(/\s+/);
+  const out = new Int32Array(parts.length);
+  for (let i = 0; i < parts.length; i++) {
+    const v = Number(parts[i]);
+    if (!Number.isInteger(v) || v < -32768 || v > 32767)
+      throw new FormatError(`${what} value ${i} '${printable(parts[i], 12)}' is not a 16-bit integer`);
+    out[i] = v;
+  }
+  return out;
+}
+
 /** Uncompressed waveforms: all of lead 1, then all of lead 2, ... */
 function splitLeads(values: Int32Array, leads: number, samples: number, where: string): Int32Array[] {
   const whole = Math.floor(values.length / samples);
@@ -190,8 +191,8 @@ function splitLeads(values: Int32Array, leads: number, samples: number, where: s
 function philipsRepBeats(root: XmlNode, where: string): DeviceReading['representativeBeats'] {
   const rb = one(root, 'waveforms', 'repbeats');
   if (!rb) return undefined;
-  const fs = number(attr(rb, 'samplespersec'));
-  const resolution = number(attr(rb, 'resolution'));
+  const fs = decimal(attr(rb, 'samplespersec'));
+  const resolution = decimal(attr(rb, 'resolution'));
   if (!fs || !(fs > 0 && fs <= 100_000) || !resolution || !(resolution > 0)) return undefined;
   const encoding = (attr(rb, 'dataencoding') ?? 'Base64').toLowerCase();
   const leads: LeadSignal[] = [];
@@ -202,13 +203,7 @@ function philipsRepBeats(root: XmlNode, where: string): DeviceReading['represent
     if (encoding === 'base64') {
       digital = int16le(base64Bytes(body, `${where}: repbeat ${printable(name, 12)}`));
     } else {
-      digital = Int16Array.from(
-        body
-          .trim()
-          .split(/\s+/)
-          .filter(Boolean)
-          .map((s) => Number(s) | 0),
-      );
+      digital = Int16Array.from(plainValues(body, `${where}: repbeat ${printable(name, 12)}`));
     }
     leads.push({ name, units: 'uV', gain: 1 / resolution, baseline: 0, digital });
   }
@@ -246,11 +241,11 @@ function philipsFilters(root: XmlNode): Record<string, number> | undefined {
   const report = one(root, 'reportinfo', 'reportbandwidth');
   const filters: Record<string, number> = {};
   const band = childText(signal, 'signalbandwidth')?.match(/^([\d.]+)\s*-\s*([\d.]+)$/);
-  const hp = childNumber(signal, 'hipass') ?? number(band?.[1]);
-  const lp = childNumber(signal, 'lowpass') ?? number(band?.[2]);
+  const hp = childNumber(signal, 'hipass') ?? decimal(band?.[1]);
+  const lp = childNumber(signal, 'lowpass') ?? decimal(band?.[2]);
   if (hp !== undefined) filters.highPassHz = hp;
   if (lp !== undefined) filters.lowPassHz = lp;
-  const notch = number(childText(signal, 'notchfilterfreqs')?.split(/\s+/)[0]);
+  const notch = decimal(childText(signal, 'notchfilterfreqs')?.split(/\s+/)[0]);
   if (childText(signal, 'notchfiltered') === 'True' && notch) filters.notchHz = notch;
   // What the printed report was filtered with (the signal itself is stored unfiltered by these).
   const rhp = childNumber(report, 'highpassfiltersetting');

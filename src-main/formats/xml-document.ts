@@ -142,11 +142,15 @@ export function childText(node: unknown, ...keys: string[]): string | undefined 
   return t ? t : undefined;
 }
 
-/** A child's text as a finite number, else undefined ('Failed', '', absent). */
-export function childNumber(node: unknown, ...keys: string[]): number | undefined {
-  const t = childText(node, ...keys);
-  const v = t !== undefined && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : NaN;
+/** A decimal number written as text, else undefined ('Failed', '', 'NaN', absent). */
+export function decimal(t: string | undefined): number | undefined {
+  const v = t !== undefined && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t.trim()) ? Number(t) : NaN;
   return Number.isFinite(v) ? v : undefined;
+}
+
+/** A child's text as a finite number, else undefined. */
+export function childNumber(node: unknown, ...keys: string[]): number | undefined {
+  return decimal(childText(node, ...keys));
 }
 
 /** Whole years between a birth date and a recording date (both ISO 'YYYY-MM-DD...'); undefined when implausible. */
