@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalLeadName, millivoltsPerUnit } from '../../src-shared/record.ts';
-import type { EcgRecord, LeadSignal } from '../../src-shared/record.ts';
+import type { DeviceMeasurement, DeviceReading, EcgRecord, LeadSignal } from '../../src-shared/record.ts';
 import { FormatError } from './format-error.ts';
 import { printable } from './printable.ts';
 import type { EcgFileReader } from './reader.ts';
@@ -93,6 +93,62 @@ function rhythmSeries(root: XmlNode): XmlNode | undefined {
   return series.find((s) => attr(one(s, 'code'), 'code') === 'RHYTHM') ?? series[0];
 }
 
+/** Global MDC measurement codes -> DEVICE_MEASUREMENT_KEYS. */
+const MDC_MEASUREMENTS: Record<string, string> = {
+  MDC_ECG_HEART_RATE: 'heartRate',
+  MDC_ECG_TIME_PD_RR: 'rrInterval',
+  MDC_ECG_TIME_PD_P: 'pDuration',
+  MDC_ECG_TIME_PD_PR: 'prInterval',
+  MDC_ECG_TIME_PD_QRS: 'qrsDuration',
+  MDC_ECG_TIME_PD_QT: 'qtInterval',
+  MDC_ECG_TIME_PD_QTc: 'qtcInterval',
+  MDC_ECG_TIME_PD_QTcB: 'qtcInterval',
+  MDC_ECG_ANGLE_P_FRONT: 'pAxis',
+  MDC_ECG_ANGLE_QRS_FRONT: 'qrsAxis',
+  MDC_ECG_ANGLE_T_FRONT: 'tAxis',
+};
+const MDC_UNITS: Record<string, string> = { '/min': 'bpm', bpm: 'bpm', ms: 'ms', deg: 'deg', s: 's' };
+
+/**
+ * The device's reading from the annotation sets of the rhythm series and its derived (representative beat)
+ * series: only annotations directly in a set count as global (those nested under a beat are per beat), and
+ * the MDC_ECG_INTERPRETATION statements. Undefined when the file states none.
+ */
+function aecgDeviceReading(series: XmlNode): DeviceReading | undefined {
+  const sets = [series, ...all(series, 'derivation').flatMap((d) => all(d, 'derivedSeries'))].flatMap((s) =>
+    all(s, 'subjectOf').flatMap((o) => all(o, 'annotationSet')),
+  );
+  const measurements: Record<string, DeviceMeasurement> = {};
+  const statements: string[] = [];
+  let model: string | undefined;
+  for (const set of sets) {
+    model ??= text(one(set, 'author', 'assignedEntity', 'assignedAuthorType', 'assignedDevice', 'manufacturerModelName'))?.trim();
+    for (const a of all(set, 'component').flatMap((c) => all(c, 'annotation'))) {
+      const code = attr(one(a, 'code'), 'code') ?? '';
+      if (code === 'MDC_ECG_INTERPRETATION') {
+        for (const st of all(a, 'component').flatMap((c) => all(c, 'annotation'))) {
+          const t = text(one(st, 'value'))
+            ?.trim()
+            .replace(/(,\s*)+$/, '');
+          if (attr(one(st, 'code'), 'code') === 'MDC_ECG_INTERPRETATION_STATEMENT' && t) statements.push(t);
+        }
+        continue;
+      }
+      const key = MDC_MEASUREMENTS[code];
+      const value = Number(attr(one(a, 'value'), 'value'));
+      // A zero interval or rate is the generator's "not measured".
+      if (!key || !Number.isFinite(value) || value === 0 || measurements[key]) continue;
+      const unit = attr(one(a, 'value'), 'unit');
+      measurements[key] = {
+        value,
+        unit: (unit && MDC_UNITS[unit]) ?? unit ?? (key === 'heartRate' ? 'bpm' : key.endsWith('Axis') ? 'deg' : 'ms'),
+      };
+    }
+  }
+  if (!model && statements.length === 0 && Object.keys(measurements).length === 0) return undefined;
+  return { ...(model ? { model } : {}), measurements, statements };
+}
+
 export function parseAecg(xml: string, filePath: string): EcgRecord {
   const where = path.basename(filePath);
   const doc = parseXml(xml, where);
@@ -146,6 +202,7 @@ export function parseAecg(xml: string, filePath: string): EcgRecord {
     hl7TimeToIso(attr(one(series, 'effectiveTime', 'low'), 'value')) ??
     hl7TimeToIso(attr(one(effective, 'low'), 'value') ?? attr(one(effective, 'center'), 'value'));
 
+  const device = aecgDeviceReading(series);
   const subject = one(root, 'componentOf', 'timepointEvent', 'componentOf', 'subjectAssignment', 'subject', 'trialSubject');
   const person = one(subject, 'subjectDemographicPerson');
   const patientId = attr(one(subject, 'id'), 'extension') ?? text(person?.['PatientID'])?.trim();
@@ -182,6 +239,7 @@ export function parseAecg(xml: string, filePath: string): EcgRecord {
     sex: gender === 'M' || gender === 'F' ? gender : undefined,
     labels: [],
     attributes,
+    ...(device ? { device } : {}),
   };
 }
 
