@@ -6,6 +6,7 @@ import type { DeviceMeasurement, DeviceReading, EcgRecord, LeadSignal } from '..
 import { FormatError } from './format-error.ts';
 import { printable } from './printable.ts';
 import type { EcgFileReader } from './reader.ts';
+import { representativeBeats } from './representative-beats.ts';
 import { ageAtDate, all, attr, decodeXml, one, parseXml, rootName, text, xmlHead } from './xml-document.ts';
 import type { XmlNode } from './xml-document.ts';
 
@@ -149,6 +150,22 @@ function aecgDeviceReading(series: XmlNode): DeviceReading | undefined {
   return { ...(model ? { model } : {}), measurements, statements };
 }
 
+/** The representative beat series (derivation/derivedSeries coded REPRESENTATIVE_BEAT) as the device's beats. */
+function aecgRepresentativeBeats(series: XmlNode, where: string): DeviceReading['representativeBeats'] {
+  const derived = all(series, 'derivation').flatMap((d) => all(d, 'derivedSeries'));
+  const beat = derived.find((d) => attr(one(d, 'code'), 'code') === 'REPRESENTATIVE_BEAT');
+  const set = all(beat, 'component').flatMap((c) => all(c, 'sequenceSet'))[0];
+  if (!set) return undefined;
+  let interval: number | undefined;
+  const leads: LeadSignal[] = [];
+  for (const seq of all(set, 'component').flatMap((c) => all(c, 'sequence'))) {
+    const code = attr(one(seq, 'code'), 'code') ?? '';
+    if (/^TIME_(ABSOLUTE|RELATIVE)$/.test(code)) interval = sampleInterval(one(seq, 'value'), `${where}: representative beat`);
+    else if (code.startsWith('MDC_ECG_LEAD_')) leads.push(leadFromSequence(seq, code, `${where}: representative beat`));
+  }
+  return interval ? representativeBeats(leads, Math.round((1 / interval) * 1e6) / 1e6) : undefined;
+}
+
 export function parseAecg(xml: string, filePath: string): EcgRecord {
   const where = path.basename(filePath);
   const doc = parseXml(xml, where);
@@ -202,7 +219,20 @@ export function parseAecg(xml: string, filePath: string): EcgRecord {
     hl7TimeToIso(attr(one(series, 'effectiveTime', 'low'), 'value')) ??
     hl7TimeToIso(attr(one(effective, 'low'), 'value') ?? attr(one(effective, 'center'), 'value'));
 
-  const device = aecgDeviceReading(series);
+  const reading = aecgDeviceReading(series);
+  // The beats are the device's extra: damaged, they are left out with a warning, the rhythm still reads.
+  const warnings: string[] = [];
+  let beats: DeviceReading['representativeBeats'];
+  try {
+    beats = aecgRepresentativeBeats(series, where);
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    warnings.push(`representative beats left out: ${e.message.slice(where.length + 2)}`);
+  }
+  const device =
+    reading || beats
+      ? { ...(reading ?? { measurements: {}, statements: [] }), ...(beats ? { representativeBeats: beats } : {}) }
+      : undefined;
   const subject = one(root, 'componentOf', 'timepointEvent', 'componentOf', 'subjectAssignment', 'subject', 'trialSubject');
   const person = one(subject, 'subjectDemographicPerson');
   const patientId = attr(one(subject, 'id'), 'extension') ?? text(person?.['PatientID'])?.trim();
@@ -240,6 +270,7 @@ export function parseAecg(xml: string, filePath: string): EcgRecord {
     labels: [],
     attributes,
     ...(device ? { device } : {}),
+    ...(warnings.length ? { warnings } : {}),
   };
 }
 

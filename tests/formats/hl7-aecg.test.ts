@@ -120,5 +120,11 @@ describe('HL7 aECG reader', () => {
     expect(fdaRec.device).toMatchObject({ model: 'ELI250', statements: [] });
     expect(fdaRec.device!.measurements.qrsAxis).toEqual({ value: -61, unit: 'deg' });
     expect(fdaRec.device!.measurements.qtcInterval).toEqual({ value: 443, unit: 'ms' });
+    // The representative beats ride with the reading: 12 leads at the rhythm's 500 Hz, 2.5 uV steps.
+    expect(converted.device!.representativeBeats).toMatchObject({ samplingRate: 500, length: 1200 });
+    expect(converted.device!.representativeBeats!.leads).toHaveLength(12);
+    // The same beat as the Philips original's repbeat of lead II (both 2.5 uV per unit).
+    const ii = (d: typeof converted.device) => Buffer.from(d!.representativeBeats!.leads[1].values, 'base64');
+    expect(ii(converted.device).equals(ii(original.device))).toBe(true);
   });
 });
