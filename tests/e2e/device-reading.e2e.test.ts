@@ -40,12 +40,19 @@ describe('device reading in the viewer', () => {
     expect(await panel.locator('tr[data-key="qtcInterval"] td').nth(1).innerText()).toBe('491 ms');
     // Our own measurement of the trace arrives after the first paint and fills the third column.
     await poll(() => panel.locator('tr[data-key="heartRate"] td').nth(2).innerText()).toMatch(/^\d+ bpm/);
+    // The fourth column of the class table: the classes the cart's statements name.
+    const nsr = page.locator('[data-testid="class-row"][data-code="426783006"]');
+    await poll(() => nsr.count()).toBe(1);
+    expect(await nsr.locator('td[data-device]').getAttribute('data-device')).toBe('stated');
+    expect(await nsr.locator('td[data-device]').getAttribute('title')).toBe('Normal Sinus rhythm');
     await page.screenshot({ path: artifactPath('device-reading-muse.png') });
 
     await page.locator('[data-testid="worklist"] li', { hasText: 'ZZDEMOPTONLY' }).locator('button').click();
     await poll(() => panel.locator('h3').innerText()).toBe('Device · Philips PageWriter Touch');
     expect(await panel.locator('[data-testid="device-statement"]').first().innerText()).toBe('SINUS RHYTHM — normal P axis, V-rate 60-99');
     expect(await panel.locator('tr[data-key="heartRate"] td').nth(1).innerText()).toBe('84 bpm');
+    const lvh = page.locator('[data-testid="class-row"][data-code="164873001"]');
+    await poll(() => lvh.locator('td[data-device]').getAttribute('data-device')).toBe('stated');
     expect(errors).toEqual([]);
   });
 });
