@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { leadMillivolts } from '../../src-shared/record.ts';
 import type { EcgRecord, LeadSignal } from '../../src-shared/record.ts';
 import { detectQrs } from '../../src-main/dsp/qrs-detector.ts';
-import { measurementFilter, rrStatistics } from '../../src-main/dsp/measurements.ts';
+import { ecgClean } from '../../src-main/dsp/ecg-clean.ts';
+import { rrStatistics } from '../../src-main/dsp/measurements.ts';
 import { hl7AecgReader } from '../../src-main/formats/hl7-aecg.ts';
 import { parsePhilips, philipsSierraEcgReader } from '../../src-main/formats/philips-sierraecg.ts';
 import { lzwDecode } from '../../src-main/formats/philips-xli.ts';
@@ -96,7 +97,7 @@ describe('Philips SierraECG XML reader', () => {
       const r = await read(f);
       for (const l of r.leads) {
         // Band-limited as for measurements: raw V3 of one file drifts by several mV (0.05 Hz high-pass at the cart).
-        const mv = measurementFilter(leadMillivolts(l), r.samplingRate);
+        const mv = ecgClean(leadMillivolts(l), r.samplingRate, 'measurement');
         const sorted = Float32Array.from(mv).sort();
         const ptp = sorted[Math.floor(sorted.length * 0.999)] - sorted[Math.floor(sorted.length * 0.001)];
         expect(ptp, `${f} ${l.name}`).toBeGreaterThan(0.05);
