@@ -1,11 +1,15 @@
 // WFDB decoding throughput: format 212 (MIT-BIH), format 16 (PTB-XL 500 Hz, LUDB), and CinC
 // .hea + .mat records read per second. Files are preloaded for the decode figures (no I/O); the
-// CinC figure includes reading from disk (page cache warm after the first pass).
+// CinC figure includes reading from disk (page cache warm after the first pass). Beside them the vendor
+// readers' records/s: SCP-ECG, ISHNE, GE MUSE XML and Philips SierraECG XML (XLI).
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decodeSignalFile } from '../src-main/formats/wfdb-signal.ts';
 import { readWfdbRecord } from '../src-main/formats/wfdb-record.ts';
+import { geMuseXmlReader } from '../src-main/formats/ge-muse-xml.ts';
+import { philipsSierraEcgReader } from '../src-main/formats/philips-sierraecg.ts';
+import type { EcgFileReader } from '../src-main/formats/reader.ts';
 import { dataPath } from '../tests/helpers/shared-data.ts';
 import { scpIshneFigures } from './scp-ishne-throughput.ts';
 
@@ -65,6 +69,27 @@ log(`  ${cincRates.map((x) => x.toFixed(0)).join(', ')} records/s`);
 
 const scpIshne = await scpIshneFigures();
 
+/** Median records/s of a reader over `rounds` passes of its sample files (read from the warm page cache). */
+async function readerRate(reader: EcgFileReader, files: string[], rounds: number): Promise<number> {
+  const rates: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    for (const f of files) await reader.read(f);
+    rates.push(files.length / ((performance.now() - t0) / 1000));
+  }
+  rates.sort((a, b) => a - b);
+  return Math.round(rates[rates.length >> 1]);
+}
+
+const muse = walk(dataPath('formats', 'ge-muse-xml')).filter((f) => f.endsWith('.xml'));
+const philips = walk(dataPath('formats', 'philips-sierraecg')).filter((f) => /\.xml$/i.test(f) && !f.includes('converted'));
+await readerRate(geMuseXmlReader, muse, 1);
+await readerRate(philipsSierraEcgReader, philips, 1);
+log(`GE MUSE XML ${muse.length} files, Philips SierraECG ${philips.length} files...`);
+const museRate = await readerRate(geMuseXmlReader, muse, 15);
+const philipsRate = await readerRate(philipsSierraEcgReader, philips, 15);
+log(`  MUSE ${museRate} records/s, Philips ${philipsRate} records/s (CinC WFDB ${Math.round(cincRates[1])})`);
+
 console.log(JSON.stringify({
   format212SamplesPerSecond: f212.samplesPerSecond,
   format212SamplesPerPass: f212.samplesPerPass,
@@ -73,5 +98,9 @@ console.log(JSON.stringify({
   cincRecordsPerSecond: Math.round(cincRates[1]),
   cincRecords: cinc.length,
   ...scpIshne,
+  museXmlRecordsPerSecond: museRate,
+  museXmlFiles: muse.length,
+  philipsXmlRecordsPerSecond: philipsRate,
+  philipsXmlFiles: philips.length,
   loadavg: os.loadavg(),
 }));

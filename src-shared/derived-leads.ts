@@ -15,10 +15,11 @@ const DERIVED = [
 
 /**
  * The leads plus III, aVR, aVL, aVF computed from I and II where missing (marked `derived`), in
- * lead I's gain, baseline and units, digital values rounded. Unchanged when I or II is absent,
+ * lead I's units and `steps` times its gain (and baseline), digital values rounded: steps = 2 keeps
+ * the half steps of aVR/aVL/aVF exact when I and II share a gain. Unchanged when I or II is absent,
  * their lengths differ or their units cannot be converted into each other.
  */
-export function deriveLimbLeads(leads: LeadSignal[]): LeadSignal[] {
+export function deriveLimbLeads(leads: LeadSignal[], steps = 1): LeadSignal[] {
   const lead1 = leads.find((l) => l.name === 'I');
   const lead2 = leads.find((l) => l.name === 'II');
   const missing = DERIVED.filter((d) => !leads.some((l) => l.name === d.name));
@@ -34,6 +35,7 @@ export function deriveLimbLeads(leads: LeadSignal[]): LeadSignal[] {
   const d2 = lead2.digital;
   const b1 = lead1.baseline;
   const b2 = lead2.baseline;
+  const base = b1 * steps;
   const added = missing.map(({ name, a, b }) => {
     const values = new Float64Array(n);
     let wide = lead1.digital instanceof Int32Array;
@@ -44,14 +46,14 @@ export function deriveLimbLeads(leads: LeadSignal[]): LeadSignal[] {
         gaps = true;
         continue;
       }
-      const v = Math.round(a * (d1[i] - b1) + b * (d2[i] - b2) * k2) + b1;
+      const v = Math.round(steps * (a * (d1[i] - b1) + b * (d2[i] - b2) * k2)) + base;
       values[i] = v;
       if (v < -32767 || v > 32767) wide = true;
     }
     const digital = wide ? new Int32Array(n) : new Int16Array(n);
     const gap = wide ? INVALID_DIGITAL_32 : INVALID_DIGITAL_16;
     for (let i = 0; i < n; i++) digital[i] = gaps && Number.isNaN(values[i]) ? gap : values[i];
-    return { name, units: lead1.units, gain: lead1.gain, baseline: b1, digital, derived: true } satisfies LeadSignal;
+    return { name, units: lead1.units, gain: lead1.gain * steps, baseline: base, digital, derived: true } satisfies LeadSignal;
   });
   return [...leads, ...added];
 }

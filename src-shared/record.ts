@@ -92,6 +92,22 @@ export interface DeviceReading {
   statements: string[];
   /** Acquisition filter settings as stated, e.g. { highPassHz: 0.16, lowPassHz: 150, notchHz: 60 }. */
   filters?: Record<string, number>;
+  /** The device's representative beat per lead (GE median, Philips repbeat), when the file carries them. */
+  representativeBeats?: RepresentativeBeats;
+}
+
+/**
+ * The device's own averaged beat of each lead: its computation, not a recording, so it travels with the
+ * device's reading (its fiducial measurements refer to it) rather than as leads of the record. Kept as
+ * JSON-friendly base64 like SignalWindow: physical = (digital - baseline) / gain in `units`.
+ */
+export interface RepresentativeBeats {
+  samplingRate: number;
+  /** Samples per lead. */
+  length: number;
+  /** How the device formed them, as it says: 'median' (GE MUSE), 'mean' (Philips repbeatmethod). */
+  method?: string;
+  leads: { name: string; units: string; gain: number; baseline: number; /** base64 of Int16 little-endian digital values */ values: string }[];
 }
 
 /** Names for the device measurements every reader maps to when the file has them. */

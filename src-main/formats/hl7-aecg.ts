@@ -1,52 +1,14 @@
 // HL7 v3 annotated ECG (aECG, FDA submissions): XML with one rhythm series of SLIST_PQ sequences.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
 import { canonicalLeadName, millivoltsPerUnit } from '../../src-shared/record.ts';
-import type { EcgRecord, LeadSignal } from '../../src-shared/record.ts';
+import type { DeviceMeasurement, DeviceReading, EcgRecord, LeadSignal } from '../../src-shared/record.ts';
 import { FormatError } from './format-error.ts';
 import { printable } from './printable.ts';
 import type { EcgFileReader } from './reader.ts';
-
-type Node = Record<string, unknown>;
-
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  processEntities: false,
-  ignoreDeclaration: true,
-  commentPropName: false,
-});
-
-const isNode = (x: unknown): x is Node => typeof x === 'object' && x !== null && !Array.isArray(x);
-
-/** Children named `key` as a list (the parser gives one child as an object, several as an array). */
-function all(node: unknown, key: string): Node[] {
-  if (!isNode(node)) return [];
-  const v = node[key];
-  const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
-  return list.filter(isNode);
-}
-
-const one = (node: unknown, ...keys: string[]): Node | undefined => {
-  let cur: unknown = node;
-  for (const k of keys) cur = all(cur, k)[0];
-  return isNode(cur) ? cur : undefined;
-};
-
-const attr = (node: Node | undefined, name: string): string | undefined => {
-  const v = node?.[`@${name}`];
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-};
-
-const text = (node: unknown): string | undefined => {
-  if (typeof node === 'string') return node;
-  if (isNode(node) && typeof node['#text'] === 'string') return node['#text'];
-  return undefined;
-};
+import { representativeBeats } from './representative-beats.ts';
+import { ageAtDate, all, attr, decodeXml, one, parseXml, rootName, text, xmlHead } from './xml-document.ts';
+import type { XmlNode } from './xml-document.ts';
 
 /** HL7 TS ('20021122091000.250+0100', or a prefix of it) as ISO 8601; undefined when not a timestamp. */
 export function hl7TimeToIso(ts: string | undefined): string | undefined {
@@ -60,13 +22,10 @@ export function hl7TimeToIso(ts: string | undefined): string | undefined {
   return iso;
 }
 
-/** Whole years between an HL7 birth date and the recording date. */
+/** Whole years between an HL7 birth date ('YYYYMMDD...') and the recording date. */
 function ageAt(birth: string | undefined, at: string | undefined): number | undefined {
-  if (!birth || !at || !/^\d{8}/.test(birth) || !/^\d{4}-\d{2}-\d{2}/.test(at)) return undefined;
-  const [by, bm, bd] = [birth.slice(0, 4), birth.slice(4, 6), birth.slice(6, 8)].map(Number);
-  const [ay, am, ad] = at.slice(0, 10).split('-').map(Number);
-  const age = ay - by - (am < bm || (am === bm && ad < bd) ? 1 : 0);
-  return age >= 0 && age < 150 ? age : undefined;
+  if (!birth || !/^\d{8}/.test(birth)) return undefined;
+  return ageAtDate(`${birth.slice(0, 4)}-${birth.slice(4, 6)}-${birth.slice(6, 8)}`, at);
 }
 
 function parseDigits(raw: string, where: string): Int32Array {
@@ -84,7 +43,7 @@ function parseDigits(raw: string, where: string): Int32Array {
 }
 
 /** Seconds per sample from a GLIST_TS / GLIST_PQ time sequence's increment. */
-function sampleInterval(seqValue: Node | undefined, where: string): number {
+function sampleInterval(seqValue: XmlNode | undefined, where: string): number {
   const inc = one(seqValue, 'increment');
   const v = Number(attr(inc, 'value'));
   const unit = (attr(inc, 'unit') ?? 's').toLowerCase();
@@ -95,7 +54,7 @@ function sampleInterval(seqValue: Node | undefined, where: string): number {
   return v * perUnit[unit];
 }
 
-function leadFromSequence(seq: Node, code: string, where: string): LeadSignal {
+function leadFromSequence(seq: XmlNode, code: string, where: string): LeadSignal {
   const value = one(seq, 'value');
   const type = attr(value, 'type') ?? '';
   if (!/SLIST_PQ$/.test(type)) throw new FormatError(`${where}: lead ${printable(code)} value type '${printable(type)}' is not SLIST_PQ`);
@@ -108,7 +67,10 @@ function leadFromSequence(seq: Node, code: string, where: string): LeadSignal {
   if (originUnit !== units) {
     const a = millivoltsPerUnit(originUnit);
     const b = millivoltsPerUnit(units);
-    if (a === undefined || b === undefined) throw new FormatError(`${where}: lead ${printable(code)} origin unit '${printable(originUnit)}' differs from scale unit '${printable(units)}'`);
+    if (a === undefined || b === undefined)
+      throw new FormatError(
+        `${where}: lead ${printable(code)} origin unit '${printable(originUnit)}' differs from scale unit '${printable(units)}'`,
+      );
     originV = (originV * a) / b;
   }
   if (!Number.isFinite(scaleV) || scaleV === 0 || !Number.isFinite(originV)) {
@@ -127,21 +89,94 @@ function leadFromSequence(seq: Node, code: string, where: string): LeadSignal {
 }
 
 /** The rhythm series: code RHYTHM, else the first series with lead sequences (representative beats live under derivation). */
-function rhythmSeries(root: Node): Node | undefined {
+function rhythmSeries(root: XmlNode): XmlNode | undefined {
   const series = all(root, 'component').flatMap((c) => all(c, 'series'));
   return series.find((s) => attr(one(s, 'code'), 'code') === 'RHYTHM') ?? series[0];
 }
 
+/** Global MDC measurement codes -> DEVICE_MEASUREMENT_KEYS. */
+const MDC_MEASUREMENTS: Record<string, string> = {
+  MDC_ECG_HEART_RATE: 'heartRate',
+  MDC_ECG_TIME_PD_RR: 'rrInterval',
+  MDC_ECG_TIME_PD_P: 'pDuration',
+  MDC_ECG_TIME_PD_PR: 'prInterval',
+  MDC_ECG_TIME_PD_QRS: 'qrsDuration',
+  MDC_ECG_TIME_PD_QT: 'qtInterval',
+  MDC_ECG_TIME_PD_QTc: 'qtcInterval',
+  MDC_ECG_TIME_PD_QTcB: 'qtcInterval',
+  MDC_ECG_ANGLE_P_FRONT: 'pAxis',
+  MDC_ECG_ANGLE_QRS_FRONT: 'qrsAxis',
+  MDC_ECG_ANGLE_T_FRONT: 'tAxis',
+};
+const MDC_UNITS: Record<string, string> = { '/min': 'bpm', bpm: 'bpm', ms: 'ms', deg: 'deg', s: 's' };
+
+/**
+ * The device's reading from the annotation sets of the rhythm series and its derived (representative beat)
+ * series: only annotations directly in a set count as global (those nested under a beat are per beat), and
+ * the MDC_ECG_INTERPRETATION statements. Undefined when the file states none.
+ */
+function aecgDeviceReading(series: XmlNode): DeviceReading | undefined {
+  const sets = [series, ...all(series, 'derivation').flatMap((d) => all(d, 'derivedSeries'))].flatMap((s) =>
+    all(s, 'subjectOf').flatMap((o) => all(o, 'annotationSet')),
+  );
+  const measurements: Record<string, DeviceMeasurement> = {};
+  const statements: string[] = [];
+  let model: string | undefined;
+  for (const set of sets) {
+    model ??= text(one(set, 'author', 'assignedEntity', 'assignedAuthorType', 'assignedDevice', 'manufacturerModelName'))?.trim();
+    for (const a of all(set, 'component').flatMap((c) => all(c, 'annotation'))) {
+      const code = attr(one(a, 'code'), 'code') ?? '';
+      if (code === 'MDC_ECG_INTERPRETATION') {
+        for (const st of all(a, 'component').flatMap((c) => all(c, 'annotation'))) {
+          const t = text(one(st, 'value'))
+            ?.trim()
+            .replace(/(,\s*)+$/, '');
+          if (attr(one(st, 'code'), 'code') === 'MDC_ECG_INTERPRETATION_STATEMENT' && t) statements.push(t);
+        }
+        continue;
+      }
+      const key = MDC_MEASUREMENTS[code];
+      const value = Number(attr(one(a, 'value'), 'value'));
+      // A zero interval or rate is the generator's "not measured".
+      if (!key || !Number.isFinite(value) || value === 0 || measurements[key]) continue;
+      const unit = attr(one(a, 'value'), 'unit');
+      measurements[key] = {
+        value,
+        unit: (unit && MDC_UNITS[unit]) ?? unit ?? (key === 'heartRate' ? 'bpm' : key.endsWith('Axis') ? 'deg' : 'ms'),
+      };
+    }
+  }
+  if (!model && statements.length === 0 && Object.keys(measurements).length === 0) return undefined;
+  return { ...(model ? { model } : {}), measurements, statements };
+}
+
+/** The representative beat series (derivation/derivedSeries coded REPRESENTATIVE_BEAT) as the device's beats. */
+function aecgRepresentativeBeats(series: XmlNode, where: string): DeviceReading['representativeBeats'] {
+  const derived = all(series, 'derivation').flatMap((d) => all(d, 'derivedSeries'));
+  const beat = derived.find((d) => attr(one(d, 'code'), 'code') === 'REPRESENTATIVE_BEAT');
+  const set = all(beat, 'component').flatMap((c) => all(c, 'sequenceSet'))[0];
+  if (!set) return undefined;
+  let interval: number | undefined;
+  const leads: LeadSignal[] = [];
+  for (const seq of all(set, 'component').flatMap((c) => all(c, 'sequence'))) {
+    const code = attr(one(seq, 'code'), 'code') ?? '';
+    if (/^TIME_(ABSOLUTE|RELATIVE)$/.test(code)) interval = sampleInterval(one(seq, 'value'), `${where}: representative beat`);
+    else if (code.startsWith('MDC_ECG_LEAD_')) leads.push(leadFromSequence(seq, code, `${where}: representative beat`));
+  }
+  return interval ? representativeBeats(leads, Math.round((1 / interval) * 1e6) / 1e6) : undefined;
+}
+
 export function parseAecg(xml: string, filePath: string): EcgRecord {
   const where = path.basename(filePath);
-  let doc: Node;
-  try {
-    doc = parser.parse(xml) as Node;
-  } catch (e) {
-    throw new FormatError(`${where}: not well-formed XML (${printable(String((e as Error).message).split('\n')[0], 120)})`);
-  }
+  const doc = parseXml(xml, where);
   const root = one(doc, 'AnnotatedECG');
-  if (!root) throw new FormatError(`${where}: no AnnotatedECG root element`);
+  if (!root) {
+    const found = rootName(doc);
+    // A vendor file whose head was too damaged to be recognised lands here by its '.xml' ending: say what it is not.
+    throw new FormatError(
+      `${where}: ${found ? `root element <${printable(found, 40)}> is not an ECG XML LeadLens reads (AnnotatedECG, RestingECG, restingecgdata)` : 'no root element'}`,
+    );
+  }
   const series = rhythmSeries(root);
   if (!series) throw new FormatError(`${where}: no waveform series`);
 
@@ -170,7 +205,8 @@ export function parseAecg(xml: string, filePath: string): EcgRecord {
   if (leads.length === 0) throw new FormatError(`${where}: rhythm series has no MDC_ECG_LEAD_* sequences`);
   if (interval === undefined) throw new FormatError(`${where}: rhythm series has no TIME_ABSOLUTE/TIME_RELATIVE sequence`);
   const length = Math.min(...leads.map((l) => l.digital.length));
-  if (length === 0) throw new FormatError(`${where}: lead ${printable(leads.find((l) => l.digital.length === 0)?.name ?? '')} has no digits`);
+  if (length === 0)
+    throw new FormatError(`${where}: lead ${printable(leads.find((l) => l.digital.length === 0)?.name ?? '')} has no digits`);
   const attributes: Record<string, string | number> = {};
   if (leads.some((l) => l.digital.length !== length)) {
     attributes['aecg.truncatedTo'] = length;
@@ -183,6 +219,20 @@ export function parseAecg(xml: string, filePath: string): EcgRecord {
     hl7TimeToIso(attr(one(series, 'effectiveTime', 'low'), 'value')) ??
     hl7TimeToIso(attr(one(effective, 'low'), 'value') ?? attr(one(effective, 'center'), 'value'));
 
+  const reading = aecgDeviceReading(series);
+  // The beats are the device's extra: damaged, they are left out with a warning, the rhythm still reads.
+  const warnings: string[] = [];
+  let beats: DeviceReading['representativeBeats'];
+  try {
+    beats = aecgRepresentativeBeats(series, where);
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    warnings.push(`representative beats left out: ${e.message.slice(where.length + 2)}`);
+  }
+  const device =
+    reading || beats
+      ? { ...(reading ?? { measurements: {}, statements: [] }), ...(beats ? { representativeBeats: beats } : {}) }
+      : undefined;
   const subject = one(root, 'componentOf', 'timepointEvent', 'componentOf', 'subjectAssignment', 'subject', 'trialSubject');
   const person = one(subject, 'subjectDemographicPerson');
   const patientId = attr(one(subject, 'id'), 'extension') ?? text(person?.['PatientID'])?.trim();
@@ -195,7 +245,16 @@ export function parseAecg(xml: string, filePath: string): EcgRecord {
 
   const id = one(root, 'id');
   if (attr(id, 'root')) attributes['aecg.id'] = attr(id, 'root')!;
-  const clinicalTrial = one(root, 'componentOf', 'timepointEvent', 'componentOf', 'subjectAssignment', 'componentOf', 'clinicalTrial', 'id');
+  const clinicalTrial = one(
+    root,
+    'componentOf',
+    'timepointEvent',
+    'componentOf',
+    'subjectAssignment',
+    'componentOf',
+    'clinicalTrial',
+    'id',
+  );
   if (attr(clinicalTrial, 'extension')) attributes['aecg.trial'] = attr(clinicalTrial, 'extension')!;
 
   return {
@@ -210,6 +269,8 @@ export function parseAecg(xml: string, filePath: string): EcgRecord {
     sex: gender === 'M' || gender === 'F' ? gender : undefined,
     labels: [],
     attributes,
+    ...(device ? { device } : {}),
+    ...(warnings.length ? { warnings } : {}),
   };
 }
 
@@ -217,13 +278,12 @@ export const hl7AecgReader: EcgFileReader = {
   format: 'hl7-aecg',
   extensions: ['.xml'],
   detect(head) {
-    const s = new TextDecoder('utf-8', { fatal: false }).decode(head);
-    return /<([\w-]+:)?AnnotatedECG[\s>/]/.test(s);
+    return /<([\w-]+:)?AnnotatedECG[\s>/]/.test(xmlHead(head));
   },
   async companions() {
     return [];
   },
   async read(filePath) {
-    return [parseAecg(await readFile(filePath, 'utf8'), filePath)];
+    return [parseAecg(decodeXml(await readFile(filePath), path.basename(filePath)), filePath)];
   },
 };

@@ -3,9 +3,11 @@
 import { chapmanCsvReader } from './chapman-csv.ts';
 import { dicomEcgReader } from './dicom-ecg.ts';
 import { edfReader } from './edf.ts';
+import { geMuseXmlReader } from './ge-muse-xml.ts';
 import { hl7AecgReader } from './hl7-aecg.ts';
 import { ishneReader } from './ishne.ts';
 import { ludbReader } from './ludb.ts';
+import { philipsSierraEcgReader } from './philips-sierraecg.ts';
 import { ptbxlReader } from './ptbxl.ts';
 import type { EcgFileReader } from './reader.ts';
 import { scpEcgReader } from './scp-ecg.ts';
@@ -15,6 +17,8 @@ export const READERS: EcgFileReader[] = [
   ptbxlReader,
   ludbReader,
   hl7AecgReader,
+  geMuseXmlReader,
+  philipsSierraEcgReader,
   dicomEcgReader,
   scpEcgReader,
   ishneReader,

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { leadMillivolts } from '../../src-shared/record.ts';
 import { FormatError } from '../../src-main/formats/format-error.ts';
 import { hl7AecgReader, hl7TimeToIso, parseAecg } from '../../src-main/formats/hl7-aecg.ts';
+import { philipsSierraEcgReader } from '../../src-main/formats/philips-sierraecg.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 
 const fda = (...p: string[]) => dataPath('formats', 'hl7-aecg', 'fda', ...p);
@@ -99,5 +101,30 @@ describe('HL7 aECG reader', () => {
     expect(hl7TimeToIso('20021122091000.250+0100')).toBe('2002-11-22T09:10:00.250+01:00');
     expect(hl7TimeToIso('19530508')).toBe('1953-05-08');
     expect(hl7TimeToIso('soon')).toBeUndefined();
+  });
+
+  it("keeps the device's global measurements and statements, the same as the Philips original says", async () => {
+    const dir = dataPath('formats', 'philips-sierraecg', 'examples', 'xml', '1_04');
+    const [converted] = await hl7AecgReader.read(path.join(dir, 'ad4d3d80-d165_1-04_converted.xml'));
+    const [original] = await philipsSierraEcgReader.read(path.join(dir, 'ad4d3d80-d165_1-04_orig.xml'));
+    expect(converted.device!.model).toBe('PageWriter Touch');
+    for (const key of ['heartRate', 'rrInterval', 'prInterval', 'qrsDuration', 'qtInterval', 'qtcInterval']) {
+      expect(converted.device!.measurements[key], key).toEqual(original.device!.measurements[key]);
+    }
+    expect(converted.device!.statements).toEqual([
+      '(SB) SINUS BRADYCARDIA, V-rate<60',
+      '(NPTA) NO PREVIOUS TRACING AVAILABLE FOR COMPARISON',
+    ]);
+    // FDA example: the representative beat's numerics (no interpretation), Mortara ELI250.
+    const [fdaRec] = await hl7AecgReader.read(subject1);
+    expect(fdaRec.device).toMatchObject({ model: 'ELI250', statements: [] });
+    expect(fdaRec.device!.measurements.qrsAxis).toEqual({ value: -61, unit: 'deg' });
+    expect(fdaRec.device!.measurements.qtcInterval).toEqual({ value: 443, unit: 'ms' });
+    // The representative beats ride with the reading: 12 leads at the rhythm's 500 Hz, 2.5 uV steps.
+    expect(converted.device!.representativeBeats).toMatchObject({ samplingRate: 500, length: 1200 });
+    expect(converted.device!.representativeBeats!.leads).toHaveLength(12);
+    // The same beat as the Philips original's repbeat of lead II (both 2.5 uV per unit).
+    const ii = (d: typeof converted.device) => Buffer.from(d!.representativeBeats!.leads[1].values, 'base64');
+    expect(ii(converted.device).equals(ii(original.device))).toBe(true);
   });
 });
