@@ -3,6 +3,17 @@
 import type { RuleResult } from './rules.ts';
 import type { DeviceReading } from './record.ts';
 import type { DisplayFilter, ReviewState } from './review-vocabulary.ts';
+import { IMAGE_INPUT_KINDS, type ImageInputKind } from './image-inputs.ts';
+
+/** A training run started from the UI. */
+export interface TrainingStart {
+  arch: string;
+  leads: number;
+  epochs?: number;
+  layouts?: string[];
+  input?: ImageInputKind;
+  workers?: number;
+}
 
 export interface LabelRef {
   vocabulary: string;
@@ -281,8 +292,11 @@ export interface ApiMethods {
   'models.list': { params: Record<string, never>; result: { id: number; name: string; architecture: string; classes: string[]; createdAt: string }[] };
   'models.review': { params: { id: number; scope?: ModelReviewScope }; result: ModelReview };
   'training.list': { params: Record<string, never>; result: TrainingRun[] };
-  /** `layouts`: the chart layouts an image-cnn trains on (rendered from the records); signal models take none. */
-  'training.start': { params: { arch: string; leads: number; epochs?: number; layouts?: string[] }; result: TrainingRun };
+  /**
+   * `input`: what an image-cnn reads (default chart); `layouts`: the chart layouts it trains on (input chart only);
+   * `workers`: gradient worker threads (data-parallel training, default 1).
+   */
+  'training.start': { params: TrainingStart; result: TrainingRun };
   'training.cancel': { params: { id: number }; result: TrainingRun };
   'notes.list': { params: { recordId: number }; result: RecordNote[] };
   'notes.add': { params: { recordId: number; text: string; author: string }; result: RecordNote };
@@ -377,7 +391,11 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
   'models.list': {},
   'models.review': { id, scope: { type: 'string', optional: true, oneOf: ['test', 'all'] } },
   'training.list': {},
-  'training.start': { arch: { type: 'string', minLength: 1, maxLength: 32 }, leads: { type: 'int', min: 2, max: 12 }, epochs: { type: 'int', optional: true, min: 1, max: 500 }, layouts: { type: 'string[]', optional: true, maxLength: 32 } },
+  'training.start': {
+    arch: { type: 'string', minLength: 1, maxLength: 32 }, leads: { type: 'int', min: 2, max: 12 }, epochs: { type: 'int', optional: true, min: 1, max: 500 },
+    layouts: { type: 'string[]', optional: true, maxLength: 32 }, input: { type: 'string', optional: true, oneOf: IMAGE_INPUT_KINDS },
+    workers: { type: 'int', optional: true, min: 1, max: 8 },
+  },
   'training.cancel': { id },
   'notes.list': { recordId: id },
   'notes.add': { recordId: id, text: { type: 'string', minLength: 1, maxLength: 10_000 }, author },

@@ -4,6 +4,7 @@
 import type { Database } from 'better-sqlite3';
 import type { EcgRecord } from '../../src-shared/record.ts';
 import { readChartInputCard, type ChartInputCard } from '../chart/chart-input.ts';
+import { readSignalImageCard, type SignalImageCard } from '../chart/signal-image-input.ts';
 import { getModel, type StoredModelInfo } from '../store/model-store.ts';
 import { activeBackend, initBackend } from './backend.ts';
 import { chartInputs } from './chart-dataset.ts';
@@ -12,6 +13,7 @@ import { deserializeWeights } from './model-weights.ts';
 import type { EcgModel } from './models/model.ts';
 import { exportSmallCnnOnnx, exportedCard } from './onnx-export.ts';
 import { loadOnnxModel, onnxInputSpec, parseModelCard, runOnnx, type OnnxModel } from './onnx-model.ts';
+import { signalImageInputs } from './signal-image-dataset.ts';
 import { predictProbabilities } from './train.ts';
 
 export interface SignalInput {
@@ -22,8 +24,15 @@ export interface ChartInput {
   kind: 'chart';
   card: ChartInputCard;
 }
-/** What a model reads: the record's signals through the input pipeline, or the record rendered as a chart. */
-export type ModelInput = SignalInput | ChartInput;
+export interface SignalImageInput {
+  kind: 'signal-image';
+  card: SignalImageCard;
+}
+/**
+ * What a model reads: the record's signals through the input pipeline, the record rendered as a chart, or its leads
+ * turned into signal images (GAF, MTF, recurrence plot) stacked as channels.
+ */
+export type ModelInput = SignalInput | ChartInput | SignalImageInput;
 
 /** A model ready to run: LeadLens-trained (tfjs) or imported (ONNX, which always reads signals). */
 export type RuntimeModel =
@@ -32,16 +41,17 @@ export type RuntimeModel =
 
 export type OpenedModel = RuntimeModel & { info: StoredModelInfo; weights: Uint8Array };
 
-/** Image models are the architecture that reads charts; everything else reads signals. */
-export const readsCharts = (architecture: string): boolean => architecture === 'image-cnn';
+/** Image models are the architecture that reads images (charts or signal images); everything else reads signals. */
+export const readsImages = (architecture: string): boolean => architecture === 'image-cnn';
 
-/** The stored input (JSON) of a LeadLens-trained model, typed. */
+/** The stored input (JSON) of a LeadLens-trained model, typed. Image models stored before signal images read charts. */
 export function readModelInput(architecture: string, stored: Record<string, unknown>, where: string): ModelInput {
-  return readsCharts(architecture) ? { kind: 'chart', card: readChartInputCard(stored) } : { kind: 'signal', spec: readInputSpec(stored, where) };
+  if (!readsImages(architecture)) return { kind: 'signal', spec: readInputSpec(stored, where) };
+  return stored.kind === 'signal-image' ? { kind: 'signal-image', card: readSignalImageCard(stored, where) } : { kind: 'chart', card: readChartInputCard(stored) };
 }
 
-/** The input spec stored with a model: the chart card or the signal spec (ONNX models store their model card). */
-export const storedInput = (input: ModelInput): InputSpec | ChartInputCard => (input.kind === 'chart' ? input.card : input.spec);
+/** The input spec stored with a model: its card or the signal spec (ONNX models store their model card). */
+export const storedInput = (input: ModelInput): InputSpec | ChartInputCard | SignalImageCard => (input.kind === 'signal' ? input.spec : input.card);
 
 /** Opens stored model `id`; throws one line when it does not exist or its weights or card do not load. */
 export async function openModel(db: Database, id: number): Promise<OpenedModel> {
@@ -77,6 +87,9 @@ export async function modelScorer(m: RuntimeModel): Promise<ModelScorer> {
   const input = m.input;
   if (input.kind === 'chart') {
     return { runtime, classes, predict: async (records) => predictProbabilities(model, chartInputs(records, input.card, input.card.layouts[0]), records.length) };
+  }
+  if (input.kind === 'signal-image') {
+    return { runtime, classes, predict: async (records) => predictProbabilities(model, signalImageInputs(records, input.card), records.length) };
   }
   const spec = input.spec;
   if (model.spec.arch === 'small-cnn') {

@@ -4,6 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { initBackend } from './backend.ts';
 import type { BackendName } from './backend.ts';
 import { deserializeWeights, serializeWeights } from './model-weights.ts';
+import { parallelStepper } from './parallel-train.ts';
 import { fineTuneHead, trainModel } from './train.ts';
 import type { Dataset, Inputs, TrainOptions, TrainProgress } from './train.ts';
 
@@ -14,6 +15,8 @@ export interface TrainJob<X extends Inputs = Float32Array> {
   backend?: BackendName;
   /** Fine-tuning: start from these weights, keep the backbone frozen and retrain the head on cached embeddings. */
   baseWeights?: Uint8Array;
+  /** Gradient worker threads (data-parallel, parallel-train.ts); 1 (default) computes gradients in this worker. */
+  workers?: number;
 }
 
 export interface TrainJobResult {
@@ -33,7 +36,9 @@ parentPort?.once('message', async (job: TrainJob<Inputs>) => {
     const onProgress = (event: TrainProgress): void => parentPort?.postMessage({ type: 'progress', event });
     const r = job.baseWeights
       ? await fineTuneHead(deserializeWeights(job.baseWeights, 'base model'), job.train, job.validation, { ...job.options, onProgress })
-      : await trainModel(job.train, job.validation, { ...job.options, onProgress });
+      : await trainModel(job.train, job.validation, {
+        ...job.options, onProgress, ...(job.workers && job.workers > 1 ? { stepper: parallelStepper(job.workers, backend.name) } : {}),
+      });
     const result: TrainJobResult = {
       weights: serializeWeights(r.model), backend: backend.name, bestEpoch: r.bestEpoch, validationScore: r.validationScore,
       metricName: r.metricName, history: r.history, trainSeconds: r.trainSeconds, samplesPerSecond: r.samplesPerSecond,

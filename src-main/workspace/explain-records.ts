@@ -20,9 +20,10 @@ import { recordWaveIntervals } from '../explain/record-waves.ts';
 import { saveAudit, saveMetric, saveSaliency, setAuditReportDir } from '../store/saliency-store.ts';
 import { randomisationCheck } from '../explain/sanity-check.ts';
 import { ecgClassifier, type TfClassifier } from '../explain/saliency/classifier.ts';
-import { chartTarget, signalTarget } from '../explain/saliency/explain-target.ts';
+import { chartTarget, signalImageTarget, signalTarget } from '../explain/saliency/explain-target.ts';
 import { parseMethod, runMethod, type MethodContext } from '../explain/saliency/methods.ts';
-import { tfChartPredict, tfSignalPredict, type PredictBatch } from '../explain/saliency/occlusion.ts';
+import { tfChartPredict, tfSignalImagePredict, tfSignalPredict, type PredictBatch } from '../explain/saliency/occlusion.ts';
+import { signalImageLeads, signalImageSpec } from '../ml/signal-image-dataset.ts';
 import type { SaliencyResult } from '../../src-shared/saliency-result.ts';
 import { writeTransaction } from '../store/write-transaction.ts';
 
@@ -131,6 +132,23 @@ async function modelContexts(ws: Workspace, modelId: number): Promise<ModelConte
           target: chartTarget({ model: classifier, millivolts: mv, leads, samplingRate: record.samplingRate, chart, raster, canvas }),
           predict: probabilities(tfChartPredict(classifier, leads, record.samplingRate, { chart, raster, canvas })), signals: mv, leads,
           modelId: id, preprocessing: `chart ${card.pxPerMm}px/mm ink`, layout, samplingRate: record.samplingRate,
+        };
+      },
+    };
+  }
+  if (input.kind === 'signal-image') {
+    // The map is in the time base of the leads the images are made from (the signal pipeline's rate and length).
+    const card = input.card;
+    const spec = signalImageSpec(card);
+    const preprocessing = `${describe(spec)}, ${card.transform} ${card.size}x${card.size}, one lead per channel`;
+    const predict = probabilities(tfSignalImagePredict(classifier, card));
+    return {
+      classes: m.classes, image: false, store: model.store, timeBase: (record) => specTimeBase(record, spec),
+      context: (record) => {
+        const signals = signalImageLeads(record, spec);
+        return {
+          target: signalImageTarget({ model: classifier, signals, card, preprocessing }), predict, signals, leads: card.leads, modelId: id,
+          preprocessing, layout: null, samplingRate: spec.samplingRate,
         };
       },
     };

@@ -5,9 +5,12 @@ import fs from 'node:fs';
 import { LEAD_SETS, isLeadSetSize, missingLeads } from '../../src-shared/lead-sets.ts';
 import { STANDARD_LEADS } from '../../src-shared/record.ts';
 import { chartInputCard } from '../chart/chart-input.ts';
+import { signalImageCard } from '../chart/signal-image-input.ts';
+import type { ImageInputKind } from '../../src-shared/image-inputs.ts';
 import { ECG_BAND } from '../dsp/ecg-clean.ts';
 import { initBackend } from '../ml/backend.ts';
 import { chartDataset } from '../ml/chart-dataset.ts';
+import { signalImageDataset } from '../ml/signal-image-dataset.ts';
 import { buildDataset, frequentCodes } from '../ml/dataset.ts';
 import { targetsFor } from '../ml/input-pipeline.ts';
 import { loadChallengeWeights, type ChallengeWeights } from '../ml/metrics/challenge-metric.ts';
@@ -23,10 +26,14 @@ import { modelLineage, saveModel } from '../store/model-store.ts';
 import type { Workspace } from '../store/workspace.ts';
 import { workspaceRecords, type WorkspaceRecord } from './labelled-records.ts';
 
+/** More gradient workers than this only add copying: each holds a model replica. */
+export const MAX_WORKERS = 8;
+
 export const DEFAULT_INPUT = { samplingRate: 100, samples: 1000, bandpass: { ...ECG_BAND } };
 
 function datasetOf(rs: WorkspaceRecord[], input: ModelInput, classes: string[]): Dataset<Inputs> {
   if (input.kind === 'chart') return chartDataset(rs.map((r) => r.item), input.card, classes);
+  if (input.kind === 'signal-image') return signalImageDataset(rs.map((r) => r.item), input.card, classes);
   return buildDataset(rs.map((r) => r.item), input.spec, classes);
 }
 
@@ -38,9 +45,15 @@ export interface TrainRequest {
   folds?: number;
   seed?: number;
   weightsCsv?: string;
-  /** image-cnn: chart layouts it trains on (several = mixed, each record rendered in each), and resolution (default 1 px/mm). */
+  /** image-cnn: what it reads (default chart). */
+  input?: ImageInputKind;
+  /** image-cnn on charts: layouts it trains on (several = mixed, each record rendered in each), and resolution (default 1 px/mm). */
   layouts?: string[];
   pxPerMm?: number;
+  /** image-cnn on signal images (gaf, mtf, rp): image side in pixels (default 64). */
+  imageSize?: number;
+  /** Gradient worker threads for data-parallel training (default 1: gradients in the training worker itself). */
+  workers?: number;
   signal?: AbortSignal;
   onProgress?: (label: string, e: TrainProgress) => void;
 }
@@ -62,14 +75,27 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
   if (!isArchitecture(req.arch)) throw new Error(`unknown architecture '${req.arch}' (expected ${ARCHITECTURES.join(', ')})`);
   if (!isLeadSetSize(req.leads)) throw new Error(`--leads must be 12, 6, 4, 3 or 2, got ${req.leads}`);
   const image = req.arch === 'image-cnn';
-  if (image !== (req.layouts !== undefined)) throw new Error(image ? 'image-cnn trains on rendered charts: it needs --layout (e.g. 3x4+II)' : '--layout applies to image-cnn only');
-  const card = image ? chartInputCard(req.layouts!, req.pxPerMm ?? 1, req.leads) : undefined;
+  const inputKind = req.input ?? 'chart';
+  if (!image && (req.input !== undefined || req.imageSize !== undefined)) throw new Error('--input and --image-size apply to image-cnn only');
+  if (inputKind === 'chart' && image !== (req.layouts !== undefined)) {
+    throw new Error(image ? 'image-cnn trains on rendered charts: it needs --layout (e.g. 3x4+II)' : '--layout applies to image-cnn only');
+  }
+  if (inputKind !== 'chart' && (req.layouts !== undefined || req.pxPerMm !== undefined)) throw new Error(`--layout and --px-per-mm apply to --input chart only, not ${inputKind}`);
+  if (inputKind === 'chart' && req.imageSize !== undefined) throw new Error('--image-size applies to signal images (--input gaf, mtf or rp), not charts');
+  const workers = req.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) throw new Error(`--workers must be 1..${MAX_WORKERS}, got ${req.workers}`);
   const seed = req.seed ?? 1;
   const all = workspaceRecords(ws.db);
   const classes = req.classes ?? frequentCodes(all.map((r) => r.item), 20).map((c) => c.code).slice(0, 10);
   if (classes.length === 0) throw new Error('no class has 20 or more labelled records in this workspace; pass --classes');
   const leadSet = [...LEAD_SETS[req.leads]];
-  const spec: ModelInput = card ? { kind: 'chart', card } : { kind: 'signal', spec: { ...DEFAULT_INPUT, leads: [...STANDARD_LEADS], activeLeads: leadSet, padShort: true } };
+  const band = { ...DEFAULT_INPUT.bandpass };
+  const spec: ModelInput = !image
+    ? { kind: 'signal', spec: { ...DEFAULT_INPUT, leads: [...STANDARD_LEADS], activeLeads: leadSet, padShort: true } }
+    : inputKind === 'chart'
+      ? { kind: 'chart', card: chartInputCard(req.layouts!, req.pxPerMm ?? 1, req.leads) }
+      : { kind: 'signal-image', card: signalImageCard(inputKind, leadSet, { samplingRate: DEFAULT_INPUT.samplingRate, samples: DEFAULT_INPUT.samples, bandpass: band, zscore: true }, req.imageSize) };
+  const card = spec.kind === 'chart' ? spec.card : undefined;
   const usable = all.filter((r) => missingLeads(r.item.record, leadSet).length === 0);
   if (usable.length < 10) throw new Error(`only ${usable.length} records have the ${req.leads}-lead set; at least 10 are needed`);
   const split = patientSplit(usable.map((r) => ({ id: r.item.id, patientId: r.item.patientId })), 0.15, 0.15, seed);
@@ -77,9 +103,11 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
   const [trainR, valR, testR] = [part(split.train), part(split.validation), part(split.test)];
   const weights: ChallengeWeights | undefined = req.weightsCsv && fs.existsSync(req.weightsCsv) ? loadChallengeWeights(req.weightsCsv) : undefined;
   const options = {
-    spec: card ? { arch: req.arch, channels: 1, inputShape: card.canvas, classes: classes.length, seed } : { arch: req.arch, channels: 12, inputShape: [DEFAULT_INPUT.samples], classes: classes.length, seed },
-    // Random masking blanks a stretch of time in a signal; on a flattened image it would blank rows, so charts train without it.
-    classes, epochs: req.epochs ?? 20, batchSize: 32, maxLr: 3e-3, weightDecay: 1e-2, patience: 8, maskFraction: card ? 0 : 0.1, challengeWeights: weights,
+    spec: spec.kind === 'chart' ? { arch: req.arch, channels: 1, inputShape: spec.card.canvas, classes: classes.length, seed }
+      : spec.kind === 'signal-image' ? { arch: req.arch, channels: spec.card.leads.length, inputShape: [spec.card.size, spec.card.size], classes: classes.length, seed }
+        : { arch: req.arch, channels: 12, inputShape: [DEFAULT_INPUT.samples], classes: classes.length, seed },
+    // Random masking blanks a stretch of time in a signal; on a flattened image it would blank rows, so images train without it.
+    classes, epochs: req.epochs ?? 20, batchSize: 32, maxLr: 3e-3, weightDecay: 1e-2, patience: 8, maskFraction: image ? 0 : 0.1, challengeWeights: weights,
   };
   // k-fold cross-validation on train+validation reports the spread; the stored model uses the holdout split.
   const foldScores: number[] = [];
@@ -90,19 +118,20 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
       const r = await runTrainingInWorker({
         train: datasetOf(pool.filter((x) => !fold.includes(x.item.id)), spec, classes),
         validation: datasetOf(pool.filter((x) => fold.includes(x.item.id)), spec, classes),
-        options,
+        options, workers,
       }, { signal: req.signal, onProgress: (e) => req.onProgress?.(`fold ${f + 1}/${folds.length}`, e) });
       foldScores.push(r.validationScore);
     }
   }
-  const result = await runTrainingInWorker({ train: datasetOf(trainR, spec, classes), validation: datasetOf(valR, spec, classes), options },
+  const result = await runTrainingInWorker({ train: datasetOf(trainR, spec, classes), validation: datasetOf(valR, spec, classes), options, workers },
     { signal: req.signal, onProgress: (e) => req.onProgress?.('train', e) });
   await initBackend();
   const scorer = await modelScorer({ kind: 'tfjs', classes, input: spec, model: deserializeWeights(result.weights) });
   const testMetrics = { ...scoredSetMetrics(await scorer.predict(testR.map((r) => r.item.record)), targetsOf(testR, classes), testR.length, classes, weights), runtime: scorer.runtime };
   const modelId = saveModel(ws.db, {
-    name: card ? `${req.arch} ${req.leads}-lead ${card.layouts.join('/')} ${card.pxPerMm}px/mm` : `${req.arch} ${req.leads}-lead`, kind: 'tfjs', architecture: req.arch,
-    hyperparameters: { ...options, challengeWeights: undefined, seed },
+    name: card ? `${req.arch} ${req.leads}-lead ${card.layouts.join('/')} ${card.pxPerMm}px/mm`
+      : spec.kind === 'signal-image' ? `${req.arch} ${req.leads}-lead ${spec.card.transform} ${spec.card.size}px` : `${req.arch} ${req.leads}-lead`, kind: 'tfjs', architecture: req.arch,
+    hyperparameters: { ...options, challengeWeights: undefined, seed, workers },
     classes, leadSet, inputSpec: storedInput(spec),
     metrics: { validation: { [result.metricName]: result.validationScore }, test: testMetrics, folds: foldScores },
     runtime: result.backend, weights: result.weights,

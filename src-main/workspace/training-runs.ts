@@ -1,6 +1,6 @@
 // Training runs started from the UI: streamed as progress events, cancellable, and on success followed by
 // predictions for every record. The registry lives as long as the process (the API layer that starts runs).
-import type { TrainingRun } from '../../src-shared/api.ts';
+import type { TrainingRun, TrainingStart } from '../../src-shared/api.ts';
 import type { Workspace } from '../store/workspace.ts';
 import { predictInWorkspace } from './predict-records.ts';
 import { trainInWorkspace, type TrainRequest } from './train-model.ts';
@@ -22,7 +22,7 @@ export interface TrainingRunner {
 
 export function startTrainingRun(
   ws: Workspace,
-  req: { arch: string; leads: number; epochs?: number; layouts?: string[] },
+  req: TrainingStart,
   onUpdate: (run: TrainingRun) => void,
   runner: TrainingRunner = { train: (r) => trainInWorkspace(ws, r), predict: (modelId) => predictInWorkspace(ws, modelId) },
 ): TrainingRun {
@@ -30,7 +30,8 @@ export function startTrainingRun(
   const run: TrainingRun = { id: nextRun++, arch: req.arch, leads: req.leads, state: 'running', startedAt: new Date().toISOString(), points: [] };
   runs.set(run.id, { run, abort });
   void runner.train({
-    arch: req.arch, leads: req.leads, ...(req.epochs ? { epochs: req.epochs } : {}), ...(req.layouts ? { layouts: req.layouts } : {}), signal: abort.signal,
+    arch: req.arch, leads: req.leads, ...(req.epochs ? { epochs: req.epochs } : {}), ...(req.layouts ? { layouts: req.layouts } : {}),
+    ...(req.input ? { input: req.input } : {}), ...(req.workers ? { workers: req.workers } : {}), signal: abort.signal,
     onProgress: (_label, e) => {
       run.points.push({ epoch: e.epoch, step: e.step, steps: e.steps, epochs: e.epochs, loss: e.loss, ...(e.validationScore !== undefined ? { validationScore: e.validationScore } : {}) });
       onUpdate(run);

@@ -15,7 +15,7 @@ import { localiseAttribution, rescaleIntervals, waveIntervals } from '../../src-
 import { recordWaveIntervals } from '../../src-main/explain/record-waves.ts';
 import { createModel } from '../../src-main/ml/models/index.ts';
 import { recordToInput } from '../../src-main/ml/input-pipeline.ts';
-import { gramianAngularField, markovTransitionField, recurrencePlot, signalImageToTime } from '../../src-main/explain/signal-images.ts';
+import { gramianAngularField, markovTransitionField, recurrencePlot, signalImageToTime } from '../../src-main/chart/signal-images.ts';
 import { ecgClassifier, layersClassifier } from '../../src-main/explain/saliency/classifier.ts';
 import { signalTarget } from '../../src-main/explain/saliency/explain-target.ts';
 import { occlusion, tfSignalPredict } from '../../src-main/explain/saliency/occlusion.ts';

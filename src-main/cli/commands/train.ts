@@ -2,9 +2,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
-import { fineTuneInWorkspace, trainInWorkspace } from '../../workspace/train-model.ts';
+import { MAX_WORKERS, fineTuneInWorkspace, trainInWorkspace } from '../../workspace/train-model.ts';
 import { chartInputCard } from '../../chart/chart-input.ts';
 import { NAMED_LAYOUTS } from '../../../src-shared/chart/chart-layout.ts';
+import { IMAGE_INPUT_KINDS, isImageInputKind } from '../../../src-shared/image-inputs.ts';
 
 const intOption = (v: string | boolean | undefined, name: string, def?: number): number | undefined => {
   if (v === undefined) return def;
@@ -20,13 +21,17 @@ export const challengeWeightsCsv = (): string =>
 export const command: CliCommand = {
   name: ['train'],
   summary: "train a model on the workspace's current labels (in a worker thread) and store it with its lineage",
-  usage: `leadlens train --arch NAME --leads 12|6|4|3|2 [--classes CODES] [--epochs N] [--folds K] [--seed N] [--json]
-       leadlens train --arch image-cnn --layout L[,L...] [--px-per-mm N] [same options]
+  usage: `leadlens train --arch NAME --leads 12|6|4|3|2 [--classes CODES] [--epochs N] [--folds K] [--seed N] [--workers N] [--json]
+       leadlens train --arch image-cnn [--input chart] --layout L[,L...] [--px-per-mm N] [same options]
          the image CNN trains on the records rendered as charts (layouts ${NAMED_LAYOUTS.join(', ')} or RxC[+LEAD]);
          several layouts train one layout-robust model on every record in each; default 1 px/mm, gray ink and grid.
          The card keeps the rendering, so predict (first layout) and explain draw records the same way.
+       leadlens train --arch image-cnn --input gaf|mtf|rp [--image-size N] [same options]
+         each lead (100 Hz, 10 s, band-passed, z-scored) becomes a Gramian angular (summation) field, Markov transition
+         field (8 quantile bins) or recurrence plot of N x N pixels (default 64); the leads are the image's channels.
+       --workers N: data-parallel training with N gradient worker threads (1..${MAX_WORKERS}, default 1).
        leadlens train --fine-tune MODEL_ID [--epochs N]   (retrain the head on current labels, backbone frozen)`,
-  options: { arch: 'string', leads: 'string', classes: 'string', epochs: 'string', folds: 'string', seed: 'string', layout: 'string', 'px-per-mm': 'string', 'fine-tune': 'string' },
+  options: { arch: 'string', leads: 'string', classes: 'string', epochs: 'string', folds: 'string', seed: 'string', layout: 'string', 'px-per-mm': 'string', 'fine-tune': 'string', input: 'string', 'image-size': 'string', workers: 'string' },
   async run(args, ctx) {
     if (args.options['fine-tune'] !== undefined) {
       const parent = intOption(args.options['fine-tune'], 'fine-tune') as number;
@@ -44,23 +49,31 @@ export const command: CliCommand = {
     const leads = intOption(args.options.leads, 'leads', 12) as number;
     const layouts = typeof args.options.layout === 'string' ? args.options.layout.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
     const pxPerMm = args.options['px-per-mm'] === undefined ? undefined : Number(args.options['px-per-mm']);
-    if (arch === 'image-cnn') {
+    const input = args.options.input;
+    if (input !== undefined && (typeof input !== 'string' || !isImageInputKind(input))) throw new UsageError(`--input must be one of ${IMAGE_INPUT_KINDS.join(', ')}`);
+    const imageSize = intOption(args.options['image-size'], 'image-size');
+    const workers = intOption(args.options.workers, 'workers');
+    if (workers !== undefined && workers > MAX_WORKERS) throw new UsageError(`--workers must be 1..${MAX_WORKERS}, got ${workers}`);
+    if (arch !== 'image-cnn' && (input !== undefined || imageSize !== undefined)) throw new UsageError('--input and --image-size apply to --arch image-cnn only');
+    if (arch === 'image-cnn' && (input ?? 'chart') === 'chart') {
+      if (imageSize !== undefined) throw new UsageError('--image-size applies to signal images (--input gaf, mtf or rp), not charts');
       if (!layouts?.length) throw new UsageError('image-cnn trains on rendered charts: it needs --layout (e.g. 3x4+II or 3x4+II,6x2,12x1)');
       try {
         chartInputCard(layouts, pxPerMm ?? 1, leads);
       } catch (e) {
         throw new UsageError((e as Error).message.split('\n')[0]);
       }
-    } else if (layouts || pxPerMm !== undefined) throw new UsageError('--layout and --px-per-mm apply to --arch image-cnn only');
+    } else if (layouts || pxPerMm !== undefined) throw new UsageError('--layout and --px-per-mm apply to --arch image-cnn --input chart only');
     const classes = typeof args.options.classes === 'string' ? args.options.classes.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
     const bar = ctx.progress('train');
     const r = await trainInWorkspace(ctx.workspace(), {
-      arch, leads, classes, layouts, pxPerMm, epochs: intOption(args.options.epochs, 'epochs'), folds: intOption(args.options.folds, 'folds'),
+      arch, leads, classes, layouts, pxPerMm, ...(input ? { input } : {}), imageSize, workers, epochs: intOption(args.options.epochs, 'epochs'), folds: intOption(args.options.folds, 'folds'),
       seed: intOption(args.options.seed, 'seed'), weightsCsv: challengeWeightsCsv(), signal: ctx.signal,
       onProgress: (label, e) => bar.update(e.step, e.steps, `${label} epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(3)}`),
     });
     bar.finish();
-    ctx.log(`model ${r.modelId}: ${arch}${layouts ? ` on ${layouts.join(', ')} charts` : ''}, ${leads} leads, ${r.classes.length} classes, on ${r.backend}; split ${r.split.train}/${r.split.validation}/${r.split.test}`);
+    const reads = layouts ? ` on ${layouts.join(', ')} charts` : input && input !== 'chart' ? ` on ${input} signal images` : '';
+    ctx.log(`model ${r.modelId}: ${arch}${reads}, ${leads} leads, ${r.classes.length} classes, on ${r.backend}; split ${r.split.train}/${r.split.validation}/${r.split.test}`);
     ctx.log(`best epoch ${r.bestEpoch}, validation ${r.metricName} ${r.validationScore.toFixed(3)}`);
     return r;
   },

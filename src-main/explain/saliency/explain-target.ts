@@ -7,6 +7,7 @@ import type { ChartLayout, ChartOptions, PanelPixels } from '../../../src-shared
 import type { RasterOptions } from '../../chart/chart-raster.ts';
 import { cropToChart, inkValues, renderChartInput } from '../../chart/chart-input.ts';
 import { pixelsToLeadTime } from '../../chart/pixel-to-lead-time.ts';
+import { signalImageAttributionToTime, signalImageInput, type SignalImageCard } from '../../chart/signal-image-input.ts';
 
 export interface ExplainTarget {
   model: TfClassifier;
@@ -74,6 +75,19 @@ export function chartTarget(o: ChartTargetOptions): ExplainTarget & { chart: Cha
     leads: o.leads.slice(), samples: chart.samples, inputShape: [input.height, input.width, 1],
     input: inkValues(input.ink), spatialAxes: [0, 1], chart, pixels,
     toLeadTime: (a) => pixelsToLeadTime(chart, pixels, cropToChart(a, input), o.radius ?? 1).map,
+  };
+}
+
+/**
+ * A model reading the leads as signal images stacked as channels [size, size, leads]; an attribution goes back to
+ * lead x time through each channel's row and column marginals (the pixel (i, j) involves time points i and j).
+ */
+export function signalImageTarget(o: { model: TfClassifier; signals: readonly Float32Array[]; card: SignalImageCard; preprocessing: string }): ExplainTarget {
+  const { card } = o;
+  return {
+    model: o.model, preprocessing: o.preprocessing, layout: null, leads: card.leads.slice(), samples: card.signal.samples,
+    inputShape: [card.size, card.size, card.leads.length], input: signalImageInput(o.signals, card), spatialAxes: [0, 1],
+    toLeadTime: (a) => signalImageAttributionToTime(a, card),
   };
 }
 

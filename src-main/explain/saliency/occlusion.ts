@@ -3,6 +3,7 @@
 // probability, |p(x) - p(x occluded)|, is spread over the window's samples (averaged where windows overlap).
 import * as tf from '@tensorflow/tfjs-core';
 import { inkValues, renderChartInput, type ChartRenderOptions } from '../../chart/chart-input.ts';
+import { signalImageInput, type SignalImageCard } from '../../chart/signal-image-input.ts';
 import { makeBaseline, type BaselineKind } from './baselines.ts';
 import type { TfClassifier } from './classifier.ts';
 import type { SaliencyResult } from '../../../src-shared/saliency-result.ts';
@@ -101,6 +102,16 @@ export function tfChartPredict(model: TfClassifier, leads: readonly string[], sa
     const data = new Float32Array(batch.length * height * width);
     inputs.forEach((input, b) => inkValues(input.ink, data, b * height * width));
     return runModel(model, data, [batch.length, height, width, 1]);
+  };
+}
+
+/** PredictBatch for a tfjs image model reading signal images [batch, size, size, leads] (leads already preprocessed). */
+export function tfSignalImagePredict(model: TfClassifier, card: SignalImageCard): PredictBatch {
+  return async (batch) => {
+    const size = card.size * card.size * card.leads.length;
+    const data = new Float32Array(batch.length * size);
+    batch.forEach((leads, b) => signalImageInput(leads, card, data, b * size));
+    return runModel(model, data, [batch.length, card.size, card.size, card.leads.length]);
   };
 }
 

@@ -19,7 +19,7 @@ export interface SignalImage {
 }
 
 /** Segment boundaries splitting n samples into `size` nearly equal parts. */
-function segmentBounds(n: number, size: number): Int32Array {
+export function segmentBounds(n: number, size: number): Int32Array {
   const b = new Int32Array(size + 1);
   for (let k = 0; k <= size; k++) b[k] = Math.round((k * n) / size);
   return b;
