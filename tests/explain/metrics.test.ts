@@ -1,4 +1,4 @@
-// Consistency, fidelity, sanity-check, localisation and signal-image transforms on a real record.
+// Consistency, fidelity, sanity-check and localisation on a real record.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -15,7 +15,6 @@ import { localiseAttribution, rescaleIntervals, waveIntervals } from '../../src-
 import { recordWaveIntervals } from '../../src-main/explain/record-waves.ts';
 import { createModel } from '../../src-main/ml/models/index.ts';
 import { recordToInput } from '../../src-main/ml/input-pipeline.ts';
-import { gramianAngularField, markovTransitionField, recurrencePlot, signalImageToTime } from '../../src-main/chart/signal-images.ts';
 import { ecgClassifier, layersClassifier } from '../../src-main/explain/saliency/classifier.ts';
 import { signalTarget } from '../../src-main/explain/saliency/explain-target.ts';
 import { occlusion, tfSignalPredict } from '../../src-main/explain/saliency/occlusion.ts';
@@ -176,29 +175,5 @@ describe('recordWaveIntervals + rescaleIntervals (localisation in the time base 
     // Not rescaled (record samples on a 1000-sample axis): the QRS intervals land in the wrong places.
     const wrong = rescaleIntervals(w, 1, 0, 1000);
     expect(localiseAttribution({ map, leads: names, samples: 1000 }, wrong, 1).qrs.share).toBeLessThan(0.5);
-  });
-});
-
-describe('signal images', () => {
-  it('builds GASF/GADF/MTF/RP of lead II and maps a hot row back to its time segment', () => {
-    const ii = mv[1];
-    const gasf = gramianAngularField(ii, 'summation', 100);
-    const gadf = gramianAngularField(ii, 'difference', 100);
-    expect(gasf.size).toBe(100);
-    for (let i = 0; i < 100; i += 7) {
-      expect(gadf.image[i * 100 + i]).toBeCloseTo(0, 6);
-      expect(gasf.image[i * 100 + 3]).toBeCloseTo(gasf.image[3 * 100 + i], 6);
-      expect(gadf.image[i * 100 + 3]).toBeCloseTo(-gadf.image[3 * 100 + i], 6);
-    }
-    const mtf = markovTransitionField(ii, 8, 100);
-    expect(mtf.image.every((v) => v >= 0 && v <= 1)).toBe(true);
-    const rp = recurrencePlot(ii, { size: 100 });
-    expect(rp.image[5 * 100 + 5]).toBe(0);
-    const sal = new Float32Array(100 * 100);
-    for (let j = 0; j < 100; j++) sal[42 * 100 + j] = 1;
-    const time = signalImageToTime(sal, gasf);
-    expect(time.length).toBe(5000);
-    expect(time.indexOf(Math.max(...time))).toBe(42 * 50);
-    expect(time[42 * 50 + 49]).toBeGreaterThan(10 * time[0]);
   });
 });
