@@ -18,7 +18,7 @@ import { loadOnnxModel } from '../src-main/ml/onnx-model.ts';
 import type { OnnxModel } from '../src-main/ml/onnx-model.ts';
 import * as ort from 'onnxruntime-node';
 import { STANDARD_LEADS } from '../src-shared/record.ts';
-import { parallelStepper } from '../src-main/ml/parallel-train.ts';
+import { workersStepper } from '../src-main/ml/parallel-train.ts';
 import type { Stepper } from '../src-main/ml/train.ts';
 import { cpuMs, profileKernels } from './kernel-profile.ts';
 
@@ -145,7 +145,8 @@ const first = torchRates(1, torchOnnx);
 const torchSession = 'error' in first ? undefined : await ort.InferenceSession.create(torchOnnx, { executionProviders: ['cpu'] });
 const ours = await loadOnnxModel(exportSmallCnnOnnx(model), exportedCard(model, ['a', 'b', 'c', 'd'], 100, [...STANDARD_LEADS], { zscore: true, bandpass: null }));
 
-const twoWorkers = await parallelStepper(2, backend.name)({ model: createModel(SPEC), inputShape: [1000, 12], classes: CLASSES, posWeight: new Float32Array(CLASSES).fill(1), loss: 'weighted-bce', weightDecay: 1e-2 });
+// The stepper `leadlens train --workers 2` trains with (train-worker.ts resolves --workers through workersStepper).
+const twoWorkers = await workersStepper(2, backend.name)!({ model: createModel(SPEC), inputShape: [1000, 12], classes: CLASSES, posWeight: new Float32Array(CLASSES).fill(1), loss: 'weighted-bce', weightDecay: 1e-2 });
 const samples: Record<string, number[]> = { torchTrain: [], torchInfer: [], tfjsTrain: [], tfjsTrain2Workers: [], tfjsInfer: [], ortTorchGraph: [], ortLeadLensExport: [] };
 for (let r = 0; r < ROUNDS; r++) {
   log(`round ${r + 1}/${ROUNDS}: pytorch`);

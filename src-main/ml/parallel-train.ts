@@ -88,6 +88,14 @@ export function parallelStepper(workers = Math.min(2, os.availableParallelism())
   };
 }
 
+/**
+ * The stepper `train --workers N` trains with (train-worker.ts) and the ML bench measures: undefined (gradients in
+ * the training thread) for one worker, else data-parallel over N gradient workers.
+ */
+export function workersStepper(workers: number, backend?: BackendName): ((c: StepperContext) => Promise<Stepper>) | undefined {
+  return workers > 1 ? parallelStepper(workers, backend) : undefined;
+}
+
 /** trainModel with the gradient work spread over `workers` threads. */
 export function trainModelParallel(train: Dataset, val: Dataset, o: TrainOptions, workers?: number, backend?: BackendName): Promise<TrainResult> {
   return trainModel(train, val, { ...o, stepper: parallelStepper(workers, backend) });

@@ -4,7 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { initBackend } from './backend.ts';
 import type { BackendName } from './backend.ts';
 import { deserializeWeights, serializeWeights } from './model-weights.ts';
-import { parallelStepper } from './parallel-train.ts';
+import { workersStepper } from './parallel-train.ts';
 import { fineTuneHead, trainModel } from './train.ts';
 import type { Dataset, Inputs, TrainOptions, TrainProgress } from './train.ts';
 
@@ -36,9 +36,7 @@ parentPort?.once('message', async (job: TrainJob<Inputs>) => {
     const onProgress = (event: TrainProgress): void => parentPort?.postMessage({ type: 'progress', event });
     const r = job.baseWeights
       ? await fineTuneHead(deserializeWeights(job.baseWeights, 'base model'), job.train, job.validation, { ...job.options, onProgress })
-      : await trainModel(job.train, job.validation, {
-        ...job.options, onProgress, ...(job.workers && job.workers > 1 ? { stepper: parallelStepper(job.workers, backend.name) } : {}),
-      });
+      : await trainModel(job.train, job.validation, { ...job.options, onProgress, stepper: workersStepper(job.workers ?? 1, backend.name) });
     const result: TrainJobResult = {
       weights: serializeWeights(r.model), backend: backend.name, bestEpoch: r.bestEpoch, validationScore: r.validationScore,
       metricName: r.metricName, history: r.history, trainSeconds: r.trainSeconds, samplesPerSecond: r.samplesPerSecond,
