@@ -5,7 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPath } from '../helpers/shared-data.ts';
-import { runLeadlens } from '../helpers/run-cli.ts';
 import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
 import { migration as ml } from '../../src-main/store/migrations/003-ml.ts';
 import { migration as explainTables } from '../../src-main/store/migrations/004-explain.ts';
@@ -119,15 +118,5 @@ describe('image CNN from the CLI', () => {
     expect(s.maps).toBe(2);
     const layouts = ws.db.prepare('SELECT layout FROM saliency_map WHERE model_id = ? AND record_id = 3 ORDER BY layout').pluck().all(modelId);
     expect(layouts).toEqual(['3x4+II', '6x2']);
-  });
-
-  it('a bad layout is one line and exit 2 (built CLI)', () => {
-    const r = runLeadlens(['train', '--arch', 'image-cnn', '--layout', '3x4+II,4by4', '--workspace', dir]);
-    expect(r.status).toBe(2);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/chart layout '4by4' is not of the form RxC/);
-    const missing = runLeadlens(['train', '--arch', 'image-cnn', '--workspace', dir]);
-    expect(missing.status).toBe(2);
-    expect(missing.stderr).toMatch(/needs --layout/);
   });
 });
