@@ -9,11 +9,15 @@ import { defineConfig, mergeConfig } from 'vitest/config';
 import base from './vitest.config.ts';
 
 const NEEDS_BUILD = /helpers\/(run-cli|browser)(\.ts)?['"]|['"]node:child_process['"]|\brendererDir\(/;
-const unnamedProcessTests = fs.readdirSync('tests', { recursive: true, encoding: 'utf8' })
+const unnamedProcessTests = fs
+  .readdirSync('tests', { recursive: true, encoding: 'utf8' })
   .filter((f) => f.endsWith('.test.ts') && !f.endsWith('.process.test.ts') && !f.startsWith(`e2e${path.sep}`))
   .filter((f) => NEEDS_BUILD.test(fs.readFileSync(path.join('tests', f), 'utf8')))
   .map((f) => path.posix.join('tests', ...f.split(path.sep)));
 
-export default mergeConfig(base, defineConfig({
-  test: { exclude: ['**/node_modules/**', 'tests/e2e/**', 'tests/**/*.process.test.ts', ...unnamedProcessTests] },
-}));
+export default mergeConfig(
+  base,
+  defineConfig({
+    test: { exclude: ['**/node_modules/**', 'tests/e2e/**', 'tests/**/*.process.test.ts', ...unnamedProcessTests] },
+  }),
+);

@@ -2,7 +2,14 @@
 // length) becomes one Gramian angular field, Markov transition field or recurrence plot, and the leads are stacked
 // as channels of one [size, size, leads] image. Training, predict and explain all build it through
 // `signalImageInput`, and `signalImageAttributionToTime` takes an image-space attribution back to lead x time.
-import { gramianAngularField, markovTransitionField, recurrencePlot, segmentBounds, signalImageToTime, type SignalImage } from './signal-images.ts';
+import {
+  gramianAngularField,
+  markovTransitionField,
+  recurrencePlot,
+  segmentBounds,
+  signalImageToTime,
+  type SignalImage,
+} from './signal-images.ts';
 
 export type SignalImageTransform = 'gaf' | 'mtf' | 'rp';
 
@@ -25,10 +32,24 @@ export interface SignalImageCard {
 export const SIGNAL_IMAGE_TRANSFORMS: readonly SignalImageTransform[] = ['gaf', 'mtf', 'rp'];
 
 /** A card for `transform` over `leads`; throws one line for a bad size. */
-export function signalImageCard(transform: SignalImageTransform, leads: readonly string[], signal: SignalImageCard['signal'], size = 64): SignalImageCard {
+export function signalImageCard(
+  transform: SignalImageTransform,
+  leads: readonly string[],
+  signal: SignalImageCard['signal'],
+  size = 64,
+): SignalImageCard {
   if (!Number.isInteger(size) || size < 8 || size > 512) throw new Error(`--image-size must be an integer in 8..512, got ${size}`);
   if (size > signal.samples) throw new Error(`--image-size ${size} exceeds the ${signal.samples} samples of a lead`);
-  return { kind: 'signal-image', transform, size, gaf: 'summation', mtfBins: 8, leads: [...leads], channels: 'one-lead-per-channel', signal: { ...signal } };
+  return {
+    kind: 'signal-image',
+    transform,
+    size,
+    gaf: 'summation',
+    mtfBins: 8,
+    leads: [...leads],
+    channels: 'one-lead-per-channel',
+    signal: { ...signal },
+  };
 }
 
 /** The card stored with a signal-image model, checked field by field. */
@@ -43,8 +64,14 @@ export function readSignalImageCard(stored: Record<string, unknown>, where: stri
   const sig = s.signal;
   if (!sig || !(sig.samplingRate > 0) || !Number.isInteger(sig.samples)) bad('signal');
   return {
-    kind: 'signal-image', transform: s.transform!, size: s.size!, gaf: 'summation', mtfBins: Number(s.mtfBins ?? 8), leads: s.leads!.map(String),
-    channels: 'one-lead-per-channel', signal: { samplingRate: sig!.samplingRate, samples: sig!.samples, bandpass: sig!.bandpass ?? null, zscore: sig!.zscore !== false },
+    kind: 'signal-image',
+    transform: s.transform!,
+    size: s.size!,
+    gaf: 'summation',
+    mtfBins: Number(s.mtfBins ?? 8),
+    leads: s.leads!.map(String),
+    channels: 'one-lead-per-channel',
+    signal: { samplingRate: sig!.samplingRate, samples: sig!.samples, bandpass: sig!.bandpass ?? null, zscore: sig!.zscore !== false },
   };
 }
 

@@ -26,8 +26,19 @@ export function signalImageInputs(records: readonly EcgRecord[], card: SignalIma
   return x;
 }
 
-export function signalImageDataset(items: readonly { record: EcgRecord; codes: string[] }[], card: SignalImageCard, classes: string[]): Dataset {
+export function signalImageDataset(
+  items: readonly { record: EcgRecord; codes: string[] }[],
+  card: SignalImageCard,
+  classes: string[],
+): Dataset {
   const y = new Uint8Array(items.length * classes.length);
   items.forEach((item, i) => y.set(targetsFor(item.codes, classes), i * classes.length));
-  return { x: signalImageInputs(items.map((i) => i.record), card), y, n: items.length };
+  return {
+    x: signalImageInputs(
+      items.map((i) => i.record),
+      card,
+    ),
+    y,
+    n: items.length,
+  };
 }

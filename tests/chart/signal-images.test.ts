@@ -3,7 +3,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readWfdbRecord } from '../../src-main/formats/wfdb-record.ts';
 import { leadMillivolts } from '../../src-shared/record.ts';
-import { gramianAngularField, markovTransitionField, recurrencePlot, segmentBounds, signalImageToTime, type SignalImage } from '../../src-main/chart/signal-images.ts';
+import {
+  gramianAngularField,
+  markovTransitionField,
+  recurrencePlot,
+  segmentBounds,
+  signalImageToTime,
+  type SignalImage,
+} from '../../src-main/chart/signal-images.ts';
 import { signalImageAttributionToTime, signalImageCard, signalImageInput, leadImage } from '../../src-main/chart/signal-image-input.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 
@@ -43,25 +50,28 @@ describe('signal images', () => {
     expect(time[42 * 50 + 49]).toBeGreaterThan(10 * time[0]);
   });
 
-  it.each(Object.keys(TRANSFORMS))('%s: a diagonal pixel maps to exactly its segment; an off-diagonal one half to each of its two', (name) => {
-    // 1003 samples into 16 points: segments of 62 or 63 samples, so the bounds are uneven.
-    const x = mv[1].subarray(0, 1003);
-    const img = TRANSFORMS[name](x, 16);
-    expect(img.size).toBe(16);
-    expect([...img.bounds]).toEqual([...segmentBounds(1003, 16)]);
-    const diag = new Float32Array(256);
-    diag[5 * 16 + 5] = 1;
-    const t = signalImageToTime(diag, img);
-    for (let s = 0; s < 1003; s++) expect(t[s] > 0).toBe(s >= img.bounds[5] && s < img.bounds[6]);
-    const off = new Float32Array(256);
-    off[2 * 16 + 11] = -3; // the sign of an attribution does not matter, only its size
-    const u = signalImageToTime(off, img);
-    expect(u[img.bounds[2]]).toBeCloseTo(u[img.bounds[11]], 9);
-    expect(u[img.bounds[2]]).toBeGreaterThan(0);
-    expect(u.filter((v) => v > 0).length).toBe(img.bounds[3] - img.bounds[2] + img.bounds[12] - img.bounds[11]);
-  });
+  it.each(Object.keys(TRANSFORMS))(
+    '%s: a diagonal pixel maps to exactly its segment; an off-diagonal one half to each of its two',
+    (name) => {
+      // 1003 samples into 16 points: segments of 62 or 63 samples, so the bounds are uneven.
+      const x = mv[1].subarray(0, 1003);
+      const img = TRANSFORMS[name](x, 16);
+      expect(img.size).toBe(16);
+      expect([...img.bounds]).toEqual([...segmentBounds(1003, 16)]);
+      const diag = new Float32Array(256);
+      diag[5 * 16 + 5] = 1;
+      const t = signalImageToTime(diag, img);
+      for (let s = 0; s < 1003; s++) expect(t[s] > 0).toBe(s >= img.bounds[5] && s < img.bounds[6]);
+      const off = new Float32Array(256);
+      off[2 * 16 + 11] = -3; // the sign of an attribution does not matter, only its size
+      const u = signalImageToTime(off, img);
+      expect(u[img.bounds[2]]).toBeCloseTo(u[img.bounds[11]], 9);
+      expect(u[img.bounds[2]]).toBeGreaterThan(0);
+      expect(u.filter((v) => v > 0).length).toBe(img.bounds[3] - img.bounds[2] + img.bounds[12] - img.bounds[11]);
+    },
+  );
 
-  it.each(['gasf', 'rp'])('%s: changing samples of one segment changes only that segment\'s row and column', (name) => {
+  it.each(['gasf', 'rp'])("%s: changing samples of one segment changes only that segment's row and column", (name) => {
     // The ground truth of the map back to time: pixel (i, j) depends on segments i and j only (the GAF rescaling uses
     // the global min/max, so the change stays inside them).
     const x = Float32Array.from(mv[1].subarray(0, 1000));
@@ -107,7 +117,9 @@ describe('signal-image model input', () => {
   });
 
   it('refuses an image larger than the lead or out of range', () => {
-    expect(() => signalImageCard('rp', ['II'], { samplingRate: 100, samples: 100, bandpass: null, zscore: true }, 128)).toThrow(/exceeds the 100 samples/);
+    expect(() => signalImageCard('rp', ['II'], { samplingRate: 100, samples: 100, bandpass: null, zscore: true }, 128)).toThrow(
+      /exceeds the 100 samples/,
+    );
     expect(() => signalImageCard('mtf', ['II'], { samplingRate: 100, samples: 1000, bandpass: null, zscore: true }, 4)).toThrow(/8\.\.512/);
   });
 });

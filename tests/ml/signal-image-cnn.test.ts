@@ -31,21 +31,41 @@ let dir: string;
 let classes: string[];
 const logs: string[] = [];
 const ctx = (): CliContext => ({
-  workspace: () => ws, workspaceDir: dir, json: false, signal: new AbortController().signal,
-  progress: () => ({ update: () => {}, finish: () => {} }), log: (line) => logs.push(line),
+  workspace: () => ws,
+  workspaceDir: dir,
+  json: false,
+  signal: new AbortController().signal,
+  progress: () => ({ update: () => {}, finish: () => {} }),
+  log: (line) => logs.push(line),
 });
-const run = (cmd: typeof train, options: Record<string, string | boolean>): Promise<unknown> => cmd.run({ positionals: [], options }, ctx());
+const run = (cmd: typeof train, options: Record<string, string | boolean>): Promise<unknown> =>
+  cmd.run({ positionals: [], options }, ctx());
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-sigimg-'));
   ws = openWorkspace(dir);
-  for (const [table, m] of [['ml_model', ml], ['saliency_map', explainTables]] as const) {
+  for (const [table, m] of [
+    ['ml_model', ml],
+    ['saliency_map', explainTables],
+  ] as const) {
     if (!ws.db.prepare('SELECT name FROM sqlite_master WHERE name = ?').get(table)) ws.db.exec(m.sql);
   }
   const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const names = fs.readdirSync(src).filter((f) => f.endsWith('.hea')).sort().slice(0, 12).map((f) => f.slice(0, -4));
-  await ingestPaths(ws, names.flatMap((r) => [path.join(src, `${r}.hea`), path.join(src, `${r}.mat`)]), { readers: READERS });
-  classes = ws.db.prepare("SELECT code FROM label WHERE is_current = 1 AND vocabulary = 'SNOMED' GROUP BY code ORDER BY COUNT(*) DESC, code LIMIT 2").pluck().all() as string[];
+  const names = fs
+    .readdirSync(src)
+    .filter((f) => f.endsWith('.hea'))
+    .sort()
+    .slice(0, 12)
+    .map((f) => f.slice(0, -4));
+  await ingestPaths(
+    ws,
+    names.flatMap((r) => [path.join(src, `${r}.hea`), path.join(src, `${r}.mat`)]),
+    { readers: READERS },
+  );
+  classes = ws.db
+    .prepare("SELECT code FROM label WHERE is_current = 1 AND vocabulary = 'SNOMED' GROUP BY code ORDER BY COUNT(*) DESC, code LIMIT 2")
+    .pluck()
+    .all() as string[];
 });
 
 afterAll(() => {
@@ -57,12 +77,24 @@ describe.each(['gaf', 'mtf', 'rp'] as const)('image CNN on %s signal images', (i
   let modelId: number;
 
   it('trains and stores the input kind, image size, leads and channel stacking on the card', async () => {
-    const r = await run(train, { arch: 'image-cnn', input, 'image-size': '16', leads: '2', epochs: '1', seed: '7', classes: classes.join(',') }) as { modelId: number; split: { train: number; validation: number; test: number } };
+    const r = (await run(train, {
+      arch: 'image-cnn',
+      input,
+      'image-size': '16',
+      leads: '2',
+      epochs: '1',
+      seed: '7',
+      classes: classes.join(','),
+    })) as { modelId: number; split: { train: number; validation: number; test: number } };
     modelId = r.modelId;
     expect(r.split.train + r.split.validation + r.split.test).toBe(12);
     const m = getModel(ws.db, modelId);
     expect(m.inputSpec).toMatchObject({
-      kind: 'signal-image', transform: input, size: 16, leads: ['I', 'II'], channels: 'one-lead-per-channel',
+      kind: 'signal-image',
+      transform: input,
+      size: 16,
+      leads: ['I', 'II'],
+      channels: 'one-lead-per-channel',
       signal: { samplingRate: 100, samples: 1000, zscore: true },
     });
     expect(m.name).toBe(`image-cnn 2-lead ${input} 16px`);
@@ -73,8 +105,8 @@ describe.each(['gaf', 'mtf', 'rp'] as const)('image CNN on %s signal images', (i
     expect(opened.input.kind).toBe('signal-image');
   });
 
-  it('predict reads records through the card: the stored probabilities are the model on the card\'s images', async () => {
-    const r = await run(predict, { model: String(modelId), record: '3' }) as { records: number };
+  it("predict reads records through the card: the stored probabilities are the model on the card's images", async () => {
+    const r = (await run(predict, { model: String(modelId), record: '3' })) as { records: number };
     expect(r.records).toBe(1);
     const rows = predictionsFor(ws.db, modelId, 3);
     expect(rows.map((p) => p.classCode).sort()).toEqual([...classes].sort());
@@ -94,7 +126,10 @@ describe.each(['gaf', 'mtf', 'rp'] as const)('image CNN on %s signal images', (i
 
   it('eval reports per-class TP/FN/FP/TN that add up to the scored records', async () => {
     logs.length = 0;
-    const e = await run(evaluate, { model: String(modelId) }) as { records: number; perClass: Record<string, { tp: number; fn: number; fp: number; tn: number }> };
+    const e = (await run(evaluate, { model: String(modelId) })) as {
+      records: number;
+      perClass: Record<string, { tp: number; fn: number; fp: number; tn: number }>;
+    };
     for (const code of classes) {
       const c = e.perClass[code];
       expect(c.tp + c.fn + c.fp + c.tn).toBe(e.records);
@@ -104,7 +139,13 @@ describe.each(['gaf', 'mtf', 'rp'] as const)('image CNN on %s signal images', (i
   });
 
   it('explain maps the image-space gradient back onto lead x time of the model input', async () => {
-    const s = await run(explain, { model: String(modelId), record: '2', method: 'vanilla-gradient', fidelity: '0', sanity: '0' }) as ExplainSummary;
+    const s = (await run(explain, {
+      model: String(modelId),
+      record: '2',
+      method: 'vanilla-gradient',
+      fidelity: '0',
+      sanity: '0',
+    })) as ExplainSummary;
     expect(s.maps).toBe(1);
     const id = ws.db.prepare('SELECT id FROM saliency_map WHERE model_id = ? AND record_id = 2').pluck().get(modelId) as number;
     const map = loadSaliency(ws.db, id);
@@ -117,8 +158,12 @@ describe.each(['gaf', 'mtf', 'rp'] as const)('image CNN on %s signal images', (i
 describe('train --input: usage', () => {
   it('refuses an unknown input, --layout with a signal image, --image-size with charts and --input for signal models', async () => {
     await expect(run(train, { arch: 'image-cnn', input: 'wavelet' })).rejects.toThrow(UsageError);
-    await expect(run(train, { arch: 'image-cnn', input: 'gaf', layout: '3x4+II' })).rejects.toThrow(/--layout and --px-per-mm apply to --arch image-cnn --input chart only/);
-    await expect(run(train, { arch: 'image-cnn', layout: '3x4+II', 'image-size': '32' })).rejects.toThrow(/--image-size applies to signal images/);
+    await expect(run(train, { arch: 'image-cnn', input: 'gaf', layout: '3x4+II' })).rejects.toThrow(
+      /--layout and --px-per-mm apply to --arch image-cnn --input chart only/,
+    );
+    await expect(run(train, { arch: 'image-cnn', layout: '3x4+II', 'image-size': '32' })).rejects.toThrow(
+      /--image-size applies to signal images/,
+    );
     await expect(run(train, { arch: 'small-cnn', input: 'rp' })).rejects.toThrow(/apply to --arch image-cnn only/);
     await expect(run(train, { arch: 'small-cnn', workers: '0' })).rejects.toThrow(/--workers needs a positive integer/);
   });

@@ -21,9 +21,21 @@ beforeAll(async () => {
   ws = openWorkspace(dir);
   if (!ws.db.prepare("SELECT name FROM sqlite_master WHERE name = 'ml_model'").get()) ws.db.exec(ml.sql);
   const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const names = fs.readdirSync(src).filter((f) => f.endsWith('.hea')).sort().slice(0, 12).map((f) => f.slice(0, -4));
-  await ingestPaths(ws, names.flatMap((r) => [path.join(src, `${r}.hea`), path.join(src, `${r}.mat`)]), { readers: READERS });
-  classes = ws.db.prepare("SELECT code FROM label WHERE is_current = 1 AND vocabulary = 'SNOMED' GROUP BY code ORDER BY COUNT(*) DESC, code LIMIT 2").pluck().all() as string[];
+  const names = fs
+    .readdirSync(src)
+    .filter((f) => f.endsWith('.hea'))
+    .sort()
+    .slice(0, 12)
+    .map((f) => f.slice(0, -4));
+  await ingestPaths(
+    ws,
+    names.flatMap((r) => [path.join(src, `${r}.hea`), path.join(src, `${r}.mat`)]),
+    { readers: READERS },
+  );
+  classes = ws.db
+    .prepare("SELECT code FROM label WHERE is_current = 1 AND vocabulary = 'SNOMED' GROUP BY code ORDER BY COUNT(*) DESC, code LIMIT 2")
+    .pluck()
+    .all() as string[];
 });
 
 afterAll(() => {
@@ -58,7 +70,15 @@ describe('train --workers', () => {
   it('cancel stops a two-worker run: AbortError, and no model is stored', async () => {
     const before = listModels(ws.db).length;
     const ac = new AbortController();
-    const p = trainInWorkspace(ws, { ...trainOptions(), epochs: 200, workers: 2, signal: ac.signal, onProgress: (_l, e) => { if (e.step >= 1) ac.abort(); } });
+    const p = trainInWorkspace(ws, {
+      ...trainOptions(),
+      epochs: 200,
+      workers: 2,
+      signal: ac.signal,
+      onProgress: (_l, e) => {
+        if (e.step >= 1) ac.abort();
+      },
+    });
     await expect(p).rejects.toMatchObject({ name: 'AbortError' });
     expect(listModels(ws.db)).toHaveLength(before);
   });

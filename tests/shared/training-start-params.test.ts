@@ -5,7 +5,8 @@ import { IMAGE_INPUT_KINDS } from '../../src-shared/image-inputs.ts';
 
 describe("'training.start' params", () => {
   it('takes each image input kind and a worker count', () => {
-    for (const input of IMAGE_INPUT_KINDS) expect(validateParams('training.start', { arch: 'image-cnn', leads: 12, input, workers: 2 })).toMatchObject({ input, workers: 2 });
+    for (const input of IMAGE_INPUT_KINDS)
+      expect(validateParams('training.start', { arch: 'image-cnn', leads: 12, input, workers: 2 })).toMatchObject({ input, workers: 2 });
   });
 
   it('refuses an unknown input and a worker count out of range', () => {
