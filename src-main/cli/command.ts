@@ -37,10 +37,18 @@ export interface CliCommand {
   run(args: CliArgs, ctx: CliContext): Promise<unknown>;
 }
 
-/** A bad command line or bad input: printed as one line, exit code 2. */
+/** The command line is wrong (unknown option, missing or malformed value, ambiguous --record): one line, exit code 2. */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+/** The command ran but could not do its work (e.g. a batch that stored nothing): exit code 1, its result still printed with --json. */
+export class CommandFailed extends Error {
+  constructor(message: string, readonly result: unknown) {
+    super(message);
+    this.name = 'CommandFailed';
   }
 }

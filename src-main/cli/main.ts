@@ -1,7 +1,7 @@
 import { defaultWorkspaceDir, openWorkspace, type Workspace } from '../store/workspace.ts';
 import { LEADLENS_VERSION } from '../version.ts';
 import type { CliCommand, CliContext } from './command.ts';
-import { UsageError } from './command.ts';
+import { CommandFailed, UsageError } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { parseArgs } from './parse-args.ts';
 import { terminalProgress } from './progress-bar.ts';
@@ -49,13 +49,14 @@ export async function runCli(argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let ws: Workspace | undefined;
+  let json = false;
   try {
     const args = parseArgs(rest, command);
     if (args.options.help) {
       process.stdout.write(`usage: ${command.usage}\n${command.summary}\n`);
       return 0;
     }
-    const json = args.options.json === true;
+    json = args.options.json === true;
     if (typeof args.options.workspace === 'string' && args.options.workspace.trim() === '') throw new UsageError('--workspace needs a folder path, got an empty one');
     const workspaceDir = typeof args.options.workspace === 'string' ? args.options.workspace : defaultWorkspaceDir();
     const ctx: CliContext = {
@@ -72,6 +73,7 @@ export async function runCli(argv: string[]): Promise<number> {
     if (json && result !== undefined) process.stdout.write(JSON.stringify(result) + '\n');
     return ctx.exitCode ?? 0;
   } catch (e) {
+    if (e instanceof CommandFailed && json && e.result !== undefined) process.stdout.write(JSON.stringify(e.result) + '\n');
     const msg = e instanceof Error ? e.message : String(e);
     process.stderr.write(`leadlens ${command.name.join(' ')}: ${msg.split('\n')[0]}\n`);
     if (process.env.LEADLENS_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
