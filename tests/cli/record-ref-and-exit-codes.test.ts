@@ -85,6 +85,16 @@ describe('batches end with counts and skip with reasons', () => {
     expect(text.stdout).toMatch(/model \d+ \(.+\): 3 of 4 records scored and stored, 1 skipped/);
   });
 
+  it('explain --all writes the report for the records it can explain and lists the skipped one (exit 0, --json counts)', () => {
+    const report = path.join(dir, 'audit-cli');
+    const r = cli('explain', '--model', String(modelId), '--all', '--method', 'vanilla-gradient', '--fidelity', '0', '--sanity', '0', '--report', report, '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { records: number; maps: number; skipped: { recordName: string; reason: string }[] };
+    expect([out.records, out.maps]).toEqual([3, 3]);
+    expect(out.skipped).toEqual([{ recordId: 3, recordName: '100', reason: expect.stringMatching(/^lacks leads I, II, .* \(has MLII, V5\)$/) }]);
+    expect(fs.readFileSync(path.join(report, 'skipped.csv'), 'utf8')).toMatch(/^record_id,record,reason\n3,100,/);
+  });
+
   it('a batch that stores nothing fails (exit 1) and still prints its counts with --json', () => {
     const r = cli('predict', '--model', String(modelId), '--record', '100', '--json');
     expect(r.status).toBe(1);
