@@ -24,6 +24,8 @@ export interface CliContext {
   log(line: string): void;
   /** Set by a command whose result is printed but counts as a failure (exit code 1). */
   exitCode?: number;
+  /** The result is still printed, but the command failed: one line on stderr and exit code 1 (e.g. a batch that stored nothing). */
+  fail(message: string): void;
 }
 
 export interface CliCommand {
@@ -42,13 +44,5 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
-  }
-}
-
-/** The command ran but could not do its work (e.g. a batch that stored nothing): exit code 1, its result still printed with --json. */
-export class CommandFailed extends Error {
-  constructor(message: string, readonly result: unknown) {
-    super(message);
-    this.name = 'CommandFailed';
   }
 }

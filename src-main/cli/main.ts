@@ -1,7 +1,7 @@
 import { defaultWorkspaceDir, openWorkspace, type Workspace } from '../store/workspace.ts';
 import { LEADLENS_VERSION } from '../version.ts';
 import type { CliCommand, CliContext } from './command.ts';
-import { CommandFailed, UsageError } from './command.ts';
+import { UsageError } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { parseArgs } from './parse-args.ts';
 import { terminalProgress } from './progress-bar.ts';
@@ -106,12 +106,15 @@ export async function runCli(argv: string[]): Promise<number> {
       log: (line) => {
         if (!json) process.stdout.write(line + '\n');
       },
+      fail: (message) => {
+        process.stderr.write(`leadlens ${command.name.join(' ')}: ${message.split('\n')[0]}\n`);
+        ctx.exitCode = 1;
+      },
     };
     const result = await command.run(args, ctx);
     if (json && result !== undefined) process.stdout.write(JSON.stringify(result) + '\n');
     return ctx.exitCode ?? 0;
   } catch (e) {
-    if (e instanceof CommandFailed && json && e.result !== undefined) process.stdout.write(JSON.stringify(e.result) + '\n');
     const msg = fileErrorLine(e) ?? (e instanceof Error ? e.message : String(e));
     process.stderr.write(`leadlens ${command.name.join(' ')}: ${msg.split('\n')[0]}\n`);
     if (process.env.LEADLENS_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);

@@ -1,5 +1,5 @@
 import type { CliCommand } from '../command.ts';
-import { CommandFailed, UsageError } from '../command.ts';
+import { UsageError } from '../command.ts';
 import { modelIdOption } from '../parse-args.ts';
 import { resolveRecordRef } from '../record-ref.ts';
 import { predictInWorkspace } from '../../workspace/predict-records.ts';
@@ -20,7 +20,7 @@ export const command: CliCommand = {
     for (const k of r.skipped) ctx.log(`${k.recordName} (#${k.recordId}): skipped, ${k.reason}`);
     ctx.log(`model ${id} (${r.backend}): ${r.stored} of ${r.records} records scored and stored, ${r.skipped.length} skipped`);
     const result = { modelId: id, ...r };
-    if (r.records > 0 && r.stored === 0) throw new CommandFailed(`no record could be scored with model ${id} (${r.skipped.length} skipped)`, result);
+    if (r.records > 0 && r.stored === 0) ctx.fail(`no record could be scored with model ${id} (${r.skipped.length} skipped)`);
     return result;
   },
 };

@@ -2,7 +2,7 @@ import { isLeadSetSize } from '../../../src-shared/lead-sets.ts';
 import { allRecordIds } from '../../store/record-store.ts';
 import { runStoredRules } from '../../workspace/run-rules.ts';
 import type { CliCommand } from '../command.ts';
-import { CommandFailed, UsageError } from '../command.ts';
+import { UsageError } from '../command.ts';
 import { resolveRecordRef } from '../record-ref.ts';
 
 export const command: CliCommand = {
@@ -35,7 +35,7 @@ export const command: CliCommand = {
         results: o.results.map((r) => ({ detector: r.detectorId, version: r.detectorVersion, decision: r.decision, score: r.score, codes: r.codes.map((c) => c.code), note: r.evidence.note })),
       })),
     };
-    if (outcomes.length > 0 && stored === 0) throw new CommandFailed(`no record could be evaluated on the ${leads}-lead set (${skipped.length} skipped)`, result);
+    if (outcomes.length > 0 && stored === 0) ctx.fail(`no record could be evaluated on the ${leads}-lead set (${skipped.length} skipped)`);
     return result;
   },
 };

@@ -10,7 +10,7 @@ const intOption = (v: string | boolean | undefined, name: string, def?: number, 
   if (v === undefined) return def;
   const n = Number(v);
   if (typeof v !== 'string' || !/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min) {
-    throw new UsageError(`--${name} needs a whole number${min === 0 ? '' : ` from ${min}`}, got '${String(v).slice(0, 40)}'`);
+    throw new UsageError(`--${name} needs a ${min === 0 ? 'whole number (0 or more)' : 'positive integer'}, got '${String(v).slice(0, 40)}'`);
   }
   return n;
 };
