@@ -41,8 +41,7 @@ export function startTrainingRun(
     // Records the model cannot read are skipped with their reason (listed with the run), never the whole batch.
     await runner.predict(s.modelId).then(
       (p) => (run.predictions = { stored: p.stored, skipped: p.skipped }),
-      (e: Error) => (run.error = `model stored, but predicting failed: ${e.message.split('
-')[0]}`),
+      (e: Error) => (run.error = `model stored, but predicting failed: ${e.message.split('\n')[0]}`),
     );
     run.state = 'finished';
     onUpdate(run);
