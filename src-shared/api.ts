@@ -227,6 +227,13 @@ export interface ModelReview {
   classes: ModelClassReview[];
 }
 
+/** A record a batch (predict, explain, rules) could not process, and why (e.g. the leads it lacks). */
+export interface SkippedRecord {
+  recordId: number;
+  recordName: string;
+  reason: string;
+}
+
 export interface TrainingRun {
   id: number;
   arch: string;
@@ -235,6 +242,8 @@ export interface TrainingRun {
   startedAt: string;
   modelId?: number;
   error?: string;
+  /** After training: records the new model scored and stored, and those it skipped with the reason. */
+  predictions?: { stored: number; skipped: SkippedRecord[] };
   points: { epoch: number; epochs: number; step: number; steps: number; loss: number; validationScore?: number }[];
 }
 

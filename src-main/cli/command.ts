@@ -24,6 +24,8 @@ export interface CliContext {
   log(line: string): void;
   /** Set by a command whose result is printed but counts as a failure (exit code 1). */
   exitCode?: number;
+  /** The result is still printed, but the command failed: one line on stderr and exit code 1 (e.g. a batch that stored nothing). */
+  fail(message: string): void;
 }
 
 export interface CliCommand {
@@ -37,7 +39,7 @@ export interface CliCommand {
   run(args: CliArgs, ctx: CliContext): Promise<unknown>;
 }
 
-/** A bad command line or bad input: printed as one line, exit code 2. */
+/** The command line is wrong (unknown option, missing or malformed value, ambiguous --record): one line, exit code 2. */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);

@@ -83,6 +83,9 @@ export function writeAuditReport(report: AuditReport, dir: string): string[] {
       report.recordRanking.map((r, i) => [i + 1, r.recordId, r.recordName, r.inconsistency, r.classes.join(' ')]));
     files['classes.csv'] = csv(['rank', 'class', 'inconsistency', 'records'], report.classRanking.map((c, i) => [i + 1, c.className, c.inconsistency, c.records]));
   }
+  if (report.skipped.length) {
+    files['skipped.csv'] = csv(['record_id', 'record', 'reason'], report.skipped.map((k) => [k.recordId, k.recordName, k.reason]));
+  }
   Object.assign(files, plots(report));
   return Object.entries(files).map(([name, text]) => {
     const p = path.join(dir, name);

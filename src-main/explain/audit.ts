@@ -16,6 +16,14 @@ export interface AuditItem {
   classes: string[];
 }
 
+/** Thrown by `explain` when a record cannot be explained at all (e.g. it lacks the model's leads): the audit skips it. */
+export class SkipRecord extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'SkipRecord';
+  }
+}
+
 export interface AuditInput {
   items: AuditItem[];
   /** Methods explained; each compared across variants. */
@@ -83,6 +91,8 @@ export interface AuditReport {
   spearmanByMethod: Record<string, { median: number; mean: number; n: number }>;
   recordRanking: { recordId: number; recordName: string; inconsistency: number; classes: string[] }[];
   classRanking: { className: string; inconsistency: number; records: number }[];
+  /** Records left out, with the reason (e.g. the leads they lack). */
+  skipped: { recordId: number; recordName: string; reason: string }[];
 }
 
 /** Pairs of labelled attributions to compare: variants within each method, or methods when there is one variant. */
@@ -115,20 +125,33 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
   const pairs: PairRow[] = [];
   const maps: MapRow[] = [];
   const total = items.length * methods.length * variants.length;
+  const skipped: AuditReport['skipped'] = [];
+  const explained: AuditItem[] = [];
   let done = 0;
-  for (const item of items) {
+  for (const [i, item] of items.entries()) {
     const made = new Map<string, SaliencyResult>();
-    for (const m of methods) {
-      for (const v of variants) {
-        const r = await input.explain(item, m, v);
-        input.onMap?.(item, r);
-        made.set(`${m}|${v}`, r);
-        const empty = !r.map.some((x) => x !== 0);
-        const measures: MapMeasures = empty ? { empty: true } : input.measure ? await input.measure(item, m, v, r) : {};
-        maps.push({ recordId: item.recordId, recordName: item.recordName, method: m, variant: v, targetClass: r.provenance.targetClass, layer: r.provenance.layer, measures });
-        input.onProgress?.(++done, total);
+    const rows: MapRow[] = [];
+    try {
+      for (const m of methods) {
+        for (const v of variants) {
+          const r = await input.explain(item, m, v);
+          input.onMap?.(item, r);
+          made.set(`${m}|${v}`, r);
+          const empty = !r.map.some((x) => x !== 0);
+          const measures: MapMeasures = empty ? { empty: true } : input.measure ? await input.measure(item, m, v, r) : {};
+          rows.push({ recordId: item.recordId, recordName: item.recordName, method: m, variant: v, targetClass: r.provenance.targetClass, layer: r.provenance.layer, measures });
+          input.onProgress?.(++done, total);
+        }
       }
+    } catch (e) {
+      if (!(e instanceof SkipRecord)) throw e;
+      skipped.push({ recordId: item.recordId, recordName: item.recordName, reason: e.message });
+      done = (i + 1) * methods.length * variants.length;
+      input.onProgress?.(done, total);
+      continue;
     }
+    explained.push(item);
+    maps.push(...rows);
     for (const c of comparisons(made, methods, variants)) {
       pairs.push({ recordId: item.recordId, recordName: item.recordName, method: c.method, a: c.a, b: c.b, metrics: compareAttributions(c.ra, c.rb) });
     }
@@ -140,8 +163,8 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
   }
   const mapSummary: AuditReport['mapSummary'] = {};
   for (const m of methods) for (const v of variants) mapSummary[mapLabel(m, v)] = summariseMaps(maps.filter((r) => r.method === m && r.variant === v));
-  if (pairs.length === 0) return { methods, variants, records: items.length, maps, mapSummary, pairs, spearmanByMethod, recordRanking: [], classRanking: [] };
-  const recordRanking = items.map((item) => ({
+  if (pairs.length === 0) return { methods, variants, records: explained.length, maps, mapSummary, pairs, spearmanByMethod, recordRanking: [], classRanking: [], skipped };
+  const recordRanking = explained.map((item) => ({
     recordId: item.recordId, recordName: item.recordName, classes: item.classes,
     inconsistency: finiteMean(pairs.filter((p) => p.recordId === item.recordId).map((p) => 1 - p.metrics.leadSpearman)),
   })).sort((a, b) => (b.inconsistency || 0) - (a.inconsistency || 0));
@@ -149,7 +172,7 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
   for (const r of recordRanking) for (const c of r.classes) byClass.set(c, [...(byClass.get(c) ?? []), r.inconsistency]);
   const classRanking = [...byClass].map(([className, v]) => ({ className, inconsistency: finiteMean(v), records: v.length }))
     .sort((a, b) => (b.inconsistency || 0) - (a.inconsistency || 0));
-  return { methods, variants, records: items.length, maps, mapSummary, pairs, spearmanByMethod, recordRanking, classRanking };
+  return { methods, variants, records: explained.length, maps, mapSummary, pairs, spearmanByMethod, recordRanking, classRanking, skipped };
 }
 
 /** Mean of equally long curves, point by point. */

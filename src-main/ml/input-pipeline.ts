@@ -46,24 +46,38 @@ export function readInputSpec(stored: Record<string, unknown>, where: string): I
   };
 }
 
+/** The leads `record` lacks of `leads`, as one line ('lacks leads I, III (has MLII, V5)'), or undefined. */
+export function missingLeadsReason(record: EcgRecord, leads: readonly string[]): string | undefined {
+  const have = new Set(record.leads.map((l) => canonicalLeadName(l.name)));
+  const missing = leads.filter((n) => !have.has(canonicalLeadName(n)));
+  if (missing.length === 0) return undefined;
+  return `lacks lead${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (has ${record.leads.map((l) => l.name).join(', ')})`;
+}
+
+/** Why `record` cannot feed a signal model with this spec (leads it lacks, too short), or undefined when it can. */
+export function inputMismatch(record: EcgRecord, spec: InputSpec): string | undefined {
+  const missing = missingLeadsReason(record, spec.activeLeads ?? spec.leads);
+  if (missing) return missing;
+  const durationNeeded = spec.samples / spec.samplingRate;
+  const duration = record.length / record.samplingRate;
+  if (!spec.padShort && duration + 1e-9 < durationNeeded) return `${duration.toFixed(2)} s is shorter than the model input of ${durationNeeded.toFixed(2)} s`;
+  return undefined;
+}
+
 /** One record as model input [samples x leads]; throws one clear line when the record cannot feed the model. */
 export function recordToInput(record: EcgRecord, spec: InputSpec): Float32Array {
   const active = spec.activeLeads ?? spec.leads;
   for (const name of active) {
     if (!spec.leads.includes(name)) throw new Error(`input: lead ${name} of the lead set is not a model input (model leads ${spec.leads.join(', ')})`);
   }
-  const durationNeeded = spec.samples / spec.samplingRate;
-  const duration = record.length / record.samplingRate;
-  if (!spec.padShort && duration + 1e-9 < durationNeeded) {
-    throw new Error(`record ${record.recordName}: ${duration.toFixed(2)} s is shorter than the model input of ${durationNeeded.toFixed(2)} s`);
-  }
+  const mismatch = inputMismatch(record, spec);
+  if (mismatch) throw new Error(`record ${record.recordName}: ${mismatch}`);
   const byName = new Map(record.leads.map((l) => [canonicalLeadName(l.name), l]));
   const nLeads = spec.leads.length;
   const out = new Float32Array(spec.samples * nLeads);
   for (const name of active) {
     const lead = byName.get(canonicalLeadName(name));
-    if (!lead) throw new Error(`record ${record.recordName}: has no lead ${name} (has ${record.leads.map((l) => l.name).join(', ')})`);
-    let x = leadMillivolts(lead);
+    let x = leadMillivolts(lead!);
     if (record.samplingRate !== spec.samplingRate) x = resamplePoly(x, record.samplingRate, spec.samplingRate);
     if (spec.bandpass) x = ecgClean(x, spec.samplingRate, 'model-input', { band: spec.bandpass });
     x = cropOrPad(x, spec.samples, spec.crop ?? 'start');

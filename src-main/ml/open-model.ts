@@ -8,7 +8,7 @@ import { readSignalImageCard, type SignalImageCard } from '../chart/signal-image
 import { getModel, type StoredModelInfo } from '../store/model-store.ts';
 import { activeBackend, initBackend } from './backend.ts';
 import { chartInputs } from './chart-dataset.ts';
-import { readInputSpec, recordToInput, type InputSpec } from './input-pipeline.ts';
+import { inputMismatch, missingLeadsReason, readInputSpec, recordToInput, type InputSpec } from './input-pipeline.ts';
 import { deserializeWeights } from './model-weights.ts';
 import type { EcgModel } from './models/model.ts';
 import { exportSmallCnnOnnx, exportedCard } from './onnx-export.ts';
@@ -64,6 +64,11 @@ export async function openModel(db: Database, id: number): Promise<OpenedModel> 
   await initBackend();
   const model = deserializeWeights(weights, where);
   return { kind: 'tfjs', info, weights, classes: info.classes, input: readModelInput(info.architecture, info.inputSpec, where), model };
+}
+
+/** Why `record` cannot be scored by a model reading `input` (e.g. the leads it lacks), or undefined when it can. */
+export function recordMismatch(record: EcgRecord, input: ModelInput): string | undefined {
+  return input.kind === 'chart' ? missingLeadsReason(record, input.card.leads) : inputMismatch(record, input.spec);
 }
 
 export interface ModelScorer {

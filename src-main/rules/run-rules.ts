@@ -1,6 +1,6 @@
 // Runs every detector applicable to a lead set on one record, sharing QRS detection and measurements.
 import { canonicalLeadName, leadMillivolts, type EcgRecord } from '../../src-shared/record.ts';
-import { restrictToLeadSet, type LeadSetSize } from '../../src-shared/lead-sets.ts';
+import { LEAD_SETS, missingLeads, restrictToLeadSet, type LeadSetSize } from '../../src-shared/lead-sets.ts';
 import { deriveLimbLeads } from '../../src-shared/derived-leads.ts';
 import type { RuleResult } from '../../src-shared/rules.ts';
 import { measureRecord } from '../dsp/measurements.ts';
@@ -28,8 +28,22 @@ export function ruleInput(record: EcgRecord, leadSet: LeadSetSize): RuleInput {
   return { recordName: record.recordName, leadSet, samplingRate: fs, leadsMv, derivedLeads, measurements };
 }
 
-/** Runs `detectors` (all by default); those needing leads outside the set report 'not-applicable'. */
+/** Why `record` cannot be read as `leadSet` ('lacks I, II of the 2-lead set (has MLII, V5)'), or undefined when it can. */
+export function leadSetMismatch(record: EcgRecord, leadSet: LeadSetSize): string | undefined {
+  const missing = missingLeads(record, LEAD_SETS[leadSet]);
+  return missing.length ? `lacks ${missing.join(', ')} of the ${leadSet}-lead set (has ${record.leads.map((l) => l.name).join(', ')})` : undefined;
+}
+
+/**
+ * Runs `detectors` (all by default); those needing leads outside the set report 'not-applicable', and so does every
+ * detector when the record lacks the set's leads (a 2-lead MIT-BIH record asked for the 12-lead set), with the reason.
+ */
 export function runRules(record: EcgRecord, leadSet: LeadSetSize, detectors: readonly RuleDetector[] = RULE_DETECTORS): RuleResult[] {
+  const mismatch = leadSetMismatch(record, leadSet);
+  if (mismatch) {
+    const evidence = { beats: [], samplingRate: record.samplingRate, measurements: {}, thresholds: {}, note: `not applicable: the record ${mismatch}` };
+    return detectors.map((d) => ({ detectorId: d.id, detectorVersion: d.version, leadSet, decision: 'not-applicable', score: 0, codes: d.codes, evidence }));
+  }
   const input = ruleInput(record, leadSet);
   return detectors.map((d) => {
     const missing = d.requiredLeads.filter((l) => !input.leadsMv[l]);

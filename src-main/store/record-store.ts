@@ -402,13 +402,11 @@ export function allRecordIds(db: Database): number[] {
   return db.prepare('SELECT id FROM record ORDER BY id').pluck().all() as number[];
 }
 
-/** Record ids for a --record argument: a numeric id or a record name (all records of that name). */
-export function resolveRecordIds(db: Database, ref: string): number[] {
-  if (/^\d+$/.test(ref)) {
-    const row = prepared(db, 'SELECT id FROM record WHERE id = ?').get(Number(ref)) as { id: number } | undefined;
-    if (row) return [row.id];
-  }
-  return (prepared(db, 'SELECT id FROM record WHERE record_name = ? ORDER BY id').all(ref) as { id: number }[]).map((r) => r.id);
+/** The record whose id is `id` and the records named `name` (a --record argument may be either). */
+export function recordsByIdOrName(db: Database, id: number | undefined, name: string): { byId?: { id: number; recordName: string }; byName: { id: number; recordName: string }[] } {
+  const byId = id === undefined ? undefined : (prepared(db, 'SELECT id, record_name AS recordName FROM record WHERE id = ?').get(id) as { id: number; recordName: string } | undefined);
+  const byName = prepared(db, 'SELECT id, record_name AS recordName FROM record WHERE record_name = ? ORDER BY id').all(name) as { id: number; recordName: string }[];
+  return { ...(byId ? { byId } : {}), byName };
 }
 
 /** The record's name, or undefined when there is no such record. */

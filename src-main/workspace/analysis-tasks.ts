@@ -3,13 +3,13 @@
 import type { RecordAnalysis } from '../../src-shared/api.ts';
 import type { RuleResult } from '../../src-shared/rules.ts';
 import { analyseRecord, recordRules } from './analyse-record.ts';
-import { predictInWorkspace } from './predict-records.ts';
+import { predictInWorkspace, type PredictSummary } from './predict-records.ts';
 import type { Workspace } from '../store/workspace.ts';
 
 export interface AnalysisTasks {
   analysis: { params: { id: number; start?: number; end?: number }; result: RecordAnalysis };
   rules: { params: { id: number; leadSet: number }; result: RuleResult[] };
-  predict: { params: { modelId: number }; result: { records: number; backend: string } };
+  predict: { params: { modelId: number }; result: PredictSummary };
 }
 export type AnalysisTaskName = keyof AnalysisTasks;
 

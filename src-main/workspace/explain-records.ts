@@ -6,12 +6,12 @@ import path from 'node:path';
 import type { Workspace } from '../store/workspace.ts';
 import { allRecordIds, getRecordSignal, recordName } from '../store/record-store.ts';
 import { effectiveLabels } from '../store/label-store.ts';
-import { openModel } from '../ml/open-model.ts';
+import { openModel, recordMismatch } from '../ml/open-model.ts';
 import { recordToInput, type InputSpec } from '../ml/input-pipeline.ts';
 import { runOnnx } from '../ml/onnx-model.ts';
 import { leadMillivolts, type EcgRecord } from '../../src-shared/record.ts';
 import type { ParamStore } from '../ml/layers.ts';
-import { runAudit, type AuditItem, type AuditReport, type MapMeasures } from '../explain/audit.ts';
+import { runAudit, SkipRecord, type AuditItem, type AuditReport, type MapMeasures } from '../explain/audit.ts';
 import { writeAuditReport } from '../explain/audit-report.ts';
 import { cardRenderOptions } from '../chart/chart-input.ts';
 import { fidelityCurves } from '../explain/fidelity.ts';
@@ -26,6 +26,7 @@ import { tfChartPredict, tfSignalImagePredict, tfSignalPredict, type PredictBatc
 import { signalImageLeads, signalImageSpec } from '../ml/signal-image-dataset.ts';
 import type { SaliencyResult } from '../../src-shared/saliency-result.ts';
 import { writeTransaction } from '../store/write-transaction.ts';
+import type { SkippedRecord } from '../../src-shared/api.ts';
 
 export interface ExplainRequest {
   modelId: number;
@@ -45,8 +46,11 @@ export interface ExplainRequest {
 
 export interface ExplainSummary {
   modelId: number;
+  /** Records explained (their maps stored and in the report). */
   records: number;
   maps: number;
+  /** Records left out, with the reason (e.g. the leads they lack); listed in the report's skipped.csv too. */
+  skipped: SkippedRecord[];
   auditId?: number;
   reportFiles?: string[];
   spearmanByMethod?: AuditReport['spearmanByMethod'];
@@ -70,6 +74,8 @@ const deinterleave = (x: Float32Array, samples: number, leads: number): Float32A
 interface ModelContexts {
   classes: string[];
   image: boolean;
+  /** Why a record cannot feed this model (leads it lacks, too short), or undefined. */
+  mismatch(record: EcgRecord): string | undefined;
   /** Image models: the layouts they were trained on, explained when no layouts are asked for. */
   trainedLayouts?: string[];
   context(record: EcgRecord, layout: string | null): MethodContext;
@@ -109,7 +115,7 @@ async function modelContexts(ws: Workspace, modelId: number): Promise<ModelConte
       return inputs.map((_, b) => p.slice(b * k, (b + 1) * k));
     };
     return {
-      classes: m.classes, image: false, timeBase: (record) => specTimeBase(record, spec),
+      classes: m.classes, image: false, timeBase: (record) => specTimeBase(record, spec), mismatch: (record) => recordMismatch(record, m.input),
       context: (record) => ({
         predict, signals: deinterleave(recordToInput(record, spec), spec.samples, spec.leads.length), leads: spec.leads,
         modelId: id, preprocessing: describe(spec), layout: null, samplingRate: spec.samplingRate,
@@ -123,6 +129,7 @@ async function modelContexts(ws: Workspace, modelId: number): Promise<ModelConte
     const card = input.card;
     return {
       classes: m.classes, image: true, trainedLayouts: card.layouts, store: model.store, timeBase: () => ({ scale: 1, offset: 0 }),
+      mismatch: (record) => recordMismatch(record, input),
       context: (record, layout) => {
         if (!layout) throw new Error('image models need a chart layout');
         const mv = record.leads.map(leadMillivolts);
@@ -156,7 +163,7 @@ async function modelContexts(ws: Workspace, modelId: number): Promise<ModelConte
   const spec = input.spec;
   const predict = probabilities(tfSignalPredict(classifier));
   return {
-    classes: m.classes, image: false, store: model.store, timeBase: (record) => specTimeBase(record, spec),
+    classes: m.classes, image: false, store: model.store, timeBase: (record) => specTimeBase(record, spec), mismatch: (record) => recordMismatch(record, input),
     context: (record) => {
       const signals = deinterleave(recordToInput(record, spec), spec.samples, spec.leads.length);
       return {
@@ -192,7 +199,9 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
   const recordOf = (rid: number): NonNullable<typeof current> => {
     if (current?.id !== rid) {
       const record = getRecordSignal(ws.db, rid);
-      if (!record) throw new Error(`no record with id ${rid} in this workspace`);
+      if (!record) throw new SkipRecord(`no record with id ${rid} in this workspace`);
+      const mismatch = models.mismatch(record);
+      if (mismatch) throw new SkipRecord(mismatch);
       current = { id: rid, record, contexts: new Map() };
     }
     return current;
@@ -200,7 +209,15 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
   const contextOf = (rid: number, variant: string): MethodContext => {
     const r = recordOf(rid);
     let c = r.contexts.get(variant);
-    if (!c) r.contexts.set(variant, (c = models.context(r.record, variant || null)));
+    if (!c) {
+      try {
+        c = models.context(r.record, variant || null);
+      } catch (e) {
+        // The record cannot be drawn or fed in this variant (e.g. a chart larger than the model's canvas).
+        throw new SkipRecord((e as Error).message.split('\n')[0]);
+      }
+      r.contexts.set(variant, c);
+    }
     return c;
   };
   const targetClasses = new Map<number, number>();
@@ -247,9 +264,13 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
     classes: effectiveLabels(ws.db, rid).map((l) => l.code).filter((c) => models.classes.includes(c)),
   }));
   const report = await runAudit({ items, methods: req.methods, variants, explain, measure, onProgress: req.onProgress });
+  if (report.maps.length === 0) {
+    const first = report.skipped[0];
+    throw new Error(`none of the ${ids.length} records could be explained${first ? ` (e.g. ${first.recordName}: ${first.reason})` : ''}`);
+  }
   const auditId = saveAudit(ws.db, {
-    modelId: req.modelId, methods: req.methods, layouts, recordCount: ids.length, reportDir: null,
-    summary: { spearmanByMethod: report.spearmanByMethod, mapSummary: report.mapSummary, sanitySeed: SANITY_SEED },
+    modelId: req.modelId, methods: req.methods, layouts, recordCount: report.records, reportDir: null,
+    summary: { spearmanByMethod: report.spearmanByMethod, mapSummary: report.mapSummary, sanitySeed: SANITY_SEED, skipped: report.skipped.length },
   });
   const keyOf = (recordId: number, method: string, variant: string): number => mapIds.get(`${recordId}|${method}|${variant}`)!;
   writeTransaction(ws.db, () => {
@@ -274,7 +295,7 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
   const undelineated = new Set(report.maps.filter((m) => !m.measures.empty && !m.measures.localisation).map((m) => m.recordName));
   if (undelineated.size) notes.push(`localisation skipped for ${undelineated.size} records without a delineated beat`);
   return {
-    modelId: req.modelId, records: ids.length, maps, auditId, reportFiles, spearmanByMethod: report.spearmanByMethod, mapSummary: report.mapSummary,
+    modelId: req.modelId, records: report.records, skipped: report.skipped, maps, auditId, reportFiles, spearmanByMethod: report.spearmanByMethod, mapSummary: report.mapSummary,
     sanityFlagged, notes, mostInconsistentClasses: report.classRanking.slice(0, 5), mostInconsistentRecords: report.recordRanking.slice(0, 5),
   };
 }

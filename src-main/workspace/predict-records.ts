@@ -1,27 +1,70 @@
 // `leadlens predict` and the UI's training runs: a stored model's per-class probabilities for records, stored.
-import { modelScorer, openModel } from '../ml/open-model.ts';
+// A record the model cannot read (leads it lacks, too short) is skipped with the reason; the others are scored.
+import type { SkippedRecord } from '../../src-shared/api.ts';
+import type { EcgRecord } from '../../src-shared/record.ts';
+import { modelScorer, openModel, recordMismatch } from '../ml/open-model.ts';
 import { predictLabels } from '../ml/prediction-rule.ts';
 import { savePredictions } from '../store/prediction-store.ts';
-import { allRecordIds } from '../store/record-store.ts';
+import { allRecordIds, getRecordSignal, recordName } from '../store/record-store.ts';
 import type { Workspace } from '../store/workspace.ts';
-import { storedRecord } from './labelled-records.ts';
 
-/** Predicts and stores per-class probabilities for the records (all records when none given). */
-export async function predictInWorkspace(ws: Workspace, modelId: number, recordIds?: number[], onProgress?: (done: number, total: number) => void): Promise<{ records: number; backend: string }> {
+export interface PredictSummary {
+  /** Records asked for. */
+  records: number;
+  /** Records scored, their probabilities stored. */
+  stored: number;
+  skipped: SkippedRecord[];
+  backend: string;
+}
+
+const BATCH = 64;
+const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
+
+/** Predicts and stores per-class probabilities for the records (all records when none given); never aborts on one record. */
+export async function predictInWorkspace(ws: Workspace, modelId: number, recordIds?: number[], onProgress?: (done: number, total: number) => void): Promise<PredictSummary> {
   const ids = recordIds ?? allRecordIds(ws.db);
-  const scorer = await modelScorer(await openModel(ws.db, modelId));
+  const model = await openModel(ws.db, modelId);
+  const scorer = await modelScorer(model);
   const classes = scorer.classes;
-  const rows: Array<{ recordId: number; classCode: string; probability: number; predicted: boolean }> = [];
-  for (let i = 0; i < ids.length; i += 64) {
-    const batch = ids.slice(i, i + 64);
-    const p = await scorer.predict(batch.map((id) => storedRecord(ws.db, id)));
-    batch.forEach((id, b) => {
+  const skipped: SkippedRecord[] = [];
+  let stored = 0;
+  const store = (records: { id: number; record: EcgRecord }[], p: Float32Array): void => {
+    const rows: Array<{ recordId: number; classCode: string; probability: number; predicted: boolean }> = [];
+    records.forEach(({ id }, b) => {
       const probs = p.subarray(b * classes.length, (b + 1) * classes.length);
       const out = predictLabels(probs);
       classes.forEach((c, k) => rows.push({ recordId: id, classCode: c, probability: probs[k], predicted: out[k] === 1 }));
     });
-    onProgress?.(Math.min(i + 64, ids.length), ids.length);
+    // Stored batch by batch, so an interrupted run keeps what it scored.
+    savePredictions(ws.db, modelId, rows);
+    stored += records.length;
+  };
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const batch: { id: number; record: EcgRecord }[] = [];
+    for (const id of ids.slice(i, i + BATCH)) {
+      const record = getRecordSignal(ws.db, id);
+      if (!record) skipped.push({ recordId: id, recordName: recordName(ws.db, id) ?? '?', reason: `no record with id ${id} in this workspace` });
+      else {
+        const reason = recordMismatch(record, model.input);
+        if (reason) skipped.push({ recordId: id, recordName: record.recordName, reason });
+        else batch.push({ id, record });
+      }
+    }
+    if (batch.length) {
+      try {
+        store(batch, await scorer.predict(batch.map((b) => b.record)));
+      } catch {
+        // One record the checks did not foresee fails the batch: score the batch record by record to find it.
+        for (const one of batch) {
+          try {
+            store([one], await scorer.predict([one.record]));
+          } catch (e) {
+            skipped.push({ recordId: one.id, recordName: one.record.recordName, reason: firstLine(e) });
+          }
+        }
+      }
+    }
+    onProgress?.(Math.min(i + BATCH, ids.length), ids.length);
   }
-  savePredictions(ws.db, modelId, rows);
-  return { records: ids.length, backend: scorer.runtime };
+  return { records: ids.length, stored, skipped, backend: scorer.runtime };
 }

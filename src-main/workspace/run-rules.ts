@@ -1,9 +1,9 @@
 // Runs the rule detectors on records stored in the workspace and saves the results.
 import type { Database } from 'better-sqlite3';
-import { hasLeadSet, type LeadSetSize } from '../../src-shared/lead-sets.ts';
+import type { LeadSetSize } from '../../src-shared/lead-sets.ts';
 import type { RuleResult } from '../../src-shared/rules.ts';
 import { getRecordSignal } from '../store/record-store.ts';
-import { runRules } from '../rules/run-rules.ts';
+import { leadSetMismatch, runRules } from '../rules/run-rules.ts';
 import { saveRuleResults } from '../store/rule-store.ts';
 
 export interface StoredRunOutcome {
@@ -20,8 +20,9 @@ export function runStoredRules(db: Database, recordIds: number[], leadSet: LeadS
   for (const [i, id] of recordIds.entries()) {
     const rec = getRecordSignal(db, id);
     let o: StoredRunOutcome;
+    const mismatch = rec && leadSetMismatch(rec, leadSet);
     if (!rec) o = { recordId: id, recordName: '?', error: `record ${id} does not exist`, results: [] };
-    else if (!hasLeadSet(rec, leadSet)) o = { recordId: id, recordName: rec.recordName, error: `lacks leads of the ${leadSet}-lead set`, results: [] };
+    else if (mismatch) o = { recordId: id, recordName: rec.recordName, error: mismatch, results: [] };
     else {
       try {
         const results = runRules(rec, leadSet);

@@ -2,7 +2,7 @@
 // predictions for every record. The registry lives as long as the process (the API layer that starts runs).
 import type { TrainingRun, TrainingStart } from '../../src-shared/api.ts';
 import type { Workspace } from '../store/workspace.ts';
-import { predictInWorkspace } from './predict-records.ts';
+import { predictInWorkspace, type PredictSummary } from './predict-records.ts';
 import { trainInWorkspace, type TrainRequest } from './train-model.ts';
 
 /** Training runs of this process: started from the UI, streamed as progress events, cancellable. */
@@ -16,8 +16,8 @@ export function listTrainingRuns(): TrainingRun[] {
 /** Where a run's work happens: inline by default; the API passes worker-thread runners so it keeps answering. */
 export interface TrainingRunner {
   train(req: TrainRequest): Promise<{ modelId: number }>;
-  /** Scores every record with the new model. */
-  predict(modelId: number): Promise<unknown>;
+  /** Scores every record with the new model (those it cannot read are skipped, with the reason). */
+  predict(modelId: number): Promise<Pick<PredictSummary, 'stored' | 'skipped'>>;
 }
 
 export function startTrainingRun(
@@ -39,7 +39,11 @@ export function startTrainingRun(
   }).then(async (s) => {
     run.modelId = s.modelId;
     // Predictions for every record feed the worklist's model queues and the review; the model is stored either way.
-    await runner.predict(s.modelId).catch((e: Error) => (run.error = `model stored, but predicting failed: ${e.message.split('\n')[0]}`));
+    // Records the model cannot read are skipped with their reason (listed with the run), never the whole batch.
+    await runner.predict(s.modelId).then(
+      (p) => (run.predictions = { stored: p.stored, skipped: p.skipped }),
+      (e: Error) => (run.error = `model stored, but predicting failed: ${e.message.split('\n')[0]}`),
+    );
     run.state = 'finished';
     onUpdate(run);
   }, (e: Error) => {

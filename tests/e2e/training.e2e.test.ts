@@ -49,6 +49,8 @@ describe('training from the Models view', () => {
     await page.locator('[data-testid="train-start"]').click();
     const second = page.locator('[data-testid="training-runs"] li').nth(1);
     await poll(() => second.getAttribute('data-state'), 120_000).toBe('finished');
+    // The run says how many records its model scored (and would list any it skipped, with the reason).
+    await poll(() => second.locator('[data-testid="run-predictions"]').innerText()).toMatch(/^\d+ records scored$/);
     await poll(() => page.locator('[data-testid="model-a"] option').count()).toBe(1);
     // The finished run predicted every record; the review scores the held-out test split unless asked for all.
     const table = page.locator('[data-testid="metrics-table"]');

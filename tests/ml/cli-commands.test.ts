@@ -21,6 +21,7 @@ const lines: string[] = [];
 const ctx = (): CliContext => ({
   workspace: () => ws, workspaceDir: dir, json: false, signal: new AbortController().signal,
   progress: () => ({ update: () => {}, finish: () => {} }), log: (l) => void lines.push(l),
+  fail: (m) => void lines.push(`failed: ${m}`),
 });
 
 beforeAll(async () => {
@@ -56,7 +57,7 @@ describe('ML CLI commands (thin wrappers over the workspace use cases)', () => {
     await expect(train.run({ positionals: [], options: { arch: 'small-cnn', leads: 'x' } }, ctx())).rejects.toThrow(/--leads needs a positive integer/);
     await expect(train.run({ positionals: [], options: { 'fine-tune': 'x' } }, ctx())).rejects.toThrow(/--fine-tune needs a positive integer/);
     await expect(train.run({ positionals: [], options: { 'fine-tune': '1' } }, ctx())).rejects.toThrow(/model 1 is an imported ONNX model/);
-    await expect(predict.run({ positionals: [], options: { model: '1' } }, ctx())).rejects.toThrow(/predict needs --all or --record ID/);
+    await expect(predict.run({ positionals: [], options: { model: '1' } }, ctx())).rejects.toThrow(/predict needs exactly one of --all and --record ID\|NAME/);
     await expect(importModel.run({ positionals: ['m.onnx'], options: {} }, ctx())).rejects.toThrow(/needs --card/);
   });
 });

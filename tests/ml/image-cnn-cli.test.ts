@@ -32,6 +32,9 @@ let dir: string;
 const ctx = (): CliContext => ({
   workspace: () => ws, workspaceDir: dir, json: false, signal: new AbortController().signal,
   progress: () => ({ update: () => {}, finish: () => {} }), log: () => {},
+  fail: (m) => {
+    throw new Error(m);
+  },
 });
 const run = (cmd: typeof train, options: Record<string, string | boolean>): Promise<unknown> => cmd.run({ positionals: [], options }, ctx());
 

@@ -48,7 +48,7 @@ describe('input pipeline on a real CinC record', () => {
     expect(recordToInput(rec, { ...SPEC, samples: 1500, padShort: true }).length).toBe(18_000);
     expect(() => recordToInput(rec, { ...SPEC, activeLeads: ['X1'] })).toThrow(/lead X1 of the lead set is not a model input/);
     const noV6 = { ...rec, leads: rec.leads.filter((l) => l.name !== 'V6') };
-    expect(() => recordToInput(noV6, SPEC)).toThrow(/JS00001: has no lead V6/);
+    expect(() => recordToInput(noV6, SPEC)).toThrow(/JS00001: lacks lead V6 \(has I, II/);
   });
 
   it('targets merge equivalent codes: JS00001 (AF, CRBBB 59118001, T-wave abnormal) hits AF and RBBB', async () => {

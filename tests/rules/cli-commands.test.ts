@@ -25,6 +25,7 @@ function context(db?: Database.Database): CliContext & { lines: string[] } {
     progress: () => ({ update: () => undefined, finish: () => undefined }),
     signal: new AbortController().signal,
     log: (l) => lines.push(l),
+    fail: (m) => lines.push(`failed: ${m}`),
   };
 }
 
@@ -40,7 +41,7 @@ describe('leadlens rules', () => {
     expect(out.records[0].results.find((r) => r.detector === 'sinus-bradycardia')!.decision).toBe(true);
     expect(ctx.lines[0]).toMatch(/^1 \(#1\): .*sinus-bradycardia/);
     await expect(rules.run({ positionals: [], options: { all: true, leads: '5' } }, ctx)).rejects.toThrow(/--leads must be 12, 6, 4, 3 or 2/);
-    await expect(rules.run({ positionals: [], options: {} }, ctx)).rejects.toThrow(/exactly one of --record ID and --all/);
+    await expect(rules.run({ positionals: [], options: {} }, ctx)).rejects.toThrow(/rules needs exactly one of --all and --record ID\|NAME/);
     await expect(rules.run({ positionals: [], options: { record: 'nope' } }, ctx)).rejects.toThrow(/no stored record/);
   });
 });

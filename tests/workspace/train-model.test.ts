@@ -55,7 +55,7 @@ describe('ML on a workspace', () => {
     expect(lineage.records).toHaveLength(40);
     expect(lineage.labelIds.length).toBeGreaterThanOrEqual(40);
     const p = await predictInWorkspace(ws, r.modelId, [1, 2]);
-    expect(p).toEqual({ records: 2, backend: 'onnxruntime-node' });
+    expect(p).toEqual({ records: 2, stored: 2, skipped: [], backend: 'onnxruntime-node' });
     expect(predictionsFor(ws.db, r.modelId, 1).map((x) => x.classCode).sort()).toEqual([...CLASSES].sort());
     const e = await evaluateInWorkspace(ws, r.modelId, dataPath('cinc', 'scoring-2021', 'weights.csv'));
     expect(e.records).toBe(r.split.test);

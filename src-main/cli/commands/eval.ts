@@ -1,5 +1,5 @@
 import type { CliCommand } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { modelIdOption } from '../parse-args.ts';
 import { evaluateInWorkspace } from '../../workspace/evaluate-model.ts';
 import { challengeWeightsCsv } from './train.ts';
 
@@ -9,8 +9,7 @@ export const command: CliCommand = {
   usage: 'leadlens eval --model ID [--json]',
   options: { model: 'string' },
   async run(args, ctx) {
-    const id = Number(args.options.model);
-    if (!Number.isInteger(id)) throw new UsageError('eval needs --model ID (see `leadlens models`)');
+    const id = modelIdOption(args, 'eval');
     const m = await evaluateInWorkspace(ctx.workspace(), id, challengeWeightsCsv());
     const fmt = (v: unknown): string => (typeof v === 'number' ? v.toFixed(3) : '-');
     ctx.log(`model ${id} on ${m.records} records: challenge ${fmt(m.challenge)}, macro F1 ${fmt(m.macroF1)}, micro F1 ${fmt(m.microF1)}, macro ROC-AUC ${fmt(m.macroRocAuc)}`);

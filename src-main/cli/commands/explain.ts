@@ -1,5 +1,7 @@
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
+import { modelIdOption } from '../parse-args.ts';
+import { resolveRecordRef } from '../record-ref.ts';
 import { DEFAULT_SUBSET, explainInWorkspace } from '../../workspace/explain-records.ts';
 import { LAYERED, METHODS, parseMethod } from '../../explain/saliency/methods.ts';
 import { SANITY_THRESHOLDS } from '../../explain/sanity-check.ts';
@@ -18,7 +20,7 @@ const f3 = (v: number | undefined): string => (v !== undefined && Number.isFinit
 export const command: CliCommand = {
   name: ['explain'],
   summary: 'saliency maps for a stored model (kept with provenance) and an audit: consistency across layouts/methods, fidelity, sanity check, ECG-wave localisation',
-  usage: `leadlens explain --model ID (--record ID | --all) --method M[,M...] [--layer NAME] [--layouts 3x4+II,6x2,12x1]
+  usage: `leadlens explain --model ID (--record ID|NAME | --all) --method M[,M...] [--layer NAME] [--layouts 3x4+II,6x2,12x1]
         [--fidelity N|all] [--sanity N|all] [--report DIR] [--json]
   --layouts: the chart layouts an image model is drawn in (default: the layouts it was trained on).
   methods: ${METHODS.join(', ')}
@@ -34,11 +36,9 @@ export const command: CliCommand = {
   all-zero maps (e.g. Grad-CAM without positive evidence at its layer) are counted, not measured.`,
   options: { model: 'string', record: 'string', all: 'boolean', method: 'string', layer: 'string', layouts: 'string', report: 'string', fidelity: 'string', sanity: 'string' },
   async run(args, ctx) {
-    const modelId = Number(args.options.model);
-    if (!Number.isInteger(modelId)) throw new UsageError('explain needs --model ID (see `leadlens models`)');
-    if (!args.options.all && args.options.record === undefined) throw new UsageError('explain needs --all or --record ID');
-    const recordIds = args.options.all ? undefined : [Number(args.options.record)];
-    if (recordIds && !Number.isInteger(recordIds[0])) throw new UsageError(`--record needs a record id, got '${args.options.record}'`);
+    const modelId = modelIdOption(args, 'explain');
+    const ref = args.options.record;
+    if ((typeof ref === 'string') === Boolean(args.options.all)) throw new UsageError('explain needs exactly one of --all and --record ID|NAME');
     if (typeof args.options.method !== 'string') throw new UsageError(`explain needs --method (one of ${METHODS.join(', ')})`);
     const layer = typeof args.options.layer === 'string' ? args.options.layer : undefined;
     const methods = args.options.method.split(',').map((s) => s.trim()).filter(Boolean)
@@ -52,6 +52,7 @@ export const command: CliCommand = {
     const layouts = typeof args.options.layouts === 'string' ? args.options.layouts.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
     const fidelity = subset(args.options.fidelity, 'fidelity');
     const sanity = subset(args.options.sanity, 'sanity');
+    const recordIds = typeof ref === 'string' ? resolveRecordRef(ctx.workspace().db, ref) : undefined;
     const bar = ctx.progress('explain');
     let summary;
     try {
@@ -61,11 +62,14 @@ export const command: CliCommand = {
         onProgress: (d, t) => bar.update(d, t),
       });
     } catch (e) {
-      throw new UsageError((e as Error).message.split('\n')[0]);
+      // Methods, layers and layouts that do not fit the model are a wrong command line; anything else is a failure.
+      const msg = (e as Error).message.split('\n')[0];
+      throw /--layouts|saliency method|no layer|takes no layer/.test(msg) ? new UsageError(msg) : e;
     } finally {
       bar.finish();
     }
-    ctx.log(`${summary.maps} saliency maps for ${summary.records} records with model ${modelId}`);
+    for (const k of summary.skipped) ctx.log(`${k.recordName} (#${k.recordId}): skipped, ${k.reason}`);
+    ctx.log(`${summary.maps} saliency maps for ${summary.records} records with model ${modelId}, ${summary.skipped.length} records skipped`);
     for (const [m, s] of Object.entries(summary.spearmanByMethod ?? {})) ctx.log(`  ${m}: median per-lead Spearman ${f3(s.median)} over ${s.n} pairs`);
     for (const [label, s] of Object.entries(summary.mapSummary)) {
       const parts: string[] = s.empty ? [`${s.empty}/${s.maps} maps all zero (not measured)`] : [];

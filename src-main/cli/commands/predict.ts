@@ -1,22 +1,26 @@
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
+import { modelIdOption } from '../parse-args.ts';
+import { resolveRecordRef } from '../record-ref.ts';
 import { predictInWorkspace } from '../../workspace/predict-records.ts';
 
 export const command: CliCommand = {
   name: ['predict'],
-  summary: 'score records with a stored model and keep the probabilities',
-  usage: 'leadlens predict --model ID (--all | --record ID) [--json]',
+  summary: 'score records with a stored model and keep the probabilities (records it cannot read are skipped, with the reason)',
+  usage: 'leadlens predict --model ID (--all | --record ID|NAME) [--json]',
   options: { model: 'string', all: 'boolean', record: 'string' },
   async run(args, ctx) {
-    const id = Number(args.options.model);
-    if (!Number.isInteger(id)) throw new UsageError('predict needs --model ID (see `leadlens models`)');
-    if (!args.options.all && args.options.record === undefined) throw new UsageError('predict needs --all or --record ID');
-    const recordIds = args.options.all ? undefined : [Number(args.options.record)];
-    if (recordIds && !Number.isInteger(recordIds[0])) throw new UsageError(`--record needs a record id, got '${args.options.record}'`);
+    const id = modelIdOption(args, 'predict');
+    const ref = args.options.record;
+    if ((typeof ref === 'string') === Boolean(args.options.all)) throw new UsageError('predict needs exactly one of --all and --record ID|NAME');
+    const recordIds = typeof ref === 'string' ? resolveRecordRef(ctx.workspace().db, ref) : undefined;
     const bar = ctx.progress('predict');
     const r = await predictInWorkspace(ctx.workspace(), id, recordIds, (d, t) => bar.update(d, t));
     bar.finish();
-    ctx.log(`${r.records} records scored with model ${id} (${r.backend})`);
-    return { modelId: id, ...r };
+    for (const k of r.skipped) ctx.log(`${k.recordName} (#${k.recordId}): skipped, ${k.reason}`);
+    ctx.log(`model ${id} (${r.backend}): ${r.stored} of ${r.records} records scored and stored, ${r.skipped.length} skipped`);
+    const result = { modelId: id, ...r };
+    if (r.records > 0 && r.stored === 0) ctx.fail(`no record could be scored with model ${id} (${r.skipped.length} skipped)`);
+    return result;
   },
 };

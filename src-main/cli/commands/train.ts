@@ -7,10 +7,12 @@ import { chartInputCard } from '../../chart/chart-input.ts';
 import { NAMED_LAYOUTS } from '../../../src-shared/chart/chart-layout.ts';
 import { IMAGE_INPUT_KINDS, isImageInputKind } from '../../../src-shared/image-inputs.ts';
 
-const intOption = (v: string | boolean | undefined, name: string, def?: number): number | undefined => {
+const intOption = (v: string | boolean | undefined, name: string, def?: number, min = 1): number | undefined => {
   if (v === undefined) return def;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} needs a positive integer, got '${v}'`);
+  if (typeof v !== 'string' || !/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(`--${name} needs a ${min === 0 ? 'whole number (0 or more)' : 'positive integer'}, got '${String(v).slice(0, 40)}'`);
+  }
   return n;
 };
 
@@ -68,7 +70,7 @@ export const command: CliCommand = {
     const bar = ctx.progress('train');
     const r = await trainInWorkspace(ctx.workspace(), {
       arch, leads, classes, layouts, pxPerMm, ...(input ? { input } : {}), imageSize, workers, epochs: intOption(args.options.epochs, 'epochs'), folds: intOption(args.options.folds, 'folds'),
-      seed: intOption(args.options.seed, 'seed'), weightsCsv: challengeWeightsCsv(), signal: ctx.signal,
+      seed: intOption(args.options.seed, 'seed', undefined, 0), weightsCsv: challengeWeightsCsv(), signal: ctx.signal,
       onProgress: (label, e) => bar.update(e.step, e.steps, `${label} epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(3)}`),
     });
     bar.finish();
