@@ -13,7 +13,7 @@ import { deserializeWeights } from './model-weights.ts';
 import type { EcgModel } from './models/model.ts';
 import { exportSmallCnnOnnx, exportedCard } from './onnx-export.ts';
 import { loadOnnxModel, onnxInputSpec, parseModelCard, runOnnx, type OnnxModel } from './onnx-model.ts';
-import { signalImageInputs } from './signal-image-dataset.ts';
+import { signalImageInputs, signalImageSpec } from './signal-image-dataset.ts';
 import { predictProbabilities } from './train.ts';
 
 export interface SignalInput {
@@ -68,7 +68,8 @@ export async function openModel(db: Database, id: number): Promise<OpenedModel> 
 
 /** Why `record` cannot be scored by a model reading `input` (e.g. the leads it lacks), or undefined when it can. */
 export function recordMismatch(record: EcgRecord, input: ModelInput): string | undefined {
-  return input.kind === 'chart' ? missingLeadsReason(record, input.card.leads) : inputMismatch(record, input.spec);
+  if (input.kind === 'chart') return missingLeadsReason(record, input.card.leads);
+  return inputMismatch(record, input.kind === 'signal-image' ? signalImageSpec(input.card) : input.spec);
 }
 
 export interface ModelScorer {

@@ -151,6 +151,7 @@ async function modelContexts(ws: Workspace, modelId: number): Promise<ModelConte
     const predict = probabilities(tfSignalImagePredict(classifier, card));
     return {
       classes: m.classes, image: false, store: model.store, timeBase: (record) => specTimeBase(record, spec),
+      mismatch: (record) => recordMismatch(record, input),
       context: (record) => {
         const signals = signalImageLeads(record, spec);
         return {

@@ -37,6 +37,9 @@ const ctx = (): CliContext => ({
   signal: new AbortController().signal,
   progress: () => ({ update: () => {}, finish: () => {} }),
   log: (line) => logs.push(line),
+  fail: (message) => {
+    throw new Error(message);
+  },
 });
 const run = (cmd: typeof train, options: Record<string, string | boolean>): Promise<unknown> =>
   cmd.run({ positionals: [], options }, ctx());
