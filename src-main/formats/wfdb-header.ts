@@ -42,12 +42,14 @@ export interface WfdbHeader {
   length?: number;
   /** 'hh:mm:ss[.sss]' as written. */
   baseTime?: string;
-  /** 'dd/mm/yyyy' as written. */
+  /** 'dd/mm/yyyy'; CinC 2020's 'dd-Mon-yyyy' is rewritten to it. */
   baseDate?: string;
   signals: WfdbSignalSpec[];
   segments: WfdbSegmentSpec[];
   /** Comment lines without the leading '#', trimmed. */
   comments: string[];
+  /** What the parser worked around (a malformed base date or time, left unknown); one line each. */
+  warnings: string[];
 }
 
 /** Signal formats whose samples this project decodes. */
@@ -58,6 +60,16 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const INTEGER = /^[+-]?\d+$/;
 const TIME = /^\d{1,2}(:\d{1,2}){0,2}(\.\d+)?$/;
 const DATE = /^\d{1,2}\/\d{1,2}\/\d{1,4}$/;
+/** CinC 2020 sources (CPSC, G12EC, PTB, INCART) write the date as '05-Feb-2020', before the time. */
+const NAMED_MONTH_DATE = /^(\d{1,2})-([A-Za-z]{3})-(\d{4})$/;
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** Plausible ranges: outside them a header cannot describe a usable ECG (and would break analysis later). */
+export const FREQUENCY_RANGE = { min: 1e-3, max: 1e6 };
+export const GAIN_RANGE = { min: 1e-6, max: 1e9 };
+export const MAX_SIGNALS = 1024;
+/** Samples per signal; 2^31 - 1 is also the longest typed array a lead may be. */
+export const MAX_LENGTH = 2 ** 31 - 1;
 
 function num(token: string, what: string, where: string): number {
   if (!NUMBER.test(token)) throw new FormatError(`${where}: ${what} '${token}' is not a number`);
@@ -77,40 +89,69 @@ export function isWfdbRecordLine(line: string): boolean {
   return t.length < 3 || /^[\d.eE+-]+(\/[\d.eE+-]+(\([\d.eE+-]+\))?)?$/.test(t[2]);
 }
 
-function parseRecordLine(line: string, where: string): Omit<WfdbHeader, 'signals' | 'segments' | 'comments'> {
+type RecordLine = Omit<WfdbHeader, 'signals' | 'segments' | 'comments'>;
+
+/** 'dd/mm/yyyy' for a base date token in either layout, or undefined when it is neither or no real date. */
+function baseDate(token: string): string | undefined {
+  let d: number, m: number, y: number;
+  const named = NAMED_MONTH_DATE.exec(token);
+  if (named) {
+    m = MONTHS.indexOf(named[2].toLowerCase()) + 1;
+    [d, y] = [Number(named[1]), Number(named[3])];
+  } else if (DATE.test(token)) {
+    [d, m, y] = token.split('/').map(Number);
+  } else {
+    return undefined;
+  }
+  if (m < 1 || m > 12 || d < 1 || d > 31) return undefined;
+  return `${String(d).padStart(2, '0')}/${String(m).padStart(2, '0')}/${y}`;
+}
+
+/**
+ * Base time and date after the number of samples. PhysioNet's tools accept them in either order (CinC 2020 writes
+ * the date first, as '05-Feb-2020'); a token that is neither is kept as unknown with a warning, never a refusal.
+ */
+function parseBaseTimeAndDate(tokens: string[], out: RecordLine, where: string): void {
+  for (const token of tokens) {
+    if (out.baseTime === undefined && TIME.test(token)) {
+      out.baseTime = token;
+      continue;
+    }
+    const date = out.baseDate === undefined ? baseDate(token) : undefined;
+    if (date !== undefined) {
+      out.baseDate = date;
+      continue;
+    }
+    out.warnings.push(`${where}: base time/date '${printable(token, 30)}' is not a time or date; start time kept as unknown`);
+  }
+}
+
+function parseRecordLine(line: string, where: string): RecordLine {
   const t = line.trim().split(/\s+/);
   const m = /^([^/]+)(?:\/(\d+))?$/.exec(t[0]);
-  if (!m) throw new FormatError(`${where}: record name '${t[0]}' is malformed`);
+  if (!m) throw new FormatError(`${where}: record name '${printable(t[0])}' is malformed`);
   if (t.length < 2) throw new FormatError(`${where}: record line lacks the number of signals`);
   const signalCount = int(t[1], 'number of signals', where);
   if (signalCount < 0) throw new FormatError(`${where}: negative number of signals`);
-  const out: Omit<WfdbHeader, 'signals' | 'segments' | 'comments'> = {
-    recordName: m[1],
-    signalCount,
-    frequency: 250,
-  };
+  if (signalCount > MAX_SIGNALS) throw new FormatError(`${where}: ${signalCount} signals is more than the ${MAX_SIGNALS} LeadLens reads`);
+  const out: RecordLine = { recordName: m[1], signalCount, frequency: 250, warnings: [] };
   if (m[2] !== undefined) out.segmentCount = Number(m[2]);
   if (t.length > 2) {
     const f = /^([^/]+)(?:\/([^(]+)(?:\(([^)]+)\))?)?$/.exec(t[2]);
-    if (!f) throw new FormatError(`${where}: sampling frequency '${t[2]}' is malformed`);
+    if (!f) throw new FormatError(`${where}: sampling frequency '${printable(t[2])}' is malformed`);
     out.frequency = num(f[1], 'sampling frequency', where);
-    if (!(out.frequency > 0)) throw new FormatError(`${where}: sampling frequency must be positive, got '${t[2]}'`);
+    if (!(out.frequency >= FREQUENCY_RANGE.min && out.frequency <= FREQUENCY_RANGE.max)) {
+      throw new FormatError(`${where}: sampling frequency ${t[2]} Hz is outside the plausible range ${FREQUENCY_RANGE.min}-${FREQUENCY_RANGE.max} Hz`);
+    }
     if (f[2] !== undefined) out.counterFrequency = num(f[2], 'counter frequency', where);
     if (f[3] !== undefined) out.baseCounter = num(f[3], 'base counter', where);
   }
   if (t.length > 3) {
     out.length = int(t[3], 'number of samples', where);
     if (out.length < 0) throw new FormatError(`${where}: negative number of samples`);
+    if (out.length > MAX_LENGTH) throw new FormatError(`${where}: ${t[3]} samples per signal is more than the ${MAX_LENGTH} LeadLens reads`);
   }
-  if (t.length > 4) {
-    if (!TIME.test(t[4])) throw new FormatError(`${where}: base time '${t[4]}' is malformed`);
-    out.baseTime = t[4];
-  }
-  if (t.length > 5) {
-    if (!DATE.test(t[5])) throw new FormatError(`${where}: base date '${t[5]}' is malformed`);
-    out.baseDate = t[5];
-  }
-  if (t.length > 6) throw new FormatError(`${where}: unexpected text after the base date: '${t.slice(6).join(' ')}'`);
+  parseBaseTimeAndDate(t.slice(4), out, where);
   return out;
 }
 
@@ -129,6 +170,7 @@ function parseSignalLine(line: string, where: string): WfdbSignalSpec {
   }
   const samplesPerFrame = fm[2] === undefined ? 1 : Number(fm[2]);
   if (samplesPerFrame < 1) throw new FormatError(`${where}: samples per frame must be at least 1`);
+  if (samplesPerFrame > 1_000_000) throw new FormatError(`${where}: ${fm[2]} samples per frame is implausible`);
   const spec: WfdbSignalSpec = {
     fileName,
     format,
@@ -150,6 +192,10 @@ function parseSignalLine(line: string, where: string): WfdbSignalSpec {
     if (!g) throw new FormatError(`${where}: ADC gain '${t[2]}' is malformed`);
     const gain = num(g[1], 'ADC gain', where);
     if (gain < 0) throw new FormatError(`${where}: ADC gain must not be negative, got '${t[2]}'`);
+    // 0 means 'not given' (WFDB default 200); anything else outside the range turns samples into nonsense or infinity.
+    if (gain !== 0 && !(gain >= GAIN_RANGE.min && gain <= GAIN_RANGE.max)) {
+      throw new FormatError(`${where}: ADC gain ${g[1]} is outside the plausible range ${GAIN_RANGE.min}-${GAIN_RANGE.max} units per ${g[3] ?? 'mV'}`);
+    }
     if (gain !== 0) spec.gain = gain;
     if (g[2] !== undefined) baseline = int(g[2], 'baseline', where);
     if (g[3] !== undefined) spec.units = g[3];

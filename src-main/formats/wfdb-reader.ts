@@ -1,8 +1,7 @@
 // EcgFileReader entries for WFDB headers: 'cinc' (.hea with #Dx comments) and plain 'wfdb'.
-import path from 'node:path';
 import type { EcgFileReader } from './reader.ts';
 import { isWfdbRecordLine } from './wfdb-header.ts';
-import { fileExists, readWfdbHeaderFile, readWfdbRecord, signalFilePaths } from './wfdb-record.ts';
+import { fileExists, fileInHeaderFolder, readWfdbHeaderFile, readWfdbRecord, signalFilePaths } from './wfdb-record.ts';
 
 /** Annotation files attached to a WFDB record when they exist beside its header. */
 export const WFDB_ANNOTATORS = ['atr', 'qrs', 'ecg'];
@@ -23,11 +22,10 @@ const hasDx = (head: Uint8Array) => /^#\s*Dx\s*:/m.test(new TextDecoder('latin1'
 /** Signal files, segment headers (and theirs) and existing annotation files of a WFDB record. */
 export async function wfdbCompanions(headerPath: string): Promise<string[]> {
   const header = await readWfdbHeaderFile(headerPath);
-  const dir = path.dirname(headerPath);
   const out = signalFilePaths(header, headerPath);
   for (const seg of header.segments) {
     if (seg.name === '~') continue;
-    const p = path.join(dir, `${seg.name}.hea`);
+    const p = fileInHeaderFolder(headerPath, `${seg.name}.hea`, 'a segment header');
     out.push(p);
     if (fileExists(p)) out.push(...signalFilePaths(await readWfdbHeaderFile(p), p));
   }

@@ -7,7 +7,7 @@
 // Int16 leads, -2^31 in Int32 leads). In variable-layout records each segment's samples are
 // rescaled to the layout header's gain and baseline so one lead has one gain.
 import { statSync } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, readFile, realpath, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalLeadName, INVALID_DIGITAL_16, INVALID_DIGITAL_32 } from '../../src-shared/record.ts';
@@ -69,10 +69,42 @@ export async function readWfdbHeaderFile(headerPath: string): Promise<WfdbHeader
   return parseWfdbHeader(new TextDecoder('latin1').decode(bytes), headerPath);
 }
 
-/** Signal files a header names (deduplicated, absolute), excluding '~' null signals. */
-export function signalFilePaths(header: WfdbHeader, headerPath: string): string[] {
+/**
+ * `name` (a signal file or segment header named by a header) joined to the header's folder. Throws when the name
+ * leads out of that folder ('../', an absolute path): a header must never make LeadLens read a file the user did not
+ * choose. The reason does not repeat the name, which may be anything.
+ */
+export function fileInHeaderFolder(headerPath: string, name: string, what: string): string {
   const dir = path.dirname(headerPath);
-  return [...new Set(header.signals.map((s) => s.fileName).filter((f) => f !== '~'))].map((f) => path.join(dir, f));
+  const file = path.resolve(dir, name);
+  const rel = path.relative(dir, file);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel) || name.includes('\0')) {
+    throw new FormatError(`${headerPath}: ${what} named by the header lies outside the header's folder; not read`);
+  }
+  return file;
+}
+
+/** As fileInHeaderFolder, after resolving symlinks: a link inside the folder that points out of it is refused too. */
+async function realFileInHeaderFolder(headerPath: string, name: string, what: string): Promise<string> {
+  const file = fileInHeaderFolder(headerPath, name, what);
+  let real: string;
+  let realDir: string;
+  try {
+    [real, realDir] = await Promise.all([realpath(file), realpath(path.dirname(headerPath))]);
+  } catch (e) {
+    throw readError(e, file, headerPath);
+  }
+  const rel = path.relative(realDir, real);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new FormatError(`${headerPath}: ${what} named by the header is a link to outside the header's folder; not read`);
+  }
+  return real;
+}
+
+/** Signal files a header names (deduplicated, absolute), excluding '~' null signals. Throws for a name out of the folder. */
+export function signalFilePaths(header: WfdbHeader, headerPath: string): string[] {
+  const names = [...new Set(header.signals.map((s) => s.fileName).filter((f) => f !== '~'))];
+  return names.map((f) => fileInHeaderFolder(headerPath, f, 'a signal file'));
 }
 
 /** Where the samples start: the header's byte offset, or past the MATLAB v4 header of a .mat file. */
@@ -149,7 +181,6 @@ async function readFormat16Frames(file: string, spec: WfdbSignalSpec, nsig: numb
 }
 
 async function decodeSingle(header: WfdbHeader, headerPath: string): Promise<DecodedSignals> {
-  const dir = path.dirname(headerPath);
   const specs = header.signals;
   const perSignal: DigitalArray[] = new Array(specs.length);
   // Frames come from the header, or from the first signal file's size when the header omits them.
@@ -168,6 +199,7 @@ async function decodeSingle(header: WfdbHeader, headerPath: string): Promise<Dec
       }
     }
     assertDecodable(first.format, `${headerPath}: ${file}`);
+    const filePath = await realFileInHeaderFolder(headerPath, file, 'a signal file');
     const spf = idx.map((i) => specs[i].samplesPerFrame);
     const frameSize = spf.reduce((a, b) => a + b, 0);
     const maxSkew = Math.max(...idx.map((i) => specs[i].skew));
@@ -183,13 +215,13 @@ async function decodeSingle(header: WfdbHeader, headerPath: string): Promise<Dec
     let decoded: DigitalArray[];
     let sums: Int32Array | undefined;
     if (FLAC_FORMATS.has(first.format)) {
-      const flac = decodeFlacSignalFile(await readBytes(path.join(dir, file), headerPath), first.format, spf, `${headerPath}: ${file}`);
+      const flac = decodeFlacSignalFile(await readBytes(filePath, headerPath), first.format, spf, `${headerPath}: ${file}`);
       const n = planFrames(Math.floor(flac[0].length / spf[0])) * spf[0];
       decoded = flac.map((d) => d.subarray(0, n));
     } else if (first.format === 16 && frameSize === idx.length) {
-      ({ leads: decoded, sums } = await readFormat16Frames(path.join(dir, file), first, idx.length, plan, headerPath));
+      ({ leads: decoded, sums } = await readFormat16Frames(filePath, first, idx.length, plan, headerPath));
     } else {
-      const bytes = await readBytes(path.join(dir, file), headerPath);
+      const bytes = await readBytes(filePath, headerPath);
       const start = dataStart(bytes, first, idx.length, headerPath);
       if (start > bytes.length) throw new FormatError(`${headerPath}: byte offset ${start} is past the end of ${file} (${bytes.length} bytes)`);
       const body = bytes.subarray(start);
@@ -279,7 +311,6 @@ function formatInvalid(format: number): number {
 }
 
 async function decodeMultiSegment(header: WfdbHeader, headerPath: string): Promise<DecodedSignals> {
-  const dir = path.dirname(headerPath);
   const segs = header.segments;
   if (segs.length === 0) throw new FormatError(`${headerPath}: multi-segment header lists no segments`);
   // A variable-layout record starts with a zero-length layout segment naming the signals.
@@ -287,7 +318,7 @@ async function decodeMultiSegment(header: WfdbHeader, headerPath: string): Promi
   const parts: { header: WfdbHeader; path: string; length: number }[] = [];
   for (const seg of segs.slice(hasLayout ? 1 : 0)) {
     if (seg.name === '~') continue;
-    const p = path.join(dir, `${seg.name}.hea`);
+    const p = await realFileInHeaderFolder(headerPath, `${seg.name}.hea`, 'a segment header');
     const h = await readWfdbHeaderFile(p);
     if (h.segmentCount !== undefined) throw new FormatError(`${p}: a segment must not itself be multi-segment`);
     for (const f of signalFilePaths(h, p)) {
@@ -301,7 +332,7 @@ async function decodeMultiSegment(header: WfdbHeader, headerPath: string): Promi
   }
   let layout: WfdbSignalSpec[];
   if (hasLayout) {
-    const lp = path.join(dir, `${segs[0].name}.hea`);
+    const lp = await realFileInHeaderFolder(headerPath, `${segs[0].name}.hea`, 'a layout header');
     layout = (await readWfdbHeaderFile(lp)).signals;
   } else {
     if (parts.length === 0) throw new FormatError(`${headerPath}: multi-segment record has only gaps`);
@@ -393,9 +424,14 @@ export async function readWfdbRecord(headerPath: string, options: ReadWfdbOption
   if (header.segmentCount === undefined && header.signalCount === 0) {
     throw new FormatError(`${headerPath}: record has no signals`);
   }
+  if (header.segmentCount === undefined && header.signals.every((s) => s.fileName === '~')) {
+    throw new FormatError(`${headerPath}: record names no signal file (only '~' null signals); nothing to read`);
+  }
+  if (header.length === 0) throw new FormatError(`${headerPath}: record has zero samples (length 0 in the header)`);
   const decoded = header.segmentCount === undefined
     ? await decodeSingle(header, headerPath)
     : await decodeMultiSegment(header, headerPath);
+  if (decoded.length === 0) throw new FormatError(`${headerPath}: record has zero samples (empty signal file)`);
   const leads = decoded.specs.map((s, i) => leadFromSpec(s, i, decoded.digital[i]));
   const fields = commentFields(header.comments);
   const attributes: Record<string, string | number> = {};
@@ -410,6 +446,7 @@ export async function readWfdbRecord(headerPath: string, options: ReadWfdbOption
   if (decoded.rate !== header.frequency) attributes.frameRate = header.frequency;
   const startTime = isoStart(header.baseTime, header.baseDate);
   if (startTime === undefined && header.baseTime !== undefined) attributes.baseTime = header.baseTime;
+  if (startTime === undefined && header.baseDate !== undefined) attributes.baseDate = header.baseDate;
   const record: EcgRecord = {
     format: dx !== undefined ? 'cinc' : 'wfdb',
     recordName: header.recordName,
@@ -420,6 +457,7 @@ export async function readWfdbRecord(headerPath: string, options: ReadWfdbOption
     attributes,
   };
   if (startTime !== undefined) record.startTime = startTime;
+  if (header.warnings.length > 0) record.warnings = header.warnings.map((w) => w.replace(headerPath, path.basename(headerPath)));
   // MIT-BIH style first comment: '69 M 1085 1629 x1' (age, sex, ...).
   const mit = header.comments.map((c) => /^(\d{1,3}) ([MF])\b/.exec(c)).find((m) => m !== null);
   if (mit && !fields.has('age')) fields.set('age', mit[1]);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { IngestFileOutcome, IngestOutcome, IngestSummary } from '../../src-shared/api.ts';
 import type { EcgRecord } from '../../src-shared/record.ts';
 import type { EcgFileReader } from '../formats/reader.ts';
+import { implausibleRecord } from '../formats/plausible-record.ts';
 import { readerForFile } from '../formats/readers.ts';
 import { markFailed, markIngested, markQuarantined, previousIngest, type IngestedFile } from '../store/inbox-store.ts';
 import { discardStagedSignal, stageRecordSignal, STAGED_SIGNAL_SAMPLES, storeRecord, type StagedSignal } from '../store/record-store.ts';
@@ -441,6 +442,8 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
       try {
         const records = await reader.read(file);
         if (records.length === 0) throw new Error(`${path.basename(file)}: no ECG records in file`);
+        const implausible = records.map(implausibleRecord).find((r) => r !== undefined);
+        if (implausible !== undefined) throw new Error(`${path.basename(file)}: ${implausible}`);
         return { kind: 'read', st, records };
       } catch (e) {
         // Out of file handles or a busy device says nothing about the file: read it again next time.

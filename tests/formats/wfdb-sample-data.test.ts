@@ -38,7 +38,8 @@ describe('every wfdb-python sample header', () => {
   for (const h of allHeaders) {
     const name = rel(h);
     it(name, async () => {
-      const expected = EXPECTED_ERRORS[name];
+      // Layout headers (length 0, '~' signals) describe a multi-segment record's leads; alone they hold no samples.
+      const expected = EXPECTED_ERRORS[name] ?? (name.endsWith('_layout.hea') ? /record names no signal file/ : undefined);
       if (expected) {
         const err = await readWfdbRecord(h).then(() => undefined, (e: unknown) => e);
         expect(err).toBeInstanceOf(FormatError);
