@@ -117,6 +117,8 @@ export interface IngestSummary {
   failed: number;
   /** Every file looked at, in path order, with its outcome. */
   outcomes: IngestFileOutcome[];
+  /** What was taken in only in part, one line each (e.g. 'ptbxl_database.csv: 21484 of 21837 rows have no record files'). */
+  warnings: string[];
 }
 
 export interface AuditEntry {

@@ -19,4 +19,7 @@ export interface EcgFileReader {
   companions(filePath: string): Promise<string[]>;
   /** Read every record the entry holds (a dataset index such as ptbxl_database.csv holds many). Throws FormatError. */
   read(filePath: string): Promise<EcgRecord[]>;
+  /** Dataset indexes: the records one at a time, so ingest stores them in batches and never holds the dataset.
+   *  `warn` gets one line for each thing left out (rows without files, unreadable rows). Ingest prefers it to `read`. */
+  stream?(filePath: string, warn: (line: string) => void): AsyncIterable<EcgRecord>;
 }

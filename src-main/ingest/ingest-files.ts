@@ -32,7 +32,10 @@ export interface IngestResult extends IngestSummary {
 
 /** The summary part of a result (what the API and `--json` give). */
 export function ingestSummary(r: IngestResult): IngestSummary {
-  return { files: r.files, newRecords: r.newRecords, duplicates: r.duplicates, quarantined: r.quarantined, skipped: r.skipped, failed: r.failed, outcomes: r.outcomes };
+  return {
+    files: r.files, newRecords: r.newRecords, duplicates: r.duplicates, quarantined: r.quarantined, skipped: r.skipped, failed: r.failed,
+    outcomes: r.outcomes, warnings: r.warnings,
+  };
 }
 
 interface Entry {
@@ -247,7 +250,7 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
   }
   const todo = entries.filter((e) => !companionOf.has(e.file) || companionOf.get(e.file) === e.file);
   const result: IngestResult = {
-    files: files.length, newRecords: 0, duplicates: 0, quarantined: [], skipped: 0, failed: 0, outcomes: [], recordIds: [], deferred: [],
+    files: files.length, newRecords: 0, duplicates: 0, quarantined: [], skipped: 0, failed: 0, outcomes: [], warnings: [], recordIds: [], deferred: [],
   };
 
   const quarantine = (file: string, reason: string, st: fs.Stats | undefined): void => {
@@ -400,6 +403,61 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
     }
     sayStored(file, ids, dup);
   };
+  // A dataset index (PTB-XL: 21,837 rows) is stored as its records come, RECORDS_PER_TRANSACTION at a time, so memory
+  // holds one slice, never the dataset. The index is marked ingested once all its records are stored; a cancel or a
+  // crash before that leaves it to the next ingest, which finds the stored records as duplicates.
+  const storeStream = async (file: string, reader: EcgFileReader, st: fs.Stats): Promise<void> => {
+    const ids: number[] = [];
+    let dup = 0;
+    let slice: EcgRecord[] = [];
+    let sliceSamples = 0;
+    const warn = (line: string): void => {
+      result.warnings.push(`${path.basename(file)}: ${line}`);
+    };
+    const storeSlice = async (): Promise<string | undefined> => {
+      const records = slice;
+      slice = [];
+      sliceSamples = 0;
+      if (records.length === 0) return undefined;
+      const outcome = await storeWithRetry(() => writeTransaction(db, () => {
+        const now = new Date().toISOString();
+        return records.map((rec) => storeRecord(db, rec, { path: file, format: reader.format }, now));
+      }));
+      if ('notStored' in outcome) return outcome.notStored;
+      for (const r of outcome.stored) {
+        ids.push(r.recordId);
+        if (r.duplicate) dup++;
+      }
+      await new Promise((r) => setImmediate(r)); // let an API request in between slices
+      return undefined;
+    };
+    try {
+      for await (const rec of reader.stream!(file, warn)) {
+        const implausible = implausibleRecord(rec);
+        if (implausible !== undefined) {
+          warn(`left out ${implausible}`);
+          continue;
+        }
+        slice.push(rec);
+        sliceSamples += rec.length * rec.leads.length;
+        if (slice.length >= RECORDS_PER_TRANSACTION || sliceSamples >= BATCH_SAMPLES) {
+          const busy = await storeSlice();
+          if (busy) return notStored(file, st, busy);
+        }
+        if (opts.signal?.aborted) break;
+      }
+      const busy = await storeSlice();
+      if (busy) return notStored(file, st, busy);
+    } catch (e) {
+      const kept = ids.length > 0 ? ` (${ids.length} records stored before it)` : '';
+      return quarantine(file, `${oneLine(e)}${kept}`, st);
+    }
+    if (opts.signal?.aborted) return; // the loop throws 'ingest cancelled' next
+    if (ids.length === 0) return quarantine(file, `${path.basename(file)}: no ECG records in file`, st);
+    const marked = await storeWithRetry(() => writeTransaction(db, () => markIngested(db, file, st, ids, new Date().toISOString())));
+    if ('notStored' in marked) return notStored(file, st, marked.notStored);
+    sayStored(file, ids, dup);
+  };
 
   // What one entry comes to before storing. Worked out ahead of the store loop (READ_AHEAD entries, READ_AHEAD_BYTES
   // of files at most) so file reads wait on the disk while earlier records are hashed and stored.
@@ -408,7 +466,8 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
     | { kind: 'unchanged'; before: IngestedFile }
     | { kind: 'quarantine' | 'retry'; st: fs.Stats; reason: string }
     | { kind: 'unreadable'; reason: string }
-    | { kind: 'read'; st: fs.Stats; records: EcgRecord[] };
+    | { kind: 'read'; st: fs.Stats; records: EcgRecord[] }
+    | { kind: 'stream'; st: fs.Stats };
   const examine = (file: string, reader: EcgFileReader): { bytes: number; outcome: Promise<Outcome> } => {
     let st: fs.Stats;
     try {
@@ -438,6 +497,8 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
       return { bytes: 0, outcome: Promise.resolve({ kind: 'quarantine', st, reason }) };
     }
     // Never rejects (a read-ahead left behind by a cancel must not become an unhandled rejection).
+    // A dataset index is read record by record when its turn comes, not ahead.
+    if (reader.stream) return { bytes: 0, outcome: Promise.resolve({ kind: 'stream', st }) };
     const outcome = (async (): Promise<Outcome> => {
       try {
         const records = await reader.read(file);
@@ -491,7 +552,10 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
     } else if (o.kind === 'quarantine') quarantine(file, o.reason, o.st);
     else if (o.kind === 'retry') notStored(file, o.st, o.reason);
     else if (o.kind === 'unreadable') say(file, 'unreadable', o.reason);
-    else if (o.kind === 'read' && o.records.length > RECORDS_PER_TRANSACTION) {
+    else if (o.kind === 'stream') {
+      await flush();
+      await storeStream(file, reader, o.st);
+    } else if (o.kind === 'read' && o.records.length > RECORDS_PER_TRANSACTION) {
       await flush();
       await storeManyRecords(file, reader, o.st, o.records);
     } else if (o.kind === 'read') {

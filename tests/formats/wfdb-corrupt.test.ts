@@ -164,7 +164,7 @@ describe('garbage MATLAB files', () => {
 });
 
 describe('corrupted dataset indexes', () => {
-  it('PTB-XL: missing column, bad scp_codes, unterminated quote, missing record', async () => {
+  it('PTB-XL: missing column and unterminated quote refuse the index; bad rows and absent records are left out with a warning', async () => {
     const src = readFileSync(dataPath('ptbxl', 'ptbxl_database.csv'), 'utf8');
     const lines = src.split('\n');
     const stmts = readFileSync(dataPath('ptbxl', 'scp_statements.csv'));
@@ -175,9 +175,20 @@ describe('corrupted dataset indexes', () => {
       return path.join(tmp, name, 'ptbxl_database.csv');
     };
     await expectFormatError(readPtbxl(await write('p1', src.replace('scp_codes', 'codes'))), /column 'scp_codes' is missing/);
-    await expectFormatError(readPtbxl(await write('p2', src.replace('\n2,13243.0', '\n"2,13243.0'))), /unterminated quoted field|fields, the header has/);
-    // The rows point at records that are not in this folder.
-    await expectFormatError(readPtbxl(await write('p3', [lines[0], lines[1]].join('\n'))), /00001_hr\.hea: cannot read 00001_hr\.hea|not found/);
+    await expectFormatError(readPtbxl(await write('p2', `${src}"3,`)), /ptbxl_database\.csv:\d+: unterminated quoted field/);
+    const warned = async (csv: string): Promise<{ records: number; warnings: string[] }> => {
+      const warnings: string[] = [];
+      const records = await readPtbxl(csv, {}, (w) => warnings.push(w));
+      for (const w of warnings) expect(w).not.toContain('\n');
+      return { records: records.length, warnings };
+    };
+    // A row with a field too many is left out with its reason; the rest of the index is read.
+    const p2b = await warned(await write('p2b', [lines[0], `${lines[1].trimEnd()},extra`].join('\n')));
+    expect(p2b.warnings).toEqual(['row left out: data row 1 has 29 fields, the header has 28']);
+    // The rows point at records that are not in this folder: counted, not refused.
+    expect(await warned(await write('p3', [lines[0], lines[1]].join('\n')))).toEqual({
+      records: 0, warnings: ['1 of 1 rows have no record files here (ecg_id 1); their labels were not taken in'],
+    });
     const badDict = [lines[0], lines[1].replace("{'NORM': 100.0", "{'NORM' 100.0")].join('\n');
     // scp_codes is checked before the record is read only when the record exists: copy it in.
     const p4 = await write('p4', badDict);
@@ -185,7 +196,9 @@ describe('corrupted dataset indexes', () => {
     for (const ext of ['hea', 'dat']) {
       copyFileSync(dataPath('ptbxl', 'records500', '00000', `00001_hr.${ext}`), path.join(tmp, 'p4', 'records500', '00000', `00001_hr.${ext}`));
     }
-    await expectFormatError(readPtbxl(p4), /ecg_id 1: scp_codes entry .* is malformed/);
+    const p4r = await warned(p4);
+    expect(p4r.records).toBe(0);
+    expect(p4r.warnings).toEqual([expect.stringMatching(/^row left out: ecg_id 1: scp_codes entry .* is malformed$/)]);
   });
 
   it('LUDB: not the LUDB header', async () => {

@@ -18,6 +18,7 @@ export function describeIngest(r: IngestSummary): string[] {
     for (const o of group.files.slice(0, LISTED)) lines.push(`  ${o.path}: ${o.reason}`);
     if (group.files.length > LISTED) lines.push(`  … and ${group.files.length - LISTED} more (--json lists every file)`);
   }
+  for (const w of r.warnings) lines.push(`warning: ${w}`);
   return lines;
 }
 
