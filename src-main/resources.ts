@@ -16,3 +16,8 @@ export function packageRoot(): string {
 
 export const rendererDir = (): string => path.join(packageRoot(), 'dist', 'renderer');
 export const samplesDir = (): string => path.join(packageRoot(), 'resources', 'samples');
+/** The CinC 2021 scoring tables shipped with LeadLens (weights.csv, dx_mapping_scored/unscored.csv, LICENSE). */
+export const challengeScoringDir = (): string => path.join(packageRoot(), 'resources', 'cinc-scoring-2021');
+/** The challenge metric's weights table: LEADLENS_CINC_WEIGHTS when set, else the shipped one. */
+export const challengeWeightsCsv = (env: NodeJS.ProcessEnv = process.env): string =>
+  env.LEADLENS_CINC_WEIGHTS || path.join(challengeScoringDir(), 'weights.csv');

@@ -1,8 +1,7 @@
 // `leadlens eval`: a stored model's metrics on its held-out test records (imported models: every labelled record),
 // scored by the same runtime as predict, and stored with the model.
-import fs from 'node:fs';
 import { targetsFor } from '../ml/input-pipeline.ts';
-import { loadChallengeWeights } from '../ml/metrics/challenge-metric.ts';
+import { challengeWeightsTable } from '../ml/metrics/challenge-metric.ts';
 import { scoredSetMetrics } from '../ml/metrics/test-metrics.ts';
 import { modelScorer, openModel } from '../ml/open-model.ts';
 import { effectiveLabels, snomedLabelledRecordIds } from '../store/label-store.ts';
@@ -20,7 +19,7 @@ export async function evaluateInWorkspace(ws: Workspace, modelId: number, weight
   const probs = await scorer.predict(ids.map((id) => storedRecord(ws.db, id)));
   const y = new Uint8Array(ids.length * classes.length);
   ids.forEach((id, i) => y.set(targetsFor(effectiveLabels(ws.db, id).map((l) => l.code), classes), i * classes.length));
-  const weights = weightsCsv && fs.existsSync(weightsCsv) ? loadChallengeWeights(weightsCsv) : undefined;
+  const weights = challengeWeightsTable(weightsCsv);
   const metrics = { ...scoredSetMetrics(probs, y, ids.length, classes, weights), runtime: scorer.runtime };
   updateMetrics(ws.db, modelId, { ...m.info.metrics, evaluation: { ...metrics, on: testIds.length ? 'test split' : 'all labelled records', at: new Date().toISOString() } });
   return metrics;

@@ -1,7 +1,6 @@
 // `leadlens train` and the UI's training runs: train on the workspace's current labels (in a worker thread) and
 // fine-tune a stored model's head. The test split is scored by the same runtime as predict (ml/open-model.ts), and
 // the stored test metrics name it. Nothing is written unless a step succeeds.
-import fs from 'node:fs';
 import { LEAD_SETS, isLeadSetSize, missingLeads } from '../../src-shared/lead-sets.ts';
 import { STANDARD_LEADS } from '../../src-shared/record.ts';
 import { chartInputCard } from '../chart/chart-input.ts';
@@ -13,7 +12,7 @@ import { chartDataset } from '../ml/chart-dataset.ts';
 import { signalImageDataset } from '../ml/signal-image-dataset.ts';
 import { buildDataset, frequentCodes } from '../ml/dataset.ts';
 import { targetsFor } from '../ml/input-pipeline.ts';
-import { loadChallengeWeights, type ChallengeWeights } from '../ml/metrics/challenge-metric.ts';
+import { challengeWeightsTable, type ChallengeWeights } from '../ml/metrics/challenge-metric.ts';
 import { scoredSetMetrics } from '../ml/metrics/test-metrics.ts';
 import { deserializeWeights } from '../ml/model-weights.ts';
 import { isArchitecture } from '../ml/models/index.ts';
@@ -44,6 +43,7 @@ export interface TrainRequest {
   epochs?: number;
   folds?: number;
   seed?: number;
+  /** The challenge metric's weights table; the one shipped in resources/ when not given. */
   weightsCsv?: string;
   /** image-cnn: what it reads (default chart). */
   input?: ImageInputKind;
@@ -101,7 +101,7 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
   const split = patientSplit(usable.map((r) => ({ id: r.item.id, patientId: r.item.patientId })), 0.15, 0.15, seed);
   const part = (ids: string[]): WorkspaceRecord[] => usable.filter((r) => ids.includes(r.item.id));
   const [trainR, valR, testR] = [part(split.train), part(split.validation), part(split.test)];
-  const weights: ChallengeWeights | undefined = req.weightsCsv && fs.existsSync(req.weightsCsv) ? loadChallengeWeights(req.weightsCsv) : undefined;
+  const weights: ChallengeWeights = challengeWeightsTable(req.weightsCsv);
   const options = {
     spec: spec.kind === 'chart' ? { arch: req.arch, channels: 1, inputShape: spec.card.canvas, classes: classes.length, seed }
       : spec.kind === 'signal-image' ? { arch: req.arch, channels: spec.card.leads.length, inputShape: [spec.card.size, spec.card.size], classes: classes.length, seed }
@@ -159,7 +159,7 @@ export async function fineTuneInWorkspace(ws: Workspace, modelId: number, o: { e
   if (trainR.length === 0) throw new Error(`model ${modelId}: none of its training records are left in this workspace`);
   const parent = { ...opened.info, weights: opened.weights };
   const spec = opened.input;
-  const weights = o.weightsCsv && fs.existsSync(o.weightsCsv) ? loadChallengeWeights(o.weightsCsv) : undefined;
+  const weights = challengeWeightsTable(o.weightsCsv);
   const base = opened.model;
   const result = await runTrainingInWorker({
     train: datasetOf(trainR, spec, parent.classes), validation: datasetOf(valR, spec, parent.classes), baseWeights: parent.weights,

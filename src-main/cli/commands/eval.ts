@@ -1,7 +1,7 @@
 import type { CliCommand } from '../command.ts';
 import { modelIdOption } from '../parse-args.ts';
 import { evaluateInWorkspace } from '../../workspace/evaluate-model.ts';
-import { challengeWeightsCsv } from './train.ts';
+import { challengeWeightsCsv } from '../../resources.ts';
 
 export const command: CliCommand = {
   name: ['eval'],

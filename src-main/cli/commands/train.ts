@@ -1,11 +1,10 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { MAX_WORKERS, fineTuneInWorkspace, trainInWorkspace } from '../../workspace/train-model.ts';
 import { chartInputCard } from '../../chart/chart-input.ts';
 import { NAMED_LAYOUTS } from '../../../src-shared/chart/chart-layout.ts';
 import { IMAGE_INPUT_KINDS, isImageInputKind } from '../../../src-shared/image-inputs.ts';
+import { challengeWeightsCsv } from '../../resources.ts';
 
 const intOption = (v: string | boolean | undefined, name: string, def?: number, min = 1): number | undefined => {
   if (v === undefined) return def;
@@ -15,10 +14,6 @@ const intOption = (v: string | boolean | undefined, name: string, def?: number, 
   }
   return n;
 };
-
-/** The CinC 2021 weights table beside the project (../shared/data), when present. */
-export const challengeWeightsCsv = (): string =>
-  process.env.LEADLENS_CINC_WEIGHTS ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/cinc/scoring-2021/weights.csv');
 
 export const command: CliCommand = {
   name: ['train'],

@@ -1,6 +1,7 @@
 // The PhysioNet/CinC 2021 challenge metric: reward-weighted modified confusion matrix, normalised so that
 // always answering sinus rhythm scores 0 and answering the true labels scores 1 (as the official evaluate_model.py).
 import fs from 'node:fs';
+import { challengeWeightsCsv } from '../../resources.ts';
 
 export const SINUS_RHYTHM = '426783006';
 
@@ -30,6 +31,18 @@ export function parseChallengeWeights(csv: string, where = 'weights.csv'): Chall
 
 export function loadChallengeWeights(file: string): ChallengeWeights {
   return parseChallengeWeights(fs.readFileSync(file, 'utf8'), file);
+}
+
+/**
+ * The challenge weights table `file`, else the one shipped in resources/. A missing or unreadable table is an error,
+ * not a quiet switch to macro-F1: model selection and the stored metrics would silently mean something else.
+ */
+export function challengeWeightsTable(file = challengeWeightsCsv()): ChallengeWeights {
+  try {
+    return loadChallengeWeights(file);
+  } catch (e) {
+    throw new Error(`cannot read the CinC challenge weights ${file}: ${(e as Error).message.split('\n')[0]}`, { cause: e });
+  }
 }
 
 /** Index of the scored class holding `code` (equivalent codes merged), or -1 when unscored. */
