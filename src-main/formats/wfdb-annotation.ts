@@ -64,14 +64,17 @@ export function parseWfdbAnnotations(bytes: Uint8Array, where: string): BeatAnno
       }
       case NUM:
         num = (data << 22) >> 22;
-        if (current) current.num = num;
+        // Like a new annotation's, a modified one carries num and channel only when they are not 0.
+        if (current && num !== 0) current.num = num;
+        else if (current) delete current.num;
         break;
       case SUB:
         if (current) current.subtype = (data << 22) >> 22;
         break;
       case CHN:
         chan = data;
-        if (current) current.channel = chan;
+        if (current && chan !== 0) current.channel = chan;
+        else if (current) delete current.channel;
         break;
       case AUX: {
         if (i + data > n) throw new FormatError(`${where}: annotation file is truncated inside an AUX string at byte ${i - 2}`);
@@ -105,4 +108,69 @@ export async function readWfdbAnnotations(path: string): Promise<BeatAnnotation[
     throw new FormatError(`${path}: cannot read annotation file: ${(e as Error).message.split('\n')[0]}`);
   }
   return parseWfdbAnnotations(bytes, path);
+}
+
+const NOTE = 22;
+
+/** The annotation code of a symbol: its index in the table, or the n of '[n]'; undefined for symbols WFDB lacks. */
+function annotationCode(symbol: string): number | undefined {
+  const k = SYMBOLS.indexOf(symbol);
+  if (k > 0) return k;
+  const m = /^\[(\d+)\]$/.exec(symbol);
+  return m && Number(m[1]) >= 1 && Number(m[1]) <= 49 ? Number(m[1]) : undefined;
+}
+
+/**
+ * Encode annotations as an MIT-format annotation file, the inverse of parseWfdbAnnotations (sorted by sample; CHN and
+ * NUM written only when they change, as WFDB does). A symbol WFDB has no code for becomes a NOTE ('"') with the
+ * symbol as its aux text, so nothing is lost.
+ */
+export function encodeWfdbAnnotations(annotations: readonly BeatAnnotation[]): Uint8Array {
+  const bytes: number[] = [];
+  const word = (code: number, data: number): void => {
+    const w = (code << 10) | (data & 0x3ff);
+    bytes.push(w & 0xff, w >> 8);
+  };
+  let last = 0;
+  let chan = 0;
+  let num = 0;
+  for (const a of [...annotations].sort((x, y) => x.sample - y.sample)) {
+    let code = annotationCode(a.symbol);
+    let aux = a.aux;
+    if (code === undefined) {
+      code = NOTE;
+      aux = aux ? `${a.symbol} ${aux}` : a.symbol;
+    }
+    const diff = a.sample - last;
+    if (diff < 0 || !Number.isInteger(diff) || diff > 0x7fffffff) throw new Error(`annotation at sample ${a.sample} cannot be encoded`);
+    if (diff > 0x3ff) {
+      word(SKIP, 0);
+      const hi = Math.floor(diff / 0x10000);
+      const lo = diff & 0xffff;
+      bytes.push(hi & 0xff, hi >> 8, lo & 0xff, lo >> 8);
+      word(code, 0);
+    } else {
+      word(code, diff);
+    }
+    last = a.sample;
+    if (a.subtype !== undefined && a.subtype !== 0) word(SUB, a.subtype);
+    const c = a.channel ?? 0;
+    if (c !== chan) {
+      word(CHN, c);
+      chan = c;
+    }
+    const n = a.num ?? 0;
+    if (n !== num) {
+      word(NUM, n);
+      num = n;
+    }
+    if (aux) {
+      const text = [...aux].map((ch) => ch.charCodeAt(0) & 0xff).slice(0, 255);
+      word(AUX, text.length);
+      bytes.push(...text);
+      if (text.length & 1) bytes.push(0);
+    }
+  }
+  word(0, 0);
+  return Uint8Array.from(bytes);
 }

@@ -3,6 +3,7 @@ import { command as benchQrs } from './bench-qrs.ts';
 import { command as convertSignals } from './convert-signals.ts';
 import { command as evalModel } from './eval.ts';
 import { command as explain } from './explain.ts';
+import { command as exportDataset } from './export.ts';
 import { command as importModel } from './import-model.ts';
 import { command as ingest } from './ingest.ts';
 import { command as models } from './models.ts';
@@ -12,4 +13,4 @@ import { command as serve } from './serve.ts';
 import { command as train } from './train.ts';
 
 /** Every CLI command. A new command is a new file in this folder plus one entry here. */
-export const COMMANDS: CliCommand[] = [serve, ingest, rules, train, predict, evalModel, models, importModel, explain, benchQrs, convertSignals];
+export const COMMANDS: CliCommand[] = [serve, ingest, rules, train, predict, evalModel, models, importModel, explain, exportDataset, benchQrs, convertSignals];

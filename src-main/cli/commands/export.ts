@@ -1,0 +1,45 @@
+import { REVIEW_STATES } from '../../store/label-store.ts';
+import { exportDataset, type ExportRequest } from '../../workspace/export-dataset.ts';
+import type { CliCommand } from '../command.ts';
+import { UsageError } from '../command.ts';
+
+const list = (v: string | boolean | undefined): string[] | undefined =>
+  typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+
+const positiveInt = (v: string | boolean | undefined, name: string): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} needs a positive integer, got '${v}'`);
+  return n;
+};
+
+export const command: CliCommand = {
+  name: ['export'],
+  summary: 'write selected records as a WFDB dataset with their current labels (labels.csv, splits.csv, annotations, label history)',
+  usage: `leadlens export --out DIR [--label CODES] [--format FORMATS] [--review-state STATES] [--reviewer NAME]
+         [--record ID|NAME[,...]] [--folds K] [--seed N] [--workspace DIR] [--json]
+         Lists are comma-separated; the filters combine (all must hold); no filter exports every record.
+         DIR must be new or empty. Ingesting DIR again gives the same signals and SNOMED labels.`,
+  options: { out: 'string', label: 'string', format: 'string', 'review-state': 'string', reviewer: 'string', record: 'string', folds: 'string', seed: 'string' },
+  async run(args, ctx) {
+    if (args.positionals.length > 0) throw new UsageError(`export takes no positional arguments, got '${args.positionals[0]}'`);
+    const out = args.options.out;
+    if (typeof out !== 'string' || out.trim() === '') throw new UsageError('export needs --out DIR (a new or empty folder)');
+    const reviewStates = list(args.options['review-state']);
+    for (const s of reviewStates ?? []) {
+      if (!(REVIEW_STATES as readonly string[]).includes(s)) throw new UsageError(`unknown review state '${s}' (one of ${REVIEW_STATES.join(', ')})`);
+    }
+    if (args.options.reviewer === true || args.options.reviewer === '') throw new UsageError('--reviewer needs a name');
+    const req: ExportRequest = {
+      outDir: out, labels: list(args.options.label), formats: list(args.options.format), reviewStates,
+      ...(typeof args.options.reviewer === 'string' ? { reviewer: args.options.reviewer } : {}),
+      records: list(args.options.record), folds: positiveInt(args.options.folds, 'folds'), seed: positiveInt(args.options.seed, 'seed'),
+    };
+    const bar = ctx.progress('export');
+    const r = exportDataset(ctx.workspace(), req, (d, t, name) => bar.update(d, t, name));
+    bar.finish();
+    ctx.log(`${r.records} records written to ${r.outDir} (${r.files} files)${r.skipped.length ? `, ${r.skipped.length} left out` : ''}`);
+    for (const s of r.skipped) ctx.log(`  left out record ${s.recordId}: ${s.reason}`);
+    return r;
+  },
+};
