@@ -121,6 +121,15 @@ export interface IngestSummary {
   warnings: string[];
 }
 
+/** What `export.dataset` (and `leadlens export`) wrote. */
+export interface ExportSummary {
+  outDir: string;
+  records: number;
+  /** Records that could not be written, with why; the rest of the export is complete. */
+  skipped: { recordId: number; reason: string }[];
+  files: number;
+}
+
 export interface AuditEntry {
   id: number;
   at: string;
@@ -321,6 +330,11 @@ export interface ApiMethods {
   'records.setReviewState': { params: { recordId: number; state: string; author: string }; result: { reviewState: ReviewState } };
   'audit.list': { params: { recordId?: number; limit?: number }; result: AuditEntry[] };
   'ingest.paths': { params: { paths: string[] }; result: IngestSummary };
+  /** Writes the records the filters select (all must hold) as a WFDB dataset into outDir, a new or empty folder. */
+  'export.dataset': {
+    params: { outDir: string; labels?: string[]; formats?: string[]; reviewStates?: string[]; reviewer?: string; records?: string[]; folds?: number; seed?: number };
+    result: ExportSummary;
+  };
 }
 export type ApiMethod = keyof ApiMethods;
 
@@ -423,6 +437,12 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
   'records.setReviewState': { recordId: id, state: { type: 'string', minLength: 1, maxLength: 32 }, author },
   'audit.list': { recordId: { type: 'int', optional: true, min: 1 }, limit: { type: 'int', optional: true, min: 1, max: 10_000 } },
   'ingest.paths': { paths: { type: 'string[]', maxLength: 4096 } },
+  'export.dataset': {
+    outDir: { type: 'string', maxLength: 4096 }, labels: { type: 'string[]', optional: true, maxLength: 64 },
+    formats: { type: 'string[]', optional: true, maxLength: 64 }, reviewStates: { type: 'string[]', optional: true, maxLength: 32 },
+    reviewer: { ...author, optional: true }, records: { type: 'string[]', optional: true, maxLength: 200 },
+    folds: { type: 'int', optional: true, min: 2, max: 100 }, seed: { type: 'int', optional: true, min: 1 },
+  },
 };
 
 export function isApiMethod(name: unknown): name is ApiMethod {

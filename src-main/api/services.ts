@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { ApiEventMessage, ApiMethod, ApiParams, ApiResult, ApiEvents, ApiEventName, RecordChange, RecordDetail } from '../../src-shared/api.ts';
 import { validateParams } from '../../src-shared/api.ts';
 import { isLeadSetSize } from '../../src-shared/lead-sets.ts';
@@ -22,6 +23,7 @@ import type { Workspace } from '../store/workspace.ts';
 import { createAnalysisPool, type AnalysisPool } from '../workspace/analysis-pool.ts';
 import { trainInWorkspace } from '../workspace/train-model.ts';
 import { trainInWorker } from '../workspace/train-model-in-worker.ts';
+import { exportDataset } from '../workspace/export-dataset.ts';
 import { LEADLENS_VERSION } from '../version.ts';
 
 export type EventSink = (message: ApiEventMessage) => void;
@@ -160,6 +162,17 @@ export function createServices(ws: Workspace, emit: EventSink, transport: 'elect
       const summary = ingestSummary(r);
       send('ingest.result', { task: 'ingest', ...summary });
       return summary;
+    },
+    'export.dataset': (p) => {
+      if (p.outDir.trim() === '' || !path.isAbsolute(p.outDir)) throw new ApiError('export.dataset: outDir must be an absolute folder path');
+      try {
+        return exportDataset(ws, p, (done, total, label) => send('progress', { task: 'export', done, total, label }));
+      } catch (e) {
+        // What the selection or the folder refuses is the request's fault; anything else stays a server error.
+        const msg = (e as Error).message.split('\n')[0];
+        if (/^(no stored record|export folder|unknown review state)/.test(msg)) throw new ApiError(`export.dataset: ${msg}`);
+        throw e;
+      }
     },
   };
   return {

@@ -11,12 +11,13 @@
 // Ingesting the folder again gives bit-identical signals and the same SNOMED labels.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ExportSummary } from '../../src-shared/api.ts';
 import type { BeatAnnotation, EcgRecord } from '../../src-shared/record.ts';
 import { encodeWfdbAnnotations } from '../formats/wfdb-annotation.ts';
 import { formatWfdbHeader, interleaveFrames, wfdbRecordName, type WfdbSignalOut } from '../formats/wfdb-writer.ts';
 import { patientKFold } from '../ml/splits.ts';
 import { currentLabelSources, recordReviewFacts, recordShape, selectExportRecords, storedAnnotationSets, type ExportQuery } from '../store/export-store.ts';
-import { effectiveLabels, labelHistory } from '../store/label-store.ts';
+import { effectiveLabels, labelHistory, REVIEW_STATES } from '../store/label-store.ts';
 import { getRecordSignal } from '../store/record-store.ts';
 import { listIntervals } from '../store/review-store.ts';
 import type { Workspace } from '../store/workspace.ts';
@@ -31,13 +32,7 @@ export interface ExportRequest extends ExportQuery {
   seed?: number;
 }
 
-export interface ExportResult {
-  outDir: string;
-  records: number;
-  /** Records that could not be written, with why; the rest of the export is complete. */
-  skipped: { recordId: number; reason: string }[];
-  files: number;
-}
+export type ExportResult = ExportSummary;
 
 /** Samples per lead read from the store at a time, so a 24 h Holter is written in pieces. */
 const WINDOW = 1 << 20;
@@ -130,6 +125,9 @@ function writeRecord(ws: Workspace, recordId: number, name: string, outDir: stri
  */
 export function exportDataset(ws: Workspace, req: ExportRequest, onProgress?: (done: number, total: number, name: string) => void): ExportResult {
   const db = ws.db;
+  for (const s of req.reviewStates ?? []) {
+    if (!(REVIEW_STATES as readonly string[]).includes(s)) throw new Error(`unknown review state '${s}' (one of ${REVIEW_STATES.join(', ')})`);
+  }
   const { ids, unmatched } = selectExportRecords(db, req);
   if (unmatched.length > 0) throw new Error(`no stored record with id or name ${unmatched.map((r) => `'${r}'`).join(', ')}`);
   if (ids.length === 0) throw new Error('no stored record matches the selection');

@@ -15,6 +15,8 @@ import { addInterval } from '../../src-main/store/review-store.ts';
 import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
 import { samplesDir } from '../../src-main/resources.ts';
 import { exportDataset } from '../../src-main/workspace/export-dataset.ts';
+import { ApiError, createServices } from '../../src-main/api/services.ts';
+import type { ApiEventMessage } from '../../src-shared/api.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 import { syntheticRecord } from '../helpers/synthetic-record.ts';
 
@@ -139,5 +141,28 @@ describe('exportDataset', () => {
   it('ingesting an export into its own workspace finds every record already there', async () => {
     const out = exportDataset(ws, { outDir: path.join(tmp, 'self') }).outDir;
     expect(await ingestPaths(ws, [out], { readers: READERS })).toMatchObject({ newRecords: 0, duplicates: 7, quarantined: [] });
+  });
+
+  it("the API's export.dataset writes the selection, reports progress, and answers 400 for what the request gets wrong", async () => {
+    const events: ApiEventMessage[] = [];
+    const services = createServices(ws, (m) => events.push(m), 'http');
+    const out = path.join(tmp, 'api');
+    const r = await services.call('export.dataset', { outDir: out, reviewStates: ['corrected'], reviewer: 'dr.a' });
+    expect(r).toMatchObject({ outDir: out, records: 1, skipped: [] });
+    expect(fs.readFileSync(path.join(out, 'RECORDS'), 'utf8')).toBe('JS00049\n');
+    expect(events.some((m) => m.event === 'progress' && (m.payload as { task: string }).task === 'export')).toBe(true);
+    const refusals: [unknown, RegExp][] = [
+      [{ outDir: 'relative/dir' }, /outDir must be an absolute folder path/],
+      [{ outDir: out }, /is not empty/],
+      [{ outDir: path.join(tmp, 'api-2'), reviewStates: ['done'] }, /unknown review state 'done'/],
+      [{ outDir: path.join(tmp, 'api-3'), records: ['NOPE'] }, /no stored record with id or name 'NOPE'/],
+      [{ outDir: path.join(tmp, 'api-4'), folds: 1 }, /folds/],
+    ];
+    for (const [params, re] of refusals) {
+      const err = await services.call('export.dataset', params).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(ApiError);
+      expect((err as ApiError).status).toBe(400);
+      expect((err as Error).message).toMatch(re);
+    }
   });
 });
