@@ -332,7 +332,7 @@ export interface ApiMethods {
   'ingest.paths': { params: { paths: string[] }; result: IngestSummary };
   /** Writes the records the filters select (all must hold) as a WFDB dataset into outDir, a new or empty folder. */
   'export.dataset': {
-    params: { outDir: string; labels?: string[]; formats?: string[]; reviewStates?: string[]; reviewer?: string; records?: string[]; folds?: number; seed?: number };
+    params: { outDir: string; labels?: string[]; formats?: string[]; reviewStates?: string[]; reviewer?: string; records?: string[]; queue?: string; folds?: number; seed?: number };
     result: ExportSummary;
   };
 }
@@ -440,7 +440,7 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
   'export.dataset': {
     outDir: { type: 'string', maxLength: 4096 }, labels: { type: 'string[]', optional: true, maxLength: 64 },
     formats: { type: 'string[]', optional: true, maxLength: 64 }, reviewStates: { type: 'string[]', optional: true, maxLength: 32 },
-    reviewer: { ...author, optional: true }, records: { type: 'string[]', optional: true, maxLength: 200 },
+    reviewer: { ...author, optional: true }, records: { type: 'string[]', optional: true, maxLength: 200 }, queue: { type: 'string', optional: true, maxLength: 32 },
     folds: { type: 'int', optional: true, min: 2, max: 100 }, seed: { type: 'int', optional: true, min: 1 },
   },
 };

@@ -170,7 +170,7 @@ export function createServices(ws: Workspace, emit: EventSink, transport: 'elect
       } catch (e) {
         // What the selection or the folder refuses is the request's fault; anything else stays a server error.
         const msg = (e as Error).message.split('\n')[0];
-        if (/^(no stored record|export folder|unknown review state)/.test(msg)) throw new ApiError(`export.dataset: ${msg}`);
+        if (/^(no stored record|export folder|unknown review state|unknown worklist queue|worklist queue)/.test(msg)) throw new ApiError(`export.dataset: ${msg}`);
         throw e;
       }
     },

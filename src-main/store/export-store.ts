@@ -2,6 +2,7 @@
 // sources of its current labels and its stored beat annotations.
 import type { Database } from 'better-sqlite3';
 import type { AnnotationSet } from '../../src-shared/record.ts';
+import { queueCondition } from './worklist.ts';
 
 export interface ExportQuery {
   /** Records with any of these label codes current and present (an annotator's word overrides the dataset's). */
@@ -13,6 +14,8 @@ export interface ExportQuery {
   reviewer?: string;
   /** Record ids or names. */
   records?: string[];
+  /** A worklist queue ('new', 'flagged', 'model-vs-label', ...). */
+  queue?: string;
 }
 
 const CURRENT_PRESENT = `EXISTS (SELECT 1 FROM label l WHERE l.record_id = r.id AND l.code = c.value AND l.is_current = 1 AND l.present = 1
@@ -22,7 +25,7 @@ const CURRENT_PRESENT = `EXISTS (SELECT 1 FROM label l WHERE l.record_id = r.id 
 
 /** Ids of the records the query selects, in id order, and the --record references that matched nothing. */
 export function selectExportRecords(db: Database, q: ExportQuery): { ids: number[]; unmatched: string[] } {
-  const parts: string[] = ['1'];
+  const parts: string[] = [q.queue ? queueCondition(db, q.queue) : '1'];
   const params: Record<string, unknown> = {};
   if (q.labels?.length) {
     parts.push(`EXISTS (SELECT 1 FROM json_each(@labels) c WHERE ${CURRENT_PRESENT})`);

@@ -34,6 +34,9 @@ function hasTables(db: Database, names: string[]): boolean {
   return names.every((n) => !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(n));
 }
 
+/** The SQL condition on `record r` of a worklist queue (export selects by queue too). Throws for an unknown queue. */
+export const queueCondition = (db: Database, id: string): string => queueDef(db, id).where;
+
 function queueDef(db: Database, id: string) {
   const q = QUEUE_DEFS.find((d) => d.id === id);
   if (!q) throw new Error(`unknown worklist queue '${id}' (one of ${QUEUE_DEFS.map((d) => d.id).join(', ')})`);

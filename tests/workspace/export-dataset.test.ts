@@ -113,7 +113,7 @@ describe('exportDataset', () => {
       .toEqual([['270492004', true, 'dr.a'], ['39732003', false, 'dr.a']]);
   });
 
-  it('selects by label, format, review state, reviewer and record name or id; the filters combine', () => {
+  it('selects by label, format, review state, reviewer, record name or id and queue; the filters combine', () => {
     const names = (q: Parameters<typeof exportDataset>[1]) => fs.readFileSync(path.join(exportDataset(ws, q).outDir, 'RECORDS'), 'utf8').trim().split('\n');
     let n = 0;
     const dir = () => path.join(tmp, `sel-${n++}`);
@@ -125,6 +125,8 @@ describe('exportDataset', () => {
     expect(names({ outDir: dir(), reviewer: 'dr.b' })).toEqual(['JS00008']);
     expect(names({ outDir: dir(), records: ['JS00049', String(idOf(ws, '100'))] })).toEqual(['JS00049', '100']);
     expect(names({ outDir: dir(), formats: ['cinc'], reviewStates: ['new'] })).toEqual(['JS00004', 'JS00012', 'JS00036']);
+    expect(names({ outDir: dir(), queue: 'reviewed' })).toEqual(['JS00008', 'JS00049']);
+    expect(() => exportDataset(ws, { outDir: dir(), queue: 'nope' })).toThrow(/^unknown worklist queue 'nope'/);
   });
 
   it('refuses in one line: a reference that matches nothing, an empty selection, a folder with files in it', () => {

@@ -17,10 +17,10 @@ export const command: CliCommand = {
   name: ['export'],
   summary: 'write selected records as a WFDB dataset with their current labels (labels.csv, splits.csv, annotations, label history)',
   usage: `leadlens export --out DIR [--label CODES] [--format FORMATS] [--review-state STATES] [--reviewer NAME]
-         [--record ID|NAME[,...]] [--folds K] [--seed N] [--workspace DIR] [--json]
+         [--record ID|NAME[,...]] [--queue QUEUE] [--folds K] [--seed N] [--workspace DIR] [--json]
          Lists are comma-separated; the filters combine (all must hold); no filter exports every record.
          DIR must be new or empty. Ingesting DIR again gives the same signals and SNOMED labels.`,
-  options: { out: 'string', label: 'string', format: 'string', 'review-state': 'string', reviewer: 'string', record: 'string', folds: 'string', seed: 'string' },
+  options: { out: 'string', label: 'string', format: 'string', 'review-state': 'string', reviewer: 'string', record: 'string', queue: 'string', folds: 'string', seed: 'string' },
   async run(args, ctx) {
     if (args.positionals.length > 0) throw new UsageError(`export takes no positional arguments, got '${args.positionals[0]}'`);
     const out = args.options.out;
@@ -33,7 +33,7 @@ export const command: CliCommand = {
     const req: ExportRequest = {
       outDir: out, labels: list(args.options.label), formats: list(args.options.format), reviewStates,
       ...(typeof args.options.reviewer === 'string' ? { reviewer: args.options.reviewer } : {}),
-      records: list(args.options.record), folds: positiveInt(args.options.folds, 'folds'), seed: positiveInt(args.options.seed, 'seed'),
+      records: list(args.options.record), ...(typeof args.options.queue === 'string' ? { queue: args.options.queue } : {}), folds: positiveInt(args.options.folds, 'folds'), seed: positiveInt(args.options.seed, 'seed'),
     };
     const bar = ctx.progress('export');
     const r = exportDataset(ctx.workspace(), req, (d, t, name) => bar.update(d, t, name));
