@@ -64,8 +64,11 @@ const DATE = /^\d{1,2}\/\d{1,2}\/\d{1,4}$/;
 const NAMED_MONTH_DATE = /^(\d{1,2})-([A-Za-z]{3})-(\d{4})$/;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
-/** Plausible ranges: outside them a header cannot describe a usable ECG (and would break analysis later). */
-export const FREQUENCY_RANGE = { min: 1e-3, max: 1e6 };
+/**
+ * Plausible ranges: outside them a header cannot describe a usable ECG (and would break analysis later). The lowest
+ * rate admits hourly numerics records (1/3600 Hz); the highest is beyond any ECG or Holter.
+ */
+export const FREQUENCY_RANGE = { min: 1e-5, max: 1e6 };
 export const GAIN_RANGE = { min: 1e-6, max: 1e9 };
 export const MAX_SIGNALS = 1024;
 /** Samples per signal; 2^31 - 1 is also the longest typed array a lead may be. */
