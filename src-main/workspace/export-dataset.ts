@@ -17,7 +17,8 @@ import { encodeWfdbAnnotations } from '../formats/wfdb-annotation.ts';
 import { formatWfdbHeader, interleaveFrames, wfdbRecordName, type WfdbSignalOut } from '../formats/wfdb-writer.ts';
 import { patientKFold } from '../ml/splits.ts';
 import { currentLabelSources, recordReviewFacts, recordShape, selectExportRecords, storedAnnotationSets, type ExportQuery } from '../store/export-store.ts';
-import { effectiveLabels, labelHistory, REVIEW_STATES } from '../store/label-store.ts';
+import { isReviewState, REVIEW_STATES } from '../../src-shared/review-vocabulary.ts';
+import { effectiveLabels, labelHistory } from '../store/label-store.ts';
 import { getRecordSignal } from '../store/record-store.ts';
 import { listIntervals } from '../store/review-store.ts';
 import type { Workspace } from '../store/workspace.ts';
@@ -126,7 +127,7 @@ function writeRecord(ws: Workspace, recordId: number, name: string, outDir: stri
 export function exportDataset(ws: Workspace, req: ExportRequest, onProgress?: (done: number, total: number, name: string) => void): ExportResult {
   const db = ws.db;
   for (const s of req.reviewStates ?? []) {
-    if (!(REVIEW_STATES as readonly string[]).includes(s)) throw new Error(`unknown review state '${s}' (one of ${REVIEW_STATES.join(', ')})`);
+    if (!isReviewState(s)) throw new Error(`unknown review state '${s}' (one of ${REVIEW_STATES.join(', ')})`);
   }
   const { ids, unmatched } = selectExportRecords(db, req);
   if (unmatched.length > 0) throw new Error(`no stored record with id or name ${unmatched.map((r) => `'${r}'`).join(', ')}`);

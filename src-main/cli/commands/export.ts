@@ -1,4 +1,4 @@
-import { REVIEW_STATES } from '../../store/label-store.ts';
+import { isReviewState, REVIEW_STATES } from '../../../src-shared/review-vocabulary.ts';
 import { exportDataset, type ExportRequest } from '../../workspace/export-dataset.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
@@ -27,7 +27,7 @@ export const command: CliCommand = {
     if (typeof out !== 'string' || out.trim() === '') throw new UsageError('export needs --out DIR (a new or empty folder)');
     const reviewStates = list(args.options['review-state']);
     for (const s of reviewStates ?? []) {
-      if (!(REVIEW_STATES as readonly string[]).includes(s)) throw new UsageError(`unknown review state '${s}' (one of ${REVIEW_STATES.join(', ')})`);
+      if (!isReviewState(s)) throw new UsageError(`unknown review state '${s}' (one of ${REVIEW_STATES.join(', ')})`);
     }
     if (args.options.reviewer === true || args.options.reviewer === '') throw new UsageError('--reviewer needs a name');
     const req: ExportRequest = {
