@@ -249,6 +249,11 @@ export function parseWfdbHeader(text: string, headerPath: string): WfdbHeader {
   });
   if (body.length === 0) throw new FormatError(`${headerPath}: no record line (empty header)`);
   const first = body[0];
+  // A file that is no header at all (any text named .hea) is refused without quoting it: the reason is shown to
+  // whoever asked for the ingest, and the file may be one they should not read (issue 12: /etc/passwd as a .hea).
+  if (!/^[\w.~-]+(\/\d+)?\s+\d+(\s|$)/.test(first.text)) {
+    throw new FormatError(`${headerPath}:${first.no}: not a WFDB header (the first line is not '<record> <signals> ...')`);
+  }
   const record = parseRecordLine(first.text, `${headerPath}:${first.no}`);
   const signals: WfdbSignalSpec[] = [];
   const segments: WfdbSegmentSpec[] = [];

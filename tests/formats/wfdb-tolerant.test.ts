@@ -179,6 +179,15 @@ describe('signal files named by a header stay inside its folder (issue 12 item 3
     expect(count(ws.db, 'record')).toBe(0);
   });
 
+  it('a text file named .hea that is no header is refused without quoting it', async () => {
+    const dir = folder('not-a-header');
+    fs.writeFileSync(path.join(dir, 'passwd.hea'), 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n');
+    const ws = openWorkspace(folder('ws-not-a-header'));
+    const r = await ingestPaths(ws, [dir], { readers: READERS });
+    expect(r.quarantined).toEqual([{ path: path.join(dir, 'passwd.hea'), reason: expect.stringMatching(/passwd\.hea:1: not a WFDB header \(the first line is not/) }]);
+    expect(r.quarantined[0].reason).not.toMatch(/root|daemon|bin/);
+  });
+
   it('an absolute signal file name is refused the same way', async () => {
     const dir = folder('escape-absolute');
     fs.writeFileSync(path.join(dir, 'ABS.hea'), 'ABS 1 500 10\n/etc/passwd 16 200 16 0 0 0 0 I\n');
