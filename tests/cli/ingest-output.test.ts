@@ -13,6 +13,7 @@ const summary = (outcomes: [string, IngestOutcome][]): IngestSummary => {
     failed: 0,
     outcomes: list,
     quarantined: list.filter((o) => o.outcome === 'quarantined').map((o) => ({ path: o.path, reason: o.reason })),
+    warnings: [],
   };
 };
 
@@ -62,5 +63,10 @@ describe('leadlens ingest output', () => {
       ),
     ).toBe(true);
     expect(ingestFailed(summary([['/.DS_Store', 'hidden']]))).toBe(false);
+  });
+
+  it("ends with the readers' warnings, one line each (PTB-XL rows without files)", () => {
+    const r = { ...summary([['/in/ptbxl_database.csv', 'stored']]), warnings: ['ptbxl_database.csv: 343 of 353 rows have no record files here (ecg_id 11, …); their labels were not taken in'] };
+    expect(describeIngest(r).at(-1)).toBe('warning: ptbxl_database.csv: 343 of 353 rows have no record files here (ecg_id 11, …); their labels were not taken in');
   });
 });
