@@ -14,6 +14,8 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', arg
 const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
 await page.goto(String(url));
 await page.locator('[data-testid="worklist"] li').nth(3).click();
+// The callback runs in the page, where document exists.
+// eslint-disable-next-line no-undef
 await page.waitForFunction(() => document.querySelector('[data-testid="ecg-chart"]')?.getAttribute('data-drawn-leads')?.split(',').length === 12);
 fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
 await page.screenshot({ path: path.join(root, 'docs', 'screenshot.png') });

@@ -94,7 +94,7 @@ function readElements(c: Cursor, end: number, explicit: boolean, depth: number, 
       if (untilItemEnd) return ds;
       continue;
     }
-    let vr = '';
+    let vr: string;
     let len: number;
     if (explicit) {
       need(c, 4, `element ${hex(t)}`);

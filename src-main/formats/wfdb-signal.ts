@@ -48,7 +48,11 @@ export function samplesInBytes(format: number, nBytes: number): number {
 /** Reject formats this project cannot decode, with a one-line reason. */
 export function assertDecodable(format: number, where: string): void {
   if (FLAC_FORMATS.has(format)) return;
-  bytesForSamples(format, 0);
+  try {
+    bytesForSamples(format, 0);
+  } catch (e) {
+    throw new FormatError(`${where}: ${(e as Error).message}`);
+  }
 }
 
 /**

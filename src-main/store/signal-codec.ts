@@ -86,7 +86,8 @@ function orderCosts(x: ChunkSamples): number[] {
   const n = x.length;
   const sums = [0, 0, 0, 0, 0];
   if (n <= MAX_ORDER) return sums;
-  let a = x[3], b = x[2], c = x[1], d = x[0];
+  let a = x[3];
+  const b = x[2], c = x[1], d = x[0];
   let e1 = a - b, e2 = e1 - (b - c), e3 = e2 - ((b - c) - (c - d));
   for (let i = MAX_ORDER; i < n; i++) {
     const v = x[i];

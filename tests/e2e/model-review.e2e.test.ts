@@ -51,7 +51,7 @@ describe('model review and saliency comparison', () => {
     await page.locator('[data-testid="view-models"]').click();
     const table = page.locator('[data-testid="metrics-table"]');
     await poll(() => table.locator('tbody tr').count()).toBe(2);
-    expect(await table.locator(`tr[data-code="${SB}"]`).innerText()).toMatch(/SB\s+5\s+2\s+0\.500\s+0\.833/);
+    expect(await table.locator(`tr[data-code="${SB}"]`).innerText()).toMatch(/SB\s+5\s+2\s+1\s+1\s+1\s+2\s+0\.500\s+0\.833/);
     await table.locator(`tr[data-code="${SB}"]`).click();
     expect(await page.locator('[data-cell="fp"]').innerText()).toBe('FP 1');
     expect(await page.locator('[data-testid="curve-ROC"] path.curve').getAttribute('d')).toMatch(/^M/);

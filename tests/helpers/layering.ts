@@ -16,7 +16,7 @@ const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const NODE_ONLY_PACKAGES = ['better-sqlite3', 'chokidar', 'ws', 'onnxruntime-node', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'electron', 'tsx', 'esbuild'];
 const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
 /** Globals that tie code to one runtime, forbidden in src-shared. */
-const RUNTIME_GLOBALS_RE = /\b(?:window|document|navigator|localStorage|process|Buffer|__dirname|require)\s*[.(\[]/;
+const RUNTIME_GLOBALS_RE = /\b(?:window|document|navigator|localStorage|process|Buffer|__dirname|require)\s*[.([]/;
 
 /**
  * Layer rank of each top-level folder (or file) of src-main: a module may import its own folder, any lower rank and

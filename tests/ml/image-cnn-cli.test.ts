@@ -98,7 +98,10 @@ describe('image CNN from the CLI', () => {
     expect(r.records).toBe(1);
     const rows = predictionsFor(ws.db, modelId, 3);
     expect(rows).toHaveLength(2);
-    for (const p of rows) expect(p.probability).toBeGreaterThan(0), expect(p.probability).toBeLessThan(1);
+    for (const p of rows) {
+      expect(p.probability).toBeGreaterThan(0);
+      expect(p.probability).toBeLessThan(1);
+    }
   });
 
   it('explain maps image-space saliency back onto lead x time, in trained and untrained layouts', async () => {
