@@ -71,8 +71,24 @@ function measure(name: string, leads: Iterable<{ digital: Int16Array; rate: numb
   let flacFrames = 0;
   for (const [rate, files] of rates) {
     for (let i = 0; i < files.length; i += 500) {
-      execFileSync(flacBin, ['-s', '-f', '-8', '--no-padding', '--no-seektable', '--force-raw-format', '--endian=little', '--sign=signed',
-        '--channels=1', '--bps=16', `--sample-rate=${rate}`, ...files.slice(i, i + 500)], { stdio: ['ignore', 'ignore', 'inherit'] });
+      execFileSync(
+        flacBin,
+        [
+          '-s',
+          '-f',
+          '-8',
+          '--no-padding',
+          '--no-seektable',
+          '--force-raw-format',
+          '--endian=little',
+          '--sign=signed',
+          '--channels=1',
+          '--bps=16',
+          `--sample-rate=${rate}`,
+          ...files.slice(i, i + 500),
+        ],
+        { stdio: ['ignore', 'ignore', 'inherit'] },
+      );
     }
     for (const f of files) {
       const b = fs.readFileSync(f.replace(/\.raw$/, '.flac'));
@@ -83,8 +99,13 @@ function measure(name: string, leads: Iterable<{ digital: Int16Array; rate: numb
   fs.rmSync(dir, { recursive: true, force: true });
   const raw = 2 * samples;
   const out = {
-    leads: count, samples, ratio: round(raw / stored), flacRatio: round(raw / flacBytes), flacFramesOnlyRatio: round(raw / flacFrames),
-    encodeSamplesPerSecond: Math.round(samples / (encodeMs / 1000)), decodeSamplesPerSecond: Math.round(samples / (decodeMs / 1000)),
+    leads: count,
+    samples,
+    ratio: round(raw / stored),
+    flacRatio: round(raw / flacBytes),
+    flacFramesOnlyRatio: round(raw / flacFrames),
+    encodeSamplesPerSecond: Math.round(samples / (encodeMs / 1000)),
+    decodeSamplesPerSecond: Math.round(samples / (decodeMs / 1000)),
   };
   log(`${name}: ${JSON.stringify(out)}`);
   return out;
@@ -107,8 +128,20 @@ async function collect(heas: string[]): Promise<{ digital: Int16Array; rate: num
 }
 
 const chapmanRoot = path.join(SHARED_DATA, 'cinc', 'chapman-ningbo', 'WFDBRecords', '01');
-const chapman = fs.readdirSync(chapmanRoot).flatMap((d) => fs.readdirSync(path.join(chapmanRoot, d)).filter((f) => f.endsWith('.hea')).map((f) => path.join(chapmanRoot, d, f))).sort();
-const mitdb = fs.readdirSync(path.join(SHARED_DATA, 'mitdb')).filter((f) => f.endsWith('.hea')).map((f) => path.join(SHARED_DATA, 'mitdb', f)).sort();
+const chapman = fs
+  .readdirSync(chapmanRoot)
+  .flatMap((d) =>
+    fs
+      .readdirSync(path.join(chapmanRoot, d))
+      .filter((f) => f.endsWith('.hea'))
+      .map((f) => path.join(chapmanRoot, d, f)),
+  )
+  .sort();
+const mitdb = fs
+  .readdirSync(path.join(SHARED_DATA, 'mitdb'))
+  .filter((f) => f.endsWith('.hea'))
+  .map((f) => path.join(SHARED_DATA, 'mitdb', f))
+  .sort();
 const hours = Number(process.env.BENCH_HOLTER_HOURS ?? 24);
 const result: Record<string, unknown> = { loadavgAtStart: os.loadavg().map((x) => round(x, 2)) };
 result.chapman = { records: chapman.length, ...measure('chapman', await collect(chapman)) };
@@ -116,6 +149,12 @@ result.mitdb = { records: mitdb.length, ...measure('mitdb', await collect(mitdb)
 const holterDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-bench-compression-holter-'));
 const holter = await readWfdbRecord(writeHolter(holterDir, hours));
 fs.rmSync(holterDir, { recursive: true, force: true });
-result.holter = { hours, ...measure('holter', holter.leads.map((l) => ({ digital: l.digital as Int16Array, rate: holter.samplingRate }))) };
+result.holter = {
+  hours,
+  ...measure(
+    'holter',
+    holter.leads.map((l) => ({ digital: l.digital as Int16Array, rate: holter.samplingRate })),
+  ),
+};
 result.loadavgAtEnd = os.loadavg().map((x) => round(x, 2));
 process.stdout.write(JSON.stringify(result) + '\n');

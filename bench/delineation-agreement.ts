@@ -35,7 +35,12 @@ export function boundaryErrors(m: EcgMeasurements, reference: BeatAnnotation[]):
   return out;
 }
 
-export interface ErrorSummary { n: number; meanMs: number; sdMs: number; medianAbsMs: number }
+export interface ErrorSummary {
+  n: number;
+  meanMs: number;
+  sdMs: number;
+  medianAbsMs: number;
+}
 
 export function summariseErrors(errors: number[]): ErrorSummary {
   const n = errors.length;

@@ -24,10 +24,13 @@ for (let id = 1; id <= 100; id++) {
   for (const k of BOUNDARIES) all[k].push(...e[k]);
   if (id % 20 === 0) process.stderr.write(`delineation ${id}/100\n`);
 }
-console.log(JSON.stringify({
-  dataset: 'ludb records 1-100, 12 leads, 500 Hz; reference = lead II annotations (.ii), every annotated wave matched to our beat',
-  method: 'median beat of all detected beats (0.5-40 Hz zero-phase band-pass), multi-lead slope thresholds; one set of boundaries per record applied to every beat',
-  recordsDelineated: delineated,
-  errorsMs: Object.fromEntries(BOUNDARIES.map((k) => [k, summariseErrors(all[k])])),
-  measureMsPerRecord: Math.round((ms / 100) * 10) / 10,
-}));
+console.log(
+  JSON.stringify({
+    dataset: 'ludb records 1-100, 12 leads, 500 Hz; reference = lead II annotations (.ii), every annotated wave matched to our beat',
+    method:
+      'median beat of all detected beats (0.5-40 Hz zero-phase band-pass), multi-lead slope thresholds; one set of boundaries per record applied to every beat',
+    recordsDelineated: delineated,
+    errorsMs: Object.fromEntries(BOUNDARIES.map((k) => [k, summariseErrors(all[k])])),
+    measureMsPerRecord: Math.round((ms / 100) * 10) / 10,
+  }),
+);

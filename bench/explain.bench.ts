@@ -25,7 +25,12 @@ const REPEATS = 5;
 const backend = await initBackend();
 process.stderr.write(`explain bench: backend ${backend.name}, load ${os.loadavg()[0].toFixed(2)}\n`);
 const record = await readWfdbRecord(dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010', 'JS00001.hea'));
-const spec = { samplingRate: DEFAULT_INPUT.samplingRate, samples: DEFAULT_INPUT.samples, leads: [...STANDARD_LEADS], bandpass: DEFAULT_INPUT.bandpass };
+const spec = {
+  samplingRate: DEFAULT_INPUT.samplingRate,
+  samples: DEFAULT_INPUT.samples,
+  leads: [...STANDARD_LEADS],
+  bandpass: DEFAULT_INPUT.bandpass,
+};
 const input = recordToInput(record, spec);
 const L = spec.leads.length;
 const signals = spec.leads.map((_, l) => Float32Array.from({ length: spec.samples }, (_, t) => input[t * L + l]));
@@ -42,7 +47,11 @@ const methods: Record<string, () => unknown> = {
   'grad-cam': () => gradCam(target, { targetClass: 0 }),
   'guided-backprop': () => guidedBackprop(target, { targetClass: 0 }),
   'guided-grad-cam': () => guidedGradCam(target, { targetClass: 0 }),
-  'occlusion(0.5 s x lead windows)': () => occlusion({ modelId: 'small-cnn', predict: tfSignalPredict(classifier), signals, leads: spec.leads }, { targetClass: 0, window: 50, batch: 48 }),
+  'occlusion(0.5 s x lead windows)': () =>
+    occlusion(
+      { modelId: 'small-cnn', predict: tfSignalPredict(classifier), signals, leads: spec.leads },
+      { targetClass: 0, window: 50, batch: 48 },
+    ),
 };
 
 const msPerMethod: Record<string, { medianMs: number; minMs: number }> = {};
@@ -58,7 +67,14 @@ for (const [name, run] of Object.entries(methods)) {
   msPerMethod[name] = { medianMs: Math.round(times[REPEATS >> 1] * 10) / 10, minMs: Math.round(times[0] * 10) / 10 };
   process.stderr.write(`  ${name}: median ${msPerMethod[name].medianMs} ms\n`);
 }
-console.log(JSON.stringify({
-  model: 'small-cnn (src-main/ml/models/small-cnn.ts, untrained, seed 1)', record: 'chapman-ningbo JS00001, 12 leads, 10 s',
-  input: '100 Hz x 1000 samples x 12 leads', backend: backend.name, repeats: REPEATS, loadAvgAtStart: os.loadavg()[0], msPerMethod,
-}));
+console.log(
+  JSON.stringify({
+    model: 'small-cnn (src-main/ml/models/small-cnn.ts, untrained, seed 1)',
+    record: 'chapman-ningbo JS00001, 12 leads, 10 s',
+    input: '100 Hz x 1000 samples x 12 leads',
+    backend: backend.name,
+    repeats: REPEATS,
+    loadAvgAtStart: os.loadavg()[0],
+    msPerMethod,
+  }),
+);

@@ -14,10 +14,15 @@ import { dataPath } from '../tests/helpers/shared-data.ts';
 import { scpIshneFigures } from './scp-ishne-throughput.ts';
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
-const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
-  .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+const walk = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 
-interface Job { bytes: Uint8Array; format: number; nsig: number; frames: number }
+interface Job {
+  bytes: Uint8Array;
+  format: number;
+  nsig: number;
+  frames: number;
+}
 
 function loadJobs(dats: string[], format: number, nsig: number): Job[] {
   return dats.map((f) => {
@@ -42,10 +47,31 @@ function decodeRate(jobs: Job[], rounds: number): { samplesPerSecond: number; sa
   return { samplesPerSecond: Math.round(rates[rates.length >> 1]), samplesPerPass: samples };
 }
 
-log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-const mit = loadJobs(readdirSync(dataPath('mitdb')).filter((f) => f.endsWith('.dat')).map((f) => dataPath('mitdb', f)), 212, 2);
-const ptb = loadJobs(walk(dataPath('ptbxl', 'records500')).filter((f) => f.endsWith('.dat')), 16, 12);
-const ludb = loadJobs(readdirSync(dataPath('ludb', 'data')).filter((f) => f.endsWith('.dat')).map((f) => dataPath('ludb', 'data', f)), 16, 12);
+log(
+  `load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
+const mit = loadJobs(
+  readdirSync(dataPath('mitdb'))
+    .filter((f) => f.endsWith('.dat'))
+    .map((f) => dataPath('mitdb', f)),
+  212,
+  2,
+);
+const ptb = loadJobs(
+  walk(dataPath('ptbxl', 'records500')).filter((f) => f.endsWith('.dat')),
+  16,
+  12,
+);
+const ludb = loadJobs(
+  readdirSync(dataPath('ludb', 'data'))
+    .filter((f) => f.endsWith('.dat'))
+    .map((f) => dataPath('ludb', 'data', f)),
+  16,
+  12,
+);
 log('warm-up');
 decodeRate(mit, 2);
 decodeRate(ptb, 2);
@@ -90,17 +116,19 @@ const museRate = await readerRate(geMuseXmlReader, muse, 15);
 const philipsRate = await readerRate(philipsSierraEcgReader, philips, 15);
 log(`  MUSE ${museRate} records/s, Philips ${philipsRate} records/s (CinC WFDB ${Math.round(cincRates[1])})`);
 
-console.log(JSON.stringify({
-  format212SamplesPerSecond: f212.samplesPerSecond,
-  format212SamplesPerPass: f212.samplesPerPass,
-  format16SamplesPerSecond: f16.samplesPerSecond,
-  format16SamplesPerPass: f16.samplesPerPass,
-  cincRecordsPerSecond: Math.round(cincRates[1]),
-  cincRecords: cinc.length,
-  ...scpIshne,
-  museXmlRecordsPerSecond: museRate,
-  museXmlFiles: muse.length,
-  philipsXmlRecordsPerSecond: philipsRate,
-  philipsXmlFiles: philips.length,
-  loadavg: os.loadavg(),
-}));
+console.log(
+  JSON.stringify({
+    format212SamplesPerSecond: f212.samplesPerSecond,
+    format212SamplesPerPass: f212.samplesPerPass,
+    format16SamplesPerSecond: f16.samplesPerSecond,
+    format16SamplesPerPass: f16.samplesPerPass,
+    cincRecordsPerSecond: Math.round(cincRates[1]),
+    cincRecords: cinc.length,
+    ...scpIshne,
+    museXmlRecordsPerSecond: museRate,
+    museXmlFiles: muse.length,
+    philipsXmlRecordsPerSecond: philipsRate,
+    philipsXmlFiles: philips.length,
+    loadavg: os.loadavg(),
+  }),
+);

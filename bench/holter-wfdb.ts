@@ -27,7 +27,10 @@ export function writeHolter(dir: string, hours: number): string {
     fs.writeSync(fd, new Uint8Array(buf.buffer, 0, m * 24));
   }
   fs.closeSync(fd);
-  const hea = [`HOLTER 12 ${fs_} ${n}`, ...leads.map((l, k) => `HOLTER.dat 16 1000/mV 16 0 ${first[k]} ${(checksum[k] << 16) >> 16} 0 ${l}`)].join('\n') + '\n';
+  const hea =
+    [`HOLTER 12 ${fs_} ${n}`, ...leads.map((l, k) => `HOLTER.dat 16 1000/mV 16 0 ${first[k]} ${(checksum[k] << 16) >> 16} 0 ${l}`)].join(
+      '\n',
+    ) + '\n';
   fs.writeFileSync(path.join(dir, 'HOLTER.hea'), hea);
   return path.join(dir, 'HOLTER.hea');
 }

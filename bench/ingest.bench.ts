@@ -51,10 +51,19 @@ async function holter(): Promise<Record<string, number>> {
   const t3 = performance.now();
   const samples = rec.length * rec.leads.length;
   fs.rmSync(dir, { recursive: true, force: true });
-  const dbBytes = fs.statSync(path.join(ws.dir, 'leadlens.db')).size + (fs.existsSync(path.join(ws.dir, 'leadlens.db-wal')) ? fs.statSync(path.join(ws.dir, 'leadlens.db-wal')).size : 0);
+  const dbBytes =
+    fs.statSync(path.join(ws.dir, 'leadlens.db')).size +
+    (fs.existsSync(path.join(ws.dir, 'leadlens.db-wal')) ? fs.statSync(path.join(ws.dir, 'leadlens.db-wal')).size : 0);
   ws.close();
   fs.rmSync(ws.dir, { recursive: true, force: true }); // a 24 h workspace is several hundred MB
-  const out = { samples, totalSeconds: (t3 - t0) / 1000, readSeconds: (t1 - t0) / 1000, hashSeconds: (t2 - t1) / 1000, storeSeconds: (t3 - t2) / 1000, databaseMiB: Math.round(dbBytes / 2 ** 20) };
+  const out = {
+    samples,
+    totalSeconds: (t3 - t0) / 1000,
+    readSeconds: (t1 - t0) / 1000,
+    hashSeconds: (t2 - t1) / 1000,
+    storeSeconds: (t3 - t2) / 1000,
+    databaseMiB: Math.round(dbBytes / 2 ** 20),
+  };
   log(`holter 24 h: ${JSON.stringify(out)}`);
   return out;
 }

@@ -44,7 +44,11 @@ export function profileKernels(backendName: string, byShape = false): KernelProf
           const ms = cpuMs() - t0;
           const nested = childMs.pop()!;
           if (childMs.length) childMs[childMs.length - 1] += ms;
-          const key = byShape ? `${config.kernelName} ${Object.values(args.inputs).map((i) => `[${i?.shape}]`).join(' ')}` : config.kernelName;
+          const key = byShape
+            ? `${config.kernelName} ${Object.values(args.inputs)
+                .map((i) => `[${i?.shape}]`)
+                .join(' ')}`
+            : config.kernelName;
           const t = totals.get(key) ?? { calls: 0, ms: 0 };
           t.calls++;
           t.ms += ms - nested;

@@ -76,7 +76,13 @@ function trainStep(model: EcgModel): { step: () => void; dispose: () => void } {
     loss.dispose();
     model.store.training = false;
   };
-  return { step, dispose: () => { opt.dispose(); tf.dispose([x, y]); } };
+  return {
+    step,
+    dispose: () => {
+      opt.dispose();
+      tf.dispose([x, y]);
+    },
+  };
 }
 
 function tfjsRates(model: EcgModel, seconds: number, warmup = 2): { train: number; infer: number } {
@@ -84,17 +90,24 @@ function tfjsRates(model: EcgModel, seconds: number, warmup = 2): { train: numbe
   const train = rateFor(seconds, training.step, warmup);
   training.dispose();
   const x = tf.randomNormal([BATCH, 1000, 12], 0, 1, 'float32', 1);
-  const infer = rateFor(seconds, () => {
-    const p = tf.tidy(() => tf.sigmoid(model.head(model.backbone(x))));
-    p.dataSync();
-    p.dispose();
-  }, warmup);
+  const infer = rateFor(
+    seconds,
+    () => {
+      const p = tf.tidy(() => tf.sigmoid(model.head(model.backbone(x))));
+      p.dataSync();
+      p.dispose();
+    },
+    warmup,
+  );
   x.dispose();
   return { train, infer };
 }
 
 /** CPU ms per training step by kernel (self time), and the step's CPU ms outside any kernel (engine, tape, JS). */
-function profileTrainStep(model: EcgModel, steps = 10): { stepMs: number; outsideKernelsMs: number; kernels: Array<{ kernel: string; ms: number; calls: number }> } {
+function profileTrainStep(
+  model: EcgModel,
+  steps = 10,
+): { stepMs: number; outsideKernelsMs: number; kernels: Array<{ kernel: string; ms: number; calls: number }> } {
   const training = trainStep(model);
   for (let i = 0; i < 3; i++) training.step();
   const profiler = profileKernels(tf.getBackend());
@@ -106,7 +119,11 @@ function profileTrainStep(model: EcgModel, steps = 10): { stepMs: number; outsid
   const kernels = profiler.times().map((t) => ({ kernel: t.kernel, ms: +(t.ms / steps).toFixed(2), calls: t.calls / steps }));
   profiler.stop();
   training.dispose();
-  return { stepMs: +stepMs.toFixed(1), outsideKernelsMs: +(stepMs - kernels.reduce((a, k) => a + k.ms, 0)).toFixed(1), kernels: kernels.filter((k) => k.ms >= 0.05) };
+  return {
+    stepMs: +stepMs.toFixed(1),
+    outsideKernelsMs: +(stepMs - kernels.reduce((a, k) => a + k.ms, 0)).toFixed(1),
+    kernels: kernels.filter((k) => k.ms >= 0.05),
+  };
 }
 
 /** Training samples/s with the gradient work on `workers` threads (steps timed after warm-up; start-up excluded). */
@@ -120,7 +137,11 @@ async function parallelTrainRate(stepper: Stepper, seconds: number): Promise<num
 
 async function ortRate(model: OnnxModel | ort.InferenceSession, seconds: number): Promise<number> {
   const session = 'session' in model ? model.session : model;
-  const input = new ort.Tensor('float32', Float32Array.from({ length: BATCH * 12 * 1000 }, (_, i) => Math.sin(i * 0.37)), [BATCH, 12, 1000]);
+  const input = new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: BATCH * 12 * 1000 }, (_, i) => Math.sin(i * 0.37)),
+    [BATCH, 12, 1000],
+  );
   return rateForAsync(seconds, async () => {
     await session.run({ [session.inputNames[0]]: input });
   });
@@ -128,7 +149,11 @@ async function ortRate(model: OnnxModel | ort.InferenceSession, seconds: number)
 
 function torchRates(seconds: number, exportPath?: string): { trainSps: number; inferSps: number; params: number } | { error: string } {
   try {
-    const out = execFileSync('/usr/bin/python3', [path.join(here, 'torch_small_cnn.py'), String(seconds), ...(exportPath ? [exportPath] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(
+      '/usr/bin/python3',
+      [path.join(here, 'torch_small_cnn.py'), String(seconds), ...(exportPath ? [exportPath] : [])],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     return JSON.parse(out.trim().split('\n').pop() ?? '{}');
   } catch (e) {
     return { error: (e instanceof Error ? e.message : String(e)).split('\n')[0] };
@@ -143,11 +168,29 @@ const model = createModel(SPEC);
 const torchOnnx = path.join(os.tmpdir(), `leadlens-bench-torch-${process.pid}.onnx`);
 const first = torchRates(1, torchOnnx);
 const torchSession = 'error' in first ? undefined : await ort.InferenceSession.create(torchOnnx, { executionProviders: ['cpu'] });
-const ours = await loadOnnxModel(exportSmallCnnOnnx(model), exportedCard(model, ['a', 'b', 'c', 'd'], 100, [...STANDARD_LEADS], { zscore: true, bandpass: null }));
+const ours = await loadOnnxModel(
+  exportSmallCnnOnnx(model),
+  exportedCard(model, ['a', 'b', 'c', 'd'], 100, [...STANDARD_LEADS], { zscore: true, bandpass: null }),
+);
 
 // The stepper `leadlens train --workers 2` trains with (train-worker.ts resolves --workers through workersStepper).
-const twoWorkers = await workersStepper(2, backend.name)!({ model: createModel(SPEC), inputShape: [1000, 12], classes: CLASSES, posWeight: new Float32Array(CLASSES).fill(1), loss: 'weighted-bce', weightDecay: 1e-2 });
-const samples: Record<string, number[]> = { torchTrain: [], torchInfer: [], tfjsTrain: [], tfjsTrain2Workers: [], tfjsInfer: [], ortTorchGraph: [], ortLeadLensExport: [] };
+const twoWorkers = await workersStepper(2, backend.name)!({
+  model: createModel(SPEC),
+  inputShape: [1000, 12],
+  classes: CLASSES,
+  posWeight: new Float32Array(CLASSES).fill(1),
+  loss: 'weighted-bce',
+  weightDecay: 1e-2,
+});
+const samples: Record<string, number[]> = {
+  torchTrain: [],
+  torchInfer: [],
+  tfjsTrain: [],
+  tfjsTrain2Workers: [],
+  tfjsInfer: [],
+  ortTorchGraph: [],
+  ortLeadLensExport: [],
+};
 for (let r = 0; r < ROUNDS; r++) {
   log(`round ${r + 1}/${ROUNDS}: pytorch`);
   const t = torchRates(SECONDS);
@@ -164,7 +207,9 @@ for (let r = 0; r < ROUNDS; r++) {
   log(`round ${r + 1}/${ROUNDS}: onnxruntime-node`);
   if (torchSession) samples.ortTorchGraph.push(await ortRate(torchSession, SECONDS));
   samples.ortLeadLensExport.push(await ortRate(ours, SECONDS));
-  log(`  torch ${t && 'trainSps' in t ? t.trainSps.toFixed(0) : '-'} / ${'inferSps' in t ? t.inferSps.toFixed(0) : '-'}; tfjs ${l.train.toFixed(0)} / ${l.infer.toFixed(0)}`);
+  log(
+    `  torch ${t && 'trainSps' in t ? t.trainSps.toFixed(0) : '-'} / ${'inferSps' in t ? t.inferSps.toFixed(0) : '-'}; tfjs ${l.train.toFixed(0)} / ${l.infer.toFixed(0)}`,
+  );
 }
 
 await twoWorkers.dispose();
@@ -172,7 +217,8 @@ await twoWorkers.dispose();
 const profile = process.argv.includes('--profile') ? profileTrainStep(model) : undefined;
 if (profile) {
   log(`training step: ${profile.stepMs} ms CPU, ${profile.outsideKernelsMs} ms outside kernels`);
-  for (const k of profile.kernels.slice(0, 12)) log(`  ${k.kernel.padEnd(32)} ${k.ms.toFixed(2).padStart(7)} ms ${String(k.calls).padStart(4)} calls`);
+  for (const k of profile.kernels.slice(0, 12))
+    log(`  ${k.kernel.padEnd(32)} ${k.ms.toFixed(2).padStart(7)} ms ${String(k.calls).padStart(4)} calls`);
 }
 
 // The pure-JS cpu backend is ~1 sample/s: one step each, no warm-up (--no-cpu skips it).

@@ -31,7 +31,12 @@ function buildFolder(dir: string, rows: number, present: number): void {
     const base = real[id % real.length];
     const folder = String(Math.floor(id / 1000) * 1000).padStart(5, '0');
     const name = String(id).padStart(5, '0');
-    const row = { ...base, ecg_id: String(id), filename_lr: `records100/${folder}/${name}_lr`, filename_hr: `records500/${folder}/${name}_hr` };
+    const row = {
+      ...base,
+      ecg_id: String(id),
+      filename_lr: `records100/${folder}/${name}_lr`,
+      filename_hr: `records500/${folder}/${name}_hr`,
+    };
     fs.writeSync(out, columns.map((c) => quote(row[c as keyof typeof row])).join(',') + '\r\n');
     if (made < present && id % every === 0) {
       // The real record under this row's name, two samples of lead I swapped (the checksum holds) so records differ.
@@ -62,20 +67,36 @@ async function child(dir: string): Promise<void> {
   const peak = process.resourceUsage().maxRSS;
   ws.close();
   fs.rmSync(ws.dir, { recursive: true, force: true });
-  process.stdout.write(JSON.stringify({ records: r.newRecords + r.duplicates, quarantined: r.quarantined.length, warnings: r.warnings.length,
-    rssBeforeMiB: MiB(before), peakRssMiB: MiB(peak), seconds: Math.round(seconds * 10) / 10 }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      records: r.newRecords + r.duplicates,
+      quarantined: r.quarantined.length,
+      warnings: r.warnings.length,
+      rssBeforeMiB: MiB(before),
+      peakRssMiB: MiB(peak),
+      seconds: Math.round(seconds * 10) / 10,
+    }) + '\n',
+  );
 }
 
 async function main(): Promise<void> {
   const rows = Number(process.env.BENCH_PTBXL_ROWS ?? 22_000);
   const present = Number(process.env.BENCH_PTBXL_PRESENT ?? 2_200);
   const result: Record<string, unknown> = { rows, loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100) };
-  for (const [label, n] of [['indexOnly', 0], ['partial', present]] as const) {
+  for (const [label, n] of [
+    ['indexOnly', 0],
+    ['partial', present],
+  ] as const) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-bench-ptbxl-'));
     buildFolder(dir, rows, n);
-    const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', dir], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const figures = JSON.parse(out.trim().split('\n').pop()!);
-    log(`ptbxl ${label}: ${rows} rows, ${figures.records} records present: peak RSS ${figures.peakRssMiB} MiB (${figures.rssBeforeMiB} MiB before), ${figures.seconds} s`);
+    log(
+      `ptbxl ${label}: ${rows} rows, ${figures.records} records present: peak RSS ${figures.peakRssMiB} MiB (${figures.rssBeforeMiB} MiB before), ${figures.seconds} s`,
+    );
     result[label] = { presentRecords: n, ...figures };
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -26,7 +26,10 @@ export function emptyConfusion(): Confusion {
 }
 
 export function addOutcome(c: Confusion, decision: RuleResult['decision'], truth: boolean): void {
-  if (decision === 'not-applicable') { c.notApplicable++; return; }
+  if (decision === 'not-applicable') {
+    c.notApplicable++;
+    return;
+  }
   if (decision && truth) c.tp++;
   else if (decision) c.fp++;
   else if (truth) c.fn++;
@@ -39,7 +42,12 @@ export function finishConfusion(c: Confusion): Confusion {
 }
 
 /** CinC 2021 equivalence classes (scored codes that count as the same class). */
-const CINC_EQUIVALENT: string[][] = [['713427006', '59118001'], ['284470004', '63593006'], ['427172004', '17338001'], ['733534002', '164909002']];
+const CINC_EQUIVALENT: string[][] = [
+  ['713427006', '59118001'],
+  ['284470004', '63593006'],
+  ['427172004', '17338001'],
+  ['733534002', '164909002'],
+];
 
 /**
  * Dataset codes a detector is validated against when they differ from the codes it asserts:
@@ -57,7 +65,9 @@ export function hasAnyCode(record: EcgRecord, codes: string[]): boolean {
 }
 
 /** LUDB diagnoses by record id, and which detector each diagnosis corresponds to. */
-export interface LudbDiagnoses { [id: string]: Record<string, string> }
+export interface LudbDiagnoses {
+  [id: string]: Record<string, string>;
+}
 
 export async function readLudbDiagnoses(csvPath: string): Promise<LudbDiagnoses> {
   const { rows } = parseCsvRecords(await fs.readFile(csvPath, 'utf8'), csvPath);
@@ -72,23 +82,45 @@ export function ludbTruth(detectorId: string, row: Record<string, string>): bool
   const axis = row['Electric axis of the heart'] ?? '';
   const conduction = row['Conduction abnormalities'] ?? '';
   switch (detectorId) {
-    case 'sinus-bradycardia': return /sinus bradycardia/i.test(rhythm);
-    case 'sinus-tachycardia': return /sinus tachycardia/i.test(rhythm);
-    case 'atrial-fibrillation': return /atrial fibrillation/i.test(rhythm);
-    case 'left-axis-deviation-2-lead': case 'left-axis-deviation-3-lead': return /left axis deviation/i.test(axis);
-    case 'right-axis-deviation-2-lead': case 'right-axis-deviation-3-lead': return /right axis deviation/i.test(axis);
-    case 'pacing': return (row['Cardiac pacing'] ?? '').trim() !== '';
-    case 'prolonged-pr': return /i degree av block/i.test(conduction);
-    case 'prolonged-qrs': return /complete (left|right) bundle branch block/i.test(conduction) && !/incomplete/i.test(conduction.split('\n').find((l) => /complete/i.test(l)) ?? '');
-    default: return undefined;
+    case 'sinus-bradycardia':
+      return /sinus bradycardia/i.test(rhythm);
+    case 'sinus-tachycardia':
+      return /sinus tachycardia/i.test(rhythm);
+    case 'atrial-fibrillation':
+      return /atrial fibrillation/i.test(rhythm);
+    case 'left-axis-deviation-2-lead':
+    case 'left-axis-deviation-3-lead':
+      return /left axis deviation/i.test(axis);
+    case 'right-axis-deviation-2-lead':
+    case 'right-axis-deviation-3-lead':
+      return /right axis deviation/i.test(axis);
+    case 'pacing':
+      return (row['Cardiac pacing'] ?? '').trim() !== '';
+    case 'prolonged-pr':
+      return /i degree av block/i.test(conduction);
+    case 'prolonged-qrs':
+      return (
+        /complete (left|right) bundle branch block/i.test(conduction) &&
+        !/incomplete/i.test(conduction.split('\n').find((l) => /complete/i.test(l)) ?? '')
+      );
+    default:
+      return undefined;
   }
 }
 
-export interface ValidationRow { detector: string; codes: string; confusion: Confusion }
+export interface ValidationRow {
+  detector: string;
+  codes: string;
+  confusion: Confusion;
+}
 
 /** Runs all detectors on `records` and tallies them against `truth(detectorId, record)`. */
-export function validate(records: Iterable<EcgRecord>, leadSet: LeadSetSize, truth: (detectorId: string, codes: string[], r: EcgRecord) => boolean | undefined,
-  onRecord?: (r: EcgRecord, results: RuleResult[]) => void): ValidationRow[] {
+export function validate(
+  records: Iterable<EcgRecord>,
+  leadSet: LeadSetSize,
+  truth: (detectorId: string, codes: string[], r: EcgRecord) => boolean | undefined,
+  onRecord?: (r: EcgRecord, results: RuleResult[]) => void,
+): ValidationRow[] {
   const tallies = new Map(RULE_DETECTORS.map((d) => [d.id, emptyConfusion()]));
   for (const rec of records) {
     const results = runRules(rec, leadSet);
@@ -98,7 +130,11 @@ export function validate(records: Iterable<EcgRecord>, leadSet: LeadSetSize, tru
     }
     onRecord?.(rec, results);
   }
-  return RULE_DETECTORS.map((d) => ({ detector: d.id, codes: d.codes.map((c) => `${c.abbreviation} ${c.code}`).join(', '), confusion: finishConfusion(tallies.get(d.id)!) }));
+  return RULE_DETECTORS.map((d) => ({
+    detector: d.id,
+    codes: d.codes.map((c) => `${c.abbreviation} ${c.code}`).join(', '),
+    confusion: finishConfusion(tallies.get(d.id)!),
+  }));
 }
 
 /** Header paths of every record under `dir` (recursively), sorted. */

@@ -61,7 +61,14 @@ async function holter(): Promise<Record<string, unknown>> {
   }
   fs.rmSync(dataDir, { recursive: true, force: true });
   const rawMiB = (2 * samples) / 2 ** 20;
-  return { hours, samples, ingestSecondsRuns: seconds, workspaceMiB: Math.round(workspaceMiB), rawInt16MiB: Math.round(rawMiB), workspaceOverRaw: round(workspaceMiB / rawMiB, 3) };
+  return {
+    hours,
+    samples,
+    ingestSecondsRuns: seconds,
+    workspaceMiB: Math.round(workspaceMiB),
+    rawInt16MiB: Math.round(rawMiB),
+    workspaceOverRaw: round(workspaceMiB / rawMiB, 3),
+  };
 }
 
 /** Copy `v` of a record: shifted `7 v` samples in time (circularly) and offset by `v` counts, so its content hash differs. */
@@ -97,7 +104,15 @@ async function timed<T>(n: number, call: (k: number) => Promise<T>): Promise<num
 /** Stores `n` shifted copies of the Chapman records and predicts them all; the store and predict rates. */
 async function build(ws: Workspace, n: number): Promise<Record<string, number>> {
   const root = path.join(SHARED_DATA, 'cinc', 'chapman-ningbo', 'WFDBRecords', '01');
-  const heas = fs.readdirSync(root).flatMap((d) => fs.readdirSync(path.join(root, d)).filter((f) => f.endsWith('.hea')).map((f) => path.join(root, d, f))).sort();
+  const heas = fs
+    .readdirSync(root)
+    .flatMap((d) =>
+      fs
+        .readdirSync(path.join(root, d))
+        .filter((f) => f.endsWith('.hea'))
+        .map((f) => path.join(root, d, f)),
+    )
+    .sort();
   const bases: EcgRecord[] = [];
   for (const h of heas) bases.push(await readWfdbRecord(h));
   log(`workspace: ${bases.length} Chapman records read; storing ${n} records...`);
@@ -108,7 +123,12 @@ async function build(ws: Workspace, n: number): Promise<Record<string, number>> 
     writeTransaction(ws.db, () => {
       for (let k = i; k < Math.min(n, i + batch); k++) {
         const base = bases[k % bases.length];
-        storeRecord(ws.db, variant(base, Math.floor(k / bases.length)), { path: `/bench/${base.recordName}_${k}.hea`, format: 'cinc' }, now);
+        storeRecord(
+          ws.db,
+          variant(base, Math.floor(k / bases.length)),
+          { path: `/bench/${base.recordName}_${k}.hea`, format: 'cinc' },
+          now,
+        );
       }
     });
     if ((i / batch) % 50 === 0) log(`  ${i + batch} stored`);
@@ -118,11 +138,27 @@ async function build(ws: Workspace, n: number): Promise<Record<string, number>> 
 
   // The small CNN as `leadlens train --arch small-cnn` makes it, exported to ONNX and imported: predict --all's path.
   await initBackend();
-  const classes = ['426783006', '164889003', '426177001', '427084000', '164890007', '713427006', '270492004', '284470004', '39732003', '164934002'];
+  const classes = [
+    '426783006',
+    '164889003',
+    '426177001',
+    '427084000',
+    '164890007',
+    '713427006',
+    '270492004',
+    '284470004',
+    '39732003',
+    '164934002',
+  ];
   const model = createModel({ arch: 'small-cnn', channels: 12, inputShape: [DEFAULT_INPUT.samples], classes: classes.length, seed: 1 });
   const mdir = tmp('leadlens-bench-scale-model-');
   fs.writeFileSync(path.join(mdir, 'model.onnx'), exportSmallCnnOnnx(model));
-  fs.writeFileSync(path.join(mdir, 'model.json'), JSON.stringify(exportedCard(model, classes, DEFAULT_INPUT.samplingRate, [...STANDARD_LEADS], { zscore: true, bandpass: DEFAULT_INPUT.bandpass })));
+  fs.writeFileSync(
+    path.join(mdir, 'model.json'),
+    JSON.stringify(
+      exportedCard(model, classes, DEFAULT_INPUT.samplingRate, [...STANDARD_LEADS], { zscore: true, bandpass: DEFAULT_INPUT.bandpass }),
+    ),
+  );
   const { modelId } = await importOnnxModel(ws, path.join(mdir, 'model.onnx'), path.join(mdir, 'model.json'));
   fs.rmSync(mdir, { recursive: true, force: true });
   const tp = performance.now();
@@ -136,19 +172,26 @@ async function workspace(): Promise<Record<string, unknown>> {
   const kept = process.env.BENCH_SCALE_WORKSPACE;
   const marker = kept && path.join(kept, 'scale-built.json');
   const ws: Workspace = openWorkspace(kept ?? tmp('leadlens-bench-scale-ws-'));
-  const built = marker && fs.existsSync(marker)
-    ? (JSON.parse(fs.readFileSync(marker, 'utf8')) as Record<string, number>)
-    : await build(ws, Number(process.env.BENCH_SCALE_RECORDS ?? 100_000));
+  const built =
+    marker && fs.existsSync(marker)
+      ? (JSON.parse(fs.readFileSync(marker, 'utf8')) as Record<string, number>)
+      : await build(ws, Number(process.env.BENCH_SCALE_RECORDS ?? 100_000));
   if (marker) fs.writeFileSync(marker, JSON.stringify(built));
   const n = built.records;
   // Interactive calls through the API services (what serve and Electron run), with the model queues present.
   const api = createServices(ws, () => undefined, 'http');
   let seed = 7;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-  const page = await timed(40, (k) => api.call('records.list', { offset: Math.floor(rnd() * (n - 50)), limit: 50, ...(k % 2 ? { sort: 'name' } : {}) }));
-  const queuePage = await timed(20, (k) => api.call('records.list', { queue: ['new', 'flagged', 'low-confidence', 'model-vs-label'][k % 4], offset: 0, limit: 50 }));
+  const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  const page = await timed(40, (k) =>
+    api.call('records.list', { offset: Math.floor(rnd() * (n - 50)), limit: 50, ...(k % 2 ? { sort: 'name' } : {}) }),
+  );
+  const queuePage = await timed(20, (k) =>
+    api.call('records.list', { queue: ['new', 'flagged', 'low-confidence', 'model-vs-label'][k % 4], offset: 0, limit: 50 }),
+  );
   const counts = await timed(10, () => api.call('worklist.queues', {}));
-  const search = await timed(20, (k) => api.call('records.list', k % 2 ? { search: '164889003', limit: 50 } : { label: '164889003', limit: 50 }));
+  const search = await timed(20, (k) =>
+    api.call('records.list', k % 2 ? { search: '164889003', limit: 50 } : { label: '164889003', limit: 50 }),
+  );
   const open = await timed(40, async () => {
     const id = 1 + Math.floor(rnd() * n);
     await api.call('records.get', { id });
@@ -159,8 +202,13 @@ async function workspace(): Promise<Record<string, unknown>> {
   if (!kept) fs.rmSync(ws.dir, { recursive: true, force: true });
   const p95 = (xs: number[]) => round(pct(xs, 95));
   const out = {
-    ...built, workspaceMiB: Math.round(workspaceMiB),
-    worklistPageP95Ms: p95(page), queuePageP95Ms: p95(queuePage), queueCountsP95Ms: p95(counts), labelSearchP95Ms: p95(search), openRecordP95Ms: p95(open),
+    ...built,
+    workspaceMiB: Math.round(workspaceMiB),
+    worklistPageP95Ms: p95(page),
+    queuePageP95Ms: p95(queuePage),
+    queueCountsP95Ms: p95(counts),
+    labelSearchP95Ms: p95(search),
+    openRecordP95Ms: p95(open),
   };
   log(`workspace: ${JSON.stringify(out)}`);
   return out;

@@ -29,22 +29,25 @@ const t0 = Date.now();
 if (only !== 'renderer') {
   fs.rmSync(outdir, { recursive: true, force: true });
   await Promise.all(
-    entries.filter(([src]) => fs.existsSync(path.join(root, src))).map(([src, out, format]) =>
-      build({
-        entryPoints: [path.join(root, src)],
-        outfile: path.join(outdir, out),
-        bundle: true,
-        platform: 'node',
-        target: 'node20',
-        format,
-        packages: 'external',
-        sourcemap: 'linked',
-        logLevel: 'warning',
-        define: { __LEADLENS_VERSION__: JSON.stringify(pkg.version) },
-        // ESM bundles of CommonJS-style code need require/__dirname.
-        banner: format === 'esm' ? { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } : {},
-      }),
-    ),
+    entries
+      .filter(([src]) => fs.existsSync(path.join(root, src)))
+      .map(([src, out, format]) =>
+        build({
+          entryPoints: [path.join(root, src)],
+          outfile: path.join(outdir, out),
+          bundle: true,
+          platform: 'node',
+          target: 'node20',
+          format,
+          packages: 'external',
+          sourcemap: 'linked',
+          logLevel: 'warning',
+          define: { __LEADLENS_VERSION__: JSON.stringify(pkg.version) },
+          // ESM bundles of CommonJS-style code need require/__dirname.
+          banner:
+            format === 'esm' ? { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } : {},
+        }),
+      ),
   );
 }
 if (only !== 'main') {

@@ -24,9 +24,17 @@ function electronBinary() {
 
 /** Runs a node script to completion; returns the first line of its error output on failure. */
 function runNode(script, args, cwd) {
-  const r = spawnSync(process.execPath, [script, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], timeout: 15 * 60_000 });
+  const r = spawnSync(process.execPath, [script, ...args], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: 15 * 60_000,
+  });
   if (r.status === 0) return undefined;
-  const lines = `${r.stderr ?? ''}${r.error?.message ?? ''}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = `${r.stderr ?? ''}${r.error?.message ?? ''}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.find((l) => /error|ENOTFOUND|EAI_AGAIN|fail/i.test(l)) ?? lines[0] ?? `exit code ${r.status}`;
 }
 
@@ -34,7 +42,12 @@ function fetchElectron() {
   process.stderr.write('Electron binary not installed; downloading it...\n');
   const failure = runNode(require.resolve('electron/install.js'), [], root);
   const binary = failure ? undefined : electronBinary();
-  return binary ? { binary } : { failure: failure ?? (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD ? 'ELECTRON_SKIP_BINARY_DOWNLOAD is set' : 'no binary after download') };
+  return binary
+    ? { binary }
+    : {
+        failure:
+          failure ?? (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD ? 'ELECTRON_SKIP_BINARY_DOWNLOAD is set' : 'no binary after download'),
+      };
 }
 
 /** better-sqlite3 built for this Electron version: a prebuilt binary when one exists, else compiled from source. */
@@ -50,7 +63,13 @@ function electronSqliteBinding(electronVersion) {
     fs.cpSync(source, copy, { recursive: true, filter: (p) => !p.startsWith(path.join(source, 'build')) });
     const electronArgs = ['--runtime=electron', `--target=${electronVersion}`, `--arch=${process.arch}`];
     const prebuilt = runNode(require.resolve('prebuild-install/bin.js'), electronArgs, copy);
-    const compiled = prebuilt && runNode(require.resolve('node-gyp/bin/node-gyp.js'), ['rebuild', '--release', ...electronArgs, '--dist-url=https://electronjs.org/headers'], copy);
+    const compiled =
+      prebuilt &&
+      runNode(
+        require.resolve('node-gyp/bin/node-gyp.js'),
+        ['rebuild', '--release', ...electronArgs, '--dist-url=https://electronjs.org/headers'],
+        copy,
+      );
     if (prebuilt && compiled) return { failure: compiled };
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.copyFileSync(path.join(copy, 'build', 'Release', 'better_sqlite3.node'), target);

@@ -97,7 +97,8 @@ export interface WorkspaceInfo {
  * entry file), 'not-ecg', 'quarantined', 'unreadable', 'hidden', 'busy' (database busy or full: the next ingest
  * retries it), 'waiting' (an inbox entry whose companion files have not arrived yet).
  */
-export type IngestOutcome = 'stored' | 'duplicate' | 'unchanged' | 'companion' | 'not-ecg' | 'quarantined' | 'unreadable' | 'hidden' | 'busy' | 'waiting';
+export type IngestOutcome =
+  'stored' | 'duplicate' | 'unchanged' | 'companion' | 'not-ecg' | 'quarantined' | 'unreadable' | 'hidden' | 'busy' | 'waiting';
 
 export interface IngestFileOutcome {
   path: string;
@@ -309,7 +310,10 @@ export interface ApiMethods {
   'saliency.list': { params: { recordId: number }; result: SaliencyMapInfo[] };
   'saliency.get': { params: { id: number }; result: SaliencyMapData };
   'saliency.compare': { params: { a: number; b: number }; result: SaliencyComparison };
-  'models.list': { params: Record<string, never>; result: { id: number; name: string; architecture: string; classes: string[]; createdAt: string }[] };
+  'models.list': {
+    params: Record<string, never>;
+    result: { id: number; name: string; architecture: string; classes: string[]; createdAt: string }[];
+  };
   'models.review': { params: { id: number; scope?: ModelReviewScope }; result: ModelReview };
   'training.list': { params: Record<string, never>; result: TrainingRun[] };
   /**
@@ -322,17 +326,42 @@ export interface ApiMethods {
   'notes.add': { params: { recordId: number; text: string; author: string }; result: RecordNote };
   'notes.delete': { params: { id: number; author: string }; result: { deleted: true } };
   'intervals.list': { params: { recordId: number }; result: IntervalAnnotation[] };
-  'intervals.add': { params: { recordId: number; start: number; end: number; lead?: string; vocabulary: string; code: string; text?: string; author: string }; result: IntervalAnnotation };
+  'intervals.add': {
+    params: {
+      recordId: number;
+      start: number;
+      end: number;
+      lead?: string;
+      vocabulary: string;
+      code: string;
+      text?: string;
+      author: string;
+    };
+    result: IntervalAnnotation;
+  };
   'intervals.delete': { params: { id: number; author: string }; result: { deleted: true } };
   'settings.get': { params: Record<string, never>; result: ReviewSettings };
   'settings.set': { params: { pxPerMm?: number; shortcuts?: string[]; author: string }; result: ReviewSettings };
-  'labels.set': { params: { recordId: number; vocabulary: string; code: string; present: boolean; author: string }; result: LabelAssertion };
+  'labels.set': {
+    params: { recordId: number; vocabulary: string; code: string; present: boolean; author: string };
+    result: LabelAssertion;
+  };
   'records.setReviewState': { params: { recordId: number; state: string; author: string }; result: { reviewState: ReviewState } };
   'audit.list': { params: { recordId?: number; limit?: number }; result: AuditEntry[] };
   'ingest.paths': { params: { paths: string[] }; result: IngestSummary };
   /** Writes the records the filters select (all must hold) as a WFDB dataset into outDir, a new or empty folder. */
   'export.dataset': {
-    params: { outDir: string; labels?: string[]; formats?: string[]; reviewStates?: string[]; reviewer?: string; records?: string[]; queue?: string; folds?: number; seed?: number };
+    params: {
+      outDir: string;
+      labels?: string[];
+      formats?: string[];
+      reviewStates?: string[];
+      reviewer?: string;
+      records?: string[];
+      queue?: string;
+      folds?: number;
+      seed?: number;
+    };
     result: ExportSummary;
   };
 }
@@ -399,14 +428,26 @@ const code: FieldSpec = { type: 'string', minLength: 1, maxLength: 64 };
 export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & string, FieldSpec> } = {
   'workspace.info': {},
   'records.list': {
-    offset: { type: 'int', optional: true, min: 0 }, limit: { type: 'int', optional: true, min: 1, max: 10_000 }, search: { type: 'string', optional: true, maxLength: 200 },
-    queue: { type: 'string', optional: true, maxLength: 32 }, label: { ...code, optional: true }, format: { type: 'string', optional: true, maxLength: 64 },
-    leadCount: { type: 'int', optional: true, min: 1, max: 64 }, reviewState: { type: 'string', optional: true, maxLength: 32 },
-    sort: { type: 'string', optional: true, maxLength: 16 }, descending: { type: 'boolean', optional: true },
+    offset: { type: 'int', optional: true, min: 0 },
+    limit: { type: 'int', optional: true, min: 1, max: 10_000 },
+    search: { type: 'string', optional: true, maxLength: 200 },
+    queue: { type: 'string', optional: true, maxLength: 32 },
+    label: { ...code, optional: true },
+    format: { type: 'string', optional: true, maxLength: 64 },
+    leadCount: { type: 'int', optional: true, min: 1, max: 64 },
+    reviewState: { type: 'string', optional: true, maxLength: 32 },
+    sort: { type: 'string', optional: true, maxLength: 16 },
+    descending: { type: 'boolean', optional: true },
   },
   'worklist.queues': {},
   'records.get': { id },
-  'records.signal': { id, start: { type: 'number', optional: true, min: 0 }, end: { type: 'number', optional: true, min: 0 }, maxPoints: { type: 'int', optional: true, min: 16, max: 1_000_000 }, filters: { type: 'string[]', optional: true, maxLength: 16 } },
+  'records.signal': {
+    id,
+    start: { type: 'number', optional: true, min: 0 },
+    end: { type: 'number', optional: true, min: 0 },
+    maxPoints: { type: 'int', optional: true, min: 16, max: 1_000_000 },
+    filters: { type: 'string[]', optional: true, maxLength: 16 },
+  },
   'records.analysis': { id, start: { type: 'number', optional: true, min: 0 }, end: { type: 'number', optional: true, min: 0 } },
   'rules.forRecord': { id, leadSet: { type: 'int', min: 2, max: 12 } },
   'predictions.forRecord': { id },
@@ -417,8 +458,11 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
   'models.review': { id, scope: { type: 'string', optional: true, oneOf: ['test', 'all'] } },
   'training.list': {},
   'training.start': {
-    arch: { type: 'string', minLength: 1, maxLength: 32 }, leads: { type: 'int', min: 2, max: 12 }, epochs: { type: 'int', optional: true, min: 1, max: 500 },
-    layouts: { type: 'string[]', optional: true, maxLength: 32 }, input: { type: 'string', optional: true, oneOf: IMAGE_INPUT_KINDS },
+    arch: { type: 'string', minLength: 1, maxLength: 32 },
+    leads: { type: 'int', min: 2, max: 12 },
+    epochs: { type: 'int', optional: true, min: 1, max: 500 },
+    layouts: { type: 'string[]', optional: true, maxLength: 32 },
+    input: { type: 'string', optional: true, oneOf: IMAGE_INPUT_KINDS },
     workers: { type: 'int', optional: true, min: 1, max: 8 },
   },
   'training.cancel': { id },
@@ -427,21 +471,36 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
   'notes.delete': { id, author },
   'intervals.list': { recordId: id },
   'intervals.add': {
-    recordId: id, start: { type: 'int', min: 0 }, end: { type: 'int', min: 1 }, lead: { type: 'string', optional: true, maxLength: 16 },
-    vocabulary: code, code, text: { type: 'string', optional: true, maxLength: 2000 }, author,
+    recordId: id,
+    start: { type: 'int', min: 0 },
+    end: { type: 'int', min: 1 },
+    lead: { type: 'string', optional: true, maxLength: 16 },
+    vocabulary: code,
+    code,
+    text: { type: 'string', optional: true, maxLength: 2000 },
+    author,
   },
   'intervals.delete': { id, author },
   'settings.get': {},
-  'settings.set': { pxPerMm: { type: 'number', optional: true, min: 1, max: 40 }, shortcuts: { type: 'string[]', optional: true, maxLength: 64 }, author },
+  'settings.set': {
+    pxPerMm: { type: 'number', optional: true, min: 1, max: 40 },
+    shortcuts: { type: 'string[]', optional: true, maxLength: 64 },
+    author,
+  },
   'labels.set': { recordId: id, vocabulary: code, code, present: { type: 'boolean' }, author },
   'records.setReviewState': { recordId: id, state: { type: 'string', minLength: 1, maxLength: 32 }, author },
   'audit.list': { recordId: { type: 'int', optional: true, min: 1 }, limit: { type: 'int', optional: true, min: 1, max: 10_000 } },
   'ingest.paths': { paths: { type: 'string[]', maxLength: 4096 } },
   'export.dataset': {
-    outDir: { type: 'string', maxLength: 4096 }, labels: { type: 'string[]', optional: true, maxLength: 64 },
-    formats: { type: 'string[]', optional: true, maxLength: 64 }, reviewStates: { type: 'string[]', optional: true, maxLength: 32 },
-    reviewer: { ...author, optional: true }, records: { type: 'string[]', optional: true, maxLength: 200 }, queue: { type: 'string', optional: true, maxLength: 32 },
-    folds: { type: 'int', optional: true, min: 2, max: 100 }, seed: { type: 'int', optional: true, min: 1 },
+    outDir: { type: 'string', maxLength: 4096 },
+    labels: { type: 'string[]', optional: true, maxLength: 64 },
+    formats: { type: 'string[]', optional: true, maxLength: 64 },
+    reviewStates: { type: 'string[]', optional: true, maxLength: 32 },
+    reviewer: { ...author, optional: true },
+    records: { type: 'string[]', optional: true, maxLength: 200 },
+    queue: { type: 'string', optional: true, maxLength: 32 },
+    folds: { type: 'int', optional: true, min: 2, max: 100 },
+    seed: { type: 'int', optional: true, min: 1 },
   },
 };
 
@@ -454,7 +513,8 @@ function checkField(name: string, spec: FieldSpec, v: unknown): string | undefin
     case 'int':
     case 'number':
       // Integers past 2^53 are not exact and SQLite refuses some of them: they are no integers here either.
-      if (typeof v !== 'number' || !Number.isFinite(v) || (spec.type === 'int' && !Number.isSafeInteger(v))) return `${name} must be ${spec.type === 'int' ? 'an integer' : 'a number'}`;
+      if (typeof v !== 'number' || !Number.isFinite(v) || (spec.type === 'int' && !Number.isSafeInteger(v)))
+        return `${name} must be ${spec.type === 'int' ? 'an integer' : 'a number'}`;
       if (spec.min !== undefined && v < spec.min) return `${name} must be >= ${spec.min}`;
       if (spec.max !== undefined && v > spec.max) return `${name} must be <= ${spec.max}`;
       return undefined;
@@ -467,7 +527,8 @@ function checkField(name: string, spec: FieldSpec, v: unknown): string | undefin
     case 'boolean':
       return typeof v === 'boolean' ? undefined : `${name} must be true or false`;
     case 'string[]':
-      if (!Array.isArray(v) || v.length > 1000 || !v.every((s) => typeof s === 'string' && s.length <= (spec.maxLength ?? 4096))) return `${name} must be a list of at most 1000 strings`;
+      if (!Array.isArray(v) || v.length > 1000 || !v.every((s) => typeof s === 'string' && s.length <= (spec.maxLength ?? 4096)))
+        return `${name} must be a list of at most 1000 strings`;
       return undefined;
   }
 }

@@ -37,6 +37,7 @@ export function restrictToLeadSet(record: EcgRecord, size: LeadSetSize): EcgReco
   const wanted = LEAD_SETS[size];
   if (!wanted) throw new Error(`lead set ${size} does not exist (use 12, 6, 4, 3 or 2)`);
   const missing = missingLeads(record, wanted);
-  if (missing.length > 0) throw new Error(`record ${record.recordName}: the ${size}-lead set needs ${missing.join(', ')}, which the record lacks`);
+  if (missing.length > 0)
+    throw new Error(`record ${record.recordName}: the ${size}-lead set needs ${missing.join(', ')}, which the record lacks`);
   return { ...record, leads: wanted.map((n) => findLead(record, n) as LeadSignal) };
 }

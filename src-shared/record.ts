@@ -107,13 +107,30 @@ export interface RepresentativeBeats {
   length: number;
   /** How the device formed them, as it says: 'median' (GE MUSE), 'mean' (Philips repbeatmethod). */
   method?: string;
-  leads: { name: string; units: string; gain: number; baseline: number; /** base64 of Int16 little-endian digital values */ values: string }[];
+  leads: {
+    name: string;
+    units: string;
+    gain: number;
+    baseline: number;
+    /** base64 of Int16 little-endian digital values */ values: string;
+  }[];
 }
 
 /** Names for the device measurements every reader maps to when the file has them. */
-export const DEVICE_MEASUREMENT_KEYS = ['heartRate', 'rrInterval', 'pDuration', 'prInterval', 'qrsDuration', 'qtInterval', 'qtcInterval', 'pAxis', 'qrsAxis', 'tAxis'] as const;
+export const DEVICE_MEASUREMENT_KEYS = [
+  'heartRate',
+  'rrInterval',
+  'pDuration',
+  'prInterval',
+  'qrsDuration',
+  'qtInterval',
+  'qtcInterval',
+  'pAxis',
+  'qrsAxis',
+  'tAxis',
+] as const;
 
-const UNIT_TO_MV: Record<string, number> = { mv: 1, uv: 1e-3, 'µv': 1e-3, 'μv': 1e-3, v: 1e3, nv: 1e-6 };
+const UNIT_TO_MV: Record<string, number> = { mv: 1, uv: 1e-3, µv: 1e-3, μv: 1e-3, v: 1e3, nv: 1e-6 };
 
 /** Factor that converts a lead's physical units to millivolts; undefined for non-voltage units. */
 export function millivoltsPerUnit(units: string): number | undefined {
@@ -133,15 +150,31 @@ export function leadMillivolts(lead: LeadSignal): Float32Array {
 }
 
 const LEAD_ALIASES: Record<string, StandardLead> = {
-  i: 'I', ii: 'II', iii: 'III', avr: 'aVR', avl: 'aVL', avf: 'aVF',
-  v1: 'V1', v2: 'V2', v3: 'V3', v4: 'V4', v5: 'V5', v6: 'V6',
-  'lead i': 'I', 'lead ii': 'II', 'lead iii': 'III',
+  i: 'I',
+  ii: 'II',
+  iii: 'III',
+  avr: 'aVR',
+  avl: 'aVL',
+  avf: 'aVF',
+  v1: 'V1',
+  v2: 'V2',
+  v3: 'V3',
+  v4: 'V4',
+  v5: 'V5',
+  v6: 'V6',
+  'lead i': 'I',
+  'lead ii': 'II',
+  'lead iii': 'III',
   '-avr': 'aVR',
 };
 
 /** Canonical lead name for the many spellings sources use ('avr', 'AVR', 'Lead II', 'MDC_ECG_LEAD_V1'); others unchanged. */
 export function canonicalLeadName(raw: string): string {
   const s = raw.trim();
-  const key = s.toLowerCase().replace(/^mdc_ecg_lead_/, '').replace(/^ecg\s+/, '').replace(/_/g, ' ');
+  const key = s
+    .toLowerCase()
+    .replace(/^mdc_ecg_lead_/, '')
+    .replace(/^ecg\s+/, '')
+    .replace(/_/g, ' ');
   return LEAD_ALIASES[key] ?? s;
 }

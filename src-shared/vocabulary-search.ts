@@ -31,5 +31,8 @@ export function searchVocabulary(query: string, limit = 20): VocabularyEntry[] {
     else if (e.name.toLowerCase().includes(q)) rank = 3;
     if (rank >= 0) ranked.push({ e, rank, i });
   });
-  return ranked.sort((a, b) => a.rank - b.rank || a.i - b.i).slice(0, limit).map((r) => r.e);
+  return ranked
+    .sort((a, b) => a.rank - b.rank || a.i - b.i)
+    .slice(0, limit)
+    .map((r) => r.e);
 }

@@ -22,7 +22,7 @@ describe('runtime layering', () => {
   it('catches the renderer importing node:fs and shared importing electron', () => {
     const root = tree({
       'src-renderer/lib/bad.ts': "import fs from 'node:fs';\nexport const x = fs;\n",
-      'src-renderer/Ok.svelte': "<script lang=\"ts\">import * as d3 from 'd3';</script>",
+      'src-renderer/Ok.svelte': '<script lang="ts">import * as d3 from \'d3\';</script>',
       'src-shared/bad.ts': "import { app } from 'electron';\n",
       'src-shared/ok.ts': "import type { EcgRecord } from './record.ts';\n",
     });
@@ -37,7 +37,9 @@ describe('runtime layering', () => {
       'src-renderer/x.ts': "import { openWorkspace } from '../src-main/store/workspace.ts';\nconst db = await import('better-sqlite3');\n",
       'src-shared/y.ts': 'export const home = process.env.HOME;\n',
     });
-    const v = findLayerViolations(root).map((x) => `${x.file}:${x.line}`).sort();
+    const v = findLayerViolations(root)
+      .map((x) => `${x.file}:${x.line}`)
+      .sort();
     expect(v).toEqual(['src-main/store/bad.ts:1', 'src-renderer/x.ts:1', 'src-renderer/x.ts:2', 'src-shared/y.ts:1']);
   });
 
@@ -47,13 +49,17 @@ describe('runtime layering', () => {
       'src-main/ml/bad.ts': "import type { X } from '../explain/audit.ts';\nimport { y } from '../chart/chart-input.ts';\n",
       'src-main/chart/bad.ts': "import { z } from '../ml/train.ts';\n",
       'src-main/rules/bad.ts': "const w = await import('../workspace/run-rules.ts');\n",
-      'src-main/workspace/ok.ts': "import { a } from '../store/record-store.ts';\nimport { b } from '../explain/audit.ts';\nimport { c } from './run-rules.ts';\n",
+      'src-main/workspace/ok.ts':
+        "import { a } from '../store/record-store.ts';\nimport { b } from '../explain/audit.ts';\nimport { c } from './run-rules.ts';\n",
       'src-main/cli/ok.ts': "import { s } from '../server/serve.ts';\nimport { v } from '../version.ts';\n",
       'src-main/server/bad.ts': "import { c } from '../cli/main.ts';\n",
-      'src-main/dsp/bad.ts': "import { r } from '../resources.ts';\nimport { f } from '../formats/csv.ts';\nimport { q } from '../store/workspace.ts';\n",
+      'src-main/dsp/bad.ts':
+        "import { r } from '../resources.ts';\nimport { f } from '../formats/csv.ts';\nimport { q } from '../store/workspace.ts';\n",
       'src-main/extras/x.ts': "import { f } from '../formats/csv.ts';\n",
     });
-    const v = findLayerViolations(root).map((x) => `${x.file}:${x.line}:${x.specifier}`).sort();
+    const v = findLayerViolations(root)
+      .map((x) => `${x.file}:${x.line}:${x.specifier}`)
+      .sort();
     expect(v).toEqual([
       'src-main/chart/bad.ts:1:../ml/train.ts',
       'src-main/dsp/bad.ts:3:../store/workspace.ts',
@@ -63,6 +69,8 @@ describe('runtime layering', () => {
       'src-main/server/bad.ts:1:../cli/main.ts',
       'src-main/store/bad.ts:1:../ingest/ingest-files.ts',
     ]);
-    expect(findLayerViolations(root).find((x) => x.file.endsWith('store/bad.ts'))!.reason).toBe('src-main/store (layer 1) must not import src-main/ingest (layer 2)');
+    expect(findLayerViolations(root).find((x) => x.file.endsWith('store/bad.ts'))!.reason).toBe(
+      'src-main/store (layer 1) must not import src-main/ingest (layer 2)',
+    );
   });
 });

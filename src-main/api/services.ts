@@ -1,5 +1,14 @@
 import path from 'node:path';
-import type { ApiEventMessage, ApiMethod, ApiParams, ApiResult, ApiEvents, ApiEventName, RecordChange, RecordDetail } from '../../src-shared/api.ts';
+import type {
+  ApiEventMessage,
+  ApiMethod,
+  ApiParams,
+  ApiResult,
+  ApiEvents,
+  ApiEventName,
+  RecordChange,
+  RecordDetail,
+} from '../../src-shared/api.ts';
 import { validateParams } from '../../src-shared/api.ts';
 import { isLeadSetSize } from '../../src-shared/lead-sets.ts';
 import { ingestPaths, ingestSummary } from '../ingest/ingest-files.ts';
@@ -10,7 +19,16 @@ import { inboxFolders } from '../store/inbox-store.ts';
 import { labelHistory, setAnnotatorLabel, setReviewState } from '../store/label-store.ts';
 import { SCHEMA_VERSION } from '../store/migrate.ts';
 import { getRecordDetailFields, getRecordSummary, recordCount } from '../store/record-store.ts';
-import { addInterval, addNote, deleteInterval, deleteNote, getReviewSettings, listIntervals, listNotes, setReviewSettings } from '../store/review-store.ts';
+import {
+  addInterval,
+  addNote,
+  deleteInterval,
+  deleteNote,
+  getReviewSettings,
+  listIntervals,
+  listNotes,
+  setReviewSettings,
+} from '../store/review-store.ts';
 import { listWorklist, worklistQueues } from '../store/worklist.ts';
 import { filteredSignalWindow, recordPredictions } from '../workspace/analyse-record.ts';
 import { cancelTrainingRun, listTrainingRuns, startTrainingRun } from '../workspace/training-runs.ts';
@@ -32,7 +50,10 @@ type Handlers = { [M in ApiMethod]: (params: ApiParams<M>) => ApiResult<M> | Pro
 
 /** A request the services refuse: bad params or a missing record. Transports turn it into a client error. */
 export class ApiError extends Error {
-  constructor(message: string, readonly status = 400) {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
     super(message);
     this.name = 'ApiError';
   }
@@ -72,14 +93,20 @@ function checkAnalysisSpan(ws: Workspace, p: { id: number; start?: number; end?:
   const start = Math.floor(p.start ?? 0);
   const end = Math.min(length, Math.ceil(p.end ?? length));
   if (start >= length) throw new ApiError(`start ${start} is beyond the record's ${length} samples`);
-  if (end - start < Math.min(length, Math.round(r.samplingRate))) throw new ApiError(`span ${start}..${end} is shorter than one second; analysis needs at least one`);
+  if (end - start < Math.min(length, Math.round(r.samplingRate)))
+    throw new ApiError(`span ${start}..${end} is shorter than one second; analysis needs at least one`);
 }
 
 /**
  * The service objects behind both transports. `transport` only answers workspace.info. Long record work (analysis,
  * rules, predictions after training) goes to `pool`; without one it runs inline.
  */
-export function createServices(ws: Workspace, emit: EventSink, transport: 'electron' | 'http', pool: AnalysisPool = createAnalysisPool(ws, { size: 0 })): Services {
+export function createServices(
+  ws: Workspace,
+  emit: EventSink,
+  transport: 'electron' | 'http',
+  pool: AnalysisPool = createAnalysisPool(ws, { size: 0 }),
+): Services {
   const requireRecord = (id: number) => {
     if (!getRecordSummary(ws.db, id)) throw new ApiError(`no record with id ${id}`, 404);
   };
@@ -89,7 +116,13 @@ export function createServices(ws: Workspace, emit: EventSink, transport: 'elect
     return result;
   };
   const handlers: Handlers = {
-    'workspace.info': () => ({ dir: ws.dir, recordCount: recordCount(ws.db), schemaVersion: SCHEMA_VERSION, version: LEADLENS_VERSION, transport }),
+    'workspace.info': () => ({
+      dir: ws.dir,
+      recordCount: recordCount(ws.db),
+      schemaVersion: SCHEMA_VERSION,
+      version: LEADLENS_VERSION,
+      transport,
+    }),
     'records.list': (p) => listWorklist(ws.db, p),
     'worklist.queues': () => worklistQueues(ws.db),
     'records.get': (p) => recordDetail(ws, p.id),
@@ -117,13 +150,16 @@ export function createServices(ws: Workspace, emit: EventSink, transport: 'elect
     },
     'saliency.get': (p) => saliencyMap(ws.db, p.id),
     'saliency.compare': (p) => compareSaliency(ws.db, p.a, p.b),
-    'models.list': () => listModels(ws.db).map((m) => ({ id: m.id, name: m.name, architecture: m.architecture, classes: m.classes, createdAt: m.createdAt })),
+    'models.list': () =>
+      listModels(ws.db).map((m) => ({ id: m.id, name: m.name, architecture: m.architecture, classes: m.classes, createdAt: m.createdAt })),
     'models.review': (p) => modelReview(ws.db, p.id, p.scope),
     'training.list': () => listTrainingRuns(),
     'training.start': (p) => {
-      if (!(ARCHITECTURES as readonly string[]).includes(p.arch)) throw new ApiError(`unknown architecture '${p.arch}' (one of ${ARCHITECTURES.join(', ')})`);
+      if (!(ARCHITECTURES as readonly string[]).includes(p.arch))
+        throw new ApiError(`unknown architecture '${p.arch}' (one of ${ARCHITECTURES.join(', ')})`);
       if (!isLeadSetSize(p.leads)) throw new ApiError(`lead set ${p.leads} does not exist (use 12, 6, 4, 3 or 2)`);
-      if ((p.arch === 'image-cnn') !== (p.layouts !== undefined)) throw new ApiError(p.arch === 'image-cnn' ? 'image-cnn needs layouts' : 'layouts apply to image-cnn only');
+      if ((p.arch === 'image-cnn') !== (p.layouts !== undefined))
+        throw new ApiError(p.arch === 'image-cnn' ? 'image-cnn needs layouts' : 'layouts apply to image-cnn only');
       return startTrainingRun(ws, p, (run) => send('training.progress', run), {
         train: (req) => (pool.size === 0 ? trainInWorkspace(ws, req) : trainInWorker(ws, req, pool.sqliteBinding)),
         predict: (modelId) => pool.run('predict', { modelId }),
@@ -150,7 +186,8 @@ export function createServices(ws: Workspace, emit: EventSink, transport: 'elect
     'ingest.paths': async (p) => {
       const inbox = inboxFolders(ws.db);
       const refused = firstUnchosenPath(p.paths, inbox);
-      if (refused !== undefined) throw new ApiError(`ingest.paths: ${refused} is not an inbox folder or a path chosen in the open dialog`, 403);
+      if (refused !== undefined)
+        throw new ApiError(`ingest.paths: ${refused} is not an inbox folder or a path chosen in the open dialog`, 403);
       const r = await ingestPaths(ws, p.paths, {
         readers: READERS,
         redactFileText: true,
@@ -164,13 +201,15 @@ export function createServices(ws: Workspace, emit: EventSink, transport: 'elect
       return summary;
     },
     'export.dataset': (p) => {
-      if (p.outDir.trim() === '' || !path.isAbsolute(p.outDir)) throw new ApiError('export.dataset: outDir must be an absolute folder path');
+      if (p.outDir.trim() === '' || !path.isAbsolute(p.outDir))
+        throw new ApiError('export.dataset: outDir must be an absolute folder path');
       try {
         return exportDataset(ws, p, (done, total, label) => send('progress', { task: 'export', done, total, label }));
       } catch (e) {
         // What the selection or the folder refuses is the request's fault; anything else stays a server error.
         const msg = (e as Error).message.split('\n')[0];
-        if (/^(no stored record|export folder|unknown review state|unknown worklist queue|worklist queue)/.test(msg)) throw new ApiError(`export.dataset: ${msg}`);
+        if (/^(no stored record|export folder|unknown review state|unknown worklist queue|worklist queue)/.test(msg))
+          throw new ApiError(`export.dataset: ${msg}`);
         throw e;
       }
     },

@@ -2,7 +2,13 @@
 // (paper 0, trace 255), padded right and bottom to the model's canvas so several layouts share one input
 // size. Training, predict and explain all render through `renderChartInput`, so the model sees the same
 // pixels everywhere, and the sample → pixel map it returns takes image-space saliency back to lead x time.
-import { layoutChart, type ChartLayout, type ChartOptions, type ChartSource, type PanelPixels } from '../../src-shared/chart/chart-layout.ts';
+import {
+  layoutChart,
+  type ChartLayout,
+  type ChartOptions,
+  type ChartSource,
+  type PanelPixels,
+} from '../../src-shared/chart/chart-layout.ts';
 import { LEAD_SETS, isLeadSetSize } from '../../src-shared/lead-sets.ts';
 import { STANDARD_LEADS } from '../../src-shared/record.ts';
 import { rasteriseChart, type RasterOptions } from './chart-raster.ts';
@@ -80,8 +86,17 @@ export function chartInputCard(layouts: readonly string[], pxPerMm: number, lead
   if (!(pxPerMm > 0 && pxPerMm <= 8)) throw new Error(`--px-per-mm must be in (0, 8], got ${pxPerMm}`);
   if (!isLeadSetSize(leadCount)) throw new Error(`no ${leadCount}-lead set`);
   const card: ChartInputCard = {
-    kind: 'chart', layouts: [...layouts], pxPerMm, leads: [...LEAD_SETS[leadCount]], ink: 'gray', grid: true, calibration: true,
-    mmPerSecond: 25, mmPerMillivolt: 10, seconds: 10, canvas: [0, 0],
+    kind: 'chart',
+    layouts: [...layouts],
+    pxPerMm,
+    leads: [...LEAD_SETS[leadCount]],
+    ink: 'gray',
+    grid: true,
+    calibration: true,
+    mmPerSecond: 25,
+    mmPerMillivolt: 10,
+    seconds: 10,
+    canvas: [0, 0],
   };
   const sizes = layouts.map((layout) => layoutChart(TEMPLATE, cardRenderOptions(card, layout).chart));
   return { ...card, canvas: [Math.max(...sizes.map((c) => c.height)), Math.max(...sizes.map((c) => c.width))] };
@@ -91,16 +106,31 @@ export function chartInputCard(layouts: readonly string[], pxPerMm: number, lead
 export function readChartInputCard(spec: Record<string, unknown>): ChartInputCard {
   const s = spec as Partial<ChartInputCard>;
   return {
-    kind: 'chart', layouts: s.layouts ?? [], pxPerMm: Number(s.pxPerMm ?? 2), leads: s.leads ?? [...STANDARD_LEADS], ink: 'gray',
-    grid: s.grid ?? true, calibration: s.calibration ?? true, mmPerSecond: s.mmPerSecond ?? 25, mmPerMillivolt: s.mmPerMillivolt ?? 10,
-    seconds: s.seconds ?? 10, canvas: s.canvas ?? [0, 0],
+    kind: 'chart',
+    layouts: s.layouts ?? [],
+    pxPerMm: Number(s.pxPerMm ?? 2),
+    leads: s.leads ?? [...STANDARD_LEADS],
+    ink: 'gray',
+    grid: s.grid ?? true,
+    calibration: s.calibration ?? true,
+    mmPerSecond: s.mmPerSecond ?? 25,
+    mmPerMillivolt: s.mmPerMillivolt ?? 10,
+    seconds: s.seconds ?? 10,
+    canvas: s.canvas ?? [0, 0],
   };
 }
 
 /** How a card renders a record in one layout. */
 export function cardRenderOptions(card: ChartInputCard, layout: string): ChartRenderOptions {
   return {
-    chart: { layout, pxPerMm: card.pxPerMm, leads: card.leads, mmPerSecond: card.mmPerSecond, mmPerMillivolt: card.mmPerMillivolt, seconds: card.seconds },
+    chart: {
+      layout,
+      pxPerMm: card.pxPerMm,
+      leads: card.leads,
+      mmPerSecond: card.mmPerSecond,
+      mmPerMillivolt: card.mmPerMillivolt,
+      seconds: card.seconds,
+    },
     raster: { grid: card.grid, calibration: card.calibration },
     canvas: card.canvas,
   };

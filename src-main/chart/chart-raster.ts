@@ -65,7 +65,10 @@ function drawGrid(img: ChartImage, layout: ChartLayout, rgb: boolean): void {
   const major = rgb ? RED_MAJOR : GRAY_MAJOR;
   const mm = layout.pxPerMm;
   // Minor lines first so major lines win where they coincide.
-  for (const [step, colour] of [[1, minor], [5, major]] as const) {
+  for (const [step, colour] of [
+    [1, minor],
+    [5, major],
+  ] as const) {
     for (let k = 0; k * step * mm < img.width; k++) {
       const x = Math.round(k * step * mm);
       for (let y = 0; y < img.height; y++) setPixel(img, x, y, colour);
@@ -96,7 +99,9 @@ export function rasteriseChart(
 ): { image: ChartImage; pixels: PanelPixels[] } {
   const channels = options.rgb ? 3 : 1;
   const image: ChartImage = {
-    width: layout.width, height: layout.height, channels,
+    width: layout.width,
+    height: layout.height,
+    channels,
     data: new Uint8Array(layout.width * layout.height * channels).fill(255),
   };
   if (options.grid ?? true) drawGrid(image, layout, channels === 3);

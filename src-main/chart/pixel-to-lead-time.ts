@@ -31,12 +31,7 @@ function integralAbs(values: Float32Array, width: number, height: number): Float
 }
 
 /** `saliency` is H x W row-major (layout.height x layout.width); `pixels` from rasteriseChart/samplePixels. */
-export function pixelsToLeadTime(
-  layout: ChartLayout,
-  pixels: readonly PanelPixels[],
-  saliency: Float32Array,
-  radius = 1,
-): LeadTimeMap {
+export function pixelsToLeadTime(layout: ChartLayout, pixels: readonly PanelPixels[], saliency: Float32Array, radius = 1): LeadTimeMap {
   const { width, height } = layout;
   if (saliency.length !== width * height) {
     throw new Error(`saliency has ${saliency.length} values, chart '${layout.name}' is ${width}x${height}`);

@@ -40,8 +40,14 @@ function fileErrorLine(e: unknown): string | undefined {
   const err = e as NodeJS.ErrnoException;
   if (!err || typeof err.code !== 'string' || typeof err.path !== 'string') return undefined;
   const what: Record<string, string> = {
-    ENOENT: 'no such file or folder', EACCES: 'permission denied', EPERM: 'permission denied', ENOTDIR: 'not a folder',
-    EISDIR: 'a folder, not a file', EEXIST: 'already exists', ENOSPC: 'no space left on the device', EROFS: 'read-only file system',
+    ENOENT: 'no such file or folder',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENOTDIR: 'not a folder',
+    EISDIR: 'a folder, not a file',
+    EEXIST: 'already exists',
+    ENOSPC: 'no space left on the device',
+    EROFS: 'read-only file system',
   };
   return `${what[err.code] ?? err.code}: ${err.path}`;
 }
@@ -74,7 +80,9 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stdout.write(`leadlens ${argv[0]}: ${group.length} command${group.length > 1 ? 's' : ''}\n${list}\n`);
       return 0;
     }
-    process.stderr.write(`leadlens ${argv[0]}: unknown ${argv[0]} command '${argv[1].slice(0, 60)}' (one of ${group.map((c) => c.name.slice(1).join(' ')).join(', ')})\n`);
+    process.stderr.write(
+      `leadlens ${argv[0]}: unknown ${argv[0]} command '${argv[1].slice(0, 60)}' (one of ${group.map((c) => c.name.slice(1).join(' ')).join(', ')})\n`,
+    );
     return 2;
   }
   if (!found) {
@@ -95,7 +103,8 @@ export async function runCli(argv: string[]): Promise<number> {
       return 0;
     }
     json = args.options.json === true;
-    if (typeof args.options.workspace === 'string' && args.options.workspace.trim() === '') throw new UsageError('--workspace needs a folder path, got an empty one');
+    if (typeof args.options.workspace === 'string' && args.options.workspace.trim() === '')
+      throw new UsageError('--workspace needs a folder path, got an empty one');
     const workspaceDir = typeof args.options.workspace === 'string' ? args.options.workspace : defaultWorkspaceDir();
     const ctx: CliContext = {
       workspaceDir,

@@ -38,13 +38,17 @@ export function intOption(args: CliArgs, name: string, fallback: number, min = 0
   const v = args.options[name];
   if (v === undefined) return fallback;
   const n = Number(v);
-  if (typeof v !== 'string' || !Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
+  if (typeof v !== 'string' || !Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
   return n;
 }
 
 /** --model ID, required by the model commands. */
 export function modelIdOption(args: CliArgs, command: string): number {
   const v = args.options.model;
-  if (typeof v !== 'string' || !/^\d+$/.test(v)) throw new UsageError(`${command} needs --model ID (a model id from \`leadlens models\`)${typeof v === 'string' ? `, got '${v.slice(0, 40)}'` : ''}`);
+  if (typeof v !== 'string' || !/^\d+$/.test(v))
+    throw new UsageError(
+      `${command} needs --model ID (a model id from \`leadlens models\`)${typeof v === 'string' ? `, got '${v.slice(0, 40)}'` : ''}`,
+    );
   return Number(v);
 }

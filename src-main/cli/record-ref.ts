@@ -30,7 +30,9 @@ export function resolveRecordRef(db: Database, ref: string): number[] {
   const others = byName.filter((r) => r.id !== byId?.id);
   if (byId && others.length > 0) {
     const named = others.map((r) => `#${r.id}`).join(', ');
-    throw new UsageError(`--record ${value} is ambiguous: record #${byId.id} (named '${byId.recordName}') and the record named '${value}' (${named}); say --record id:${value} or --record name:${value}`);
+    throw new UsageError(
+      `--record ${value} is ambiguous: record #${byId.id} (named '${byId.recordName}') and the record named '${value}' (${named}); say --record id:${value} or --record name:${value}`,
+    );
   }
   const ids = byId ? [byId.id] : byName.map((r) => r.id);
   if (ids.length === 0) throw new NoSuchRecord(value);

@@ -30,10 +30,12 @@ export function medianFilter(x: ArrayLike<number>, w: number): Float64Array {
 }
 
 function lowerBound(a: number[], v: number): number {
-  let lo = 0, hi = a.length;
+  let lo = 0,
+    hi = a.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (a[mid] < v) lo = mid + 1; else hi = mid;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
   }
   return lo;
 }

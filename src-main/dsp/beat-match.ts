@@ -41,7 +41,9 @@ export function matchBeats(reference: ArrayLike<number>, detected: ArrayLike<num
     refMatch[i] = j;
     detUsed[j] = 1;
   }
-  let tp = 0, fn = 0, fp = 0;
+  let tp = 0,
+    fn = 0,
+    fp = 0;
   const errors: number[] = [];
   for (let i = 0; i < reference.length; i++) {
     if (reference[i] < start) continue;

@@ -59,11 +59,15 @@ function spatialVelocity(templates: Float32Array[], fs: number, smoothMs: number
   }
   raw[0] = raw[1];
   raw[len - 1] = raw[len - 2];
-  const h = Math.max(1, Math.round((smoothMs / 1000) * fs / 2));
+  const h = Math.max(1, Math.round(((smoothMs / 1000) * fs) / 2));
   const out = new Float64Array(len);
   for (let k = 0; k < len; k++) {
-    let s = 0, c = 0;
-    for (let j = Math.max(0, k - h); j <= Math.min(len - 1, k + h); j++) { s += raw[j]; c++; }
+    let s = 0,
+      c = 0;
+    for (let j = Math.max(0, k - h); j <= Math.min(len - 1, k + h); j++) {
+      s += raw[j];
+      c++;
+    }
     out[k] = s / c;
   }
   return out;
@@ -85,9 +89,17 @@ export function delineateMedianBeat(beat: MedianBeat, fs: number): Delineation {
   const qPeak = argmax(v, Math.max(0, r - ms(60)), Math.min(last, r + ms(60)));
   const qThr = 0.12 * v[qPeak];
   let qrsOnset = Math.max(0, r - ms(150));
-  for (let k = qPeak; k > Math.max(0, r - ms(150)); k--) if (v[k] < qThr) { qrsOnset = k; break; }
+  for (let k = qPeak; k > Math.max(0, r - ms(150)); k--)
+    if (v[k] < qThr) {
+      qrsOnset = k;
+      break;
+    }
   let qrsOffset = Math.min(last, r + ms(180));
-  for (let k = qPeak; k < Math.min(last, r + ms(180)); k++) if (v[k] < qThr && v[k + 1] <= v[k] * 1.05) { qrsOffset = k; break; }
+  for (let k = qPeak; k < Math.min(last, r + ms(180)); k++)
+    if (v[k] < qThr && v[k + 1] <= v[k] * 1.05) {
+      qrsOffset = k;
+      break;
+    }
   const out: Delineation = { qrsOnset: qrsOnset - r, qrsOffset: qrsOffset - r };
   // Level of each lead just before QRS onset (PR segment) is the isoelectric reference.
   const base = beat.templates.map((t) => t[Math.max(0, qrsOnset - ms(10))]);
@@ -104,7 +116,11 @@ export function delineateMedianBeat(beat: MedianBeat, fs: number): Delineation {
     const tPeak = argmax(energy, tFrom, last - ms(20));
     const down = argmax(v, tPeak, Math.min(last, tPeak + ms(150)));
     let tEnd: number | undefined;
-    for (let k = down; k < last; k++) if (v[k] < 0.2 * v[down]) { tEnd = k; break; }
+    for (let k = down; k < last; k++)
+      if (v[k] < 0.2 * v[down]) {
+        tEnd = k;
+        break;
+      }
     if (energy[tPeak] > 0.05 && tEnd !== undefined) {
       out.tPeak = tPeak - r;
       out.tOffset = tEnd - r;
@@ -116,7 +132,8 @@ export function delineateMedianBeat(beat: MedianBeat, fs: number): Delineation {
   const pFrom = Math.max(ms(110), qrsOnset - ms(300));
   if (pTo - pFrom > ms(40)) {
     const pPeak = argmax(energy, pFrom, pTo);
-    const a = pPeak - ms(110), b = qrsOnset;
+    const a = pPeak - ms(110),
+      b = qrsOnset;
     const dev = new Float64Array(b - a + 1);
     for (let k = a; k <= b; k++) {
       const w = (k - a) / (b - a);
@@ -127,8 +144,16 @@ export function delineateMedianBeat(beat: MedianBeat, fs: number): Delineation {
     const peak = argmax(dev, pPeak - a - ms(30), Math.min(b - a, pPeak - a + ms(30)));
     const thr = 0.2 * dev[peak];
     let on: number | undefined, off: number | undefined;
-    for (let k = peak; k > 0; k--) if (dev[k] < thr) { on = k + a; break; }
-    for (let k = peak; k < dev.length; k++) if (dev[k] < thr) { off = k + a; break; }
+    for (let k = peak; k > 0; k--)
+      if (dev[k] < thr) {
+        on = k + a;
+        break;
+      }
+    for (let k = peak; k < dev.length; k++)
+      if (dev[k] < thr) {
+        off = k + a;
+        break;
+      }
     // A P wave must stand out from the PR-segment noise and look like a wave (40-180 ms).
     if (on !== undefined && off !== undefined && dev[peak] > 0.03 && off - on >= ms(40) && off - on <= ms(180)) {
       out.pOnset = on - r;

@@ -20,7 +20,11 @@ export interface EcgCleanOptions {
 /** Taps no longer than a third of the signal, so short windows still filter (odd, at least 3). */
 const fitTaps = (taps: number, n: number): number => Math.max(3, Math.min(taps, 2 * Math.floor((n - 1) / 6) - 1));
 
-const band = (fs: number, numtaps?: number): BandpassOptions => ({ lowHz: ECG_BAND.lowHz, highHz: Math.min(ECG_BAND.highHz, 0.45 * fs), numtaps });
+const band = (fs: number, numtaps?: number): BandpassOptions => ({
+  lowHz: ECG_BAND.lowHz,
+  highHz: Math.min(ECG_BAND.highHz, 0.45 * fs),
+  numtaps,
+});
 
 /**
  * A lead (millivolts) cleaned for one use:

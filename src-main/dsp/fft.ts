@@ -25,8 +25,12 @@ export function fftInPlace(re: Float64Array, im: Float64Array, inverse = false):
     for (; j & bit; bit >>= 1) j ^= bit;
     j ^= bit;
     if (i < j) {
-      const tr = re[i]; re[i] = re[j]; re[j] = tr;
-      const ti = im[i]; im[i] = im[j]; im[j] = ti;
+      const tr = re[i];
+      re[i] = re[j];
+      re[j] = tr;
+      const ti = im[i];
+      im[i] = im[j];
+      im[j] = ti;
     }
   }
   if (n < 2) return;
@@ -43,12 +47,18 @@ export function fftInPlace(re: Float64Array, im: Float64Array, inverse = false):
         const b = a + half;
         const xr = re[b] * cr - im[b] * ci;
         const xi = re[b] * ci + im[b] * cr;
-        re[b] = re[a] - xr; im[b] = im[a] - xi;
-        re[a] += xr; im[a] += xi;
+        re[b] = re[a] - xr;
+        im[b] = im[a] - xi;
+        re[a] += xr;
+        im[a] += xi;
       }
     }
   }
-  if (inverse) for (let i = 0; i < n; i++) { re[i] /= n; im[i] /= n; }
+  if (inverse)
+    for (let i = 0; i < n; i++) {
+      re[i] /= n;
+      im[i] /= n;
+    }
 }
 
 export function nextPow2(n: number): number {
@@ -71,8 +81,10 @@ export function fftConvolve(x: ArrayLike<number>, h: ArrayLike<number>): Float64
   const pi = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     const j = (n - k) & (n - 1);
-    const xr = (re[k] + re[j]) / 2, xi = (im[k] - im[j]) / 2;
-    const hr = (im[k] + im[j]) / 2, hi = (re[j] - re[k]) / 2;
+    const xr = (re[k] + re[j]) / 2,
+      xi = (im[k] - im[j]) / 2;
+    const hr = (im[k] + im[j]) / 2,
+      hi = (re[j] - re[k]) / 2;
     pr[k] = xr * hr - xi * hi;
     pi[k] = xr * hi + xi * hr;
   }

@@ -13,7 +13,8 @@ export function sameType<T extends Signal>(x: T, n: number): T {
 export function oddExtend(x: ArrayLike<number>, padlen: number): Float64Array {
   const n = x.length;
   const out = new Float64Array(n + 2 * padlen);
-  const a = x[0], b = x[n - 1];
+  const a = x[0],
+    b = x[n - 1];
   for (let i = 0; i < padlen; i++) out[i] = 2 * a - x[padlen - i];
   for (let i = 0; i < n; i++) out[padlen + i] = x[i];
   for (let i = 0; i < padlen; i++) out[padlen + n + i] = 2 * b - x[n - 2 - i];
@@ -64,11 +65,13 @@ function biquadPass(b: readonly number[], a: readonly number[], x: Float64Array)
   const [b0, b1, b2] = b;
   const [, a1, a2] = a;
   // lfilter_zi: solve (I - companion(a)^T) zi = b[1:] - a[1:] * b0 for the 2x2 case.
-  const r0 = b1 - a1 * b0, r1 = b2 - a2 * b0;
+  const r0 = b1 - a1 * b0,
+    r1 = b2 - a2 * b0;
   const det = (1 + a1) * 1 + a2;
   const zi0 = (r0 + r1) / det;
   const zi1 = r1 - a2 * zi0;
-  let z0 = zi0 * x[0], z1 = zi1 * x[0];
+  let z0 = zi0 * x[0],
+    z1 = zi1 * x[0];
   const y = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {
     const xi = x[i];

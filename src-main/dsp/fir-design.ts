@@ -3,7 +3,10 @@
 /** Symmetric Hamming window of length n. */
 export function hammingWindow(n: number): Float64Array {
   const w = new Float64Array(n);
-  if (n === 1) { w[0] = 1; return w; }
+  if (n === 1) {
+    w[0] = 1;
+    return w;
+  }
   for (let i = 0; i < n; i++) w[i] = 0.54 - 0.46 * Math.cos((2 * Math.PI * i) / (n - 1));
   return w;
 }
@@ -24,7 +27,10 @@ function besselI0(x: number): number {
 /** Symmetric Kaiser window of length n with shape beta. */
 export function kaiserWindow(n: number, beta: number): Float64Array {
   const w = new Float64Array(n);
-  if (n === 1) { w[0] = 1; return w; }
+  if (n === 1) {
+    w[0] = 1;
+    return w;
+  }
   const d = besselI0(beta);
   for (let i = 0; i < n; i++) {
     const r = (2 * i) / (n - 1) - 1;

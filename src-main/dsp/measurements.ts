@@ -59,8 +59,14 @@ export function rrStatistics(beats: ArrayLike<number>, fs: number): RrStats | nu
   const rmssd = diffs.length ? Math.sqrt(diffs.reduce((a, b) => a + b * b, 0) / diffs.length) : 0;
   const med = median(rr);
   return {
-    count: rr.length, meanMs: mean, medianMs: med, sdMs: sd, minMs: Math.min(...rr), maxMs: Math.max(...rr),
-    rmssdMs: rmssd, irregularity: diffs.length ? median(diffs.map(Math.abs)) / med : 0,
+    count: rr.length,
+    meanMs: mean,
+    medianMs: med,
+    sdMs: sd,
+    minMs: Math.min(...rr),
+    maxMs: Math.max(...rr),
+    rmssdMs: rmssd,
+    irregularity: diffs.length ? median(diffs.map(Math.abs)) / med : 0,
   };
 }
 
@@ -74,10 +80,19 @@ export function axisFromIAvf(iNet: number, avfNet: number): number | null {
 export function axisFromIIIAvf(iNet: number, iiNet: number, avfNet: number): number | null {
   const angles = [0, 60, 90].map((d) => (d * Math.PI) / 180);
   const y = [iNet, iiNet, avfNet];
-  let scc = 0, sss = 0, scs = 0, syc = 0, sys = 0;
+  let scc = 0,
+    sss = 0,
+    scs = 0,
+    syc = 0,
+    sys = 0;
   for (let k = 0; k < 3; k++) {
-    const c = Math.cos(angles[k]), s = Math.sin(angles[k]);
-    scc += c * c; sss += s * s; scs += c * s; syc += y[k] * c; sys += y[k] * s;
+    const c = Math.cos(angles[k]),
+      s = Math.sin(angles[k]);
+    scc += c * c;
+    sss += s * s;
+    scs += c * s;
+    syc += y[k] * c;
+    sys += y[k] * s;
   }
   const det = scc * sss - scs * scs;
   const a = (syc * sss - sys * scs) / det; // A cos(theta)
@@ -91,10 +106,16 @@ function leadQrs(x: Float32Array, beats: number[], on: number, off: number, leve
   const pp: number[] = [];
   const net: number[] = [];
   for (const b of beats) {
-    const s = b + on, e = b + off, l = b + levelAt;
+    const s = b + on,
+      e = b + off,
+      l = b + levelAt;
     if (l < 0 || s < 0 || e >= x.length) continue;
-    let mn = Infinity, mx = -Infinity;
-    for (let i = s; i <= e; i++) { if (x[i] < mn) mn = x[i]; if (x[i] > mx) mx = x[i]; }
+    let mn = Infinity,
+      mx = -Infinity;
+    for (let i = s; i <= e; i++) {
+      if (x[i] < mn) mn = x[i];
+      if (x[i] > mx) mx = x[i];
+    }
     const level = x[l];
     pp.push(mx - mn);
     net.push(mx - level - (level - mn));
@@ -112,7 +133,13 @@ export interface MeasureOptions {
 export function measureRecord(leads: Record<string, Float32Array>, fs: number, opts: MeasureOptions = {}): EcgMeasurements {
   const names = Object.keys(leads);
   const filtered = names.map((n) => ecgClean(leads[n], fs, 'measurement'));
-  const beats = Array.from(opts.beats ?? detectQrs(names.map((n) => leads[n]), fs));
+  const beats = Array.from(
+    opts.beats ??
+      detectQrs(
+        names.map((n) => leads[n]),
+        fs,
+      ),
+  );
   const rr = rrStatistics(beats, fs);
   const heartRateBpm = rr ? 60000 / rr.medianMs : beats.length === 2 ? (60 * fs) / (beats[1] - beats[0]) : null;
   const rrSamples = rr ? (rr.medianMs / 1000) * fs : fs;
@@ -125,9 +152,12 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
   const off = del ? del.qrsOffset : Math.round(0.06 * fs);
   const levelAt = on - Math.round(0.01 * fs);
   const perLead: Record<string, LeadQrs> = {};
-  names.forEach((n, k) => { perLead[n] = leadQrs(filtered[k], beats, on, off, levelAt); });
+  names.forEach((n, k) => {
+    perLead[n] = leadQrs(filtered[k], beats, on, off, levelAt);
+  });
   const net = (n: string): number | undefined => perLead[n]?.netDeflectionMv;
-  const iNet = net('I'), iiNet = net('II');
+  const iNet = net('I'),
+    iiNet = net('II');
   const avfNet = net('aVF');
   const qrsMs = del ? ms(del.qrsOffset - del.qrsOnset) : null;
   const prMs = del && del.pOnset !== undefined ? ms(del.qrsOnset - del.pOnset) : null;
@@ -141,7 +171,8 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
     leads: perLead,
     axis: {
       fromIAvf: iNet !== undefined && avfNet !== undefined && beats.length ? axisFromIAvf(iNet, avfNet) : null,
-      fromIIIAvf: iNet !== undefined && iiNet !== undefined && avfNet !== undefined && beats.length ? axisFromIIIAvf(iNet, iiNet, avfNet) : null,
+      fromIIIAvf:
+        iNet !== undefined && iiNet !== undefined && avfNet !== undefined && beats.length ? axisFromIIIAvf(iNet, iiNet, avfNet) : null,
     },
     delineation: del,
     prMs,

@@ -46,8 +46,10 @@ export interface QrsBenchmarkOptions {
 export async function annotatedRecords(dir: string, annotator = 'atr'): Promise<string[]> {
   const names = await fs.readdir(dir);
   const set = new Set(names);
-  return names.filter((n) => n.endsWith('.hea') && set.has(n.replace(/\.hea$/, `.${annotator}`)))
-    .map((n) => n.replace(/\.hea$/, '')).sort();
+  return names
+    .filter((n) => n.endsWith('.hea') && set.has(n.replace(/\.hea$/, `.${annotator}`)))
+    .map((n) => n.replace(/\.hea$/, ''))
+    .sort();
 }
 
 /** Runs the detector on every annotated record in `dir` and scores it against the reference beats. */
@@ -57,13 +59,19 @@ export async function benchmarkQrs(dir: string, opts: QrsBenchmarkOptions = {}):
   if (names.length === 0) throw new Error(`${dir}: no records with .hea and .${annotator} files`);
   const records: QrsRecordResult[] = [];
   const errors: number[] = [];
-  let tp = 0, fn = 0, fp = 0, leadMs = 0, leadCpuMs = 0, leadMinutes = 0;
+  let tp = 0,
+    fn = 0,
+    fp = 0,
+    leadMs = 0,
+    leadCpuMs = 0,
+    leadMinutes = 0;
   for (const [k, name] of names.entries()) {
     const rec = await readWfdbRecord(path.join(dir, `${name}.hea`));
     const fsHz = rec.samplingRate;
     const leads = rec.leads.map(leadMillivolts);
     const reference = (await readWfdbAnnotations(path.join(dir, `${name}.${annotator}`)))
-      .filter((a) => isBeatSymbol(a.symbol)).map((a) => a.sample);
+      .filter((a) => isBeatSymbol(a.symbol))
+      .map((a) => a.sample);
     let detected: Int32Array = new Int32Array(0);
     let best = Infinity;
     let bestCpu = Infinity;
@@ -78,13 +86,28 @@ export async function benchmarkQrs(dir: string, opts: QrsBenchmarkOptions = {}):
     const m = matchBeats(reference, detected, fsHz);
     const ms = (s: number): number => (s / fsHz) * 1000;
     let sum = 0;
-    for (const e of m.timingErrors) { sum += e; errors.push(ms(e)); }
+    for (const e of m.timingErrors) {
+      sum += e;
+      errors.push(ms(e));
+    }
     const res: QrsRecordResult = {
-      record: name, leads: leads.length, seconds: rec.length / fsHz, tp: m.tp, fn: m.fn, fp: m.fp, se: m.se, ppv: m.ppv,
-      medianAbsErrorMs: ms(medianAbs(m.timingErrors)), meanErrorMs: ms(sum / Math.max(1, m.timingErrors.length)), detectMs: best, detectCpuMs: bestCpu,
+      record: name,
+      leads: leads.length,
+      seconds: rec.length / fsHz,
+      tp: m.tp,
+      fn: m.fn,
+      fp: m.fp,
+      se: m.se,
+      ppv: m.ppv,
+      medianAbsErrorMs: ms(medianAbs(m.timingErrors)),
+      meanErrorMs: ms(sum / Math.max(1, m.timingErrors.length)),
+      detectMs: best,
+      detectCpuMs: bestCpu,
     };
     records.push(res);
-    tp += m.tp; fn += m.fn; fp += m.fp;
+    tp += m.tp;
+    fn += m.fn;
+    fp += m.fp;
     leadMs += best;
     leadCpuMs += bestCpu;
     leadMinutes += (leads.length * rec.length) / fsHz / 60;
@@ -94,7 +117,15 @@ export async function benchmarkQrs(dir: string, opts: QrsBenchmarkOptions = {}):
   for (const e of errors) absSum += Math.abs(e);
   return {
     records,
-    gross: { tp, fn, fp, se: tp / (tp + fn), ppv: tp / (tp + fp), medianAbsErrorMs: medianAbs(errors), meanAbsErrorMs: absSum / Math.max(1, errors.length) },
+    gross: {
+      tp,
+      fn,
+      fp,
+      se: tp / (tp + fn),
+      ppv: tp / (tp + fp),
+      medianAbsErrorMs: medianAbs(errors),
+      meanAbsErrorMs: absSum / Math.max(1, errors.length),
+    },
     msPer30MinLead: (leadMs / leadMinutes) * 30,
     cpuMsPer30MinLead: (leadCpuMs / leadMinutes) * 30,
   };

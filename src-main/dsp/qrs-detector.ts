@@ -7,7 +7,13 @@
 // search-back; each beat is then placed on the R peak (largest deflection from the local level)
 // of the best-weighted lead with the largest beats.
 
-interface Biquad { b0: number; b1: number; b2: number; a1: number; a2: number }
+interface Biquad {
+  b0: number;
+  b1: number;
+  b2: number;
+  a1: number;
+  a2: number;
+}
 
 /** RBJ constant-peak-gain band-pass biquad. */
 function bandpassBiquad(fs: number, f0: number, q: number): Biquad {
@@ -21,15 +27,30 @@ function bandpassBiquad(fs: number, f0: number, q: number): Biquad {
 function leadFeature(x: Float32Array, fs: number, bq: Biquad, mwi: number, energy: Float32Array, out: Float32Array): void {
   const { b0, b2, a1, a2 } = bq;
   const n = x.length;
-  let x1 = x[0], x2 = x[0], y1 = 0, y2 = 0, u1 = 0, u2 = 0, v1 = 0, v2 = 0;
-  let prev = 0, sum = 0, k = 0;
+  let x1 = x[0],
+    x2 = x[0],
+    y1 = 0,
+    y2 = 0,
+    u1 = 0,
+    u2 = 0,
+    v1 = 0,
+    v2 = 0;
+  let prev = 0,
+    sum = 0,
+    k = 0;
   const ring = new Float64Array(mwi);
   for (let i = 0; i < n; i++) {
     const xi = x[i];
     const y = b0 * xi + b2 * x2 - a1 * y1 - a2 * y2;
-    x2 = x1; x1 = xi; y2 = y1; y1 = y;
+    x2 = x1;
+    x1 = xi;
+    y2 = y1;
+    y1 = y;
     const v = b0 * y + b2 * u2 - a1 * v1 - a2 * v2;
-    u2 = u1; u1 = y; v2 = v1; v1 = v;
+    u2 = u1;
+    u1 = y;
+    v2 = v1;
+    v1 = v;
     const d = (v - prev) * fs;
     prev = v;
     const e = d * d;
@@ -80,7 +101,10 @@ export function detectQrs(leadsMv: Float32Array[], fs: number, opts: QrsDetector
     const scale = typicalBlockMax(feature, block);
     const flat = scale === 0;
     const inv = flat ? 0 : 1 / scale;
-    for (let i = 0; i < n; i++) { feature[i] *= inv; energy[i] *= inv; }
+    for (let i = 0; i < n; i++) {
+      feature[i] *= inv;
+      energy[i] *= inv;
+    }
     features.push(feature);
     energies.push(energy);
     scales.push(scale);
@@ -113,7 +137,15 @@ export function detectQrs(leadsMv: Float32Array[], fs: number, opts: QrsDetector
   }
   const peaks = candidatePeaks(combined, Math.round((opts.refractory ?? 0.2) * fs));
   const beats = classifyPeaks(peaks, combined, energies, fs, mwi);
-  return placeFiducials(beats, leadsMv, energies, weights.map((w, l) => ({ w, scale: scales[l] })), block, fs, mwi);
+  return placeFiducials(
+    beats,
+    leadsMv,
+    energies,
+    weights.map((w, l) => ({ w, scale: scales[l] })),
+    block,
+    fs,
+    mwi,
+  );
 }
 
 /** Median of a scaled feature (its background level; beats sit at about 1). */
@@ -204,8 +236,13 @@ function classifyPeaks(peaks: Int32Array, c: Float32Array, energies: Float32Arra
  * not noisy in that block (a consistent lead keeps fiducials consistent from beat to beat).
  */
 function placeFiducials(
-  beats: number[], leads: Float32Array[], energies: Float32Array[],
-  quality: { w: Float32Array; scale: number }[], block: number, fs: number, mwi: number,
+  beats: number[],
+  leads: Float32Array[],
+  energies: Float32Array[],
+  quality: { w: Float32Array; scale: number }[],
+  block: number,
+  fs: number,
+  mwi: number,
 ): Int32Array {
   const n = leads[0].length;
   const half = Math.round(0.05 * fs);
@@ -214,24 +251,38 @@ function placeFiducials(
   for (let b = 0; b < beats.length; b++) {
     const p = beats[b];
     const blk = Math.floor(p / block);
-    let lead = 0, bestQ = -1;
+    let lead = 0,
+      bestQ = -1;
     for (let l = 0; l < leads.length; l++) {
       const q = quality[l].w[blk] * quality[l].scale;
-      if (q > bestQ) { bestQ = q; lead = l; }
+      if (q > bestQ) {
+        bestQ = q;
+        lead = l;
+      }
     }
     // Time of steepest band-passed slope on that lead within the integration window.
     const e = energies[lead];
-    let at = p, best = -1;
-    for (let i = Math.max(0, p - mwi); i <= p; i++) if (e[i] > best) { best = e[i]; at = i; }
+    let at = p,
+      best = -1;
+    for (let i = Math.max(0, p - mwi); i <= p; i++)
+      if (e[i] > best) {
+        best = e[i];
+        at = i;
+      }
     const x = leads[lead];
-    const s0 = Math.max(0, at - ctx), s1 = Math.min(n - 1, at + ctx);
+    const s0 = Math.max(0, at - ctx),
+      s1 = Math.min(n - 1, at + ctx);
     let level = 0;
     for (let i = s0; i <= s1; i++) level += x[i];
     level /= s1 - s0 + 1;
-    let r = at, dev = -1;
+    let r = at,
+      dev = -1;
     for (let i = Math.max(0, at - half); i <= Math.min(n - 1, at + half); i++) {
       const d = Math.abs(x[i] - level);
-      if (d > dev) { dev = d; r = i; }
+      if (d > dev) {
+        dev = d;
+        r = i;
+      }
     }
     out[b] = r;
   }

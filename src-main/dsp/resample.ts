@@ -13,9 +13,11 @@ export function resampleFactors(fromHz: number, toHz: number): { up: number; dow
   if (!(fromHz > 0 && toHz > 0 && Number.isFinite(fromHz) && Number.isFinite(toHz))) {
     throw new Error(`resample: sampling rates must be positive, got ${fromHz} -> ${toHz} Hz`);
   }
-  const a = Math.round(fromHz * 1000), b = Math.round(toHz * 1000);
+  const a = Math.round(fromHz * 1000),
+    b = Math.round(toHz * 1000);
   const g = gcd(a, b);
-  const up = b / g, down = a / g;
+  const up = b / g,
+    down = a / g;
   if (Math.max(up, down) > 100_000) throw new Error(`resample: ${fromHz} -> ${toHz} Hz needs a ratio ${up}/${down} that is too large`);
   return { up, down };
 }

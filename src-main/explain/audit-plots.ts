@@ -8,13 +8,13 @@ const ROW_H = 18;
 const labelRoom = (labels: string[]): number => Math.max(120, Math.ceil(12 + 6.5 * Math.max(0, ...labels.map((l) => l.length))));
 
 const svg = (width: number, height: number, title: string, body: string): string =>
-  `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`
-  + `<text x="8" y="18" font-size="13" font-weight="bold">${esc(title)}</text>${body}</svg>\n`;
+  `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">` +
+  `<text x="8" y="18" font-size="13" font-weight="bold">${esc(title)}</text>${body}</svg>\n`;
 
 /** x axis under rows from `lo` to `hi` at `y`, plot starting at `left`. */
 const axis = (left: number, y: number, lo: number, hi: number): string =>
-  `<line x1="${left}" y1="${y}" x2="${left + PLOT_W}" y2="${y}" stroke="#333"/>`
-  + `<text x="${left}" y="${y + 14}">${lo}</text><text x="${left + PLOT_W}" y="${y + 14}" text-anchor="end">${hi}</text>`;
+  `<line x1="${left}" y1="${y}" x2="${left + PLOT_W}" y2="${y}" stroke="#333"/>` +
+  `<text x="${left}" y="${y + 14}">${lo}</text><text x="${left + PLOT_W}" y="${y + 14}" text-anchor="end">${hi}</text>`;
 
 /** Horizontal bar chart (values clipped to [lo, hi]; non-finite shown as n/a). */
 export function barChartSvg(title: string, bars: { label: string; value: number }[], lo: number, hi: number): string {
@@ -24,9 +24,11 @@ export function barChartSvg(title: string, bars: { label: string; value: number 
   const rows = bars.map((b, i) => {
     const y = 32 + i * ROW_H;
     const v = Number.isFinite(b.value) ? b.value : lo;
-    return `<text x="${left - 6}" y="${y + 12}" text-anchor="end">${esc(b.label)}</text>`
-      + `<rect x="${Math.min(zero, x(v))}" y="${y + 2}" width="${Math.abs(x(v) - zero)}" height="${ROW_H - 5}" fill="#4a6fa5"/>`
-      + `<text x="${x(v) + 4}" y="${y + 12}">${Number.isFinite(b.value) ? b.value.toFixed(3) : 'n/a'}</text>`;
+    return (
+      `<text x="${left - 6}" y="${y + 12}" text-anchor="end">${esc(b.label)}</text>` +
+      `<rect x="${Math.min(zero, x(v))}" y="${y + 2}" width="${Math.abs(x(v) - zero)}" height="${ROW_H - 5}" fill="#4a6fa5"/>` +
+      `<text x="${x(v) + 4}" y="${y + 12}">${Number.isFinite(b.value) ? b.value.toFixed(3) : 'n/a'}</text>`
+    );
   });
   const axisY = 32 + bars.length * ROW_H + 4;
   return svg(left + PLOT_W + 60, axisY + 24, title, rows.join('') + axis(left, axisY, lo, hi));
@@ -36,17 +38,29 @@ export function barChartSvg(title: string, bars: { label: string; value: number 
  * One row of dots per label (each dot one value) with the row's threshold as a dashed tick and values
  * above it in red: shows how many maps cross the threshold, not only the median.
  */
-export function stripPlotSvg(title: string, rows: { label: string; values: number[]; threshold: number }[], lo: number, hi: number): string {
+export function stripPlotSvg(
+  title: string,
+  rows: { label: string; values: number[]; threshold: number }[],
+  lo: number,
+  hi: number,
+): string {
   const labels = rows.map((r) => `${r.label} (${r.values.filter((v) => v > r.threshold).length}/${r.values.length} above)`);
   const left = labelRoom(labels);
   const x = (v: number): number => left + ((Math.min(hi, Math.max(lo, v)) - lo) / (hi - lo)) * PLOT_W;
-  const body = rows.map((r, i) => {
-    const y = 32 + i * ROW_H + ROW_H / 2;
-    const t = num(x(r.threshold));
-    return `<text x="${left - 6}" y="${y + 4}" text-anchor="end">${esc(labels[i])}</text>`
-      + `<line x1="${t}" y1="${y - ROW_H / 2 + 1}" x2="${t}" y2="${y + ROW_H / 2 - 1}" stroke="#c0392b" stroke-dasharray="3 2"/>`
-      + r.values.filter(Number.isFinite).map((v) => `<circle cx="${num(x(v))}" cy="${y}" r="3" fill="${v > r.threshold ? '#c0392b' : '#4a6fa5'}" fill-opacity="0.7"/>`).join('');
-  }).join('');
+  const body = rows
+    .map((r, i) => {
+      const y = 32 + i * ROW_H + ROW_H / 2;
+      const t = num(x(r.threshold));
+      return (
+        `<text x="${left - 6}" y="${y + 4}" text-anchor="end">${esc(labels[i])}</text>` +
+        `<line x1="${t}" y1="${y - ROW_H / 2 + 1}" x2="${t}" y2="${y + ROW_H / 2 - 1}" stroke="#c0392b" stroke-dasharray="3 2"/>` +
+        r.values
+          .filter(Number.isFinite)
+          .map((v) => `<circle cx="${num(x(v))}" cy="${y}" r="3" fill="${v > r.threshold ? '#c0392b' : '#4a6fa5'}" fill-opacity="0.7"/>`)
+          .join('')
+      );
+    })
+    .join('');
   const axisY = 32 + rows.length * ROW_H + 4;
   return svg(left + PLOT_W + 60, axisY + 24, title, body + axis(left, axisY, lo, hi));
 }
@@ -54,7 +68,12 @@ export function stripPlotSvg(title: string, rows: { label: string; values: numbe
 const PALETTE = ['#4a6fa5', '#c0392b', '#27ae60', '#8e44ad', '#d68910', '#17a589', '#7f8c8d', '#2c3e50'];
 
 /** Line chart of curves sharing x in [0, 1]; `dashed` curves drawn dashed (e.g. insertion next to deletion). */
-export function lineChartSvg(title: string, xLabel: string, yLabel: string, curves: { label: string; x: number[]; y: number[]; colour: number; dashed?: boolean }[]): string {
+export function lineChartSvg(
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  curves: { label: string; x: number[]; y: number[]; colour: number; dashed?: boolean }[],
+): string {
   const h = Math.max(320, 50 + curves.length * 16);
   const w = 50 + 360 + 70 + Math.ceil(6.5 * Math.max(0, ...curves.map((c) => c.label.length)));
   const left = 50;
@@ -66,37 +85,56 @@ export function lineChartSvg(title: string, xLabel: string, yLabel: string, curv
   const lo = Math.min(0, ...ys);
   const px = (v: number): number => left + v * pw;
   const py = (v: number): number => top + ph - ((v - lo) / (hi - lo)) * ph;
-  const lines = curves.map((c) => {
-    const pts = c.x.map((xv, i) => `${num(px(xv))},${num(py(Number.isFinite(c.y[i]) ? c.y[i] : lo))}`).join(' ');
-    return `<polyline points="${pts}" fill="none" stroke="${PALETTE[c.colour % PALETTE.length]}" stroke-width="1.5"${c.dashed ? ' stroke-dasharray="5 3"' : ''}/>`;
-  }).join('');
-  const legend = curves.map((c, i) => `<line x1="${left + pw + 20}" y1="${top + 6 + i * 16}" x2="${left + pw + 44}" y2="${top + 6 + i * 16}" stroke="${PALETTE[c.colour % PALETTE.length]}" stroke-width="1.5"${c.dashed ? ' stroke-dasharray="5 3"' : ''}/>`
-    + `<text x="${left + pw + 50}" y="${top + 10 + i * 16}">${esc(c.label)}</text>`).join('');
-  const frame = `<rect x="${left}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`
-    + `<text x="${left}" y="${top + ph + 14}">0</text><text x="${left + pw}" y="${top + ph + 14}" text-anchor="end">1</text>`
-    + `<text x="${left + pw / 2}" y="${top + ph + 30}" text-anchor="middle">${esc(xLabel)}</text>`
-    + `<text x="${left - 4}" y="${top + 4}" text-anchor="end">${num(hi)}</text><text x="${left - 4}" y="${top + ph}" text-anchor="end">${num(lo)}</text>`
-    + `<text x="12" y="${top + ph / 2}" transform="rotate(-90 12 ${top + ph / 2})" text-anchor="middle">${esc(yLabel)}</text>`;
+  const lines = curves
+    .map((c) => {
+      const pts = c.x.map((xv, i) => `${num(px(xv))},${num(py(Number.isFinite(c.y[i]) ? c.y[i] : lo))}`).join(' ');
+      return `<polyline points="${pts}" fill="none" stroke="${PALETTE[c.colour % PALETTE.length]}" stroke-width="1.5"${c.dashed ? ' stroke-dasharray="5 3"' : ''}/>`;
+    })
+    .join('');
+  const legend = curves
+    .map(
+      (c, i) =>
+        `<line x1="${left + pw + 20}" y1="${top + 6 + i * 16}" x2="${left + pw + 44}" y2="${top + 6 + i * 16}" stroke="${PALETTE[c.colour % PALETTE.length]}" stroke-width="1.5"${c.dashed ? ' stroke-dasharray="5 3"' : ''}/>` +
+        `<text x="${left + pw + 50}" y="${top + 10 + i * 16}">${esc(c.label)}</text>`,
+    )
+    .join('');
+  const frame =
+    `<rect x="${left}" y="${top}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>` +
+    `<text x="${left}" y="${top + ph + 14}">0</text><text x="${left + pw}" y="${top + ph + 14}" text-anchor="end">1</text>` +
+    `<text x="${left + pw / 2}" y="${top + ph + 30}" text-anchor="middle">${esc(xLabel)}</text>` +
+    `<text x="${left - 4}" y="${top + 4}" text-anchor="end">${num(hi)}</text><text x="${left - 4}" y="${top + ph}" text-anchor="end">${num(lo)}</text>` +
+    `<text x="12" y="${top + ph / 2}" transform="rotate(-90 12 ${top + ph / 2})" text-anchor="middle">${esc(yLabel)}</text>`;
   return svg(w, h, title, frame + lines + legend);
 }
 
 /** Horizontal stacked bars of shares (each row's parts in [0, 1], the rest drawn as 'other'). */
 export function stackedBarSvg(title: string, parts: string[], rows: { label: string; values: number[] }[]): string {
   const left = labelRoom(rows.map((r) => r.label));
-  const body = rows.map((r, i) => {
-    const y = 32 + i * ROW_H;
-    let at = 0;
-    const segs = r.values.map((v, k) => {
-      const wv = Number.isFinite(v) ? Math.max(0, v) : 0;
-      const seg = `<rect x="${num(left + at * PLOT_W)}" y="${y + 2}" width="${num(wv * PLOT_W)}" height="${ROW_H - 5}" fill="${PALETTE[k % PALETTE.length]}"/>`;
-      at += wv;
-      return seg;
-    }).join('');
-    return `<text x="${left - 6}" y="${y + 12}" text-anchor="end">${esc(r.label)}</text>${segs}`
-      + `<rect x="${num(left + Math.min(1, at) * PLOT_W)}" y="${y + 2}" width="${num(Math.max(0, 1 - at) * PLOT_W)}" height="${ROW_H - 5}" fill="#ddd"/>`;
-  }).join('');
+  const body = rows
+    .map((r, i) => {
+      const y = 32 + i * ROW_H;
+      let at = 0;
+      const segs = r.values
+        .map((v, k) => {
+          const wv = Number.isFinite(v) ? Math.max(0, v) : 0;
+          const seg = `<rect x="${num(left + at * PLOT_W)}" y="${y + 2}" width="${num(wv * PLOT_W)}" height="${ROW_H - 5}" fill="${PALETTE[k % PALETTE.length]}"/>`;
+          at += wv;
+          return seg;
+        })
+        .join('');
+      return (
+        `<text x="${left - 6}" y="${y + 12}" text-anchor="end">${esc(r.label)}</text>${segs}` +
+        `<rect x="${num(left + Math.min(1, at) * PLOT_W)}" y="${y + 2}" width="${num(Math.max(0, 1 - at) * PLOT_W)}" height="${ROW_H - 5}" fill="#ddd"/>`
+      );
+    })
+    .join('');
   const axisY = 32 + rows.length * ROW_H + 4;
-  const legend = [...parts, 'other'].map((p, k) => `<rect x="${left + k * 90}" y="${axisY + 22}" width="10" height="10" fill="${k < parts.length ? PALETTE[k % PALETTE.length] : '#ddd'}"/>`
-    + `<text x="${left + k * 90 + 14}" y="${axisY + 31}">${esc(p)}</text>`).join('');
+  const legend = [...parts, 'other']
+    .map(
+      (p, k) =>
+        `<rect x="${left + k * 90}" y="${axisY + 22}" width="10" height="10" fill="${k < parts.length ? PALETTE[k % PALETTE.length] : '#ddd'}"/>` +
+        `<text x="${left + k * 90 + 14}" y="${axisY + 31}">${esc(p)}</text>`,
+    )
+    .join('');
   return svg(Math.max(left + PLOT_W + 60, left + (parts.length + 1) * 90), axisY + 44, title, body + axis(left, axisY, 0, 1) + legend);
 }

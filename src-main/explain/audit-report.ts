@@ -7,7 +7,8 @@ import { barChartSvg, lineChartSvg, stackedBarSvg, stripPlotSvg } from './audit-
 import { SANITY_THRESHOLDS } from './sanity-check.ts';
 
 const csvCell = (v: unknown): string => {
-  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(Math.round(v * 1e6) / 1e6) : '') : v === undefined || v === null ? '' : String(v);
+  const s =
+    typeof v === 'number' ? (Number.isFinite(v) ? String(Math.round(v * 1e6) / 1e6) : '') : v === undefined || v === null ? '' : String(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 const csv = (header: string[], rows: unknown[][]): string => [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
@@ -15,55 +16,143 @@ const csv = (header: string[], rows: unknown[][]): string => [header, ...rows].m
 const WAVE_NAMES: Record<(typeof WAVES)[number], string> = { qrs: 'QRS', p: 'P', stT: 'ST-T', pacing: 'pacing' };
 
 function mapsCsv(report: AuditReport): string {
-  const header = ['record_id', 'record', 'method', 'layout', 'target_class', 'layer', 'empty', 'deletion_auc', 'insertion_auc', 'sanity_spearman', 'sanity_ssim', 'sanity_flagged',
-    ...WAVES.flatMap((w) => [`${w}_share`, `${w}_enrichment`])];
-  return csv(header, report.maps.map((m) => {
-    const { fidelity: f, sanity: s, localisation: l } = m.measures;
-    return [m.recordId, m.recordName, m.method, m.variant, m.targetClass, m.layer, m.measures.empty ? 'EMPTY' : '', f?.deletionAuc, f?.insertionAuc, s?.spearman, s?.ssim, s ? (s.flagged ? 'FLAGGED' : 'ok') : '',
-      ...WAVES.flatMap((w) => [l?.[w].share, l?.[w].enrichment])];
-  }));
+  const header = [
+    'record_id',
+    'record',
+    'method',
+    'layout',
+    'target_class',
+    'layer',
+    'empty',
+    'deletion_auc',
+    'insertion_auc',
+    'sanity_spearman',
+    'sanity_ssim',
+    'sanity_flagged',
+    ...WAVES.flatMap((w) => [`${w}_share`, `${w}_enrichment`]),
+  ];
+  return csv(
+    header,
+    report.maps.map((m) => {
+      const { fidelity: f, sanity: s, localisation: l } = m.measures;
+      return [
+        m.recordId,
+        m.recordName,
+        m.method,
+        m.variant,
+        m.targetClass,
+        m.layer,
+        m.measures.empty ? 'EMPTY' : '',
+        f?.deletionAuc,
+        f?.insertionAuc,
+        s?.spearman,
+        s?.ssim,
+        s ? (s.flagged ? 'FLAGGED' : 'ok') : '',
+        ...WAVES.flatMap((w) => [l?.[w].share, l?.[w].enrichment]),
+      ];
+    }),
+  );
 }
 
 function summaryCsv(summary: Record<string, MapSummary>): string {
-  const header = ['map', 'maps', 'empty', 'fidelity_n', 'median_deletion_auc', 'median_insertion_auc', 'sanity_n', 'sanity_flagged', 'median_sanity_spearman', 'median_sanity_ssim',
-    'localisation_n', ...WAVES.flatMap((w) => [`median_${w}_share`, `median_${w}_coverage`])];
-  return csv(header, Object.entries(summary).map(([label, s]) => [label, s.maps, s.empty, s.fidelity?.n ?? 0, s.fidelity?.deletionAuc, s.fidelity?.insertionAuc,
-    s.sanity?.n ?? 0, s.sanity?.flagged, s.sanity?.spearman, s.sanity?.ssim, s.localisation?.n ?? 0,
-    ...WAVES.flatMap((w) => [s.localisation?.share[w], s.localisation?.coverage[w]])]));
+  const header = [
+    'map',
+    'maps',
+    'empty',
+    'fidelity_n',
+    'median_deletion_auc',
+    'median_insertion_auc',
+    'sanity_n',
+    'sanity_flagged',
+    'median_sanity_spearman',
+    'median_sanity_ssim',
+    'localisation_n',
+    ...WAVES.flatMap((w) => [`median_${w}_share`, `median_${w}_coverage`]),
+  ];
+  return csv(
+    header,
+    Object.entries(summary).map(([label, s]) => [
+      label,
+      s.maps,
+      s.empty,
+      s.fidelity?.n ?? 0,
+      s.fidelity?.deletionAuc,
+      s.fidelity?.insertionAuc,
+      s.sanity?.n ?? 0,
+      s.sanity?.flagged,
+      s.sanity?.spearman,
+      s.sanity?.ssim,
+      s.localisation?.n ?? 0,
+      ...WAVES.flatMap((w) => [s.localisation?.share[w], s.localisation?.coverage[w]]),
+    ]),
+  );
 }
 
 function plots(report: AuditReport): Record<string, string> {
   const out: Record<string, string> = {};
   const summary = Object.entries(report.mapSummary);
   if (report.pairs.length) {
-    out['spearman-by-method.svg'] = barChartSvg('Median per-lead Spearman between variants', Object.entries(report.spearmanByMethod).map(([label, s]) => ({ label, value: s.median })), -1, 1);
-    out['class-inconsistency.svg'] = barChartSvg('Mean inconsistency (1 - Spearman) by class', report.classRanking.slice(0, 25).map((c) => ({ label: `${c.className} (n=${c.records})`, value: c.inconsistency })), 0, 2);
+    out['spearman-by-method.svg'] = barChartSvg(
+      'Median per-lead Spearman between variants',
+      Object.entries(report.spearmanByMethod).map(([label, s]) => ({ label, value: s.median })),
+      -1,
+      1,
+    );
+    out['class-inconsistency.svg'] = barChartSvg(
+      'Mean inconsistency (1 - Spearman) by class',
+      report.classRanking.slice(0, 25).map((c) => ({ label: `${c.className} (n=${c.records})`, value: c.inconsistency })),
+      0,
+      2,
+    );
   }
   const fid = summary.filter(([, s]) => s.fidelity);
   if (fid.length) {
-    out['fidelity.svg'] = lineChartSvg('Deletion (solid) and insertion (dashed): mean target score', 'fraction of lead x time patches removed / restored', 'score',
+    out['fidelity.svg'] = lineChartSvg(
+      'Deletion (solid) and insertion (dashed): mean target score',
+      'fraction of lead x time patches removed / restored',
+      'score',
       fid.flatMap(([label, s], i) => [
-        { label: `${label} deletion (AUC ${s.fidelity!.deletionAuc.toFixed(3)})`, x: s.fidelity!.fractions, y: s.fidelity!.meanDeletion, colour: i },
-        { label: `${label} insertion (AUC ${s.fidelity!.insertionAuc.toFixed(3)})`, x: s.fidelity!.fractions, y: s.fidelity!.meanInsertion, colour: i, dashed: true },
-      ]));
+        {
+          label: `${label} deletion (AUC ${s.fidelity!.deletionAuc.toFixed(3)})`,
+          x: s.fidelity!.fractions,
+          y: s.fidelity!.meanDeletion,
+          colour: i,
+        },
+        {
+          label: `${label} insertion (AUC ${s.fidelity!.insertionAuc.toFixed(3)})`,
+          x: s.fidelity!.fractions,
+          y: s.fidelity!.meanInsertion,
+          colour: i,
+          dashed: true,
+        },
+      ]),
+    );
   }
   const labels = new Set(summary.filter(([, s]) => s.sanity).map(([l]) => l));
   if (labels.size) {
-    out['sanity.svg'] = stripPlotSvg('Sanity check: original vs randomised-weights map (red = above threshold, flagged)',
+    out['sanity.svg'] = stripPlotSvg(
+      'Sanity check: original vs randomised-weights map (red = above threshold, flagged)',
       [...labels].flatMap((label) => {
         const rows = report.maps.filter((m) => m.measures.sanity && mapLabel(m.method, m.variant) === label);
         return [
           { label: `${label} Spearman`, values: rows.map((m) => m.measures.sanity!.spearman), threshold: SANITY_THRESHOLDS.spearman },
           { label: `${label} SSIM`, values: rows.map((m) => m.measures.sanity!.ssim), threshold: SANITY_THRESHOLDS.ssim },
         ];
-      }), -1, 1);
+      }),
+      -1,
+      1,
+    );
   }
   const loc = summary.filter(([, s]) => s.localisation);
   if (loc.length) {
-    out['localisation.svg'] = stackedBarSvg('Median share of saliency per wave (first row: share of time the waves cover)', WAVES.map((w) => WAVE_NAMES[w]), [
-      { label: 'time covered', values: WAVES.map((w) => loc[0][1].localisation!.coverage[w]) },
-      ...loc.map(([label, s]) => ({ label, values: WAVES.map((w) => s.localisation!.share[w]) })),
-    ]);
+    out['localisation.svg'] = stackedBarSvg(
+      'Median share of saliency per wave (first row: share of time the waves cover)',
+      WAVES.map((w) => WAVE_NAMES[w]),
+      [
+        { label: 'time covered', values: WAVES.map((w) => loc[0][1].localisation!.coverage[w]) },
+        ...loc.map(([label, s]) => ({ label, values: WAVES.map((w) => s.localisation!.share[w]) })),
+      ],
+    );
   }
   return out;
 }
@@ -77,14 +166,35 @@ export function writeAuditReport(report: AuditReport, dir: string): string[] {
     'summary.csv': summaryCsv(report.mapSummary),
   };
   if (report.pairs.length) {
-    files['pairs.csv'] = csv(['record_id', 'record', 'method', 'a', 'b', 'lead_spearman', 'top_k_overlap', 'k', 'time_profile_corr', 'ssim'],
-      report.pairs.map((p) => [p.recordId, p.recordName, p.method, p.a, p.b, p.metrics.leadSpearman, p.metrics.topKOverlap, p.metrics.k, p.metrics.meanTimeProfileCorrelation, p.metrics.ssim]));
-    files['records.csv'] = csv(['rank', 'record_id', 'record', 'inconsistency', 'classes'],
-      report.recordRanking.map((r, i) => [i + 1, r.recordId, r.recordName, r.inconsistency, r.classes.join(' ')]));
-    files['classes.csv'] = csv(['rank', 'class', 'inconsistency', 'records'], report.classRanking.map((c, i) => [i + 1, c.className, c.inconsistency, c.records]));
+    files['pairs.csv'] = csv(
+      ['record_id', 'record', 'method', 'a', 'b', 'lead_spearman', 'top_k_overlap', 'k', 'time_profile_corr', 'ssim'],
+      report.pairs.map((p) => [
+        p.recordId,
+        p.recordName,
+        p.method,
+        p.a,
+        p.b,
+        p.metrics.leadSpearman,
+        p.metrics.topKOverlap,
+        p.metrics.k,
+        p.metrics.meanTimeProfileCorrelation,
+        p.metrics.ssim,
+      ]),
+    );
+    files['records.csv'] = csv(
+      ['rank', 'record_id', 'record', 'inconsistency', 'classes'],
+      report.recordRanking.map((r, i) => [i + 1, r.recordId, r.recordName, r.inconsistency, r.classes.join(' ')]),
+    );
+    files['classes.csv'] = csv(
+      ['rank', 'class', 'inconsistency', 'records'],
+      report.classRanking.map((c, i) => [i + 1, c.className, c.inconsistency, c.records]),
+    );
   }
   if (report.skipped.length) {
-    files['skipped.csv'] = csv(['record_id', 'record', 'reason'], report.skipped.map((k) => [k.recordId, k.recordName, k.reason]));
+    files['skipped.csv'] = csv(
+      ['record_id', 'record', 'reason'],
+      report.skipped.map((k) => [k.recordId, k.recordName, k.reason]),
+    );
   }
   Object.assign(files, plots(report));
   return Object.entries(files).map(([name, text]) => {

@@ -65,7 +65,14 @@ export interface MapSummary {
   maps: number;
   /** All-zero maps, left out of the measures. */
   empty: number;
-  fidelity: { n: number; deletionAuc: number; insertionAuc: number; fractions: number[]; meanDeletion: number[]; meanInsertion: number[] } | null;
+  fidelity: {
+    n: number;
+    deletionAuc: number;
+    insertionAuc: number;
+    fractions: number[];
+    meanDeletion: number[];
+    meanInsertion: number[];
+  } | null;
   sanity: { n: number; flagged: number; spearman: number; ssim: number } | null;
   localisation: { n: number; share: Record<Wave, number>; coverage: Record<Wave, number>; enrichment: Record<Wave, number> } | null;
 }
@@ -96,20 +103,36 @@ export interface AuditReport {
 }
 
 /** Pairs of labelled attributions to compare: variants within each method, or methods when there is one variant. */
-function comparisons(maps: Map<string, SaliencyResult>, methods: string[], variants: string[]): { method: string; a: string; b: string; ra: SaliencyResult; rb: SaliencyResult }[] {
+function comparisons(
+  maps: Map<string, SaliencyResult>,
+  methods: string[],
+  variants: string[],
+): { method: string; a: string; b: string; ra: SaliencyResult; rb: SaliencyResult }[] {
   const out = [];
   if (variants.length > 1) {
     for (const m of methods) {
       for (let i = 0; i < variants.length; i++) {
         for (let j = i + 1; j < variants.length; j++) {
-          out.push({ method: m, a: variants[i], b: variants[j], ra: maps.get(`${m}|${variants[i]}`)!, rb: maps.get(`${m}|${variants[j]}`)! });
+          out.push({
+            method: m,
+            a: variants[i],
+            b: variants[j],
+            ra: maps.get(`${m}|${variants[i]}`)!,
+            rb: maps.get(`${m}|${variants[j]}`)!,
+          });
         }
       }
     }
   } else {
     for (let i = 0; i < methods.length; i++) {
       for (let j = i + 1; j < methods.length; j++) {
-        out.push({ method: 'methods', a: methods[i], b: methods[j], ra: maps.get(`${methods[i]}|${variants[0]}`)!, rb: maps.get(`${methods[j]}|${variants[0]}`)! });
+        out.push({
+          method: 'methods',
+          a: methods[i],
+          b: methods[j],
+          ra: maps.get(`${methods[i]}|${variants[0]}`)!,
+          rb: maps.get(`${methods[j]}|${variants[0]}`)!,
+        });
       }
     }
   }
@@ -121,7 +144,8 @@ export const mapLabel = (method: string, variant: string): string => (variant ? 
 
 export async function runAudit(input: AuditInput): Promise<AuditReport> {
   const { items, methods, variants } = input;
-  if (variants.length < 2 && methods.length < 2 && !input.measure) throw new Error('an audit needs two layouts or two methods to compare, or measures of each map');
+  if (variants.length < 2 && methods.length < 2 && !input.measure)
+    throw new Error('an audit needs two layouts or two methods to compare, or measures of each map');
   const pairs: PairRow[] = [];
   const maps: MapRow[] = [];
   const total = items.length * methods.length * variants.length;
@@ -139,7 +163,15 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
           made.set(`${m}|${v}`, r);
           const empty = !r.map.some((x) => x !== 0);
           const measures: MapMeasures = empty ? { empty: true } : input.measure ? await input.measure(item, m, v, r) : {};
-          rows.push({ recordId: item.recordId, recordName: item.recordName, method: m, variant: v, targetClass: r.provenance.targetClass, layer: r.provenance.layer, measures });
+          rows.push({
+            recordId: item.recordId,
+            recordName: item.recordName,
+            method: m,
+            variant: v,
+            targetClass: r.provenance.targetClass,
+            layer: r.provenance.layer,
+            measures,
+          });
           input.onProgress?.(++done, total);
         }
       }
@@ -153,7 +185,14 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
     explained.push(item);
     maps.push(...rows);
     for (const c of comparisons(made, methods, variants)) {
-      pairs.push({ recordId: item.recordId, recordName: item.recordName, method: c.method, a: c.a, b: c.b, metrics: compareAttributions(c.ra, c.rb) });
+      pairs.push({
+        recordId: item.recordId,
+        recordName: item.recordName,
+        method: c.method,
+        a: c.a,
+        b: c.b,
+        metrics: compareAttributions(c.ra, c.rb),
+      });
     }
   }
   const spearmanByMethod: AuditReport['spearmanByMethod'] = {};
@@ -162,15 +201,33 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
     spearmanByMethod[m] = { median: median(v), mean: finiteMean(v), n: v.length };
   }
   const mapSummary: AuditReport['mapSummary'] = {};
-  for (const m of methods) for (const v of variants) mapSummary[mapLabel(m, v)] = summariseMaps(maps.filter((r) => r.method === m && r.variant === v));
-  if (pairs.length === 0) return { methods, variants, records: explained.length, maps, mapSummary, pairs, spearmanByMethod, recordRanking: [], classRanking: [], skipped };
-  const recordRanking = explained.map((item) => ({
-    recordId: item.recordId, recordName: item.recordName, classes: item.classes,
-    inconsistency: finiteMean(pairs.filter((p) => p.recordId === item.recordId).map((p) => 1 - p.metrics.leadSpearman)),
-  })).sort((a, b) => (b.inconsistency || 0) - (a.inconsistency || 0));
+  for (const m of methods)
+    for (const v of variants) mapSummary[mapLabel(m, v)] = summariseMaps(maps.filter((r) => r.method === m && r.variant === v));
+  if (pairs.length === 0)
+    return {
+      methods,
+      variants,
+      records: explained.length,
+      maps,
+      mapSummary,
+      pairs,
+      spearmanByMethod,
+      recordRanking: [],
+      classRanking: [],
+      skipped,
+    };
+  const recordRanking = explained
+    .map((item) => ({
+      recordId: item.recordId,
+      recordName: item.recordName,
+      classes: item.classes,
+      inconsistency: finiteMean(pairs.filter((p) => p.recordId === item.recordId).map((p) => 1 - p.metrics.leadSpearman)),
+    }))
+    .sort((a, b) => (b.inconsistency || 0) - (a.inconsistency || 0));
   const byClass = new Map<string, number[]>();
   for (const r of recordRanking) for (const c of r.classes) byClass.set(c, [...(byClass.get(c) ?? []), r.inconsistency]);
-  const classRanking = [...byClass].map(([className, v]) => ({ className, inconsistency: finiteMean(v), records: v.length }))
+  const classRanking = [...byClass]
+    .map(([className, v]) => ({ className, inconsistency: finiteMean(v), records: v.length }))
     .sort((a, b) => (b.inconsistency || 0) - (a.inconsistency || 0));
   return { methods, variants, records: explained.length, maps, mapSummary, pairs, spearmanByMethod, recordRanking, classRanking, skipped };
 }
@@ -189,15 +246,31 @@ export function summariseMaps(rows: readonly MapRow[]): MapSummary {
   return {
     maps: rows.length,
     empty: rows.filter((r) => r.measures.empty).length,
-    fidelity: fid.length ? {
-      n: fid.length, deletionAuc: median(fid.map((f) => f.deletionAuc)), insertionAuc: median(fid.map((f) => f.insertionAuc)),
-      fractions: fid[0].fractions, meanDeletion: meanCurve(fid.map((f) => f.deletion)), meanInsertion: meanCurve(fid.map((f) => f.insertion)),
-    } : null,
-    sanity: san.length ? {
-      n: san.length, flagged: san.filter((s) => s.flagged).length, spearman: median(san.map((s) => s.spearman)), ssim: median(san.map((s) => s.ssim)),
-    } : null,
-    localisation: loc.length ? {
-      n: loc.length, share: perWave((l, w) => l[w].share), coverage: perWave((l, w) => l[w].coverage), enrichment: perWave((l, w) => l[w].enrichment),
-    } : null,
+    fidelity: fid.length
+      ? {
+          n: fid.length,
+          deletionAuc: median(fid.map((f) => f.deletionAuc)),
+          insertionAuc: median(fid.map((f) => f.insertionAuc)),
+          fractions: fid[0].fractions,
+          meanDeletion: meanCurve(fid.map((f) => f.deletion)),
+          meanInsertion: meanCurve(fid.map((f) => f.insertion)),
+        }
+      : null,
+    sanity: san.length
+      ? {
+          n: san.length,
+          flagged: san.filter((s) => s.flagged).length,
+          spearman: median(san.map((s) => s.spearman)),
+          ssim: median(san.map((s) => s.ssim)),
+        }
+      : null,
+    localisation: loc.length
+      ? {
+          n: loc.length,
+          share: perWave((l, w) => l[w].share),
+          coverage: perWave((l, w) => l[w].coverage),
+          enrichment: perWave((l, w) => l[w].enrichment),
+        }
+      : null,
   };
 }

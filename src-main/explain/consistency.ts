@@ -54,7 +54,11 @@ function binned(a: LeadTimeAttribution, leads: string[], bin: number): { data: F
 
 /** Top-k indices by value (stable: ties by index). */
 function topK(values: ArrayLike<number>, k: number): Set<number> {
-  return new Set(Array.from({ length: values.length }, (_, i) => i).sort((x, y) => values[y] - values[x] || x - y).slice(0, k));
+  return new Set(
+    Array.from({ length: values.length }, (_, i) => i)
+      .sort((x, y) => values[y] - values[x] || x - y)
+      .slice(0, k),
+  );
 }
 
 /**
@@ -120,10 +124,17 @@ export function compareAttributions(a: LeadTimeAttribution, b: LeadTimeAttributi
   const bb = binned(b, leads, bin);
   const timeProfileCorrelation: Record<string, number> = {};
   leads.forEach((name, r) => {
-    timeProfileCorrelation[name] = pearson(ba.data.subarray(r * ba.bins, (r + 1) * ba.bins), bb.data.subarray(r * bb.bins, (r + 1) * bb.bins));
+    timeProfileCorrelation[name] = pearson(
+      ba.data.subarray(r * ba.bins, (r + 1) * ba.bins),
+      bb.data.subarray(r * bb.bins, (r + 1) * bb.bins),
+    );
   });
   return {
-    leads, leadSpearman: spearman(va, vb), topKOverlap: overlap / k, k, timeProfileCorrelation,
+    leads,
+    leadSpearman: spearman(va, vb),
+    topKOverlap: overlap / k,
+    k,
+    timeProfileCorrelation,
     meanTimeProfileCorrelation: finiteMean(Object.values(timeProfileCorrelation)),
     ssim: ssim(ba.data, bb.data, leads.length, ba.bins),
   };

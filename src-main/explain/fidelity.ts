@@ -31,7 +31,10 @@ const trapezoid = (ys: number[]): number => {
 };
 
 export async function fidelityCurves(
-  predict: PredictBatch, signals: readonly Float32Array[], attribution: LeadTimeAttribution, o: FidelityOptions,
+  predict: PredictBatch,
+  signals: readonly Float32Array[],
+  attribution: LeadTimeAttribution,
+  o: FidelityOptions,
 ): Promise<FidelityResult> {
   const L = signals.length;
   const T = signals[0].length;
@@ -63,7 +66,10 @@ export async function fidelityCurves(
   const deletion = preds.slice(0, counts.length).map((p) => p[o.targetClass]);
   const insertion = preds.slice(counts.length).map((p) => p[o.targetClass]);
   return {
-    fractions: counts.map((n) => n / scores.length), deletion, insertion,
-    deletionAuc: trapezoid(deletion), insertionAuc: trapezoid(insertion),
+    fractions: counts.map((n) => n / scores.length),
+    deletion,
+    insertion,
+    deletionAuc: trapezoid(deletion),
+    insertionAuc: trapezoid(insertion),
   };
 }

@@ -77,7 +77,9 @@ export function localiseAttribution(a: LeadTimeAttribution, w: WaveIntervals, pa
     return { share: s, coverage, enrichment: coverage > 0 ? s / coverage : Number.NaN };
   };
   return {
-    qrs: share(w.qrs), p: share(w.p), stT: share(w.stT),
+    qrs: share(w.qrs),
+    p: share(w.p),
+    stT: share(w.stT),
     pacing: share(w.pacing.map((s) => [s - pacingHalfWidth, s + pacingHalfWidth + 1] as const)),
   };
 }
@@ -88,8 +90,7 @@ export function localiseAttribution(a: LeadTimeAttribution, w: WaveIntervals, pa
  */
 export function rescaleIntervals(w: WaveIntervals, scale: number, offset: number, samples: number): WaveIntervals {
   const at = (s: number): number => Math.round(s * scale - offset);
-  const clip = (list: readonly Interval[]): Interval[] => list
-    .map(([s, e]) => [Math.max(0, at(s)), Math.min(samples, at(e))] as const)
-    .filter(([s, e]) => e > s);
+  const clip = (list: readonly Interval[]): Interval[] =>
+    list.map(([s, e]) => [Math.max(0, at(s)), Math.min(samples, at(e))] as const).filter(([s, e]) => e > s);
   return { qrs: clip(w.qrs), p: clip(w.p), stT: clip(w.stT), pacing: w.pacing.map(at).filter((s) => s >= 0 && s < samples) };
 }

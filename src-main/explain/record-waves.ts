@@ -23,6 +23,7 @@ export function recordWaveIntervals(record: EcgRecord): WaveIntervals | null {
   const spikes = input.leadsMv.I ? (pacing.run(input).evidence.spikes ?? []) : [];
   // One pacing pulse shows on several leads within a sample: keep one sample per pulse.
   const pulses: number[] = [];
-  for (const s of spikes.map((x) => x.sample).sort((a, b) => a - b)) if (!pulses.length || s - pulses[pulses.length - 1] > 1) pulses.push(s);
+  for (const s of spikes.map((x) => x.sample).sort((a, b) => a - b))
+    if (!pulses.length || s - pulses[pulses.length - 1] > 1) pulses.push(s);
   return waveIntervals(input.measurements.beats, d, record.length, pulses);
 }

@@ -26,7 +26,10 @@ function randomLike(t: tf.Tensor, normal: () => number): tf.Tensor {
   let s = 0;
   for (const x of v) s += (x - m) * (x - m);
   const sd = Math.sqrt(s / v.length) || 0.05;
-  return tf.tensor(Float32Array.from(v, () => sd * normal()), t.shape);
+  return tf.tensor(
+    Float32Array.from(v, () => sd * normal()),
+    t.shape,
+  );
 }
 
 /** Randomises every weight of a layers model; returns a function restoring the original weights. */
@@ -67,7 +70,9 @@ export function randomiseParamStore(store: ParamStore, seed: number): () => void
 export const SANITY_THRESHOLDS = { spearman: 0.5, ssim: 0.8 } as const;
 
 export function sanityCheck(
-  original: LeadTimeAttribution, randomised: LeadTimeAttribution, o: { maxSpearman?: number; maxSsim?: number; bin?: number } = {},
+  original: LeadTimeAttribution,
+  randomised: LeadTimeAttribution,
+  o: { maxSpearman?: number; maxSsim?: number; bin?: number } = {},
 ): SanityResult {
   const bin = o.bin ?? 25;
   const bins = (a: LeadTimeAttribution): Float64Array => {
@@ -80,7 +85,11 @@ export function sanityCheck(
   };
   const rho = spearman(bins(original), bins(randomised));
   const s = compareAttributions(original, randomised, { bin }).ssim;
-  return { spearman: rho, ssim: s, flagged: rho > (o.maxSpearman ?? SANITY_THRESHOLDS.spearman) || s > (o.maxSsim ?? SANITY_THRESHOLDS.ssim) };
+  return {
+    spearman: rho,
+    ssim: s,
+    flagged: rho > (o.maxSpearman ?? SANITY_THRESHOLDS.spearman) || s > (o.maxSsim ?? SANITY_THRESHOLDS.ssim),
+  };
 }
 
 /**
@@ -88,7 +97,10 @@ export function sanityCheck(
  * the model's trainable weights are replaced by seeded random ones; the weights are restored even when it throws.
  */
 export async function randomisationCheck(
-  store: ParamStore, seed: number, original: LeadTimeAttribution, remake: () => Promise<LeadTimeAttribution>,
+  store: ParamStore,
+  seed: number,
+  original: LeadTimeAttribution,
+  remake: () => Promise<LeadTimeAttribution>,
 ): Promise<SanityResult> {
   const restore = randomiseParamStore(store, seed);
   let randomised: LeadTimeAttribution;

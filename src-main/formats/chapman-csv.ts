@@ -18,17 +18,65 @@ const MAX_ROWS = 10_000_000;
 /** Chapman acronyms with an unambiguous SNOMED CT concept (from the dataset's ConditionNames_SNOMED-CT table;
  * fascicular blocks, 'interior differences conduction' and wandering rhythms are left unmapped). */
 const SNOMED: Record<string, string> = {
-  SB: '426177001', SR: '426783006', AFIB: '164889003', ST: '427084000', AF: '164890007', SA: '427393009',
-  SI: '427393009', SVT: '426761007', AT: '713422000', AVNRT: '233896004', AVRT: '233897008',
-  '1AVB': '270492004', '2AVB': '195042002', '2AVB1': '54016002', '2AVB2': '28189009', '3AVB': '27885002',
-  ABI: '251173003', ALS: '39732003', APB: '284470004', AQW: '164917005', ARS: '47665007', AVB: '233917008',
-  CCR: '251199005', CR: '251198002', ERV: '428417006', FQRS: '164942001', IVB: '698252002', JEB: '426995002',
-  JPT: '251164006', LBBB: '164909002', LVH: '164873001', LVQRSAL: '251146004', LVQRSCL: '251148003',
-  LVQRSLL: '251147008', MI: '164865005', MIBW: '164865005', MIFW: '164865005', MILW: '164865005',
-  MISW: '164865005', PRIE: '164947007', PWC: '164912004', QTIE: '111975006', RAH: '446358003', RBBB: '59118001',
-  RVH: '89792004', STDD: '429622005', STE: '164930006', STTC: '428750005', STTU: '164931005', TWC: '164934002',
-  TWO: '59931005', UW: '164937009', VB: '11157007', VEB: '75532003', VFW: '13640000', VPB: '17338001',
-  VPE: '195060002', VET: '251180001', WPW: '74390002',
+  SB: '426177001',
+  SR: '426783006',
+  AFIB: '164889003',
+  ST: '427084000',
+  AF: '164890007',
+  SA: '427393009',
+  SI: '427393009',
+  SVT: '426761007',
+  AT: '713422000',
+  AVNRT: '233896004',
+  AVRT: '233897008',
+  '1AVB': '270492004',
+  '2AVB': '195042002',
+  '2AVB1': '54016002',
+  '2AVB2': '28189009',
+  '3AVB': '27885002',
+  ABI: '251173003',
+  ALS: '39732003',
+  APB: '284470004',
+  AQW: '164917005',
+  ARS: '47665007',
+  AVB: '233917008',
+  CCR: '251199005',
+  CR: '251198002',
+  ERV: '428417006',
+  FQRS: '164942001',
+  IVB: '698252002',
+  JEB: '426995002',
+  JPT: '251164006',
+  LBBB: '164909002',
+  LVH: '164873001',
+  LVQRSAL: '251146004',
+  LVQRSCL: '251148003',
+  LVQRSLL: '251147008',
+  MI: '164865005',
+  MIBW: '164865005',
+  MIFW: '164865005',
+  MILW: '164865005',
+  MISW: '164865005',
+  PRIE: '164947007',
+  PWC: '164912004',
+  QTIE: '111975006',
+  RAH: '446358003',
+  RBBB: '59118001',
+  RVH: '89792004',
+  STDD: '429622005',
+  STE: '164930006',
+  STTC: '428750005',
+  STTU: '164931005',
+  TWC: '164934002',
+  TWO: '59931005',
+  UW: '164937009',
+  VB: '11157007',
+  VEB: '75532003',
+  VFW: '13640000',
+  VPB: '17338001',
+  VPE: '195060002',
+  VET: '251180001',
+  WPW: '74390002',
 };
 
 const NUMBER = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
@@ -116,7 +164,11 @@ async function loadNames(files: string[]): Promise<Map<string, string>> {
   return names;
 }
 
-const exists = (f: string) => access(f).then(() => true, () => false);
+const exists = (f: string) =>
+  access(f).then(
+    () => true,
+    () => false,
+  );
 
 /** Metadata workbooks beside the CSV or one folder up (the original ECGData/ + Diagnostics.xlsx layout). */
 async function metadataFiles(csvPath: string): Promise<{ diagnostics?: string; names: string[] }> {

@@ -92,7 +92,9 @@ function rowRecord(columns: string[], r: string[], k: number, where: string): Re
     throw new FormatError(`${where}: data row ${k} has ${r.length} fields, the header has ${columns.length}`);
   }
   const o: Record<string, string> = {};
-  columns.forEach((c, j) => { o[c] = r[j]; });
+  columns.forEach((c, j) => {
+    o[c] = r[j];
+  });
   return o;
 }
 

@@ -25,11 +25,22 @@ const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 
 /** VRs of the elements this project reads, so implicit-VR files parse the same as explicit ones. */
 const IMPLICIT_VR = new Map<number, string>([
   ...[
-    tag(0x5400, 0x0100), tag(0x003a, 0x0200), tag(0x003a, 0x0208), tag(0x003a, 0x0209), tag(0x003a, 0x0211),
-    tag(0x003a, 0x020a), tag(0x0040, 0xb020), tag(0x0040, 0xa730), tag(0x0040, 0xa043), tag(0x0040, 0xa168),
+    tag(0x5400, 0x0100),
+    tag(0x003a, 0x0200),
+    tag(0x003a, 0x0208),
+    tag(0x003a, 0x0209),
+    tag(0x003a, 0x0211),
+    tag(0x003a, 0x020a),
+    tag(0x0040, 0xb020),
+    tag(0x0040, 0xa730),
+    tag(0x0040, 0xa043),
+    tag(0x0040, 0xa168),
   ].map((t) => [t, 'SQ'] as const),
-  [tag(0x003a, 0x0005), 'US'], [tag(0x003a, 0x0010), 'UL'], [tag(0x003a, 0x0202), 'US'],
-  [tag(0x003a, 0x021a), 'US'], [tag(0x5400, 0x1004), 'US'],
+  [tag(0x003a, 0x0005), 'US'],
+  [tag(0x003a, 0x0010), 'UL'],
+  [tag(0x003a, 0x0202), 'US'],
+  [tag(0x003a, 0x021a), 'US'],
+  [tag(0x5400, 0x1004), 'US'],
 ]);
 
 const TS_IMPLICIT_LE = '1.2.840.10008.1.2';
@@ -173,7 +184,10 @@ function readElementsOnce(c: Cursor): DicomDataset {
 export function dicomString(ds: DicomDataset | undefined, t: number): string | undefined {
   const el = ds?.get(t);
   if (!el || el.items) return undefined;
-  const s = new TextDecoder('latin1').decode(el.bytes).replace(/[\0 ]+$/, '').trim();
+  const s = new TextDecoder('latin1')
+    .decode(el.bytes)
+    .replace(/[\0 ]+$/, '')
+    .trim();
   return s === '' ? undefined : s.split('\\')[0];
 }
 
@@ -183,12 +197,18 @@ export function dicomNumber(ds: DicomDataset | undefined, t: number): number | u
   if (!el || el.items) return undefined;
   const v = new DataView(el.bytes.buffer, el.bytes.byteOffset, el.bytes.byteLength);
   switch (el.vr) {
-    case 'US': return el.bytes.length >= 2 ? v.getUint16(0, true) : undefined;
-    case 'SS': return el.bytes.length >= 2 ? v.getInt16(0, true) : undefined;
-    case 'UL': return el.bytes.length >= 4 ? v.getUint32(0, true) : undefined;
-    case 'SL': return el.bytes.length >= 4 ? v.getInt32(0, true) : undefined;
-    case 'FL': return el.bytes.length >= 4 ? v.getFloat32(0, true) : undefined;
-    case 'FD': return el.bytes.length >= 8 ? v.getFloat64(0, true) : undefined;
+    case 'US':
+      return el.bytes.length >= 2 ? v.getUint16(0, true) : undefined;
+    case 'SS':
+      return el.bytes.length >= 2 ? v.getInt16(0, true) : undefined;
+    case 'UL':
+      return el.bytes.length >= 4 ? v.getUint32(0, true) : undefined;
+    case 'SL':
+      return el.bytes.length >= 4 ? v.getInt32(0, true) : undefined;
+    case 'FL':
+      return el.bytes.length >= 4 ? v.getFloat32(0, true) : undefined;
+    case 'FD':
+      return el.bytes.length >= 8 ? v.getFloat64(0, true) : undefined;
   }
   const s = dicomString(ds, t);
   const n = s === undefined ? NaN : Number(s);

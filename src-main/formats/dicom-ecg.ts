@@ -46,8 +46,18 @@ const T = {
 
 /** SCP-ECG lead codes (coding scheme SCPECG) used as Channel Source code values. */
 const SCP_LEAD_CODES: Record<string, string> = {
-  '5.6.3-9-1': 'I', '5.6.3-9-2': 'II', '5.6.3-9-3': 'V1', '5.6.3-9-4': 'V2', '5.6.3-9-5': 'V3', '5.6.3-9-6': 'V4',
-  '5.6.3-9-7': 'V5', '5.6.3-9-8': 'V6', '5.6.3-9-61': 'III', '5.6.3-9-62': 'aVR', '5.6.3-9-63': 'aVL', '5.6.3-9-64': 'aVF',
+  '5.6.3-9-1': 'I',
+  '5.6.3-9-2': 'II',
+  '5.6.3-9-3': 'V1',
+  '5.6.3-9-4': 'V2',
+  '5.6.3-9-5': 'V3',
+  '5.6.3-9-6': 'V4',
+  '5.6.3-9-7': 'V5',
+  '5.6.3-9-8': 'V6',
+  '5.6.3-9-61': 'III',
+  '5.6.3-9-62': 'aVR',
+  '5.6.3-9-63': 'aVL',
+  '5.6.3-9-64': 'aVF',
 };
 
 function leadName(def: DicomDataset, index: number): string {
@@ -83,7 +93,8 @@ function readSamples(group: DicomDataset, where: string): { channels: number; sa
   const interp = dicomString(group, T.interpretation) ?? 'SS';
   const raw = group.get(T.waveformData)?.bytes;
   if (!raw) throw new FormatError(`${where}: waveform group has no Waveform Data (5400,1010)`);
-  if (!(channels > 0) || !(samples > 0)) throw new FormatError(`${where}: waveform group declares ${channels} channels x ${samples} samples`);
+  if (!(channels > 0) || !(samples > 0))
+    throw new FormatError(`${where}: waveform group declares ${channels} channels x ${samples} samples`);
   const formats: Record<string, { bytes: number; get: (v: DataView, o: number) => number; wide: boolean }> = {
     '8SB': { bytes: 1, get: (v, o) => v.getInt8(o), wide: false },
     '8UB': { bytes: 1, get: (v, o) => v.getUint8(o), wide: false },
@@ -114,7 +125,8 @@ export function parseDicomEcg(buf: Uint8Array, filePath: string): EcgRecord {
   const labelOf = (g: DicomDataset) => dicomString(g, T.groupLabel) ?? '';
   const group = groups.find((g) => /rhythm/i.test(labelOf(g))) ?? groups.find((g) => !/median|beat/i.test(labelOf(g))) ?? groups[0];
   const rate = dicomNumber(group, T.frequency);
-  if (rate === undefined || !(rate > 0) || !Number.isFinite(rate)) throw new FormatError(`${where}: sampling frequency (003A,001A) is missing or not positive`);
+  if (rate === undefined || !(rate > 0) || !Number.isFinite(rate))
+    throw new FormatError(`${where}: sampling frequency (003A,001A) is missing or not positive`);
   const { channels, samples, data } = readSamples(group, where);
   const defs = dicomItems(group, T.channelDefs);
   if (defs.length !== channels) throw new FormatError(`${where}: ${defs.length} channel definitions for ${channels} channels`);
@@ -138,14 +150,18 @@ export function parseDicomEcg(buf: Uint8Array, filePath: string): EcgRecord {
   });
 
   const attributes: Record<string, string | number> = {};
-  const put = (key: string, v: string | undefined) => { if (v) attributes[key] = v; };
+  const put = (key: string, v: string | undefined) => {
+    if (v) attributes[key] = v;
+  };
   put('dicom.sopClassUid', dicomString(ds, T.sopClass));
   put('dicom.sopInstanceUid', dicomString(ds, T.sopInstance));
   put('dicom.manufacturer', dicomString(ds, T.manufacturer));
   put('dicom.model', dicomString(ds, T.modelName));
   put('dicom.multiplexGroup', labelOf(group));
   put('dicom.birthDate', dicomDateTime(dicomString(ds, T.birthDate)));
-  const statements = dicomItems(ds, T.annotations).map((a) => dicomString(a, T.annotationText)).filter((s): s is string => !!s);
+  const statements = dicomItems(ds, T.annotations)
+    .map((a) => dicomString(a, T.annotationText))
+    .filter((s): s is string => !!s);
   put('dicom.statements', statements.join(' | '));
 
   const dt = dicomString(ds, T.acquisitionDateTime);

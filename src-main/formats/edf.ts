@@ -66,7 +66,8 @@ export function looksLikeEdf(head: Uint8Array): boolean {
 function num(b: Uint8Array, start: number, len: number, what: string, where: string): number {
   const s = ascii(b, start, len);
   const v = Number(s);
-  if (s === '' || !Number.isFinite(v)) throw new FormatError(`${where}: header field '${printable(what)}' is '${printable(s)}', not a number`);
+  if (s === '' || !Number.isFinite(v))
+    throw new FormatError(`${where}: header field '${printable(what)}' is '${printable(s)}', not a number`);
   return v;
 }
 
@@ -74,7 +75,12 @@ export function parseEdfHeader(b: Uint8Array, where: string): EdfHeader {
   if (!looksLikeEdf(b)) throw new FormatError(`${where}: not an EDF/BDF header`);
   const bdf = b[0] === 0xff;
   const reserved = ascii(b, 192, 44);
-  const plus = reserved.startsWith('EDF+D') || reserved.startsWith('BDF+D') ? 'D' : reserved.startsWith('EDF+C') || reserved.startsWith('BDF+C') ? 'C' : '';
+  const plus =
+    reserved.startsWith('EDF+D') || reserved.startsWith('BDF+D')
+      ? 'D'
+      : reserved.startsWith('EDF+C') || reserved.startsWith('BDF+C')
+        ? 'C'
+        : '';
   const ns = num(b, 252, 4, 'number of signals', where);
   if (!Number.isInteger(ns) || ns < 1 || ns > MAX_SIGNALS) throw new FormatError(`${where}: header declares ${ns} signals`);
   const headerBytes = num(b, 184, 8, 'header bytes', where);
@@ -174,17 +180,19 @@ export function parseEdf(b: Uint8Array, filePath: string): EcgRecord {
   const offsets: number[] = [];
   h.signals.reduce((o, s) => (offsets.push(o), o + s.samplesPerRecord * bytesPerSample), 0);
   const read = (pos: number) =>
-    h.bdf ? (b[pos] | (b[pos + 1] << 8) | (b[pos + 2] << 16)) << 8 >> 8 : (b[pos] | (b[pos + 1] << 8)) << 16 >> 16;
+    h.bdf ? ((b[pos] | (b[pos + 1] << 8) | (b[pos + 2] << 16)) << 8) >> 8 : ((b[pos] | (b[pos + 1] << 8)) << 16) >> 16;
 
   const skipped: string[] = [];
-  const voltage = h.signals.map((s, i) => ({ s, i })).filter(({ s }) => {
-    if (isAnnotation(s)) return false;
-    if (millivoltsPerUnit(s.units) === undefined || s.samplesPerRecord === 0) {
-      skipped.push(`${s.label} (units '${s.units}')`);
-      return false;
-    }
-    return true;
-  });
+  const voltage = h.signals
+    .map((s, i) => ({ s, i }))
+    .filter(({ s }) => {
+      if (isAnnotation(s)) return false;
+      if (millivoltsPerUnit(s.units) === undefined || s.samplesPerRecord === 0) {
+        skipped.push(`${s.label} (units '${s.units}')`);
+        return false;
+      }
+      return true;
+    });
   if (voltage.length === 0) throw new FormatError(`${where}: no voltage signals (only annotations or non-voltage channels)`);
   const perRecord = Math.max(...voltage.map(({ s }) => s.samplesPerRecord));
   const kept = voltage.filter(({ s }) => {
@@ -202,14 +210,16 @@ export function parseEdf(b: Uint8Array, filePath: string): EcgRecord {
       for (let j = 0; j < perRecord; j++, pos += bytesPerSample) digital[k++] = read(pos);
     }
     const gain = (s.digMax - s.digMin) / (s.physMax - s.physMin);
-    if (!Number.isFinite(gain) || gain === 0) throw new FormatError(`${where}: signal '${printable(s.label)}' has equal or invalid physical/digital limits`);
+    if (!Number.isFinite(gain) || gain === 0)
+      throw new FormatError(`${where}: signal '${printable(s.label)}' has equal or invalid physical/digital limits`);
     return { name: canonicalLeadName(s.label), units: s.units, gain, baseline: s.digMin - s.physMin * gain, digital };
   });
 
   const annotations: BeatAnnotation[] = [];
   let subsecond = 0;
   const samplingRate = h.recordSeconds > 0 ? perRecord / h.recordSeconds : NaN;
-  if (!Number.isFinite(samplingRate) || samplingRate <= 0) throw new FormatError(`${where}: data record duration ${h.recordSeconds} s gives no sampling rate`);
+  if (!Number.isFinite(samplingRate) || samplingRate <= 0)
+    throw new FormatError(`${where}: data record duration ${h.recordSeconds} s gives no sampling rate`);
   h.signals.forEach((s, i) => {
     if (!isAnnotation(s)) return;
     for (let r = 0; r < records; r++) {

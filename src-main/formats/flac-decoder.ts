@@ -16,7 +16,10 @@ export interface FlacStream {
 
 class BitReader {
   pos = 0; // bit position
-  constructor(private readonly bytes: Uint8Array, private readonly where: string) {}
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly where: string,
+  ) {}
 
   get bytePos(): number {
     return this.pos >>> 3;
@@ -142,7 +145,8 @@ function readMetadata(bytes: Uint8Array, where: string): { info: StreamInfo; fra
     at += len;
   }
   if (!info) throw new FormatError(`${where}: FLAC stream has no STREAMINFO block`);
-  if (info.bitsPerSample < 4 || info.bitsPerSample > 32) throw new FormatError(`${where}: FLAC STREAMINFO says ${info.bitsPerSample} bits per sample`);
+  if (info.bitsPerSample < 4 || info.bitsPerSample > 32)
+    throw new FormatError(`${where}: FLAC STREAMINFO says ${info.bitsPerSample} bits per sample`);
   return { info, framesAt: at };
 }
 
@@ -157,7 +161,8 @@ function readResidual(r: BitReader, out: Float64Array | Int32Array, blockSize: n
   const partitionOrder = r.read(4);
   const partitions = 1 << partitionOrder;
   const size = blockSize >> partitionOrder;
-  if (size << partitionOrder !== blockSize || size < order) throw new FormatError(`${where}: FLAC partition order ${partitionOrder} does not fit block size ${blockSize}`);
+  if (size << partitionOrder !== blockSize || size < order)
+    throw new FormatError(`${where}: FLAC partition order ${partitionOrder} does not fit block size ${blockSize}`);
   let i = order;
   for (let p = 0; p < partitions; p++) {
     const n = p === 0 ? size - order : size;
@@ -264,7 +269,8 @@ export function decodeFlac(bytes: Uint8Array, where: string): FlacStream {
     const bps = ssCode === 0 ? bitsPerSample : SAMPLE_SIZES[ssCode];
     if (bps !== bitsPerSample) throw new FormatError(`${where}: FLAC frame has ${bps} bits per sample, STREAMINFO ${bitsPerSample}`);
     const frameChannels = chCode < 8 ? chCode + 1 : chCode <= 10 ? 2 : 0;
-    if (frameChannels !== channels) throw new FormatError(`${where}: FLAC frame channel assignment ${chCode} does not match ${channels} channels`);
+    if (frameChannels !== channels)
+      throw new FormatError(`${where}: FLAC frame channel assignment ${chCode} does not match ${channels} channels`);
     if (blockSize > sub[0].length) for (let c = 0; c < channels; c++) sub[c] = new Float64Array(blockSize);
     for (let c = 0; c < channels; c++) {
       // The side channel of a stereo decorrelation carries one bit more.
@@ -285,8 +291,10 @@ export function decodeFlac(bytes: Uint8Array, where: string): FlacStream {
     }
     const [a, b] = sub;
     for (let i = 0; i < blockSize; i++) {
-      if (chCode === 8) b[i] = a[i] - b[i]; // left/side
-      else if (chCode === 9) a[i] = a[i] + b[i]; // side/right
+      if (chCode === 8)
+        b[i] = a[i] - b[i]; // left/side
+      else if (chCode === 9)
+        a[i] = a[i] + b[i]; // side/right
       else if (chCode === 10) {
         const mid = a[i] * 2 + (b[i] & 1);
         const s = b[i];

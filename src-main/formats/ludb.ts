@@ -101,7 +101,14 @@ export async function readLudb(csvPath: string): Promise<EcgRecord[]> {
     const hea = headerOf(csvPath, row.ID);
     const rec = await readWfdbRecord(hea);
     const annotations = await readAnnotationSets(hea, LUDB_LEAD_ANNOTATORS);
-    const out: EcgRecord = { ...rec, format: 'ludb', recordName: row.ID.trim(), labels: ludbLabels(row), annotations, attributes: { ...rec.attributes } };
+    const out: EcgRecord = {
+      ...rec,
+      format: 'ludb',
+      recordName: row.ID.trim(),
+      labels: ludbLabels(row),
+      annotations,
+      attributes: { ...rec.attributes },
+    };
     const sex = row.Sex.trim().toUpperCase();
     if (sex === 'M' || sex === 'F') out.sex = sex;
     const age = Number(row.Age.trim());
@@ -121,7 +128,10 @@ export async function ludbCompanions(csvPath: string): Promise<string[]> {
 
 /** True when `head` starts with the ludb.csv header row. */
 function isLudbIndex(head: Uint8Array): boolean {
-  const first = new TextDecoder().decode(head).replace(/^\uFEFF/, '').split(/\r?\n/)[0];
+  const first = new TextDecoder()
+    .decode(head)
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)[0];
   const columns = first.split(',').map((c) => c.trim());
   return LUDB_COLUMNS.every((c, i) => columns[i] === c);
 }

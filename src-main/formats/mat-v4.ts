@@ -19,7 +19,10 @@ const BYTES_PER = [8, 4, 4, 2, 2, 1];
 const HEADER_BYTES = 20;
 
 /** Parse the 20-byte header and name of the first matrix in a v4 file. */
-export function parseMatV4Header(bytes: Uint8Array, where: string): Omit<MatV4Matrix, 'data'> & { littleEndian: boolean; bytesPerValue: number } {
+export function parseMatV4Header(
+  bytes: Uint8Array,
+  where: string,
+): Omit<MatV4Matrix, 'data'> & { littleEndian: boolean; bytesPerValue: number } {
   if (bytes.length < HEADER_BYTES) throw new FormatError(`${where}: not a MATLAB v4 file (${bytes.length} bytes, header needs 20)`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // The type word is small (< 5000) so its byte order tells the file's byte order.
@@ -58,18 +61,47 @@ export function readMatV4(bytes: Uint8Array, where: string): MatV4Matrix {
   const n = h.rows * h.cols;
   const need = h.dataOffset + n * h.bytesPerValue;
   if (bytes.length < need) {
-    throw new FormatError(`${where}: MATLAB v4 matrix '${h.name}' (${h.rows} x ${h.cols}) is truncated: ${bytes.length} bytes, ${need} needed`);
+    throw new FormatError(
+      `${where}: MATLAB v4 matrix '${h.name}' (${h.rows} x ${h.cols}) is truncated: ${bytes.length} bytes, ${need} needed`,
+    );
   }
   const dv = new DataView(bytes.buffer, bytes.byteOffset + h.dataOffset, n * h.bytesPerValue);
   const le = h.littleEndian;
   let data: MatV4Data;
   switch (h.precision) {
-    case 0: { const a = new Float64Array(n); for (let i = 0; i < n; i++) a[i] = dv.getFloat64(8 * i, le); data = a; break; }
-    case 1: { const a = new Float32Array(n); for (let i = 0; i < n; i++) a[i] = dv.getFloat32(4 * i, le); data = a; break; }
-    case 2: { const a = new Int32Array(n); for (let i = 0; i < n; i++) a[i] = dv.getInt32(4 * i, le); data = a; break; }
-    case 3: { const a = new Int16Array(n); for (let i = 0; i < n; i++) a[i] = dv.getInt16(2 * i, le); data = a; break; }
-    case 4: { const a = new Uint16Array(n); for (let i = 0; i < n; i++) a[i] = dv.getUint16(2 * i, le); data = a; break; }
-    default: data = bytes.slice(h.dataOffset, h.dataOffset + n); break;
+    case 0: {
+      const a = new Float64Array(n);
+      for (let i = 0; i < n; i++) a[i] = dv.getFloat64(8 * i, le);
+      data = a;
+      break;
+    }
+    case 1: {
+      const a = new Float32Array(n);
+      for (let i = 0; i < n; i++) a[i] = dv.getFloat32(4 * i, le);
+      data = a;
+      break;
+    }
+    case 2: {
+      const a = new Int32Array(n);
+      for (let i = 0; i < n; i++) a[i] = dv.getInt32(4 * i, le);
+      data = a;
+      break;
+    }
+    case 3: {
+      const a = new Int16Array(n);
+      for (let i = 0; i < n; i++) a[i] = dv.getInt16(2 * i, le);
+      data = a;
+      break;
+    }
+    case 4: {
+      const a = new Uint16Array(n);
+      for (let i = 0; i < n; i++) a[i] = dv.getUint16(2 * i, le);
+      data = a;
+      break;
+    }
+    default:
+      data = bytes.slice(h.dataOffset, h.dataOffset + n);
+      break;
   }
   return { name: h.name, rows: h.rows, cols: h.cols, precision: h.precision, data, dataOffset: h.dataOffset };
 }

@@ -34,7 +34,8 @@ export const PTBXL_COLUMNS = ['ecg_id', 'patient_id', 'scp_codes', 'strat_fold',
 /** Parse a scp_codes cell such as `{'NORM': 100.0, 'SR': 0.0}`. */
 export function parseScpCodes(cell: string, where: string): { code: string; likelihood: number }[] {
   const s = cell.trim();
-  if (!s.startsWith('{') || !s.endsWith('}')) throw new FormatError(`${where}: scp_codes '${s.slice(0, 60)}' is not a {'CODE': likelihood} dict`);
+  if (!s.startsWith('{') || !s.endsWith('}'))
+    throw new FormatError(`${where}: scp_codes '${s.slice(0, 60)}' is not a {'CODE': likelihood} dict`);
   const body = s.slice(1, -1).trim();
   if (body === '') return [];
   return body.split(',').map((entry) => {
@@ -60,14 +61,19 @@ async function readStatements(dir: string): Promise<Map<string, ScpStatement>> {
     if (!columns.includes(c)) throw new FormatError(`${file}: column '${c}' is missing`);
   }
   const flag = (v: string) => v.trim() !== '' && Number(v) === 1;
-  return new Map(rows.map((r) => [r[key].trim(), {
-    description: r.description,
-    diagnostic: flag(r.diagnostic),
-    form: flag(r.form),
-    rhythm: flag(r.rhythm),
-    superclass: r.diagnostic_class.trim(),
-    subclass: r.diagnostic_subclass.trim(),
-  }]));
+  return new Map(
+    rows.map((r) => [
+      r[key].trim(),
+      {
+        description: r.description,
+        diagnostic: flag(r.diagnostic),
+        form: flag(r.form),
+        rhythm: flag(r.rhythm),
+        superclass: r.diagnostic_class.trim(),
+        subclass: r.diagnostic_subclass.trim(),
+      },
+    ]),
+  );
 }
 
 function ptbxlLabels(codes: { code: string; likelihood: number }[], statements: Map<string, ScpStatement>): SourceLabel[] {
@@ -169,7 +175,11 @@ function rowToRecord(rec: EcgRecord, row: Record<string, string>, statements: Ma
  * be read (bad scp_codes, a damaged record) is left out with its reason. Throws FormatError only for the index as a
  * whole (a missing column, an unterminated quote, a missing scp_statements.csv).
  */
-export async function* ptbxlRecords(csvPath: string, options: PtbxlOptions = {}, warn: (line: string) => void = () => {}): AsyncGenerator<EcgRecord> {
+export async function* ptbxlRecords(
+  csvPath: string,
+  options: PtbxlOptions = {},
+  warn: (line: string) => void = () => {},
+): AsyncGenerator<EcgRecord> {
   const dir = path.dirname(csvPath);
   const statements = await readStatements(dir);
   const files = new FolderListing();
@@ -201,7 +211,9 @@ export async function* ptbxlRecords(csvPath: string, options: PtbxlOptions = {},
     // Reported even when the read stops early, so what was left out is never silent.
     if (absent.length > 0) {
       const shown = absent.slice(0, LISTED_PROBLEMS).join(', ');
-      warn(`${absent.length} of ${rows} rows have no record files here (ecg_id ${shown}${absent.length > LISTED_PROBLEMS ? ', …' : ''}); their labels were not taken in`);
+      warn(
+        `${absent.length} of ${rows} rows have no record files here (ecg_id ${shown}${absent.length > LISTED_PROBLEMS ? ', …' : ''}); their labels were not taken in`,
+      );
     }
     for (const f of failed.slice(0, LISTED_PROBLEMS)) warn(`row left out: ${f}`);
     if (failed.length > LISTED_PROBLEMS) warn(`${failed.length - LISTED_PROBLEMS} more rows left out for the same kinds of reasons`);
@@ -232,7 +244,10 @@ export async function ptbxlCompanions(csvPath: string): Promise<string[]> {
 
 /** True when `head` starts with a PTB-XL database index header row. */
 function isPtbxlIndex(head: Uint8Array): boolean {
-  const first = new TextDecoder().decode(head).replace(/^\uFEFF/, '').split(/\r?\n/)[0];
+  const first = new TextDecoder()
+    .decode(head)
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)[0];
   const columns = new Set(first.split(',').map((c) => c.trim()));
   return PTBXL_COLUMNS.every((c) => columns.has(c));
 }

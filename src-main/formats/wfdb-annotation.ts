@@ -6,11 +6,48 @@ import { FormatError } from './format-error.ts';
 
 /** Annotation codes (ecgcodes.h) -> standard mnemonic symbols; index = code. */
 const SYMBOLS: readonly string[] = [
-  ' ', 'N', 'L', 'R', 'a', 'V', 'F', 'J', 'A', 'S', // 0-9
-  'E', 'j', '/', 'Q', '~', '[15]', '|', '[17]', 's', 'T', // 10-19
-  '*', 'D', '"', '=', 'p', 'B', '^', 't', '+', 'u', // 20-29
-  '?', '!', '[', ']', 'e', 'n', '@', 'x', 'f', '(', // 30-39
-  ')', 'r', // 40-41
+  ' ',
+  'N',
+  'L',
+  'R',
+  'a',
+  'V',
+  'F',
+  'J',
+  'A',
+  'S', // 0-9
+  'E',
+  'j',
+  '/',
+  'Q',
+  '~',
+  '[15]',
+  '|',
+  '[17]',
+  's',
+  'T', // 10-19
+  '*',
+  'D',
+  '"',
+  '=',
+  'p',
+  'B',
+  '^',
+  't',
+  '+',
+  'u', // 20-29
+  '?',
+  '!',
+  '[',
+  ']',
+  'e',
+  'n',
+  '@',
+  'x',
+  'f',
+  '(', // 30-39
+  ')',
+  'r', // 40-41
 ];
 
 const SKIP = 59;
@@ -58,7 +95,7 @@ export function parseWfdbAnnotations(bytes: Uint8Array, where: string): BeatAnno
         // 32-bit interval, high 16-bit word first (PDP-11 order).
         const hi = bytes[i] | (bytes[i + 1] << 8);
         const lo = bytes[i + 2] | (bytes[i + 3] << 8);
-        sample += ((hi << 16) | lo);
+        sample += (hi << 16) | lo;
         i += 4;
         break;
       }

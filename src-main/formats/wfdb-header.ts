@@ -144,7 +144,9 @@ function parseRecordLine(line: string, where: string): RecordLine {
     if (!f) throw new FormatError(`${where}: sampling frequency '${printable(t[2])}' is malformed`);
     out.frequency = num(f[1], 'sampling frequency', where);
     if (!(out.frequency >= FREQUENCY_RANGE.min && out.frequency <= FREQUENCY_RANGE.max)) {
-      throw new FormatError(`${where}: sampling frequency ${t[2]} Hz is outside the plausible range ${FREQUENCY_RANGE.min}-${FREQUENCY_RANGE.max} Hz`);
+      throw new FormatError(
+        `${where}: sampling frequency ${t[2]} Hz is outside the plausible range ${FREQUENCY_RANGE.min}-${FREQUENCY_RANGE.max} Hz`,
+      );
     }
     if (f[2] !== undefined) out.counterFrequency = num(f[2], 'counter frequency', where);
     if (f[3] !== undefined) out.baseCounter = num(f[3], 'base counter', where);
@@ -152,7 +154,8 @@ function parseRecordLine(line: string, where: string): RecordLine {
   if (t.length > 3) {
     out.length = int(t[3], 'number of samples', where);
     if (out.length < 0) throw new FormatError(`${where}: negative number of samples`);
-    if (out.length > MAX_LENGTH) throw new FormatError(`${where}: ${t[3]} samples per signal is more than the ${MAX_LENGTH} LeadLens reads`);
+    if (out.length > MAX_LENGTH)
+      throw new FormatError(`${where}: ${t[3]} samples per signal is more than the ${MAX_LENGTH} LeadLens reads`);
   }
   parseBaseTimeAndDate(t.slice(4), out, where);
   return out;
@@ -197,7 +200,9 @@ function parseSignalLine(line: string, where: string): WfdbSignalSpec {
     if (gain < 0) throw new FormatError(`${where}: ADC gain must not be negative, got '${t[2]}'`);
     // 0 means 'not given' (WFDB default 200); anything else outside the range turns samples into nonsense or infinity.
     if (gain !== 0 && !(gain >= GAIN_RANGE.min && gain <= GAIN_RANGE.max)) {
-      throw new FormatError(`${where}: ADC gain ${g[1]} is outside the plausible range ${GAIN_RANGE.min}-${GAIN_RANGE.max} units per ${g[3] ?? 'mV'}`);
+      throw new FormatError(
+        `${where}: ADC gain ${g[1]} is outside the plausible range ${GAIN_RANGE.min}-${GAIN_RANGE.max} units per ${g[3] ?? 'mV'}`,
+      );
     }
     if (gain !== 0) spec.gain = gain;
     if (g[2] !== undefined) baseline = int(g[2], 'baseline', where);
@@ -243,7 +248,9 @@ export function parseWfdbHeader(text: string, headerPath: string): WfdbHeader {
     }
     // A '#' inside a record/signal line means a comment line was merged into it.
     if (hash > 0) {
-      throw new FormatError(`${headerPath}:${i + 1}: line holds a '#' comment after other fields (merged lines?): '${printable(trimmed, 80)}'`);
+      throw new FormatError(
+        `${headerPath}:${i + 1}: line holds a '#' comment after other fields (merged lines?): '${printable(trimmed, 80)}'`,
+      );
     }
     body.push({ text: trimmed, no: i + 1 });
   });

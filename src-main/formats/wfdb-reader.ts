@@ -10,7 +10,10 @@ export const WFDB_ANNOTATORS = ['atr', 'qrs', 'ecg'];
 function recordLine(head: Uint8Array, filePath: string): string | undefined {
   if (!filePath.toLowerCase().endsWith('.hea') || head.includes(0)) return undefined;
   const text = new TextDecoder('latin1').decode(head);
-  const line = text.split(/\r\n|\r|\n/).map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('#'));
+  const line = text
+    .split(/\r\n|\r|\n/)
+    .map((l) => l.trim())
+    .find((l) => l !== '' && !l.startsWith('#'));
   if (line === undefined || !isWfdbRecordLine(line)) return undefined;
   // Zero-length records are layout headers of multi-segment records, read through their master.
   if (line.split(/\s+/)[3] === '0') return undefined;

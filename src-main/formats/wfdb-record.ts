@@ -141,7 +141,13 @@ async function readFully(fh: FileHandle, buf: Uint8Array, n: number, pos: number
  * deinterleaved. `plan` gets the bytes after the data start and returns the frames to decode. Also gives each signal's
  * sum of samples (checksum16 before masking), taken on the way.
  */
-async function readFormat16Frames(file: string, spec: WfdbSignalSpec, nsig: number, plan: (bodyBytes: number) => number, where: string): Promise<{ leads: Int16Array[]; sums: Int32Array }> {
+async function readFormat16Frames(
+  file: string,
+  spec: WfdbSignalSpec,
+  nsig: number,
+  plan: (bodyBytes: number) => number,
+  where: string,
+): Promise<{ leads: Int16Array[]; sums: Int32Array }> {
   let fh: FileHandle;
   try {
     fh = await open(file, 'r');
@@ -223,9 +229,15 @@ async function decodeSingle(header: WfdbHeader, headerPath: string): Promise<Dec
     } else {
       const bytes = await readBytes(filePath, headerPath);
       const start = dataStart(bytes, first, idx.length, headerPath);
-      if (start > bytes.length) throw new FormatError(`${headerPath}: byte offset ${start} is past the end of ${file} (${bytes.length} bytes)`);
+      if (start > bytes.length)
+        throw new FormatError(`${headerPath}: byte offset ${start} is past the end of ${file} (${bytes.length} bytes)`);
       const body = bytes.subarray(start);
-      decoded = decodeSignalFile(body, { format: first.format, samplesPerFrame: spf, initialValues: idx.map((i) => specs[i].initialValue) }, plan(body.length), `${headerPath}: ${file}`);
+      decoded = decodeSignalFile(
+        body,
+        { format: first.format, samplesPerFrame: spf, initialValues: idx.map((i) => specs[i].initialValue) },
+        plan(body.length),
+        `${headerPath}: ${file}`,
+      );
     }
     idx.forEach((sigIndex, k) => {
       const spec = specs[sigIndex];
@@ -247,7 +259,9 @@ async function decodeSingle(header: WfdbHeader, headerPath: string): Promise<Dec
         // The block reader summed the samples as it went; that sum holds while d is its whole, unshifted array.
         const got = sums !== undefined && d === decoded[k] ? sums[k] & 0xffff : checksum16(d);
         if (got !== (spec.checksum & 0xffff)) {
-          throw new FormatError(`${headerPath}: checksum mismatch for signal ${sigIndex} (${spec.description || file}): header ${spec.checksum & 0xffff}, data ${got}`);
+          throw new FormatError(
+            `${headerPath}: checksum mismatch for signal ${sigIndex} (${spec.description || file}): header ${spec.checksum & 0xffff}, data ${got}`,
+          );
         }
       }
       perSignal[sigIndex] = d;
@@ -301,12 +315,22 @@ function rescale(d: DigitalArray, from: WfdbSignalSpec, to: WfdbSignalSpec, inva
 /** The invalid-sample code of a WFDB format (what a segment writes for 'no data'). */
 function formatInvalid(format: number): number {
   switch (format) {
-    case 80: case 8: case 508: return -128;
-    case 212: return -2048;
-    case 310: case 311: return -512;
-    case 24: case 524: return -8388608;
-    case 32: return -2147483648;
-    default: return -32768;
+    case 80:
+    case 8:
+    case 508:
+      return -128;
+    case 212:
+      return -2048;
+    case 310:
+    case 311:
+      return -512;
+    case 24:
+    case 524:
+      return -8388608;
+    case 32:
+      return -2147483648;
+    default:
+      return -32768;
   }
 }
 
@@ -347,15 +371,18 @@ async function decodeMultiSegment(header: WfdbHeader, headerPath: string): Promi
   const mult = parts.length > 0 ? spfOf(parts[0].header) : 1;
   for (const part of parts) {
     if (part.header.frequency !== header.frequency) {
-      throw new FormatError(`${part.path}: segment frame rate ${part.header.frequency} Hz differs from the record's ${header.frequency} Hz`);
+      throw new FormatError(
+        `${part.path}: segment frame rate ${part.header.frequency} Hz differs from the record's ${header.frequency} Hz`,
+      );
     }
     if (spfOf(part.header) !== mult) {
       throw new FormatError(`${part.path}: segment has ${spfOf(part.header)} samples per frame, earlier segments ${mult}`);
     }
   }
   const total = frames * mult;
-  const wide = layout.some((s) => s.format === 24 || s.format === 32 || s.format === 524)
-    || parts.some((p) => p.header.signals.some((s) => s.format === 24 || s.format === 32 || s.format === 524));
+  const wide =
+    layout.some((s) => s.format === 24 || s.format === 32 || s.format === 524) ||
+    parts.some((p) => p.header.signals.some((s) => s.format === 24 || s.format === 32 || s.format === 524));
   const out: DigitalArray[] = layout.map(() => (wide ? new Int32Array(total) : new Int16Array(total)));
   for (const o of out) o.fill(gapSample(o));
   let at = 0;
@@ -370,9 +397,12 @@ async function decodeMultiSegment(header: WfdbHeader, headerPath: string): Promi
       layout.forEach((ls, li) => {
         const si = hasLayout
           ? decoded.specs.findIndex((s) => s.description === ls.description)
-          : (decoded.specs.length === layout.length ? li : -1);
+          : decoded.specs.length === layout.length
+            ? li
+            : -1;
         if (si < 0) {
-          if (!hasLayout) throw new FormatError(`${part.path}: fixed-layout segment has ${decoded.specs.length} signals, expected ${layout.length}`);
+          if (!hasLayout)
+            throw new FormatError(`${part.path}: fixed-layout segment has ${decoded.specs.length} signals, expected ${layout.length}`);
           return;
         }
         const spec = decoded.specs[si];
@@ -402,7 +432,10 @@ function commentFields(comments: string[]): Map<string, string> {
 }
 
 function dxLabels(dx: string): SourceLabel[] {
-  return dx.split(',').map((s) => s.trim()).filter((s) => s !== '' && s.toLowerCase() !== 'unknown')
+  return dx
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '' && s.toLowerCase() !== 'unknown')
     .map((code) => ({ vocabulary: /^\d+$/.test(code) ? 'SNOMED' : 'CinC-abbrev', code }));
 }
 
@@ -428,9 +461,7 @@ export async function readWfdbRecord(headerPath: string, options: ReadWfdbOption
     throw new FormatError(`${headerPath}: record names no signal file (only '~' null signals); nothing to read`);
   }
   if (header.length === 0) throw new FormatError(`${headerPath}: record has zero samples (length 0 in the header)`);
-  const decoded = header.segmentCount === undefined
-    ? await decodeSingle(header, headerPath)
-    : await decodeMultiSegment(header, headerPath);
+  const decoded = header.segmentCount === undefined ? await decodeSingle(header, headerPath) : await decodeMultiSegment(header, headerPath);
   if (decoded.length === 0) throw new FormatError(`${headerPath}: record has zero samples (empty signal file)`);
   const leads = decoded.specs.map((s, i) => leadFromSpec(s, i, decoded.digital[i]));
   const fields = commentFields(header.comments);

@@ -20,28 +20,50 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** Bytes needed to hold `n` samples of `format` (a trailing partial group counts its used bytes). */
 export function bytesForSamples(format: number, n: number): number {
   switch (format) {
-    case 8: case 80: return n;
-    case 16: case 61: case 160: return 2 * n;
-    case 24: return 3 * n;
-    case 32: return 4 * n;
-    case 212: return 3 * Math.floor(n / 2) + (n % 2 ? 2 : 0);
-    case 310: return 4 * Math.floor(n / 3) + [0, 2, 4][n % 3];
-    case 311: return 4 * Math.floor(n / 3) + [0, 2, 3][n % 3];
-    default: throw new FormatError(`WFDB signal format ${format} is not supported`);
+    case 8:
+    case 80:
+      return n;
+    case 16:
+    case 61:
+    case 160:
+      return 2 * n;
+    case 24:
+      return 3 * n;
+    case 32:
+      return 4 * n;
+    case 212:
+      return 3 * Math.floor(n / 2) + (n % 2 ? 2 : 0);
+    case 310:
+      return 4 * Math.floor(n / 3) + [0, 2, 4][n % 3];
+    case 311:
+      return 4 * Math.floor(n / 3) + [0, 2, 3][n % 3];
+    default:
+      throw new FormatError(`WFDB signal format ${format} is not supported`);
   }
 }
 
 /** Whole samples of `format` held in `nBytes`. */
 export function samplesInBytes(format: number, nBytes: number): number {
   switch (format) {
-    case 8: case 80: return nBytes;
-    case 16: case 61: case 160: return Math.floor(nBytes / 2);
-    case 24: return Math.floor(nBytes / 3);
-    case 32: return Math.floor(nBytes / 4);
-    case 212: return 2 * Math.floor(nBytes / 3) + (nBytes % 3 >= 2 ? 1 : 0);
-    case 310: return 3 * Math.floor(nBytes / 4) + [0, 0, 1, 1][nBytes % 4];
-    case 311: return 3 * Math.floor(nBytes / 4) + [0, 0, 1, 2][nBytes % 4];
-    default: throw new FormatError(`WFDB signal format ${format} is not supported`);
+    case 8:
+    case 80:
+      return nBytes;
+    case 16:
+    case 61:
+    case 160:
+      return Math.floor(nBytes / 2);
+    case 24:
+      return Math.floor(nBytes / 3);
+    case 32:
+      return Math.floor(nBytes / 4);
+    case 212:
+      return 2 * Math.floor(nBytes / 3) + (nBytes % 3 >= 2 ? 1 : 0);
+    case 310:
+      return 3 * Math.floor(nBytes / 4) + [0, 0, 1, 1][nBytes % 4];
+    case 311:
+      return 3 * Math.floor(nBytes / 4) + [0, 0, 1, 2][nBytes % 4];
+    default:
+      throw new FormatError(`WFDB signal format ${format} is not supported`);
   }
 }
 
@@ -63,11 +85,14 @@ export function assertDecodable(format: number, where: string): void {
 export function decodeFlacSignalFile(bytes: Uint8Array, format: number, samplesPerFrame: number[], where: string): DigitalArray[] {
   const spf = samplesPerFrame[0];
   if (samplesPerFrame.some((n) => n !== spf)) {
-    throw new FormatError(`${where}: signals of one FLAC signal file must share their samples per frame, got ${samplesPerFrame.join(', ')}`);
+    throw new FormatError(
+      `${where}: signals of one FLAC signal file must share their samples per frame, got ${samplesPerFrame.join(', ')}`,
+    );
   }
   const flac = decodeFlac(bytes, where);
   const bits = format - 500;
-  if (flac.bitsPerSample !== bits) throw new FormatError(`${where}: FLAC stream has ${flac.bitsPerSample} bits per sample, format ${format} needs ${bits}`);
+  if (flac.bitsPerSample !== bits)
+    throw new FormatError(`${where}: FLAC stream has ${flac.bitsPerSample} bits per sample, format ${format} needs ${bits}`);
   if (flac.channels !== samplesPerFrame.length) {
     throw new FormatError(`${where}: FLAC stream has ${flac.channels} channels for ${samplesPerFrame.length} signals`);
   }
@@ -196,7 +221,8 @@ export function deinterleave16(bytes: Uint8Array, out: Int16Array[], at: number,
       if (view) {
         for (let i = at + f0, e = at + f1, j = f0 * nsig + s; i < e; i++, j += nsig) sum = (sum + (o[i] = view[j])) | 0;
       } else {
-        for (let i = at + f0, e = at + f1, j = 2 * (f0 * nsig + s); i < e; i++, j += 2 * nsig) sum = (sum + (o[i] = ((bytes[j] | (bytes[j + 1] << 8)) << 16) >> 16)) | 0;
+        for (let i = at + f0, e = at + f1, j = 2 * (f0 * nsig + s); i < e; i++, j += 2 * nsig)
+          sum = (sum + (o[i] = ((bytes[j] | (bytes[j + 1] << 8)) << 16) >> 16)) | 0;
       }
       sums[s] = sum;
     }
@@ -234,7 +260,9 @@ export function decodeSignalFile(bytes: Uint8Array, layout: SignalFileLayout, fr
   if (frameSize === nsig && format === 16) return decode16Frames(bytes, nsig, frames);
   const stream = decodeStream(bytes, format, total);
   const wide = format === 24 || format === 32 || format === 8;
-  const out: (Int16Array | Int32Array)[] = samplesPerFrame.map((spf) => (wide ? new Int32Array(frames * spf) : new Int16Array(frames * spf)));
+  const out: (Int16Array | Int32Array)[] = samplesPerFrame.map((spf) =>
+    wide ? new Int32Array(frames * spf) : new Int16Array(frames * spf),
+  );
   if (frameSize === nsig) {
     for (let s = 0; s < nsig; s++) {
       const o = out[s];

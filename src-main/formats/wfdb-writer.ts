@@ -45,7 +45,9 @@ export function formatWfdbHeader(h: WfdbHeaderOut): string {
   for (const s of h.signals) {
     const checksum = (s.checksum << 16) >> 16;
     const units = field(s.units).replace(/\s+/g, '_') || 'mV';
-    lines.push(`${s.fileName} ${s.format} ${s.gain}(${s.baseline})/${units} ${s.format} 0 ${s.initialValue} ${checksum} 0 ${field(s.description)}`);
+    lines.push(
+      `${s.fileName} ${s.format} ${s.gain}(${s.baseline})/${units} ${s.format} 0 ${s.initialValue} ${checksum} 0 ${field(s.description)}`,
+    );
   }
   for (const c of h.comments) lines.push(`#${field(c)}`);
   return `${lines.join('\n')}\n`;

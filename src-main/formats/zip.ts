@@ -64,11 +64,14 @@ export function zipEntryData(buf: Uint8Array, entry: ZipEntry, where: string): U
   if (end > buf.length) throw new FormatError(`${where}: ZIP entry '${printable(entry.name)}' runs past the end of the file`);
   const data = buf.subarray(start, end);
   if (entry.method === 0) return data;
-  if (entry.method !== 8) throw new FormatError(`${where}: ZIP entry '${printable(entry.name)}' uses unsupported compression method ${entry.method}`);
+  if (entry.method !== 8)
+    throw new FormatError(`${where}: ZIP entry '${printable(entry.name)}' uses unsupported compression method ${entry.method}`);
   try {
     return inflateRawSync(data, { maxOutputLength: Math.min(MAX_ENTRY_BYTES, Math.max(entry.size, 1)) });
   } catch (e) {
-    throw new FormatError(`${where}: ZIP entry '${printable(entry.name)}' does not inflate (${printable(String((e as Error).message).split('\n')[0], 120)})`);
+    throw new FormatError(
+      `${where}: ZIP entry '${printable(entry.name)}' does not inflate (${printable(String((e as Error).message).split('\n')[0], 120)})`,
+    );
   }
 }
 

@@ -15,7 +15,15 @@ export interface InboxWatcher {
  * survives a restart. Reading errors quarantine the file and never stop the watcher; every batch's result lists
  * each file with its outcome.
  */
-export function watchInbox(ws: Workspace, folders: string[], opts: Omit<IngestOptions, 'missingCompanions'> & { stabilityMs?: number; onBatch?(r: IngestResult): void; onError?(message: string): void }): InboxWatcher {
+export function watchInbox(
+  ws: Workspace,
+  folders: string[],
+  opts: Omit<IngestOptions, 'missingCompanions'> & {
+    stabilityMs?: number;
+    onBatch?(r: IngestResult): void;
+    onError?(message: string): void;
+  },
+): InboxWatcher {
   const pending = new Set<string>();
   let running: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
@@ -61,10 +69,12 @@ export function watchInbox(ws: Workspace, folders: string[], opts: Omit<IngestOp
   watcher.on('change', schedule);
   watcher.on('error', (e) => opts.onError?.(`watching ${folders.join(', ')}: ${e instanceof Error ? e.message : String(e)}`));
   let ready = false;
-  const readyPromise = new Promise<void>((resolve) => watcher.on('ready', () => {
-    ready = true;
-    resolve();
-  }));
+  const readyPromise = new Promise<void>((resolve) =>
+    watcher.on('ready', () => {
+      ready = true;
+      resolve();
+    }),
+  );
 
   return {
     close: async () => {

@@ -33,8 +33,14 @@ export interface IngestResult extends IngestSummary {
 /** The summary part of a result (what the API and `--json` give). */
 export function ingestSummary(r: IngestResult): IngestSummary {
   return {
-    files: r.files, newRecords: r.newRecords, duplicates: r.duplicates, quarantined: r.quarantined, skipped: r.skipped, failed: r.failed,
-    outcomes: r.outcomes, warnings: r.warnings,
+    files: r.files,
+    newRecords: r.newRecords,
+    duplicates: r.duplicates,
+    quarantined: r.quarantined,
+    skipped: r.skipped,
+    failed: r.failed,
+    outcomes: r.outcomes,
+    warnings: r.warnings,
   };
 }
 
@@ -217,7 +223,12 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
   const { files, passedOver } = listFiles(paths, opts.confineTo);
   const outcomes = new Map<string, IngestFileOutcome>(passedOver.map((o) => [o.path, o]));
   const say = (file: string, outcome: IngestOutcome, reason: string, recordIds?: number[]): void => {
-    outcomes.set(file, { path: file, outcome, reason: opts.redactFileText ? withoutFileText(reason) : reason, ...(recordIds ? { recordIds } : {}) });
+    outcomes.set(file, {
+      path: file,
+      outcome,
+      reason: opts.redactFileText ? withoutFileText(reason) : reason,
+      ...(recordIds ? { recordIds } : {}),
+    });
   };
   const entries: Entry[] = [];
   const companionOf = new Map<string, string>();
@@ -250,7 +261,16 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
   }
   const todo = entries.filter((e) => !companionOf.has(e.file) || companionOf.get(e.file) === e.file);
   const result: IngestResult = {
-    files: files.length, newRecords: 0, duplicates: 0, quarantined: [], skipped: 0, failed: 0, outcomes: [], warnings: [], recordIds: [], deferred: [],
+    files: files.length,
+    newRecords: 0,
+    duplicates: 0,
+    quarantined: [],
+    skipped: 0,
+    failed: 0,
+    outcomes: [],
+    warnings: [],
+    recordIds: [],
+    deferred: [],
   };
 
   const quarantine = (file: string, reason: string, st: fs.Stats | undefined): void => {
@@ -290,17 +310,19 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
       failed = [];
       for (const { file, reader, st, records } of batch) {
         try {
-          stored.push(writeTransaction(db, () => {
-            const ids: number[] = [];
-            let dup = 0;
-            for (const rec of records) {
-              const r = storeRecord(db, rec, { path: file, format: reader.format }, now, undefined, staged.get(rec));
-              ids.push(r.recordId);
-              if (r.duplicate) dup++;
-            }
-            markIngested(db, file, st, ids, now);
-            return { file, ids, dup };
-          }));
+          stored.push(
+            writeTransaction(db, () => {
+              const ids: number[] = [];
+              let dup = 0;
+              for (const rec of records) {
+                const r = storeRecord(db, rec, { path: file, format: reader.format }, now, undefined, staged.get(rec));
+                ids.push(r.recordId);
+                if (r.duplicate) dup++;
+              }
+              markIngested(db, file, st, ids, now);
+              return { file, ids, dup };
+            }),
+          );
         } catch (e) {
           failed.push({ file, st, error: e });
         }
@@ -385,12 +407,14 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
       const last = k + RECORDS_PER_TRANSACTION >= records.length;
       let outcome;
       try {
-        outcome = await storeWithRetry(() => writeTransaction(db, () => {
-          const now = new Date().toISOString();
-          const stored = slice.map((rec) => storeRecord(db, rec, { path: file, format: reader.format }, now));
-          if (last) markIngested(db, file, st, [...ids, ...stored.map((r) => r.recordId)], now);
-          return stored;
-        }));
+        outcome = await storeWithRetry(() =>
+          writeTransaction(db, () => {
+            const now = new Date().toISOString();
+            const stored = slice.map((rec) => storeRecord(db, rec, { path: file, format: reader.format }, now));
+            if (last) markIngested(db, file, st, [...ids, ...stored.map((r) => r.recordId)], now);
+            return stored;
+          }),
+        );
       } catch (e) {
         return quarantine(file, `${path.basename(file)}: could not store record ${k + 1}: ${oneLine(e)}`, st);
       }
@@ -419,10 +443,12 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
       slice = [];
       sliceSamples = 0;
       if (records.length === 0) return undefined;
-      const outcome = await storeWithRetry(() => writeTransaction(db, () => {
-        const now = new Date().toISOString();
-        return records.map((rec) => storeRecord(db, rec, { path: file, format: reader.format }, now));
-      }));
+      const outcome = await storeWithRetry(() =>
+        writeTransaction(db, () => {
+          const now = new Date().toISOString();
+          return records.map((rec) => storeRecord(db, rec, { path: file, format: reader.format }, now));
+        }),
+      );
       if ('notStored' in outcome) return outcome.notStored;
       for (const r of outcome.stored) {
         ids.push(r.recordId);
@@ -543,7 +569,8 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
     const o = await outcome;
     aheadBytes -= bytes;
     if (o.kind === 'unchanged') {
-      if (o.before.status === 'quarantined') say(file, 'quarantined', `quarantined: ${o.before.reason ?? 'by an earlier ingest'} (unchanged since)`);
+      if (o.before.status === 'quarantined')
+        say(file, 'quarantined', `quarantined: ${o.before.reason ?? 'by an earlier ingest'} (unchanged since)`);
       else say(file, 'unchanged', `already stored as ${recordsPhrase(o.before.recordIds)}`, o.before.recordIds);
     } else if (o.kind === 'gone') say(file, 'unreadable', 'skipped: unreadable (gone)');
     else if (o.kind === 'deferred') {

@@ -20,7 +20,10 @@ export interface BackendChoice {
 const ORDER: BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 let chosen: BackendChoice | undefined;
 
-const firstLine = (e: unknown): string => String(e instanceof Error ? e.message : e).split('\n')[0].trim();
+const firstLine = (e: unknown): string =>
+  String(e instanceof Error ? e.message : e)
+    .split('\n')[0]
+    .trim();
 
 function hasCudaDevice(): boolean {
   return fs.existsSync('/proc/driver/nvidia/gpus') || fs.existsSync('/dev/nvidia0');

@@ -6,11 +6,20 @@ import { targetsFor } from './input-pipeline.ts';
 import type { Dataset } from './train.ts';
 
 /** Renders `record` as the card's input image into `out` from `offset`; a chart larger than the canvas is an error. */
-function renderInto(out: Uint8Array, offset: number, record: EcgRecord, card: ChartInputCard, layout: string, render: ChartRenderOptions): void {
+function renderInto(
+  out: Uint8Array,
+  offset: number,
+  record: EcgRecord,
+  card: ChartInputCard,
+  layout: string,
+  render: ChartRenderOptions,
+): void {
   const [h, w] = card.canvas;
   const input = renderChartInput(record, record.leads.map(leadMillivolts), render);
   if (input.height !== h || input.width !== w) {
-    throw new Error(`record ${record.recordName}: chart ${layout} is ${input.height}x${input.width} px, larger than the model's ${h}x${w} canvas`);
+    throw new Error(
+      `record ${record.recordName}: chart ${layout} is ${input.height}x${input.width} px, larger than the model's ${h}x${w} canvas`,
+    );
   }
   out.set(input.ink, offset);
 }
@@ -25,7 +34,11 @@ export function chartInputs(records: readonly EcgRecord[], card: ChartInputCard,
 }
 
 /** Every record in every layout of the card (layouts mixed, record-major): n x layouts examples. */
-export function chartDataset(items: readonly { record: EcgRecord; codes: string[] }[], card: ChartInputCard, classes: string[]): Dataset<Uint8Array> {
+export function chartDataset(
+  items: readonly { record: EcgRecord; codes: string[] }[],
+  card: ChartInputCard,
+  classes: string[],
+): Dataset<Uint8Array> {
   const L = card.layouts.length;
   const size = card.canvas[0] * card.canvas[1];
   const renders = card.layouts.map((layout) => cardRenderOptions(card, layout));

@@ -13,14 +13,26 @@ export interface LabelledRecord {
 }
 
 /** Codes carried by at least `minCount` records, most frequent first. */
-export function frequentCodes(records: LabelledRecord[], minCount: number, equivalent: Record<string, string> = {}): Array<{ code: string; count: number }> {
+export function frequentCodes(
+  records: LabelledRecord[],
+  minCount: number,
+  equivalent: Record<string, string> = {},
+): Array<{ code: string; count: number }> {
   const counts = new Map<string, number>();
   for (const r of records) for (const c of new Set(r.codes.map((x) => equivalent[x] ?? x))) counts.set(c, (counts.get(c) ?? 0) + 1);
-  return [...counts].filter(([, n]) => n >= minCount).map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
+  return [...counts]
+    .filter(([, n]) => n >= minCount)
+    .map(([code, count]) => ({ code, count }))
+    .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
 }
 
 /** Model inputs and targets for the records, in the given order. */
-export function buildDataset(records: LabelledRecord[], spec: InputSpec, classes: string[], equivalent: Record<string, string> = {}): Dataset {
+export function buildDataset(
+  records: LabelledRecord[],
+  spec: InputSpec,
+  classes: string[],
+  equivalent: Record<string, string> = {},
+): Dataset {
   const size = spec.samples * spec.leads.length;
   const x = new Float32Array(records.length * size);
   const y = new Uint8Array(records.length * classes.length);

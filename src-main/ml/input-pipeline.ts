@@ -37,7 +37,9 @@ export function readInputSpec(stored: Record<string, unknown>, where: string): I
   if (band != null && (typeof band.lowHz !== 'number' || typeof band.highHz !== 'number')) bad('bandpass');
   if (crop !== undefined && crop !== 'start' && crop !== 'center') bad('crop');
   return {
-    samplingRate: samplingRate as number, samples: samples as number, leads: leads as string[],
+    samplingRate: samplingRate as number,
+    samples: samples as number,
+    leads: leads as string[],
     ...(activeLeads !== undefined ? { activeLeads: activeLeads as string[] } : {}),
     ...(band !== undefined ? { bandpass: band === null ? null : { lowHz: band.lowHz as number, highHz: band.highHz as number } } : {}),
     ...(typeof zscore === 'boolean' ? { zscore } : {}),
@@ -60,7 +62,8 @@ export function inputMismatch(record: EcgRecord, spec: InputSpec): string | unde
   if (missing) return missing;
   const durationNeeded = spec.samples / spec.samplingRate;
   const duration = record.length / record.samplingRate;
-  if (!spec.padShort && duration + 1e-9 < durationNeeded) return `${duration.toFixed(2)} s is shorter than the model input of ${durationNeeded.toFixed(2)} s`;
+  if (!spec.padShort && duration + 1e-9 < durationNeeded)
+    return `${duration.toFixed(2)} s is shorter than the model input of ${durationNeeded.toFixed(2)} s`;
   return undefined;
 }
 
@@ -68,7 +71,8 @@ export function inputMismatch(record: EcgRecord, spec: InputSpec): string | unde
 export function recordToInput(record: EcgRecord, spec: InputSpec): Float32Array {
   const active = spec.activeLeads ?? spec.leads;
   for (const name of active) {
-    if (!spec.leads.includes(name)) throw new Error(`input: lead ${name} of the lead set is not a model input (model leads ${spec.leads.join(', ')})`);
+    if (!spec.leads.includes(name))
+      throw new Error(`input: lead ${name} of the lead set is not a model input (model leads ${spec.leads.join(', ')})`);
   }
   const mismatch = inputMismatch(record, spec);
   if (mismatch) throw new Error(`record ${record.recordName}: ${mismatch}`);

@@ -64,7 +64,8 @@ export interface Conv1dOptions {
 export function conv1d(p: ParamStore, name: string, x: tf.Tensor3D, filters: number, kernel: number, o: Conv1dOptions = {}): tf.Tensor3D {
   const inCh = x.shape[2];
   const groups = o.groups ?? 1;
-  if (inCh % groups !== 0 || filters % groups !== 0) throw new Error(`${name}: ${inCh} -> ${filters} channels do not split into ${groups} groups`);
+  if (inCh % groups !== 0 || filters % groups !== 0)
+    throw new Error(`${name}: ${inCh} -> ${filters} channels do not split into ${groups} groups`);
   const gIn = inCh / groups;
   const w = p.param(`${name}/kernel`, [kernel, gIn, filters], 'he', kernel * gIn);
   const stride = o.stride ?? 1;
@@ -78,7 +79,10 @@ export function conv1d(p: ParamStore, name: string, x: tf.Tensor3D, filters: num
     // tfjs has no grouped convolution: run one convolution per group on its slice of channels and of filters.
     const xs = tf.split(x, groups, 2) as tf.Tensor3D[];
     const ws = tf.split(w, groups, 2) as tf.Tensor3D[];
-    y = tf.concat(xs.map((xi, i) => conv(xi, ws[i])), 2) as tf.Tensor3D;
+    y = tf.concat(
+      xs.map((xi, i) => conv(xi, ws[i])),
+      2,
+    ) as tf.Tensor3D;
   }
   if (o.bias) y = tf.add(y, p.param(`${name}/bias`, [filters], 'zeros'));
   return y;
@@ -94,9 +98,23 @@ function dilatedConv1d(x: tf.Tensor3D, w: tf.Tensor3D, d: number): tf.Tensor3D {
   const left = Math.floor(total / 2);
   const extra = (d - ((n + total) % d)) % d;
   const x4 = tf.reshape(x, [b, 1, n, ch]);
-  const spread = tf.spaceToBatchND(x4, [1, d], [[0, 0], [left, total - left + extra]]);
+  const spread = tf.spaceToBatchND(
+    x4,
+    [1, d],
+    [
+      [0, 0],
+      [left, total - left + extra],
+    ],
+  );
   const y = tf.conv2d(spread as tf.Tensor4D, tf.expandDims(w, 0) as tf.Tensor4D, 1, 'valid');
-  const back = tf.batchToSpaceND(y, [1, d], [[0, 0], [0, extra]]);
+  const back = tf.batchToSpaceND(
+    y,
+    [1, d],
+    [
+      [0, 0],
+      [0, extra],
+    ],
+  );
   return tf.reshape(back, [b, n, w.shape[2]]);
 }
 

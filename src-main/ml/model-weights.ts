@@ -10,7 +10,10 @@ export function serializeWeights(model: EcgModel): Uint8Array {
   const tensors: Array<{ name: string; kind: 'param' | 'state'; shape: number[]; offset: number }> = [];
   const chunks: Float32Array[] = [];
   let offset = 0;
-  for (const [kind, map] of [['param', model.store.params], ['state', model.store.state]] as const) {
+  for (const [kind, map] of [
+    ['param', model.store.params],
+    ['state', model.store.state],
+  ] as const) {
     for (const [name, v] of map) {
       tensors.push({ name, kind, shape: v.shape, offset });
       const data = v.dataSync() as Float32Array;
@@ -43,7 +46,8 @@ export function deserializeWeights(bytes: Uint8Array, where = 'model weights'): 
   for (const t of header.tensors) {
     const v = (t.kind === 'param' ? model.store.params : model.store.state).get(t.name);
     if (!v) throw new Error(`${where}: weight ${t.name} does not belong to a ${header.spec.arch}`);
-    if (v.shape.join('x') !== t.shape.join('x')) throw new Error(`${where}: weight ${t.name} has shape ${t.shape.join('x')}, the architecture needs ${v.shape.join('x')}`);
+    if (v.shape.join('x') !== t.shape.join('x'))
+      throw new Error(`${where}: weight ${t.name} has shape ${t.shape.join('x')}, the architecture needs ${v.shape.join('x')}`);
     v.assign(tf.tensor(floats.subarray(t.offset, t.offset + v.size), v.shape));
   }
   return model;

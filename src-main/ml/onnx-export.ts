@@ -44,7 +44,13 @@ function attribute(a: Attr): Bytes {
   return concat([fStr(1, a.name), fInt(20, 7), fPackedInts(8, a.ints)]);
 }
 const node = (op: string, inputs: string[], outputs: string[], attrs: Attr[] = []): Bytes =>
-  concat([...inputs.map((s) => fStr(1, s)), ...outputs.map((s) => fStr(2, s)), fStr(3, outputs[0]), fStr(4, op), ...attrs.map((a) => fBytes(5, attribute(a)))]);
+  concat([
+    ...inputs.map((s) => fStr(1, s)),
+    ...outputs.map((s) => fStr(2, s)),
+    fStr(3, outputs[0]),
+    fStr(4, op),
+    ...attrs.map((a) => fBytes(5, attribute(a))),
+  ]);
 const initializer = (name: string, dims: number[], data: Float32Array): Bytes =>
   concat([fPackedInts(1, dims), fInt(2, 1), fStr(8, name), fBytes(9, new Uint8Array(data.buffer, data.byteOffset, data.byteLength))]);
 function valueInfo(name: string, dims: Array<number | string>): Bytes {
@@ -55,7 +61,8 @@ function valueInfo(name: string, dims: Array<number | string>): Bytes {
 /** [k, cin, cout] (tfjs conv1d) to [cout, cin, k] (ONNX Conv). */
 function convWeight(w: Float32Array, k: number, cin: number, cout: number): Float32Array {
   const out = new Float32Array(w.length);
-  for (let t = 0; t < k; t++) for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) out[(o * cin + i) * k + t] = w[(t * cin + i) * cout + o];
+  for (let t = 0; t < k; t++)
+    for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) out[(o * cin + i) * k + t] = w[(t * cin + i) * cout + o];
   return out;
 }
 
@@ -75,10 +82,37 @@ export function exportSmallCnnOnnx(model: EcgModel): Uint8Array {
     const b = `block${i}`;
     inits.push(initializer(`${b}.w`, [f, cin, 7], convWeight(get(`${b}/conv/kernel`), 7, cin, f)));
     for (const s of ['gamma', 'beta', 'mean', 'variance']) inits.push(initializer(`${b}.${s}`, [f], get(`${b}/bn/${s}`)));
-    nodes.push(node('Conv', [h, `${b}.w`], [`${b}.conv`], [{ name: 'kernel_shape', ints: [7] }, { name: 'pads', ints: [3, 3] }]));
-    nodes.push(node('BatchNormalization', [`${b}.conv`, `${b}.gamma`, `${b}.beta`, `${b}.mean`, `${b}.variance`], [`${b}.bn`], [{ name: 'epsilon', f: 1e-5 }]));
+    nodes.push(
+      node(
+        'Conv',
+        [h, `${b}.w`],
+        [`${b}.conv`],
+        [
+          { name: 'kernel_shape', ints: [7] },
+          { name: 'pads', ints: [3, 3] },
+        ],
+      ),
+    );
+    nodes.push(
+      node(
+        'BatchNormalization',
+        [`${b}.conv`, `${b}.gamma`, `${b}.beta`, `${b}.mean`, `${b}.variance`],
+        [`${b}.bn`],
+        [{ name: 'epsilon', f: 1e-5 }],
+      ),
+    );
     nodes.push(node('Relu', [`${b}.bn`], [`${b}.relu`]));
-    nodes.push(node('MaxPool', [`${b}.relu`], [`${b}.pool`], [{ name: 'kernel_shape', ints: [SMALL_CNN_POOLS[i]] }, { name: 'strides', ints: [SMALL_CNN_POOLS[i]] }]));
+    nodes.push(
+      node(
+        'MaxPool',
+        [`${b}.relu`],
+        [`${b}.pool`],
+        [
+          { name: 'kernel_shape', ints: [SMALL_CNN_POOLS[i]] },
+          { name: 'strides', ints: [SMALL_CNN_POOLS[i]] },
+        ],
+      ),
+    );
     h = `${b}.pool`;
     cin = f;
   });
@@ -104,6 +138,21 @@ export function exportSmallCnnOnnx(model: EcgModel): Uint8Array {
 }
 
 /** The model card matching an exported small CNN. */
-export function exportedCard(model: EcgModel, classes: string[], samplingRate: number, leads: string[], normalisation: ModelCard['normalisation']): ModelCard {
-  return { name: `leadlens ${model.spec.arch}`, classes, samplingRate, inputLength: model.spec.inputShape[0], leads, layout: 'leads-first', output: 'probabilities', normalisation };
+export function exportedCard(
+  model: EcgModel,
+  classes: string[],
+  samplingRate: number,
+  leads: string[],
+  normalisation: ModelCard['normalisation'],
+): ModelCard {
+  return {
+    name: `leadlens ${model.spec.arch}`,
+    classes,
+    samplingRate,
+    inputLength: model.spec.inputShape[0],
+    leads,
+    layout: 'leads-first',
+    output: 'probabilities',
+    normalisation,
+  };
 }

@@ -40,13 +40,16 @@ function fail(where: string, what: string): never {
 export function parseModelCard(json: unknown, where: string): ModelCard {
   const c = json as Partial<ModelCard> | null;
   if (!c || typeof c !== 'object') fail(where, 'model card is not a JSON object');
-  if (!Array.isArray(c.classes) || c.classes.length === 0 || !c.classes.every((x) => typeof x === 'string')) fail(where, "'classes' must be a non-empty list of class codes");
+  if (!Array.isArray(c.classes) || c.classes.length === 0 || !c.classes.every((x) => typeof x === 'string'))
+    fail(where, "'classes' must be a non-empty list of class codes");
   if (!(typeof c.samplingRate === 'number' && c.samplingRate > 0)) fail(where, "'samplingRate' must be a positive number (Hz)");
-  if (!(Number.isInteger(c.inputLength) && (c.inputLength as number) > 0)) fail(where, "'inputLength' must be a positive integer (samples)");
+  if (!(Number.isInteger(c.inputLength) && (c.inputLength as number) > 0))
+    fail(where, "'inputLength' must be a positive integer (samples)");
   if (!Array.isArray(c.leads) || c.leads.length === 0) fail(where, "'leads' must list the input lead order");
   if (c.layout !== 'leads-first' && c.layout !== 'samples-first') fail(where, "'layout' must be 'leads-first' or 'samples-first'");
   if (c.output !== 'probabilities' && c.output !== 'logits') fail(where, "'output' must be 'probabilities' or 'logits'");
-  if (!c.normalisation || typeof c.normalisation.zscore !== 'boolean') fail(where, "'normalisation' must give zscore (true/false) and bandpass ({lowHz, highHz} or null)");
+  if (!c.normalisation || typeof c.normalisation.zscore !== 'boolean')
+    fail(where, "'normalisation' must give zscore (true/false) and bandpass ({lowHz, highHz} or null)");
   return { ...c, leads: c.leads.map(canonicalLeadName) } as ModelCard;
 }
 
@@ -72,21 +75,32 @@ export async function loadOnnxModel(modelFile: string | Uint8Array, cardOrPath: 
   } catch (e) {
     fail(modelPath, `not a loadable ONNX model (${e instanceof Error ? e.message.split('\n')[0] : e})`);
   }
-  const inputName = card.inputName ?? (session.inputNames.length === 1 ? session.inputNames[0] : fail(modelPath, `graph has inputs ${session.inputNames.join(', ')}; the card must name one in 'inputName'`));
+  const inputName =
+    card.inputName ??
+    (session.inputNames.length === 1
+      ? session.inputNames[0]
+      : fail(modelPath, `graph has inputs ${session.inputNames.join(', ')}; the card must name one in 'inputName'`));
   const input = session.inputMetadata.find((m) => m.name === inputName);
   if (!input) fail(modelPath, `graph has no input '${inputName}' (has ${session.inputNames.join(', ')})`);
   if (input.isTensor) {
     const shape = input.shape;
     const [leadsAxis, samplesAxis] = card.layout === 'leads-first' ? [1, 2] : [2, 1];
-    if (shape.length !== 3) fail(modelPath, `input '${inputName}' has rank ${shape.length}; the card describes [batch, ${card.layout === 'leads-first' ? 'leads, samples' : 'samples, leads'}]`);
-    if (!dimMatches(shape[leadsAxis], card.leads.length)) fail(modelPath, `input '${inputName}' takes ${shape[leadsAxis]} leads but the card lists ${card.leads.length}`);
-    if (!dimMatches(shape[samplesAxis], card.inputLength)) fail(modelPath, `input '${inputName}' takes ${shape[samplesAxis]} samples but the card says inputLength ${card.inputLength}`);
+    if (shape.length !== 3)
+      fail(
+        modelPath,
+        `input '${inputName}' has rank ${shape.length}; the card describes [batch, ${card.layout === 'leads-first' ? 'leads, samples' : 'samples, leads'}]`,
+      );
+    if (!dimMatches(shape[leadsAxis], card.leads.length))
+      fail(modelPath, `input '${inputName}' takes ${shape[leadsAxis]} leads but the card lists ${card.leads.length}`);
+    if (!dimMatches(shape[samplesAxis], card.inputLength))
+      fail(modelPath, `input '${inputName}' takes ${shape[samplesAxis]} samples but the card says inputLength ${card.inputLength}`);
   }
   const outputName = session.outputNames[0];
   const output = session.outputMetadata[0];
   if (output?.isTensor) {
     const last = output.shape[output.shape.length - 1];
-    if (typeof last === 'number' && last !== card.classes.length) fail(modelPath, `graph outputs ${last} classes but the card lists ${card.classes.length}`);
+    if (typeof last === 'number' && last !== card.classes.length)
+      fail(modelPath, `graph outputs ${last} classes but the card lists ${card.classes.length}`);
   }
   return { card, session, inputName, outputName };
 }
@@ -94,7 +108,8 @@ export async function loadOnnxModel(modelFile: string | Uint8Array, cardOrPath: 
 /** The input spec for the pipeline; `activeLeads` must be leads the card lists. */
 export function onnxInputSpec(card: ModelCard, activeLeads?: string[]): InputSpec {
   for (const l of activeLeads ?? []) {
-    if (!card.leads.includes(canonicalLeadName(l))) throw new Error(`model '${card.name ?? 'onnx'}' was not trained on lead ${l} (its leads: ${card.leads.join(', ')})`);
+    if (!card.leads.includes(canonicalLeadName(l)))
+      throw new Error(`model '${card.name ?? 'onnx'}' was not trained on lead ${l} (its leads: ${card.leads.join(', ')})`);
   }
   return {
     samplingRate: card.samplingRate,
@@ -121,7 +136,8 @@ export async function runOnnx(model: OnnxModel, inputs: Float32Array[]): Promise
   const result = await model.session.run({ [model.inputName]: new ort.Tensor('float32', batch, dims) });
   const out = result[model.outputName];
   const data = out.data as Float32Array;
-  if (data.length !== inputs.length * card.classes.length) throw new Error(`onnx output '${model.outputName}' has ${data.length} values for ${inputs.length} x ${card.classes.length} expected`);
+  if (data.length !== inputs.length * card.classes.length)
+    throw new Error(`onnx output '${model.outputName}' has ${data.length} values for ${inputs.length} x ${card.classes.length} expected`);
   return card.output === 'logits' ? data.map((z) => 1 / (1 + Math.exp(-z))) : Float32Array.from(data);
 }
 

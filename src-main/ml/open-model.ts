@@ -47,11 +47,14 @@ export const readsImages = (architecture: string): boolean => architecture === '
 /** The stored input (JSON) of a LeadLens-trained model, typed. Image models stored before signal images read charts. */
 export function readModelInput(architecture: string, stored: Record<string, unknown>, where: string): ModelInput {
   if (!readsImages(architecture)) return { kind: 'signal', spec: readInputSpec(stored, where) };
-  return stored.kind === 'signal-image' ? { kind: 'signal-image', card: readSignalImageCard(stored, where) } : { kind: 'chart', card: readChartInputCard(stored) };
+  return stored.kind === 'signal-image'
+    ? { kind: 'signal-image', card: readSignalImageCard(stored, where) }
+    : { kind: 'chart', card: readChartInputCard(stored) };
 }
 
 /** The input spec stored with a model: its card or the signal spec (ONNX models store their model card). */
-export const storedInput = (input: ModelInput): InputSpec | ChartInputCard | SignalImageCard => (input.kind === 'signal' ? input.spec : input.card);
+export const storedInput = (input: ModelInput): InputSpec | ChartInputCard | SignalImageCard =>
+  input.kind === 'signal' ? input.spec : input.card;
 
 /** Opens stored model `id`; throws one line when it does not exist or its weights or card do not load. */
 export async function openModel(db: Database, id: number): Promise<OpenedModel> {
@@ -85,26 +88,54 @@ export async function modelScorer(m: RuntimeModel): Promise<ModelScorer> {
   const classes = m.classes;
   if (m.kind === 'onnx') {
     const spec = m.input.spec;
-    return { runtime: 'onnxruntime-node', classes, predict: (records) => runOnnx(m.onnx, records.map((r) => recordToInput(r, spec))) };
+    return {
+      runtime: 'onnxruntime-node',
+      classes,
+      predict: (records) =>
+        runOnnx(
+          m.onnx,
+          records.map((r) => recordToInput(r, spec)),
+        ),
+    };
   }
   await initBackend();
   const model = m.model;
   const runtime = activeBackend()?.name ?? 'unknown';
   const input = m.input;
   if (input.kind === 'chart') {
-    return { runtime, classes, predict: async (records) => predictProbabilities(model, chartInputs(records, input.card, input.card.layouts[0]), records.length) };
+    return {
+      runtime,
+      classes,
+      predict: async (records) => predictProbabilities(model, chartInputs(records, input.card, input.card.layouts[0]), records.length),
+    };
   }
   if (input.kind === 'signal-image') {
-    return { runtime, classes, predict: async (records) => predictProbabilities(model, signalImageInputs(records, input.card), records.length) };
+    return {
+      runtime,
+      classes,
+      predict: async (records) => predictProbabilities(model, signalImageInputs(records, input.card), records.length),
+    };
   }
   const spec = input.spec;
   if (model.spec.arch === 'small-cnn') {
     // The exported ONNX graph in onnxruntime runs several times faster than tfjs-wasm.
-    const onnx = await loadOnnxModel(exportSmallCnnOnnx(model), exportedCard(model, classes, spec.samplingRate, spec.leads, { zscore: spec.zscore !== false, bandpass: spec.bandpass ?? null }));
-    return { runtime: 'onnxruntime-node', classes, predict: (records) => runOnnx(onnx, records.map((r) => recordToInput(r, spec))) };
+    const onnx = await loadOnnxModel(
+      exportSmallCnnOnnx(model),
+      exportedCard(model, classes, spec.samplingRate, spec.leads, { zscore: spec.zscore !== false, bandpass: spec.bandpass ?? null }),
+    );
+    return {
+      runtime: 'onnxruntime-node',
+      classes,
+      predict: (records) =>
+        runOnnx(
+          onnx,
+          records.map((r) => recordToInput(r, spec)),
+        ),
+    };
   }
   return {
-    runtime, classes,
+    runtime,
+    classes,
     predict: async (records) => {
       const size = spec.samples * spec.leads.length;
       const x = new Float32Array(records.length * size);

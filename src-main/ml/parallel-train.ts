@@ -59,11 +59,20 @@ export function parallelStepper(workers = Math.min(2, os.availableParallelism())
       async step(xs, ys, b, lr) {
         const per = Math.ceil(b / pool.length);
         const shards = pool.map((_, i) => [i * per, Math.min(b, (i + 1) * per)] as const).filter(([s, e]) => e > s);
-        const results = await Promise.all(shards.map(([s, e], i) => {
-          // Each shard is a fresh copy, moved to its worker rather than cloned again.
-          const shard: GradStep = { type: 'step', params, state, xs: xs.slice(s * size, e * size), ys: ys.slice(s * c.classes, e * c.classes), batch: e - s };
-          return request<GradResult>(pool[i], shard, 'grads', [shard.xs.buffer as ArrayBuffer, shard.ys.buffer as ArrayBuffer]);
-        }));
+        const results = await Promise.all(
+          shards.map(([s, e], i) => {
+            // Each shard is a fresh copy, moved to its worker rather than cloned again.
+            const shard: GradStep = {
+              type: 'step',
+              params,
+              state,
+              xs: xs.slice(s * size, e * size),
+              ys: ys.slice(s * c.classes, e * c.classes),
+              batch: e - s,
+            };
+            return request<GradResult>(pool[i], shard, 'grads', [shard.xs.buffer as ArrayBuffer, shard.ys.buffer as ArrayBuffer]);
+          }),
+        );
         const grads = new Float32Array(params.length);
         const newState = new Float32Array(state.length);
         let loss = 0;
@@ -97,6 +106,12 @@ export function workersStepper(workers: number, backend?: BackendName): ((c: Ste
 }
 
 /** trainModel with the gradient work spread over `workers` threads. */
-export function trainModelParallel(train: Dataset, val: Dataset, o: TrainOptions, workers?: number, backend?: BackendName): Promise<TrainResult> {
+export function trainModelParallel(
+  train: Dataset,
+  val: Dataset,
+  o: TrainOptions,
+  workers?: number,
+  backend?: BackendName,
+): Promise<TrainResult> {
   return trainModel(train, val, { ...o, stepper: parallelStepper(workers, backend) });
 }

@@ -36,10 +36,20 @@ parentPort?.once('message', async (job: TrainJob<Inputs>) => {
     const onProgress = (event: TrainProgress): void => parentPort?.postMessage({ type: 'progress', event });
     const r = job.baseWeights
       ? await fineTuneHead(deserializeWeights(job.baseWeights, 'base model'), job.train, job.validation, { ...job.options, onProgress })
-      : await trainModel(job.train, job.validation, { ...job.options, onProgress, stepper: workersStepper(job.workers ?? 1, backend.name) });
+      : await trainModel(job.train, job.validation, {
+          ...job.options,
+          onProgress,
+          stepper: workersStepper(job.workers ?? 1, backend.name),
+        });
     const result: TrainJobResult = {
-      weights: serializeWeights(r.model), backend: backend.name, bestEpoch: r.bestEpoch, validationScore: r.validationScore,
-      metricName: r.metricName, history: r.history, trainSeconds: r.trainSeconds, samplesPerSecond: r.samplesPerSecond,
+      weights: serializeWeights(r.model),
+      backend: backend.name,
+      bestEpoch: r.bestEpoch,
+      validationScore: r.validationScore,
+      metricName: r.metricName,
+      history: r.history,
+      trainSeconds: r.trainSeconds,
+      samplesPerSecond: r.samplesPerSecond,
     };
     parentPort?.postMessage({ type: 'done', result }, [result.weights.buffer as ArrayBuffer]);
   } catch (e) {

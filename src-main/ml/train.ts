@@ -101,7 +101,13 @@ const rows = (flat: ArrayLike<number>, n: number, k: number): Float32Array[] =>
   Array.from({ length: n }, (_, i) => Float32Array.from({ length: k }, (_, c) => flat[i * k + c]));
 
 /** The validation score used for early stopping, with the prediction rule applied to probabilities. */
-export function validationScore(probs: Float32Array, y: Uint8Array, n: number, classes: string[], weights?: ChallengeWeights): { score: number; metric: 'challenge' | 'macro-f1' } {
+export function validationScore(
+  probs: Float32Array,
+  y: Uint8Array,
+  n: number,
+  classes: string[],
+  weights?: ChallengeWeights,
+): { score: number; metric: 'challenge' | 'macro-f1' } {
   const k = classes.length;
   const outputs = rows(probs, n, k).map((p) => predictLabels(p));
   const labels = rows(y, n, k);
@@ -109,7 +115,9 @@ export function validationScore(probs: Float32Array, y: Uint8Array, n: number, c
   if (weights && scored.some((s) => s >= 0) && scoredClassIndex(weights, '426783006') >= 0) {
     const toScored = (r: ArrayLike<number>): Uint8Array => {
       const row = new Uint8Array(weights.classes.length);
-      scored.forEach((s, c) => { if (s >= 0 && r[c]) row[s] = 1; });
+      scored.forEach((s, c) => {
+        if (s >= 0 && r[c]) row[s] = 1;
+      });
       return row;
     };
     return { score: challengeScore(weights, labels.map(toScored), outputs.map(toScored)), metric: 'challenge' };
@@ -212,7 +220,12 @@ async function runLoop(model: EcgModel, train: Dataset<Inputs>, val: Dataset<Inp
   const totalSteps = stepsPerEpoch * o.epochs;
   const labelRows = Array.from({ length: train.n }, (_, i) => train.y.subarray(i * k, (i + 1) * k));
   const stepper = await (o.stepper ?? localStepper(forward, o.trainable))({
-    model, inputShape, classes: k, posWeight: positiveWeights(labelRows, k), loss: o.loss ?? 'weighted-bce', weightDecay: o.weightDecay ?? 1e-2,
+    model,
+    inputShape,
+    classes: k,
+    posWeight: positiveWeights(labelRows, k),
+    loss: o.loss ?? 'weighted-bce',
+    weightDecay: o.weightDecay ?? 1e-2,
   });
   const history: TrainResult['history'] = [];
   let best = { score: -Infinity, epoch: -1, weights: snapshot(model) };
@@ -245,14 +258,16 @@ async function runLoop(model: EcgModel, train: Dataset<Inputs>, val: Dataset<Inp
         if (o.labelSmoothing) ys = smoothLabels(ys, o.labelSmoothing);
         const lr = oneCycleLr(step, { maxLr: o.maxLr ?? 3e-3, totalSteps });
         const lossValue = await stepper.step(xs, ys, b, lr);
-        if (!Number.isFinite(lossValue)) throw new Error(`train: loss became ${lossValue} at epoch ${epoch + 1} step ${s + 1}; lower the learning rate`);
+        if (!Number.isFinite(lossValue))
+          throw new Error(`train: loss became ${lossValue} at epoch ${epoch + 1} step ${s + 1}; lower the learning rate`);
         lossSum += lossValue * b;
         seen += b;
         step++;
         o.onProgress?.({ epoch: epoch + 1, epochs: o.epochs, step, steps: totalSteps, loss: lossValue });
       }
       await stepper.sync();
-      const v = val.n > 0 ? evaluateForStopping(model, val, o, forward, inputShape) : { score: -lossSum / train.n, metric: 'macro-f1' as const };
+      const v =
+        val.n > 0 ? evaluateForStopping(model, val, o, forward, inputShape) : { score: -lossSum / train.n, metric: 'macro-f1' as const };
       metricName = v.metric;
       history.push({ epoch: epoch + 1, loss: lossSum / train.n, validationScore: v.score });
       o.onProgress?.({ epoch: epoch + 1, epochs: o.epochs, step, steps: totalSteps, loss: lossSum / train.n, validationScore: v.score });
@@ -265,10 +280,24 @@ async function runLoop(model: EcgModel, train: Dataset<Inputs>, val: Dataset<Inp
   }
   restore(model, best.weights);
   const trainSeconds = (performance.now() - started) / 1000;
-  return { model, bestEpoch: best.epoch, validationScore: best.score, metricName, history, trainSeconds, samplesPerSecond: seen / trainSeconds };
+  return {
+    model,
+    bestEpoch: best.epoch,
+    validationScore: best.score,
+    metricName,
+    history,
+    trainSeconds,
+    samplesPerSecond: seen / trainSeconds,
+  };
 }
 
-function evaluateForStopping(model: EcgModel, val: Dataset<Inputs>, o: LoopOptions, forward: (x: tf.Tensor) => tf.Tensor2D, inputShape: number[]): { score: number; metric: 'challenge' | 'macro-f1' } {
+function evaluateForStopping(
+  model: EcgModel,
+  val: Dataset<Inputs>,
+  o: LoopOptions,
+  forward: (x: tf.Tensor) => tf.Tensor2D,
+  inputShape: number[],
+): { score: number; metric: 'challenge' | 'macro-f1' } {
   const size = inputShape.reduce((a, b) => a * b, 1);
   const k = o.classes.length;
   const probs = new Float32Array(val.n * k);
@@ -294,7 +323,9 @@ export function computeEmbeddings(model: EcgModel, data: Dataset<Inputs>, batchS
   let dim = 0;
   for (let i = 0; i < data.n; i += batchSize) {
     const b = Math.min(batchSize, data.n - i);
-    const e = tf.tidy(() => model.backbone(tf.tensor(inputValues(data.x, i * size, (i + b) * size), [b, ...model.spec.inputShape, model.spec.channels])));
+    const e = tf.tidy(() =>
+      model.backbone(tf.tensor(inputValues(data.x, i * size, (i + b) * size), [b, ...model.spec.inputShape, model.spec.channels])),
+    );
     dim = e.shape[1];
     parts.push(e.dataSync() as Float32Array);
     e.dispose();
@@ -308,14 +339,24 @@ export function computeEmbeddings(model: EcgModel, data: Dataset<Inputs>, batchS
  * Fine-tuning: the backbone stays frozen; only the head (weights under `head/`) is retrained, on cached embeddings.
  * The head keeps its current weights as the starting point.
  */
-export async function fineTuneHead(model: EcgModel, train: Dataset<Inputs>, val: Dataset<Inputs>, o: Omit<TrainOptions, 'spec'>): Promise<TrainResult> {
+export async function fineTuneHead(
+  model: EcgModel,
+  train: Dataset<Inputs>,
+  val: Dataset<Inputs>,
+  o: Omit<TrainOptions, 'spec'>,
+): Promise<TrainResult> {
   const te = computeEmbeddings(model, train);
   const ve = computeEmbeddings(model, val);
-  return runLoop(model, { x: te.x, y: train.y, n: train.n }, { x: ve.x, y: val.y, n: val.n }, {
-    ...o,
-    spec: model.spec,
-    trainable: (name) => name.startsWith(HEAD_PREFIX),
-    forward: (e) => model.head(e as tf.Tensor2D),
-    inputShape: [te.dim],
-  });
+  return runLoop(
+    model,
+    { x: te.x, y: train.y, n: train.n },
+    { x: ve.x, y: val.y, n: val.n },
+    {
+      ...o,
+      spec: model.spec,
+      trainable: (name) => name.startsWith(HEAD_PREFIX),
+      forward: (e) => model.head(e as tf.Tensor2D),
+      inputShape: [te.dim],
+    },
+  );
 }

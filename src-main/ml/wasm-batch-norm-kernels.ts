@@ -45,9 +45,18 @@ function perChannel(b: BackendWasm, x4: TensorInfo, scale: ArrayLike<number>, sh
   const ch = scale.length;
   const filter = vector(b, scale, [1, 1, ch, 1]);
   const bias = vector(b, shift);
-  const out = run('FusedDepthwiseConv2D', b, { x: x4, filter, bias }, {
-    strides: [1, 1], pad: 'valid', dilations: [1, 1], dataFormat: 'NHWC', activation: relu ? 'relu' : 'linear',
-  });
+  const out = run(
+    'FusedDepthwiseConv2D',
+    b,
+    { x: x4, filter, bias },
+    {
+      strides: [1, 1],
+      pad: 'valid',
+      dilations: [1, 1],
+      dataFormat: 'NHWC',
+      activation: relu ? 'relu' : 'linear',
+    },
+  );
   dispose(b, filter, bias);
   return out;
 }
@@ -71,7 +80,13 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const { outer, n, ch, m, rows } = layout(x.shape, pool);
   const flat = run('Reshape', b, { x }, { shape: [1, 1, rows, ch] });
   const mean4 = columnMean(b, flat);
-  const centred = perChannel(b, flat, new Float32Array(ch).fill(1), heap(b, mean4).map((v) => -v), false);
+  const centred = perChannel(
+    b,
+    flat,
+    new Float32Array(ch).fill(1),
+    heap(b, mean4).map((v) => -v),
+    false,
+  );
   const squares = run('Square', b, { x: centred });
   const variance4 = columnMean(b, squares);
   // Views only after the allocations above: growing the wasm heap detaches earlier ones.
@@ -152,7 +167,14 @@ const backward: KernelFunc = ({ inputs, backend, attrs }) => {
     routedInfo = b.makeOutput([outer, 1, n, ch], 'float32');
     const routed = heap(b, routedInfo);
     routed.fill(0);
-    route({ act: heap(b, act), pooled: heap(b, y), dy: heap(b, dy), x: heap(b, x), mean: meanV, scale, invStd, routed, dBeta, dGamma }, outer, n, ch, pool, relu);
+    route(
+      { act: heap(b, act), pooled: heap(b, y), dy: heap(b, dy), x: heap(b, x), mean: meanV, scale, invStd, routed, dBeta, dGamma },
+      outer,
+      n,
+      ch,
+      pool,
+      relu,
+    );
   } else {
     // Dense g: the sums as column means of g and g * (x - mean), all in wasm.
     const flat = (t: TensorInfo): TensorInfo => run('Reshape', b, { x: t }, { shape: [1, 1, rows, ch] });
@@ -161,7 +183,13 @@ const backward: KernelFunc = ({ inputs, backend, attrs }) => {
     const mask = relu ? run('Step', b, { x: actFlat }, { alpha: 0 }) : undefined;
     const g = mask ? run('Multiply', b, { a: dyFlat, b: mask }) : dyFlat;
     const xFlat = flat(x);
-    const centred = perChannel(b, xFlat, new Float32Array(ch).fill(1), meanV.map((v) => -v), false);
+    const centred = perChannel(
+      b,
+      xFlat,
+      new Float32Array(ch).fill(1),
+      meanV.map((v) => -v),
+      false,
+    );
     const gx = run('Multiply', b, { a: g, b: centred });
     const gMean = columnMean(b, g);
     const gxMean = columnMean(b, gx);
@@ -189,8 +217,15 @@ const backward: KernelFunc = ({ inputs, backend, attrs }) => {
 };
 
 /** The forward kernel's outputs: pooled activations and the batch mean and (biased) variance per channel. */
-export function batchNormReluPool(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, attrs: BatchNormReluPoolAttrs): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
-  const [y, mean, variance, act] = tf.engine().runKernel(BATCH_NORM_RELU_POOL, { x, gamma, beta }, attrs as unknown as NamedAttrMap) as unknown as tf.Tensor[];
+export function batchNormReluPool(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  attrs: BatchNormReluPoolAttrs,
+): [tf.Tensor, tf.Tensor1D, tf.Tensor1D] {
+  const [y, mean, variance, act] = tf
+    .engine()
+    .runKernel(BATCH_NORM_RELU_POOL, { x, gamma, beta }, attrs as unknown as NamedAttrMap) as unknown as tf.Tensor[];
   // Disposing the handle is safe: the tape keeps its own reference for the gradient.
   act.dispose();
   return [y, mean as tf.Tensor1D, variance as tf.Tensor1D];
@@ -212,7 +247,9 @@ tf.registerGradient({
   gradFunc: (dys, saved, attrs) => {
     const [x, gamma, y, mean, variance, act] = saved;
     const dy = Array.isArray(dys) ? dys[0] : dys;
-    const [dx, dGamma, dBeta] = tf.engine().runKernel(BATCH_NORM_RELU_POOL_GRAD, { dy, x, gamma, y, mean, variance, act }, attrs) as tf.Tensor[];
+    const [dx, dGamma, dBeta] = tf
+      .engine()
+      .runKernel(BATCH_NORM_RELU_POOL_GRAD, { dy, x, gamma, y, mean, variance, act }, attrs) as tf.Tensor[];
     return { x: () => dx, gamma: () => dGamma, beta: () => dBeta };
   },
 });

@@ -24,7 +24,15 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   if (dataFormat === 'NCHW') throw new Error('wasm Conv2DBackpropFilter supports NHWC only');
   const b = backend as Backend;
   const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   const [, inH, inW] = x.shape;
   const { strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow, filterHeight: fh, filterWidth: fw } = info;
   const { top, left } = info.padInfo;
@@ -42,10 +50,23 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   const xt = run('Transpose', b, { x: xs }, { perm: [3, 1, 2, 0] }); // [C, H, W, N]
   const dyt = run('Transpose', b, { x: dy }, { perm: [1, 2, 0, 3] }); // [oh, ow, N, O]
   owned.push(xt, dyt);
-  const pads: tf.backend_util.ExplicitPadding = [[0, 0], [top, bottom], [left, right], [0, 0]];
-  const conv = run('Conv2D', b, { x: xt, filter: dyt }, {
-    strides: [1, 1], pad: pads, dataFormat: 'NHWC', dilations: [sh, sw],
-  }); // [C, fh, fw, O]
+  const pads: tf.backend_util.ExplicitPadding = [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ];
+  const conv = run(
+    'Conv2D',
+    b,
+    { x: xt, filter: dyt },
+    {
+      strides: [1, 1],
+      pad: pads,
+      dataFormat: 'NHWC',
+      dilations: [sh, sw],
+    },
+  ); // [C, fh, fw, O]
   owned.push(conv);
   const out = run('Transpose', b, { x: conv }, { perm: [1, 2, 0, 3] });
   dispose(b, ...owned);
@@ -87,7 +108,15 @@ const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   if (dataFormat === 'NCHW') throw new Error('wasm Conv2DBackpropInput supports NHWC only');
   const b = backend as Backend;
   const info = tf.backend_util.computeConv2DInfo(
-    inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   const { strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow, filterHeight: fh, filterWidth: fw } = info;
   const [n, inH, inW] = inputShape;
   const outCh = dy.shape[3];
@@ -96,7 +125,22 @@ const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   if (sh > 1 || sw > 1) {
     // [N, oh, 1, ow, 1, O] padded to [N, oh, sh, ow, sw, O] puts stride-1 zeros after each sample.
     const r = run('Reshape', b, { x: dy }, { shape: [n, oh, 1, ow, 1, outCh] });
-    const padded = run('PadV2', b, { x: r }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
+    const padded = run(
+      'PadV2',
+      b,
+      { x: r },
+      {
+        paddings: [
+          [0, 0],
+          [0, 0],
+          [0, sh - 1],
+          [0, 0],
+          [0, sw - 1],
+          [0, 0],
+        ],
+        constantValue: 0,
+      },
+    );
     spread = run('Reshape', b, { x: padded }, { shape: [n, oh * sh, ow * sw, outCh] });
     owned.push(r, padded, spread);
   }
@@ -117,10 +161,23 @@ const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   }
   const swapped = flippedSwapped(b as BackendWasm, filter);
   owned.push(swapped);
-  const pads = [[0, 0], [top, Math.max(bottom, 0)], [left, Math.max(right, 0)], [0, 0]];
-  const out = run('Conv2D', b, { x: spread, filter: swapped }, {
-    strides: [1, 1], pad: pads, dataFormat: 'NHWC', dilations: [1, 1],
-  });
+  const pads = [
+    [0, 0],
+    [top, Math.max(bottom, 0)],
+    [left, Math.max(right, 0)],
+    [0, 0],
+  ];
+  const out = run(
+    'Conv2D',
+    b,
+    { x: spread, filter: swapped },
+    {
+      strides: [1, 1],
+      pad: pads,
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+    },
+  );
   dispose(b, ...owned);
   return out;
 };

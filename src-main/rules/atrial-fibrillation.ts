@@ -16,9 +16,16 @@ export const atrialFibrillation: RuleDetector = {
     const thresholds = { irregularity: IRREGULARITY_THRESHOLD, minRrIntervals: MIN_RR };
     if (!rr || rr.count < MIN_RR) return notApplicable(input, `needs at least ${MIN_RR} RR intervals`, thresholds);
     const score = rr.irregularity - IRREGULARITY_THRESHOLD;
-    const evidence = baseEvidence(input, `median |dRR| is ${(rr.irregularity * 100).toFixed(1)} % of the median RR over ${rr.count} intervals`, thresholds);
+    const evidence = baseEvidence(
+      input,
+      `median |dRR| is ${(rr.irregularity * 100).toFixed(1)} % of the median RR over ${rr.count} intervals`,
+      thresholds,
+    );
     evidence.measurements = {
-      irregularity: round(rr.irregularity), medianRrMs: round(rr.medianMs, 1), rmssdMs: round(rr.rmssdMs, 1), sdRrMs: round(rr.sdMs, 1),
+      irregularity: round(rr.irregularity),
+      medianRrMs: round(rr.medianMs, 1),
+      rmssdMs: round(rr.rmssdMs, 1),
+      sdRrMs: round(rr.sdMs, 1),
       pWavePresent: input.measurements.prMs === null ? 0 : 1,
     };
     return { decision: score > 0, score, evidence };

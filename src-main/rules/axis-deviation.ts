@@ -21,7 +21,8 @@ function runAxis(side: Side, method: Method, input: RuleInput): RuleOutput {
   const iNet = m.leads.I?.netDeflectionMv;
   const iiNet = m.leads.II?.netDeflectionMv;
   const avfNet = m.leads.aVF?.netDeflectionMv;
-  if (iNet === undefined || iiNet === undefined || avfNet === undefined) return notApplicable(input, 'needs leads I, II and aVF', thresholds);
+  if (iNet === undefined || iiNet === undefined || avfNet === undefined)
+    return notApplicable(input, 'needs leads I, II and aVF', thresholds);
   const nets: Record<string, number> = { I: iNet, II: iiNet, aVF: avfNet };
   const signs = SIGNS[side][method];
   const leads: LeadEvidence[] = [];
@@ -34,8 +35,11 @@ function runAxis(side: Side, method: Method, input: RuleInput): RuleOutput {
     leads.push(ev);
   }
   const degrees = method === '2-lead' ? m.axis.fromIAvf : m.axis.fromIIIAvf;
-  const evidence = baseEvidence(input,
-    `${method} method: ${leads.map((l) => `${l.lead} ${l.netDeflectionMv! >= 0 ? '+' : ''}${l.netDeflectionMv!.toFixed(2)} mV`).join(', ')}`, thresholds);
+  const evidence = baseEvidence(
+    input,
+    `${method} method: ${leads.map((l) => `${l.lead} ${l.netDeflectionMv! >= 0 ? '+' : ''}${l.netDeflectionMv!.toFixed(2)} mV`).join(', ')}`,
+    thresholds,
+  );
   evidence.leads = leads;
   evidence.axis = { method, leads: Object.keys(signs), degrees: round(degrees, 1) };
   evidence.measurements = { axisDegrees: round(degrees, 1) };

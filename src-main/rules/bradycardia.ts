@@ -8,7 +8,10 @@ export const bradycardia: RuleDetector = {
   id: 'sinus-bradycardia',
   version: '1.0.0',
   title: 'Sinus bradycardia (HR < 60 bpm, regular rhythm)',
-  codes: [{ code: '426177001', abbreviation: 'SB' }, { code: '426627000', abbreviation: 'Brady' }],
+  codes: [
+    { code: '426177001', abbreviation: 'SB' },
+    { code: '426627000', abbreviation: 'Brady' },
+  ],
   requiredLeads: ['I'],
   run(input) {
     const m = input.measurements;
@@ -17,9 +20,16 @@ export const bradycardia: RuleDetector = {
     const score = (LIMIT_BPM - m.heartRateBpm) / LIMIT_BPM;
     const regular = isRegular(m.rr);
     const decision = score > 0 && regular;
-    const evidence = baseEvidence(input,
-      `heart rate ${m.heartRateBpm.toFixed(0)} bpm from ${m.rr.count} RR intervals; rhythm ${regular ? 'regular' : 'irregular'}`, thresholds);
-    evidence.measurements = { heartRateBpm: round(m.heartRateBpm, 1), medianRrMs: round(m.rr.medianMs, 1), irregularity: round(m.rr.irregularity) };
+    const evidence = baseEvidence(
+      input,
+      `heart rate ${m.heartRateBpm.toFixed(0)} bpm from ${m.rr.count} RR intervals; rhythm ${regular ? 'regular' : 'irregular'}`,
+      thresholds,
+    );
+    evidence.measurements = {
+      heartRateBpm: round(m.heartRateBpm, 1),
+      medianRrMs: round(m.rr.medianMs, 1),
+      irregularity: round(m.rr.irregularity),
+    };
     return { decision, score: decision ? score : Math.min(score, -1e-3), evidence };
   },
 };

@@ -9,7 +9,16 @@ import { atrialFibrillation } from './atrial-fibrillation.ts';
 import { prolongedPr, prolongedQrs, prolongedQtc } from './prolonged-intervals.ts';
 
 export const RULE_DETECTORS: readonly RuleDetector[] = [
-  bradycardia, tachycardia,
-  leftAxisDeviation2Lead, leftAxisDeviation3Lead, rightAxisDeviation2Lead, rightAxisDeviation3Lead,
-  lowQrsVoltage, pacing, atrialFibrillation, prolongedPr, prolongedQrs, prolongedQtc,
+  bradycardia,
+  tachycardia,
+  leftAxisDeviation2Lead,
+  leftAxisDeviation3Lead,
+  rightAxisDeviation2Lead,
+  rightAxisDeviation3Lead,
+  lowQrsVoltage,
+  pacing,
+  atrialFibrillation,
+  prolongedPr,
+  prolongedQrs,
+  prolongedQtc,
 ];

@@ -11,11 +11,19 @@ const PRECORDIAL_MV = 1.0;
 
 /** Largest max - min over any window of `w` samples, and where it starts. */
 export function maxWindowPeakToPeak(x: Float32Array, w: number): { mv: number; start: number } {
-  let best = 0, at = 0;
+  let best = 0,
+    at = 0;
   for (let s = 0; s + w <= x.length; s += Math.max(1, w >> 2)) {
-    let mn = Infinity, mx = -Infinity;
-    for (let i = s; i < s + w; i++) { if (x[i] < mn) mn = x[i]; if (x[i] > mx) mx = x[i]; }
-    if (mx - mn > best) { best = mx - mn; at = s; }
+    let mn = Infinity,
+      mx = -Infinity;
+    for (let i = s; i < s + w; i++) {
+      if (x[i] < mn) mn = x[i];
+      if (x[i] > mx) mx = x[i];
+    }
+    if (mx - mn > best) {
+      best = mx - mn;
+      at = s;
+    }
   }
   return { mv: best, start: at };
 }
@@ -54,9 +62,11 @@ export const lowQrsVoltage: RuleDetector = {
     const precordial = group(PRECORDIAL, PRECORDIAL_MV);
     const score = precordial === null ? limb : Math.max(limb, precordial);
     const what = precordial === null ? 'limb leads only' : 'limb and precordial leads';
-    const evidence = baseEvidence(input,
+    const evidence = baseEvidence(
+      input,
       `${what}; ${fallback ? 'no QRS detected: sliding 0.12 s window peak-to-peak' : `median QRS peak-to-peak over ${m.beats.length} beats`}`,
-      { limbMv: LIMB_MV, precordialMv: PRECORDIAL_MV });
+      { limbMv: LIMB_MV, precordialMv: PRECORDIAL_MV },
+    );
     evidence.leads = leads;
     evidence.measurements = { limbMarginMv: round(limb), precordialMarginMv: round(precordial) };
     if (windows.length) evidence.windows = windows;

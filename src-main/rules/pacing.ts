@@ -18,7 +18,9 @@ const ISOLATION_MS = 20;
 /** Drops spikes that have another spike on the same lead within ISOLATION_MS. */
 function isolated(spikes: PacingSpike[], fs: number): PacingSpike[] {
   const gap = (ISOLATION_MS / 1000) * fs;
-  return spikes.filter((s, i) => !(i > 0 && s.sample - spikes[i - 1].sample < gap) && !(i + 1 < spikes.length && spikes[i + 1].sample - s.sample < gap));
+  return spikes.filter(
+    (s, i) => !(i > 0 && s.sample - spikes[i - 1].sample < gap) && !(i + 1 < spikes.length && spikes[i + 1].sample - s.sample < gap),
+  );
 }
 
 /** Spikes that occur within one sample of each other on at least `minLeads` leads (all of them kept as evidence). */
@@ -66,11 +68,20 @@ export const pacing: RuleDetector = {
   run(input) {
     const m = input.measurements;
     const fs = input.samplingRate;
-    const thresholds = { spikeMv: SPIKE_MV, slewMvPerMs: SLEW_MV_PER_MS, leadInMs: LEAD_IN_MS, minBeatFraction: MIN_BEAT_FRACTION, minLeads: MIN_LEADS };
+    const thresholds = {
+      spikeMv: SPIKE_MV,
+      slewMvPerMs: SLEW_MV_PER_MS,
+      leadInMs: LEAD_IN_MS,
+      minBeatFraction: MIN_BEAT_FRACTION,
+      minLeads: MIN_LEADS,
+    };
     if (m.beats.length < 2) return notApplicable(input, 'fewer than 2 QRS complexes detected', thresholds);
     // Recorded leads only: a derived lead repeats the spikes of I and II.
     const recorded = Object.entries(input.leadsMv).filter(([lead]) => !input.derivedLeads.includes(lead));
-    const spikes = simultaneousSpikes(recorded.map(([lead, x]) => isolated(findSpikes(x, fs, lead), fs)), Math.min(MIN_LEADS, recorded.length));
+    const spikes = simultaneousSpikes(
+      recorded.map(([lead, x]) => isolated(findSpikes(x, fs, lead), fs)),
+      Math.min(MIN_LEADS, recorded.length),
+    );
     const lead = Math.round((LEAD_IN_MS / 1000) * fs);
     const after = Math.round(0.01 * fs);
     let paced = 0;
@@ -78,11 +89,18 @@ export const pacing: RuleDetector = {
     for (const b of m.beats) {
       // Relative to R, not to the delineated onset: a ventricular spike's slope is itself taken as QRS onset.
       const inWin = spikes.filter((s) => s.sample >= b - lead && s.sample <= b + after);
-      if (inWin.length) { paced++; used.push(...inWin); }
+      if (inWin.length) {
+        paced++;
+        used.push(...inWin);
+      }
     }
     const fraction = paced / m.beats.length;
     const score = fraction - MIN_BEAT_FRACTION;
-    const evidence = baseEvidence(input, `${paced} of ${m.beats.length} beats have a spike in the ${LEAD_IN_MS} ms before their R peak; ${spikes.length} spikes in all`, thresholds);
+    const evidence = baseEvidence(
+      input,
+      `${paced} of ${m.beats.length} beats have a spike in the ${LEAD_IN_MS} ms before their R peak; ${spikes.length} spikes in all`,
+      thresholds,
+    );
     evidence.spikes = used.slice(0, 200);
     evidence.measurements = { pacedBeatFraction: round(fraction), spikeCount: spikes.length };
     return { decision: score > 0, score, evidence };

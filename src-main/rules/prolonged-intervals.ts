@@ -18,40 +18,75 @@ function runInterval(rule: IntervalRule, input: RuleInput): RuleOutput {
   const m = input.measurements;
   const thresholds = { [rule.name]: rule.limitMs };
   const v = rule.value(m);
-  if (v === null) return notApplicable(input, `${rule.name} not measurable (no delineated ${rule.name.startsWith('pr') ? 'P wave' : rule.name.startsWith('qt') ? 'T wave' : 'QRS'})`, thresholds);
+  if (v === null)
+    return notApplicable(
+      input,
+      `${rule.name} not measurable (no delineated ${rule.name.startsWith('pr') ? 'P wave' : rule.name.startsWith('qt') ? 'T wave' : 'QRS'})`,
+      thresholds,
+    );
   const score = (v - rule.limitMs) / rule.limitMs;
   const decision = rule.inclusive ? v >= rule.limitMs : v > rule.limitMs;
   const evidence = baseEvidence(input, `${rule.name} ${v.toFixed(0)} ms on the median of ${m.beats.length} beats`, thresholds);
   evidence.measurements = {
-    prMs: round(m.prMs, 1), qrsMs: round(m.qrsMs, 1), qtMs: round(m.qtMs, 1),
-    qtcBazettMs: round(m.qtcBazettMs, 1), qtcFridericiaMs: round(m.qtcFridericiaMs, 1), heartRateBpm: round(m.heartRateBpm, 1),
+    prMs: round(m.prMs, 1),
+    qrsMs: round(m.qrsMs, 1),
+    qtMs: round(m.qtMs, 1),
+    qtcBazettMs: round(m.qtcBazettMs, 1),
+    qtcFridericiaMs: round(m.qtcFridericiaMs, 1),
+    heartRateBpm: round(m.heartRateBpm, 1),
   };
   const d = m.delineation;
   if (d) {
     const first = m.beats[Math.floor(m.beats.length / 2)];
     evidence.windows = [{ start: first + d.qrsOnset, end: first + d.qrsOffset, label: 'QRS' }];
-    if (d.pOnset !== undefined && d.pOffset !== undefined) evidence.windows.push({ start: first + d.pOnset, end: first + d.pOffset, label: 'P' });
+    if (d.pOnset !== undefined && d.pOffset !== undefined)
+      evidence.windows.push({ start: first + d.pOnset, end: first + d.pOffset, label: 'P' });
     if (d.tOffset !== undefined) evidence.windows.push({ start: first + d.qrsOnset, end: first + d.tOffset, label: 'QT' });
   }
   return { decision, score: decision ? Math.max(score, 1e-3) : Math.min(score, -1e-3), evidence };
 }
 
 function intervalDetector(rule: IntervalRule): RuleDetector {
-  return { id: rule.id, version: '1.0.0', title: rule.title, codes: rule.codes, requiredLeads: ['I'], run: (input) => runInterval(rule, input) };
+  return {
+    id: rule.id,
+    version: '1.0.0',
+    title: rule.title,
+    codes: rule.codes,
+    requiredLeads: ['I'],
+    run: (input) => runInterval(rule, input),
+  };
 }
 
 export const prolongedPr = intervalDetector({
-  id: 'prolonged-pr', title: 'Prolonged PR interval (> 200 ms)', name: 'prMs', limitMs: 200, inclusive: false,
-  codes: [{ code: '164947007', abbreviation: 'LPR' }, { code: '270492004', abbreviation: 'IAVB' }], value: (m) => m.prMs,
+  id: 'prolonged-pr',
+  title: 'Prolonged PR interval (> 200 ms)',
+  name: 'prMs',
+  limitMs: 200,
+  inclusive: false,
+  codes: [
+    { code: '164947007', abbreviation: 'LPR' },
+    { code: '270492004', abbreviation: 'IAVB' },
+  ],
+  value: (m) => m.prMs,
 });
 
 export const prolongedQrs = intervalDetector({
-  id: 'prolonged-qrs', title: 'Prolonged QRS duration (>= 120 ms)', name: 'qrsMs', limitMs: 120, inclusive: true,
+  id: 'prolonged-qrs',
+  title: 'Prolonged QRS duration (>= 120 ms)',
+  name: 'qrsMs',
+  limitMs: 120,
+  inclusive: true,
   // Wide QRS is the common criterion of the complete bundle branch blocks; CinC has no code of its own for it.
-  codes: [{ code: '6374002', abbreviation: 'BBB' }], value: (m) => m.qrsMs,
+  codes: [{ code: '6374002', abbreviation: 'BBB' }],
+  value: (m) => m.qrsMs,
 });
 
 export const prolongedQtc = intervalDetector({
-  id: 'prolonged-qtc', title: 'Prolonged QTc (Bazett > 460 ms)', name: 'qtcBazettMs', limitMs: 460, inclusive: false,
-  codes: [{ code: '111975006', abbreviation: 'LQT' }], value: (m) => m.qtcBazettMs,
+  id: 'prolonged-qtc',
+  title: 'Prolonged QTc (Bazett > 460 ms)',
+  name: 'qtcBazettMs',
+  limitMs: 460,
+  inclusive: false,
+  codes: [{ code: '111975006', abbreviation: 'LQT' }],
+  value: (m) => m.qtcBazettMs,
 });

@@ -23,7 +23,9 @@ export function ruleInput(record: EcgRecord, leadSet: LeadSetSize): RuleInput {
     if (l.derived && !restricted.leads.some((r) => canonicalLeadName(r.name) === l.name)) derivedLeads.push(l.name);
   }
   const fs = record.samplingRate;
-  const recorded = Object.keys(leadsMv).filter((n) => !derivedLeads.includes(n)).map((n) => leadsMv[n]);
+  const recorded = Object.keys(leadsMv)
+    .filter((n) => !derivedLeads.includes(n))
+    .map((n) => leadsMv[n]);
   const measurements = measureRecord(leadsMv, fs, { beats: detectQrs(recorded, fs) });
   return { recordName: record.recordName, leadSet, samplingRate: fs, leadsMv, derivedLeads, measurements };
 }
@@ -31,7 +33,9 @@ export function ruleInput(record: EcgRecord, leadSet: LeadSetSize): RuleInput {
 /** Why `record` cannot be read as `leadSet` ('lacks I, II of the 2-lead set (has MLII, V5)'), or undefined when it can. */
 export function leadSetMismatch(record: EcgRecord, leadSet: LeadSetSize): string | undefined {
   const missing = missingLeads(record, LEAD_SETS[leadSet]);
-  return missing.length ? `lacks ${missing.join(', ')} of the ${leadSet}-lead set (has ${record.leads.map((l) => l.name).join(', ')})` : undefined;
+  return missing.length
+    ? `lacks ${missing.join(', ')} of the ${leadSet}-lead set (has ${record.leads.map((l) => l.name).join(', ')})`
+    : undefined;
 }
 
 /**
@@ -41,15 +45,35 @@ export function leadSetMismatch(record: EcgRecord, leadSet: LeadSetSize): string
 export function runRules(record: EcgRecord, leadSet: LeadSetSize, detectors: readonly RuleDetector[] = RULE_DETECTORS): RuleResult[] {
   const mismatch = leadSetMismatch(record, leadSet);
   if (mismatch) {
-    const evidence = { beats: [], samplingRate: record.samplingRate, measurements: {}, thresholds: {}, note: `not applicable: the record ${mismatch}` };
-    return detectors.map((d) => ({ detectorId: d.id, detectorVersion: d.version, leadSet, decision: 'not-applicable', score: 0, codes: d.codes, evidence }));
+    const evidence = {
+      beats: [],
+      samplingRate: record.samplingRate,
+      measurements: {},
+      thresholds: {},
+      note: `not applicable: the record ${mismatch}`,
+    };
+    return detectors.map((d) => ({
+      detectorId: d.id,
+      detectorVersion: d.version,
+      leadSet,
+      decision: 'not-applicable',
+      score: 0,
+      codes: d.codes,
+      evidence,
+    }));
   }
   const input = ruleInput(record, leadSet);
   return detectors.map((d) => {
     const missing = d.requiredLeads.filter((l) => !input.leadsMv[l]);
-    const out = missing.length
-      ? notApplicable(input, `the ${leadSet}-lead set lacks ${missing.join(', ')}`)
-      : d.run(input);
-    return { detectorId: d.id, detectorVersion: d.version, leadSet, decision: out.decision, score: out.score, codes: d.codes, evidence: out.evidence };
+    const out = missing.length ? notApplicable(input, `the ${leadSet}-lead set lacks ${missing.join(', ')}`) : d.run(input);
+    return {
+      detectorId: d.id,
+      detectorVersion: d.version,
+      leadSet,
+      decision: out.decision,
+      score: out.score,
+      codes: d.codes,
+      evidence: out.evidence,
+    };
   });
 }

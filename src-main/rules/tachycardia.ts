@@ -17,9 +17,16 @@ export const tachycardia: RuleDetector = {
     const score = (m.heartRateBpm - LIMIT_BPM) / LIMIT_BPM;
     const regular = isRegular(m.rr);
     const decision = score > 0 && regular;
-    const evidence = baseEvidence(input,
-      `heart rate ${m.heartRateBpm.toFixed(0)} bpm from ${m.rr.count} RR intervals; rhythm ${regular ? 'regular' : 'irregular'}`, thresholds);
-    evidence.measurements = { heartRateBpm: round(m.heartRateBpm, 1), medianRrMs: round(m.rr.medianMs, 1), irregularity: round(m.rr.irregularity) };
+    const evidence = baseEvidence(
+      input,
+      `heart rate ${m.heartRateBpm.toFixed(0)} bpm from ${m.rr.count} RR intervals; rhythm ${regular ? 'regular' : 'irregular'}`,
+      thresholds,
+    );
+    evidence.measurements = {
+      heartRateBpm: round(m.heartRateBpm, 1),
+      medianRrMs: round(m.rr.medianMs, 1),
+      irregularity: round(m.rr.irregularity),
+    };
     return { decision, score: decision ? score : Math.min(score, -1e-3), evidence };
   },
 };

@@ -40,22 +40,28 @@ export function selectExportRecords(db: Database, q: ExportQuery): { ids: number
     params.states = JSON.stringify(q.reviewStates);
   }
   if (q.reviewer !== undefined) {
-    parts.push("EXISTS (SELECT 1 FROM audit_log a WHERE a.record_id = r.id AND a.actor = @reviewer AND a.action IN ('review.state', 'label.add', 'label.remove'))");
+    parts.push(
+      "EXISTS (SELECT 1 FROM audit_log a WHERE a.record_id = r.id AND a.actor = @reviewer AND a.action IN ('review.state', 'label.add', 'label.remove'))",
+    );
     params.reviewer = q.reviewer;
   }
   const unmatched: string[] = [];
   if (q.records?.length) {
     const ids = new Set<number>();
     for (const ref of q.records) {
-      const found = (/^\d+$/.test(ref) ? db.prepare('SELECT id FROM record WHERE id = ?').pluck().all(Number(ref)) as number[] : [])
-        .concat(db.prepare('SELECT id FROM record WHERE record_name = ?').pluck().all(ref) as number[]);
+      const found = (
+        /^\d+$/.test(ref) ? (db.prepare('SELECT id FROM record WHERE id = ?').pluck().all(Number(ref)) as number[]) : []
+      ).concat(db.prepare('SELECT id FROM record WHERE record_name = ?').pluck().all(ref) as number[]);
       if (found.length === 0) unmatched.push(ref);
       for (const id of found) ids.add(id);
     }
     parts.push('r.id IN (SELECT value FROM json_each(@ids))');
     params.ids = JSON.stringify([...ids]);
   }
-  const ids = db.prepare(`SELECT r.id FROM record r WHERE ${parts.join(' AND ')} ORDER BY r.id`).pluck().all(params) as number[];
+  const ids = db
+    .prepare(`SELECT r.id FROM record r WHERE ${parts.join(' AND ')} ORDER BY r.id`)
+    .pluck()
+    .all(params) as number[];
   return { ids, unmatched };
 }
 
@@ -68,15 +74,23 @@ export interface RecordReviewFacts {
 
 export function recordReviewFacts(db: Database, recordId: number): RecordReviewFacts {
   const state = db.prepare('SELECT review_state FROM record WHERE id = ?').pluck().get(recordId) as string;
-  const last = db.prepare(`SELECT actor, at FROM audit_log WHERE record_id = ? AND action IN ('review.state', 'label.add', 'label.remove')
-    ORDER BY id DESC LIMIT 1`).get(recordId) as { actor: string; at: string } | undefined;
+  const last = db
+    .prepare(
+      `SELECT actor, at FROM audit_log WHERE record_id = ? AND action IN ('review.state', 'label.add', 'label.remove')
+    ORDER BY id DESC LIMIT 1`,
+    )
+    .get(recordId) as { actor: string; at: string } | undefined;
   return { reviewState: state, reviewer: last?.actor ?? null, reviewedAt: last?.at ?? null };
 }
 
 /** For each current present label: who says so, 'annotator' when an annotator's current word holds it. */
 export function currentLabelSources(db: Database, recordId: number): Map<string, 'dataset' | 'annotator'> {
-  const rows = db.prepare(`SELECT vocabulary, code, source_kind FROM label WHERE record_id = ? AND is_current = 1 AND present = 1
-    AND source_kind IN ('dataset', 'annotator')`).all(recordId) as { vocabulary: string; code: string; source_kind: 'dataset' | 'annotator' }[];
+  const rows = db
+    .prepare(
+      `SELECT vocabulary, code, source_kind FROM label WHERE record_id = ? AND is_current = 1 AND present = 1
+    AND source_kind IN ('dataset', 'annotator')`,
+    )
+    .all(recordId) as { vocabulary: string; code: string; source_kind: 'dataset' | 'annotator' }[];
   const out = new Map<string, 'dataset' | 'annotator'>();
   for (const r of rows) {
     const key = `${r.vocabulary}\0${r.code}`;
@@ -87,16 +101,30 @@ export function currentLabelSources(db: Database, recordId: number): Map<string,
 
 /** Beat annotations stored with the record, one set per annotator, in sample order. */
 export function storedAnnotationSets(db: Database, recordId: number): AnnotationSet[] {
-  const rows = db.prepare('SELECT annotator, sample, symbol, subtype, channel, num, aux FROM annotation WHERE record_id = ? ORDER BY annotator, sample, rowid')
-    .all(recordId) as { annotator: string; sample: number; symbol: string; subtype: number | null; channel: number | null; num: number | null; aux: string | null }[];
+  const rows = db
+    .prepare(
+      'SELECT annotator, sample, symbol, subtype, channel, num, aux FROM annotation WHERE record_id = ? ORDER BY annotator, sample, rowid',
+    )
+    .all(recordId) as {
+    annotator: string;
+    sample: number;
+    symbol: string;
+    subtype: number | null;
+    channel: number | null;
+    num: number | null;
+    aux: string | null;
+  }[];
   const sets = new Map<string, AnnotationSet>();
   for (const r of rows) {
     let set = sets.get(r.annotator);
     if (!set) sets.set(r.annotator, (set = { annotator: r.annotator, annotations: [] }));
     set.annotations.push({
-      sample: r.sample, symbol: r.symbol,
-      ...(r.subtype != null ? { subtype: r.subtype } : {}), ...(r.channel != null ? { channel: r.channel } : {}),
-      ...(r.num != null ? { num: r.num } : {}), ...(r.aux != null ? { aux: r.aux } : {}),
+      sample: r.sample,
+      symbol: r.symbol,
+      ...(r.subtype != null ? { subtype: r.subtype } : {}),
+      ...(r.channel != null ? { channel: r.channel } : {}),
+      ...(r.num != null ? { num: r.num } : {}),
+      ...(r.aux != null ? { aux: r.aux } : {}),
     });
   }
   return [...sets.values()];
@@ -104,5 +132,8 @@ export function storedAnnotationSets(db: Database, recordId: number): Annotation
 
 /** Samples per lead and patient id of a stored record. */
 export function recordShape(db: Database, recordId: number): { length: number; patientId: string | null } {
-  return db.prepare('SELECT length, patient_id AS patientId FROM record WHERE id = ?').get(recordId) as { length: number; patientId: string | null };
+  return db.prepare('SELECT length, patient_id AS patientId FROM record WHERE id = ?').get(recordId) as {
+    length: number;
+    patientId: string | null;
+  };
 }

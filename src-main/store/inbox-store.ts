@@ -39,13 +39,29 @@ export interface FileStamp {
 /** The last ingest's outcome for `file`, if any. */
 export function previousIngest(db: Database, file: string): IngestedFile | undefined {
   const row = prepared(db, 'SELECT size, mtime_ms, status, record_ids, reason FROM ingested_file WHERE path = ?').get(file) as
-    | { size: number; mtime_ms: number; status: IngestedFileStatus; record_ids: string; reason: string | null }
-    | undefined;
-  return row && { size: row.size, mtimeMs: row.mtime_ms, status: row.status, recordIds: JSON.parse(row.record_ids) as number[], reason: row.reason };
+    { size: number; mtime_ms: number; status: IngestedFileStatus; record_ids: string; reason: string | null } | undefined;
+  return (
+    row && {
+      size: row.size,
+      mtimeMs: row.mtime_ms,
+      status: row.status,
+      recordIds: JSON.parse(row.record_ids) as number[],
+      reason: row.reason,
+    }
+  );
 }
 
-function upsert(db: Database, file: string, stamp: FileStamp, status: IngestedFileStatus, recordIds: number[], reason: string | null, now: string): void {
-  prepared(db,
+function upsert(
+  db: Database,
+  file: string,
+  stamp: FileStamp,
+  status: IngestedFileStatus,
+  recordIds: number[],
+  reason: string | null,
+  now: string,
+): void {
+  prepared(
+    db,
     `INSERT INTO ingested_file (path, size, mtime_ms, status, record_ids, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, status = excluded.status,
        record_ids = excluded.record_ids, reason = excluded.reason, at = excluded.at`,
@@ -61,8 +77,10 @@ export function markIngested(db: Database, file: string, stamp: FileStamp, recor
 /** Quarantines `file` with its reason (or only lists it there when it is gone and has no stamp). */
 export function markQuarantined(db: Database, file: string, reason: string, stamp: FileStamp | undefined, now: string): void {
   writeTransaction(db, () => {
-    prepared(db, 'INSERT INTO quarantine (path, reason, at) VALUES (?, ?, ?) ON CONFLICT(path) DO UPDATE SET reason = excluded.reason, at = excluded.at')
-      .run(file, reason, now);
+    prepared(
+      db,
+      'INSERT INTO quarantine (path, reason, at) VALUES (?, ?, ?) ON CONFLICT(path) DO UPDATE SET reason = excluded.reason, at = excluded.at',
+    ).run(file, reason, now);
     if (stamp) upsert(db, file, stamp, 'quarantined', [], reason, now);
   });
 }

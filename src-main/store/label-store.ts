@@ -20,8 +20,17 @@ interface LabelRow {
 
 function toAssertion(r: LabelRow): LabelAssertion {
   return {
-    id: r.id, vocabulary: r.vocabulary, code: r.code, present: !!r.present, sourceKind: r.source_kind, sourceName: r.source_name,
-    author: r.author, likelihood: r.likelihood, isCurrent: !!r.is_current, supersedes: r.supersedes, assertedAt: r.asserted_at,
+    id: r.id,
+    vocabulary: r.vocabulary,
+    code: r.code,
+    present: !!r.present,
+    sourceKind: r.source_kind,
+    sourceName: r.source_name,
+    author: r.author,
+    likelihood: r.likelihood,
+    isCurrent: !!r.is_current,
+    supersedes: r.supersedes,
+    assertedAt: r.asserted_at,
   };
 }
 
@@ -35,7 +44,9 @@ export function labelHistory(db: Database, recordId: number): LabelAssertion[] {
  */
 export function effectiveLabels(db: Database, recordId: number): LabelRef[] {
   const rows = db
-    .prepare("SELECT vocabulary, code, present, source_kind FROM label WHERE record_id = ? AND is_current = 1 AND source_kind IN ('dataset', 'annotator') ORDER BY id")
+    .prepare(
+      "SELECT vocabulary, code, present, source_kind FROM label WHERE record_id = ? AND is_current = 1 AND source_kind IN ('dataset', 'annotator') ORDER BY id",
+    )
     .all(recordId) as { vocabulary: string; code: string; present: number; source_kind: string }[];
   const byCode = new Map<string, { ref: LabelRef; present: boolean; annotator: boolean }>();
   for (const r of rows) {
@@ -51,7 +62,10 @@ export function effectiveLabels(db: Database, recordId: number): LabelRef[] {
 
 /** Ids of the label rows (versions) behind the record's current dataset and annotator labels. */
 export function currentLabelIds(db: Database, recordId: number): number[] {
-  return db.prepare("SELECT id FROM label WHERE record_id = ? AND is_current = 1 AND source_kind IN ('dataset', 'annotator') ORDER BY id").pluck().all(recordId) as number[];
+  return db
+    .prepare("SELECT id FROM label WHERE record_id = ? AND is_current = 1 AND source_kind IN ('dataset', 'annotator') ORDER BY id")
+    .pluck()
+    .all(recordId) as number[];
 }
 
 /** Records with at least one current SNOMED label. */
@@ -63,12 +77,18 @@ export function snomedLabelledRecordIds(db: Database): number[] {
  * An annotator says a label is present or absent on a record. Adds a row (never overwrites),
  * supersedes the annotator's previous word on that code, and writes the audit log — in one transaction.
  */
-export function setAnnotatorLabel(db: Database, p: { recordId: number; vocabulary: string; code: string; present: boolean; author: string }, now = new Date().toISOString()): LabelAssertion {
+export function setAnnotatorLabel(
+  db: Database,
+  p: { recordId: number; vocabulary: string; code: string; present: boolean; author: string },
+  now = new Date().toISOString(),
+): LabelAssertion {
   return writeTransaction(db, () => {
     const exists = db.prepare('SELECT 1 FROM record WHERE id = ?').get(p.recordId);
     if (!exists) throw new Error(`no record with id ${p.recordId}`);
     const prev = db
-      .prepare("SELECT id, present FROM label WHERE record_id = ? AND vocabulary = ? AND code = ? AND source_kind = 'annotator' AND is_current = 1")
+      .prepare(
+        "SELECT id, present FROM label WHERE record_id = ? AND vocabulary = ? AND code = ? AND source_kind = 'annotator' AND is_current = 1",
+      )
       .get(p.recordId, p.vocabulary, p.code) as { id: number; present: number } | undefined;
     if (prev) db.prepare('UPDATE label SET is_current = 0 WHERE id = ?').run(prev.id);
     const info = db
@@ -77,13 +97,23 @@ export function setAnnotatorLabel(db: Database, p: { recordId: number; vocabular
          VALUES (?, ?, ?, ?, 'annotator', 'annotator', ?, 1, ?, ?)`,
       )
       .run(p.recordId, p.vocabulary, p.code, p.present ? 1 : 0, p.author, prev?.id ?? null, now);
-    appendAudit(db, p.author, p.present ? 'label.add' : 'label.remove', p.recordId, { vocabulary: p.vocabulary, code: p.code, previous: prev ? !!prev.present : null }, now);
+    appendAudit(
+      db,
+      p.author,
+      p.present ? 'label.add' : 'label.remove',
+      p.recordId,
+      { vocabulary: p.vocabulary, code: p.code, previous: prev ? !!prev.present : null },
+      now,
+    );
     return toAssertion(db.prepare('SELECT * FROM label WHERE id = ?').get(Number(info.lastInsertRowid)) as LabelRow);
   });
 }
 
-
-export function setReviewState(db: Database, p: { recordId: number; state: string; author: string }, now = new Date().toISOString()): ReviewState {
+export function setReviewState(
+  db: Database,
+  p: { recordId: number; state: string; author: string },
+  now = new Date().toISOString(),
+): ReviewState {
   const state = p.state;
   if (!isReviewState(state)) throw new Error(`unknown review state '${state}' (one of ${REVIEW_STATES.join(', ')})`);
   return writeTransaction(db, () => {

@@ -24,13 +24,17 @@ export function migrate(db: Database, migrations: Migration[] = MIGRATIONS, targ
   refuseNewer(userVersion(db));
   for (const m of migrations) {
     if (m.version <= userVersion(db) || m.version > target) continue;
-    writeTransaction(db, () => {
-      const current = userVersion(db);
-      refuseNewer(current);
-      if (m.version <= current) return; // another process got there first
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    }, 'exclusive');
+    writeTransaction(
+      db,
+      () => {
+        const current = userVersion(db);
+        refuseNewer(current);
+        if (m.version <= current) return; // another process got there first
+        db.exec(m.sql);
+        db.pragma(`user_version = ${m.version}`);
+      },
+      'exclusive',
+    );
   }
   return userVersion(db);
 }

@@ -15,7 +15,9 @@ export function savePredictions(db: Database, modelId: number, rows: PredictionR
   writeTransaction(db, () => {
     const del = db.prepare('DELETE FROM ml_prediction WHERE model_id = ? AND record_id = ?');
     for (const id of new Set(rows.map((r) => r.recordId))) del.run(modelId, id);
-    const ins = db.prepare('INSERT INTO ml_prediction (model_id, record_id, class_code, probability, predicted, predicted_at) VALUES (?, ?, ?, ?, ?, ?)');
+    const ins = db.prepare(
+      'INSERT INTO ml_prediction (model_id, record_id, class_code, probability, predicted, predicted_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     for (const r of rows) ins.run(modelId, r.recordId, r.classCode, r.probability, r.predicted ? 1 : 0, at);
   });
 }

@@ -54,7 +54,10 @@ const INSERT_CHUNK = 'INSERT INTO signal_chunk (record_id, lead_index, level, ch
 
 /** The next record id, past both stored records and ids reserved by records being staged. */
 function nextRecordId(db: Database): number {
-  const row = prepared(db, 'SELECT MAX(COALESCE((SELECT MAX(id) FROM record), 0), COALESCE((SELECT MAX(record_id) FROM record_staging), 0)) + 1 AS id').get() as { id: number };
+  const row = prepared(
+    db,
+    'SELECT MAX(COALESCE((SELECT MAX(id) FROM record), 0), COALESCE((SELECT MAX(record_id) FROM record_staging), 0)) + 1 AS id',
+  ).get() as { id: number };
   return row.id;
 }
 
@@ -109,7 +112,12 @@ export function stageRecordSignal(db: Database, record: EcgRecord, contentHash =
   const recordId = writeTransaction(db, () => {
     if (prepared(db, 'SELECT 1 FROM record WHERE content_hash = ?').get(contentHash)) return undefined;
     const id = nextRecordId(db);
-    prepared(db, 'INSERT INTO record_staging (record_id, content_hash, pid, started_at) VALUES (?, ?, ?, ?)').run(id, contentHash, process.pid, new Date().toISOString());
+    prepared(db, 'INSERT INTO record_staging (record_id, content_hash, pid, started_at) VALUES (?, ?, ?, ?)').run(
+      id,
+      contentHash,
+      process.pid,
+      new Date().toISOString(),
+    );
     return id;
   });
   if (recordId === undefined) return undefined;
@@ -127,10 +135,16 @@ export function stageRecordSignal(db: Database, record: EcgRecord, contentHash =
       });
       db.pragma('wal_checkpoint(PASSIVE)');
     };
-    record.leads.forEach((lead, i) => writeLeadChunks((l, level, c, blob, enc) => {
-      batch.push([l, level, c, blob, enc]);
-      if (batch.length >= STAGED_CHUNKS_PER_TRANSACTION) commit();
-    }, i, lead.digital));
+    record.leads.forEach((lead, i) =>
+      writeLeadChunks(
+        (l, level, c, blob, enc) => {
+          batch.push([l, level, c, blob, enc]);
+          if (batch.length >= STAGED_CHUNKS_PER_TRANSACTION) commit();
+        },
+        i,
+        lead.digital,
+      ),
+    );
     if (batch.length) commit();
   } catch (e) {
     db.pragma(`foreign_keys = ${fk ? 'ON' : 'OFF'}`);
@@ -148,7 +162,14 @@ export function stageRecordSignal(db: Database, record: EcgRecord, contentHash =
  * `staged`: the record's chunks already written by stageRecordSignal; this adds the record row that makes them visible
  * (a staged signal whose content turned out to be stored meanwhile is dropped here, in the same transaction).
  */
-export function storeRecord(db: Database, record: EcgRecord, source: RecordSourceInfo, now = new Date().toISOString(), hash?: string, staged?: StagedSignal): StoredRecordResult {
+export function storeRecord(
+  db: Database,
+  record: EcgRecord,
+  source: RecordSourceInfo,
+  now = new Date().toISOString(),
+  hash?: string,
+  staged?: StagedSignal,
+): StoredRecordResult {
   const contentHash = hash ?? staged?.contentHash ?? signalContentHash(record);
   const existing = prepared(db, 'SELECT id FROM record WHERE content_hash = ?').get(contentHash) as { id: number } | undefined;
   if (staged) {
@@ -161,29 +182,65 @@ export function storeRecord(db: Database, record: EcgRecord, source: RecordSourc
     recordId = existing.id;
   } else {
     recordId = staged?.recordId ?? nextRecordId(db);
-    prepared(db, 
-        `INSERT INTO record (id, content_hash, record_name, format, patient_id, sampling_rate, length, lead_count, start_time, age, sex, attributes, device, warnings, created_at)
+    prepared(
+      db,
+      `INSERT INTO record (id, content_hash, record_name, format, patient_id, sampling_rate, length, lead_count, start_time, age, sex, attributes, device, warnings, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(recordId, contentHash, record.recordName, record.format, record.patientId ?? null, record.samplingRate, record.length, record.leads.length,
-        record.startTime ?? null, record.age ?? null, record.sex ?? null, JSON.stringify(record.attributes),
-        record.device ? JSON.stringify(record.device) : null, record.warnings?.length ? JSON.stringify(record.warnings) : null, now);
-    const insLead = prepared(db, 'INSERT INTO lead (record_id, lead_index, name, units, gain, baseline, sample_type, derived) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    ).run(
+      recordId,
+      contentHash,
+      record.recordName,
+      record.format,
+      record.patientId ?? null,
+      record.samplingRate,
+      record.length,
+      record.leads.length,
+      record.startTime ?? null,
+      record.age ?? null,
+      record.sex ?? null,
+      JSON.stringify(record.attributes),
+      record.device ? JSON.stringify(record.device) : null,
+      record.warnings?.length ? JSON.stringify(record.warnings) : null,
+      now,
+    );
+    const insLead = prepared(
+      db,
+      'INSERT INTO lead (record_id, lead_index, name, units, gain, baseline, sample_type, derived) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     const insChunk = prepared(db, INSERT_CHUNK);
     record.leads.forEach((lead, i) => {
-      insLead.run(recordId, i, lead.name, lead.units, lead.gain, lead.baseline, lead.digital instanceof Int32Array ? 'int32' : 'int16', lead.derived ? 1 : 0);
+      insLead.run(
+        recordId,
+        i,
+        lead.name,
+        lead.units,
+        lead.gain,
+        lead.baseline,
+        lead.digital instanceof Int32Array ? 'int32' : 'int16',
+        lead.derived ? 1 : 0,
+      );
       if (!staged) writeLeadChunks((l, level, c, blob, enc) => insChunk.run(recordId, l, level, c, blob, enc), i, lead.digital);
     });
     if (record.annotations?.length) {
-      const insAnn = prepared(db, 'INSERT INTO annotation (record_id, annotator, sample, symbol, subtype, channel, num, aux) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      const insAnn = prepared(
+        db,
+        'INSERT INTO annotation (record_id, annotator, sample, symbol, subtype, channel, num, aux) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      );
       for (const set of record.annotations) {
-        for (const a of set.annotations) insAnn.run(recordId, set.annotator, a.sample, a.symbol, a.subtype ?? null, a.channel ?? null, a.num ?? null, a.aux ?? null);
+        for (const a of set.annotations)
+          insAnn.run(recordId, set.annotator, a.sample, a.symbol, a.subtype ?? null, a.channel ?? null, a.num ?? null, a.aux ?? null);
       }
     }
   }
-  prepared(db, 'INSERT OR IGNORE INTO record_source (record_id, path, format, source_record_name, ingested_at) VALUES (?, ?, ?, ?, ?)')
-    .run(recordId, source.path, source.format, record.recordName, now);
-  const insLabel = prepared(db, 
+  prepared(db, 'INSERT OR IGNORE INTO record_source (record_id, path, format, source_record_name, ingested_at) VALUES (?, ?, ?, ?, ?)').run(
+    recordId,
+    source.path,
+    source.format,
+    record.recordName,
+    now,
+  );
+  const insLabel = prepared(
+    db,
     `INSERT INTO label (record_id, vocabulary, code, present, source_kind, source_name, likelihood, asserted_at)
      SELECT ?, ?, ?, 1, 'dataset', ?, ?, ?
      WHERE NOT EXISTS (SELECT 1 FROM label WHERE record_id = ? AND vocabulary = ? AND code = ? AND source_kind = 'dataset' AND source_name = ? AND is_current = 1)`,
@@ -205,7 +262,10 @@ interface LeadRow {
 }
 
 function leadRows(db: Database, recordId: number): LeadRow[] {
-  return prepared(db, 'SELECT lead_index, name, units, gain, baseline, sample_type, derived FROM lead WHERE record_id = ? ORDER BY lead_index').all(recordId) as LeadRow[];
+  return prepared(
+    db,
+    'SELECT lead_index, name, units, gain, baseline, sample_type, derived FROM lead WHERE record_id = ? ORDER BY lead_index',
+  ).all(recordId) as LeadRow[];
 }
 
 /**
@@ -217,7 +277,7 @@ const decoded = new Map<string, { blob: Buffer; samples: Int16Array | Int32Array
 
 function chunkKey(blob: Buffer): string {
   // Length plus a few bytes from the middle and end: cheap to compute, and the full comparison settles it.
-  return `${blob.length}:${blob.readUInt32LE(blob.length >> 1 & ~3)}:${blob.readUInt32LE(Math.max(0, blob.length - 4))}`;
+  return `${blob.length}:${blob.readUInt32LE((blob.length >> 1) & ~3)}:${blob.readUInt32LE(Math.max(0, blob.length - 4))}`;
 }
 
 function decodedChunk(blob: Buffer): Int16Array | Int32Array | undefined {
@@ -241,8 +301,14 @@ function readLevel(db: Database, recordId: number, lead: LeadRow, level: number,
   const Ctor = lead.sample_type === 'int32' ? Int32Array : Int16Array;
   const out = new Ctor(Math.max(0, end - start));
   if (end <= start) return out;
-  const rows = prepared(db, 'SELECT chunk_index, samples, encoding FROM signal_chunk WHERE record_id = ? AND lead_index = ? AND level = ? AND chunk_index BETWEEN ? AND ? ORDER BY chunk_index')
-    .all(recordId, lead.lead_index, level, Math.floor(start / CHUNK_VALUES), Math.floor((end - 1) / CHUNK_VALUES)) as { chunk_index: number; samples: Buffer; encoding: number }[];
+  const rows = prepared(
+    db,
+    'SELECT chunk_index, samples, encoding FROM signal_chunk WHERE record_id = ? AND lead_index = ? AND level = ? AND chunk_index BETWEEN ? AND ? ORDER BY chunk_index',
+  ).all(recordId, lead.lead_index, level, Math.floor(start / CHUNK_VALUES), Math.floor((end - 1) / CHUNK_VALUES)) as {
+    chunk_index: number;
+    samples: Buffer;
+    encoding: number;
+  }[];
   for (const row of rows) {
     const b = row.samples;
     const c0 = row.chunk_index * CHUNK_VALUES;
@@ -289,8 +355,10 @@ export function getRecordSignal(db: Database, recordId: number, start = 0, end =
     digital: readLevel(db, recordId, l, 0, s, e),
     ...(l.derived ? { derived: true } : {}),
   }));
-  const labels = prepared(db, "SELECT vocabulary, code, likelihood FROM label WHERE record_id = ? AND source_kind = 'dataset' AND is_current = 1 AND present = 1 ORDER BY id")
-    .all(recordId) as { vocabulary: string; code: string; likelihood: number | null }[];
+  const labels = prepared(
+    db,
+    "SELECT vocabulary, code, likelihood FROM label WHERE record_id = ? AND source_kind = 'dataset' AND is_current = 1 AND present = 1 ORDER BY id",
+  ).all(recordId) as { vocabulary: string; code: string; likelihood: number | null }[];
   return {
     format: r.format as string,
     recordName: r.record_name as string,
@@ -320,12 +388,24 @@ export interface SignalWindowSpan {
  * Where a display window of `maxPoints` per lead comes from: raw samples when they fit, otherwise the coarsest
  * pyramid level that still gives at least `maxPoints / 2` (min, max) buckets. Undefined when there is no such record.
  */
-export function signalWindowSpan(db: Database, recordId: number, start: number, end: number, maxPoints: number): SignalWindowSpan | undefined {
-  const r = prepared(db, 'SELECT sampling_rate, length FROM record WHERE id = ?').get(recordId) as { sampling_rate: number; length: number } | undefined;
+export function signalWindowSpan(
+  db: Database,
+  recordId: number,
+  start: number,
+  end: number,
+  maxPoints: number,
+): SignalWindowSpan | undefined {
+  const r = prepared(db, 'SELECT sampling_rate, length FROM record WHERE id = ?').get(recordId) as
+    { sampling_rate: number; length: number } | undefined;
   if (!r) return undefined;
   const s = Math.max(0, Math.min(r.length, Math.floor(start)));
   const e = Math.max(s, Math.min(r.length, Math.ceil(end)));
-  const levels = (prepared(db, 'SELECT MAX(level) AS top FROM signal_chunk WHERE record_id = ? AND lead_index = 0').get(recordId) as { top: number | null }).top ?? 0;
+  const levels =
+    (
+      prepared(db, 'SELECT MAX(level) AS top FROM signal_chunk WHERE record_id = ? AND lead_index = 0').get(recordId) as {
+        top: number | null;
+      }
+    ).top ?? 0;
   let level = 0;
   if (e - s > maxPoints) {
     for (let k = levels; k >= 1; k--) {
@@ -383,17 +463,24 @@ function toSummary(db: Database, r: Record<string, number | string | null>): Rec
 }
 
 export function getRecordSummary(db: Database, recordId: number): RecordSummary | undefined {
-  const row = prepared(db, `SELECT ${SUMMARY_COLUMNS} FROM record r WHERE r.id = ?`).get(recordId) as Record<string, number | string | null> | undefined;
+  const row = prepared(db, `SELECT ${SUMMARY_COLUMNS} FROM record r WHERE r.id = ?`).get(recordId) as
+    Record<string, number | string | null> | undefined;
   return row && toSummary(db, row);
 }
 
-export function listRecordSummaries(db: Database, opts: { offset: number; limit: number; search?: string }): { total: number; records: RecordSummary[] } {
+export function listRecordSummaries(
+  db: Database,
+  opts: { offset: number; limit: number; search?: string },
+): { total: number; records: RecordSummary[] } {
   const where = opts.search
     ? `WHERE r.record_name LIKE @q OR r.patient_id LIKE @q OR r.id IN (SELECT l.record_id FROM label l WHERE l.code LIKE @q AND l.is_current = 1 AND l.present = 1)`
     : '';
   const q = { q: `%${opts.search ?? ''}%`, limit: opts.limit, offset: opts.offset };
   const total = (prepared(db, `SELECT COUNT(*) AS n FROM record r ${where}`).get(q) as { n: number }).n;
-  const rows = prepared(db, `SELECT ${SUMMARY_COLUMNS} FROM record r ${where} ORDER BY r.id LIMIT @limit OFFSET @offset`).all(q) as Record<string, number | string | null>[];
+  const rows = prepared(db, `SELECT ${SUMMARY_COLUMNS} FROM record r ${where} ORDER BY r.id LIMIT @limit OFFSET @offset`).all(q) as Record<
+    string,
+    number | string | null
+  >[];
   return { total, records: rows.map((r) => toSummary(db, r)) };
 }
 
@@ -403,9 +490,20 @@ export function allRecordIds(db: Database): number[] {
 }
 
 /** The record whose id is `id` and the records named `name` (a --record argument may be either). */
-export function recordsByIdOrName(db: Database, id: number | undefined, name: string): { byId?: { id: number; recordName: string }; byName: { id: number; recordName: string }[] } {
-  const byId = id === undefined ? undefined : (prepared(db, 'SELECT id, record_name AS recordName FROM record WHERE id = ?').get(id) as { id: number; recordName: string } | undefined);
-  const byName = prepared(db, 'SELECT id, record_name AS recordName FROM record WHERE record_name = ? ORDER BY id').all(name) as { id: number; recordName: string }[];
+export function recordsByIdOrName(
+  db: Database,
+  id: number | undefined,
+  name: string,
+): { byId?: { id: number; recordName: string }; byName: { id: number; recordName: string }[] } {
+  const byId =
+    id === undefined
+      ? undefined
+      : (prepared(db, 'SELECT id, record_name AS recordName FROM record WHERE id = ?').get(id) as
+          { id: number; recordName: string } | undefined);
+  const byName = prepared(db, 'SELECT id, record_name AS recordName FROM record WHERE record_name = ? ORDER BY id').all(name) as {
+    id: number;
+    recordName: string;
+  }[];
   return { ...(byId ? { byId } : {}), byName };
 }
 
@@ -415,14 +513,23 @@ export function recordName(db: Database, recordId: number): string | undefined {
 }
 
 /** What records.get adds to the summary: patient, start time, attributes, device reading, warnings, leads and sources. */
-export function getRecordDetailFields(db: Database, recordId: number): Omit<RecordDetail, keyof RecordSummary | 'labelHistory'> | undefined {
+export function getRecordDetailFields(
+  db: Database,
+  recordId: number,
+): Omit<RecordDetail, keyof RecordSummary | 'labelHistory'> | undefined {
   const r = prepared(db, 'SELECT patient_id, start_time, attributes, device, warnings FROM record WHERE id = ?').get(recordId) as
     | { patient_id: string | null; start_time: string | null; attributes: string; device: string | null; warnings: string | null }
     | undefined;
   if (!r) return undefined;
-  const leads = prepared(db, 'SELECT name, units, derived FROM lead WHERE record_id = ? ORDER BY lead_index').all(recordId) as { name: string; units: string; derived: number }[];
-  const sources = prepared(db, 'SELECT path, format, source_record_name, ingested_at FROM record_source WHERE record_id = ? ORDER BY id').all(recordId) as
-    { path: string; format: string; source_record_name: string; ingested_at: string }[];
+  const leads = prepared(db, 'SELECT name, units, derived FROM lead WHERE record_id = ? ORDER BY lead_index').all(recordId) as {
+    name: string;
+    units: string;
+    derived: number;
+  }[];
+  const sources = prepared(
+    db,
+    'SELECT path, format, source_record_name, ingested_at FROM record_source WHERE record_id = ? ORDER BY id',
+  ).all(recordId) as { path: string; format: string; source_record_name: string; ingested_at: string }[];
   return {
     ...(r.patient_id != null ? { patientId: r.patient_id } : {}),
     ...(r.start_time != null ? { startTime: r.start_time } : {}),

@@ -8,11 +8,19 @@ import { writeTransaction } from './write-transaction.ts';
 function requireRecord(db: Database, recordId: number): { length: number; leads: string[] } {
   const r = db.prepare('SELECT length FROM record WHERE id = ?').get(recordId) as { length: number } | undefined;
   if (!r) throw new Error(`no record with id ${recordId}`);
-  const leads = (db.prepare('SELECT name FROM lead WHERE record_id = ? ORDER BY lead_index').all(recordId) as { name: string }[]).map((l) => l.name);
+  const leads = (db.prepare('SELECT name FROM lead WHERE record_id = ? ORDER BY lead_index').all(recordId) as { name: string }[]).map(
+    (l) => l.name,
+  );
   return { length: r.length, leads };
 }
 
-interface NoteRow { id: number; record_id: number; author: string; text: string; created_at: string }
+interface NoteRow {
+  id: number;
+  record_id: number;
+  author: string;
+  text: string;
+  created_at: string;
+}
 const toNote = (r: NoteRow): RecordNote => ({ id: r.id, recordId: r.record_id, author: r.author, text: r.text, createdAt: r.created_at });
 
 export function listNotes(db: Database, recordId: number): RecordNote[] {
@@ -24,7 +32,10 @@ export function addNote(db: Database, p: { recordId: number; text: string; autho
   if (!text) throw new Error('a note needs some text');
   return writeTransaction(db, () => {
     requireRecord(db, p.recordId);
-    const id = Number(db.prepare('INSERT INTO record_note (record_id, author, text, created_at) VALUES (?, ?, ?, ?)').run(p.recordId, p.author, text, now).lastInsertRowid);
+    const id = Number(
+      db.prepare('INSERT INTO record_note (record_id, author, text, created_at) VALUES (?, ?, ?, ?)').run(p.recordId, p.author, text, now)
+        .lastInsertRowid,
+    );
     appendAudit(db, p.author, 'note.add', p.recordId, { noteId: id, text }, now);
     return toNote(db.prepare('SELECT * FROM record_note WHERE id = ?').get(id) as NoteRow);
   });
@@ -42,16 +53,36 @@ export function deleteNote(db: Database, p: { id: number; author: string }, now 
 }
 
 interface IntervalRow {
-  id: number; record_id: number; start_sample: number; end_sample: number; lead: string | null;
-  vocabulary: string; code: string; text: string; author: string; created_at: string;
+  id: number;
+  record_id: number;
+  start_sample: number;
+  end_sample: number;
+  lead: string | null;
+  vocabulary: string;
+  code: string;
+  text: string;
+  author: string;
+  created_at: string;
 }
 const toInterval = (r: IntervalRow): IntervalAnnotation => ({
-  id: r.id, recordId: r.record_id, start: r.start_sample, end: r.end_sample, lead: r.lead,
-  vocabulary: r.vocabulary, code: r.code, text: r.text, author: r.author, createdAt: r.created_at,
+  id: r.id,
+  recordId: r.record_id,
+  start: r.start_sample,
+  end: r.end_sample,
+  lead: r.lead,
+  vocabulary: r.vocabulary,
+  code: r.code,
+  text: r.text,
+  author: r.author,
+  createdAt: r.created_at,
 });
 
 export function listIntervals(db: Database, recordId: number): IntervalAnnotation[] {
-  return (db.prepare('SELECT * FROM interval_annotation WHERE record_id = ? AND deleted = 0 ORDER BY start_sample, id').all(recordId) as IntervalRow[]).map(toInterval);
+  return (
+    db
+      .prepare('SELECT * FROM interval_annotation WHERE record_id = ? AND deleted = 0 ORDER BY start_sample, id')
+      .all(recordId) as IntervalRow[]
+  ).map(toInterval);
 }
 
 export function addInterval(
@@ -61,12 +92,24 @@ export function addInterval(
 ): IntervalAnnotation {
   return writeTransaction(db, () => {
     const rec = requireRecord(db, p.recordId);
-    if (!(p.start < p.end) || p.start < 0 || p.end > rec.length) throw new Error(`interval ${p.start}..${p.end} is not inside record ${p.recordId} (0..${rec.length})`);
+    if (!(p.start < p.end) || p.start < 0 || p.end > rec.length)
+      throw new Error(`interval ${p.start}..${p.end} is not inside record ${p.recordId} (0..${rec.length})`);
     if (p.lead !== undefined && !rec.leads.includes(p.lead)) throw new Error(`record ${p.recordId} has no lead ${p.lead}`);
-    const id = Number(db.prepare(
-      'INSERT INTO interval_annotation (record_id, start_sample, end_sample, lead, vocabulary, code, text, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(p.recordId, p.start, p.end, p.lead ?? null, p.vocabulary, p.code, p.text ?? '', p.author, now).lastInsertRowid);
-    appendAudit(db, p.author, 'interval.add', p.recordId, { intervalId: id, start: p.start, end: p.end, lead: p.lead ?? null, code: p.code }, now);
+    const id = Number(
+      db
+        .prepare(
+          'INSERT INTO interval_annotation (record_id, start_sample, end_sample, lead, vocabulary, code, text, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(p.recordId, p.start, p.end, p.lead ?? null, p.vocabulary, p.code, p.text ?? '', p.author, now).lastInsertRowid,
+    );
+    appendAudit(
+      db,
+      p.author,
+      'interval.add',
+      p.recordId,
+      { intervalId: id, start: p.start, end: p.end, lead: p.lead ?? null, code: p.code },
+      now,
+    );
     return toInterval(db.prepare('SELECT * FROM interval_annotation WHERE id = ?').get(id) as IntervalRow);
   });
 }
@@ -94,8 +137,13 @@ export function getReviewSettings(db: Database): ReviewSettings {
   return { ...DEFAULT_REVIEW_SETTINGS, ...(row ? (JSON.parse(row.value) as Partial<ReviewSettings>) : {}) };
 }
 
-export function setReviewSettings(db: Database, p: Partial<ReviewSettings> & { author: string }, now = new Date().toISOString()): ReviewSettings {
-  if (p.pxPerMm !== undefined && !(p.pxPerMm >= 1 && p.pxPerMm <= 40)) throw new Error(`screen calibration ${p.pxPerMm} px/mm is outside 1..40`);
+export function setReviewSettings(
+  db: Database,
+  p: Partial<ReviewSettings> & { author: string },
+  now = new Date().toISOString(),
+): ReviewSettings {
+  if (p.pxPerMm !== undefined && !(p.pxPerMm >= 1 && p.pxPerMm <= 40))
+    throw new Error(`screen calibration ${p.pxPerMm} px/mm is outside 1..40`);
   if (p.shortcuts !== undefined && p.shortcuts.length > 9) throw new Error('at most 9 shortcut keys (1-9)');
   return writeTransaction(db, () => {
     const next: ReviewSettings = {

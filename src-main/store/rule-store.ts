@@ -23,16 +23,23 @@ interface RuleRow {
 
 /** Saves the results of one record (all detectors of one run) in one transaction. */
 export function saveRuleResults(db: Database, recordId: number, results: RuleResult[], now = new Date().toISOString()): void {
-  const upsert = db.prepare(`INSERT INTO rule_result (record_id, detector_id, detector_version, lead_set, decision, score, codes, evidence, computed_at)
+  const upsert =
+    db.prepare(`INSERT INTO rule_result (record_id, detector_id, detector_version, lead_set, decision, score, codes, evidence, computed_at)
     VALUES (@recordId, @detectorId, @detectorVersion, @leadSet, @decision, @score, @codes, @evidence, @computedAt)
     ON CONFLICT (record_id, detector_id, lead_set) DO UPDATE SET detector_version = excluded.detector_version, decision = excluded.decision,
       score = excluded.score, codes = excluded.codes, evidence = excluded.evidence, computed_at = excluded.computed_at`);
   writeTransaction(db, () => {
     for (const r of results) {
       upsert.run({
-        recordId, detectorId: r.detectorId, detectorVersion: r.detectorVersion, leadSet: r.leadSet,
+        recordId,
+        detectorId: r.detectorId,
+        detectorVersion: r.detectorVersion,
+        leadSet: r.leadSet,
         decision: r.decision === 'not-applicable' ? null : r.decision ? 1 : 0,
-        score: Number.isFinite(r.score) ? r.score : 0, codes: JSON.stringify(r.codes), evidence: JSON.stringify(r.evidence), computedAt: now,
+        score: Number.isFinite(r.score) ? r.score : 0,
+        codes: JSON.stringify(r.codes),
+        evidence: JSON.stringify(r.evidence),
+        computedAt: now,
       });
     }
   });
@@ -40,22 +47,32 @@ export function saveRuleResults(db: Database, recordId: number, results: RuleRes
 
 function toResult(r: RuleRow): StoredRuleResult {
   return {
-    recordId: r.record_id, detectorId: r.detector_id, detectorVersion: r.detector_version, leadSet: r.lead_set as LeadSetSize,
-    decision: r.decision === null ? 'not-applicable' : r.decision === 1, score: r.score,
-    codes: JSON.parse(r.codes), evidence: JSON.parse(r.evidence), computedAt: r.computed_at,
+    recordId: r.record_id,
+    detectorId: r.detector_id,
+    detectorVersion: r.detector_version,
+    leadSet: r.lead_set as LeadSetSize,
+    decision: r.decision === null ? 'not-applicable' : r.decision === 1,
+    score: r.score,
+    codes: JSON.parse(r.codes),
+    evidence: JSON.parse(r.evidence),
+    computedAt: r.computed_at,
   };
 }
 
 /** Stored results of a record, optionally for one lead set. */
 export function ruleResultsForRecord(db: Database, recordId: number, leadSet?: LeadSetSize): StoredRuleResult[] {
-  const rows = leadSet === undefined
-    ? db.prepare('SELECT * FROM rule_result WHERE record_id = ? ORDER BY lead_set DESC, id').all(recordId)
-    : db.prepare('SELECT * FROM rule_result WHERE record_id = ? AND lead_set = ? ORDER BY id').all(recordId, leadSet);
+  const rows =
+    leadSet === undefined
+      ? db.prepare('SELECT * FROM rule_result WHERE record_id = ? ORDER BY lead_set DESC, id').all(recordId)
+      : db.prepare('SELECT * FROM rule_result WHERE record_id = ? AND lead_set = ? ORDER BY id').all(recordId, leadSet);
   return (rows as RuleRow[]).map(toResult);
 }
 
 /** Records a detector called positive on a lead set (ids), e.g. to list candidates for review. */
 export function recordsWithFinding(db: Database, detectorId: string, leadSet: LeadSetSize): number[] {
-  return (db.prepare('SELECT record_id FROM rule_result WHERE detector_id = ? AND lead_set = ? AND decision = 1 ORDER BY record_id')
-    .all(detectorId, leadSet) as { record_id: number }[]).map((r) => r.record_id);
+  return (
+    db
+      .prepare('SELECT record_id FROM rule_result WHERE detector_id = ? AND lead_set = ? AND decision = 1 ORDER BY record_id')
+      .all(detectorId, leadSet) as { record_id: number }[]
+  ).map((r) => r.record_id);
 }

@@ -47,20 +47,38 @@ function samplesOf(row: RawChunkRow): Int16Array | Int32Array | undefined {
 
 /** Records not yet known to be converted (past the cursor), for progress and for deciding whether to run. */
 export function recordsToConvert(db: Database): number {
-  const cursor = Number((prepared(db, 'SELECT value FROM setting WHERE key = ?').get(CURSOR_KEY) as { value: string } | undefined)?.value ?? 0);
+  const cursor = Number(
+    (prepared(db, 'SELECT value FROM setting WHERE key = ?').get(CURSOR_KEY) as { value: string } | undefined)?.value ?? 0,
+  );
   return (prepared(db, 'SELECT COUNT(*) AS n FROM record WHERE id > ?').get(cursor) as { n: number }).n;
 }
 
 export async function convertSignalChunks(db: Database, opts: ChunkConversionOptions = {}): Promise<ChunkConversionResult> {
   const perTransaction = Math.max(1, opts.chunksPerTransaction ?? 64);
-  const cursor = Number((prepared(db, 'SELECT value FROM setting WHERE key = ?').get(CURSOR_KEY) as { value: string } | undefined)?.value ?? 0);
+  const cursor = Number(
+    (prepared(db, 'SELECT value FROM setting WHERE key = ?').get(CURSOR_KEY) as { value: string } | undefined)?.value ?? 0,
+  );
   const ids = (prepared(db, 'SELECT id FROM record WHERE id > ? ORDER BY id').all(cursor) as { id: number }[]).map((r) => r.id);
-  const result: ChunkConversionResult = { chunksConverted: 0, rawBytes: 0, storedBytes: 0, recordsDone: 0, recordsRemaining: ids.length, cancelled: false, skipped: [] };
-  const rawChunks = prepared(db, `SELECT c.lead_index, c.chunk_index, c.samples, l.sample_type FROM signal_chunk c
+  const result: ChunkConversionResult = {
+    chunksConverted: 0,
+    rawBytes: 0,
+    storedBytes: 0,
+    recordsDone: 0,
+    recordsRemaining: ids.length,
+    cancelled: false,
+    skipped: [],
+  };
+  const rawChunks = prepared(
+    db,
+    `SELECT c.lead_index, c.chunk_index, c.samples, l.sample_type FROM signal_chunk c
     JOIN lead l ON l.record_id = c.record_id AND l.lead_index = c.lead_index
     WHERE c.record_id = ? AND c.level = 0 AND c.encoding = ${CHUNK_RAW} AND (c.lead_index, c.chunk_index) > (?, ?)
-    ORDER BY c.lead_index, c.chunk_index LIMIT ?`);
-  const update = prepared(db, `UPDATE signal_chunk SET samples = ?, encoding = ${CHUNK_CODEC} WHERE record_id = ? AND lead_index = ? AND level = 0 AND chunk_index = ?`);
+    ORDER BY c.lead_index, c.chunk_index LIMIT ?`,
+  );
+  const update = prepared(
+    db,
+    `UPDATE signal_chunk SET samples = ?, encoding = ${CHUNK_CODEC} WHERE record_id = ? AND lead_index = ? AND level = 0 AND chunk_index = ?`,
+  );
   const setCursor = prepared(db, 'INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
   let i = 0;
   // Position inside the current record: skipped chunks stay raw, so the next batch starts after them.
@@ -71,11 +89,25 @@ export async function convertSignalChunks(db: Database, opts: ChunkConversionOpt
       break;
     }
     // A busy retry runs the unit again from the same place: restore what a failed attempt advanced.
-    const from = { i, after, converted: result.chunksConverted, rawBytes: result.rawBytes, storedBytes: result.storedBytes,
-      done: result.recordsDone, remaining: result.recordsRemaining, skipped: result.skipped.length };
+    const from = {
+      i,
+      after,
+      converted: result.chunksConverted,
+      rawBytes: result.rawBytes,
+      storedBytes: result.storedBytes,
+      done: result.recordsDone,
+      remaining: result.recordsRemaining,
+      skipped: result.skipped.length,
+    };
     writeTransaction(db, () => {
       ({ i, after } = from);
-      Object.assign(result, { chunksConverted: from.converted, rawBytes: from.rawBytes, storedBytes: from.storedBytes, recordsDone: from.done, recordsRemaining: from.remaining });
+      Object.assign(result, {
+        chunksConverted: from.converted,
+        rawBytes: from.rawBytes,
+        storedBytes: from.storedBytes,
+        recordsDone: from.done,
+        recordsRemaining: from.remaining,
+      });
       result.skipped.length = from.skipped;
       let budget = perTransaction;
       while (i < ids.length && budget > 0) {
@@ -85,14 +117,21 @@ export async function convertSignalChunks(db: Database, opts: ChunkConversionOpt
           after = [row.lead_index, row.chunk_index];
           const samples = samplesOf(row);
           if (!samples) {
-            result.skipped.push({ recordId: id, lead: row.lead_index, chunk: row.chunk_index, reason: `${row.samples.byteLength} bytes is not a whole number of ${row.sample_type} samples` });
+            result.skipped.push({
+              recordId: id,
+              lead: row.lead_index,
+              chunk: row.chunk_index,
+              reason: `${row.samples.byteLength} bytes is not a whole number of ${row.sample_type} samples`,
+            });
             continue;
           }
           const blob = encodeChunk(samples);
           // Checked before the raw samples are replaced: a conversion must never lose a sample.
           const back = decodeChunk(blob);
           if (Buffer.compare(Buffer.from(back.buffer, back.byteOffset, back.byteLength), row.samples) !== 0) {
-            throw new Error(`record ${id} lead ${row.lead_index} chunk ${row.chunk_index}: compressed chunk does not decode to its samples`);
+            throw new Error(
+              `record ${id} lead ${row.lead_index} chunk ${row.chunk_index}: compressed chunk does not decode to its samples`,
+            );
           }
           update.run(blob, id, row.lead_index, row.chunk_index);
           result.chunksConverted++;

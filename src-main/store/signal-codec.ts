@@ -87,8 +87,12 @@ function orderCosts(x: ChunkSamples): number[] {
   const sums = [0, 0, 0, 0, 0];
   if (n <= MAX_ORDER) return sums;
   let a = x[3];
-  const b = x[2], c = x[1], d = x[0];
-  let e1 = a - b, e2 = e1 - (b - c), e3 = e2 - ((b - c) - (c - d));
+  const b = x[2],
+    c = x[1],
+    d = x[0];
+  let e1 = a - b,
+    e2 = e1 - (b - c),
+    e3 = e2 - (b - c - (c - d));
   for (let i = MAX_ORDER; i < n; i++) {
     const v = x[i];
     const f1 = v - a;
@@ -100,7 +104,10 @@ function orderCosts(x: ChunkSamples): number[] {
     sums[2] += f2 < 0 ? -f2 : f2;
     sums[3] += f3 < 0 ? -f3 : f3;
     sums[4] += f4 < 0 ? -f4 : f4;
-    e1 = f1; e2 = f2; e3 = f3; a = v;
+    e1 = f1;
+    e2 = f2;
+    e3 = f3;
+    a = v;
   }
   return sums;
 }
@@ -212,7 +219,10 @@ class BitWriter {
   private acc = 0;
   private n = 0;
   pos: number;
-  constructor(readonly bytes: Uint8Array, start: number) {
+  constructor(
+    readonly bytes: Uint8Array,
+    start: number,
+  ) {
     this.pos = start;
   }
   /** Writes the low `count` (<= 24) bits of `v`. */
@@ -452,7 +462,10 @@ export function encodeChunk(x: ChunkSamples): Uint8Array {
 /** Sample count and type of an encoded chunk, from its header. */
 export function chunkInfo(blob: Uint8Array): { count: number; sampleType: 'int16' | 'int32' } {
   if (blob.length < HEADER_BYTES || blob[0] !== CHUNK_CODEC_ID) throw new Error('not an encoded signal chunk');
-  return { count: (blob[2] | (blob[3] << 8) | (blob[4] << 16) | (blob[5] << 24)) >>> 0, sampleType: blob[1] & INT32_FLAG ? 'int32' : 'int16' };
+  return {
+    count: (blob[2] | (blob[3] << 8) | (blob[4] << 16) | (blob[5] << 24)) >>> 0,
+    sampleType: blob[1] & INT32_FLAG ? 'int32' : 'int16',
+  };
 }
 
 /**
@@ -481,7 +494,8 @@ export function decodeChunkInto(blob: Uint8Array, out: ChunkSamples, at = 0, lim
   }
   const isLpc = (blob[1] & LPC_FLAG) !== 0;
   const order = isLpc ? mode + 1 : mode;
-  if ((isLpc ? order > MAX_LPC_ORDER : order > MAX_ORDER) || count <= order) throw new Error(`signal chunk has a bad predictor order ${order}`);
+  if ((isLpc ? order > MAX_LPC_ORDER : order > MAX_ORDER) || count <= order)
+    throw new Error(`signal chunk has a bad predictor order ${order}`);
   let pos = HEADER_BYTES;
   if (blob.length < pos + order * (sampleBytes + (isLpc ? 2 : 0)) + (isLpc ? 2 : 1)) throw new Error('signal chunk is truncated');
   for (let i = 0; i < order; i++, pos += sampleBytes) {
@@ -618,11 +632,20 @@ export function decodeChunkInto(blob: Uint8Array, out: ChunkSamples, at = 0, lim
     return n;
   }
   switch (order) {
-    case 0: for (let i = 0; i < want; i++) out[o + i] = rice[i]; break;
-    case 1: for (let i = 1; i < n; i++) out[o + i] = rice[i - 1] + out[o + i - 1]; break;
-    case 2: for (let i = 2; i < n; i++) out[o + i] = rice[i - 2] + 2 * out[o + i - 1] - out[o + i - 2]; break;
-    case 3: for (let i = 3; i < n; i++) out[o + i] = rice[i - 3] + 3 * out[o + i - 1] - 3 * out[o + i - 2] + out[o + i - 3]; break;
-    default: for (let i = 4; i < n; i++) out[o + i] = rice[i - 4] + 4 * out[o + i - 1] - 6 * out[o + i - 2] + 4 * out[o + i - 3] - out[o + i - 4];
+    case 0:
+      for (let i = 0; i < want; i++) out[o + i] = rice[i];
+      break;
+    case 1:
+      for (let i = 1; i < n; i++) out[o + i] = rice[i - 1] + out[o + i - 1];
+      break;
+    case 2:
+      for (let i = 2; i < n; i++) out[o + i] = rice[i - 2] + 2 * out[o + i - 1] - out[o + i - 2];
+      break;
+    case 3:
+      for (let i = 3; i < n; i++) out[o + i] = rice[i - 3] + 3 * out[o + i - 1] - 3 * out[o + i - 2] + out[o + i - 3];
+      break;
+    default:
+      for (let i = 4; i < n; i++) out[o + i] = rice[i - 4] + 4 * out[o + i - 1] - 6 * out[o + i - 2] + 4 * out[o + i - 3] - out[o + i - 4];
   }
   return n;
 }

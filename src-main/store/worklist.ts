@@ -8,7 +8,9 @@ import { getRecordSummary } from './record-store.ts';
  * As sets of records by code (label_code_record_idx), so a filter reads the records with that label, not every record.
  * The same rule keeps record_flag (migration 8).
  */
-const labelPresent = (code: string): string => `(r.id IN (SELECT l.record_id FROM label l WHERE l.code = ${code} AND l.is_current = 1 AND l.present = 1
+const labelPresent = (
+  code: string,
+): string => `(r.id IN (SELECT l.record_id FROM label l WHERE l.code = ${code} AND l.is_current = 1 AND l.present = 1
     AND l.source_kind IN ('dataset', 'annotator'))
   AND r.id NOT IN (SELECT l.record_id FROM label l WHERE l.code = ${code} AND l.is_current = 1 AND l.present = 0 AND l.source_kind = 'annotator'))`;
 
@@ -17,15 +19,33 @@ const QUEUE_DEFS: { id: string; label: string; where: string; needs: string[]; r
   { id: 'all', label: 'All', where: '1', needs: [] },
   { id: 'new', label: 'New', where: "r.review_state = 'new'", needs: [] },
   // Model queues read record_flag, which triggers keep from predictions and labels (migration 8).
-  { id: 'flagged', label: 'Flagged by model', needs: ['ml_prediction'], where: 'r.id IN (SELECT record_id FROM record_flag WHERE flagged = 1)' },
-  { id: 'model-vs-rule', label: 'Model ≠ rule', needs: ['ml_prediction', 'rule_result'],
+  {
+    id: 'flagged',
+    label: 'Flagged by model',
+    needs: ['ml_prediction'],
+    where: 'r.id IN (SELECT record_id FROM record_flag WHERE flagged = 1)',
+  },
+  {
+    id: 'model-vs-rule',
+    label: 'Model ≠ rule',
+    needs: ['ml_prediction', 'rule_result'],
     where: `EXISTS (SELECT 1 FROM ml_prediction p JOIN rule_result rr ON rr.record_id = p.record_id
-      WHERE p.record_id = r.id AND rr.decision IS NOT NULL AND rr.codes LIKE '%"' || p.class_code || '"%' AND rr.decision <> p.predicted)` },
-  { id: 'model-vs-label', label: 'Model ≠ label', needs: ['ml_prediction'],
+      WHERE p.record_id = r.id AND rr.decision IS NOT NULL AND rr.codes LIKE '%"' || p.class_code || '"%' AND rr.decision <> p.predicted)`,
+  },
+  {
+    id: 'model-vs-label',
+    label: 'Model ≠ label',
+    needs: ['ml_prediction'],
     where: 'r.id IN (SELECT record_id FROM record_flag WHERE label_disagreement IS NOT NULL)',
     // Likely label errors first: how confident the model is against the label.
-    rank: '(SELECT f.label_disagreement FROM record_flag f WHERE f.record_id = r.id) DESC' },
-  { id: 'low-confidence', label: 'Low confidence', needs: ['ml_prediction'], where: 'r.id IN (SELECT record_id FROM record_flag WHERE low_confidence = 1)' },
+    rank: '(SELECT f.label_disagreement FROM record_flag f WHERE f.record_id = r.id) DESC',
+  },
+  {
+    id: 'low-confidence',
+    label: 'Low confidence',
+    needs: ['ml_prediction'],
+    where: 'r.id IN (SELECT record_id FROM record_flag WHERE low_confidence = 1)',
+  },
   { id: 'reviewed', label: 'Reviewed', where: "r.review_state IN ('reviewed', 'accepted', 'corrected')", needs: [] },
   { id: 'second-opinion', label: 'Second opinion', where: "r.review_state = 'second-opinion'", needs: [] },
 ];
@@ -40,19 +60,27 @@ export const queueCondition = (db: Database, id: string): string => queueDef(db,
 function queueDef(db: Database, id: string) {
   const q = QUEUE_DEFS.find((d) => d.id === id);
   if (!q) throw new Error(`unknown worklist queue '${id}' (one of ${QUEUE_DEFS.map((d) => d.id).join(', ')})`);
-  if (!hasTables(db, q.needs)) throw new Error(`worklist queue '${id}' needs ${q.needs.join(' and ')}, which this workspace does not have yet`);
+  if (!hasTables(db, q.needs))
+    throw new Error(`worklist queue '${id}' needs ${q.needs.join(' and ')}, which this workspace does not have yet`);
   return q;
 }
 
 const SORTS: Record<string, string> = {
-  id: 'r.id', name: 'r.record_name', duration: 'r.length * 1.0 / r.sampling_rate', leads: 'r.lead_count', age: 'r.age', state: 'r.review_state',
+  id: 'r.id',
+  name: 'r.record_name',
+  duration: 'r.length * 1.0 / r.sampling_rate',
+  leads: 'r.lead_count',
+  age: 'r.age',
+  state: 'r.review_state',
 };
 
 function whereOf(db: Database, q: WorklistQuery): { sql: string; params: Record<string, unknown> } {
   const parts: string[] = [queueDef(db, q.queue ?? 'all').where];
   const params: Record<string, unknown> = {};
   if (q.search) {
-    parts.push('(r.record_name LIKE @q OR r.patient_id LIKE @q OR r.id IN (SELECT l.record_id FROM label l WHERE l.code LIKE @q AND l.is_current = 1 AND l.present = 1))');
+    parts.push(
+      '(r.record_name LIKE @q OR r.patient_id LIKE @q OR r.id IN (SELECT l.record_id FROM label l WHERE l.code LIKE @q AND l.is_current = 1 AND l.present = 1))',
+    );
     params.q = `%${q.search}%`;
   }
   if (q.label) {
@@ -81,16 +109,24 @@ export function listWorklist(db: Database, q: WorklistQuery): { total: number; r
   const rank = queueDef(db, q.queue ?? 'all').rank;
   const order = `${rank && !q.sort ? `${rank}, ` : ''}${sort} ${q.descending ? 'DESC' : 'ASC'}`;
   const total = (db.prepare(`SELECT COUNT(*) AS n FROM record r WHERE ${sql}`).get(params) as { n: number }).n;
-  const ids = db.prepare(`SELECT r.id FROM record r WHERE ${sql} ORDER BY ${order}, r.id LIMIT @limit OFFSET @offset`)
+  const ids = db
+    .prepare(`SELECT r.id FROM record r WHERE ${sql} ORDER BY ${order}, r.id LIMIT @limit OFFSET @offset`)
     .all({ ...params, limit: q.limit ?? 200, offset: q.offset ?? 0 }) as { id: number }[];
   return { total, records: ids.map((r) => getRecordSummary(db, r.id)!) };
 }
 
 /** Every queue this workspace can answer, with its record count, and the values the filters can take. */
 export function worklistQueues(db: Database): { queues: WorklistQueue[]; formats: string[]; leadCounts: number[] } {
-  const queues = QUEUE_DEFS.filter((q) => hasTables(db, q.needs))
-    .map((q) => ({ id: q.id, label: q.label, count: (db.prepare(`SELECT COUNT(*) AS n FROM record r WHERE ${q.where}`).get() as { n: number }).n }));
-  const formats = (db.prepare('SELECT DISTINCT format FROM record_source ORDER BY format').all() as { format: string }[]).map((r) => r.format);
-  const leadCounts = (db.prepare('SELECT DISTINCT lead_count FROM record ORDER BY lead_count DESC').all() as { lead_count: number }[]).map((r) => r.lead_count);
+  const queues = QUEUE_DEFS.filter((q) => hasTables(db, q.needs)).map((q) => ({
+    id: q.id,
+    label: q.label,
+    count: (db.prepare(`SELECT COUNT(*) AS n FROM record r WHERE ${q.where}`).get() as { n: number }).n,
+  }));
+  const formats = (db.prepare('SELECT DISTINCT format FROM record_source ORDER BY format').all() as { format: string }[]).map(
+    (r) => r.format,
+  );
+  const leadCounts = (db.prepare('SELECT DISTINCT lead_count FROM record ORDER BY lead_count DESC').all() as { lead_count: number }[]).map(
+    (r) => r.lead_count,
+  );
   return { queues, formats, leadCounts };
 }

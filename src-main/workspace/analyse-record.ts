@@ -39,9 +39,15 @@ export function analyseRecord(db: Database, recordId: number, start?: number, en
   for (const l of record.leads) leads[canonicalLeadName(l.name)] = leadMillivolts(l);
   const m = measureRecord(leads, record.samplingRate);
   return {
-    samplingRate: record.samplingRate, start: s, end: s + record.length,
+    samplingRate: record.samplingRate,
+    start: s,
+    end: s + record.length,
     beats: m.beats.map((b) => b + s),
-    heartRateBpm: m.heartRateBpm, prMs: m.prMs, qrsMs: m.qrsMs, qtMs: m.qtMs, qtcBazettMs: m.qtcBazettMs,
+    heartRateBpm: m.heartRateBpm,
+    prMs: m.prMs,
+    qrsMs: m.qrsMs,
+    qtMs: m.qtMs,
+    qtcBazettMs: m.qtcBazettMs,
     axisDegrees: m.axis.fromIIIAvf ?? m.axis.fromIAvf,
   };
 }
@@ -64,7 +70,14 @@ export function recordPredictions(db: Database, recordId: number): RecordPredict
   const models = listModels(db);
   return {
     models: models.map((m) => ({ id: m.id, name: m.name, classes: m.classes, leadSet: m.leadSet })),
-    predictions: models.flatMap((m) => predictionsFor(db, m.id, recordId).map((p) => ({ modelId: m.id, classCode: p.classCode, probability: p.probability, predicted: p.predicted }))),
+    predictions: models.flatMap((m) =>
+      predictionsFor(db, m.id, recordId).map((p) => ({
+        modelId: m.id,
+        classCode: p.classCode,
+        probability: p.probability,
+        predicted: p.predicted,
+      })),
+    ),
   };
 }
 
@@ -73,7 +86,14 @@ export function recordPredictions(db: Database, recordId: number): RecordPredict
  * each side (keeping filter edges out of view) are read once and filtered, nothing re-quantised. Pyramid (min/max)
  * windows are returned unfiltered.
  */
-export function filteredSignalWindow(db: Database, recordId: number, start: number, end: number, maxPoints: number, filters: readonly string[]): SignalWindow | undefined {
+export function filteredSignalWindow(
+  db: Database,
+  recordId: number,
+  start: number,
+  end: number,
+  maxPoints: number,
+  filters: readonly string[],
+): SignalWindow | undefined {
   const chosen = filters.map((f) => {
     if (!isDisplayFilter(f)) throw new Error(`unknown display filter '${f}' (one of ${DISPLAY_FILTERS.join(', ')})`);
     return f;
@@ -90,11 +110,22 @@ export function filteredSignalWindow(db: Database, recordId: number, start: numb
   const offset = span.start - from;
   const n = span.end - span.start;
   return {
-    samplingRate: fs, start: span.start, end: span.end, bucketSize: 1,
+    samplingRate: fs,
+    start: span.start,
+    end: span.end,
+    bucketSize: 1,
     filters: chosen,
     leads: padded.leads.map((lead) => {
       const mv = ecgClean(leadMillivolts(lead), fs, 'display', { filters: chosen });
-      return { name: lead.name, units: 'mV', gain: 1, baseline: 0, derived: !!lead.derived, sampleType: 'float32' as const, values: mv.slice(offset, offset + n) };
+      return {
+        name: lead.name,
+        units: 'mV',
+        gain: 1,
+        baseline: 0,
+        derived: !!lead.derived,
+        sampleType: 'float32' as const,
+        values: mv.slice(offset, offset + n),
+      };
     }),
   };
 }

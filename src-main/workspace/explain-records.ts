@@ -90,12 +90,19 @@ function specTimeBase(record: EcgRecord, spec: InputSpec): { scale: number; offs
   const scale = spec.samplingRate / record.samplingRate;
   const resampled = Math.round(record.length * scale);
   const centre = spec.crop === 'center';
-  const offset = !centre ? 0 : resampled >= spec.samples ? Math.floor((resampled - spec.samples) / 2) : -Math.floor((spec.samples - resampled) / 2);
+  const offset = !centre
+    ? 0
+    : resampled >= spec.samples
+      ? Math.floor((resampled - spec.samples) / 2)
+      : -Math.floor((spec.samples - resampled) / 2);
   return { scale, offset };
 }
 
 /** The ML engine's models give logits; its classes are independent (sigmoid), as ONNX models report them. */
-const probabilities = (logits: PredictBatch): PredictBatch => async (batch) => (await logits(batch)).map((s) => s.map((z) => 1 / (1 + Math.exp(-z))));
+const probabilities =
+  (logits: PredictBatch): PredictBatch =>
+  async (batch) =>
+    (await logits(batch)).map((s) => s.map((z) => 1 / (1 + Math.exp(-z))));
 
 /** Builds the per-record method context for a stored model. Predictions are class probabilities (as for ONNX models). */
 async function modelContexts(ws: Workspace, modelId: number): Promise<ModelContexts> {
@@ -115,20 +122,33 @@ async function modelContexts(ws: Workspace, modelId: number): Promise<ModelConte
       return inputs.map((_, b) => p.slice(b * k, (b + 1) * k));
     };
     return {
-      classes: m.classes, image: false, timeBase: (record) => specTimeBase(record, spec), mismatch: (record) => recordMismatch(record, m.input),
+      classes: m.classes,
+      image: false,
+      timeBase: (record) => specTimeBase(record, spec),
+      mismatch: (record) => recordMismatch(record, m.input),
       context: (record) => ({
-        predict, signals: deinterleave(recordToInput(record, spec), spec.samples, spec.leads.length), leads: spec.leads,
-        modelId: id, preprocessing: describe(spec), layout: null, samplingRate: spec.samplingRate,
+        predict,
+        signals: deinterleave(recordToInput(record, spec), spec.samples, spec.leads.length),
+        leads: spec.leads,
+        modelId: id,
+        preprocessing: describe(spec),
+        layout: null,
+        samplingRate: spec.samplingRate,
       }),
     };
   }
   const { model, input } = m;
   const classifier: TfClassifier = ecgClassifier(model, id);
   if (input.kind === 'chart') {
-    if (model.spec.channels !== 1) throw new Error(`model ${modelId}: explain renders gray charts; this image model reads ${model.spec.channels} channels`);
+    if (model.spec.channels !== 1)
+      throw new Error(`model ${modelId}: explain renders gray charts; this image model reads ${model.spec.channels} channels`);
     const card = input.card;
     return {
-      classes: m.classes, image: true, trainedLayouts: card.layouts, store: model.store, timeBase: () => ({ scale: 1, offset: 0 }),
+      classes: m.classes,
+      image: true,
+      trainedLayouts: card.layouts,
+      store: model.store,
+      timeBase: () => ({ scale: 1, offset: 0 }),
       mismatch: (record) => recordMismatch(record, input),
       context: (record, layout) => {
         if (!layout) throw new Error('image models need a chart layout');
@@ -137,8 +157,13 @@ async function modelContexts(ws: Workspace, modelId: number): Promise<ModelConte
         const { chart, raster, canvas } = cardRenderOptions(card, layout);
         return {
           target: chartTarget({ model: classifier, millivolts: mv, leads, samplingRate: record.samplingRate, chart, raster, canvas }),
-          predict: probabilities(tfChartPredict(classifier, leads, record.samplingRate, { chart, raster, canvas })), signals: mv, leads,
-          modelId: id, preprocessing: `chart ${card.pxPerMm}px/mm ink`, layout, samplingRate: record.samplingRate,
+          predict: probabilities(tfChartPredict(classifier, leads, record.samplingRate, { chart, raster, canvas })),
+          signals: mv,
+          leads,
+          modelId: id,
+          preprocessing: `chart ${card.pxPerMm}px/mm ink`,
+          layout,
+          samplingRate: record.samplingRate,
         };
       },
     };
@@ -150,13 +175,22 @@ async function modelContexts(ws: Workspace, modelId: number): Promise<ModelConte
     const preprocessing = `${describe(spec)}, ${card.transform} ${card.size}x${card.size}, one lead per channel`;
     const predict = probabilities(tfSignalImagePredict(classifier, card));
     return {
-      classes: m.classes, image: false, store: model.store, timeBase: (record) => specTimeBase(record, spec),
+      classes: m.classes,
+      image: false,
+      store: model.store,
+      timeBase: (record) => specTimeBase(record, spec),
       mismatch: (record) => recordMismatch(record, input),
       context: (record) => {
         const signals = signalImageLeads(record, spec);
         return {
-          target: signalImageTarget({ model: classifier, signals, card, preprocessing }), predict, signals, leads: card.leads, modelId: id,
-          preprocessing, layout: null, samplingRate: spec.samplingRate,
+          target: signalImageTarget({ model: classifier, signals, card, preprocessing }),
+          predict,
+          signals,
+          leads: card.leads,
+          modelId: id,
+          preprocessing,
+          layout: null,
+          samplingRate: spec.samplingRate,
         };
       },
     };
@@ -164,12 +198,21 @@ async function modelContexts(ws: Workspace, modelId: number): Promise<ModelConte
   const spec = input.spec;
   const predict = probabilities(tfSignalPredict(classifier));
   return {
-    classes: m.classes, image: false, store: model.store, timeBase: (record) => specTimeBase(record, spec), mismatch: (record) => recordMismatch(record, input),
+    classes: m.classes,
+    image: false,
+    store: model.store,
+    timeBase: (record) => specTimeBase(record, spec),
+    mismatch: (record) => recordMismatch(record, input),
     context: (record) => {
       const signals = deinterleave(recordToInput(record, spec), spec.samples, spec.leads.length);
       return {
         target: signalTarget({ model: classifier, signals, leads: spec.leads, preprocessing: describe(spec) }),
-        predict, signals, leads: spec.leads, modelId: id, preprocessing: describe(spec), layout: null,
+        predict,
+        signals,
+        leads: spec.leads,
+        modelId: id,
+        preprocessing: describe(spec),
+        layout: null,
         samplingRate: spec.samplingRate,
       };
     },
@@ -192,7 +235,8 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
   const models = await modelContexts(ws, req.modelId);
   const layouts = req.layouts ?? models.trainedLayouts ?? [];
   if (models.image && layouts.length === 0) throw new Error('image models need --layouts (e.g. 3x4+II,6x2,12x1)');
-  if (!models.image && layouts.length > 0) throw new Error(`model ${req.modelId} reads signals, not charts; --layouts applies to image models`);
+  if (!models.image && layouts.length > 0)
+    throw new Error(`model ${req.modelId} reads signals, not charts; --layouts applies to image models`);
   const variants = models.image ? layouts : [''];
   const notes: string[] = [];
   // One record (and its contexts and wave intervals) at a time keeps memory flat over a dataset.
@@ -255,14 +299,23 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
     const i = index.get(item.recordId)!;
     const targetClass = r.provenance.targetClass;
     if (fidelityOn.has(i)) {
-      out.fidelity = await fidelityCurves(ctx.predict, ctx.signals, r, { targetClass, patch: Math.max(1, Math.round(0.1 * ctx.samplingRate)), steps: 20, baseline: 'zeros' });
+      out.fidelity = await fidelityCurves(ctx.predict, ctx.signals, r, {
+        targetClass,
+        patch: Math.max(1, Math.round(0.1 * ctx.samplingRate)),
+        steps: 20,
+        baseline: 'zeros',
+      });
     }
-    if (sanityOn.has(i) && models.store) out.sanity = await randomisationCheck(models.store, SANITY_SEED, r, () => runMethod(method, ctx, targetClass));
+    if (sanityOn.has(i) && models.store)
+      out.sanity = await randomisationCheck(models.store, SANITY_SEED, r, () => runMethod(method, ctx, targetClass));
     return out;
   };
   const items: AuditItem[] = ids.map((rid) => ({
-    recordId: rid, recordName: recordName(ws.db, rid) ?? String(rid),
-    classes: effectiveLabels(ws.db, rid).map((l) => l.code).filter((c) => models.classes.includes(c)),
+    recordId: rid,
+    recordName: recordName(ws.db, rid) ?? String(rid),
+    classes: effectiveLabels(ws.db, rid)
+      .map((l) => l.code)
+      .filter((c) => models.classes.includes(c)),
   }));
   const report = await runAudit({ items, methods: req.methods, variants, explain, measure, onProgress: req.onProgress });
   if (report.maps.length === 0) {
@@ -270,13 +323,25 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
     throw new Error(`none of the ${ids.length} records could be explained${first ? ` (e.g. ${first.recordName}: ${first.reason})` : ''}`);
   }
   const auditId = saveAudit(ws.db, {
-    modelId: req.modelId, methods: req.methods, layouts, recordCount: report.records, reportDir: null,
-    summary: { spearmanByMethod: report.spearmanByMethod, mapSummary: report.mapSummary, sanitySeed: SANITY_SEED, skipped: report.skipped.length },
+    modelId: req.modelId,
+    methods: req.methods,
+    layouts,
+    recordCount: report.records,
+    reportDir: null,
+    summary: {
+      spearmanByMethod: report.spearmanByMethod,
+      mapSummary: report.mapSummary,
+      sanitySeed: SANITY_SEED,
+      skipped: report.skipped.length,
+    },
   });
   const keyOf = (recordId: number, method: string, variant: string): number => mapIds.get(`${recordId}|${method}|${variant}`)!;
   writeTransaction(ws.db, () => {
     for (const p of report.pairs) {
-      const [a, b] = variants.length > 1 ? [keyOf(p.recordId, p.method, p.a), keyOf(p.recordId, p.method, p.b)] : [keyOf(p.recordId, p.a, ''), keyOf(p.recordId, p.b, '')];
+      const [a, b] =
+        variants.length > 1
+          ? [keyOf(p.recordId, p.method, p.a), keyOf(p.recordId, p.method, p.b)]
+          : [keyOf(p.recordId, p.a, ''), keyOf(p.recordId, p.b, '')];
       saveMetric(ws.db, 'consistency', a, b, p.metrics, auditId);
     }
     for (const m of report.maps) {
@@ -290,13 +355,29 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
   const dir = req.reportDir ?? path.join(ws.dir, 'explain', `audit-${auditId}`);
   const reportFiles = writeAuditReport(report, dir);
   setAuditReportDir(ws.db, auditId, dir);
-  const sanityFlagged = report.maps.filter((m) => m.measures.sanity?.flagged).map((m) => ({
-    recordName: m.recordName, method: m.method, variant: m.variant, spearman: m.measures.sanity!.spearman, ssim: m.measures.sanity!.ssim,
-  }));
+  const sanityFlagged = report.maps
+    .filter((m) => m.measures.sanity?.flagged)
+    .map((m) => ({
+      recordName: m.recordName,
+      method: m.method,
+      variant: m.variant,
+      spearman: m.measures.sanity!.spearman,
+      ssim: m.measures.sanity!.ssim,
+    }));
   const undelineated = new Set(report.maps.filter((m) => !m.measures.empty && !m.measures.localisation).map((m) => m.recordName));
   if (undelineated.size) notes.push(`localisation skipped for ${undelineated.size} records without a delineated beat`);
   return {
-    modelId: req.modelId, records: report.records, skipped: report.skipped, maps, auditId, reportFiles, spearmanByMethod: report.spearmanByMethod, mapSummary: report.mapSummary,
-    sanityFlagged, notes, mostInconsistentClasses: report.classRanking.slice(0, 5), mostInconsistentRecords: report.recordRanking.slice(0, 5),
+    modelId: req.modelId,
+    records: report.records,
+    skipped: report.skipped,
+    maps,
+    auditId,
+    reportFiles,
+    spearmanByMethod: report.spearmanByMethod,
+    mapSummary: report.mapSummary,
+    sanityFlagged,
+    notes,
+    mostInconsistentClasses: report.classRanking.slice(0, 5),
+    mostInconsistentRecords: report.recordRanking.slice(0, 5),
   };
 }

@@ -16,7 +16,14 @@ import type { BeatAnnotation, EcgRecord } from '../../src-shared/record.ts';
 import { encodeWfdbAnnotations } from '../formats/wfdb-annotation.ts';
 import { formatWfdbHeader, interleaveFrames, wfdbRecordName, type WfdbSignalOut } from '../formats/wfdb-writer.ts';
 import { patientKFold } from '../ml/splits.ts';
-import { currentLabelSources, recordReviewFacts, recordShape, selectExportRecords, storedAnnotationSets, type ExportQuery } from '../store/export-store.ts';
+import {
+  currentLabelSources,
+  recordReviewFacts,
+  recordShape,
+  selectExportRecords,
+  storedAnnotationSets,
+  type ExportQuery,
+} from '../store/export-store.ts';
 import { isReviewState, REVIEW_STATES } from '../../src-shared/review-vocabulary.ts';
 import { effectiveLabels, labelHistory } from '../store/label-store.ts';
 import { getRecordSignal } from '../store/record-store.ts';
@@ -58,14 +65,23 @@ function exportNames(db: Workspace['db'], ids: number[]): Map<number, string> {
   const base = new Map(ids.map((id) => [id, wfdbRecordName(getRecordSignal(db, id, 0, 0)!.recordName)]));
   const count = new Map<string, number>();
   for (const n of base.values()) count.set(n.toLowerCase(), (count.get(n.toLowerCase()) ?? 0) + 1);
-  return new Map(ids.map((id) => {
-    const n = base.get(id)!;
-    return [id, count.get(n.toLowerCase())! > 1 ? `${n}_${id}` : n];
-  }));
+  return new Map(
+    ids.map((id) => {
+      const n = base.get(id)!;
+      return [id, count.get(n.toLowerCase())! > 1 ? `${n}_${id}` : n];
+    }),
+  );
 }
 
 /** Writes one lead group's samples to `file` window by window; returns each lead's checksum. */
-function writeSamples(db: Workspace['db'], recordId: number, length: number, leadIndexes: number[], format: 16 | 32, file: string): number[] {
+function writeSamples(
+  db: Workspace['db'],
+  recordId: number,
+  length: number,
+  leadIndexes: number[],
+  format: 16 | 32,
+  file: string,
+): number[] {
   const fd = fs.openSync(file, 'wx');
   const sums = leadIndexes.map(() => 0);
   try {
@@ -87,7 +103,12 @@ function writeSamples(db: Workspace['db'], recordId: number, length: number, lea
 }
 
 /** One record's files; returns the names written (relative to the export folder). */
-function writeRecord(ws: Workspace, recordId: number, name: string, outDir: string): { files: string[]; record: EcgRecord; length: number } {
+function writeRecord(
+  ws: Workspace,
+  recordId: number,
+  name: string,
+  outDir: string,
+): { files: string[]; record: EcgRecord; length: number } {
   const db = ws.db;
   const { length } = recordShape(db, recordId);
   const head = getRecordSignal(db, recordId, 0, Math.min(length, 1))!;
@@ -103,7 +124,16 @@ function writeRecord(ws: Workspace, recordId: number, name: string, outDir: stri
     const sums = writeSamples(db, recordId, length, indexes, format, path.join(outDir, fileName));
     indexes.forEach((i, k) => {
       const lead = head.leads[i];
-      signals[i] = { fileName, format, gain: lead.gain, baseline: lead.baseline, units: lead.units, initialValue: lead.digital[0] ?? 0, checksum: sums[k], description: lead.name };
+      signals[i] = {
+        fileName,
+        format,
+        gain: lead.gain,
+        baseline: lead.baseline,
+        units: lead.units,
+        initialValue: lead.digital[0] ?? 0,
+        checksum: sums[k],
+        description: lead.name,
+      };
     });
   }
   const labels = effectiveLabels(db, recordId);
@@ -112,9 +142,15 @@ function writeRecord(ws: Workspace, recordId: number, name: string, outDir: stri
     `Age: ${head.age ?? 'NaN'}`,
     `Sex: ${SEX_WORD[head.sex ?? ''] ?? 'Unknown'}`,
     `Dx: ${snomed.join(',')}`,
-    'Rx: Unknown', 'Hx: Unknown', 'Sx: Unknown',
+    'Rx: Unknown',
+    'Hx: Unknown',
+    'Sx: Unknown',
   ];
-  fs.writeFileSync(path.join(outDir, `${name}.hea`), formatWfdbHeader({ recordName: name, samplingRate: head.samplingRate, length, startTime: head.startTime, signals, comments }), { flag: 'wx' });
+  fs.writeFileSync(
+    path.join(outDir, `${name}.hea`),
+    formatWfdbHeader({ recordName: name, samplingRate: head.samplingRate, length, startTime: head.startTime, signals, comments }),
+    { flag: 'wx' },
+  );
   files.push(`${name}.hea`);
   return { files, record: head, length };
 }
@@ -124,7 +160,11 @@ function writeRecord(ws: Workspace, recordId: number, name: string, outDir: stri
  * out with its reason and its partial files removed; the others are written whole. Throws (one line) when nothing
  * matches, a --record reference matches nothing, or the folder is not new or empty.
  */
-export function exportDataset(ws: Workspace, req: ExportRequest, onProgress?: (done: number, total: number, name: string) => void): ExportResult {
+export function exportDataset(
+  ws: Workspace,
+  req: ExportRequest,
+  onProgress?: (done: number, total: number, name: string) => void,
+): ExportResult {
   const db = ws.db;
   for (const s of req.reviewStates ?? []) {
     if (!isReviewState(s)) throw new Error(`unknown review state '${s}' (one of ${REVIEW_STATES.join(', ')})`);
@@ -153,30 +193,54 @@ export function exportDataset(ws: Workspace, req: ExportRequest, onProgress?: (d
         const ext = set.annotator.replace(/[^A-Za-z0-9_]/g, '_') || 'ann';
         fs.writeFileSync(path.join(outDir, `${name}.${ext}`), encodeWfdbAnnotations(set.annotations), { flag: 'wx' });
         files.push(`${name}.${ext}`);
-        for (const a of set.annotations) beatRows.push(csvLine([name, set.annotator, a.sample, a.symbol, a.subtype, a.channel, a.num, a.aux]));
+        for (const a of set.annotations)
+          beatRows.push(csvLine([name, set.annotator, a.sample, a.symbol, a.subtype, a.channel, a.num, a.aux]));
       }
       const intervals = listIntervals(db, id);
       if (intervals.length > 0) {
         // WFDB waveform-style onset '(' and offset ')' marks, the label in the aux text.
         const marks: BeatAnnotation[] = intervals.flatMap((iv) => {
           const aux = `${iv.vocabulary}:${iv.code}${iv.lead ? ` ${iv.lead}` : ''}`;
-          return [{ sample: iv.start, symbol: '(', aux }, { sample: iv.end, symbol: ')', aux }];
+          return [
+            { sample: iv.start, symbol: '(', aux },
+            { sample: iv.end, symbol: ')', aux },
+          ];
         });
         fs.writeFileSync(path.join(outDir, `${name}.intervals`), encodeWfdbAnnotations(marks), { flag: 'wx' });
         files.push(`${name}.intervals`);
       }
       const history = labelHistory(db, id);
-      fs.writeFileSync(path.join(outDir, 'label-history', `${name}.json`), `${JSON.stringify({ record: name, recordId: id, labels: history }, null, 1)}\n`, { flag: 'wx' });
+      fs.writeFileSync(
+        path.join(outDir, 'label-history', `${name}.json`),
+        `${JSON.stringify({ record: name, recordId: id, labels: history }, null, 1)}\n`,
+        { flag: 'wx' },
+      );
       files.push(path.join('label-history', `${name}.json`));
       const labels = effectiveLabels(db, id);
       const sources = currentLabelSources(db, id);
       const kinds = new Set(labels.map((l) => sources.get(`${l.vocabulary}\0${l.code}`) ?? 'dataset'));
       const facts = recordReviewFacts(db, id);
-      labelsCsv.push(csvLine([name, id, labels.filter((l) => l.vocabulary === 'SNOMED').map((l) => l.code).join(' '),
-        labels.filter((l) => l.vocabulary !== 'SNOMED').map((l) => `${l.vocabulary}:${l.code}`).join(' '),
-        [...kinds].sort().join('+'), facts.reviewer, facts.reviewState, facts.reviewedAt]));
+      labelsCsv.push(
+        csvLine([
+          name,
+          id,
+          labels
+            .filter((l) => l.vocabulary === 'SNOMED')
+            .map((l) => l.code)
+            .join(' '),
+          labels
+            .filter((l) => l.vocabulary !== 'SNOMED')
+            .map((l) => `${l.vocabulary}:${l.code}`)
+            .join(' '),
+          [...kinds].sort().join('+'),
+          facts.reviewer,
+          facts.reviewState,
+          facts.reviewedAt,
+        ]),
+      );
       annotationsCsv.push(...beatRows);
-      for (const iv of intervals) intervalsCsv.push(csvLine([name, iv.start, iv.end, iv.lead, iv.vocabulary, iv.code, iv.text, iv.author, iv.createdAt]));
+      for (const iv of intervals)
+        intervalsCsv.push(csvLine([name, iv.start, iv.end, iv.lead, iv.vocabulary, iv.code, iv.text, iv.author, iv.createdAt]));
       written.push({ id, name, patientId: rec.record.patientId ?? null });
       result.files += files.length;
     } catch (e) {
@@ -190,14 +254,20 @@ export function exportDataset(ws: Workspace, req: ExportRequest, onProgress?: (d
   const folds = Math.min(req.folds ?? 10, patients);
   const foldOf = new Map<string, number>();
   if (folds >= 2) {
-    patientKFold(written.map((w) => ({ id: w.name, ...(w.patientId ? { patientId: w.patientId } : {}) })), folds, req.seed ?? 1)
-      .forEach((names, f) => names.forEach((n) => foldOf.set(n, f + 1)));
+    patientKFold(
+      written.map((w) => ({ id: w.name, ...(w.patientId ? { patientId: w.patientId } : {}) })),
+      folds,
+      req.seed ?? 1,
+    ).forEach((names, f) => names.forEach((n) => foldOf.set(n, f + 1)));
   }
   const splitsCsv = [csvLine(['record', 'patient_id', 'fold'])];
   for (const w of written) splitsCsv.push(csvLine([w.name, w.patientId, foldOf.get(w.name) ?? 1]));
   const tables: [string, string[]][] = [
-    ['RECORDS', written.map((w) => `${w.name}\n`)], ['labels.csv', labelsCsv], ['splits.csv', splitsCsv],
-    ['annotations.csv', annotationsCsv], ['intervals.csv', intervalsCsv],
+    ['RECORDS', written.map((w) => `${w.name}\n`)],
+    ['labels.csv', labelsCsv],
+    ['splits.csv', splitsCsv],
+    ['annotations.csv', annotationsCsv],
+    ['intervals.csv', intervalsCsv],
   ];
   for (const [file, lines] of tables) fs.writeFileSync(path.join(outDir, file), lines.join(''), { flag: 'wx' });
   result.files += tables.length;

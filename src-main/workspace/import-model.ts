@@ -8,8 +8,18 @@ export async function importOnnxModel(ws: Workspace, modelPath: string, cardPath
   const om = await loadOnnxModel(modelPath, cardPath);
   const bytes = new Uint8Array(fs.readFileSync(modelPath));
   const modelId = saveModel(ws.db, {
-    name: om.card.name ?? modelPath, kind: 'onnx', architecture: 'onnx', hyperparameters: {}, classes: om.card.classes, leadSet: om.card.leads,
-    inputSpec: om.card, metrics: {}, runtime: 'onnxruntime-node', weights: bytes, records: [], labelIds: [],
+    name: om.card.name ?? modelPath,
+    kind: 'onnx',
+    architecture: 'onnx',
+    hyperparameters: {},
+    classes: om.card.classes,
+    leadSet: om.card.leads,
+    inputSpec: om.card,
+    metrics: {},
+    runtime: 'onnxruntime-node',
+    weights: bytes,
+    records: [],
+    labelIds: [],
   });
   return { modelId, classes: om.card.classes };
 }

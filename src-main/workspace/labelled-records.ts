@@ -24,7 +24,13 @@ export function workspaceRecords(db: Database): WorkspaceRecord[] {
   return allRecordIds(db).map((recordId) => {
     const record = getRecordSignal(db, recordId);
     if (!record) throw new Error(`record ${recordId} has no stored signal`);
-    const codes = effectiveLabels(db, recordId).filter((l) => l.vocabulary === 'SNOMED').map((l) => l.code);
-    return { recordId, item: { id: String(recordId), patientId: record.patientId, codes, record }, labelIds: currentLabelIds(db, recordId) };
+    const codes = effectiveLabels(db, recordId)
+      .filter((l) => l.vocabulary === 'SNOMED')
+      .map((l) => l.code);
+    return {
+      recordId,
+      item: { id: String(recordId), patientId: record.patientId, codes, record },
+      labelIds: currentLabelIds(db, recordId),
+    };
   });
 }

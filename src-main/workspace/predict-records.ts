@@ -21,7 +21,12 @@ const BATCH = 64;
 const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 
 /** Predicts and stores per-class probabilities for the records (all records when none given); never aborts on one record. */
-export async function predictInWorkspace(ws: Workspace, modelId: number, recordIds?: number[], onProgress?: (done: number, total: number) => void): Promise<PredictSummary> {
+export async function predictInWorkspace(
+  ws: Workspace,
+  modelId: number,
+  recordIds?: number[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<PredictSummary> {
   const ids = recordIds ?? allRecordIds(ws.db);
   const model = await openModel(ws.db, modelId);
   const scorer = await modelScorer(model);
@@ -43,7 +48,8 @@ export async function predictInWorkspace(ws: Workspace, modelId: number, recordI
     const batch: { id: number; record: EcgRecord }[] = [];
     for (const id of ids.slice(i, i + BATCH)) {
       const record = getRecordSignal(ws.db, id);
-      if (!record) skipped.push({ recordId: id, recordName: recordName(ws.db, id) ?? '?', reason: `no record with id ${id} in this workspace` });
+      if (!record)
+        skipped.push({ recordId: id, recordName: recordName(ws.db, id) ?? '?', reason: `no record with id ${id} in this workspace` });
       else {
         const reason = recordMismatch(record, model.input);
         if (reason) skipped.push({ recordId: id, recordName: record.recordName, reason });

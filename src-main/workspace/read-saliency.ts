@@ -10,8 +10,12 @@ export function saliencyMap(db: Database, id: number): SaliencyMapData {
   const imp = Array.from(leadImportance(s));
   const total = imp.reduce((a, b) => a + b, 0);
   return {
-    id, leads: s.leads, samples: s.samples, provenance: { ...s.provenance },
-    importance: imp.map((v) => (total > 0 ? v / total : 0)), map: s.map,
+    id,
+    leads: s.leads,
+    samples: s.samples,
+    provenance: { ...s.provenance },
+    importance: imp.map((v) => (total > 0 ? v / total : 0)),
+    map: s.map,
   };
 }
 

@@ -14,7 +14,8 @@ function curves(y: number[], p: number[], points = 101): { roc: [number, number]
   const neg = y.length - pos;
   const roc: [number, number][] = [[0, 0]];
   const pr: [number, number][] = [];
-  let tp = 0, fp = 0;
+  let tp = 0,
+    fp = 0;
   const every = Math.max(1, Math.floor(order.length / points));
   order.forEach((i, k) => {
     if (y[i]) tp++;
@@ -40,7 +41,11 @@ export function modelReview(db: Database, modelId: number, requested: ModelRevie
     if (!byRecord.has(p.recordId)) byRecord.set(p.recordId, new Map());
     byRecord.get(p.recordId)!.set(p.classCode, p);
   }
-  const testIds = new Set(modelLineage(db, modelId).records.filter((r) => r.split === 'test').map((r) => r.recordId));
+  const testIds = new Set(
+    modelLineage(db, modelId)
+      .records.filter((r) => r.split === 'test')
+      .map((r) => r.recordId),
+  );
   const scope: ModelReviewScope = requested === 'test' && testIds.size > 0 ? 'test' : 'all';
   const recordIds = [...byRecord.keys()].filter((id) => scope === 'all' || testIds.has(id)).sort((a, b) => a - b);
   const labels = new Map(recordIds.map((id) => [id, new Set(effectiveLabels(db, id).map((l) => l.code))]));
@@ -53,13 +58,32 @@ export function modelReview(db: Database, modelId: number, requested: ModelRevie
       const predicted = byRecord.get(id)!.get(code)!.predicted;
       cells[predicted ? (y[i] ? 'tp' : 'fp') : y[i] ? 'fn' : 'tn'].push(id);
     });
-    const f1 = 2 * cells.tp.length + cells.fp.length + cells.fn.length === 0 ? 0 : (2 * cells.tp.length) / (2 * cells.tp.length + cells.fp.length + cells.fn.length);
+    const f1 =
+      2 * cells.tp.length + cells.fp.length + cells.fn.length === 0
+        ? 0
+        : (2 * cells.tp.length) / (2 * cells.tp.length + cells.fp.length + cells.fn.length);
     const num = (x: number) => (Number.isFinite(x) ? x : null);
     return {
-      code, records: ids.length, positives: y.reduce((a, b) => a + b, 0), f1, rocAuc: num(rocAuc(y, p)), prAuc: num(averagePrecision(y, p)),
-      cells, ...curves(y, p),
-      reliability: reliabilityBins(y, p).map((b) => ({ lower: b.lower, upper: b.upper, count: b.count, meanPredicted: num(b.meanPredicted), fractionPositive: num(b.fractionPositive) })),
+      code,
+      records: ids.length,
+      positives: y.reduce((a, b) => a + b, 0),
+      f1,
+      rocAuc: num(rocAuc(y, p)),
+      prAuc: num(averagePrecision(y, p)),
+      cells,
+      ...curves(y, p),
+      reliability: reliabilityBins(y, p).map((b) => ({
+        lower: b.lower,
+        upper: b.upper,
+        count: b.count,
+        meanPredicted: num(b.meanPredicted),
+        fractionPositive: num(b.fractionPositive),
+      })),
     };
   });
-  return { model: { id: model.id, name: model.name, architecture: model.architecture, createdAt: model.createdAt, metrics: model.metrics }, scope, classes };
+  return {
+    model: { id: model.id, name: model.name, architecture: model.architecture, createdAt: model.createdAt, metrics: model.metrics },
+    scope,
+    classes,
+  };
 }

@@ -15,7 +15,12 @@ export interface StoredRunOutcome {
 }
 
 /** Evaluates and stores every detector for each record; a record that cannot be evaluated is reported, not thrown. */
-export function runStoredRules(db: Database, recordIds: number[], leadSet: LeadSetSize, onRecord?: (o: StoredRunOutcome, i: number) => void): StoredRunOutcome[] {
+export function runStoredRules(
+  db: Database,
+  recordIds: number[],
+  leadSet: LeadSetSize,
+  onRecord?: (o: StoredRunOutcome, i: number) => void,
+): StoredRunOutcome[] {
   const out: StoredRunOutcome[] = [];
   for (const [i, id] of recordIds.entries()) {
     const rec = getRecordSignal(db, id);

@@ -31,9 +31,23 @@ export const MAX_WORKERS = 8;
 export const DEFAULT_INPUT = { samplingRate: 100, samples: 1000, bandpass: { ...ECG_BAND } };
 
 function datasetOf(rs: WorkspaceRecord[], input: ModelInput, classes: string[]): Dataset<Inputs> {
-  if (input.kind === 'chart') return chartDataset(rs.map((r) => r.item), input.card, classes);
-  if (input.kind === 'signal-image') return signalImageDataset(rs.map((r) => r.item), input.card, classes);
-  return buildDataset(rs.map((r) => r.item), input.spec, classes);
+  if (input.kind === 'chart')
+    return chartDataset(
+      rs.map((r) => r.item),
+      input.card,
+      classes,
+    );
+  if (input.kind === 'signal-image')
+    return signalImageDataset(
+      rs.map((r) => r.item),
+      input.card,
+      classes,
+    );
+  return buildDataset(
+    rs.map((r) => r.item),
+    input.spec,
+    classes,
+  );
 }
 
 export interface TrainRequest {
@@ -76,17 +90,28 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
   if (!isLeadSetSize(req.leads)) throw new Error(`--leads must be 12, 6, 4, 3 or 2, got ${req.leads}`);
   const image = req.arch === 'image-cnn';
   const inputKind = req.input ?? 'chart';
-  if (!image && (req.input !== undefined || req.imageSize !== undefined)) throw new Error('--input and --image-size apply to image-cnn only');
+  if (!image && (req.input !== undefined || req.imageSize !== undefined))
+    throw new Error('--input and --image-size apply to image-cnn only');
   if (inputKind === 'chart' && image !== (req.layouts !== undefined)) {
     throw new Error(image ? 'image-cnn trains on rendered charts: it needs --layout (e.g. 3x4+II)' : '--layout applies to image-cnn only');
   }
-  if (inputKind !== 'chart' && (req.layouts !== undefined || req.pxPerMm !== undefined)) throw new Error(`--layout and --px-per-mm apply to --input chart only, not ${inputKind}`);
-  if (inputKind === 'chart' && req.imageSize !== undefined) throw new Error('--image-size applies to signal images (--input gaf, mtf or rp), not charts');
+  if (inputKind !== 'chart' && (req.layouts !== undefined || req.pxPerMm !== undefined))
+    throw new Error(`--layout and --px-per-mm apply to --input chart only, not ${inputKind}`);
+  if (inputKind === 'chart' && req.imageSize !== undefined)
+    throw new Error('--image-size applies to signal images (--input gaf, mtf or rp), not charts');
   const workers = req.workers ?? 1;
-  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) throw new Error(`--workers must be 1..${MAX_WORKERS}, got ${req.workers}`);
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS)
+    throw new Error(`--workers must be 1..${MAX_WORKERS}, got ${req.workers}`);
   const seed = req.seed ?? 1;
   const all = workspaceRecords(ws.db);
-  const classes = req.classes ?? frequentCodes(all.map((r) => r.item), 20).map((c) => c.code).slice(0, 10);
+  const classes =
+    req.classes ??
+    frequentCodes(
+      all.map((r) => r.item),
+      20,
+    )
+      .map((c) => c.code)
+      .slice(0, 10);
   if (classes.length === 0) throw new Error('no class has 20 or more labelled records in this workspace; pass --classes');
   const leadSet = [...LEAD_SETS[req.leads]];
   const band = { ...DEFAULT_INPUT.bandpass };
@@ -94,54 +119,123 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
     ? { kind: 'signal', spec: { ...DEFAULT_INPUT, leads: [...STANDARD_LEADS], activeLeads: leadSet, padShort: true } }
     : inputKind === 'chart'
       ? { kind: 'chart', card: chartInputCard(req.layouts!, req.pxPerMm ?? 1, req.leads) }
-      : { kind: 'signal-image', card: signalImageCard(inputKind, leadSet, { samplingRate: DEFAULT_INPUT.samplingRate, samples: DEFAULT_INPUT.samples, bandpass: band, zscore: true }, req.imageSize) };
+      : {
+          kind: 'signal-image',
+          card: signalImageCard(
+            inputKind,
+            leadSet,
+            { samplingRate: DEFAULT_INPUT.samplingRate, samples: DEFAULT_INPUT.samples, bandpass: band, zscore: true },
+            req.imageSize,
+          ),
+        };
   const card = spec.kind === 'chart' ? spec.card : undefined;
   const usable = all.filter((r) => missingLeads(r.item.record, leadSet).length === 0);
   if (usable.length < 10) throw new Error(`only ${usable.length} records have the ${req.leads}-lead set; at least 10 are needed`);
-  const split = patientSplit(usable.map((r) => ({ id: r.item.id, patientId: r.item.patientId })), 0.15, 0.15, seed);
+  const split = patientSplit(
+    usable.map((r) => ({ id: r.item.id, patientId: r.item.patientId })),
+    0.15,
+    0.15,
+    seed,
+  );
   const part = (ids: string[]): WorkspaceRecord[] => usable.filter((r) => ids.includes(r.item.id));
   const [trainR, valR, testR] = [part(split.train), part(split.validation), part(split.test)];
   const weights: ChallengeWeights = challengeWeightsTable(req.weightsCsv);
   const options = {
-    spec: spec.kind === 'chart' ? { arch: req.arch, channels: 1, inputShape: spec.card.canvas, classes: classes.length, seed }
-      : spec.kind === 'signal-image' ? { arch: req.arch, channels: spec.card.leads.length, inputShape: [spec.card.size, spec.card.size], classes: classes.length, seed }
-        : { arch: req.arch, channels: 12, inputShape: [DEFAULT_INPUT.samples], classes: classes.length, seed },
+    spec:
+      spec.kind === 'chart'
+        ? { arch: req.arch, channels: 1, inputShape: spec.card.canvas, classes: classes.length, seed }
+        : spec.kind === 'signal-image'
+          ? {
+              arch: req.arch,
+              channels: spec.card.leads.length,
+              inputShape: [spec.card.size, spec.card.size],
+              classes: classes.length,
+              seed,
+            }
+          : { arch: req.arch, channels: 12, inputShape: [DEFAULT_INPUT.samples], classes: classes.length, seed },
     // Random masking blanks a stretch of time in a signal; on a flattened image it would blank rows, so images train without it.
-    classes, epochs: req.epochs ?? 20, batchSize: 32, maxLr: 3e-3, weightDecay: 1e-2, patience: 8, maskFraction: image ? 0 : 0.1, challengeWeights: weights,
+    classes,
+    epochs: req.epochs ?? 20,
+    batchSize: 32,
+    maxLr: 3e-3,
+    weightDecay: 1e-2,
+    patience: 8,
+    maskFraction: image ? 0 : 0.1,
+    challengeWeights: weights,
   };
   // k-fold cross-validation on train+validation reports the spread; the stored model uses the holdout split.
   const foldScores: number[] = [];
   if (req.folds && req.folds > 1) {
     const pool = [...trainR, ...valR];
-    const folds = patientKFold(pool.map((r) => ({ id: r.item.id, patientId: r.item.patientId })), req.folds, seed);
+    const folds = patientKFold(
+      pool.map((r) => ({ id: r.item.id, patientId: r.item.patientId })),
+      req.folds,
+      seed,
+    );
     for (const [f, fold] of folds.entries()) {
-      const r = await runTrainingInWorker({
-        train: datasetOf(pool.filter((x) => !fold.includes(x.item.id)), spec, classes),
-        validation: datasetOf(pool.filter((x) => fold.includes(x.item.id)), spec, classes),
-        options, workers,
-      }, { signal: req.signal, onProgress: (e) => req.onProgress?.(`fold ${f + 1}/${folds.length}`, e) });
+      const r = await runTrainingInWorker(
+        {
+          train: datasetOf(
+            pool.filter((x) => !fold.includes(x.item.id)),
+            spec,
+            classes,
+          ),
+          validation: datasetOf(
+            pool.filter((x) => fold.includes(x.item.id)),
+            spec,
+            classes,
+          ),
+          options,
+          workers,
+        },
+        { signal: req.signal, onProgress: (e) => req.onProgress?.(`fold ${f + 1}/${folds.length}`, e) },
+      );
       foldScores.push(r.validationScore);
     }
   }
-  const result = await runTrainingInWorker({ train: datasetOf(trainR, spec, classes), validation: datasetOf(valR, spec, classes), options, workers },
-    { signal: req.signal, onProgress: (e) => req.onProgress?.('train', e) });
+  const result = await runTrainingInWorker(
+    { train: datasetOf(trainR, spec, classes), validation: datasetOf(valR, spec, classes), options, workers },
+    { signal: req.signal, onProgress: (e) => req.onProgress?.('train', e) },
+  );
   await initBackend();
   const scorer = await modelScorer({ kind: 'tfjs', classes, input: spec, model: deserializeWeights(result.weights) });
-  const testMetrics = { ...scoredSetMetrics(await scorer.predict(testR.map((r) => r.item.record)), targetsOf(testR, classes), testR.length, classes, weights), runtime: scorer.runtime };
+  const testMetrics = {
+    ...scoredSetMetrics(await scorer.predict(testR.map((r) => r.item.record)), targetsOf(testR, classes), testR.length, classes, weights),
+    runtime: scorer.runtime,
+  };
   const modelId = saveModel(ws.db, {
-    name: card ? `${req.arch} ${req.leads}-lead ${card.layouts.join('/')} ${card.pxPerMm}px/mm`
-      : spec.kind === 'signal-image' ? `${req.arch} ${req.leads}-lead ${spec.card.transform} ${spec.card.size}px` : `${req.arch} ${req.leads}-lead`, kind: 'tfjs', architecture: req.arch,
+    name: card
+      ? `${req.arch} ${req.leads}-lead ${card.layouts.join('/')} ${card.pxPerMm}px/mm`
+      : spec.kind === 'signal-image'
+        ? `${req.arch} ${req.leads}-lead ${spec.card.transform} ${spec.card.size}px`
+        : `${req.arch} ${req.leads}-lead`,
+    kind: 'tfjs',
+    architecture: req.arch,
     hyperparameters: { ...options, challengeWeights: undefined, seed, workers },
-    classes, leadSet, inputSpec: storedInput(spec),
+    classes,
+    leadSet,
+    inputSpec: storedInput(spec),
     metrics: { validation: { [result.metricName]: result.validationScore }, test: testMetrics, folds: foldScores },
-    runtime: result.backend, weights: result.weights,
-    records: [...trainR.map((r) => ({ recordId: r.recordId, split: 'train' as const })), ...valR.map((r) => ({ recordId: r.recordId, split: 'validation' as const })), ...testR.map((r) => ({ recordId: r.recordId, split: 'test' as const }))],
+    runtime: result.backend,
+    weights: result.weights,
+    records: [
+      ...trainR.map((r) => ({ recordId: r.recordId, split: 'train' as const })),
+      ...valR.map((r) => ({ recordId: r.recordId, split: 'validation' as const })),
+      ...testR.map((r) => ({ recordId: r.recordId, split: 'test' as const })),
+    ],
     labelIds: [...trainR, ...valR, ...testR].flatMap((r) => r.labelIds),
   });
   return {
-    modelId, backend: result.backend, classes, split: { train: trainR.length, validation: valR.length, test: testR.length },
-    bestEpoch: result.bestEpoch, validationScore: result.validationScore, metricName: result.metricName, test: testMetrics,
-    ...(foldScores.length ? { folds: foldScores } : {}), samplesPerSecond: result.samplesPerSecond,
+    modelId,
+    backend: result.backend,
+    classes,
+    split: { train: trainR.length, validation: valR.length, test: testR.length },
+    bestEpoch: result.bestEpoch,
+    validationScore: result.validationScore,
+    metricName: result.metricName,
+    test: testMetrics,
+    ...(foldScores.length ? { folds: foldScores } : {}),
+    samplesPerSecond: result.samplesPerSecond,
   };
 }
 
@@ -149,28 +243,60 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
  * The quick loop after annotators correct labels: the stored model's backbone stays frozen and its head is retrained
  * (in a worker, on embeddings computed once) on the same records' current labels; stored as a child model.
  */
-export async function fineTuneInWorkspace(ws: Workspace, modelId: number, o: { epochs?: number; weightsCsv?: string; signal?: AbortSignal; onProgress?: (e: TrainProgress) => void } = {}): Promise<{ modelId: number; parentId: number; validationScore: number; metricName: string }> {
+export async function fineTuneInWorkspace(
+  ws: Workspace,
+  modelId: number,
+  o: { epochs?: number; weightsCsv?: string; signal?: AbortSignal; onProgress?: (e: TrainProgress) => void } = {},
+): Promise<{ modelId: number; parentId: number; validationScore: number; metricName: string }> {
   const opened = await openModel(ws.db, modelId);
   if (opened.kind !== 'tfjs') throw new Error(`model ${modelId} is an imported ONNX model; only LeadLens-trained models can be fine-tuned`);
   const lineage = modelLineage(ws.db, modelId);
   const byId = new Map(workspaceRecords(ws.db).map((r) => [r.recordId, r]));
-  const side = (split: string): WorkspaceRecord[] => lineage.records.filter((r) => r.split === split).map((r) => byId.get(r.recordId)).filter((r): r is WorkspaceRecord => r !== undefined);
+  const side = (split: string): WorkspaceRecord[] =>
+    lineage.records
+      .filter((r) => r.split === split)
+      .map((r) => byId.get(r.recordId))
+      .filter((r): r is WorkspaceRecord => r !== undefined);
   const [trainR, valR] = [side('train'), side('validation')];
   if (trainR.length === 0) throw new Error(`model ${modelId}: none of its training records are left in this workspace`);
   const parent = { ...opened.info, weights: opened.weights };
   const spec = opened.input;
   const weights = challengeWeightsTable(o.weightsCsv);
   const base = opened.model;
-  const result = await runTrainingInWorker({
-    train: datasetOf(trainR, spec, parent.classes), validation: datasetOf(valR, spec, parent.classes), baseWeights: parent.weights,
-    options: { spec: base.spec, classes: parent.classes, epochs: o.epochs ?? 20, batchSize: 32, maxLr: 1e-2, patience: 5, challengeWeights: weights },
-  }, { signal: o.signal, onProgress: o.onProgress });
+  const result = await runTrainingInWorker(
+    {
+      train: datasetOf(trainR, spec, parent.classes),
+      validation: datasetOf(valR, spec, parent.classes),
+      baseWeights: parent.weights,
+      options: {
+        spec: base.spec,
+        classes: parent.classes,
+        epochs: o.epochs ?? 20,
+        batchSize: 32,
+        maxLr: 1e-2,
+        patience: 5,
+        challengeWeights: weights,
+      },
+    },
+    { signal: o.signal, onProgress: o.onProgress },
+  );
   const id = saveModel(ws.db, {
-    name: `${parent.name} (head fine-tuned)`, kind: 'tfjs', architecture: parent.architecture,
+    name: `${parent.name} (head fine-tuned)`,
+    kind: 'tfjs',
+    architecture: parent.architecture,
     hyperparameters: { ...parent.hyperparameters, fineTune: { epochs: o.epochs ?? 20, maxLr: 1e-2, frozen: 'backbone' } },
-    classes: parent.classes, leadSet: parent.leadSet, inputSpec: parent.inputSpec,
-    metrics: { validation: { [result.metricName]: result.validationScore } }, runtime: result.backend, parentId: modelId, weights: result.weights,
-    records: [...trainR.map((r) => ({ recordId: r.recordId, split: 'train' as const })), ...valR.map((r) => ({ recordId: r.recordId, split: 'validation' as const })), ...side('test').map((r) => ({ recordId: r.recordId, split: 'test' as const }))],
+    classes: parent.classes,
+    leadSet: parent.leadSet,
+    inputSpec: parent.inputSpec,
+    metrics: { validation: { [result.metricName]: result.validationScore } },
+    runtime: result.backend,
+    parentId: modelId,
+    weights: result.weights,
+    records: [
+      ...trainR.map((r) => ({ recordId: r.recordId, split: 'train' as const })),
+      ...valR.map((r) => ({ recordId: r.recordId, split: 'validation' as const })),
+      ...side('test').map((r) => ({ recordId: r.recordId, split: 'test' as const })),
+    ],
     labelIds: [...trainR, ...valR].flatMap((r) => r.labelIds),
   });
   return { modelId: id, parentId: modelId, validationScore: result.validationScore, metricName: result.metricName };

@@ -27,30 +27,54 @@ export function startTrainingRun(
   runner: TrainingRunner = { train: (r) => trainInWorkspace(ws, r), predict: (modelId) => predictInWorkspace(ws, modelId) },
 ): TrainingRun {
   const abort = new AbortController();
-  const run: TrainingRun = { id: nextRun++, arch: req.arch, leads: req.leads, state: 'running', startedAt: new Date().toISOString(), points: [] };
+  const run: TrainingRun = {
+    id: nextRun++,
+    arch: req.arch,
+    leads: req.leads,
+    state: 'running',
+    startedAt: new Date().toISOString(),
+    points: [],
+  };
   runs.set(run.id, { run, abort });
-  void runner.train({
-    arch: req.arch, leads: req.leads, ...(req.epochs ? { epochs: req.epochs } : {}), ...(req.layouts ? { layouts: req.layouts } : {}),
-    ...(req.input ? { input: req.input } : {}), ...(req.workers ? { workers: req.workers } : {}), signal: abort.signal,
-    onProgress: (_label, e) => {
-      run.points.push({ epoch: e.epoch, step: e.step, steps: e.steps, epochs: e.epochs, loss: e.loss, ...(e.validationScore !== undefined ? { validationScore: e.validationScore } : {}) });
-      onUpdate(run);
-    },
-  }).then(async (s) => {
-    run.modelId = s.modelId;
-    // Predictions for every record feed the worklist's model queues and the review; the model is stored either way.
-    // Records the model cannot read are skipped with their reason (listed with the run), never the whole batch.
-    await runner.predict(s.modelId).then(
-      (p) => (run.predictions = { stored: p.stored, skipped: p.skipped }),
-      (e: Error) => (run.error = `model stored, but predicting failed: ${e.message.split('\n')[0]}`),
+  void runner
+    .train({
+      arch: req.arch,
+      leads: req.leads,
+      ...(req.epochs ? { epochs: req.epochs } : {}),
+      ...(req.layouts ? { layouts: req.layouts } : {}),
+      ...(req.input ? { input: req.input } : {}),
+      ...(req.workers ? { workers: req.workers } : {}),
+      signal: abort.signal,
+      onProgress: (_label, e) => {
+        run.points.push({
+          epoch: e.epoch,
+          step: e.step,
+          steps: e.steps,
+          epochs: e.epochs,
+          loss: e.loss,
+          ...(e.validationScore !== undefined ? { validationScore: e.validationScore } : {}),
+        });
+        onUpdate(run);
+      },
+    })
+    .then(
+      async (s) => {
+        run.modelId = s.modelId;
+        // Predictions for every record feed the worklist's model queues and the review; the model is stored either way.
+        // Records the model cannot read are skipped with their reason (listed with the run), never the whole batch.
+        await runner.predict(s.modelId).then(
+          (p) => (run.predictions = { stored: p.stored, skipped: p.skipped }),
+          (e: Error) => (run.error = `model stored, but predicting failed: ${e.message.split('\n')[0]}`),
+        );
+        run.state = 'finished';
+        onUpdate(run);
+      },
+      (e: Error) => {
+        run.state = abort.signal.aborted ? 'cancelled' : 'failed';
+        run.error = e.message.split('\n')[0];
+        onUpdate(run);
+      },
     );
-    run.state = 'finished';
-    onUpdate(run);
-  }, (e: Error) => {
-    run.state = abort.signal.aborted ? 'cancelled' : 'failed';
-    run.error = e.message.split('\n')[0];
-    onUpdate(run);
-  });
   return run;
 }
 

@@ -1,4 +1,11 @@
-import { hasBinaryResult, type ApiClient, type ApiEventMessage, type ApiMethod, type ApiParams, type ApiResult } from '../../src-shared/api.ts';
+import {
+  hasBinaryResult,
+  type ApiClient,
+  type ApiEventMessage,
+  type ApiMethod,
+  type ApiParams,
+  type ApiResult,
+} from '../../src-shared/api.ts';
 import { decodeBinaryResult } from '../../src-shared/binary-result.ts';
 
 declare global {

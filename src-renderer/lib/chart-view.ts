@@ -28,7 +28,13 @@ export function panelAt(layout: ChartLayout, x: number, y: number): LeadPanel | 
 }
 
 /** Record sample and millivolts under a chart pixel of `panel` (inverse of sampleX / valueY). */
-export function pointAt(layout: ChartLayout, panel: LeadPanel, viewStart: number, x: number, y: number): { sample: number; millivolts: number } {
+export function pointAt(
+  layout: ChartLayout,
+  panel: LeadPanel,
+  viewStart: number,
+  x: number,
+  y: number,
+): { sample: number; millivolts: number } {
   const pxPerSample = (layout.mmPerSecond * layout.pxPerMm) / layout.samplingRate;
   return {
     sample: viewStart + panel.startSample + (x - panel.box.x) / pxPerSample,

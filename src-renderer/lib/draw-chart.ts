@@ -7,7 +7,10 @@ export function drawGrid(ctx: CanvasRenderingContext2D, layout: ChartLayout): vo
   const { width, height, pxPerMm } = layout;
   ctx.fillStyle = PAPER.background;
   ctx.fillRect(0, 0, width, height);
-  for (const [step, color, lw] of [[pxPerMm, PAPER.minor, 0.5], [5 * pxPerMm, PAPER.major, 1]] as const) {
+  for (const [step, color, lw] of [
+    [pxPerMm, PAPER.minor, 0.5],
+    [5 * pxPerMm, PAPER.major, 1],
+  ] as const) {
     ctx.beginPath();
     ctx.strokeStyle = color;
     ctx.lineWidth = lw;
@@ -37,7 +40,11 @@ function drawCalibration(ctx: CanvasRenderingContext2D, layout: ChartLayout): vo
  * span and the last exit are kept: a few vertices per column however many samples it holds, the same pixels inked.
  */
 function columnPath(ctx: CanvasRenderingContext2D): { add(x: number, enter: number, exit: number): void; stroke(): void } {
-  let col = NaN, first = 0, lo = 0, hi = 0, last = 0;
+  let col = NaN,
+    first = 0,
+    lo = 0,
+    hi = 0,
+    last = 0;
   const flush = (nextX: number, nextY: number): void => {
     if (Number.isNaN(col)) {
       if (!Number.isNaN(nextX)) ctx.moveTo(nextX, nextY);
@@ -87,7 +94,8 @@ export function drawTraces(ctx: CanvasRenderingContext2D, layout: ChartLayout, m
   ctx.font = `${Math.round(3.5 * layout.pxPerMm)}px sans-serif`;
   const pxPerSample = (layout.mmPerSecond * layout.pxPerMm) / layout.samplingRate;
   const pxPerMv = layout.mmPerMillivolt * layout.pxPerMm;
-  const xMax = layout.width - 1, yMax = layout.height - 1;
+  const xMax = layout.width - 1,
+    yMax = layout.height - 1;
   for (const panel of layout.panels) {
     const v = millivolts[panel.leadIndex];
     if (!v) throw new Error(`chart: no signal for lead ${panel.lead} (index ${panel.leadIndex})`);
@@ -111,7 +119,14 @@ export function drawTraces(ctx: CanvasRenderingContext2D, layout: ChartLayout, m
  * Traces from (min, max) bucket pairs, each bucket at its pixel column, so a 24 h record costs a few vertices per
  * column. `pairs[leadIndex]` starts at record sample `blockStart`; the layout's samples are relative to `viewStart`.
  */
-export function drawMinMaxTraces(ctx: CanvasRenderingContext2D, layout: ChartLayout, pairs: Float32Array[], bucket: number, blockStart: number, viewStart: number): string[] {
+export function drawMinMaxTraces(
+  ctx: CanvasRenderingContext2D,
+  layout: ChartLayout,
+  pairs: Float32Array[],
+  bucket: number,
+  blockStart: number,
+  viewStart: number,
+): string[] {
   ctx.strokeStyle = PAPER.trace;
   ctx.lineWidth = 1;
   ctx.lineJoin = 'bevel';

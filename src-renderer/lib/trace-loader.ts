@@ -49,18 +49,21 @@ export function createTraceLoader(fetchWindow: FetchWindow, length: number, onLo
     // Raw samples while they are at most ~4 a pixel (or no pyramid level is fine enough), else the coarsest
     // min/max level with at least two buckets a pixel.
     const maxPoints = Math.min(1_000_000, Math.max(16, Math.ceil(((to - from) / span) * 4 * width)));
-    fetchWindow(from, to, maxPoints, filters).then((w) => {
-      pending.delete(id);
-      blocks.set(id, blockFromWindow(w));
-      for (const old of blocks.keys()) {
-        if (blocks.size <= KEEP) break;
-        blocks.delete(old);
-      }
-      onLoad();
-    }, (e: Error) => {
-      pending.delete(id);
-      onError(e);
-    });
+    fetchWindow(from, to, maxPoints, filters).then(
+      (w) => {
+        pending.delete(id);
+        blocks.set(id, blockFromWindow(w));
+        for (const old of blocks.keys()) {
+          if (blocks.size <= KEEP) break;
+          blocks.delete(old);
+        }
+        onLoad();
+      },
+      (e: Error) => {
+        pending.delete(id);
+        onError(e);
+      },
+    );
   }
 
   return {
@@ -71,14 +74,19 @@ export function createTraceLoader(fetchWindow: FetchWindow, length: number, onLo
       const k = Math.floor(start / span);
       const last = Math.floor((length - 1) / span);
       // The view's block first (its fetch goes first), then ahead in the pan direction, then one behind.
-      const wanted = [k, ...Array.from({ length: AHEAD }, (_, i) => k + (i + 1) * direction), k - direction].filter((j) => j >= 0 && j <= last);
+      const wanted = [k, ...Array.from({ length: AHEAD }, (_, i) => k + (i + 1) * direction), k - direction].filter(
+        (j) => j >= 0 && j <= last,
+      );
       for (const j of wanted) request(j, span, width, filters);
       if (2 * span < length && !overviewAsked) {
         overviewAsked = true;
-        fetchWindow(0, length, OVERVIEW_POINTS, []).then((w) => {
-          overview = blockFromWindow(w);
-          onLoad();
-        }, (e: Error) => onError(e));
+        fetchWindow(0, length, OVERVIEW_POINTS, []).then(
+          (w) => {
+            overview = blockFromWindow(w);
+            onLoad();
+          },
+          (e: Error) => onError(e),
+        );
       }
       const exact = blocks.get(key(k, span, fkey));
       if (exact) return { block: exact, exact: true };

@@ -10,10 +10,18 @@ export function createUndoStack() {
   let done = $state<UndoableAction[]>([]);
   let undone = $state<UndoableAction[]>([]);
   return {
-    get canUndo() { return done.length > 0; },
-    get canRedo() { return undone.length > 0; },
-    get nextUndo() { return done.at(-1)?.label; },
-    get nextRedo() { return undone.at(-1)?.label; },
+    get canUndo() {
+      return done.length > 0;
+    },
+    get canRedo() {
+      return undone.length > 0;
+    },
+    get nextUndo() {
+      return done.at(-1)?.label;
+    },
+    get nextRedo() {
+      return undone.at(-1)?.label;
+    },
     /** Records an action that has just been performed. */
     push(a: UndoableAction): void {
       done = [...done, a];

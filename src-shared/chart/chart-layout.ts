@@ -132,18 +132,24 @@ export function layoutChart(source: ChartSource, options: ChartOptions): ChartLa
     const col = Math.floor(k / rows);
     const row = k % rows;
     panels.push({
-      lead, leadIndex: indexOf(lead), rhythm: false,
+      lead,
+      leadIndex: indexOf(lead),
+      rhythm: false,
       box: { x: left + col * colW, y: row * rowH, width: colW, height: rowH },
-      startSample: col * colSamples, endSample: (col + 1) * colSamples,
+      startSample: col * colSamples,
+      endSample: (col + 1) * colSamples,
       baselineY: row * rowH + rowH / 2,
     });
   });
   rhythmLeads.forEach((lead, k) => {
     const row = rows + k;
     panels.push({
-      lead, leadIndex: indexOf(lead), rhythm: true,
+      lead,
+      leadIndex: indexOf(lead),
+      rhythm: true,
       box: { x: left, y: row * rowH, width: stripW, height: rowH },
-      startSample: 0, endSample: samples,
+      startSample: 0,
+      endSample: samples,
       baselineY: row * rowH + rowH / 2,
     });
   });
@@ -154,14 +160,28 @@ export function layoutChart(source: ChartSource, options: ChartOptions): ChartLa
     const y0 = r * rowH + rowH / 2;
     const x0 = 3 * pxPerMm;
     return [
-      { x: x0 - pxPerMm, y: y0 }, { x: x0, y: y0 }, { x: x0, y: y0 - calH },
-      { x: x0 + calW, y: y0 - calH }, { x: x0 + calW, y: y0 }, { x: x0 + calW + pxPerMm, y: y0 },
+      { x: x0 - pxPerMm, y: y0 },
+      { x: x0, y: y0 },
+      { x: x0, y: y0 - calH },
+      { x: x0 + calW, y: y0 - calH },
+      { x: x0 + calW, y: y0 },
+      { x: x0 + calW + pxPerMm, y: y0 },
     ];
   });
 
   return {
-    name: options.layout, width, height, pxPerMm, mmPerSecond, mmPerMillivolt, samplingRate: fs, samples,
-    recordLeads, panels, calibration, paper: { x: 0, y: 0, width, height },
+    name: options.layout,
+    width,
+    height,
+    pxPerMm,
+    mmPerSecond,
+    mmPerMillivolt,
+    samplingRate: fs,
+    samples,
+    recordLeads,
+    panels,
+    calibration,
+    paper: { x: 0, y: 0, width, height },
   };
 }
 

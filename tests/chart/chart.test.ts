@@ -25,7 +25,13 @@ describe('layoutChart', () => {
     expect(v2.box).toEqual({ x: 40 + 2 * 250, y: 100, width: 250, height: 100 });
     expect([v2.startSample, v2.endSample, v2.baselineY]).toEqual([2500, 3750, 150]);
     const rhythm = c.panels[12];
-    expect(rhythm).toMatchObject({ rhythm: true, leadIndex: 1, startSample: 0, endSample: 5000, box: { x: 40, y: 300, width: 1000, height: 100 } });
+    expect(rhythm).toMatchObject({
+      rhythm: true,
+      leadIndex: 1,
+      startSample: 0,
+      endSample: 5000,
+      box: { x: 40, y: 300, width: 1000, height: 100 },
+    });
     // Calibration pulse: 1 mV (40 px) high, 200 ms (20 px) wide.
     const cal = c.calibration[0];
     expect(cal[1].y - cal[2].y).toBe(40);
@@ -83,7 +89,9 @@ describe('rasteriseChart and PNG', () => {
     const raw = zlib.inflateSync(png.subarray(41, 41 + idatLen));
     const stride = image.width * 3;
     expect(raw.length).toBe((stride + 1) * image.height);
-    expect(Buffer.from(raw.subarray(1 + 5 * (stride + 1), (stride + 1) * 6)).equals(Buffer.from(image.data.subarray(5 * stride, 6 * stride)))).toBe(true);
+    expect(
+      Buffer.from(raw.subarray(1 + 5 * (stride + 1), (stride + 1) * 6)).equals(Buffer.from(image.data.subarray(5 * stride, 6 * stride))),
+    ).toBe(true);
     expect(() => encodePng(10, 10, 1, new Uint8Array(5))).toThrow(/do not fill/);
   });
 });

@@ -13,9 +13,13 @@ describe('challenge weights in resources/', () => {
   it('ship with their licence and the dx mappings, identical to the challenge tables', () => {
     expect(challengeScoringDir()).toBe(path.join(REPO_ROOT, 'resources', 'cinc-scoring-2021'));
     for (const f of ['weights.csv', 'dx_mapping_scored.csv', 'dx_mapping_unscored.csv']) {
-      expect(fs.readFileSync(path.join(challengeScoringDir(), f), 'utf8')).toBe(fs.readFileSync(dataPath('cinc', 'scoring-2021', f), 'utf8'));
+      expect(fs.readFileSync(path.join(challengeScoringDir(), f), 'utf8')).toBe(
+        fs.readFileSync(dataPath('cinc', 'scoring-2021', f), 'utf8'),
+      );
     }
-    expect(fs.readFileSync(path.join(challengeScoringDir(), 'LICENSE'), 'utf8')).toMatch(/Redistribution and use in source and binary forms/);
+    expect(fs.readFileSync(path.join(challengeScoringDir(), 'LICENSE'), 'utf8')).toMatch(
+      /Redistribution and use in source and binary forms/,
+    );
     const w = loadChallengeWeights(challengeWeightsCsv({}));
     // RBBB and CRBBB are one scored class.
     expect(scoredClassIndex(w, '59118001')).toBe(scoredClassIndex(w, '713427006'));
@@ -31,7 +35,20 @@ describe('challenge weights in resources/', () => {
 describe('the built CLI (dist/main/cli.mjs) trains with the challenge metric', () => {
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-weights-'));
   const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const train = ['train', '--arch', 'small-cnn', '--leads', '12', '--classes', '426177001,426783006', '--epochs', '1', '--workspace', ws, '--json'];
+  const train = [
+    'train',
+    '--arch',
+    'small-cnn',
+    '--leads',
+    '12',
+    '--classes',
+    '426177001,426783006',
+    '--epochs',
+    '1',
+    '--workspace',
+    ws,
+    '--json',
+  ];
 
   it('finds the shipped weights (metric "challenge"), and a missing table is a one-line error, not macro-F1', () => {
     expect(fs.existsSync(path.join(REPO_ROOT, 'dist', 'main', 'cli.mjs'))).toBe(true);

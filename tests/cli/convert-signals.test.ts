@@ -17,12 +17,28 @@ describe('leadlens convert-signals', () => {
     db.pragma('journal_mode = WAL');
     migrate(db, MIGRATIONS, 6);
     const rec = syntheticRecord({ seed: 4, length: 70_000 });
-    const id = Number(db.prepare("INSERT INTO record (content_hash, record_name, format, sampling_rate, length, lead_count, created_at) VALUES ('h', 'R', 'test', 500, ?, 12, 'now')").run(rec.length).lastInsertRowid);
+    const id = Number(
+      db
+        .prepare(
+          "INSERT INTO record (content_hash, record_name, format, sampling_rate, length, lead_count, created_at) VALUES ('h', 'R', 'test', 500, ?, 12, 'now')",
+        )
+        .run(rec.length).lastInsertRowid,
+    );
     rec.leads.forEach((l, i) => {
-      db.prepare("INSERT INTO lead (record_id, lead_index, name, units, gain, baseline, sample_type) VALUES (?, ?, ?, 'mV', 1000, 0, 'int16')").run(id, i, l.name);
+      db.prepare(
+        "INSERT INTO lead (record_id, lead_index, name, units, gain, baseline, sample_type) VALUES (?, ?, ?, 'mV', 1000, 0, 'int16')",
+      ).run(id, i, l.name);
       const d = l.digital;
-      db.prepare('INSERT INTO signal_chunk (record_id, lead_index, level, chunk_index, samples) VALUES (?, ?, 0, 0, ?)').run(id, i, Buffer.from(d.buffer, 0, 2 * 65536));
-      db.prepare('INSERT INTO signal_chunk (record_id, lead_index, level, chunk_index, samples) VALUES (?, ?, 0, 1, ?)').run(id, i, Buffer.from(d.buffer, 2 * 65536));
+      db.prepare('INSERT INTO signal_chunk (record_id, lead_index, level, chunk_index, samples) VALUES (?, ?, 0, 0, ?)').run(
+        id,
+        i,
+        Buffer.from(d.buffer, 0, 2 * 65536),
+      );
+      db.prepare('INSERT INTO signal_chunk (record_id, lead_index, level, chunk_index, samples) VALUES (?, ?, 0, 1, ?)').run(
+        id,
+        i,
+        Buffer.from(d.buffer, 2 * 65536),
+      );
     });
     db.close();
     const r = runLeadlens(['convert-signals', '--workspace', dir, '--batch', '5', '--json']);
@@ -31,7 +47,9 @@ describe('leadlens convert-signals', () => {
     expect(out).toMatchObject({ chunksConverted: 24, recordsDone: 1, recordsRemaining: 0, cancelled: false, skipped: [] });
     expect(out.ratio).toBeGreaterThan(1.5);
     const ws = openWorkspace(dir);
-    getRecordSignal(ws.db, id)!.leads.forEach((l, i) => expect(Buffer.from(l.digital.buffer).equals(Buffer.from(rec.leads[i].digital.buffer))).toBe(true));
+    getRecordSignal(ws.db, id)!.leads.forEach((l, i) =>
+      expect(Buffer.from(l.digital.buffer).equals(Buffer.from(rec.leads[i].digital.buffer))).toBe(true),
+    );
     ws.close();
     expect(JSON.parse(runLeadlens(['convert-signals', '--workspace', dir, '--json']).stdout).chunksConverted).toBe(0);
     const bad = runLeadlens(['convert-signals', '--workspace', dir, '--batch', '0']);

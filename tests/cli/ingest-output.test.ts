@@ -66,7 +66,12 @@ describe('leadlens ingest output', () => {
   });
 
   it("ends with the readers' warnings, one line each (PTB-XL rows without files)", () => {
-    const r = { ...summary([['/in/ptbxl_database.csv', 'stored']]), warnings: ['ptbxl_database.csv: 343 of 353 rows have no record files here (ecg_id 11, …); their labels were not taken in'] };
-    expect(describeIngest(r).at(-1)).toBe('warning: ptbxl_database.csv: 343 of 353 rows have no record files here (ecg_id 11, …); their labels were not taken in');
+    const r = {
+      ...summary([['/in/ptbxl_database.csv', 'stored']]),
+      warnings: ['ptbxl_database.csv: 343 of 353 rows have no record files here (ecg_id 11, …); their labels were not taken in'],
+    };
+    expect(describeIngest(r).at(-1)).toBe(
+      'warning: ptbxl_database.csv: 343 of 353 rows have no record files here (ecg_id 11, …); their labels were not taken in',
+    );
   });
 });

@@ -34,9 +34,18 @@ beforeAll(async () => {
   }
   const model = createModel({ arch: 'small-cnn', channels: 12, inputShape: [1000], classes: 2, seed: 3 });
   modelId = saveModel(ws.db, {
-    name: 'tiny', kind: 'tfjs', architecture: 'small-cnn', hyperparameters: {}, classes: ['164889003', '426783006'], leadSet: [...STANDARD_LEADS],
-    inputSpec: { samplingRate: 100, samples: 1000, leads: [...STANDARD_LEADS], bandpass: { lowHz: 0.5, highHz: 40 } }, metrics: {}, runtime: 'test',
-    weights: serializeWeights(model), records: [], labelIds: [],
+    name: 'tiny',
+    kind: 'tfjs',
+    architecture: 'small-cnn',
+    hyperparameters: {},
+    classes: ['164889003', '426783006'],
+    leadSet: [...STANDARD_LEADS],
+    inputSpec: { samplingRate: 100, samples: 1000, leads: [...STANDARD_LEADS], bandpass: { lowHz: 0.5, highHz: 40 } },
+    metrics: {},
+    runtime: 'test',
+    weights: serializeWeights(model),
+    records: [],
+    labelIds: [],
   });
   ws.close();
 }, 120_000);
@@ -45,16 +54,24 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('--record: an id or a name, one resolver for every command', () => {
   it('a value that is both an id and a name is a usage error listing both, for rules, predict and explain', () => {
     expect(ids).toMatchObject({ JS00001: 1, 1: 2 });
-    for (const args of [['rules'], ['predict', '--model', String(modelId)], ['explain', '--model', String(modelId), '--method', 'vanilla-gradient']]) {
+    for (const args of [
+      ['rules'],
+      ['predict', '--model', String(modelId)],
+      ['explain', '--model', String(modelId), '--method', 'vanilla-gradient'],
+    ]) {
       const r = cli(...args, '--record', '1');
       expect(r.status).toBe(2);
       expect(oneLine(r.stderr)).toBe(true);
-      expect(r.stderr).toMatch(/--record 1 is ambiguous: record #1 \(named 'JS00001'\) and the record named '1' \(#2\); say --record id:1 or --record name:1/);
+      expect(r.stderr).toMatch(
+        /--record 1 is ambiguous: record #1 \(named 'JS00001'\) and the record named '1' \(#2\); say --record id:1 or --record name:1/,
+      );
     }
   });
 
   it('name:X and id:N say which; a plain name or id works where it is unique', () => {
-    const byName = JSON.parse(cli('rules', '--record', 'name:1', '--json').stdout) as { records: { recordId: number; recordName: string }[] };
+    const byName = JSON.parse(cli('rules', '--record', 'name:1', '--json').stdout) as {
+      records: { recordId: number; recordName: string }[];
+    };
     expect(byName.records.map((r) => [r.recordId, r.recordName])).toEqual([[2, '1']]);
     const byId = JSON.parse(cli('rules', '--record', 'id:1', '--json').stdout) as { records: { recordName: string }[] };
     expect(byId.records.map((r) => r.recordName)).toEqual(['JS00001']);
@@ -78,7 +95,9 @@ describe('batches end with counts and skip with reasons', () => {
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as { records: number; stored: number; skipped: { recordName: string; reason: string }[] };
     expect([out.records, out.stored]).toEqual([4, 3]);
-    expect(out.skipped).toEqual([{ recordId: 3, recordName: '100', reason: expect.stringMatching(/^lacks leads I, II, .* \(has MLII, V5\)$/) }]);
+    expect(out.skipped).toEqual([
+      { recordId: 3, recordName: '100', reason: expect.stringMatching(/^lacks leads I, II, .* \(has MLII, V5\)$/) },
+    ]);
     const text = cli('predict', '--model', String(modelId), '--all');
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/^100 \(#3\): skipped, lacks leads I, II/m);
@@ -87,11 +106,27 @@ describe('batches end with counts and skip with reasons', () => {
 
   it('explain --all writes the report for the records it can explain and lists the skipped one (exit 0, --json counts)', () => {
     const report = path.join(dir, 'audit-cli');
-    const r = cli('explain', '--model', String(modelId), '--all', '--method', 'vanilla-gradient', '--fidelity', '0', '--sanity', '0', '--report', report, '--json');
+    const r = cli(
+      'explain',
+      '--model',
+      String(modelId),
+      '--all',
+      '--method',
+      'vanilla-gradient',
+      '--fidelity',
+      '0',
+      '--sanity',
+      '0',
+      '--report',
+      report,
+      '--json',
+    );
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { records: number; maps: number; skipped: { recordName: string; reason: string }[] };
     expect([out.records, out.maps]).toEqual([3, 3]);
-    expect(out.skipped).toEqual([{ recordId: 3, recordName: '100', reason: expect.stringMatching(/^lacks leads I, II, .* \(has MLII, V5\)$/) }]);
+    expect(out.skipped).toEqual([
+      { recordId: 3, recordName: '100', reason: expect.stringMatching(/^lacks leads I, II, .* \(has MLII, V5\)$/) },
+    ]);
     expect(fs.readFileSync(path.join(report, 'skipped.csv'), 'utf8')).toMatch(/^record_id,record,reason\n3,100,/);
   });
 
@@ -119,7 +154,13 @@ describe('exit codes and one-line errors', () => {
   });
 
   it('a malformed or missing value is a usage error (exit 2)', () => {
-    for (const args of [['predict', '--all'], ['predict', '--model', 'abc', '--all'], ['eval', '--model', '1.5'], ['rules', '--all', '--record', 'x'], ['train', '--arch', 'small-cnn', '--seed', '-1']]) {
+    for (const args of [
+      ['predict', '--all'],
+      ['predict', '--model', 'abc', '--all'],
+      ['eval', '--model', '1.5'],
+      ['rules', '--all', '--record', 'x'],
+      ['train', '--arch', 'small-cnn', '--seed', '-1'],
+    ]) {
       const r = cli(...args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(oneLine(r.stderr)).toBe(true);

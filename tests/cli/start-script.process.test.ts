@@ -20,12 +20,17 @@ describe('npm start', () => {
     const report = path.join(fakeDist, 'launched.json');
     // The fake Electron binary records how it was started.
     const fake = path.join(fakeDist, 'electron');
-    fs.writeFileSync(fake, `#!${process.execPath}\nrequire('fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify({ argv: process.argv.slice(2), binding: process.env.LEADLENS_SQLITE_BINDING }));\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      fake,
+      `#!${process.execPath}\nrequire('fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify({ argv: process.argv.slice(2), binding: process.env.LEADLENS_SQLITE_BINDING }));\n`,
+      { mode: 0o755 },
+    );
     const binding = path.join(cache, `electron-${electronVersion}-${process.arch}`, 'better_sqlite3.node');
     fs.mkdirSync(path.dirname(binding), { recursive: true });
     fs.writeFileSync(binding, 'built for Electron');
     const r = spawnSync(process.execPath, [START, '--workspace=/tmp/x'], {
-      encoding: 'utf8', timeout: 60_000,
+      encoding: 'utf8',
+      timeout: 60_000,
       env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: fakeDist, LEADLENS_CACHE_DIR: cache },
     });
     expect(r.status).toBe(0);
@@ -50,7 +55,9 @@ describe('npm start', () => {
         });
         child.once('exit', (code) => reject(new Error(`start exited ${code}: ${err}`)));
       });
-      expect(err).toMatch(/^Electron binary not installed; downloading it\.\.\.\nElectron cannot run here \(download failed: ELECTRON_SKIP_BINARY_DOWNLOAD is set\); starting `leadlens serve` instead/);
+      expect(err).toMatch(
+        /^Electron binary not installed; downloading it\.\.\.\nElectron cannot run here \(download failed: ELECTRON_SKIP_BINARY_DOWNLOAD is set\); starting `leadlens serve` instead/,
+      );
       const page = await fetch(url);
       expect(page.status).toBe(200);
       expect(await page.text()).toMatch(/<div id="app">|LeadLens/);

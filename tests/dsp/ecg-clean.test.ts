@@ -9,7 +9,8 @@ const lead = Float32Array.from({ length: n }, (_, i) => {
   const t = i / fs;
   return Math.sin(2 * Math.PI * 10 * t) + 2 * Math.sin(2 * Math.PI * 0.1 * t) + 0.5 * Math.sin(2 * Math.PI * 50 * t);
 });
-const rms = (x: Float32Array, from = fs, to = n - fs): number => Math.sqrt(x.subarray(from, to).reduce((a, v) => a + v * v, 0) / (to - from));
+const rms = (x: Float32Array, from = fs, to = n - fs): number =>
+  Math.sqrt(x.subarray(from, to).reduce((a, v) => a + v * v, 0) / (to - from));
 const tone = (hz: number, amp = 1) => Float32Array.from({ length: n }, (_, i) => amp * Math.sin((2 * Math.PI * hz * i) / fs));
 
 describe('ecgClean presets', () => {
@@ -21,7 +22,9 @@ describe('ecgClean presets', () => {
   });
 
   it('model-input is the model band with the default (sharp) taps; without a band it is the 0.5-40 Hz band', () => {
-    expect(ecgClean(lead, fs, 'model-input', { band: { lowHz: 1, highHz: 30 } })).toEqual(bandpassFilter(lead, fs, { lowHz: 1, highHz: 30 }));
+    expect(ecgClean(lead, fs, 'model-input', { band: { lowHz: 1, highHz: 30 } })).toEqual(
+      bandpassFilter(lead, fs, { lowHz: 1, highHz: 30 }),
+    );
     expect(ecgClean(lead, fs, 'model-input')).toEqual(bandpassFilter(lead, fs, ECG_BAND));
   });
 

@@ -9,7 +9,11 @@ import { removeBaselineWander } from '../../src-main/dsp/baseline.ts';
 import { resamplePoly } from '../../src-main/dsp/resample.ts';
 import { cropOrPad, zscore } from '../../src-main/dsp/normalise.ts';
 
-interface Golden { fs: number; x: number[]; expected: Record<string, number[]> }
+interface Golden {
+  fs: number;
+  x: number[];
+  expected: Record<string, number[]>;
+}
 const load = (name: string): Golden => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'tests/fixtures/dsp', name), 'utf8'));
 const ludb = load('ludb-1-ii.json');
 const mit = load('mitdb-100-mlii.json');
@@ -58,7 +62,8 @@ describe('DSP against scipy on LUDB 1 lead II (2 s, mV)', () => {
 
 describe('DSP behaviour', () => {
   it('default band-pass (3301 taps at 500 Hz) removes a 0.1 Hz drift and passes a 10 Hz tone', () => {
-    const n = 5000, fs = 500;
+    const n = 5000,
+      fs = 500;
     const s = new Float64Array(n);
     for (let i = 0; i < n; i++) s[i] = Math.sin((2 * Math.PI * 10 * i) / fs) + 3 * Math.sin((2 * Math.PI * 0.1 * i) / fs);
     const y = bandpassFilter(s, fs);

@@ -28,10 +28,13 @@ describe('measurements', () => {
     expect(m.heartRateBpm!).toBeLessThan(60);
     expect(m.rr!.irregularity).toBeLessThan(0.05);
   });
-  it('LUDB 70: rate equals the one from the cardiologists\' QRS marks (about 90 bpm, though labelled sinus tachycardia)', async () => {
+  it("LUDB 70: rate equals the one from the cardiologists' QRS marks (about 90 bpm, though labelled sinus tachycardia)", async () => {
     const m = await ludb(70);
     const qrs = (await readWfdbAnnotations(dataPath('ludb', 'data', '70.ii'))).filter((a) => a.symbol === 'N').map((a) => a.sample);
-    const rr = qrs.slice(1).map((s, i) => s - qrs[i]).sort((a, b) => a - b);
+    const rr = qrs
+      .slice(1)
+      .map((s, i) => s - qrs[i])
+      .sort((a, b) => a - b);
     const refBpm = 60 / (rr[rr.length >> 1] / 500);
     expect(refBpm).toBeGreaterThan(85);
     expect(refBpm).toBeLessThan(95);
@@ -64,7 +67,10 @@ describe('delineation against LUDB cardiologist boundaries (lead II, records 1-2
       const e = boundaryErrors(m, ref);
       for (const k of Object.keys(all) as Boundary[]) all[k].push(...e[k]);
     }
-    const s = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, summariseErrors(v)])) as Record<Boundary, ReturnType<typeof summariseErrors>>;
+    const s = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, summariseErrors(v)])) as Record<
+      Boundary,
+      ReturnType<typeof summariseErrors>
+    >;
     expect(s.qrsOnset.n).toBeGreaterThan(150);
     expect(Math.abs(s.qrsOnset.meanMs)).toBeLessThan(10);
     expect(s.qrsOnset.medianAbsMs).toBeLessThan(12);

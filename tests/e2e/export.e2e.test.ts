@@ -20,12 +20,16 @@ describe('export from the UI', () => {
     await page.locator('[data-testid="export-panel"] summary').click();
     await page.locator('[data-testid="export-folder"]').fill(out);
     await page.locator('[data-testid="export-run"]').click();
-    await expect.poll(() => page.locator('[data-testid="export-result"]').textContent(), { timeout: 15_000 }).toBe(`2 records written to ${out}`);
+    await expect
+      .poll(() => page.locator('[data-testid="export-result"]').textContent(), { timeout: 15_000 })
+      .toBe(`2 records written to ${out}`);
     expect(fs.readFileSync(path.join(out, 'RECORDS'), 'utf8')).toBe('JS00004\nJS00049\n');
     expect(fs.existsSync(path.join(out, 'JS00049.dat'))).toBe(true);
     // The same folder again: it is no longer empty.
     await page.locator('[data-testid="export-run"]').click();
-    await expect.poll(() => page.locator('[data-testid="export-panel"] [role="alert"]').textContent()).toMatch(/is not empty; name a new or empty folder/);
+    await expect
+      .poll(() => page.locator('[data-testid="export-panel"] [role="alert"]').textContent())
+      .toMatch(/is not empty; name a new or empty folder/);
     expect(errors).toEqual([]);
     fs.rmSync(path.dirname(out), { recursive: true, force: true });
   });

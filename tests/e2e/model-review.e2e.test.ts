@@ -19,24 +19,59 @@ const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000 
 const app = servedWorkspace(async (dir) => {
   const ws = openWorkspace(dir);
   await ingestPaths(ws, [path.join(REPO_ROOT, 'resources', 'samples')], { readers: READERS });
-  for (const r of ws.db.prepare('SELECT id, record_name FROM record').all() as { id: number; record_name: string }[]) ids[r.record_name] = r.id;
+  for (const r of ws.db.prepare('SELECT id, record_name FROM record').all() as { id: number; record_name: string }[])
+    ids[r.record_name] = r.id;
   const modelId = saveModel(ws.db, {
-    name: 'chart-cnn', kind: 'tfjs', architecture: 'image-cnn', hyperparameters: {}, classes: [SB, AF], leadSet: ['I', 'II'], inputSpec: {}, metrics: {},
-    runtime: 'test', weights: new Uint8Array(4), records: [], labelIds: [],
+    name: 'chart-cnn',
+    kind: 'tfjs',
+    architecture: 'image-cnn',
+    hyperparameters: {},
+    classes: [SB, AF],
+    leadSet: ['I', 'II'],
+    inputSpec: {},
+    metrics: {},
+    runtime: 'test',
+    weights: new Uint8Array(4),
+    records: [],
+    labelIds: [],
   });
-  const p = (name: string, code: string, probability: number) => ({ recordId: ids[name], classCode: code, probability, predicted: probability >= 0.5 });
+  const p = (name: string, code: string, probability: number) => ({
+    recordId: ids[name],
+    classCode: code,
+    probability,
+    predicted: probability >= 0.5,
+  });
   savePredictions(ws.db, modelId, [
-    p('JS00004', SB, 0.9), p('JS00008', SB, 0.2), p('JS00012', SB, 0.6), p('JS00036', SB, 0.1), p('JS00049', SB, 0.45),
-    p('JS00004', AF, 0.1), p('JS00008', AF, 0.3), p('JS00012', AF, 0.2), p('JS00036', AF, 0.95), p('JS00049', AF, 0.05),
+    p('JS00004', SB, 0.9),
+    p('JS00008', SB, 0.2),
+    p('JS00012', SB, 0.6),
+    p('JS00036', SB, 0.1),
+    p('JS00049', SB, 0.45),
+    p('JS00004', AF, 0.1),
+    p('JS00008', AF, 0.3),
+    p('JS00012', AF, 0.2),
+    p('JS00036', AF, 0.95),
+    p('JS00049', AF, 0.05),
   ]);
   const leads = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
   const samples = 5000;
   const map = (hotLead: number, shift: number) => {
     const m = new Float32Array(leads.length * samples);
-    for (let l = 0; l < leads.length; l++) for (let i = 0; i < samples; i++) m[l * samples + i] = (l === hotLead ? 1 : 0.1) * Math.max(0, Math.sin((i + shift) / 80));
+    for (let l = 0; l < leads.length; l++)
+      for (let i = 0; i < samples; i++) m[l * samples + i] = (l === hotLead ? 1 : 0.1) * Math.max(0, Math.sin((i + shift) / 80));
     return m;
   };
-  const prov = (layout: string) => ({ model: String(modelId), method: 'grad-cam', baseline: null, targetClass: 1, layer: 'conv3', preprocessing: 'chart 2px/mm ink', layout, seed: null, params: {} });
+  const prov = (layout: string) => ({
+    model: String(modelId),
+    method: 'grad-cam',
+    baseline: null,
+    targetClass: 1,
+    layer: 'conv3',
+    preprocessing: 'chart 2px/mm ink',
+    layout,
+    seed: null,
+    params: {},
+  });
   saveSaliency(ws.db, ids.JS00036, modelId, { map: map(1, 0), leads, samples, provenance: prov('3x4+II') });
   saveSaliency(ws.db, ids.JS00036, modelId, { map: map(1, 40), leads, samples, provenance: prov('12x1') });
   ws.close();
@@ -81,7 +116,9 @@ describe('model review and saliency comparison', () => {
     // Lead II holds most of the attribution: its bar leads, and the heat sits on lead II's panels.
     const bars = await page.locator('[data-testid="lead-importance"] .bar').allInnerTexts();
     expect(bars[1]).toMatch(/^II\s+48%/); // weight 1 against 11 x 0.1
-    const heatLeads = new Set(await page.locator('[data-testid="overlay"] rect.saliency').evaluateAll((rs) => rs.map((r) => (r as SVGElement).dataset.lead)));
+    const heatLeads = new Set(
+      await page.locator('[data-testid="overlay"] rect.saliency').evaluateAll((rs) => rs.map((r) => (r as SVGElement).dataset.lead)),
+    );
     expect(heatLeads.has('II')).toBe(true);
     await page.locator('[data-testid="saliency-compare"]').selectOption({ index: 1 });
     const comparison = page.locator('[data-testid="saliency-comparison"]');

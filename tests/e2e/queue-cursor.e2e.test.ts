@@ -14,13 +14,19 @@ const poll = <T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) => e
 
 const app = servedWorkspace((workspace) => {
   const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const heads = fs.readdirSync(src).filter((f) => f.endsWith('.hea')).sort().slice(0, 20).map((f) => path.join(src, f));
+  const heads = fs
+    .readdirSync(src)
+    .filter((f) => f.endsWith('.hea'))
+    .sort()
+    .slice(0, 20)
+    .map((f) => path.join(src, f));
   const ingest = runLeadlens(['ingest', '--workspace', workspace, ...heads]);
   expect(ingest.status, ingest.stderr).toBe(0);
 });
 
 const recordName = (page: Page) => page.locator('[data-testid="record-name"]').textContent();
-const rowNames = (page: Page) => page.locator('[data-testid="worklist"] li').evaluateAll((lis) => lis.map((li) => (li.textContent ?? '').match(/JS\d{5}/)?.[0] ?? ''));
+const rowNames = (page: Page) =>
+  page.locator('[data-testid="worklist"] li').evaluateAll((lis) => lis.map((li) => (li.textContent ?? '').match(/JS\d{5}/)?.[0] ?? ''));
 
 describe('the annotator keeps its place in a filtered queue', () => {
   it('accept / second opinion / skip through the New queue visits every record exactly once, in order', async () => {

@@ -26,6 +26,8 @@ describe('record warnings in the viewer', () => {
     await page.locator('[data-testid="worklist"] li button').first().click();
     await expect.poll(() => page.locator('[data-testid="record-name"]').textContent()).toBe('A0001');
     const badge = page.locator('[data-testid="record-warnings"]');
-    await expect.poll(() => badge.textContent()).toMatch(/⚠ A0001\.hea:1: base time\/date '05-Fbr-2020' is not a time or date; start time kept as unknown/);
+    await expect
+      .poll(() => badge.textContent())
+      .toMatch(/⚠ A0001\.hea:1: base time\/date '05-Fbr-2020' is not a time or date; start time kept as unknown/);
   });
 });

@@ -13,7 +13,17 @@ const SB = '426177001';
 /** The server measures and runs the rules when a record opens, so changes can queue behind that work. */
 const poll = <T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) => expect.poll(fn, { timeout: 20_000, ...opts });
 
-interface Panel { lead: string; rhythm: boolean; x: number; y: number; width: number; height: number; startSample: number; endSample: number; baselineY: number }
+interface Panel {
+  lead: string;
+  rhythm: boolean;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  startSample: number;
+  endSample: number;
+  baselineY: number;
+}
 
 const app = servedWorkspace((workspace) => {
   const ingest = runLeadlens(['ingest', '--workspace', workspace, dataPath('mitdb', '100.hea')]);
@@ -43,13 +53,27 @@ function inkPerPanel(page: Page): Promise<{ lead: string; dark: number }[]> {
   return page.locator('[data-testid="ecg-chart"]').evaluate((canvas: HTMLCanvasElement) => {
     const ctx = canvas.getContext('2d')!;
     const dpr = canvas.width / canvas.clientWidth;
-    const ps = JSON.parse(canvas.dataset.panels!) as { lead: string; rhythm: boolean; x: number; y: number; width: number; height: number }[];
-    return ps.filter((p) => !p.rhythm).map((p) => {
-      const img = ctx.getImageData(Math.round(p.x * dpr), Math.round(p.y * dpr), Math.round(p.width * dpr), Math.round(p.height * dpr)).data;
-      let dark = 0;
-      for (let i = 0; i < img.length; i += 4) if (img[i] < 90 && img[i + 1] < 90 && img[i + 2] < 90) dark++;
-      return { lead: p.lead, dark };
-    });
+    const ps = JSON.parse(canvas.dataset.panels!) as {
+      lead: string;
+      rhythm: boolean;
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+    }[];
+    return ps
+      .filter((p) => !p.rhythm)
+      .map((p) => {
+        const img = ctx.getImageData(
+          Math.round(p.x * dpr),
+          Math.round(p.y * dpr),
+          Math.round(p.width * dpr),
+          Math.round(p.height * dpr),
+        ).data;
+        let dark = 0;
+        for (let i = 0; i < img.length; i += 4) if (img[i] < 90 && img[i + 1] < 90 && img[i + 2] < 90) dark++;
+        return { lead: p.lead, dark };
+      });
   });
 }
 
@@ -262,7 +286,9 @@ describe('review UI journeys', () => {
     const inked = await page.locator('[data-testid="ecg-chart"]').evaluate(async (canvas: HTMLCanvasElement) => {
       const call = async (method: string, params: unknown) => {
         const res = await fetch(`/api/${method}`, {
-          method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sessionStorage.getItem('leadlens-token')}` }, body: JSON.stringify(params),
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sessionStorage.getItem('leadlens-token')}` },
+          body: JSON.stringify(params),
         });
         if (!(res.headers.get('content-type') ?? '').startsWith('application/octet-stream')) return (await res.json()).result;
         // Samples come as bytes; read the wire form here independently of the app's decoder: 'LLB1', the header's
@@ -280,11 +306,22 @@ describe('review UI journeys', () => {
       const viewStart = Number(canvas.dataset.viewStart);
       const pxPerSample = (Number(canvas.dataset.pxPerMm) * Number(canvas.dataset.mmPerSecond)) / 360;
       const pxPerMv = Number(canvas.dataset.pxPerMm) * Number(canvas.dataset.mmPerMv);
-      const ps = JSON.parse(canvas.dataset.panels!) as { lead: string; x: number; startSample: number; endSample: number; baselineY: number }[];
+      const ps = JSON.parse(canvas.dataset.panels!) as {
+        lead: string;
+        x: number;
+        startSample: number;
+        endSample: number;
+        baselineY: number;
+      }[];
       const { records } = await call('records.list', { offset: 0, limit: 10, search: '100' });
       const id = records.find((r: { recordName: string }) => r.recordName === '100').id;
       const margin = 360;
-      const w = await call('records.signal', { id, start: viewStart - margin, end: viewStart + Math.max(...ps.map((p) => p.endSample)) + margin, maxPoints: 1_000_000 });
+      const w = await call('records.signal', {
+        id,
+        start: viewStart - margin,
+        end: viewStart + Math.max(...ps.map((p) => p.endSample)) + margin,
+        maxPoints: 1_000_000,
+      });
       const ctx = canvas.getContext('2d')!;
       const dpr = canvas.width / canvas.clientWidth;
       const img = ctx.getImageData(0, 0, canvas.width, canvas.height);
@@ -297,7 +334,8 @@ describe('review UI journeys', () => {
       };
       /** Share of the panels' samples inked where they belong, with the samples taken `shift` samples off. */
       const share = (shift: number) => {
-        let hit = 0, all = 0;
+        let hit = 0,
+          all = 0;
         for (const p of ps) {
           const lead = w.leads.find((l: { name: string }) => l.name === p.lead);
           const at = (i: number) => lead.values[i] as number;
@@ -329,10 +367,20 @@ describe('review UI journeys', () => {
     const measured = await page.locator('[data-testid="ecg-chart"]').evaluate((canvas: HTMLCanvasElement) => {
       const ctx = canvas.getContext('2d')!;
       const dpr = canvas.width / canvas.clientWidth;
-      const ps = JSON.parse(canvas.dataset.panels!) as { rhythm: boolean; x: number; y: number; width: number; height: number; baselineY: number }[];
+      const ps = JSON.parse(canvas.dataset.panels!) as {
+        rhythm: boolean;
+        x: number;
+        y: number;
+        width: number;
+        height: number;
+        baselineY: number;
+      }[];
       const rect = canvas.getBoundingClientRect();
       const img = ctx.getImageData(0, 0, canvas.width, canvas.height);
-      const px = (x: number, y: number) => { const i = 4 * (y * canvas.width + x); return [img.data[i], img.data[i + 1], img.data[i + 2]]; };
+      const px = (x: number, y: number) => {
+        const i = 4 * (y * canvas.width + x);
+        return [img.data[i], img.data[i + 1], img.data[i + 2]];
+      };
       const isMajor = (c: number[]) => Math.abs(c[0] - 0xe5) < 12 && Math.abs(c[1] - 0x8f) < 25 && Math.abs(c[2] - 0x8f) < 25;
       const isDark = (c: number[]) => c[0] < 90 && c[1] < 90 && c[2] < 90;
       // Major (5 mm) grid lines along a row 1 mm below the top of the first panel, in CSS pixels.
@@ -340,16 +388,29 @@ describe('review UI journeys', () => {
       const majors: number[] = [];
       for (let x = 0; x < canvas.width; x++) if (isMajor(px(x, y)) && !isMajor(px(x - 1, y))) majors.push(x / dpr);
       // Calibration pulse of the first row (left margin): dark pixels' extent.
-      let top = Infinity, bottom = -Infinity, left = Infinity, right = -Infinity;
+      let top = Infinity,
+        bottom = -Infinity,
+        left = Infinity,
+        right = -Infinity;
       const p0 = ps[0];
       for (let yy = Math.round(p0.y * dpr); yy < Math.round((p0.y + p0.height) * dpr); yy++) {
         for (let x = 0; x < Math.round(p0.x * dpr); x++) {
           if (!isDark(px(x, yy))) continue;
-          top = Math.min(top, yy); bottom = Math.max(bottom, yy);
-          if (yy < (p0.baselineY - 20) * dpr) { left = Math.min(left, x); right = Math.max(right, x); }
+          top = Math.min(top, yy);
+          bottom = Math.max(bottom, yy);
+          if (yy < (p0.baselineY - 20) * dpr) {
+            left = Math.min(left, x);
+            right = Math.max(right, x);
+          }
         }
       }
-      return { majors, pulseHeight: (bottom - top) / dpr, pulseTopWidth: (right - left) / dpr, cssWidth: rect.width, width: canvas.clientWidth };
+      return {
+        majors,
+        pulseHeight: (bottom - top) / dpr,
+        pulseTopWidth: (right - left) / dpr,
+        cssWidth: rect.width,
+        width: canvas.clientWidth,
+      };
     });
     const spacings = measured.majors.slice(1).map((x, i) => x - measured.majors[i]);
     expect(spacings.length).toBeGreaterThan(40);

@@ -42,7 +42,11 @@ describe('training from the Models view', () => {
     expect(await first.locator('[data-testid="train-cancel"]').count()).toBe(0);
     expect(await review.innerText()).toMatch(/No models in this workspace yet/);
     const token = new URL(app.url).searchParams.get('token');
-    const models = await fetch(new URL('/api/models.list', app.url), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' });
+    const models = await fetch(new URL('/api/models.list', app.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: '{}',
+    });
     expect(await models.json()).toEqual({ result: [] });
 
     await epochs.fill('1');

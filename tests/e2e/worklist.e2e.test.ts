@@ -24,13 +24,22 @@ describe('walking skeleton in Chromium through serve', () => {
     // Ink: every lead's panel holds dark trace pixels, not only the pink grid.
     const inkPerLead = await chart.evaluate((canvas: HTMLCanvasElement) => {
       const ctx = canvas.getContext('2d')!;
-      const panels = JSON.parse(canvas.dataset.panels!) as { lead: string; rhythm: boolean; x: number; y: number; width: number; height: number }[];
-      return panels.filter((p) => !p.rhythm).map((p) => {
-        const img = ctx.getImageData(Math.round(p.x), Math.round(p.y), Math.round(p.width), Math.round(p.height)).data;
-        let dark = 0;
-        for (let i = 0; i < img.length; i += 4) if (img[i] < 90 && img[i + 1] < 90 && img[i + 2] < 90) dark++;
-        return { lead: p.lead, dark };
-      });
+      const panels = JSON.parse(canvas.dataset.panels!) as {
+        lead: string;
+        rhythm: boolean;
+        x: number;
+        y: number;
+        width: number;
+        height: number;
+      }[];
+      return panels
+        .filter((p) => !p.rhythm)
+        .map((p) => {
+          const img = ctx.getImageData(Math.round(p.x), Math.round(p.y), Math.round(p.width), Math.round(p.height)).data;
+          let dark = 0;
+          for (let i = 0; i < img.length; i += 4) if (img[i] < 90 && img[i + 1] < 90 && img[i + 2] < 90) dark++;
+          return { lead: p.lead, dark };
+        });
     });
     expect(inkPerLead).toHaveLength(12);
     for (const { lead, dark } of inkPerLead) expect(dark, lead).toBeGreaterThan(300);

@@ -36,15 +36,33 @@ function inkMap(record: EcgRecord, layout: string, scramble: boolean): SaliencyR
   const { image, pixels } = rasteriseChart(c, mv, { grid: false });
   const m = pixelsToLeadTime(c, pixels, inkValues(Uint8Array.from(image.data, (v) => 255 - v)));
   const map = new Float32Array(m.map.length);
-  for (let l = 0; l < 12; l++) map.set(m.map.subarray((scramble ? 11 - l : l) * m.samples, ((scramble ? 11 - l : l) + 1) * m.samples), l * m.samples);
-  return { map, leads: m.leads, samples: m.samples, provenance: { model: 'ink', method: 'ink', baseline: null, targetClass: 0, layer: null, preprocessing: 'none', layout, seed: null, params: {} } };
+  for (let l = 0; l < 12; l++)
+    map.set(m.map.subarray((scramble ? 11 - l : l) * m.samples, ((scramble ? 11 - l : l) + 1) * m.samples), l * m.samples);
+  return {
+    map,
+    leads: m.leads,
+    samples: m.samples,
+    provenance: {
+      model: 'ink',
+      method: 'ink',
+      baseline: null,
+      targetClass: 0,
+      layer: null,
+      preprocessing: 'none',
+      layout,
+      seed: null,
+      params: {},
+    },
+  };
 }
 
 describe('runAudit + writeAuditReport', () => {
   it('ranks the record with an inconsistent layout first and writes JSON, CSV and SVG', async () => {
     const items: AuditItem[] = records.map((r, i) => ({ recordId: i + 1, recordName: r.recordName, classes: r.labels.map((l) => l.code) }));
     const report = await runAudit({
-      items, methods: ['ink'], variants: ['12x1', '6x2'],
+      items,
+      methods: ['ink'],
+      variants: ['12x1', '6x2'],
       explain: async (item, _m, layout) => inkMap(records[item.recordId - 1], layout, item.recordName === 'JS00004' && layout === '6x2'),
     });
     expect(report.pairs.length).toBe(4);
@@ -56,7 +74,16 @@ describe('runAudit + writeAuditReport', () => {
     expect(report.spearmanByMethod.ink.n).toBe(4);
     expect(records[2].labels.map((l) => l.code)).toContain(report.classRanking[0].className); // a class of JS00004 tops the classes
     const files = writeAuditReport(report, path.join(tmp, 'report'));
-    expect(files.map((f) => path.basename(f))).toEqual(['report.json', 'maps.csv', 'summary.csv', 'pairs.csv', 'records.csv', 'classes.csv', 'spearman-by-method.svg', 'class-inconsistency.svg']);
+    expect(files.map((f) => path.basename(f))).toEqual([
+      'report.json',
+      'maps.csv',
+      'summary.csv',
+      'pairs.csv',
+      'records.csv',
+      'classes.csv',
+      'spearman-by-method.svg',
+      'class-inconsistency.svg',
+    ]);
     const recordsCsv = fs.readFileSync(path.join(tmp, 'report', 'records.csv'), 'utf8').split('\n');
     expect(recordsCsv[0]).toBe('rank,record_id,record,inconsistency,classes');
     expect(recordsCsv[1]).toMatch(/^1,3,JS00004,/);
@@ -64,7 +91,16 @@ describe('runAudit + writeAuditReport', () => {
     expect(JSON.parse(fs.readFileSync(files[0], 'utf8')).records).toBe(4);
   });
   it('refuses an audit with nothing to compare or measure', async () => {
-    await expect(runAudit({ items: [], methods: ['ink'], variants: ['12x1'], explain: async () => { throw new Error('unused'); } })).rejects.toThrow(/two layouts or two methods/);
+    await expect(
+      runAudit({
+        items: [],
+        methods: ['ink'],
+        variants: ['12x1'],
+        explain: async () => {
+          throw new Error('unused');
+        },
+      }),
+    ).rejects.toThrow(/two layouts or two methods/);
   });
   it('summarises per-map fidelity, sanity and localisation by median, flags failed sanity checks, sets empty maps apart and plots them', async () => {
     const items: AuditItem[] = records.map((r, i) => ({ recordId: i + 1, recordName: r.recordName, classes: [] }));
@@ -74,7 +110,13 @@ describe('runAudit + writeAuditReport', () => {
       const curve = [1, 0.5, 0];
       const wave = (share: number) => ({ share, coverage: 0.2, enrichment: share / 0.2 });
       return {
-        fidelity: { fractions: [0, 0.5, 1], deletion: curve, insertion: curve.slice().reverse(), deletionAuc: 0.1 * (i + 1), insertionAuc: 0.9 - 0.1 * i },
+        fidelity: {
+          fractions: [0, 0.5, 1],
+          deletion: curve,
+          insertion: curve.slice().reverse(),
+          deletionAuc: 0.1 * (i + 1),
+          insertionAuc: 0.9 - 0.1 * i,
+        },
         sanity: { spearman: 0.3 * i, ssim: 0.1, flagged: 0.3 * i > 0.5 },
         localisation: { qrs: wave(0.5 + 0.1 * i), p: wave(0.1), stT: wave(0.2), pacing: wave(0) },
       };
@@ -100,7 +142,9 @@ describe('runAudit + writeAuditReport', () => {
     const files = writeAuditReport(report, dir).map((f) => path.basename(f));
     expect(files).toEqual(['report.json', 'maps.csv', 'summary.csv', 'fidelity.svg', 'sanity.svg', 'localisation.svg']);
     const maps = fs.readFileSync(path.join(dir, 'maps.csv'), 'utf8').split('\n');
-    expect(maps[0]).toMatch(/^record_id,record,method,layout,target_class,layer,empty,deletion_auc,insertion_auc,sanity_spearman,sanity_ssim,sanity_flagged,qrs_share,/);
+    expect(maps[0]).toMatch(
+      /^record_id,record,method,layout,target_class,layer,empty,deletion_auc,insertion_auc,sanity_spearman,sanity_ssim,sanity_flagged,qrs_share,/,
+    );
     expect(maps.filter((l) => l.includes(',FLAGGED,')).length).toBe(2);
     expect(maps[2]).toBe('2,JS00002,ink,12x1,0,,EMPTY,,,,,,,,,,,,,');
     expect(maps[4]).toMatch(/^4,JS00005,ink,12x1,0,,,0.4,0.6,0.9,0.1,FLAGGED,0.8,4,/);
@@ -109,7 +153,9 @@ describe('runAudit + writeAuditReport', () => {
     expect(sanity.match(/fill="#c0392b"/g)?.length).toBe(2);
     expect(sanity).toContain('ink @ 12x1 Spearman (2/3 above)');
     expect(fs.readFileSync(path.join(dir, 'fidelity.svg'), 'utf8')).toContain('ink @ 12x1 deletion (AUC 0.300)');
-    expect(fs.readFileSync(path.join(dir, 'localisation.svg'), 'utf8')).toMatch(/<text[^>]*>time covered<\/text>.*<text[^>]*>ink @ 12x1<\/text>/s);
+    expect(fs.readFileSync(path.join(dir, 'localisation.svg'), 'utf8')).toMatch(
+      /<text[^>]*>time covered<\/text>.*<text[^>]*>ink @ 12x1<\/text>/s,
+    );
   });
 });
 
@@ -124,8 +170,18 @@ describe('saliency store (migration 004)', () => {
   it('stores a map with its provenance and reads it back bit-exact; same provenance replaces', () => {
     const { recordId } = storeRecord(ws.db, records[0], { path: '/data/JS00001.hea', format: 'cinc' });
     const modelId = saveModel(ws.db, {
-      name: 'ink', kind: 'tfjs', architecture: 'small-cnn', hyperparameters: {}, classes: ['a'], leadSet: ['I'], inputSpec: {}, metrics: {},
-      runtime: 'test', weights: new Uint8Array(4), records: [], labelIds: [],
+      name: 'ink',
+      kind: 'tfjs',
+      architecture: 'small-cnn',
+      hyperparameters: {},
+      classes: ['a'],
+      leadSet: ['I'],
+      inputSpec: {},
+      metrics: {},
+      runtime: 'test',
+      weights: new Uint8Array(4),
+      records: [],
+      labelIds: [],
     });
     const r = inkMap(records[0], '3x4+II', false);
     const id = saveSaliency(ws.db, recordId, modelId, r);

@@ -74,48 +74,62 @@ export function chartGeometrySuite(names: string[]): void {
     record = await readWfdbRecord(dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010', 'JS00001.hea'));
     mv = record.leads.map(leadMillivolts);
   });
-  describe.each(LAYOUTS.filter((l) => names.includes(l.layout)))('image model reading V2 in the $layout chart', ({ layout, leads, row, col, cols, rowMm }) => {
-    const colSamples = 5000 / cols;
-    const start = col * colSamples + 250; // 0.5 s into V2's column, 0.4 s long
-    const end = start + 200;
-    const mmX = (s: number): number => 10 + (s / 500) * 25; // columns follow time, so x depends on the sample only
-    const box = {
-      x0: Math.round(mmX(start) * PX_PER_MM), x1: Math.round(mmX(end) * PX_PER_MM),
-      y0: Math.round(row * rowMm * PX_PER_MM), y1: Math.round((row + 1) * rowMm * PX_PER_MM),
-    };
-    let target: ReturnType<typeof chartTarget>;
-    beforeAll(() => {
-      const probe = chartTarget({
-        model: layersClassifier(windowImageModel(1, 1, { x0: 0, x1: 0, y0: 0, y1: 0 })), millivolts: mv,
-        leads: record.leads.map((l) => l.name), samplingRate: 500, chart: { layout, leads, pxPerMm: PX_PER_MM },
+  describe.each(LAYOUTS.filter((l) => names.includes(l.layout)))(
+    'image model reading V2 in the $layout chart',
+    ({ layout, leads, row, col, cols, rowMm }) => {
+      const colSamples = 5000 / cols;
+      const start = col * colSamples + 250; // 0.5 s into V2's column, 0.4 s long
+      const end = start + 200;
+      const mmX = (s: number): number => 10 + (s / 500) * 25; // columns follow time, so x depends on the sample only
+      const box = {
+        x0: Math.round(mmX(start) * PX_PER_MM),
+        x1: Math.round(mmX(end) * PX_PER_MM),
+        y0: Math.round(row * rowMm * PX_PER_MM),
+        y1: Math.round((row + 1) * rowMm * PX_PER_MM),
+      };
+      let target: ReturnType<typeof chartTarget>;
+      beforeAll(() => {
+        const probe = chartTarget({
+          model: layersClassifier(windowImageModel(1, 1, { x0: 0, x1: 0, y0: 0, y1: 0 })),
+          millivolts: mv,
+          leads: record.leads.map((l) => l.name),
+          samplingRate: 500,
+          chart: { layout, leads, pxPerMm: PX_PER_MM },
+        });
+        const [h, w] = probe.inputShape;
+        target = { ...probe, model: layersClassifier(windowImageModel(h, w, box), `window-image-${layout}`) };
       });
-      const [h, w] = probe.inputShape;
-      target = { ...probe, model: layersClassifier(windowImageModel(h, w, box), `window-image-${layout}`) };
-    });
-    for (const [name, method] of Object.entries(GRADIENT_METHODS)) {
-      it(`${name} maps back onto V2 in the window`, () => {
-        const r = method(target);
-        const p = placement(r, V2, start, end, 50);
-        expect(p.total).toBeGreaterThan(0);
-        expect(p.lead).toBeGreaterThan(0.9);
-        expect(p.window).toBeGreaterThan(0.9);
-        expect(r.provenance.layout).toBe(layout);
+      for (const [name, method] of Object.entries(GRADIENT_METHODS)) {
+        it(`${name} maps back onto V2 in the window`, () => {
+          const r = method(target);
+          const p = placement(r, V2, start, end, 50);
+          expect(p.total).toBeGreaterThan(0);
+          expect(p.lead).toBeGreaterThan(0.9);
+          expect(p.window).toBeGreaterThan(0.9);
+          expect(r.provenance.layout).toBe(layout);
+        });
+      }
+      it('occlusion (re-rendering each occluded copy) maps onto V2 in the window', async () => {
+        const names = record.leads.map((l) => l.name);
+        const r = await occlusion(
+          {
+            modelId: target.model.id,
+            predict: tfChartPredict(target.model, names, 500, { chart: { layout, leads, pxPerMm: PX_PER_MM } }),
+            signals: mv,
+            leads: names,
+            layout,
+          },
+          { targetClass: 0, window: 500, batch: 40 },
+        );
+        // Neighbouring rows' traces can cross V2's band on paper (tall V1/V3 complexes), and occluding them
+        // really changes what the model reads; so: the strongest cell is V2 in the window, and most mass is there.
+        const peak = r.map.indexOf(Math.max(...r.map));
+        expect(Math.floor(peak / r.samples)).toBe(V2);
+        expect(Math.abs((peak % r.samples) - (start + end) / 2)).toBeLessThan(500);
+        const p = placement(r, V2, start, end, 500);
+        expect(p.lead).toBeGreaterThan(0.6);
+        expect(p.window).toBeGreaterThan(0.6);
       });
-    }
-    it('occlusion (re-rendering each occluded copy) maps onto V2 in the window', async () => {
-      const names = record.leads.map((l) => l.name);
-      const r = await occlusion({
-        modelId: target.model.id, predict: tfChartPredict(target.model, names, 500, { chart: { layout, leads, pxPerMm: PX_PER_MM } }),
-        signals: mv, leads: names, layout,
-      }, { targetClass: 0, window: 500, batch: 40 });
-      // Neighbouring rows' traces can cross V2's band on paper (tall V1/V3 complexes), and occluding them
-      // really changes what the model reads; so: the strongest cell is V2 in the window, and most mass is there.
-      const peak = r.map.indexOf(Math.max(...r.map));
-      expect(Math.floor(peak / r.samples)).toBe(V2);
-      expect(Math.abs((peak % r.samples) - (start + end) / 2)).toBeLessThan(500);
-      const p = placement(r, V2, start, end, 500);
-      expect(p.lead).toBeGreaterThan(0.6);
-      expect(p.window).toBeGreaterThan(0.6);
-    });
-  });
+    },
+  );
 }

@@ -49,11 +49,27 @@ export function windowImageModel(height: number, width: number, box: { x0: numbe
   for (let y = box.y0; y < box.y1; y++) for (let x = box.x0; x < box.x1; x++) m[y * width + x] = 1;
   const input = tfl.input({ shape: [height, width, 1] });
   const masked = new FixedMask(tf.keep(tf.tensor(m, [1, height, width, 1]))).apply(input) as tfl.SymbolicTensor;
-  const conv = tfl.layers.conv2d({
-    filters: 2, kernelSize: 1, activation: 'relu', name: 'conv',
-    weights: [tf.tensor([1, -1], [1, 1, 1, 2]), tf.zeros([2])],
-  }).apply(masked) as tfl.SymbolicTensor;
+  const conv = tfl.layers
+    .conv2d({
+      filters: 2,
+      kernelSize: 1,
+      activation: 'relu',
+      name: 'conv',
+      weights: [tf.tensor([1, -1], [1, 1, 1, 2]), tf.zeros([2])],
+    })
+    .apply(masked) as tfl.SymbolicTensor;
   const pooled = tfl.layers.globalAveragePooling2d({}).apply(conv) as tfl.SymbolicTensor;
-  const out = tfl.layers.dense({ units: 2, weights: [tf.tensor([[1, 0], [1, 0]]), tf.zeros([2])] }).apply(pooled) as tfl.SymbolicTensor;
+  const out = tfl.layers
+    .dense({
+      units: 2,
+      weights: [
+        tf.tensor([
+          [1, 0],
+          [1, 0],
+        ]),
+        tf.zeros([2]),
+      ],
+    })
+    .apply(pooled) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: out, name: 'window-image' });
 }

@@ -83,7 +83,10 @@ describe('signal model reading V2 samples 1000-1200', () => {
   }
   it('occlusion puts the saliency on V2 around 1000-1200', async () => {
     const model = ecgClassifier(windowSignalModel(record.length, 12, V2, start, end), 'window-v2');
-    const r = await occlusion({ modelId: model.id, predict: tfSignalPredict(model), signals: mv, leads: record.leads.map((l) => l.name) }, { targetClass: 0, window: 500, batch: 40 });
+    const r = await occlusion(
+      { modelId: model.id, predict: tfSignalPredict(model), signals: mv, leads: record.leads.map((l) => l.name) },
+      { targetClass: 0, window: 500, batch: 40 },
+    );
     const p = placement(r, V2, start, end, 300); // the 500-sample window from 1000 reaches 1500
     expect(p.lead).toBe(1);
     expect(p.window).toBe(1);
@@ -96,4 +99,3 @@ describe('signal model reading V2 samples 1000-1200', () => {
     expect(Buffer.from(a.map.buffer).equals(Buffer.from(c.map.buffer))).toBe(false);
   });
 });
-

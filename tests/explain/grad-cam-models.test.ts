@@ -42,7 +42,10 @@ describe('Grad-CAM layers of the stored architectures', () => {
       const model = createModel({ arch, channels: image ? 1 : 12, inputShape: image ? [48, 64] : [T], classes: 2, seed: 11 });
       const c = ecgClassifier(model, arch);
       expect(c.layers).toEqual(STAGES[arch].slice().reverse());
-      const x = tf.tensor(Float32Array.from({ length: image ? 48 * 64 : T * 12 }, (_, i) => Math.sin(i * 0.37)), image ? [1, 48, 64, 1] : [1, T, 12]);
+      const x = tf.tensor(
+        Float32Array.from({ length: image ? 48 * 64 : T * 12 }, (_, i) => Math.sin(i * 0.37)),
+        image ? [1, 48, 64, 1] : [1, T, 12],
+      );
       const whole = c.forward(x).dataSync();
       for (const layer of c.layers) {
         const { features, fromFeatures } = c.split(layer);
@@ -72,7 +75,9 @@ describe('Grad-CAM layers of the stored architectures', () => {
         expect(cam, `${arch} ${layer}: no class with a positive Grad-CAM`).toBeDefined();
         expect(cam!.provenance).toMatchObject({ method: 'grad-cam', layer });
         // Lead I's row (a 1D CAM is the same on every lead): zero beyond the reach, since zero input stays zero.
-        const support = Array.from(cam!.map.subarray(0, T).entries()).filter(([, v]) => v > 0).map(([t]) => t);
+        const support = Array.from(cam!.map.subarray(0, T).entries())
+          .filter(([, v]) => v > 0)
+          .map(([t]) => t);
         expect(support[0]).toBeGreaterThanOrEqual(600 - r);
         expect(support[support.length - 1]).toBeLessThan(700 + r);
       }
@@ -94,7 +99,13 @@ describe('Grad-CAM layers of the stored architectures', () => {
     // The image CNN pools globally: its weights fit any chart size.
     const model = createModel({ arch: 'image-cnn', channels: 1, inputShape: [1, 1], classes: 2, seed: 5 });
     const mv = burst().map((s) => s.map((v) => v / 2));
-    const target = chartTarget({ model: ecgClassifier(model, 'image'), millivolts: mv, leads: LEADS, samplingRate: 100, chart: { layout: '12x1', pxPerMm: 1 } });
+    const target = chartTarget({
+      model: ecgClassifier(model, 'image'),
+      millivolts: mv,
+      leads: LEADS,
+      samplingRate: 100,
+      chart: { layout: '12x1', pxPerMm: 1 },
+    });
     const r = gradCam(target, { targetClass: 0, layer: 'block1' });
     expect([r.leads.length, r.samples]).toEqual([12, T]);
     expect(r.provenance).toMatchObject({ layer: 'block1', layout: '12x1' });

@@ -96,11 +96,19 @@ describe('fidelityCurves', () => {
 
 describe('sanityCheck', () => {
   it('passes vanilla gradient (changes with the weights) and flags a map that ignores the model', () => {
-    const model = tfl.sequential({ layers: [
-      tfl.layers.conv1d({ inputShape: [5000, 12], filters: 8, kernelSize: 15, activation: 'relu', kernelInitializer: tfl.initializers.glorotNormal({ seed: 1 }) }),
-      tfl.layers.globalAveragePooling1d({}),
-      tfl.layers.dense({ units: 2, kernelInitializer: tfl.initializers.glorotNormal({ seed: 2 }) }),
-    ] });
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.conv1d({
+          inputShape: [5000, 12],
+          filters: 8,
+          kernelSize: 15,
+          activation: 'relu',
+          kernelInitializer: tfl.initializers.glorotNormal({ seed: 1 }),
+        }),
+        tfl.layers.globalAveragePooling1d({}),
+        tfl.layers.dense({ units: 2, kernelInitializer: tfl.initializers.glorotNormal({ seed: 2 }) }),
+      ],
+    });
     const target = signalTarget({ model: layersClassifier(model, 'cnn'), signals: mv, leads: names });
     const before = vanillaGradient(target, { targetClass: 0 });
     const restore = randomiseLayersModel(model, 42);
@@ -132,7 +140,11 @@ describe('randomisationCheck (the sanity check of the audit, on a stored-model a
     const inputOnly = await randomisationCheck(model.store, 1234, amplitudeMap(mv), async () => amplitudeMap(mv));
     expect(inputOnly).toMatchObject({ flagged: true });
     expect(inputOnly.spearman).toBeCloseTo(1, 10);
-    await expect(randomisationCheck(model.store, 1234, before, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      randomisationCheck(model.store, 1234, before, async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     const after = vanillaGradient(target, { targetClass: 0 });
     expect(Buffer.from(after.map.buffer).equals(Buffer.from(before.map.buffer))).toBe(true);
   });

@@ -65,8 +65,13 @@ describe('Chapman-Shaoxing CSV reader', () => {
 
   it('claims the record CSV but not the PTB-XL, LUDB or CinC tables', () => {
     expect(chapmanCsvReader.detect(head(csv), csv)).toBe(true);
-    for (const f of [dataPath('ptbxl', 'ptbxl_database.csv'), dataPath('ptbxl', 'scp_statements.csv'), dataPath('ludb', 'ludb.csv'),
-      dataPath('cinc', 'scoring-2021', 'weights.csv'), dataPath('cinc', 'chapman-ningbo', 'ConditionNames_SNOMED-CT.csv')]) {
+    for (const f of [
+      dataPath('ptbxl', 'ptbxl_database.csv'),
+      dataPath('ptbxl', 'scp_statements.csv'),
+      dataPath('ludb', 'ludb.csv'),
+      dataPath('cinc', 'scoring-2021', 'weights.csv'),
+      dataPath('cinc', 'chapman-ningbo', 'ConditionNames_SNOMED-CT.csv'),
+    ]) {
       expect(chapmanCsvReader.detect(head(f), f)).toBe(false);
     }
     expect(chapmanCsvReader.detect(head(csv), csv.replace(/\.csv$/, '.txt'))).toBe(false);
@@ -96,26 +101,41 @@ describe('zip and xlsx', () => {
   });
 
   it('reads a stored and a deflated entry of a hand-made archive, and rejects a corrupt one', () => {
-    const entry = (name: string, data: Buffer, method: number) => ({ name: Buffer.from(name), data, raw: method ? deflateRawSync(data) : data, method });
+    const entry = (name: string, data: Buffer, method: number) => ({
+      name: Buffer.from(name),
+      data,
+      raw: method ? deflateRawSync(data) : data,
+      method,
+    });
     const files = [entry('a.txt', Buffer.from('stored text'), 0), entry('b.txt', Buffer.from('deflated '.repeat(50)), 8)];
     const parts: Buffer[] = [];
     const central: Buffer[] = [];
     let offset = 0;
     for (const f of files) {
       const local = Buffer.alloc(30);
-      local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(f.method, 8);
-      local.writeUInt32LE(f.raw.length, 18); local.writeUInt32LE(f.data.length, 22); local.writeUInt16LE(f.name.length, 26);
+      local.writeUInt32LE(0x04034b50, 0);
+      local.writeUInt16LE(f.method, 8);
+      local.writeUInt32LE(f.raw.length, 18);
+      local.writeUInt32LE(f.data.length, 22);
+      local.writeUInt16LE(f.name.length, 26);
       const c = Buffer.alloc(46);
-      c.writeUInt32LE(0x02014b50, 0); c.writeUInt16LE(f.method, 10); c.writeUInt32LE(f.raw.length, 20);
-      c.writeUInt32LE(f.data.length, 24); c.writeUInt16LE(f.name.length, 28); c.writeUInt32LE(offset, 42);
+      c.writeUInt32LE(0x02014b50, 0);
+      c.writeUInt16LE(f.method, 10);
+      c.writeUInt32LE(f.raw.length, 20);
+      c.writeUInt32LE(f.data.length, 24);
+      c.writeUInt16LE(f.name.length, 28);
+      c.writeUInt32LE(offset, 42);
       parts.push(local, f.name, f.raw);
       central.push(c, f.name);
       offset += 30 + f.name.length + f.raw.length;
     }
     const cd = Buffer.concat(central);
     const eocd = Buffer.alloc(22);
-    eocd.writeUInt32LE(0x06054b50, 0); eocd.writeUInt16LE(2, 8); eocd.writeUInt16LE(2, 10);
-    eocd.writeUInt32LE(cd.length, 12); eocd.writeUInt32LE(offset, 16);
+    eocd.writeUInt32LE(0x06054b50, 0);
+    eocd.writeUInt16LE(2, 8);
+    eocd.writeUInt16LE(2, 10);
+    eocd.writeUInt32LE(cd.length, 12);
+    eocd.writeUInt32LE(offset, 16);
     const zip = new Uint8Array(Buffer.concat([...parts, cd, eocd]));
     expect(Buffer.from(zipRead(zip, 'a.txt', 'z')!).toString()).toBe('stored text');
     expect(Buffer.from(zipRead(zip, 'b.txt', 'z')!).toString()).toBe('deflated '.repeat(50));

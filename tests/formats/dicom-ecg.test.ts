@@ -10,29 +10,49 @@ const file = dataPath('formats', 'dicom', 'waveform_ecg.dcm');
 function buildDicom(explicit: boolean, undefinedLengths: boolean): Uint8Array {
   const chunks: number[] = [];
   const u16 = (v: number) => chunks.push(v & 0xff, (v >> 8) & 0xff);
-  const u32 = (v: number) => { u16(v & 0xffff); u16(v >>> 16); };
-  const bytes = (b: ArrayLike<number>) => { for (let i = 0; i < b.length; i++) chunks.push(b[i]); };
-  const str = (s: string) => { const b = Buffer.from(s.length % 2 ? s + ' ' : s, 'latin1'); return b; };
+  const u32 = (v: number) => {
+    u16(v & 0xffff);
+    u16(v >>> 16);
+  };
+  const bytes = (b: ArrayLike<number>) => {
+    for (let i = 0; i < b.length; i++) chunks.push(b[i]);
+  };
+  const str = (s: string) => {
+    const b = Buffer.from(s.length % 2 ? s + ' ' : s, 'latin1');
+    return b;
+  };
   type El = [number, number, string, Uint8Array | El[][]];
   const enc = (els: El[], expl: boolean): number[] => {
     const saved = chunks.splice(0);
     for (const [g, e, vr, value] of els) {
-      u16(g); u16(e);
+      u16(g);
+      u16(e);
       const body = value instanceof Uint8Array ? Array.from(value) : seq(value as El[][], expl);
       const long = ['OB', 'OW', 'SQ', 'UN', 'UT'].includes(vr);
       const len = vr === 'SQ' && undefinedLengths ? 0xffffffff : body.length;
-      if (expl) { bytes(Buffer.from(vr)); if (long) { u16(0); u32(len); } else u16(len); } else u32(len);
+      if (expl) {
+        bytes(Buffer.from(vr));
+        if (long) {
+          u16(0);
+          u32(len);
+        } else u16(len);
+      } else u32(len);
       bytes(body);
-      if (vr === 'SQ' && undefinedLengths) { u16(0xfffe); u16(0xe0dd); u32(0); }
+      if (vr === 'SQ' && undefinedLengths) {
+        u16(0xfffe);
+        u16(0xe0dd);
+        u32(0);
+      }
     }
     return chunks.splice(0, chunks.length, ...saved);
   };
-  const seq = (items: El[][], expl: boolean): number[] => items.flatMap((item) => {
-    const body = enc(item, expl);
-    const head = [0xfe, 0xff, 0x00, 0xe0];
-    if (!undefinedLengths) return [...head, ...le32(body.length), ...body];
-    return [...head, 0xff, 0xff, 0xff, 0xff, ...body, 0xfe, 0xff, 0x0d, 0xe0, 0, 0, 0, 0];
-  });
+  const seq = (items: El[][], expl: boolean): number[] =>
+    items.flatMap((item) => {
+      const body = enc(item, expl);
+      const head = [0xfe, 0xff, 0x00, 0xe0];
+      if (!undefinedLengths) return [...head, ...le32(body.length), ...body];
+      return [...head, 0xff, 0xff, 0xff, 0xff, ...body, 0xfe, 0xff, 0x0d, 0xe0, 0, 0, 0, 0];
+    });
   const le32 = (v: number) => [v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff];
   const us = (v: number) => new Uint8Array([v & 0xff, v >> 8]);
   const ul = (v: number) => new Uint8Array(le32(v));
@@ -47,16 +67,23 @@ function buildDicom(explicit: boolean, undefinedLengths: boolean): Uint8Array {
   const dataset: El[] = [
     [0x0010, 0x0020, 'LO', str('PAT-7')],
     [0x0010, 0x0040, 'CS', str('M')],
-    [0x5400, 0x0100, 'SQ', [[
-      [0x003a, 0x0005, 'US', us(2)],
-      [0x003a, 0x0010, 'UL', ul(3)],
-      [0x003a, 0x001a, 'DS', str('500')],
-      [0x003a, 0x0020, 'SH', str('RHYTHM')],
-      [0x003a, 0x0200, 'SQ', [channel('Lead II', '2.5', '0'), channel('Lead V1', '5', '100')]],
-      [0x5400, 0x1004, 'US', us(16)],
-      [0x5400, 0x1006, 'CS', str('SS')],
-      [0x5400, 0x1010, 'OW', new Uint8Array(samples.buffer)],
-    ]]],
+    [
+      0x5400,
+      0x0100,
+      'SQ',
+      [
+        [
+          [0x003a, 0x0005, 'US', us(2)],
+          [0x003a, 0x0010, 'UL', ul(3)],
+          [0x003a, 0x001a, 'DS', str('500')],
+          [0x003a, 0x0020, 'SH', str('RHYTHM')],
+          [0x003a, 0x0200, 'SQ', [channel('Lead II', '2.5', '0'), channel('Lead V1', '5', '100')]],
+          [0x5400, 0x1004, 'US', us(16)],
+          [0x5400, 0x1006, 'CS', str('SS')],
+          [0x5400, 0x1010, 'OW', new Uint8Array(samples.buffer)],
+        ],
+      ],
+    ],
   ];
   const ts = explicit ? '1.2.840.10008.1.2.1\0' : '1.2.840.10008.1.2\0';
   const meta = enc([[0x0002, 0x0010, 'UI', Buffer.from(ts, 'latin1')]], true);
@@ -92,7 +119,12 @@ describe('DICOM ECG reader', () => {
     expect(dicomEcgReader.detect(new Uint8Array(readFileSync(dataPath('mitdb', '100.hea'))), '100.hea')).toBe(false);
   });
 
-  for (const [explicit, undef] of [[true, true], [true, false], [false, true], [false, false]] as const) {
+  for (const [explicit, undef] of [
+    [true, true],
+    [true, false],
+    [false, true],
+    [false, false],
+  ] as const) {
     it(`reads a ${explicit ? 'explicit' : 'implicit'} VR file with ${undef ? 'undefined' : 'defined'}-length sequences`, () => {
       const r = parseDicomEcg(buildDicom(explicit, undef), 'built.dcm');
       expect(r.patientId).toBe('PAT-7');

@@ -26,7 +26,10 @@ describe('EDF / EDF+ / BDF reader', () => {
     expect(leadMillivolts(r.leads[0])[0]).toBeCloseTo(0.1, 4); // square wave at +100 uV
     const ann = r.annotations?.[0];
     expect(ann?.annotator).toBe('edf');
-    expect(ann?.annotations.map((a) => [a.sample, a.aux])).toEqual([[0, 'Recording starts'], [120000, 'Recording ends']]);
+    expect(ann?.annotations.map((a) => [a.sample, a.aux])).toEqual([
+      [0, 'Recording starts'],
+      [120000, 'Recording ends'],
+    ]);
   });
 
   it('reads the same signals from a plain EDF (no EDF+ reserved field)', async () => {

@@ -34,12 +34,27 @@ describe('FLAC decoder', () => {
     const { lead0 } = await mit100();
     const f24 = decodeFlac(fixture('mit100-24bit.flac'), '24');
     expect(f24.channelData[0]).toBeInstanceOf(Int32Array);
-    expect(same(f24.channelData[0], Array.from(lead0, (v, i) => v * 1500 + (i % 13)))).toBe(true);
+    expect(
+      same(
+        f24.channelData[0],
+        Array.from(lead0, (v, i) => v * 1500 + (i % 13)),
+      ),
+    ).toBe(true);
     const f8 = decodeFlac(fixture('mit100-8bit.flac'), '8');
     expect(f8.bitsPerSample).toBe(8);
-    expect(same(f8.channelData[0], Array.from(lead0, (v) => Math.max(-128, Math.min(127, v >> 3))))).toBe(true);
+    expect(
+      same(
+        f8.channelData[0],
+        Array.from(lead0, (v) => Math.max(-128, Math.min(127, v >> 3))),
+      ),
+    ).toBe(true);
     const fw = decodeFlac(fixture('mit100-wasted-bits.flac'), 'w');
-    expect(same(fw.channelData[0], Array.from(lead0, (v) => v * 4))).toBe(true);
+    expect(
+      same(
+        fw.channelData[0],
+        Array.from(lead0, (v) => v * 4),
+      ),
+    ).toBe(true);
   });
 
   it('refuses corrupted streams with a one-line reason and never hangs', () => {
@@ -68,7 +83,7 @@ describe('FLAC decoder', () => {
     expect(reason(absurd)).toMatch(/claims \d+ samples/);
     // Random damage anywhere: a reason or (if it misses every checked field) a decode, always finishing.
     let seed = 1;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     for (let k = 0; k < 300; k++) {
       const bad = Uint8Array.from(good);
       for (let j = 0; j < 3; j++) bad[Math.floor(rnd() * bad.length)] ^= 1 << Math.floor(rnd() * 8);
@@ -91,7 +106,11 @@ describe('WFDB FLAC formats 508/516/524', () => {
   it('flac_3_constant: 3 x 5.6 M constant samples; mixedsignals: several FLAC files with 4, 2 and 1 samples per frame', async () => {
     const c = await readWfdbRecord(sampleData('flac_3_constant.hea'));
     expect(c.length).toBe(5_600_000);
-    expect(c.leads.map((l) => [l.digital[0], l.digital[5_599_999]])).toEqual([[25, 25], [50, 50], [75, 75]]);
+    expect(c.leads.map((l) => [l.digital[0], l.digital[5_599_999]])).toEqual([
+      [25, 25],
+      [50, 50],
+      [75, 75],
+    ]);
     const m = await readWfdbRecord(sampleData('mixedsignals.hea'));
     expect(m.leads.map((l) => l.name)).toEqual(['II', 'III', 'V', 'ABP', 'Pleth', 'Resp']);
     expect(m.length).toBe(14400 * 4);

@@ -199,10 +199,34 @@ const SEEDS: [string, () => Promise<Seed> | Seed][] = [
   ['ptbxl-index', () => indexSeed('ptbxl-index', 'ptbxl', 'ptbxl_database.csv', 2, ['records100', 'records500', 'scp_statements.csv'])],
   ['aecg-minimum', () => copySeed('aecg-minimum', dataPath('formats', 'hl7-aecg', 'fda', 'examples', 'minimum_aecg.xml'))],
   ['aecg-liryc', () => copySeed('aecg-liryc', dataPath('formats', 'hl7-aecg', 'liryc', 'exemple', 'hl7aecg_example.xml'))],
-  ['aecg-subject', () => copySeed('aecg-subject', dataPath('formats', 'hl7-aecg', 'fda', 'ectd_example', 'FDA000003', '0000', 'm5', 'datasets', 'Test', 'misc', 'aecg', 'subject1_0.xml'))],
+  [
+    'aecg-subject',
+    () =>
+      copySeed(
+        'aecg-subject',
+        dataPath(
+          'formats',
+          'hl7-aecg',
+          'fda',
+          'ectd_example',
+          'FDA000003',
+          '0000',
+          'm5',
+          'datasets',
+          'Test',
+          'misc',
+          'aecg',
+          'subject1_0.xml',
+        ),
+      ),
+  ],
   ['ge-muse', () => copySeed('ge-muse', dataPath('formats', 'ge-muse-xml', 'easyRecg', 'muse_ecg1.xml'))],
   ['philips-1.03', () => copySeed('philips-1.03', dataPath('formats', 'philips-sierraecg', 'examples', 'xml', '1_03', '129DYPRG.XML'))],
-  ['philips-1.04.01-utf16', () => copySeed('philips-1.04.01-utf16', dataPath('formats', 'philips-sierraecg', 'examples', 'xml', '1_04_01', '2020-5-18_15-48-11.xml'))],
+  [
+    'philips-1.04.01-utf16',
+    () =>
+      copySeed('philips-1.04.01-utf16', dataPath('formats', 'philips-sierraecg', 'examples', 'xml', '1_04_01', '2020-5-18_15-48-11.xml')),
+  ],
   ['dicom', () => copySeed('dicom', dataPath('formats', 'dicom', 'waveform_ecg.dcm'))],
   ['edf', () => copySeed('edf', dataPath('formats', 'edf', 'pyedflib', 'test_subsecond.edf'))],
   ['edf-plus', () => copySeed('edf-plus', dataPath('formats', 'wfdb-python-sample-data', 'test_generator_2.edf'))],
@@ -264,7 +288,10 @@ describe('reader fuzzing', () => {
     const r = seededRandom(7);
     const problems: string[] = [];
     for (const reader of READERS) {
-      for (const [kind, bytes] of [['empty', Buffer.alloc(0)], ['random', Buffer.from(Array.from({ length: 3000 }, () => int(r, 256)))]] as const) {
+      for (const [kind, bytes] of [
+        ['empty', Buffer.alloc(0)],
+        ['random', Buffer.from(Array.from({ length: 3000 }, () => int(r, 256)))],
+      ] as const) {
         for (const ext of [...(reader.extensions ?? []), '.hea', '.csv', '.bin']) {
           const file = path.join(dir, `${kind}${ext}`);
           writeFileSync(file, bytes);

@@ -43,11 +43,26 @@ describe('partial PTB-XL folders (real records from ../shared/data/ptbxl)', () =
     const ws = openWorkspace(path.join(tmp, 'ws-lr'));
     const r = await ingestPaths(ws, [path.dirname(csv)], { readers: READERS });
     expect(r).toMatchObject({ newRecords: 10, quarantined: [] });
-    expect(r.warnings).toEqual([`ptbxl_database.csv: 343 of 353 rows have no record files here (ecg_id ${rows.slice(10, 30).map((x) => x.ecg_id).join(', ')}, …); their labels were not taken in`]);
+    expect(r.warnings).toEqual([
+      `ptbxl_database.csv: 343 of 353 rows have no record files here (ecg_id ${rows
+        .slice(10, 30)
+        .map((x) => x.ecg_id)
+        .join(', ')}, …); their labels were not taken in`,
+    ]);
     for (const [k, id] of r.recordIds.entries()) {
       const rec = getRecordSignal(ws.db, id)!;
-      expect(rec).toMatchObject({ format: 'ptbxl', recordName: `${keep[k].filename_lr.split('/').pop()}`, samplingRate: 100, length: 1000 });
-      expect(rec.labels.filter((l) => l.vocabulary === 'SCP').map((l) => l.code).sort()).toEqual(scpCodes(keep[k]));
+      expect(rec).toMatchObject({
+        format: 'ptbxl',
+        recordName: `${keep[k].filename_lr.split('/').pop()}`,
+        samplingRate: 100,
+        length: 1000,
+      });
+      expect(
+        rec.labels
+          .filter((l) => l.vocabulary === 'SCP')
+          .map((l) => l.code)
+          .sort(),
+      ).toEqual(scpCodes(keep[k]));
       expect(rec.patientId).toBe(String(Number(keep[k].patient_id)));
     }
   });
@@ -68,11 +83,18 @@ describe('partial PTB-XL folders (real records from ../shared/data/ptbxl)', () =
     const [both, lrOnly, hrOnly] = [rows[0], rows[1], rows[2]];
     const csv = partialFolder('mixed', [both], ['lr', 'hr']);
     const dir = path.dirname(csv);
-    for (const [row, rel] of [[lrOnly, lrOnly.filename_lr], [hrOnly, hrOnly.filename_hr]] as const) {
+    for (const [row, rel] of [
+      [lrOnly, lrOnly.filename_lr],
+      [hrOnly, hrOnly.filename_hr],
+    ] as const) {
       void row;
       for (const ext of ['hea', 'dat']) fs.copyFileSync(dataPath('ptbxl', `${rel}.${ext}`), path.join(dir, `${rel}.${ext}`));
     }
-    expect((await readPtbxl(csv)).map((x) => [x.recordName, x.samplingRate])).toEqual([['00001_hr', 500], ['00002_lr', 100], ['00003_hr', 500]]);
+    expect((await readPtbxl(csv)).map((x) => [x.recordName, x.samplingRate])).toEqual([
+      ['00001_hr', 500],
+      ['00002_lr', 100],
+      ['00003_hr', 500],
+    ]);
     expect((await readPtbxl(csv, { rate: 100 })).map((x) => x.recordName)).toEqual(['00001_lr', '00002_lr', '00003_hr']);
     const ws = openWorkspace(path.join(tmp, 'ws-mixed'));
     const r = await ingestPaths(ws, [dir], { readers: READERS });
@@ -100,8 +122,13 @@ describe('a synthetic 22,000-row index with a partial folder', () => {
     const lines = [header];
     for (let id = 1; id <= 22_000; id++) {
       const folder = String(Math.floor(id / 1000) * 1000).padStart(5, '0');
-      const row: Record<string, string> = { ...template, ecg_id: String(id), patient_id: `${10_000 + (id % 7000)}.0`,
-        filename_lr: `records100/${folder}/${String(id).padStart(5, '0')}_lr`, filename_hr: `records500/${folder}/${String(id).padStart(5, '0')}_hr` };
+      const row: Record<string, string> = {
+        ...template,
+        ecg_id: String(id),
+        patient_id: `${10_000 + (id % 7000)}.0`,
+        filename_lr: `records100/${folder}/${String(id).padStart(5, '0')}_lr`,
+        filename_hr: `records500/${folder}/${String(id).padStart(5, '0')}_hr`,
+      };
       lines.push(columns.map((c) => quote(row[c])).join(','));
     }
     fs.mkdirSync(dir, { recursive: true });

@@ -15,7 +15,8 @@ const sample = (f: string) => dataPath('formats', 'wfdb-python-sample-data', f);
 describe('WFDB annotations', () => {
   it('maps codes to the standard symbols and EC57 beat classes', () => {
     expect([1, 5, 8, 14, 24, 27, 28, 39, 40].map(annotationSymbol)).toEqual(['N', 'V', 'A', '~', 'p', 't', '+', '(', ')']);
-    for (const s of ['N', 'L', 'R', 'B', 'A', 'a', 'J', 'S', 'V', 'r', 'F', 'e', 'j', 'n', 'E', '/', 'f', 'Q', '?']) expect(isBeatSymbol(s)).toBe(true);
+    for (const s of ['N', 'L', 'R', 'B', 'A', 'a', 'J', 'S', 'V', 'r', 'F', 'e', 'j', 'n', 'E', '/', 'f', 'Q', '?'])
+      expect(isBeatSymbol(s)).toBe(true);
     for (const s of ['+', '~', '|', 'p', 't', '(', ')', '"', 'x', '[', '!']) expect(isBeatSymbol(s)).toBe(false);
   });
 
@@ -66,7 +67,10 @@ describe('MATLAB v4', () => {
     for (const le of [true, false]) {
       const m = readMatV4(build(le, [1, -2, 3, 40000]), 'd.mat');
       expect(m).toMatchObject({ name: 'x', rows: 2, cols: 2, precision: 0 });
-      expect(matRowsAsDigital(m, 'd.mat').map((r) => Array.from(r))).toEqual([[1, 3], [-2, 40000]]);
+      expect(matRowsAsDigital(m, 'd.mat').map((r) => Array.from(r))).toEqual([
+        [1, 3],
+        [-2, 40000],
+      ]);
     }
     expect(() => matRowsAsDigital(readMatV4(build(true, [1.5, 2, 3, 4]), 'd.mat'), 'd.mat')).toThrow(/row 1 column 1 holds 1.5/);
   });
@@ -77,7 +81,10 @@ describe('CSV', () => {
     const rows = parseCsv(readFileSync(dataPath('ludb', 'ludb.csv'), 'utf8'), 'ludb.csv');
     expect(rows).toHaveLength(101);
     expect(rows[1].slice(0, 4)).toEqual(['1', 'F\n', '51\n', 'Sinus bradycardia']);
-    expect(parseCsv('a,"b ""q"", c"\r\n1,2\n', 'x')).toEqual([['a', 'b "q", c'], ['1', '2']]);
+    expect(parseCsv('a,"b ""q"", c"\r\n1,2\n', 'x')).toEqual([
+      ['a', 'b "q", c'],
+      ['1', '2'],
+    ]);
   });
 });
 
@@ -148,11 +155,21 @@ describe('CinC comments', () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'cinc-dx-'));
     try {
       const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010', 'JS00001');
-      const hea = readFileSync(`${src}.hea`, 'latin1').replace('#Dx: 164889003,59118001,164934002', '#Dx: AF, RBBB').replace('#Age: 85', '#Age: NaN').replace('#Sex: Male', '#Sex: Female');
+      const hea = readFileSync(`${src}.hea`, 'latin1')
+        .replace('#Dx: 164889003,59118001,164934002', '#Dx: AF, RBBB')
+        .replace('#Age: 85', '#Age: NaN')
+        .replace('#Sex: Male', '#Sex: Female');
       writeFileSync(path.join(tmp, 'JS00001.hea'), hea);
       copyFileSync(`${src}.mat`, path.join(tmp, 'JS00001.mat'));
       const r = await readWfdbRecord(path.join(tmp, 'JS00001.hea'));
-      expect(r).toMatchObject({ format: 'cinc', sex: 'F', labels: [{ vocabulary: 'CinC-abbrev', code: 'AF' }, { vocabulary: 'CinC-abbrev', code: 'RBBB' }] });
+      expect(r).toMatchObject({
+        format: 'cinc',
+        sex: 'F',
+        labels: [
+          { vocabulary: 'CinC-abbrev', code: 'AF' },
+          { vocabulary: 'CinC-abbrev', code: 'RBBB' },
+        ],
+      });
       expect(r.age).toBeUndefined();
     } finally {
       rmSync(tmp, { recursive: true, force: true });

@@ -36,11 +36,17 @@ function noise(n: number, seed: number): Uint8Array {
 function variant(name: string, files: Record<string, string | Uint8Array>): string {
   const dir = path.join(tmp, name);
   for (const [f, content] of Object.entries(files)) writeFileSync(path.join(dir, f), content);
-  return path.join(dir, Object.keys(files).find((f) => f.endsWith('.hea'))!);
+  return path.join(
+    dir,
+    Object.keys(files).find((f) => f.endsWith('.hea'))!,
+  );
 }
 
 async function expectFormatError(p: Promise<unknown>, re: RegExp): Promise<void> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(FormatError);
   const msg = (err as Error).message;
   expect(msg).toMatch(re);
@@ -141,7 +147,9 @@ describe('corrupted MIT-BIH 100 (format 212)', () => {
   it('random and truncated annotation files', () => {
     const atr = readFileSync(`${mit}.atr`);
     expect(() => parseWfdbAnnotations(atr.subarray(0, 1001), 'x.atr')).toThrow(/ends inside a word/);
-    expect(() => parseWfdbAnnotations(new Uint8Array([0xff, 0xff, 0xff, 0xff]), 'x.atr')).toThrow(/truncated inside an AUX|invalid annotation code/);
+    expect(() => parseWfdbAnnotations(new Uint8Array([0xff, 0xff, 0xff, 0xff]), 'x.atr')).toThrow(
+      /truncated inside an AUX|invalid annotation code/,
+    );
     let threw = 0;
     for (let seed = 1; seed <= 20; seed++) {
       try {
@@ -187,14 +195,18 @@ describe('corrupted dataset indexes', () => {
     expect(p2b.warnings).toEqual(['row left out: data row 1 has 29 fields, the header has 28']);
     // The rows point at records that are not in this folder: counted, not refused.
     expect(await warned(await write('p3', [lines[0], lines[1]].join('\n')))).toEqual({
-      records: 0, warnings: ['1 of 1 rows have no record files here (ecg_id 1); their labels were not taken in'],
+      records: 0,
+      warnings: ['1 of 1 rows have no record files here (ecg_id 1); their labels were not taken in'],
     });
     const badDict = [lines[0], lines[1].replace("{'NORM': 100.0", "{'NORM' 100.0")].join('\n');
     // scp_codes is checked before the record is read only when the record exists: copy it in.
     const p4 = await write('p4', badDict);
     mkdirSync(path.join(tmp, 'p4', 'records500', '00000'), { recursive: true });
     for (const ext of ['hea', 'dat']) {
-      copyFileSync(dataPath('ptbxl', 'records500', '00000', `00001_hr.${ext}`), path.join(tmp, 'p4', 'records500', '00000', `00001_hr.${ext}`));
+      copyFileSync(
+        dataPath('ptbxl', 'records500', '00000', `00001_hr.${ext}`),
+        path.join(tmp, 'p4', 'records500', '00000', `00001_hr.${ext}`),
+      );
     }
     const p4r = await warned(p4);
     expect(p4r.records).toBe(0);

@@ -11,8 +11,8 @@ import type { EcgRecord } from '../../src-shared/record.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 
 const head = (f: string) => new Uint8Array(readFileSync(f).subarray(0, 4096));
-const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
-  .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+const walk = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 
 async function readViaRegistry(file: string): Promise<EcgRecord[]> {
   const reader = detectReader(head(file), file);
@@ -36,7 +36,13 @@ describe('CinC Chapman-Ningbo (800 records)', () => {
 
   it('JS00001: Dx codes, age, sex, first samples', async () => {
     const [r] = await readViaRegistry(dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010', 'JS00001.hea'));
-    expect(r).toMatchObject({ recordName: 'JS00001', samplingRate: 500, age: 85, sex: 'M', attributes: { Rx: 'Unknown', Hx: 'Unknown', Sx: 'Unknown' } });
+    expect(r).toMatchObject({
+      recordName: 'JS00001',
+      samplingRate: 500,
+      age: 85,
+      sex: 'M',
+      attributes: { Rx: 'Unknown', Hx: 'Unknown', Sx: 'Unknown' },
+    });
     expect(r.labels.map((l) => l.code)).toEqual(['164889003', '59118001', '164934002']);
     expect(r.leads.map((l) => l.name)).toEqual(['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6']);
     expect(r.leads[0]).toMatchObject({ gain: 1000, baseline: 0, units: 'mV' });
@@ -64,14 +70,23 @@ describe('PTB-XL', () => {
       expect(r.attributes.strat_fold).toBeLessThanOrEqual(8);
     }
     const r1 = records[0];
-    expect(r1).toMatchObject({ recordName: '00001_hr', patientId: '15709', age: 56, sex: 'F', startTime: '1984-11-09T09:17:34', attributes: { ecg_id: 1, strat_fold: 3 } });
-    expect(r1.labels).toEqual(expect.arrayContaining([
-      { vocabulary: 'SCP', code: 'NORM', name: 'normal ECG', likelihood: 100 },
-      { vocabulary: 'SCP', code: 'SR', name: 'sinus rhythm', likelihood: 0 },
-      { vocabulary: 'PTBXL-superclass', code: 'NORM', likelihood: 100 },
-      { vocabulary: 'PTBXL-rhythm', code: 'SR', likelihood: 0 },
-      { vocabulary: 'PTBXL-form', code: 'LVOLT', likelihood: 0 },
-    ]));
+    expect(r1).toMatchObject({
+      recordName: '00001_hr',
+      patientId: '15709',
+      age: 56,
+      sex: 'F',
+      startTime: '1984-11-09T09:17:34',
+      attributes: { ecg_id: 1, strat_fold: 3 },
+    });
+    expect(r1.labels).toEqual(
+      expect.arrayContaining([
+        { vocabulary: 'SCP', code: 'NORM', name: 'normal ECG', likelihood: 100 },
+        { vocabulary: 'SCP', code: 'SR', name: 'sinus rhythm', likelihood: 0 },
+        { vocabulary: 'PTBXL-superclass', code: 'NORM', likelihood: 100 },
+        { vocabulary: 'PTBXL-rhythm', code: 'SR', likelihood: 0 },
+        { vocabulary: 'PTBXL-form', code: 'LVOLT', likelihood: 0 },
+      ]),
+    );
     expect(r1.leads.map((l) => l.name).slice(3, 6)).toEqual(['aVR', 'aVL', 'aVF']);
     expect(r1.leads.map((l) => l.digital[0])).toEqual([-115, -50, 65, 82, -90, 7, -65, -40, -5, -35, -35, -75]);
     expect(r1.leads.map((l) => l.digital[4999])).toEqual([210, 205, -5, -207, 107, 100, 75, 225, 175, 185, 170, 180]);
@@ -142,16 +157,22 @@ describe('LUDB (100 records)', () => {
   it('record 1: sinus bradycardia, left axis deviation, F 51, lead I delineation', async () => {
     const [r] = await readLudb(csv);
     expect(r).toMatchObject({ recordName: '1', sex: 'F', age: 51 });
-    expect(r.labels).toEqual(expect.arrayContaining([
-      { vocabulary: 'LUDB', code: 'Sinus bradycardia', name: 'Rhythms' },
-      { vocabulary: 'SNOMED', code: '426177001' },
-      { vocabulary: 'LUDB', code: 'Electric axis of the heart: left axis deviation', name: 'Electric axis of the heart' },
-      { vocabulary: 'SNOMED', code: '39732003' },
-    ]));
+    expect(r.labels).toEqual(
+      expect.arrayContaining([
+        { vocabulary: 'LUDB', code: 'Sinus bradycardia', name: 'Rhythms' },
+        { vocabulary: 'SNOMED', code: '426177001' },
+        { vocabulary: 'LUDB', code: 'Electric axis of the heart: left axis deviation', name: 'Electric axis of the heart' },
+        { vocabulary: 'SNOMED', code: '39732003' },
+      ]),
+    );
     expect(r.leads[0]).toMatchObject({ name: 'I', gain: 1716, baseline: 6 });
     expect(r.leads.map((l) => l.digital[0])).toEqual([-120, 25, 145, 47, -132, 85, 150, 62, 65, 145, 105, -25]);
     const leadI = r.annotations![0].annotations;
-    expect(leadI.slice(0, 3)).toEqual([{ sample: 641, symbol: '(' }, { sample: 664, symbol: 'N' }, { sample: 690, symbol: ')' }]);
+    expect(leadI.slice(0, 3)).toEqual([
+      { sample: 641, symbol: '(' },
+      { sample: 664, symbol: 'N' },
+      { sample: 690, symbol: ')' },
+    ]);
     expect(new Set(leadI.map((a) => a.symbol))).toEqual(new Set(['(', ')', 'N', 'p', 't']));
   });
 });

@@ -34,21 +34,28 @@ function writeRecord(name: string, frames: number, withLength: boolean): { hea: 
   writeFileSync(path.join(tmp, `${name}.dat`), file);
   const leads = Array.from({ length: NSIG }, (_, s) => signalOf(body, s));
   const lines = [`${name} ${NSIG} 500${withLength ? ` ${frames}` : ''}`];
-  for (let s = 0; s < NSIG; s++) lines.push(`${name}.dat 16+${OFFSET} 200/mV 16 0 ${leads[s][0]} ${(checksum16(leads[s]) << 16) >> 16} 0 S${s}`);
+  for (let s = 0; s < NSIG; s++)
+    lines.push(`${name}.dat 16+${OFFSET} 200/mV 16 0 ${leads[s][0]} ${(checksum16(leads[s]) << 16) >> 16} 0 S${s}`);
   writeFileSync(path.join(tmp, `${name}.hea`), lines.join('\n') + '\n');
   return { hea: path.join(tmp, `${name}.hea`), body };
 }
 
 describe('format 16 read in blocks', () => {
   it('decodes every sample of long and short files, with and without a length in the header', async () => {
-    for (const [name, frames, withLength] of [['LONG', LONG, true], ['NOLEN', LONG, false], ['BRIEF', SHORT, true]] as const) {
+    for (const [name, frames, withLength] of [
+      ['LONG', LONG, true],
+      ['NOLEN', LONG, false],
+      ['BRIEF', SHORT, true],
+    ] as const) {
       const { hea, body } = writeRecord(name, frames, withLength);
       const rec = await readWfdbRecord(hea);
       expect(rec.length).toBe(frames);
       rec.leads.forEach((lead, s) => {
         const expected = signalOf(body, s);
         expect(lead.digital).toBeInstanceOf(Int16Array);
-        expect(Buffer.from(lead.digital.buffer, lead.digital.byteOffset, lead.digital.byteLength).equals(Buffer.from(expected.buffer))).toBe(true);
+        expect(
+          Buffer.from(lead.digital.buffer, lead.digital.byteOffset, lead.digital.byteLength).equals(Buffer.from(expected.buffer)),
+        ).toBe(true);
       });
     }
   });

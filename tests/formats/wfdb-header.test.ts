@@ -12,8 +12,20 @@ describe('parseWfdbHeader on real headers', () => {
     const h = parseFile(dataPath('mitdb', '100.hea'));
     expect(h).toMatchObject({ recordName: '100', signalCount: 2, frequency: 360, length: 650000 });
     expect(h.signals[0]).toMatchObject({
-      fileName: '100.dat', format: 212, samplesPerFrame: 1, skew: 0, byteOffset: 0, gain: 200, baseline: 1024,
-      units: 'mV', adcResolution: 11, adcZero: 1024, initialValue: 995, checksum: -22131, blockSize: 0, description: 'MLII',
+      fileName: '100.dat',
+      format: 212,
+      samplesPerFrame: 1,
+      skew: 0,
+      byteOffset: 0,
+      gain: 200,
+      baseline: 1024,
+      units: 'mV',
+      adcResolution: 11,
+      adcZero: 1024,
+      initialValue: 995,
+      checksum: -22131,
+      blockSize: 0,
+      description: 'MLII',
     });
     expect(h.signals[1].description).toBe('V5');
     expect(h.comments[0]).toBe('69 M 1085 1629 x1');
@@ -29,7 +41,14 @@ describe('parseWfdbHeader on real headers', () => {
     expect(parseFile(sample('100-no-len.hea')).length).toBeUndefined();
     const a = parseFile(sample('a103l-no-len.hea'));
     expect(a.length).toBeUndefined();
-    expect(a.signals[2]).toMatchObject({ fileName: 'a103l.mat', format: 16, byteOffset: 24, gain: 12530, units: 'NU', description: 'PLETH' });
+    expect(a.signals[2]).toMatchObject({
+      fileName: 'a103l.mat',
+      format: 16,
+      byteOffset: 24,
+      gain: 12530,
+      units: 'NU',
+      description: 'PLETH',
+    });
   });
 
   it('parses samples per frame, skew, baseline in parentheses, base time and date', () => {
@@ -46,7 +65,14 @@ describe('parseWfdbHeader on real headers', () => {
     expect(h.frequency).toBeCloseTo(0.0166666666667, 12);
     expect(h.counterFrequency).toBe(125);
     expect(h.baseTime).toBe('31:25.894');
-    expect(h.signals[7]).toMatchObject({ gain: 1, baseline: 0, initialValue: -32768, checksum: 20012, units: 'mmHg', description: 'NBPSys' });
+    expect(h.signals[7]).toMatchObject({
+      gain: 1,
+      baseline: 0,
+      initialValue: -32768,
+      checksum: 20012,
+      units: 'mmHg',
+      description: 'NBPSys',
+    });
   });
 
   it('defaults gain 0 to 200 and keeps a zero ADC resolution default (v102s)', () => {
@@ -57,7 +83,11 @@ describe('parseWfdbHeader on real headers', () => {
   it('parses multi-segment headers with a layout segment and gaps (p000878)', () => {
     const h = parseFile(sample('multi-segment', 'p000878', 'p000878-2137-10-26-16-57.hea'));
     expect(h).toMatchObject({ recordName: 'p000878-2137-10-26-16-57', segmentCount: 36, signalCount: 4, length: 52725000 });
-    expect(h.segments.slice(0, 3)).toEqual([{ name: '3269321_layout', length: 0 }, { name: '~', length: 3750 }, { name: '3269321_0001', length: 2000 }]);
+    expect(h.segments.slice(0, 3)).toEqual([
+      { name: '3269321_layout', length: 0 },
+      { name: '~', length: 3750 },
+      { name: '3269321_0001', length: 2000 },
+    ]);
     const layout = parseFile(sample('multi-segment', 'p000878', '3269321_layout.hea'));
     expect(layout.signals[1]).toMatchObject({ fileName: '~', format: 0, gain: 127, baseline: -64, description: 'II' });
   });
@@ -84,8 +114,16 @@ describe('parseWfdbHeader errors are one line with file and line number', () => 
     // A comment merged into the last signal line (the CinC JS01052 kind of damage).
     ['merged comment', [...lines.slice(0, 12), lines[12] + '#Age: 85', ...lines.slice(14)].join('\n'), /h\.hea:13: .*'#' comment/],
     // Two signal lines merged into one: 11 signal lines for 12 signals.
-    ['merged signal lines', [...lines.slice(0, 11), lines[11] + ' ' + lines[12], ...lines.slice(13)].join('\n'), /h\.hea:(12|13): .*(declares 12 signals but has 11|malformed|not)/],
-    ['merged record and signal line', [lines[0] + lines[1], ...lines.slice(2)].join('\n'), /h\.hea:1: number of samples '5000JS00001\.mat' is not an integer/],
+    [
+      'merged signal lines',
+      [...lines.slice(0, 11), lines[11] + ' ' + lines[12], ...lines.slice(13)].join('\n'),
+      /h\.hea:(12|13): .*(declares 12 signals but has 11|malformed|not)/,
+    ],
+    [
+      'merged record and signal line',
+      [lines[0] + lines[1], ...lines.slice(2)].join('\n'),
+      /h\.hea:1: number of samples '5000JS00001\.mat' is not an integer/,
+    ],
     ['wrong nsig', base.replace('JS00001 12 500', 'JS00001 13 500'), /h\.hea:\d+: header declares 13 signals but has 12 signal lines/],
     ['bad format', base.replace('16+24 1000/mV 16 0 -254', '16y2 1000/mV 16 0 -254'), /h\.hea:2: signal format '16y2' is malformed/],
     ['unknown format', base.replace('16+24 1000/mV 16 0 -254', '17+24 1000/mV 16 0 -254'), /h\.hea:2: unknown WFDB signal format 17/],

@@ -13,9 +13,14 @@ import { dataPath } from '../helpers/shared-data.ts';
 const root = dataPath('formats', 'wfdb-python-sample-data');
 const rel = (f: string) => path.relative(root, f);
 const allHeaders = [
-  ...readdirSync(root).filter((f) => f.endsWith('.hea')).map((f) => path.join(root, f)),
+  ...readdirSync(root)
+    .filter((f) => f.endsWith('.hea'))
+    .map((f) => path.join(root, f)),
   ...readdirSync(path.join(root, 'multi-segment')).flatMap((d) =>
-    readdirSync(path.join(root, 'multi-segment', d)).filter((f) => f.endsWith('.hea')).map((f) => path.join(root, 'multi-segment', d, f))),
+    readdirSync(path.join(root, 'multi-segment', d))
+      .filter((f) => f.endsWith('.hea'))
+      .map((f) => path.join(root, 'multi-segment', d, f)),
+  ),
 ];
 
 /** Headers that must fail, and why (files absent from the snapshot). */
@@ -41,7 +46,10 @@ describe('every wfdb-python sample header', () => {
       // Layout headers (length 0, '~' signals) describe a multi-segment record's leads; alone they hold no samples.
       const expected = EXPECTED_ERRORS[name] ?? (name.endsWith('_layout.hea') ? /record names no signal file/ : undefined);
       if (expected) {
-        const err = await readWfdbRecord(h).then(() => undefined, (e: unknown) => e);
+        const err = await readWfdbRecord(h).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(err).toBeInstanceOf(FormatError);
         expect((err as Error).message).toMatch(expected);
         expect((err as Error).message).not.toContain('\n');
@@ -104,7 +112,12 @@ describe('decoded values of named sample records', () => {
   });
 
   it('310/311 records with partial trailing groups', async () => {
-    for (const [f, n] of [['310derive_3.hea', 1018], ['311derive_3.hea', 1019], ['311derive_4.hea', 1018], ['310derive_2.hea', 1020]] as const) {
+    for (const [f, n] of [
+      ['310derive_3.hea', 1018],
+      ['311derive_3.hea', 1019],
+      ['311derive_4.hea', 1018],
+      ['310derive_2.hea', 1020],
+    ] as const) {
       const r = await read(f);
       expect(r.length).toBe(n);
       expect(first(r, 0, 3)).toEqual([-5, -5, -6]);
@@ -131,7 +144,12 @@ describe('decoded values of named sample records', () => {
 
   it('test01_00s: format 16 with four signals', async () => {
     const r = await read('test01_00s.hea');
-    expect([0, 1, 2, 3].map((i) => first(r, i, 3))).toEqual([[10, 11, 13], [-8, -6, -6], [-57, -56, -55], [-66, -66, -67]]);
+    expect([0, 1, 2, 3].map((i) => first(r, i, 3))).toEqual([
+      [10, 11, 13],
+      [-8, -6, -6],
+      [-57, -56, -55],
+      [-66, -66, -67],
+    ]);
     expect([0, 1, 2, 3].map((i) => last(r, i))).toEqual([-26, -18, 12, 16]);
   });
 
@@ -177,7 +195,11 @@ describe('decoded values of named sample records', () => {
   it('variable-layout s25047: gaps and missing signals are invalid samples, gains rescaled to the layout', async () => {
     const r = await read('multi-segment', 's25047', 's25047-2704-05-04-10-44.hea');
     expect(r.length).toBe(543240);
-    expect(r.leads.map((l) => [l.name, l.gain])).toEqual([['II', 86], ['V', 86], ['ABP', 1.25]]);
+    expect(r.leads.map((l) => [l.name, l.gain])).toEqual([
+      ['II', 86],
+      ['V', 86],
+      ['ABP', 1.25],
+    ]);
     // The record starts with a gap segment.
     expect(r.leads[0].digital[0]).toBe(INVALID_DIGITAL_16);
     const seg1 = await read('multi-segment', 's25047', '3234460_0001.hea');

@@ -23,7 +23,8 @@ const folder = (name: string): string => {
   fs.mkdirSync(d, { recursive: true });
   return d;
 };
-const count = (db: ReturnType<typeof openWorkspace>['db'], table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = (db: ReturnType<typeof openWorkspace>['db'], table: string) =>
+  (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 describe('CinC 2020 header shapes (CPSC, G12EC, PTB, INCART)', () => {
   const expected = {
@@ -38,7 +39,14 @@ describe('CinC 2020 header shapes (CPSC, G12EC, PTB, INCART)', () => {
       const { hea, leads } = writeCincRecord(folder(key), source);
       const rec = await readWfdbRecord(hea);
       const want = expected[key];
-      expect(rec).toMatchObject({ format: 'cinc', recordName: source.name, samplingRate: source.fs, length: source.length, startTime: want.start, sex: want.sex });
+      expect(rec).toMatchObject({
+        format: 'cinc',
+        recordName: source.name,
+        samplingRate: source.fs,
+        length: source.length,
+        startTime: want.start,
+        sex: want.sex,
+      });
       expect(rec.age).toBe(want.age);
       expect(rec.warnings).toBeUndefined();
       expect(rec.labels.map((l) => l.code)).toEqual(want.codes);
@@ -68,8 +76,16 @@ describe('CinC 2020 header shapes (CPSC, G12EC, PTB, INCART)', () => {
     ['time before a named-month date', 'A0001 12 500 7500 11:39:16 05-Feb-2020', { start: '2020-02-05T11:39:16.000' }],
     ['no base time or date', 'A0001 12 500 7500', {}],
     ['a date and no time', 'A0001 12 500 7500 05-Feb-2020', { attributes: { baseDate: '05/02/2020' } }],
-    ['malformed date', 'A0001 12 500 7500 05-Fbr-2020 11:39:16', { warning: /A0001\.hea:1: base time\/date '05-Fbr-2020' is not a time or date/, attributes: { baseTime: '11:39:16' } }],
-    ['malformed time', 'A0001 12 500 7500 05-Feb-2020 11h39', { warning: /'11h39' is not a time or date/, attributes: { baseDate: '05/02/2020' } }],
+    [
+      'malformed date',
+      'A0001 12 500 7500 05-Fbr-2020 11:39:16',
+      { warning: /A0001\.hea:1: base time\/date '05-Fbr-2020' is not a time or date/, attributes: { baseTime: '11:39:16' } },
+    ],
+    [
+      'malformed time',
+      'A0001 12 500 7500 05-Feb-2020 11h39',
+      { warning: /'11h39' is not a time or date/, attributes: { baseDate: '05/02/2020' } },
+    ],
     ['impossible date', 'A0001 12 500 7500 31/13/2020 11:39:16', { warning: /'31\/13\/2020' is not a time or date/ }],
     ['Unknown and NaN placeholders', 'A0001 12 500 7500 Unknown NaN', { warning: /'Unknown' is not a time or date/ }],
   ];
@@ -97,7 +113,9 @@ describe('CinC 2020 header shapes (CPSC, G12EC, PTB, INCART)', () => {
     const r = await ingestPaths(ws, [dir], { readers: READERS });
     expect(r).toMatchObject({ newRecords: 1, quarantined: [] });
     const rec = getRecordSignal(ws.db, r.recordIds[0])!;
-    expect(rec.warnings).toEqual([expect.stringMatching(/^A0001\.hea:1: base time\/date '05-Fbr-2020' is not a time or date; start time kept as unknown$/)]);
+    expect(rec.warnings).toEqual([
+      expect.stringMatching(/^A0001\.hea:1: base time\/date '05-Fbr-2020' is not a time or date; start time kept as unknown$/),
+    ]);
   });
 });
 
@@ -109,11 +127,23 @@ describe('implausible header values never reach the store', () => {
     ['sampling rate 0', (h) => h.replace('A0001 12 500 ', 'A0001 12 0 '), /sampling frequency 0 Hz is outside the plausible range/],
     ['sampling rate 1e-300', (h) => h.replace('A0001 12 500 ', 'A0001 12 1e-300 '), /sampling frequency 1e-300 Hz is outside/],
     ['sampling rate 1e308', (h) => h.replace('A0001 12 500 ', 'A0001 12 1e308 '), /sampling frequency 1e308 Hz is outside/],
-    ['gain Inf', (h) => h.replace(`16+24 1000/mV 16 0 ${leads[3][0]} `, `16+24 1e999/mV 16 0 ${leads[3][0]} `), /A0001\.hea:5: ADC gain 1e999 is outside the plausible range/],
+    [
+      'gain Inf',
+      (h) => h.replace(`16+24 1000/mV 16 0 ${leads[3][0]} `, `16+24 1e999/mV 16 0 ${leads[3][0]} `),
+      /A0001\.hea:5: ADC gain 1e999 is outside the plausible range/,
+    ],
     ['gain 1e-300', (h) => h.replace('1000/mV', '1e-300/mV'), /A0001\.hea:2: ADC gain 1e-300 is outside/],
     ['zero samples', (h) => h.replace('A0001 12 500 7500', 'A0001 12 500 0'), /record has zero samples/],
-    ['more samples than the file holds', (h) => h.replace('A0001 12 500 7500', 'A0001 12 500 900000000000'), /is more than the 2147483647 LeadLens reads/],
-    ['length bounded by the file', (h) => h.replace('A0001 12 500 7500', 'A0001 12 500 75000'), /A0001\.mat is truncated: holds 7500 of 75000 frames/],
+    [
+      'more samples than the file holds',
+      (h) => h.replace('A0001 12 500 7500', 'A0001 12 500 900000000000'),
+      /is more than the 2147483647 LeadLens reads/,
+    ],
+    [
+      'length bounded by the file',
+      (h) => h.replace('A0001 12 500 7500', 'A0001 12 500 75000'),
+      /A0001\.mat is truncated: holds 7500 of 75000 frames/,
+    ],
     ['5000 signals', (h) => h.replace('A0001 12 500', 'A0001 5000 500'), /5000 signals is more than the 1024 LeadLens reads/],
   ];
   for (const [name, edit, reason] of cases) {
@@ -121,7 +151,10 @@ describe('implausible header values never reach the store', () => {
       const dir = folder(`implausible-${name.replace(/\W+/g, '-')}`);
       writeCincRecord(dir, cpsc);
       fs.writeFileSync(path.join(dir, 'A0001.hea'), edit(header));
-      const err = await readWfdbRecord(path.join(dir, 'A0001.hea')).then(() => undefined, (e: unknown) => e);
+      const err = await readWfdbRecord(path.join(dir, 'A0001.hea')).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(FormatError);
       const ws = openWorkspace(folder(`ws-implausible-${name.replace(/\W+/g, '-')}`));
       const r = await ingestPaths(ws, [dir], { readers: READERS });
@@ -154,14 +187,46 @@ describe('implausible header values never reach the store', () => {
       edit(r);
       return implausibleRecord(r);
     };
-    expect(bad((r) => { r.samplingRate = 0; })).toMatch(/sampling rate 0 Hz is outside/);
-    expect(bad((r) => { r.samplingRate = Number.NaN; })).toMatch(/sampling rate NaN Hz/);
-    expect(bad((r) => { r.samplingRate = 1e308; })).toMatch(/sampling rate 1e\+308 Hz/);
-    expect(bad((r) => { r.length = 0; })).toMatch(/record has no samples/);
-    expect(bad((r) => { r.leads[2].gain = Infinity; })).toMatch(/lead III: gain Infinity is outside/);
-    expect(bad((r) => { r.leads[0].gain = 0; })).toMatch(/lead I: gain 0 is outside/);
-    expect(bad((r) => { r.leads = []; })).toMatch(/no leads/);
-    expect(bad((r) => { r.leads[5].digital = r.leads[5].digital.subarray(0, 50); })).toMatch(/lead aVF has 50 samples, the record 100/);
+    expect(
+      bad((r) => {
+        r.samplingRate = 0;
+      }),
+    ).toMatch(/sampling rate 0 Hz is outside/);
+    expect(
+      bad((r) => {
+        r.samplingRate = Number.NaN;
+      }),
+    ).toMatch(/sampling rate NaN Hz/);
+    expect(
+      bad((r) => {
+        r.samplingRate = 1e308;
+      }),
+    ).toMatch(/sampling rate 1e\+308 Hz/);
+    expect(
+      bad((r) => {
+        r.length = 0;
+      }),
+    ).toMatch(/record has no samples/);
+    expect(
+      bad((r) => {
+        r.leads[2].gain = Infinity;
+      }),
+    ).toMatch(/lead III: gain Infinity is outside/);
+    expect(
+      bad((r) => {
+        r.leads[0].gain = 0;
+      }),
+    ).toMatch(/lead I: gain 0 is outside/);
+    expect(
+      bad((r) => {
+        r.leads = [];
+      }),
+    ).toMatch(/no leads/);
+    expect(
+      bad((r) => {
+        r.leads[5].digital = r.leads[5].digital.subarray(0, 50);
+      }),
+    ).toMatch(/lead aVF has 50 samples, the record 100/);
   });
 });
 
@@ -169,7 +234,9 @@ describe('signal files named by a header stay inside its folder (issue 12 item 3
   it("'../../../../../../../etc/passwd' as a signal file is quarantined without reading or echoing it", async () => {
     const dir = folder('escape-dotdot');
     fs.writeFileSync(path.join(dir, 'EVIL.hea'), 'EVIL 1 500 10\n../../../../../../../etc/passwd 16 200 16 0 0 0 0 I\n');
-    await expect(readWfdbRecord(path.join(dir, 'EVIL.hea'))).rejects.toThrow(/EVIL\.hea: a signal file named by the header lies outside the header's folder/);
+    await expect(readWfdbRecord(path.join(dir, 'EVIL.hea'))).rejects.toThrow(
+      /EVIL\.hea: a signal file named by the header lies outside the header's folder/,
+    );
     const ws = openWorkspace(folder('ws-escape'));
     const r = await ingestPaths(ws, [dir], { readers: READERS });
     expect(r.newRecords).toBe(0);
@@ -184,7 +251,9 @@ describe('signal files named by a header stay inside its folder (issue 12 item 3
     fs.writeFileSync(path.join(dir, 'passwd.hea'), 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n');
     const ws = openWorkspace(folder('ws-not-a-header'));
     const r = await ingestPaths(ws, [dir], { readers: READERS });
-    expect(r.quarantined).toEqual([{ path: path.join(dir, 'passwd.hea'), reason: expect.stringMatching(/passwd\.hea:1: not a WFDB header \(the first line is not/) }]);
+    expect(r.quarantined).toEqual([
+      { path: path.join(dir, 'passwd.hea'), reason: expect.stringMatching(/passwd\.hea:1: not a WFDB header \(the first line is not/) },
+    ]);
     expect(r.quarantined[0].reason).not.toMatch(/root|daemon|bin/);
   });
 
@@ -201,7 +270,9 @@ describe('signal files named by a header stay inside its folder (issue 12 item 3
     const dir = folder('escape-symlink');
     fs.copyFileSync(path.join(outside, 'A0001.hea'), path.join(dir, 'A0001.hea'));
     fs.symlinkSync(path.join(outside, 'A0001.mat'), path.join(dir, 'A0001.mat'));
-    await expect(readWfdbRecord(path.join(dir, 'A0001.hea'))).rejects.toThrow(/A0001\.hea: a signal file named by the header is a link to outside the header's folder; not read/);
+    await expect(readWfdbRecord(path.join(dir, 'A0001.hea'))).rejects.toThrow(
+      /A0001\.hea: a signal file named by the header is a link to outside the header's folder; not read/,
+    );
     const ws = openWorkspace(folder('ws-symlink'));
     const r = await ingestPaths(ws, [dir], { readers: READERS });
     expect(r.quarantined.map((q) => q.reason)).toEqual([expect.stringMatching(/link to outside the header's folder/)]);
@@ -209,18 +280,26 @@ describe('signal files named by a header stay inside its folder (issue 12 item 3
 
     const inside = folder('inside-symlink');
     writeCincRecord(path.join(inside, 'store'), cpsc);
-    fs.writeFileSync(path.join(inside, 'A0001.hea'), fs.readFileSync(path.join(inside, 'store', 'A0001.hea'), 'latin1').replaceAll('A0001.mat', 'store/A0001.mat'));
+    fs.writeFileSync(
+      path.join(inside, 'A0001.hea'),
+      fs.readFileSync(path.join(inside, 'store', 'A0001.hea'), 'latin1').replaceAll('A0001.mat', 'store/A0001.mat'),
+    );
     expect((await readWfdbRecord(path.join(inside, 'A0001.hea'))).length).toBe(7500);
   });
 
   it('a multi-segment header cannot name a segment outside its folder', async () => {
     const dir = folder('escape-segment');
     fs.writeFileSync(path.join(dir, 'MS.hea'), 'MS/1 1 500 10\n../../x 10\n');
-    await expect(readWfdbRecord(path.join(dir, 'MS.hea'))).rejects.toThrow(/a segment header named by the header lies outside the header's folder/);
+    await expect(readWfdbRecord(path.join(dir, 'MS.hea'))).rejects.toThrow(
+      /a segment header named by the header lies outside the header's folder/,
+    );
   });
 
   it('the parser itself never refuses a header for its base date and keeps the warning', () => {
-    const h = parseWfdbHeader('A0001 12 500 7500 05-Feb-2020 11:39:16 extra\n' + 'A0001.mat 16+24 1000/mV 16 0 0 0 0 I\n'.repeat(12), '/x/A0001.hea');
+    const h = parseWfdbHeader(
+      'A0001 12 500 7500 05-Feb-2020 11:39:16 extra\n' + 'A0001.mat 16+24 1000/mV 16 0 0 0 0 I\n'.repeat(12),
+      '/x/A0001.hea',
+    );
     expect(h).toMatchObject({ baseDate: '05/02/2020', baseTime: '11:39:16' });
     expect(h.warnings).toEqual([expect.stringMatching(/'extra' is not a time or date/)]);
   });

@@ -10,11 +10,20 @@ import { REPO_ROOT } from './shared-data.ts';
 export const CHROMIUM = process.env.LEADLENS_CHROMIUM ?? '/usr/bin/chromium';
 
 export function launchChromium(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium), as .ci/run does`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium), as .ci/run does`);
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -29,7 +38,10 @@ export function artifactPath(name: string): string {
  * For one test file: a fresh workspace folder made ready by `prepare`, `leadlens serve` on it and a Chromium,
  * started before the file's tests and stopped after them.
  */
-export function servedWorkspace(prepare: (dir: string) => void | Promise<void> = () => {}): { readonly url: string; readonly browser: Browser } {
+export function servedWorkspace(prepare: (dir: string) => void | Promise<void> = () => {}): {
+  readonly url: string;
+  readonly browser: Browser;
+} {
   let browser: Browser | undefined;
   let serve: Awaited<ReturnType<typeof startServe>> | undefined;
   beforeAll(async () => {
@@ -43,7 +55,11 @@ export function servedWorkspace(prepare: (dir: string) => void | Promise<void> =
     await serve?.stop();
   });
   return {
-    get url() { return serve!.url; },
-    get browser() { return browser!; },
+    get url() {
+      return serve!.url;
+    },
+    get browser() {
+      return browser!;
+    },
   };
 }

@@ -18,14 +18,38 @@ export interface CincSource {
 }
 
 export const CINC_2020_SOURCES: Record<'cpsc' | 'g12ec' | 'ptb' | 'incart', CincSource> = {
-  cpsc: { name: 'A0001', fs: 500, length: 7500, gain: 1000, when: '05-Feb-2020 11:39:16',
-    comments: ['Age: 74', 'Sex: Male', 'Dx: 59118001', 'Rx: Unknown', 'Hx: Unknown', 'Sx: Unknown'] },
-  g12ec: { name: 'E00001', fs: 500, length: 5000, gain: 1000, when: '20-May-2020 16:32:42',
-    comments: ['Age: 66', 'Sex: Female', 'Dx: 164889003,59118001', 'Rx: Unknown', 'Hx: Unknown', 'Sx: Unknown'] },
-  ptb: { name: 'S0001', fs: 1000, length: 38400, gain: 2000, when: '20-Jan-2020 09:20:57',
-    comments: ['Age: NaN', 'Sex: Male', 'Dx: 164865005', 'Rx: Unknown', 'Hx: Unknown', 'Sx: Unknown'] },
-  incart: { name: 'I0001', fs: 257, length: 462600, gain: 1000, when: '25-Apr-2020 10:16:32',
-    comments: ['Age: 65', 'Sex: Male', 'Dx: 164884008,164909002,55930002', 'Rx: Unknown', 'Hx: Unknown', 'Sx: Unknown'] },
+  cpsc: {
+    name: 'A0001',
+    fs: 500,
+    length: 7500,
+    gain: 1000,
+    when: '05-Feb-2020 11:39:16',
+    comments: ['Age: 74', 'Sex: Male', 'Dx: 59118001', 'Rx: Unknown', 'Hx: Unknown', 'Sx: Unknown'],
+  },
+  g12ec: {
+    name: 'E00001',
+    fs: 500,
+    length: 5000,
+    gain: 1000,
+    when: '20-May-2020 16:32:42',
+    comments: ['Age: 66', 'Sex: Female', 'Dx: 164889003,59118001', 'Rx: Unknown', 'Hx: Unknown', 'Sx: Unknown'],
+  },
+  ptb: {
+    name: 'S0001',
+    fs: 1000,
+    length: 38400,
+    gain: 2000,
+    when: '20-Jan-2020 09:20:57',
+    comments: ['Age: NaN', 'Sex: Male', 'Dx: 164865005', 'Rx: Unknown', 'Hx: Unknown', 'Sx: Unknown'],
+  },
+  incart: {
+    name: 'I0001',
+    fs: 257,
+    length: 462600,
+    gain: 1000,
+    when: '25-Apr-2020 10:16:32',
+    comments: ['Age: 65', 'Sex: Male', 'Dx: 164884008,164909002,55930002', 'Rx: Unknown', 'Hx: Unknown', 'Sx: Unknown'],
+  },
 };
 
 /** Deterministic int16 leads (a sine per lead plus a small pseudo-random part), lead-major. */
@@ -65,7 +89,11 @@ export function cincHeader(source: CincSource, leads: Int16Array[], recordLine?:
 }
 
 /** Writes `<dir>/<name>.hea` and `.mat`; returns the header path and the leads written. */
-export function writeCincRecord(dir: string, source: CincSource, opts: { recordLine?: string; seed?: number } = {}): { hea: string; leads: Int16Array[] } {
+export function writeCincRecord(
+  dir: string,
+  source: CincSource,
+  opts: { recordLine?: string; seed?: number } = {},
+): { hea: string; leads: Int16Array[] } {
   const leads = cincLeads(source, opts.seed);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, `${source.name}.mat`), matV4Int16(leads));

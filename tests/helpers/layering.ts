@@ -13,8 +13,19 @@ export interface LayerViolation {
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 /** Packages that need Node or native code; the renderer runs in a browser sandbox. */
-const NODE_ONLY_PACKAGES = ['better-sqlite3', 'chokidar', 'ws', 'onnxruntime-node', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'electron', 'tsx', 'esbuild'];
-const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
+const NODE_ONLY_PACKAGES = [
+  'better-sqlite3',
+  'chokidar',
+  'ws',
+  'onnxruntime-node',
+  '@tensorflow/tfjs-node',
+  '@tensorflow/tfjs-node-gpu',
+  'electron',
+  'tsx',
+  'esbuild',
+];
+const IMPORT_RE =
+  /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
 /** Globals that tie code to one runtime, forbidden in src-shared. */
 const RUNTIME_GLOBALS_RE = /\b(?:window|document|navigator|localStorage|process|Buffer|__dirname|require)\s*[.([]/;
 
@@ -24,14 +35,21 @@ const RUNTIME_GLOBALS_RE = /\b(?:window|document|navigator|localStorage|process|
  * top-level leaf files (the version, the resources folder lookup), which every layer may use.
  */
 export const MAIN_LAYERS: Record<string, number> = {
-  'version.ts': -1, 'resources.ts': -1,
-  formats: 0, dsp: 0,
+  'version.ts': -1,
+  'resources.ts': -1,
+  formats: 0,
+  dsp: 0,
   store: 1,
-  ingest: 2, rules: 2, ml: 2, chart: 2,
+  ingest: 2,
+  rules: 2,
+  ml: 2,
+  chart: 2,
   explain: 3,
   workspace: 4,
   api: 5,
-  cli: 6, server: 6, electron: 6,
+  cli: 6,
+  server: 6,
+  electron: 6,
 };
 /** Same-rank imports that are allowed, one way only: the QRS benchmark reads WFDB records, ML trains on rendered
  * charts, `leadlens serve` starts the server. */
@@ -53,7 +71,8 @@ export function mainLayerViolation(from: string, to: string): string | undefined
 
 function sourceFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => /\.(ts|svelte|js|mjs|cjs)$/.test(f) && !f.includes('node_modules'))
     .map((f) => path.join(dir, f));
 }
@@ -75,7 +94,12 @@ export function findLayerViolations(root: string): LayerViolation[] {
       lines.forEach((lineText, i) => {
         if (/^\s*(\/\/|\*)/.test(lineText)) return;
         if (layer === 'src-shared' && RUNTIME_GLOBALS_RE.test(lineText)) {
-          out.push({ file: rel, line: i + 1, specifier: lineText.trim().slice(0, 60), reason: 'src-shared must not use runtime globals (window, document, process, Buffer, require)' });
+          out.push({
+            file: rel,
+            line: i + 1,
+            specifier: lineText.trim().slice(0, 60),
+            reason: 'src-shared must not use runtime globals (window, document, process, Buffer, require)',
+          });
         }
         for (const m of lineText.matchAll(IMPORT_RE)) {
           const spec = m[1] ?? m[2] ?? m[3];
@@ -84,18 +108,25 @@ export function findLayerViolations(root: string): LayerViolation[] {
             const target = path.relative(root, path.resolve(path.dirname(file), spec));
             const targetLayer = target.split(path.sep)[0];
             if (layer === 'src-shared' && targetLayer !== 'src-shared') v('src-shared may import only src-shared');
-            if (layer === 'src-main' && targetLayer !== 'src-main' && targetLayer !== 'src-shared') v('src-main may import only src-main and src-shared');
+            if (layer === 'src-main' && targetLayer !== 'src-main' && targetLayer !== 'src-shared')
+              v('src-main may import only src-main and src-shared');
             if (layer === 'src-main' && targetLayer === 'src-main') {
-              const reason = mainLayerViolation(mainUnit(path.relative(layerDir, file)), mainUnit(path.relative(path.join(root, 'src-main'), path.join(root, target))));
+              const reason = mainLayerViolation(
+                mainUnit(path.relative(layerDir, file)),
+                mainUnit(path.relative(path.join(root, 'src-main'), path.join(root, target))),
+              );
               if (reason) v(reason);
             }
-            if (layer === 'src-renderer' && targetLayer !== 'src-renderer' && targetLayer !== 'src-shared') v('src-renderer may import only src-renderer and src-shared');
+            if (layer === 'src-renderer' && targetLayer !== 'src-renderer' && targetLayer !== 'src-shared')
+              v('src-renderer may import only src-renderer and src-shared');
             continue;
           }
           const pkg = packageName(spec);
           if (layer === 'src-shared') v('src-shared must not import packages or Node/Electron modules');
-          else if (layer === 'src-renderer' && (NODE_BUILTINS.has(spec) || NODE_BUILTINS.has(pkg) || NODE_ONLY_PACKAGES.includes(pkg))) v('src-renderer runs in a browser: no Node, native or Electron modules');
-          else if (layer === 'src-main' && pkg === 'electron' && !rel.startsWith(path.join('src-main', 'electron') + path.sep)) v('only src-main/electron/ may import electron; services stay plain Node');
+          else if (layer === 'src-renderer' && (NODE_BUILTINS.has(spec) || NODE_BUILTINS.has(pkg) || NODE_ONLY_PACKAGES.includes(pkg)))
+            v('src-renderer runs in a browser: no Node, native or Electron modules');
+          else if (layer === 'src-main' && pkg === 'electron' && !rel.startsWith(path.join('src-main', 'electron') + path.sep))
+            v('only src-main/electron/ may import electron; services stay plain Node');
         }
       });
     }

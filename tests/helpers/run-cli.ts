@@ -23,12 +23,15 @@ export function startServe(args: string[]): Promise<{ url: string; port: number;
       if (line) {
         const { url, port } = JSON.parse(line) as { url: string; port: number };
         resolve({
-          url, port, child,
-          stop: () => new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
-            child.once('exit', () => done());
-            child.kill('SIGTERM');
-          }),
+          url,
+          port,
+          child,
+          stop: () =>
+            new Promise<void>((done) => {
+              if (child.exitCode !== null) return done();
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
         });
       }
     });

@@ -12,7 +12,8 @@ export function syntheticRecord(opts: { seed?: number; length?: number; fs?: num
     length,
     leads: STANDARD_LEADS.map((name, k) => {
       const d = new Int16Array(length);
-      for (let i = 0; i < length; i++) d[i] = Math.round(800 * Math.sin((2 * Math.PI * (i + 37 * k)) / (fs * 0.8)) + ((i * 7919 + seed * 104729 + k * 31) % 97) - 48);
+      for (let i = 0; i < length; i++)
+        d[i] = Math.round(800 * Math.sin((2 * Math.PI * (i + 37 * k)) / (fs * 0.8)) + ((i * 7919 + seed * 104729 + k * 31) % 97) - 48);
       return { name, units: 'mV', gain: 1000, baseline: 0, digital: d };
     }),
     labels: [{ vocabulary: 'SNOMED', code: '426783006' }],

@@ -9,7 +9,8 @@ import { openWorkspace } from '../../src-main/store/workspace.ts';
 
 const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const records = (ws: ReturnType<typeof openWorkspace>) => (ws.db.prepare('SELECT record_name FROM record ORDER BY record_name').all() as { record_name: string }[]).map((r) => r.record_name);
+const records = (ws: ReturnType<typeof openWorkspace>) =>
+  (ws.db.prepare('SELECT record_name FROM record ORDER BY record_name').all() as { record_name: string }[]).map((r) => r.record_name);
 
 describe('watched inbox', () => {
   it('waits for companions, quarantines bad files without stopping, and does not re-import after a restart', async () => {
@@ -19,7 +20,12 @@ describe('watched inbox', () => {
     for (const ext of ['hea', 'mat']) fs.copyFileSync(path.join(samplesDir(), `JS00004.${ext}`), path.join(inbox, `JS00004.${ext}`));
     const quarantined: string[] = [];
     const batches: number[] = [];
-    let w = watchInbox(ws, [inbox], { readers: READERS, stabilityMs: 200, onQuarantine: (p) => quarantined.push(path.basename(p)), onBatch: (r) => batches.push(r.newRecords) });
+    let w = watchInbox(ws, [inbox], {
+      readers: READERS,
+      stabilityMs: 200,
+      onQuarantine: (p) => quarantined.push(path.basename(p)),
+      onBatch: (r) => batches.push(r.newRecords),
+    });
     await w.idle();
     expect(records(ws)).toEqual(['JS00004']);
 

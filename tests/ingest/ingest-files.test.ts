@@ -9,7 +9,8 @@ import { getRecordSignal, listRecordSummaries } from '../../src-main/store/recor
 import { openWorkspace } from '../../src-main/store/workspace.ts';
 
 const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));
-const count = (db: ReturnType<typeof openWorkspace>['db'], table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+const count = (db: ReturnType<typeof openWorkspace>['db'], table: string) =>
+  (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 describe('ingest', () => {
   it('takes in the demo records with their SNOMED labels, and a second pass imports nothing', async () => {
@@ -18,7 +19,10 @@ describe('ingest', () => {
     expect(r1).toMatchObject({ newRecords: 5, duplicates: 0, quarantined: [] });
     const list = listRecordSummaries(ws.db, { offset: 0, limit: 10 }).records;
     expect(list.map((r) => r.recordName)).toEqual(['JS00004', 'JS00008', 'JS00012', 'JS00036', 'JS00049']);
-    expect(list[4].labels).toEqual([{ vocabulary: 'SNOMED', code: '426177001' }, { vocabulary: 'SNOMED', code: '39732003' }]);
+    expect(list[4].labels).toEqual([
+      { vocabulary: 'SNOMED', code: '426177001' },
+      { vocabulary: 'SNOMED', code: '39732003' },
+    ]);
     const js4 = getRecordSignal(ws.db, list[0].id)!;
     expect(js4).toMatchObject({ samplingRate: 500, length: 5000, age: expect.any(Number), sex: expect.stringMatching(/^[MF]$/) });
     expect(js4.leads).toHaveLength(12);

@@ -43,7 +43,7 @@ describe('ingest survives SIGKILL', () => {
     expect(sources.every((s) => s.n === 1)).toBe(true);
     const dupHashes = db.prepare('SELECT content_hash, COUNT(*) AS n FROM record GROUP BY content_hash HAVING n > 1').all();
     expect(dupHashes).toEqual([]);
-    const files = db.prepare("SELECT COUNT(*) AS n FROM ingested_file").get() as { n: number };
+    const files = db.prepare('SELECT COUNT(*) AS n FROM ingested_file').get() as { n: number };
     expect(files.n).toBe(heaFiles.length);
     db.close();
   });
@@ -82,7 +82,9 @@ describe('a dataset index is stored a slice of records at a time', () => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     const distinct = (db.prepare('SELECT COUNT(DISTINCT source_record_name) AS n FROM record_source').get() as { n: number }).n;
     expect(distinct).toBe(rows);
-    expect(db.prepare("SELECT status FROM ingested_file WHERE path = ?").get(path.join(ptbxl, 'ptbxl_database.csv'))).toEqual({ status: 'ingested' });
+    expect(db.prepare('SELECT status FROM ingested_file WHERE path = ?').get(path.join(ptbxl, 'ptbxl_database.csv'))).toEqual({
+      status: 'ingested',
+    });
     db.close();
   });
 });

@@ -19,8 +19,12 @@ let ws: Workspace;
 let dir: string;
 const lines: string[] = [];
 const ctx = (): CliContext => ({
-  workspace: () => ws, workspaceDir: dir, json: false, signal: new AbortController().signal,
-  progress: () => ({ update: () => {}, finish: () => {} }), log: (l) => void lines.push(l),
+  workspace: () => ws,
+  workspaceDir: dir,
+  json: false,
+  signal: new AbortController().signal,
+  progress: () => ({ update: () => {}, finish: () => {} }),
+  log: (l) => void lines.push(l),
   fail: (m) => void lines.push(`failed: ${m}`),
 });
 
@@ -41,23 +45,34 @@ afterAll(() => {
 describe('ML CLI commands (thin wrappers over the workspace use cases)', () => {
   it('import-model, models, predict --all, eval', async () => {
     const onnxDir = path.join(REPO_ROOT, 'tests/fixtures/ml/onnx');
-    const imported = await importModel.run({ positionals: [path.join(onnxDir, 'tiny-cnn.onnx')], options: { card: path.join(onnxDir, 'tiny-cnn.card.json') } }, ctx()) as { modelId: number };
-    const listed = await models.run({ positionals: [], options: {} }, ctx()) as { backend: { name: string }; models: unknown[] };
+    const imported = (await importModel.run(
+      { positionals: [path.join(onnxDir, 'tiny-cnn.onnx')], options: { card: path.join(onnxDir, 'tiny-cnn.card.json') } },
+      ctx(),
+    )) as { modelId: number };
+    const listed = (await models.run({ positionals: [], options: {} }, ctx())) as { backend: { name: string }; models: unknown[] };
     expect(listed.backend.name).toBe('wasm');
     expect(listed.models).toHaveLength(1);
     expect(lines.some((l) => l.startsWith('TensorFlow.js backend: wasm'))).toBe(true);
-    const p = await predict.run({ positionals: [], options: { model: String(imported.modelId), all: true } }, ctx()) as { records: number };
+    const p = (await predict.run({ positionals: [], options: { model: String(imported.modelId), all: true } }, ctx())) as {
+      records: number;
+    };
     expect(p.records).toBe(3);
-    const e = await evaluate.run({ positionals: [], options: { model: String(imported.modelId) } }, ctx()) as { records: number };
+    const e = (await evaluate.run({ positionals: [], options: { model: String(imported.modelId) } }, ctx())) as { records: number };
     expect(e.records).toBe(3);
   });
 
   it('usage errors are one line', async () => {
     await expect(train.run({ positionals: [], options: {} }, ctx())).rejects.toThrow(/train needs --arch/);
-    await expect(train.run({ positionals: [], options: { arch: 'small-cnn', leads: 'x' } }, ctx())).rejects.toThrow(/--leads needs a positive integer/);
-    await expect(train.run({ positionals: [], options: { 'fine-tune': 'x' } }, ctx())).rejects.toThrow(/--fine-tune needs a positive integer/);
+    await expect(train.run({ positionals: [], options: { arch: 'small-cnn', leads: 'x' } }, ctx())).rejects.toThrow(
+      /--leads needs a positive integer/,
+    );
+    await expect(train.run({ positionals: [], options: { 'fine-tune': 'x' } }, ctx())).rejects.toThrow(
+      /--fine-tune needs a positive integer/,
+    );
     await expect(train.run({ positionals: [], options: { 'fine-tune': '1' } }, ctx())).rejects.toThrow(/model 1 is an imported ONNX model/);
-    await expect(predict.run({ positionals: [], options: { model: '1' } }, ctx())).rejects.toThrow(/predict needs exactly one of --all and --record ID\|NAME/);
+    await expect(predict.run({ positionals: [], options: { model: '1' } }, ctx())).rejects.toThrow(
+      /predict needs exactly one of --all and --record ID\|NAME/,
+    );
     await expect(importModel.run({ positionals: ['m.onnx'], options: {} }, ctx())).rejects.toThrow(/needs --card/);
   });
 });

@@ -30,23 +30,40 @@ import type { ExplainSummary } from '../../src-main/workspace/explain-records.ts
 let ws: Workspace;
 let dir: string;
 const ctx = (): CliContext => ({
-  workspace: () => ws, workspaceDir: dir, json: false, signal: new AbortController().signal,
-  progress: () => ({ update: () => {}, finish: () => {} }), log: () => {},
+  workspace: () => ws,
+  workspaceDir: dir,
+  json: false,
+  signal: new AbortController().signal,
+  progress: () => ({ update: () => {}, finish: () => {} }),
+  log: () => {},
   fail: (m) => {
     throw new Error(m);
   },
 });
-const run = (cmd: typeof train, options: Record<string, string | boolean>): Promise<unknown> => cmd.run({ positionals: [], options }, ctx());
+const run = (cmd: typeof train, options: Record<string, string | boolean>): Promise<unknown> =>
+  cmd.run({ positionals: [], options }, ctx());
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-imagecnn-'));
   ws = openWorkspace(dir);
-  for (const [table, m] of [['ml_model', ml], ['saliency_map', explainTables]] as const) {
+  for (const [table, m] of [
+    ['ml_model', ml],
+    ['saliency_map', explainTables],
+  ] as const) {
     if (!ws.db.prepare('SELECT name FROM sqlite_master WHERE name = ?').get(table)) ws.db.exec(m.sql);
   }
   const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const names = fs.readdirSync(src).filter((f) => f.endsWith('.hea')).sort().slice(0, 14).map((f) => f.slice(0, -4));
-  await ingestPaths(ws, names.flatMap((r) => [path.join(src, `${r}.hea`), path.join(src, `${r}.mat`)]), { readers: READERS });
+  const names = fs
+    .readdirSync(src)
+    .filter((f) => f.endsWith('.hea'))
+    .sort()
+    .slice(0, 14)
+    .map((f) => f.slice(0, -4));
+  await ingestPaths(
+    ws,
+    names.flatMap((r) => [path.join(src, `${r}.hea`), path.join(src, `${r}.mat`)]),
+    { readers: READERS },
+  );
 });
 
 afterAll(() => {
@@ -60,8 +77,17 @@ describe('image CNN from the CLI', () => {
 
   it('trains on charts in the given layouts (mixed) and stores a card with layouts, resolution and ink', async () => {
     // The two most frequent labels of these records as classes.
-    const classes = ws.db.prepare("SELECT code FROM label WHERE is_current = 1 AND vocabulary = 'SNOMED' GROUP BY code ORDER BY COUNT(*) DESC, code LIMIT 2").pluck().all() as string[];
-    const r = await run(train, { arch: 'image-cnn', layout: LAYOUTS.join(','), 'px-per-mm': '1', epochs: '2', classes: classes.join(',') }) as { modelId: number; split: { train: number; validation: number; test: number }; bestEpoch: number };
+    const classes = ws.db
+      .prepare("SELECT code FROM label WHERE is_current = 1 AND vocabulary = 'SNOMED' GROUP BY code ORDER BY COUNT(*) DESC, code LIMIT 2")
+      .pluck()
+      .all() as string[];
+    const r = (await run(train, {
+      arch: 'image-cnn',
+      layout: LAYOUTS.join(','),
+      'px-per-mm': '1',
+      epochs: '2',
+      classes: classes.join(','),
+    })) as { modelId: number; split: { train: number; validation: number; test: number }; bestEpoch: number };
     modelId = r.modelId;
     expect(r.split.train + r.split.validation + r.split.test).toBe(14);
     expect(r.bestEpoch).toBeGreaterThanOrEqual(1);
@@ -82,8 +108,13 @@ describe('image CNN from the CLI', () => {
     const trained = chartInputs([record], card, '3x4+II');
     const { chart, raster, canvas } = cardRenderOptions(card, '3x4+II');
     const target = chartTarget({
-      model: ecgClassifier(deserializeWeights(m.weights), 'm'), millivolts: record.leads.map(leadMillivolts),
-      leads: record.leads.map((l) => l.name), samplingRate: record.samplingRate, chart, raster, canvas,
+      model: ecgClassifier(deserializeWeights(m.weights), 'm'),
+      millivolts: record.leads.map(leadMillivolts),
+      leads: record.leads.map((l) => l.name),
+      samplingRate: record.samplingRate,
+      chart,
+      raster,
+      canvas,
     });
     expect(target.inputShape).toEqual([...card.canvas, 1]);
     expect(target.input.length).toBe(trained.length);
@@ -94,7 +125,7 @@ describe('image CNN from the CLI', () => {
   });
 
   it('predict gives class probabilities for a record', async () => {
-    const r = await run(predict, { model: String(modelId), record: '3' }) as { records: number };
+    const r = (await run(predict, { model: String(modelId), record: '3' })) as { records: number };
     expect(r.records).toBe(1);
     const rows = predictionsFor(ws.db, modelId, 3);
     expect(rows).toHaveLength(2);
@@ -105,9 +136,19 @@ describe('image CNN from the CLI', () => {
   });
 
   it('explain maps image-space saliency back onto lead x time, in trained and untrained layouts', async () => {
-    const s = await run(explain, { model: String(modelId), record: '2', method: 'vanilla-gradient', layouts: '3x4+II,12x1', fidelity: '0', sanity: '0' }) as ExplainSummary;
+    const s = (await run(explain, {
+      model: String(modelId),
+      record: '2',
+      method: 'vanilla-gradient',
+      layouts: '3x4+II,12x1',
+      fidelity: '0',
+      sanity: '0',
+    })) as ExplainSummary;
     expect(s.maps).toBe(2);
-    const rows = ws.db.prepare('SELECT id, layout FROM saliency_map WHERE model_id = ? AND record_id = 2 ORDER BY layout').all(modelId) as { id: number; layout: string }[];
+    const rows = ws.db.prepare('SELECT id, layout FROM saliency_map WHERE model_id = ? AND record_id = 2 ORDER BY layout').all(modelId) as {
+      id: number;
+      layout: string;
+    }[];
     expect(rows.map((r) => r.layout)).toEqual(['12x1', '3x4+II']);
     for (const { id } of rows) {
       const map = loadSaliency(ws.db, id);
@@ -120,9 +161,18 @@ describe('image CNN from the CLI', () => {
   });
 
   it('explain without --layouts draws the record in the layouts the model trained on', async () => {
-    const s = await run(explain, { model: String(modelId), record: '3', method: 'gradient-x-input', fidelity: '0', sanity: '0' }) as ExplainSummary;
+    const s = (await run(explain, {
+      model: String(modelId),
+      record: '3',
+      method: 'gradient-x-input',
+      fidelity: '0',
+      sanity: '0',
+    })) as ExplainSummary;
     expect(s.maps).toBe(2);
-    const layouts = ws.db.prepare('SELECT layout FROM saliency_map WHERE model_id = ? AND record_id = 3 ORDER BY layout').pluck().all(modelId);
+    const layouts = ws.db
+      .prepare('SELECT layout FROM saliency_map WHERE model_id = ? AND record_id = 3 ORDER BY layout')
+      .pluck()
+      .all(modelId);
     expect(layouts).toEqual(['3x4+II', '6x2']);
   });
 });

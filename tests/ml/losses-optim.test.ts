@@ -31,7 +31,12 @@ describe('losses and optimiser against PyTorch', () => {
   });
 
   it('positive weights are negatives/positives clipped to [1, 10]', () => {
-    const rows = [[1, 0, 0], [0, 0, 0], [0, 1, 0], [0, 0, 0]].map((r) => Uint8Array.from(r));
+    const rows = [
+      [1, 0, 0],
+      [0, 0, 0],
+      [0, 1, 0],
+      [0, 0, 0],
+    ].map((r) => Uint8Array.from(r));
     expect([...positiveWeights(rows, 3)]).toEqual([3, 3, 1]);
   });
 
@@ -57,7 +62,8 @@ describe('flat AdamW (data-parallel trainer)', () => {
     const a = golden.adamw;
     const w = Float32Array.from((a.w0 as number[][]).flat());
     const s = createFlatAdamWState(w.length);
-    for (const grad of a.grads as number[][][]) adamwStepFlat(w, Float32Array.from(grad.flat()), s, a.lr, new Uint8Array(w.length).fill(1), { weightDecay: a.weightDecay });
+    for (const grad of a.grads as number[][][])
+      adamwStepFlat(w, Float32Array.from(grad.flat()), s, a.lr, new Uint8Array(w.length).fill(1), { weightDecay: a.weightDecay });
     (a.after as number[][]).flat().forEach((v, i) => expect(w[i]).toBeCloseTo(v, 5));
   });
 });

@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, dataPath } from '../helpers/shared-data.ts';
-import { challengeScore, loadChallengeWeights, parseChallengeWeights, scoredClassIndex, toScoredMatrix } from '../../src-main/ml/metrics/challenge-metric.ts';
+import {
+  challengeScore,
+  loadChallengeWeights,
+  parseChallengeWeights,
+  scoredClassIndex,
+  toScoredMatrix,
+} from '../../src-main/ml/metrics/challenge-metric.ts';
 import { averagePrecision, f1Scores, multiLabelReport, reliabilityBins, rocAuc } from '../../src-main/ml/metrics/classification.ts';
 import { predictLabels } from '../../src-main/ml/prediction-rule.ts';
 

@@ -18,9 +18,12 @@ function workspaceDb(): Database.Database {
   migrate(db, [core, ml]);
   const now = new Date().toISOString();
   for (let i = 1; i <= 3; i++) {
-    db.prepare('INSERT INTO record (id, content_hash, record_name, format, sampling_rate, length, lead_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(i, `h${i}`, `JS0000${i}`, 'cinc', 500, 5000, 12, now);
-    db.prepare("INSERT INTO label (id, record_id, vocabulary, code, source_kind, source_name, asserted_at) VALUES (?, ?, 'SNOMED', '426783006', 'dataset', 'cinc', ?)").run(10 + i, i, now);
+    db.prepare(
+      'INSERT INTO record (id, content_hash, record_name, format, sampling_rate, length, lead_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(i, `h${i}`, `JS0000${i}`, 'cinc', 500, 5000, 12, now);
+    db.prepare(
+      "INSERT INTO label (id, record_id, vocabulary, code, source_kind, source_name, asserted_at) VALUES (?, ?, 'SNOMED', '426783006', 'dataset', 'cinc', ?)",
+    ).run(10 + i, i, now);
   }
   return db;
 }
@@ -32,9 +35,22 @@ beforeAll(async () => {
 describe('model store', () => {
   const spec = { arch: 'small-cnn' as const, channels: 12, inputShape: [200], classes: 2, seed: 4 };
   const base = (over: Partial<NewModel> = {}): NewModel => ({
-    name: 'rhythm', kind: 'tfjs', architecture: 'small-cnn', hyperparameters: { epochs: 3, maxLr: 3e-3 }, classes: ['426783006', '164889003'],
-    leadSet: ['I', 'II'], inputSpec: { samplingRate: 100, samples: 200 }, metrics: { challenge: 0.5 }, runtime: 'wasm',
-    weights: serializeWeights(createModel(spec)), records: [{ recordId: 1, split: 'train' }, { recordId: 2, split: 'validation' }], labelIds: [11, 12], ...over,
+    name: 'rhythm',
+    kind: 'tfjs',
+    architecture: 'small-cnn',
+    hyperparameters: { epochs: 3, maxLr: 3e-3 },
+    classes: ['426783006', '164889003'],
+    leadSet: ['I', 'II'],
+    inputSpec: { samplingRate: 100, samples: 200 },
+    metrics: { challenge: 0.5 },
+    runtime: 'wasm',
+    weights: serializeWeights(createModel(spec)),
+    records: [
+      { recordId: 1, split: 'train' },
+      { recordId: 2, split: 'validation' },
+    ],
+    labelIds: [11, 12],
+    ...over,
   });
 
   it('weights round-trip exactly: the restored model predicts the same probabilities', () => {
@@ -51,16 +67,42 @@ describe('model store', () => {
     const db = workspaceDb();
     const id = saveModel(db, base());
     const got = getModel(db, id);
-    expect(got).toMatchObject({ name: 'rhythm', kind: 'tfjs', classes: ['426783006', '164889003'], leadSet: ['I', 'II'], runtime: 'wasm', parentId: null });
-    expect(modelLineage(db, id)).toEqual({ records: [{ recordId: 1, split: 'train' }, { recordId: 2, split: 'validation' }], labelIds: [11, 12] });
+    expect(got).toMatchObject({
+      name: 'rhythm',
+      kind: 'tfjs',
+      classes: ['426783006', '164889003'],
+      leadSet: ['I', 'II'],
+      runtime: 'wasm',
+      parentId: null,
+    });
+    expect(modelLineage(db, id)).toEqual({
+      records: [
+        { recordId: 1, split: 'train' },
+        { recordId: 2, split: 'validation' },
+      ],
+      labelIds: [11, 12],
+    });
     const child = saveModel(db, base({ name: 'rhythm fine-tuned', parentId: id }));
-    expect(listModels(db).map((m) => [m.id, m.parentId])).toEqual([[id, null], [child, id]]);
+    expect(listModels(db).map((m) => [m.id, m.parentId])).toEqual([
+      [id, null],
+      [child, id],
+    ]);
     expect(() => getModel(db, 99)).toThrow(/no model with id 99/);
   });
 
   it('a failing write leaves the workspace as it was (one transaction)', () => {
     const db = workspaceDb();
-    expect(() => saveModel(db, base({ records: [{ recordId: 1, split: 'train' }, { recordId: 77, split: 'train' }] }))).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      saveModel(
+        db,
+        base({
+          records: [
+            { recordId: 1, split: 'train' },
+            { recordId: 77, split: 'train' },
+          ],
+        }),
+      ),
+    ).toThrow(/FOREIGN KEY/);
     expect(listModels(db)).toHaveLength(0);
     expect(db.prepare('SELECT COUNT(*) FROM ml_model_record').pluck().get()).toBe(0);
   });
@@ -68,7 +110,10 @@ describe('model store', () => {
   it('predictions per record x model x class replace earlier ones', () => {
     const db = workspaceDb();
     const id = saveModel(db, base());
-    savePredictions(db, id, [{ recordId: 3, classCode: '426783006', probability: 0.9, predicted: true }, { recordId: 3, classCode: '164889003', probability: 0.1, predicted: false }]);
+    savePredictions(db, id, [
+      { recordId: 3, classCode: '426783006', probability: 0.9, predicted: true },
+      { recordId: 3, classCode: '164889003', probability: 0.1, predicted: false },
+    ]);
     savePredictions(db, id, [{ recordId: 3, classCode: '426783006', probability: 0.7, predicted: true }]);
     expect(predictionsFor(db, id, 3)).toEqual([{ recordId: 3, classCode: '426783006', probability: 0.7, predicted: true }]);
   });

@@ -27,9 +27,13 @@ describe('ONNX models with a model card', () => {
   });
 
   it('a card that disagrees with the graph is refused with one clear line', async () => {
-    await expect(loadOnnxModel(modelPath, path.join(dir, 'wrong-classes.card.json'))).rejects.toThrow(/graph outputs 3 classes but the card lists 4/);
+    await expect(loadOnnxModel(modelPath, path.join(dir, 'wrong-classes.card.json'))).rejects.toThrow(
+      /graph outputs 3 classes but the card lists 4/,
+    );
     const card = JSON.parse(fs.readFileSync(path.join(dir, 'tiny-cnn.card.json'), 'utf8'));
-    await expect(loadOnnxModel(modelPath, { ...card, inputLength: 500 })).rejects.toThrow(/takes 250 samples but the card says inputLength 500/);
+    await expect(loadOnnxModel(modelPath, { ...card, inputLength: 500 })).rejects.toThrow(
+      /takes 250 samples but the card says inputLength 500/,
+    );
     await expect(loadOnnxModel(modelPath, { ...card, leads: ['I', 'II'] })).rejects.toThrow(/takes 12 leads but the card lists 2/);
     await expect(loadOnnxModel(modelPath, { ...card, layout: 'sideways' })).rejects.toThrow(/'layout' must be/);
   });

@@ -36,7 +36,11 @@ describe('input pipeline on a real CinC record', () => {
   it('a 2-lead set keeps I and II and zero-fills the rest', async () => {
     const rec = await readWfdbRecord(JS00001);
     const x = recordToInput(rec, { ...SPEC, activeLeads: ['I', 'II'] });
-    const energy = (c: number): number => { let e = 0; for (let t = 0; t < 1000; t++) e += x[t * 12 + c] ** 2; return e; };
+    const energy = (c: number): number => {
+      let e = 0;
+      for (let t = 0; t < 1000; t++) e += x[t * 12 + c] ** 2;
+      return e;
+    };
     expect(energy(0)).toBeCloseTo(1000, 0);
     expect(energy(1)).toBeCloseTo(1000, 0);
     for (let c = 2; c < 12; c++) expect(energy(c)).toBe(0);
@@ -92,7 +96,11 @@ describe('architectures', () => {
   });
 
   it('dilated convolution via space-to-batch equals tfjs conv1d with dilation', () => {
-    for (const [n, d] of [[50, 2], [61, 4], [33, 3]]) {
+    for (const [n, d] of [
+      [50, 2],
+      [61, 4],
+      [33, 3],
+    ]) {
       const p = createParamStore(2);
       const x = tf.randomNormal([2, n, 3], 0, 1, 'float32', 4) as tf.Tensor3D;
       const ours = conv1d(p, 'c', x, 4, 5, { dilation: d });
@@ -126,7 +134,8 @@ describe('custom-gradient layers match tfjs reference gradients', () => {
     const beta = p.params.get('bn/beta')!;
     gamma.assign(tf.tensor1d([0.5, 1.5, -1, 2]));
     const ours = tf.grads((xx: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
-      void g; void b;
+      void g;
+      void b;
       return tf.sum(tf.mul(batchNorm(p, 'bn', xx), up));
     })([x, gamma, beta]);
     const ref = tf.grads((xx: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
@@ -154,10 +163,13 @@ describe('custom-gradient layers match tfjs reference gradients', () => {
       await tf.setBackend(backend);
       const x = tf.randomNormal([2, 43, 3], 0, 1, 'float32', 10) as tf.Tensor3D;
       const up = tf.randomNormal([2, 10, 3], 0, 1, 'float32', 11);
-      const pool = (xx: tf.Tensor): tf.Tensor => (ours
-        ? maxPool1d(xx as tf.Tensor3D, 4)
-        : tf.reshape(tf.maxPool(tf.reshape(xx, [2, 1, 43, 3]) as tf.Tensor4D, [1, 4], [1, 4], 'valid'), [2, 10, 3]));
-      return tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(pool(xx), up)))(x).dataSync() as Float32Array;
+      const pool = (xx: tf.Tensor): tf.Tensor =>
+        ours
+          ? maxPool1d(xx as tf.Tensor3D, 4)
+          : tf.reshape(tf.maxPool(tf.reshape(xx, [2, 1, 43, 3]) as tf.Tensor4D, [1, 4], [1, 4], 'valid'), [2, 10, 3]);
+      return tf
+        .grad((xx: tf.Tensor) => tf.sum(tf.mul(pool(xx), up)))(x)
+        .dataSync() as Float32Array;
     };
     const ref = await grads('cpu', false);
     const ours = await grads('wasm', true);

@@ -14,7 +14,13 @@ function job(over: Partial<TrainJob['options']> = {}): TrainJob {
   return {
     train: { x, y, n },
     validation: { x: x.slice(0, 8 * size), y: y.slice(0, 16), n: 8 },
-    options: { spec: { arch: 'small-cnn', channels: 3, inputShape: [64], classes: 2, seed: 5 }, classes: ['a', 'b'], epochs: 2, batchSize: 8, ...over },
+    options: {
+      spec: { arch: 'small-cnn', channels: 3, inputShape: [64], classes: 2, seed: 5 },
+      classes: ['a', 'b'],
+      epochs: 2,
+      batchSize: 8,
+      ...over,
+    },
     backend: 'wasm',
   };
 }
@@ -34,7 +40,13 @@ describe('training in a worker thread', () => {
   it('cancels: the promise rejects with AbortError and no result arrives', async () => {
     const ac = new AbortController();
     let after = 0;
-    const p = runTrainingInWorker(job({ epochs: 50 }), { signal: ac.signal, onProgress: (e) => { if (e.step === 2) ac.abort(); if (ac.signal.aborted) after++; } });
+    const p = runTrainingInWorker(job({ epochs: 50 }), {
+      signal: ac.signal,
+      onProgress: (e) => {
+        if (e.step === 2) ac.abort();
+        if (ac.signal.aborted) after++;
+      },
+    });
     await expect(p).rejects.toMatchObject({ name: 'AbortError' });
     expect(after).toBeLessThanOrEqual(1);
   });

@@ -54,19 +54,29 @@ describe('training the small CNN on real Chapman-Ningbo records (smoke)', () => 
     const a = await trainModel(train, val, options({ epochs: 1, mixupAlpha: 0.4, maskFraction: 0.2 }));
     const b = await trainModel(train, val, options({ epochs: 1, mixupAlpha: 0.4, maskFraction: 0.2 }));
     expect(b.history).toEqual(a.history);
-    expect([...b.model.store.params.get('block2/conv/kernel')!.dataSync()]).toEqual([...a.model.store.params.get('block2/conv/kernel')!.dataSync()]);
+    expect([...b.model.store.params.get('block2/conv/kernel')!.dataSync()]).toEqual([
+      ...a.model.store.params.get('block2/conv/kernel')!.dataSync(),
+    ]);
   });
 
   it('cancels through an AbortSignal', async () => {
     const ac = new AbortController();
-    await expect(trainModel(train, val, options({ signal: ac.signal, onProgress: () => ac.abort() }))).rejects.toThrow(/training cancelled/);
+    await expect(trainModel(train, val, options({ signal: ac.signal, onProgress: () => ac.abort() }))).rejects.toThrow(
+      /training cancelled/,
+    );
   });
 
   it('fine-tuning retrains the head only, on cached embeddings', async () => {
     const base = await trainModel(train, val, options({ epochs: 1 }));
     const conv = [...base.model.store.params.get('block0/conv/kernel')!.dataSync()];
     const head = [...base.model.store.params.get('head/fc2/kernel')!.dataSync()];
-    const tuned = await fineTuneHead(base.model, train, val, { classes: CLASSES, epochs: 3, batchSize: 16, maxLr: 1e-2, loss: 'asymmetric' });
+    const tuned = await fineTuneHead(base.model, train, val, {
+      classes: CLASSES,
+      epochs: 3,
+      batchSize: 16,
+      maxLr: 1e-2,
+      loss: 'asymmetric',
+    });
     expect([...tuned.model.store.params.get('block0/conv/kernel')!.dataSync()]).toEqual(conv);
     expect([...tuned.model.store.params.get('head/fc2/kernel')!.dataSync()]).not.toEqual(head);
   });
@@ -76,10 +86,16 @@ describe('ONNX export of a trained small CNN', () => {
   it('onnxruntime gives the same probabilities as tfjs within 1e-5 (trained batch-norm statistics included)', async () => {
     const r = await trainModel(train, val, options({ epochs: 1 }));
     expect([...r.model.store.state.get('block0/bn/mean')!.dataSync()].some((v) => v !== 0)).toBe(true);
-    const onnx = await loadOnnxModel(exportSmallCnnOnnx(r.model), exportedCard(r.model, CLASSES, 100, [...STANDARD_LEADS], { zscore: true, bandpass: { lowHz: 0.5, highHz: 40 } }));
+    const onnx = await loadOnnxModel(
+      exportSmallCnnOnnx(r.model),
+      exportedCard(r.model, CLASSES, 100, [...STANDARD_LEADS], { zscore: true, bandpass: { lowHz: 0.5, highHz: 40 } }),
+    );
     const size = 500 * 12;
     const ours = predictProbabilities(r.model, val.x, val.n);
-    const theirs = await runOnnx(onnx, Array.from({ length: val.n }, (_, i) => val.x.subarray(i * size, (i + 1) * size)));
+    const theirs = await runOnnx(
+      onnx,
+      Array.from({ length: val.n }, (_, i) => val.x.subarray(i * size, (i + 1) * size)),
+    );
     expect(theirs.length).toBe(ours.length);
     for (let i = 0; i < ours.length; i++) expect(Math.abs(theirs[i] - ours[i])).toBeLessThan(1e-5);
   });

@@ -40,8 +40,20 @@ async function run(backend: string, c: Case) {
       backend === 'wasm' ? batchNormReluPool(xx, g, bt, { pool: c.pool, relu: c.relu, eps: EPS })[0] : reference(xx, g, bt, c);
     const y = f(x, gamma, beta);
     const up = tf.randomNormal(y.shape, 0, 1, 'float32', 4);
-    const [dx, dGamma, dBeta] = tf.grads((xx: tf.Tensor, g: tf.Tensor, bt: tf.Tensor) => tf.sum(tf.mul(f(xx, g, bt), up)))([x, gamma, beta]);
-    const stats = backend === 'wasm' ? batchNormReluPool(x, gamma, beta, { pool: c.pool, relu: c.relu, eps: EPS }).slice(1) : Object.values(tf.moments(x, c.shape.slice(0, -1).map((_, i) => i)));
+    const [dx, dGamma, dBeta] = tf.grads((xx: tf.Tensor, g: tf.Tensor, bt: tf.Tensor) => tf.sum(tf.mul(f(xx, g, bt), up)))([
+      x,
+      gamma,
+      beta,
+    ]);
+    const stats =
+      backend === 'wasm'
+        ? batchNormReluPool(x, gamma, beta, { pool: c.pool, relu: c.relu, eps: EPS }).slice(1)
+        : Object.values(
+            tf.moments(
+              x,
+              c.shape.slice(0, -1).map((_, i) => i),
+            ),
+          );
     return [y, dx, dGamma, dBeta, ...stats].map((t) => ({ shape: t.shape, values: t.dataSync() as Float32Array }));
   });
 }
@@ -69,7 +81,8 @@ describe('batch-norm layers train the same on wasm (fused) and cpu (composed)', 
     p.training = true;
     const x = tf.add(tf.mul(tf.randomNormal([4, 24, 6], 0, 1, 'float32', 7), 1.5), 0.3) as tf.Tensor3D;
     const up = tf.randomNormal([4, 6, 6], 0, 1, 'float32', 8);
-    const f = (): tf.Scalar => tf.sum(tf.mul(fused ? batchNormReluMaxPool(p, 'bn', x, 4) : maxPool1d(tf.relu(batchNorm(p, 'bn', x)), 4), up));
+    const f = (): tf.Scalar =>
+      tf.sum(tf.mul(fused ? batchNormReluMaxPool(p, 'bn', x, 4) : maxPool1d(tf.relu(batchNorm(p, 'bn', x)), 4), up));
     f().dispose(); // creates the weights (and updates the running statistics once)
     const { value, grads } = tf.variableGrads(f, [...p.params.values()]);
     const out = [value, ...[...p.params.values()].map((v) => grads[v.name]), ...p.state.values()].map((t) => [...t.dataSync()]);

@@ -3,7 +3,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src-main/ml/backend.ts';
 
 // Each case: input [N,H,W,C], filter [fh,fw,C,O], stride, padding; gradients on wasm must match the cpu backend.
-const cases: Array<{ x: [number, number, number, number]; f: [number, number, number, number]; s: number | [number, number]; pad: 'same' | 'valid' }> = [
+const cases: Array<{
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  s: number | [number, number];
+  pad: 'same' | 'valid';
+}> = [
   { x: [3, 1, 50, 4], f: [1, 7, 4, 5], s: 1, pad: 'same' },
   { x: [2, 1, 61, 3], f: [1, 7, 3, 6], s: 2, pad: 'same' },
   { x: [2, 1, 64, 3], f: [1, 17, 3, 4], s: [1, 2], pad: 'same' },
@@ -42,7 +47,8 @@ describe('wasm gradient kernels', () => {
     const scale = Math.max(...cpu.dw.map(Math.abs));
     expect(scale).toBeGreaterThan(0.1);
     for (let i = 0; i < cpu.dw.length; i++) expect(Math.abs(wasm.dw[i] - cpu.dw[i])).toBeLessThan(1e-4 * scale + 1e-4);
-    for (let i = 0; i < cpu.dx.length; i++) expect(Math.abs(wasm.dx[i] - cpu.dx[i])).toBeLessThan(1e-4 * Math.max(...cpu.dx.map(Math.abs)) + 1e-4);
+    for (let i = 0; i < cpu.dx.length; i++)
+      expect(Math.abs(wasm.dx[i] - cpu.dx[i])).toBeLessThan(1e-4 * Math.max(...cpu.dx.map(Math.abs)) + 1e-4);
   });
 
   it('conv1d (conv2d underneath) trains on wasm: one SGD step lowers the loss', async () => {

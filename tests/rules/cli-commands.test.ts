@@ -32,16 +32,26 @@ function context(db?: Database.Database): CliContext & { lines: string[] } {
 describe('leadlens rules', () => {
   it('runs on a stored record by name and rejects bad options with a usage error', async () => {
     const db = new Database(':memory:');
-    migrate(db, MIGRATIONS.some((m) => m.version === 2) ? MIGRATIONS : [...MIGRATIONS, rulesMigration].sort((a, b) => a.version - b.version));
+    migrate(
+      db,
+      MIGRATIONS.some((m) => m.version === 2) ? MIGRATIONS : [...MIGRATIONS, rulesMigration].sort((a, b) => a.version - b.version),
+    );
     const rec = await readWfdbRecord(dataPath('ludb', 'data', '1.hea'));
     db.transaction(() => storeRecord(db, rec, { path: 'ludb/1.hea', format: 'wfdb' }))();
     const ctx = context(db);
-    const out = await rules.run({ positionals: [], options: { record: '1', leads: '6' } }, ctx) as { leadSet: number; records: { results: { detector: string; decision: unknown }[] }[] };
+    const out = (await rules.run({ positionals: [], options: { record: '1', leads: '6' } }, ctx)) as {
+      leadSet: number;
+      records: { results: { detector: string; decision: unknown }[] }[];
+    };
     expect(out.leadSet).toBe(6);
     expect(out.records[0].results.find((r) => r.detector === 'sinus-bradycardia')!.decision).toBe(true);
     expect(ctx.lines[0]).toMatch(/^1 \(#1\): .*sinus-bradycardia/);
-    await expect(rules.run({ positionals: [], options: { all: true, leads: '5' } }, ctx)).rejects.toThrow(/--leads must be 12, 6, 4, 3 or 2/);
-    await expect(rules.run({ positionals: [], options: {} }, ctx)).rejects.toThrow(/rules needs exactly one of --all and --record ID\|NAME/);
+    await expect(rules.run({ positionals: [], options: { all: true, leads: '5' } }, ctx)).rejects.toThrow(
+      /--leads must be 12, 6, 4, 3 or 2/,
+    );
+    await expect(rules.run({ positionals: [], options: {} }, ctx)).rejects.toThrow(
+      /rules needs exactly one of --all and --record ID\|NAME/,
+    );
     await expect(rules.run({ positionals: [], options: { record: 'nope' } }, ctx)).rejects.toThrow(/no stored record/);
   });
 });
@@ -51,7 +61,7 @@ describe('leadlens bench qrs', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-mitdb-'));
     for (const ext of ['hea', 'dat', 'atr']) fs.symlinkSync(dataPath('mitdb', `100.${ext}`), path.join(dir, `100.${ext}`));
     const ctx = context();
-    const r = await benchQrs.run({ positionals: [], options: { mitdb: dir } }, ctx) as QrsBenchmark;
+    const r = (await benchQrs.run({ positionals: [], options: { mitdb: dir } }, ctx)) as QrsBenchmark;
     expect(r.records.map((x) => x.record)).toEqual(['100']);
     expect(r.gross.se).toBeGreaterThan(0.999);
     expect(r.gross.ppv).toBe(1);

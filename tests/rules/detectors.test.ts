@@ -120,7 +120,15 @@ describe('rule detectors on LUDB records (ludb.csv diagnoses)', () => {
   });
   it('a flat record (electrodes off) is not-applicable for rate and axis rules, and gives no pacing', () => {
     const flat = (name: string) => ({ name, units: 'mV', gain: 1000, baseline: 0, digital: new Int16Array(5000) });
-    const rec: EcgRecord = { format: 'test', recordName: 'flat', samplingRate: 500, length: 5000, leads: ['I', 'II'].map(flat), labels: [], attributes: {} };
+    const rec: EcgRecord = {
+      format: 'test',
+      recordName: 'flat',
+      samplingRate: 500,
+      length: 5000,
+      leads: ['I', 'II'].map(flat),
+      labels: [],
+      attributes: {},
+    };
     const results = runRules(rec, 2);
     const by = (id: string) => results.find((r) => r.detectorId === id)!;
     expect(by('sinus-bradycardia').decision).toBe('not-applicable');

@@ -13,7 +13,9 @@ import { runStoredRules } from '../../src-main/workspace/run-rules.ts';
 function openDb(): Database.Database {
   const db = new Database(':memory:');
   db.pragma('foreign_keys = ON');
-  const all = MIGRATIONS.some((m) => m.version === rulesMigration.version) ? MIGRATIONS : [...MIGRATIONS, rulesMigration].sort((a, b) => a.version - b.version);
+  const all = MIGRATIONS.some((m) => m.version === rulesMigration.version)
+    ? MIGRATIONS
+    : [...MIGRATIONS, rulesMigration].sort((a, b) => a.version - b.version);
   migrate(db, all);
   return db;
 }

@@ -84,7 +84,10 @@ beforeAll(async () => {
     },
   });
   // No events in these tests: the services alone, without the app session's seeding and inbox.
-  server = await startServer({ session: { services: createServices(ws, () => undefined, 'http'), onEvent: () => () => undefined }, rendererDir: rendererDir() });
+  server = await startServer({
+    session: { services: createServices(ws, () => undefined, 'http'), onEvent: () => () => undefined },
+    rendererDir: rendererDir(),
+  });
 });
 afterAll(async () => {
   await server.close();

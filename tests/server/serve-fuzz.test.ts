@@ -400,8 +400,17 @@ describe('leadlens serve under malformed input', () => {
       'records.setReviewState': { recordId: 1, state: 'reviewed', author: 'fuzz' },
       'audit.list': { recordId: 1, limit: 10 },
       // The first call writes the export; every later one meets a folder that is no longer empty (400).
-      'export.dataset': { outDir: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-fuzz-export-')), 'out'), labels: ['426783006'],
-        formats: ['cinc'], reviewStates: ['new'], reviewer: 'fuzz', records: ['JS00008'], queue: 'all', folds: 2, seed: 1 },
+      'export.dataset': {
+        outDir: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-fuzz-export-')), 'out'),
+        labels: ['426783006'],
+        formats: ['cinc'],
+        reviewStates: ['new'],
+        reviewer: 'fuzz',
+        records: ['JS00008'],
+        queue: 'all',
+        folds: 2,
+        seed: 1,
+      },
     };
     const calls: [string, string][] = [];
     for (const [method, spec] of Object.entries(API_PARAM_SPECS) as [ApiMethod, Record<string, unknown>][]) {

@@ -18,23 +18,42 @@ let session: AppSession;
 let server: RunningServer;
 let recordId: number;
 
-function request(opts: { path: string; method?: string; headers?: Record<string, string>; body?: string | Buffer; port?: number }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function request(opts: {
+  path: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  port?: number;
+}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: opts.port ?? server.port, path: opts.path, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port: opts.port ?? server.port, path: opts.path, method: opts.method ?? 'GET', headers: opts.headers },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     if (opts.body) req.write(opts.body);
     req.end();
   });
 }
 const api = (method: string, params: unknown, headers: Record<string, string> = { Authorization: `Bearer ${server.token}` }) =>
-  request({ path: `/api/${method}`, method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(params) });
+  request({
+    path: `/api/${method}`,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(params),
+  });
 
 beforeAll(async () => {
-  session = await startAppSession({ workspaceDir: fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-serve-')), transport: 'http', seed: false, analysisWorkers: 1 });
+  session = await startAppSession({
+    workspaceDir: fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-serve-')),
+    transport: 'http',
+    seed: false,
+    analysisWorkers: 1,
+  });
   ws = session.workspace;
   recordId = ws.db.transaction(() => storeRecord(ws.db, syntheticRecord(), { path: '/x.hea', format: 'test' }))().recordId;
   server = await startServer({ session, rendererDir: rendererDir() });
@@ -47,11 +66,16 @@ afterAll(async () => {
 describe('leadlens serve', () => {
   it('listens on loopback only, with a long random token in the URL', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}$/);
-    const other = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+    const other = Object.values(os.networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal);
     if (other) {
       const refused = await new Promise<boolean>((resolve) => {
         const s = net.connect({ host: other.address, port: server.port });
-        s.once('connect', () => { s.destroy(); resolve(false); });
+        s.once('connect', () => {
+          s.destroy();
+          resolve(false);
+        });
         s.once('error', () => resolve(true));
       });
       expect(refused).toBe(true);
@@ -98,7 +122,12 @@ describe('leadlens serve', () => {
       ['__proto__', {}, 404, /unknown API method/],
       ['records.list', [1, 2], 400, /params must be an object/],
       ['models.review', { id: 1, scope: 'everything' }, 400, /scope must be one of test, all/],
-      ['training.start', { arch: 'image-cnn', leads: 12, layouts: ['x'.repeat(40)] }, 400, /layouts must be a list of at most 1000 strings/],
+      [
+        'training.start',
+        { arch: 'image-cnn', leads: 12, layouts: ['x'.repeat(40)] },
+        400,
+        /layouts must be a list of at most 1000 strings/,
+      ],
     ];
     for (const [method, params, status, msg] of cases) {
       const r = await api(method, params);
@@ -107,11 +136,30 @@ describe('leadlens serve', () => {
       expect(err).toMatch(msg);
       expect(err.includes('\n')).toBe(false);
     }
-    const notJson = await request({ path: '/api/records.list', method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` }, body: '{"x":' });
+    const notJson = await request({
+      path: '/api/records.list',
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` },
+      body: '{"x":',
+    });
     expect(notJson.status).toBe(400);
-    const huge = await request({ path: '/api/records.list', method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` }, body: Buffer.alloc(2 << 20, 32) }).catch(() => ({ status: 413 }));
+    const huge = await request({
+      path: '/api/records.list',
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` },
+      body: Buffer.alloc(2 << 20, 32),
+    }).catch(() => ({ status: 413 }));
     expect(huge.status).toBe(413);
-    expect((await request({ path: '/api/records.list', method: 'POST', headers: { 'Content-Type': 'text/plain', Authorization: `Bearer ${server.token}` }, body: '{}' })).status).toBe(415);
+    expect(
+      (
+        await request({
+          path: '/api/records.list',
+          method: 'POST',
+          headers: { 'Content-Type': 'text/plain', Authorization: `Bearer ${server.token}` },
+          body: '{}',
+        })
+      ).status,
+    ).toBe(415);
     expect((await api('records.list', {}, { Authorization: `Bearer ${server.token}`, Origin: 'http://evil.example' })).status).toBe(403);
     expect((await api('records.list', {}, { Authorization: `Bearer ${server.token}`, Host: 'evil.example' })).status).toBe(421);
     expect(ws.db.prepare("SELECT COUNT(*) AS n FROM label WHERE source_kind = 'annotator'").get()).toEqual({ n: 0 });
@@ -171,7 +219,9 @@ describe('leadlens serve', () => {
       expect(r.status, `${method} ${JSON.stringify(params)}: ${r.body}`).toBe(status);
       expect((JSON.parse(r.body).error as string).includes('\n')).toBe(false);
     }
-    expect(ws.db.prepare("SELECT COUNT(*) AS n FROM label WHERE source_kind = 'annotator' AND (code = '' OR author = '')").get()).toEqual({ n: 0 });
+    expect(ws.db.prepare("SELECT COUNT(*) AS n FROM label WHERE source_kind = 'annotator' AND (code = '' OR author = '')").get()).toEqual({
+      n: 0,
+    });
   });
 
   it('checks Host against the --allow-host names too (never off), keeps the token, and refuses a non-loopback bind without them', async () => {
@@ -179,7 +229,13 @@ describe('leadlens serve', () => {
     const named = await startServer({ session, rendererDir: rendererDir(), allowHosts: ['leadlens.test'] });
     try {
       const at = (hostHeader: string, headers: Record<string, string> = {}) =>
-        request({ port: named.port, path: '/api/workspace.info', method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json', Host: hostHeader, ...headers } });
+        request({
+          port: named.port,
+          path: '/api/workspace.info',
+          method: 'POST',
+          body: '{}',
+          headers: { 'Content-Type': 'application/json', Host: hostHeader, ...headers },
+        });
       const bearer = { Authorization: `Bearer ${named.token}` };
       expect((await at(`leadlens.test:${named.port}`, bearer)).status).toBe(200);
       expect((await at(`LEADLENS.test:${named.port}`, bearer)).status).toBe(200);
@@ -196,7 +252,9 @@ describe('leadlens serve', () => {
   });
 
   it('issue 12.6: answers a trivial call while analyses are in flight on the worker pool, with the same results', async () => {
-    const long = ws.db.transaction(() => storeRecord(ws.db, syntheticRecord({ seed: 7, length: 30 * 500, name: 'LONG' }), { path: '/long.hea', format: 'test' }))().recordId;
+    const long = ws.db.transaction(() =>
+      storeRecord(ws.db, syntheticRecord({ seed: 7, length: 30 * 500, name: 'LONG' }), { path: '/long.hea', format: 'test' }),
+    )().recordId;
     let pending = 0;
     const analyses = Array.from({ length: 3 }, () => {
       pending++;

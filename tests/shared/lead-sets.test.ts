@@ -19,6 +19,6 @@ describe('lead sets', () => {
   it('says which leads are missing (MIT-BIH 100 has MLII and V5 only)', async () => {
     const rec = await readWfdbRecord(dataPath('mitdb', '100.hea'));
     expect(hasLeadSet(rec, 2)).toBe(false);
-    expect(() => restrictToLeadSet(rec, 2)).toThrow("record 100: the 2-lead set needs I, II, which the record lacks");
+    expect(() => restrictToLeadSet(rec, 2)).toThrow('record 100: the 2-lead set needs I, II, which the record lacks');
   });
 });

@@ -9,7 +9,7 @@ import { openWorkspace } from '../../src-main/store/workspace.ts';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-mig-'));
 const schemaOf = (db: Database.Database) =>
-  (db.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").all() as { sql: string }[]);
+  db.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").all() as { sql: string }[];
 
 describe('schema migrations', () => {
   it('versions are 1..N in order', () => {
@@ -41,7 +41,10 @@ describe('schema migrations', () => {
 
   it('a failing migration leaves the database at the version before it', () => {
     const db = new Database(':memory:');
-    const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE ok_table (x); CREATE TABLE record (x);' }];
+    const broken = [
+      ...MIGRATIONS,
+      { version: MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE ok_table (x); CREATE TABLE record (x);' },
+    ];
     expect(() => migrate(db, broken)).toThrow();
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'ok_table'").get()).toBeUndefined();

@@ -5,7 +5,9 @@ import { MIGRATIONS } from '../../src-main/store/migrations/index.ts';
 import { listWorklist, worklistQueues } from '../../src-main/store/worklist.ts';
 
 // The model queues' definitions before record_flag (correlated over every record), the reference for the triggers.
-const present = (code: string) => `(EXISTS (SELECT 1 FROM label l WHERE l.record_id = r.id AND l.code = ${code} AND l.is_current = 1 AND l.present = 1 AND l.source_kind IN ('dataset', 'annotator'))
+const present = (
+  code: string,
+) => `(EXISTS (SELECT 1 FROM label l WHERE l.record_id = r.id AND l.code = ${code} AND l.is_current = 1 AND l.present = 1 AND l.source_kind IN ('dataset', 'annotator'))
   AND NOT EXISTS (SELECT 1 FROM label l WHERE l.record_id = r.id AND l.code = ${code} AND l.is_current = 1 AND l.present = 0 AND l.source_kind = 'annotator'))`;
 const REFERENCE: Record<string, string> = {
   flagged: "EXISTS (SELECT 1 FROM ml_prediction p WHERE p.record_id = r.id AND p.predicted = 1 AND p.class_code <> '426783006')",
@@ -18,12 +20,16 @@ const CODES = ['426783006', '164889003', '59118001', '270492004'];
 
 function rng(seed: number): () => number {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
 }
 
 function addRecords(db: Database.Database, n: number, r: () => number): void {
-  const rec = db.prepare("INSERT INTO record (content_hash, record_name, format, sampling_rate, length, lead_count, created_at) VALUES (?, ?, 'test', 500, 5000, 12, 'now')");
-  const lab = db.prepare("INSERT INTO label (record_id, vocabulary, code, present, source_kind, source_name, asserted_at) VALUES (?, 'SNOMED', ?, 1, 'dataset', 'test', 'now')");
+  const rec = db.prepare(
+    "INSERT INTO record (content_hash, record_name, format, sampling_rate, length, lead_count, created_at) VALUES (?, ?, 'test', 500, 5000, 12, 'now')",
+  );
+  const lab = db.prepare(
+    "INSERT INTO label (record_id, vocabulary, code, present, source_kind, source_name, asserted_at) VALUES (?, 'SNOMED', ?, 1, 'dataset', 'test', 'now')",
+  );
   for (let i = 0; i < n; i++) {
     const id = Number(rec.run(`h${i}`, `R${i}`).lastInsertRowid);
     for (const c of CODES) if (r() < 0.3) lab.run(id, c);
@@ -31,9 +37,13 @@ function addRecords(db: Database.Database, n: number, r: () => number): void {
 }
 
 function predict(db: Database.Database, model: number, r: () => number): void {
-  db.prepare("INSERT OR IGNORE INTO ml_model (id, name, kind, architecture, classes, lead_set, input_spec, runtime, weights, created_at) VALUES (?, 'm', 'onnx', 'onnx', '[]', '[]', '{}', 'x', x'00', 'now')").run(model);
+  db.prepare(
+    "INSERT OR IGNORE INTO ml_model (id, name, kind, architecture, classes, lead_set, input_spec, runtime, weights, created_at) VALUES (?, 'm', 'onnx', 'onnx', '[]', '[]', '{}', 'x', x'00', 'now')",
+  ).run(model);
   db.prepare('DELETE FROM ml_prediction WHERE model_id = ?').run(model);
-  const ins = db.prepare("INSERT INTO ml_prediction (model_id, record_id, class_code, probability, predicted, predicted_at) VALUES (?, ?, ?, ?, ?, 'now')");
+  const ins = db.prepare(
+    "INSERT INTO ml_prediction (model_id, record_id, class_code, probability, predicted, predicted_at) VALUES (?, ?, ?, ?, ?, 'now')",
+  );
   for (const { id } of db.prepare('SELECT id FROM record').all() as { id: number }[]) {
     if (r() < 0.2) continue; // some records never scored
     for (const c of CODES) {
@@ -52,7 +62,9 @@ function expectMatchesReference(db: Database.Database): void {
     expect(worklistQueues(db).queues.find((q) => q.id === queue)!.count).toBe(want.length);
   }
   // The label-error ranking: most confident disagreement first.
-  const ranked = (db.prepare(`SELECT r.id FROM record r WHERE ${REFERENCE['model-vs-label']} ORDER BY ${RANK} DESC, r.id`).all() as { id: number }[]).map((x) => x.id);
+  const ranked = (
+    db.prepare(`SELECT r.id FROM record r WHERE ${REFERENCE['model-vs-label']} ORDER BY ${RANK} DESC, r.id`).all() as { id: number }[]
+  ).map((x) => x.id);
   expect(listWorklist(db, { queue: 'model-vs-label', limit: 100_000 }).records.map((x) => x.id)).toEqual(ranked);
 }
 
@@ -65,7 +77,9 @@ describe('record_flag (model worklist queues kept by triggers)', () => {
     predict(db, 1, r);
     expectMatchesReference(db);
     // An annotator corrects labels: absent overrides a dataset label, present adds one.
-    const setLabel = db.prepare("INSERT INTO label (record_id, vocabulary, code, present, source_kind, source_name, author, asserted_at) VALUES (?, 'SNOMED', ?, ?, 'annotator', 'a', 'a', 'now')");
+    const setLabel = db.prepare(
+      "INSERT INTO label (record_id, vocabulary, code, present, source_kind, source_name, author, asserted_at) VALUES (?, 'SNOMED', ?, ?, 'annotator', 'a', 'a', 'now')",
+    );
     for (let id = 1; id <= 120; id += 3) setLabel.run(id, CODES[id % 4], id % 2);
     expectMatchesReference(db);
     // A correction superseded (is_current cleared), a second model, records deleted, a re-prediction.

@@ -12,7 +12,8 @@ import { DB_FILE, openWorkspace } from '../../src-main/store/workspace.ts';
 import { syntheticRecord } from '../helpers/synthetic-record.ts';
 
 const ws = () => openWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-store-')));
-const store = (w: ReturnType<typeof ws>, rec = syntheticRecord(), p = '/in/a.hea') => w.db.transaction(() => storeRecord(w.db, rec, { path: p, format: rec.format }))();
+const store = (w: ReturnType<typeof ws>, rec = syntheticRecord(), p = '/in/a.hea') =>
+  w.db.transaction(() => storeRecord(w.db, rec, { path: p, format: rec.format }))();
 
 describe('record store', () => {
   it('reads a record back bit-exact', () => {
@@ -31,7 +32,12 @@ describe('record store', () => {
 
   it("keeps the device's reading and the reader's warnings with the record", () => {
     const w = ws();
-    const device = { model: 'GE MAC55', measurements: { qtInterval: { value: 402, unit: 'ms' } }, statements: ['Normal sinus rhythm'], filters: { lowPassHz: 150 } };
+    const device = {
+      model: 'GE MAC55',
+      measurements: { qtInterval: { value: 402, unit: 'ms' } },
+      statements: ['Normal sinus rhythm'],
+      filters: { lowPassHz: 150 },
+    };
     const { recordId } = store(w, { ...syntheticRecord({ seed: 11 }), device, warnings: ["base time '12-May-2020' read as a date"] });
     const back = getRecordSignal(w.db, recordId)!;
     expect(back.device).toEqual(device);
@@ -87,21 +93,33 @@ describe('record store', () => {
     setAnnotatorLabel(w.db, { recordId, vocabulary: 'SNOMED', code: '164889003', present: true, author: 'dr.a' });
     expect(effectiveLabels(w.db, recordId)).toEqual([{ vocabulary: 'SNOMED', code: '164889003' }]);
     setAnnotatorLabel(w.db, { recordId, vocabulary: 'SNOMED', code: '426783006', present: true, author: 'dr.b' });
-    expect(effectiveLabels(w.db, recordId).map((l) => l.code).sort()).toEqual(['164889003', '426783006']);
+    expect(
+      effectiveLabels(w.db, recordId)
+        .map((l) => l.code)
+        .sort(),
+    ).toEqual(['164889003', '426783006']);
     const h = labelHistory(w.db, recordId);
     expect(h).toHaveLength(4);
     expect(h[0]).toMatchObject({ sourceKind: 'dataset', code: '426783006', isCurrent: true });
     expect(h[1]).toMatchObject({ sourceKind: 'annotator', present: false, isCurrent: false, author: 'dr.a' });
     expect(h[3]).toMatchObject({ present: true, isCurrent: true, supersedes: h[1].id, author: 'dr.b' });
-    expect(listAudit(w.db, { recordId }).map((a) => `${a.actor}:${a.action}`)).toEqual(['dr.b:label.add', 'dr.a:label.add', 'dr.a:label.remove']);
-    expect(() => setAnnotatorLabel(w.db, { recordId: 999, vocabulary: 'SNOMED', code: '1', present: true, author: 'x' })).toThrow(/no record with id 999/);
+    expect(listAudit(w.db, { recordId }).map((a) => `${a.actor}:${a.action}`)).toEqual([
+      'dr.b:label.add',
+      'dr.a:label.add',
+      'dr.a:label.remove',
+    ]);
+    expect(() => setAnnotatorLabel(w.db, { recordId: 999, vocabulary: 'SNOMED', code: '1', present: true, author: 'x' })).toThrow(
+      /no record with id 999/,
+    );
   });
 
   it('a long record is chunked with a min/max pyramid; any window reads back right', () => {
     const w = ws();
     const rec = syntheticRecord({ seed: 7, length: 3_000_000, fs: 500 });
     const { recordId } = store(w, rec);
-    const chunks = w.db.prepare('SELECT level, COUNT(*) AS n FROM signal_chunk WHERE record_id = ? AND lead_index = 0 GROUP BY level').all(recordId) as { level: number; n: number }[];
+    const chunks = w.db
+      .prepare('SELECT level, COUNT(*) AS n FROM signal_chunk WHERE record_id = ? AND lead_index = 0 GROUP BY level')
+      .all(recordId) as { level: number; n: number }[];
     expect(chunks[0]).toEqual({ level: 0, n: Math.ceil(3_000_000 / 65536) });
     expect(chunks.length).toBeGreaterThan(2);
     // Raw window across a chunk boundary.
@@ -153,7 +171,9 @@ describe('record store', () => {
     old.close();
     const w = openWorkspace(dir);
     expect(w.db.pragma('page_size', { simple: true })).toBe(4096);
-    expect(Buffer.from(getRecordSignal(w.db, recordId)!.leads[5].digital.buffer).equals(Buffer.from(rec.leads[5].digital.buffer))).toBe(true);
+    expect(Buffer.from(getRecordSignal(w.db, recordId)!.leads[5].digital.buffer).equals(Buffer.from(rec.leads[5].digital.buffer))).toBe(
+      true,
+    );
     const second = store(w, syntheticRecord({ seed: 4, length: 100_000, fs: 500 }), '/in/new.hea');
     expect(second.duplicate).toBe(false);
     expect(w.db.pragma('integrity_check', { simple: true })).toBe('ok');

@@ -17,12 +17,19 @@ import { dataPath } from '../helpers/shared-data.ts';
  * so the conversion is tested on exactly what older workspaces hold.
  */
 function storeLegacy(db: Database.Database, rec: EcgRecord, hash: string): number {
-  const id = Number(db.prepare(`INSERT INTO record (content_hash, record_name, format, sampling_rate, length, lead_count, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?)`).run(hash, rec.recordName, rec.format, rec.samplingRate, rec.length, rec.leads.length, '2026-01-01T00:00:00Z').lastInsertRowid);
+  const id = Number(
+    db
+      .prepare(
+        `INSERT INTO record (content_hash, record_name, format, sampling_rate, length, lead_count, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(hash, rec.recordName, rec.format, rec.samplingRate, rec.length, rec.leads.length, '2026-01-01T00:00:00Z').lastInsertRowid,
+  );
   const chunk = db.prepare('INSERT INTO signal_chunk (record_id, lead_index, level, chunk_index, samples) VALUES (?, ?, ?, ?, ?)');
   rec.leads.forEach((lead, i) => {
-    db.prepare('INSERT INTO lead (record_id, lead_index, name, units, gain, baseline, sample_type, derived) VALUES (?, ?, ?, ?, ?, ?, ?, 0)')
-      .run(id, i, lead.name, lead.units, lead.gain, lead.baseline, lead.digital instanceof Int32Array ? 'int32' : 'int16');
+    db.prepare(
+      'INSERT INTO lead (record_id, lead_index, name, units, gain, baseline, sample_type, derived) VALUES (?, ?, ?, ?, ?, ?, ?, 0)',
+    ).run(id, i, lead.name, lead.units, lead.gain, lead.baseline, lead.digital instanceof Int32Array ? 'int32' : 'int16');
     const levels = [lead.digital, ...buildPyramid(lead.digital)];
     levels.forEach((values, level) => {
       for (let c = 0, s = 0; s < values.length; c++, s += CHUNK_VALUES) {
@@ -39,7 +46,11 @@ const bytesOf = (a: Int16Array | Int32Array) => Buffer.from(a.buffer, a.byteOffs
 async function realRecords(): Promise<EcgRecord[]> {
   const chapman = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
   const heas = [
-    ...fs.readdirSync(chapman).filter((f) => f.endsWith('.hea')).slice(0, 3).map((f) => path.join(chapman, f)),
+    ...fs
+      .readdirSync(chapman)
+      .filter((f) => f.endsWith('.hea'))
+      .slice(0, 3)
+      .map((f) => path.join(chapman, f)),
     dataPath('mitdb', '100.hea'), // 650,000 samples per lead: 10 chunks each, a pyramid
     dataPath('formats', 'wfdb-python-sample-data', '100_3chan.hea'), // odd length
     dataPath('formats', 'wfdb-python-sample-data', 'binformats.hea'), // int32 leads (formats 24, 32)
@@ -55,19 +66,22 @@ describe('migration 8: signal chunks converted to the codec', () => {
     migrate(db, MIGRATIONS, 6);
     const recs = await realRecords();
     const ids = db.transaction(() => recs.map((r, k) => storeLegacy(db, r, `h${k}`)))();
-    const pyramidBefore = db.prepare('SELECT record_id, lead_index, level, chunk_index, samples FROM signal_chunk WHERE level > 0 ORDER BY 1, 2, 3, 4').all();
+    const pyramidBefore = db
+      .prepare('SELECT record_id, lead_index, level, chunk_index, samples FROM signal_chunk WHERE level > 0 ORDER BY 1, 2, 3, 4')
+      .all();
     expect(pyramidBefore.length).toBeGreaterThan(0);
 
     migrate(db);
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     // Before conversion the raw chunks read as before.
-    const check = () => recs.forEach((rec, k) => {
-      const back = getRecordSignal(db, ids[k])!;
-      back.leads.forEach((l, i) => {
-        expect(l.digital.constructor).toBe(rec.leads[i].digital.constructor);
-        expect(bytesOf(l.digital).equals(bytesOf(rec.leads[i].digital))).toBe(true);
+    const check = () =>
+      recs.forEach((rec, k) => {
+        const back = getRecordSignal(db, ids[k])!;
+        back.leads.forEach((l, i) => {
+          expect(l.digital.constructor).toBe(rec.leads[i].digital.constructor);
+          expect(bytesOf(l.digital).equals(bytesOf(rec.leads[i].digital))).toBe(true);
+        });
       });
-    });
     check();
     expect(recordsToConvert(db)).toBe(recs.length);
 
@@ -76,7 +90,9 @@ describe('migration 8: signal chunks converted to the codec', () => {
     const first = await convertSignalChunks(db, { chunksPerTransaction: 5, signal: abort.signal, onProgress: () => abort.abort() });
     expect(first.cancelled).toBe(true);
     expect(first.chunksConverted).toBe(5);
-    const mixed = db.prepare('SELECT encoding, COUNT(*) AS n FROM signal_chunk WHERE level = 0 GROUP BY encoding ORDER BY encoding').all() as { encoding: number; n: number }[];
+    const mixed = db
+      .prepare('SELECT encoding, COUNT(*) AS n FROM signal_chunk WHERE level = 0 GROUP BY encoding ORDER BY encoding')
+      .all() as { encoding: number; n: number }[];
     expect(mixed.map((m) => m.encoding)).toEqual([0, 1]);
     check();
     // A window across a converted/raw chunk boundary of MIT-BIH 100 (lead 0: chunks 0-4 converted in the first batch).
@@ -95,7 +111,9 @@ describe('migration 8: signal chunks converted to the codec', () => {
     expect(first.chunksConverted + rest.chunksConverted).toBe(total);
     expect(db.prepare('SELECT COUNT(*) AS n FROM signal_chunk WHERE level = 0 AND encoding <> ?').get(CHUNK_CODEC)).toEqual({ n: 0 });
     // The pyramid is untouched.
-    expect(db.prepare('SELECT record_id, lead_index, level, chunk_index, samples FROM signal_chunk WHERE level > 0 ORDER BY 1, 2, 3, 4').all()).toEqual(pyramidBefore);
+    expect(
+      db.prepare('SELECT record_id, lead_index, level, chunk_index, samples FROM signal_chunk WHERE level > 0 ORDER BY 1, 2, 3, 4').all(),
+    ).toEqual(pyramidBefore);
     check();
     expect(recordsToConvert(db)).toBe(0);
     const again = await convertSignalChunks(db);

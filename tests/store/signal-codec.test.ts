@@ -19,7 +19,9 @@ function rng(seed: number): () => number {
 }
 
 const same = (a: Int16Array | Int32Array, b: Int16Array | Int32Array): boolean =>
-  a.constructor === b.constructor && a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  a.constructor === b.constructor &&
+  a.length === b.length &&
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 function roundTrip(x: Int16Array | Int32Array): Uint8Array {
   const blob = encodeChunk(x);
@@ -38,13 +40,26 @@ function signal(kind: number, n: number, wide: boolean, r: () => number): Int16A
   const span = hi - lo;
   for (let i = 0; i < n; i++) {
     switch (kind % 7) {
-      case 0: x[i] = Math.round(800 * Math.sin(i / 30) + 40 * (r() - 0.5)); break;
-      case 1: x[i] = Math.floor(lo + r() * (span + 1)); break; // full-range white noise
-      case 2: x[i] = i % 2 ? hi : lo; break; // the largest possible jump every sample
-      case 3: x[i] = r() < 0.05 ? lo : Math.round(100 * Math.sin(i / 7)); break; // invalid markers among samples
-      case 4: x[i] = Math.floor(r() * 2 ** Math.floor(r() * (wide ? 31 : 15))) * (r() < 0.5 ? -1 : 1); break; // mixed widths
-      case 5: x[i] = i < n / 2 ? hi : lo; break; // one step
-      default: x[i] = 7; // constant
+      case 0:
+        x[i] = Math.round(800 * Math.sin(i / 30) + 40 * (r() - 0.5));
+        break;
+      case 1:
+        x[i] = Math.floor(lo + r() * (span + 1));
+        break; // full-range white noise
+      case 2:
+        x[i] = i % 2 ? hi : lo;
+        break; // the largest possible jump every sample
+      case 3:
+        x[i] = r() < 0.05 ? lo : Math.round(100 * Math.sin(i / 7));
+        break; // invalid markers among samples
+      case 4:
+        x[i] = Math.floor(r() * 2 ** Math.floor(r() * (wide ? 31 : 15))) * (r() < 0.5 ? -1 : 1);
+        break; // mixed widths
+      case 5:
+        x[i] = i < n / 2 ? hi : lo;
+        break; // one step
+      default:
+        x[i] = 7; // constant
     }
   }
   return x;
@@ -72,7 +87,17 @@ describe('signal chunk codec', () => {
 
   it('keeps the extreme values and invalid markers, and falls back to verbatim when coding would expand', () => {
     const extremes16 = Int16Array.from([INVALID_DIGITAL_16, 32767, INVALID_DIGITAL_16, 32767, 0, -1, 1, INVALID_DIGITAL_16, 32767]);
-    const extremes32 = Int32Array.from([INVALID_DIGITAL_32, 2147483647, INVALID_DIGITAL_32, 2147483647, 0, -1, 1, INVALID_DIGITAL_32, 2147483647]);
+    const extremes32 = Int32Array.from([
+      INVALID_DIGITAL_32,
+      2147483647,
+      INVALID_DIGITAL_32,
+      2147483647,
+      0,
+      -1,
+      1,
+      INVALID_DIGITAL_32,
+      2147483647,
+    ]);
     roundTrip(extremes16);
     roundTrip(extremes32);
     // Full-range noise cannot be compressed: stored verbatim, header plus samples exactly.
@@ -125,7 +150,11 @@ describe('signal chunk codec', () => {
   it('compresses real ECGs bit-exact: Chapman (.mat), MIT-BIH (212), PTB-XL (16), int32 WFDB formats', async () => {
     const chapman = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
     const heas = [
-      ...fs.readdirSync(chapman).filter((f) => f.endsWith('.hea')).slice(0, 10).map((f) => path.join(chapman, f)),
+      ...fs
+        .readdirSync(chapman)
+        .filter((f) => f.endsWith('.hea'))
+        .slice(0, 10)
+        .map((f) => path.join(chapman, f)),
       dataPath('mitdb', '100.hea'),
       dataPath('mitdb', '119.hea'),
       dataPath('ptbxl', 'records500', '00000', '00001_hr.hea'),

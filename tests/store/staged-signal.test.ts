@@ -4,13 +4,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  cleanUpStagedSignals, discardStagedSignal, getRecordSignal, listRecordSummaries, recordCount, stageRecordSignal, storeRecord,
+  cleanUpStagedSignals,
+  discardStagedSignal,
+  getRecordSignal,
+  listRecordSummaries,
+  recordCount,
+  stageRecordSignal,
+  storeRecord,
 } from '../../src-main/store/record-store.ts';
 import { openWorkspace } from '../../src-main/store/workspace.ts';
 import { syntheticRecord } from '../helpers/synthetic-record.ts';
 
 const ws = () => openWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-stage-')));
-const chunkCount = (w: ReturnType<typeof ws>, id: number) => (w.db.prepare('SELECT COUNT(*) AS n FROM signal_chunk WHERE record_id = ?').get(id) as { n: number }).n;
+const chunkCount = (w: ReturnType<typeof ws>, id: number) =>
+  (w.db.prepare('SELECT COUNT(*) AS n FROM signal_chunk WHERE record_id = ?').get(id) as { n: number }).n;
 const bytesOf = (a: Int16Array | Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 describe('staged (write-once) signal of large records', () => {

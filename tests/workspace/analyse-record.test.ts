@@ -6,7 +6,16 @@ import { READERS } from '../../src-main/formats/readers.ts';
 import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
 import { listAudit } from '../../src-main/store/audit-log.ts';
 import { setAnnotatorLabel, setReviewState } from '../../src-main/store/label-store.ts';
-import { addInterval, addNote, deleteInterval, deleteNote, getReviewSettings, listIntervals, listNotes, setReviewSettings } from '../../src-main/store/review-store.ts';
+import {
+  addInterval,
+  addNote,
+  deleteInterval,
+  deleteNote,
+  getReviewSettings,
+  listIntervals,
+  listNotes,
+  setReviewSettings,
+} from '../../src-main/store/review-store.ts';
 import { listWorklist, worklistQueues } from '../../src-main/store/worklist.ts';
 import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
 import { analyseRecord, filteredSignalWindow, recordRules } from '../../src-main/workspace/analyse-record.ts';
@@ -21,7 +30,8 @@ const ids: Record<string, number> = {};
 beforeAll(async () => {
   ws = openWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-review-store-')));
   await ingestPaths(ws, [path.join(REPO_ROOT, 'resources', 'samples'), dataPath('mitdb', '100.hea')], { readers: READERS });
-  for (const r of ws.db.prepare('SELECT id, record_name FROM record').all() as { id: number; record_name: string }[]) ids[r.record_name] = r.id;
+  for (const r of ws.db.prepare('SELECT id, record_name FROM record').all() as { id: number; record_name: string }[])
+    ids[r.record_name] = r.id;
 }, 60_000);
 afterAll(() => ws?.close());
 
@@ -36,13 +46,29 @@ describe('review store', () => {
     expect(() => deleteNote(ws.db, { id: note.id, author: 'ann' })).toThrow(/no note/);
     expect(() => addNote(ws.db, { recordId: id, text: '   ', author: 'ann' })).toThrow(/needs some text/);
 
-    const iv = addInterval(ws.db, { recordId: id, start: 500, end: 1500, lead: 'V1', vocabulary: 'SNOMED', code: '164889003', author: 'ann' });
+    const iv = addInterval(ws.db, {
+      recordId: id,
+      start: 500,
+      end: 1500,
+      lead: 'V1',
+      vocabulary: 'SNOMED',
+      code: '164889003',
+      author: 'ann',
+    });
     expect(listIntervals(ws.db, id)).toMatchObject([{ id: iv.id, start: 500, end: 1500, lead: 'V1', code: '164889003' }]);
-    expect(() => addInterval(ws.db, { recordId: id, start: 4000, end: 6000, vocabulary: 'SNOMED', code: '1', author: 'ann' })).toThrow(/not inside record .*0\.\.5000/);
-    expect(() => addInterval(ws.db, { recordId: id, start: 0, end: 10, lead: 'MLII', vocabulary: 'SNOMED', code: '1', author: 'ann' })).toThrow(/has no lead MLII/);
+    expect(() => addInterval(ws.db, { recordId: id, start: 4000, end: 6000, vocabulary: 'SNOMED', code: '1', author: 'ann' })).toThrow(
+      /not inside record .*0\.\.5000/,
+    );
+    expect(() =>
+      addInterval(ws.db, { recordId: id, start: 0, end: 10, lead: 'MLII', vocabulary: 'SNOMED', code: '1', author: 'ann' }),
+    ).toThrow(/has no lead MLII/);
     deleteInterval(ws.db, { id: iv.id, author: 'ann' });
     expect(listIntervals(ws.db, id)).toEqual([]);
-    expect(listAudit(ws.db, { recordId: id }).map((a) => a.action).slice(0, 4)).toEqual(['interval.delete', 'interval.add', 'note.delete', 'note.add']);
+    expect(
+      listAudit(ws.db, { recordId: id })
+        .map((a) => a.action)
+        .slice(0, 4),
+    ).toEqual(['interval.delete', 'interval.add', 'note.delete', 'note.add']);
   });
 
   it('keeps reviewer settings (screen calibration, shortcut keys) and refuses absurd ones', () => {

@@ -34,12 +34,22 @@ beforeAll(async () => {
   chapmanIds.push(await store(dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010', 'JS00001.hea')));
   // The 2-lead record sits between 12-lead ones: a batch that stopped at it would miss the records after it.
   mitId = await store(dataPath('mitdb', '100.hea'));
-  for (const n of ['JS00002', 'JS00004']) chapmanIds.push(await store(dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010', `${n}.hea`)));
+  for (const n of ['JS00002', 'JS00004'])
+    chapmanIds.push(await store(dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010', `${n}.hea`)));
   const model = createModel({ arch: 'small-cnn', channels: 12, inputShape: [1000], classes: 2, seed: 3 });
   modelId = saveModel(ws.db, {
-    name: 'tiny', kind: 'tfjs', architecture: 'small-cnn', hyperparameters: {}, classes: ['164889003', '426783006'], leadSet: [...STANDARD_LEADS],
-    inputSpec: { samplingRate: 100, samples: 1000, leads: [...STANDARD_LEADS], bandpass: { lowHz: 0.5, highHz: 40 } }, metrics: {}, runtime: 'test',
-    weights: serializeWeights(model), records: [], labelIds: [],
+    name: 'tiny',
+    kind: 'tfjs',
+    architecture: 'small-cnn',
+    hyperparameters: {},
+    classes: ['164889003', '426783006'],
+    leadSet: [...STANDARD_LEADS],
+    inputSpec: { samplingRate: 100, samples: 1000, leads: [...STANDARD_LEADS], bandpass: { lowHz: 0.5, highHz: 40 } },
+    metrics: {},
+    runtime: 'test',
+    weights: serializeWeights(model),
+    records: [],
+    labelIds: [],
   });
 });
 afterAll(() => {
@@ -63,8 +73,12 @@ describe('batches skip what they cannot read and do the rest', () => {
     const s = await explainInWorkspace(ws, { modelId, methods: ['vanilla-gradient'], fidelity: 0, sanity: 0, reportDir: dir });
     expect(s.records).toBe(3);
     expect(s.maps).toBe(3);
-    expect(s.skipped).toEqual([{ recordId: mitId, recordName: '100', reason: expect.stringMatching(/^lacks leads I, II, .*\(has MLII, V5\)$/) }]);
-    expect(fs.readFileSync(path.join(dir, 'skipped.csv'), 'utf8')).toMatch(new RegExp(`^record_id,record,reason\\n${mitId},100,"?lacks leads I, II`));
+    expect(s.skipped).toEqual([
+      { recordId: mitId, recordName: '100', reason: expect.stringMatching(/^lacks leads I, II, .*\(has MLII, V5\)$/) },
+    ]);
+    expect(fs.readFileSync(path.join(dir, 'skipped.csv'), 'utf8')).toMatch(
+      new RegExp(`^record_id,record,reason\\n${mitId},100,"?lacks leads I, II`),
+    );
     const report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')) as { records: number; skipped: unknown[] };
     expect([report.records, report.skipped.length]).toEqual([3, 1]);
     const stored = ws.db.prepare('SELECT DISTINCT record_id FROM saliency_map WHERE model_id = ? ORDER BY record_id').pluck().all(modelId);
@@ -72,8 +86,9 @@ describe('batches skip what they cannot read and do the rest', () => {
   });
 
   it('explain fails with one line when no record at all can be explained', async () => {
-    await expect(explainInWorkspace(ws, { modelId, recordIds: [mitId], methods: ['vanilla-gradient'], fidelity: 0, sanity: 0 }))
-      .rejects.toThrow(/^none of the 1 records could be explained \(e\.g\. 100: lacks leads I, II/);
+    await expect(
+      explainInWorkspace(ws, { modelId, recordIds: [mitId], methods: ['vanilla-gradient'], fidelity: 0, sanity: 0 }),
+    ).rejects.toThrow(/^none of the 1 records could be explained \(e\.g\. 100: lacks leads I, II/);
   });
 
   it("the API's rules on a 2-lead MIT-BIH record answer 'not applicable' with the reason, for any lead set", async () => {
@@ -83,7 +98,9 @@ describe('batches skip what they cannot read and do the rest', () => {
       expect(results.length).toBeGreaterThan(5);
       for (const r of results) {
         expect(r.decision).toBe('not-applicable');
-        expect(r.evidence.note).toMatch(new RegExp(`not applicable: the record lacks I, II.* of the ${leadSet}-lead set \\(has MLII, V5\\)`));
+        expect(r.evidence.note).toMatch(
+          new RegExp(`not applicable: the record lacks I, II.* of the ${leadSet}-lead set \\(has MLII, V5\\)`),
+        );
       }
     }
     // A 12-lead record on the same call still gets real decisions.

@@ -32,9 +32,18 @@ beforeAll(async () => {
   }
   const model = createModel({ arch: 'small-cnn', channels: 12, inputShape: [1000], classes: 2, seed: 3 });
   modelId = saveModel(ws.db, {
-    name: 'untrained', kind: 'tfjs', architecture: 'small-cnn', hyperparameters: {}, classes: ['164889003', '426783006'], leadSet: [...STANDARD_LEADS],
-    inputSpec: { samplingRate: 100, samples: 1000, leads: [...STANDARD_LEADS], bandpass: { lowHz: 0.5, highHz: 40 } }, metrics: {}, runtime: 'test',
-    weights: serializeWeights(model), records: [], labelIds: [],
+    name: 'untrained',
+    kind: 'tfjs',
+    architecture: 'small-cnn',
+    hyperparameters: {},
+    classes: ['164889003', '426783006'],
+    leadSet: [...STANDARD_LEADS],
+    inputSpec: { samplingRate: 100, samples: 1000, leads: [...STANDARD_LEADS], bandpass: { lowHz: 0.5, highHz: 40 } },
+    metrics: {},
+    runtime: 'test',
+    weights: serializeWeights(model),
+    records: [],
+    labelIds: [],
   });
 });
 afterAll(() => {
@@ -46,12 +55,22 @@ const count = (sql: string): number => ws.db.prepare(sql).pluck().get() as numbe
 
 describe('explainInWorkspace', () => {
   it('explains one record with one method, keeps the map with its provenance and measures it', async () => {
-    const s = await explainInWorkspace(ws, { modelId, recordIds: [recordIds[0]], methods: ['integrated-gradients:blurred'], reportDir: path.join(tmp, 'one') });
+    const s = await explainInWorkspace(ws, {
+      modelId,
+      recordIds: [recordIds[0]],
+      methods: ['integrated-gradients:blurred'],
+      reportDir: path.join(tmp, 'one'),
+    });
     expect(s).toMatchObject({ records: 1, maps: 1 });
     const id = ws.db.prepare('SELECT id FROM saliency_map').pluck().get() as number;
     const r = loadSaliency(ws.db, id);
     expect([r.leads.length, r.samples]).toEqual([12, 1000]);
-    expect(r.provenance).toMatchObject({ method: 'integrated-gradients', baseline: 'blurred', preprocessing: '100 Hz x 1000, band-pass 0.5-40 Hz, z-score', layout: null });
+    expect(r.provenance).toMatchObject({
+      method: 'integrated-gradients',
+      baseline: 'blurred',
+      preprocessing: '100 Hz x 1000, band-pass 0.5-40 Hz, z-score',
+      layout: null,
+    });
     expect(r.map.some((v) => v > 0)).toBe(true);
     // One record is within the default fidelity/sanity subset: all three measures, stored against the map.
     const m = s.mapSummary['integrated-gradients:blurred'];
@@ -61,19 +80,39 @@ describe('explainInWorkspace', () => {
     expect(m.localisation!.coverage.qrs).toBeLessThan(0.3);
     const shares = m.localisation!.share;
     expect(shares.qrs + shares.p + shares.stT).toBeLessThanOrEqual(1 + 1e-9);
-    for (const kind of ['fidelity', 'sanity', 'localisation']) expect(count(`SELECT COUNT(*) FROM saliency_metric WHERE kind = '${kind}' AND map_id = ${id}`)).toBe(1);
-    expect(JSON.parse(ws.db.prepare("SELECT value FROM saliency_metric WHERE kind = 'sanity'").pluck().get() as string)).toMatchObject({ seed: 1234, flagged: expect.any(Boolean) });
-    expect(fs.readdirSync(path.join(tmp, 'one')).sort()).toEqual(['fidelity.svg', 'localisation.svg', 'maps.csv', 'report.json', 'sanity.svg', 'summary.csv']);
+    for (const kind of ['fidelity', 'sanity', 'localisation'])
+      expect(count(`SELECT COUNT(*) FROM saliency_metric WHERE kind = '${kind}' AND map_id = ${id}`)).toBe(1);
+    expect(JSON.parse(ws.db.prepare("SELECT value FROM saliency_metric WHERE kind = 'sanity'").pluck().get() as string)).toMatchObject({
+      seed: 1234,
+      flagged: expect.any(Boolean),
+    });
+    expect(fs.readdirSync(path.join(tmp, 'one')).sort()).toEqual([
+      'fidelity.svg',
+      'localisation.svg',
+      'maps.csv',
+      'report.json',
+      'sanity.svg',
+      'summary.csv',
+    ]);
   });
   it('audits methods over several records, fidelity on an evenly spread subset, and writes the report', async () => {
     const s = await explainInWorkspace(ws, {
-      modelId, methods: ['vanilla-gradient', 'gradient-x-input'], reportDir: path.join(tmp, 'report'), fidelity: 1, sanity: 0,
+      modelId,
+      methods: ['vanilla-gradient', 'gradient-x-input'],
+      reportDir: path.join(tmp, 'report'),
+      fidelity: 1,
+      sanity: 0,
     });
     expect(s.maps).toBe(6);
     expect(s.spearmanByMethod?.methods.n).toBe(3);
     expect(s.mostInconsistentRecords?.map((r) => r.recordName).sort()).toEqual(['JS00001', 'JS00002', 'JS00004']);
     expect(s.mapSummary['vanilla-gradient']).toMatchObject({ maps: 3, fidelity: { n: 1 }, sanity: null, localisation: { n: 3 } });
-    const maps = fs.readFileSync(path.join(tmp, 'report', 'maps.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const maps = fs
+      .readFileSync(path.join(tmp, 'report', 'maps.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     // The one fidelity record is the middle one (evenly spread), for both methods.
     expect(maps.filter((c) => c[7] !== '').map((c) => c[1])).toEqual(['JS00002', 'JS00002']);
     expect(fs.existsSync(path.join(tmp, 'report', 'records.csv'))).toBe(true);
@@ -84,24 +123,51 @@ describe('explainInWorkspace', () => {
     expect(ws.db.prepare(`SELECT report_dir FROM explain_audit WHERE id = ${auditId}`).pluck().get()).toBe(path.join(tmp, 'report'));
   });
   it('runs Grad-CAM and guided Grad-CAM on the stored small CNN on a named layer, reproducibly from the provenance', async () => {
-    const s = await explainInWorkspace(ws, { modelId, recordIds: [recordIds[1]], methods: ['grad-cam', 'grad-cam@block0', 'guided-grad-cam@block1'], fidelity: 0, sanity: 0 });
+    const s = await explainInWorkspace(ws, {
+      modelId,
+      recordIds: [recordIds[1]],
+      methods: ['grad-cam', 'grad-cam@block0', 'guided-grad-cam@block1'],
+      fidelity: 0,
+      sanity: 0,
+    });
     expect(s.maps).toBe(3);
-    const rows = ws.db.prepare(`SELECT id, layer, params FROM saliency_map WHERE record_id = ${recordIds[1]} AND method LIKE '%grad-cam' ORDER BY id`).all() as { id: number; layer: string; params: string }[];
-    expect(rows.map((r) => [r.layer, JSON.parse(r.params).spec])).toEqual([['block2', 'grad-cam'], ['block0', 'grad-cam@block0'], ['block1', 'guided-grad-cam@block1']]);
+    const rows = ws.db
+      .prepare(`SELECT id, layer, params FROM saliency_map WHERE record_id = ${recordIds[1]} AND method LIKE '%grad-cam' ORDER BY id`)
+      .all() as { id: number; layer: string; params: string }[];
+    expect(rows.map((r) => [r.layer, JSON.parse(r.params).spec])).toEqual([
+      ['block2', 'grad-cam'],
+      ['block0', 'grad-cam@block0'],
+      ['block1', 'guided-grad-cam@block1'],
+    ]);
     const first = loadSaliency(ws.db, rows[0].id);
     expect(first.map.some((v) => v > 0)).toBe(true);
     // Grad-CAM on a 1D stage has no lead axis: every lead carries the same time profile.
     expect(Array.from(first.map.subarray(0, 1000))).toEqual(Array.from(first.map.subarray(7000, 8000)));
     // Again from the stored spec: the same map, bit for bit (replaces the stored one, same provenance).
-    await explainInWorkspace(ws, { modelId, recordIds: [recordIds[1]], methods: [String(first.provenance.params.spec)], fidelity: 0, sanity: 0 });
-    const again = ws.db.prepare(`SELECT id FROM saliency_map WHERE record_id = ${recordIds[1]} AND method = 'grad-cam' AND layer = 'block2'`).pluck().get() as number;
+    await explainInWorkspace(ws, {
+      modelId,
+      recordIds: [recordIds[1]],
+      methods: [String(first.provenance.params.spec)],
+      fidelity: 0,
+      sanity: 0,
+    });
+    const again = ws.db
+      .prepare(`SELECT id FROM saliency_map WHERE record_id = ${recordIds[1]} AND method = 'grad-cam' AND layer = 'block2'`)
+      .pluck()
+      .get() as number;
     expect(Buffer.from(loadSaliency(ws.db, again).map.buffer).equals(Buffer.from(first.map.buffer))).toBe(true);
   });
   it('refuses bad requests with one clear line', async () => {
     await expect(explainInWorkspace(ws, { modelId, methods: ['lime'] })).rejects.toThrow(/unknown saliency method 'lime'/);
-    await expect(explainInWorkspace(ws, { modelId, methods: ['vanilla-gradient'], layouts: ['6x2'] })).rejects.toThrow(/reads signals, not charts/);
-    await expect(explainInWorkspace(ws, { modelId, methods: ['grad-cam@conv9'], recordIds: [recordIds[0]] })).rejects.toThrow(/has no layer 'conv9' \(layers: block2, block1, block0\)/);
-    await expect(explainInWorkspace(ws, { modelId, methods: ['smoothgrad@block1'], recordIds: [recordIds[0]] })).rejects.toThrow(/smoothgrad takes no layer/);
+    await expect(explainInWorkspace(ws, { modelId, methods: ['vanilla-gradient'], layouts: ['6x2'] })).rejects.toThrow(
+      /reads signals, not charts/,
+    );
+    await expect(explainInWorkspace(ws, { modelId, methods: ['grad-cam@conv9'], recordIds: [recordIds[0]] })).rejects.toThrow(
+      /has no layer 'conv9' \(layers: block2, block1, block0\)/,
+    );
+    await expect(explainInWorkspace(ws, { modelId, methods: ['smoothgrad@block1'], recordIds: [recordIds[0]] })).rejects.toThrow(
+      /smoothgrad takes no layer/,
+    );
     await expect(explainInWorkspace(ws, { modelId: 99, methods: ['vanilla-gradient'] })).rejects.toThrow(/no model with id 99/);
   });
 });

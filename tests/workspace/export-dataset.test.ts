@@ -23,8 +23,13 @@ import { syntheticRecord } from '../helpers/synthetic-record.ts';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-export-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 let ws: Workspace;
-const idOf = (w: Workspace, name: string): number => w.db.prepare('SELECT id FROM record WHERE record_name = ?').pluck().get(name) as number;
-const snomed = (w: Workspace, id: number): string[] => effectiveLabels(w.db, id).filter((l) => l.vocabulary === 'SNOMED').map((l) => l.code).sort();
+const idOf = (w: Workspace, name: string): number =>
+  w.db.prepare('SELECT id FROM record WHERE record_name = ?').pluck().get(name) as number;
+const snomed = (w: Workspace, id: number): string[] =>
+  effectiveLabels(w.db, id)
+    .filter((l) => l.vocabulary === 'SNOMED')
+    .map((l) => l.code)
+    .sort();
 const csv = (file: string) => parseCsvRecords(fs.readFileSync(file, 'utf8'), file).rows;
 
 beforeAll(async () => {
@@ -45,7 +50,16 @@ beforeAll(async () => {
   setAnnotatorLabel(ws.db, { recordId: js49, vocabulary: 'SNOMED', code: '39732003', present: false, author: 'dr.a' });
   setReviewState(ws.db, { recordId: js49, state: 'corrected', author: 'dr.a' });
   setReviewState(ws.db, { recordId: idOf(ws, 'JS00008'), state: 'accepted', author: 'dr.b' });
-  addInterval(ws.db, { recordId: idOf(ws, 'JS00008'), start: 100, end: 900, lead: 'II', vocabulary: 'SNOMED', code: '164889003', text: 'AF run, "short"', author: 'dr.b' });
+  addInterval(ws.db, {
+    recordId: idOf(ws, 'JS00008'),
+    start: 100,
+    end: 900,
+    lead: 'II',
+    vocabulary: 'SNOMED',
+    code: '164889003',
+    text: 'AF run, "short"',
+    author: 'dr.b',
+  });
 });
 
 describe('WFDB annotation encoding', () => {
@@ -53,9 +67,14 @@ describe('WFDB annotation encoding', () => {
     const atr = new Uint8Array(fs.readFileSync(dataPath('mitdb', '100.atr')));
     const ann = parseWfdbAnnotations(atr, '100.atr');
     expect(parseWfdbAnnotations(encodeWfdbAnnotations(ann), 'x')).toEqual(ann);
-    const odd = [{ sample: 5, symbol: 'N', subtype: -3, channel: 2, num: 5 }, { sample: 200_000, symbol: '(', aux: 'SNOMED:1 II' }, { sample: 200_001, symbol: 'Q?' }];
+    const odd = [
+      { sample: 5, symbol: 'N', subtype: -3, channel: 2, num: 5 },
+      { sample: 200_000, symbol: '(', aux: 'SNOMED:1 II' },
+      { sample: 200_001, symbol: 'Q?' },
+    ];
     expect(parseWfdbAnnotations(encodeWfdbAnnotations(odd), 'x')).toEqual([
-      { sample: 5, symbol: 'N', subtype: -3, channel: 2, num: 5 }, { sample: 200_000, symbol: '(', aux: 'SNOMED:1 II' },
+      { sample: 5, symbol: 'N', subtype: -3, channel: 2, num: 5 },
+      { sample: 200_000, symbol: '(', aux: 'SNOMED:1 II' },
       { sample: 200_001, symbol: '"', aux: 'Q?' },
     ]);
   });
@@ -66,16 +85,36 @@ describe('exportDataset', () => {
     const out = path.join(tmp, 'all');
     const r = exportDataset(ws, { outDir: out });
     expect(r).toMatchObject({ records: 7, skipped: [] });
-    expect(fs.readFileSync(path.join(out, 'RECORDS'), 'utf8').trim().split('\n')).toEqual(['JS00004', 'JS00008', 'JS00012', 'JS00036', 'JS00049', '100', 'WIDE32']);
-    expect(fs.readFileSync(path.join(out, 'JS00004.hea'), 'latin1')).toMatch(/^JS00004 12 500 5000\nJS00004\.dat 16 1000\(0\)\/mV 16 0 -?\d+ -?\d+ 0 I\n/);
-    expect(fs.readFileSync(path.join(out, 'WIDE32.hea'), 'latin1')).toMatch(/^WIDE32 3 500 3000 05:06:07\.250 04\/03\/2021\nWIDE32_32\.dat 32 /);
+    expect(fs.readFileSync(path.join(out, 'RECORDS'), 'utf8').trim().split('\n')).toEqual([
+      'JS00004',
+      'JS00008',
+      'JS00012',
+      'JS00036',
+      'JS00049',
+      '100',
+      'WIDE32',
+    ]);
+    expect(fs.readFileSync(path.join(out, 'JS00004.hea'), 'latin1')).toMatch(
+      /^JS00004 12 500 5000\nJS00004\.dat 16 1000\(0\)\/mV 16 0 -?\d+ -?\d+ 0 I\n/,
+    );
+    expect(fs.readFileSync(path.join(out, 'WIDE32.hea'), 'latin1')).toMatch(
+      /^WIDE32 3 500 3000 05:06:07\.250 04\/03\/2021\nWIDE32_32\.dat 32 /,
+    );
     const b = openWorkspace(path.join(tmp, 'ws-b'));
     const again = await ingestPaths(b, [out], { readers: READERS });
     expect(again).toMatchObject({ newRecords: 7, duplicates: 0, quarantined: [] });
     for (const name of ['JS00004', 'JS00008', 'JS00012', 'JS00036', 'JS00049', '100', 'WIDE32']) {
       const [x, y] = [getRecordSignal(ws.db, idOf(ws, name))!, getRecordSignal(b.db, idOf(b, name))!];
-      expect({ fs: y.samplingRate, n: y.length, age: y.age, sex: y.sex, start: y.startTime }).toEqual({ fs: x.samplingRate, n: x.length, age: x.age, sex: x.sex, start: x.startTime });
-      expect(y.leads.map((l) => [l.name, l.units, l.gain, l.baseline, l.digital.constructor.name])).toEqual(x.leads.map((l) => [l.name, l.units, l.gain, l.baseline, l.digital.constructor.name]));
+      expect({ fs: y.samplingRate, n: y.length, age: y.age, sex: y.sex, start: y.startTime }).toEqual({
+        fs: x.samplingRate,
+        n: x.length,
+        age: x.age,
+        sex: x.sex,
+        start: x.startTime,
+      });
+      expect(y.leads.map((l) => [l.name, l.units, l.gain, l.baseline, l.digital.constructor.name])).toEqual(
+        x.leads.map((l) => [l.name, l.units, l.gain, l.baseline, l.digital.constructor.name]),
+      );
       x.leads.forEach((l, k) => expect(Buffer.from(y.leads[k].digital.buffer).equals(Buffer.from(l.digital.buffer))).toBe(true));
       expect(snomed(b, idOf(b, name))).toEqual(snomed(ws, idOf(ws, name)));
     }
@@ -89,32 +128,61 @@ describe('exportDataset', () => {
     exportDataset(ws, { outDir: out, folds: 3, seed: 5 });
     const labels = csv(path.join(out, 'labels.csv'));
     const js49 = labels.find((l) => l.record === 'JS00049')!;
-    expect(js49).toMatchObject({ record_id: String(idOf(ws, 'JS00049')), label_source: 'annotator+dataset', reviewer: 'dr.a', review_state: 'corrected' });
+    expect(js49).toMatchObject({
+      record_id: String(idOf(ws, 'JS00049')),
+      label_source: 'annotator+dataset',
+      reviewer: 'dr.a',
+      review_state: 'corrected',
+    });
     expect(js49.snomed_codes.split(' ').sort()).toEqual(['270492004', '426177001']);
     expect(labels.find((l) => l.record === 'JS00012')).toMatchObject({ label_source: 'dataset', reviewer: '', review_state: 'new' });
     const splits = csv(path.join(out, 'splits.csv'));
     expect(splits.map((s) => s.record).sort()).toEqual(labels.map((l) => l.record).sort());
     expect(new Set(splits.map((s) => s.fold))).toEqual(new Set(['1', '2', '3']));
     const byPatient = new Map<string, Set<string>>();
-    for (const s of splits.filter((x) => x.patient_id !== '')) byPatient.set(s.patient_id, (byPatient.get(s.patient_id) ?? new Set()).add(s.fold));
+    for (const s of splits.filter((x) => x.patient_id !== ''))
+      byPatient.set(s.patient_id, (byPatient.get(s.patient_id) ?? new Set()).add(s.fold));
     for (const folds of byPatient.values()) expect(folds.size).toBe(1);
     // Seeded: the same selection and seed give the same folds.
     exportDataset(ws, { outDir: path.join(tmp, 'tables-again'), folds: 3, seed: 5 });
-    expect(fs.readFileSync(path.join(tmp, 'tables-again', 'splits.csv'), 'utf8')).toBe(fs.readFileSync(path.join(out, 'splits.csv'), 'utf8'));
-    expect(csv(path.join(out, 'intervals.csv'))).toEqual([expect.objectContaining({ record: 'JS00008', start_sample: '100', end_sample: '900', lead: 'II', code: '164889003', text: 'AF run, "short"', author: 'dr.b' })]);
+    expect(fs.readFileSync(path.join(tmp, 'tables-again', 'splits.csv'), 'utf8')).toBe(
+      fs.readFileSync(path.join(out, 'splits.csv'), 'utf8'),
+    );
+    expect(csv(path.join(out, 'intervals.csv'))).toEqual([
+      expect.objectContaining({
+        record: 'JS00008',
+        start_sample: '100',
+        end_sample: '900',
+        lead: 'II',
+        code: '164889003',
+        text: 'AF run, "short"',
+        author: 'dr.b',
+      }),
+    ]);
     expect(parseWfdbAnnotations(new Uint8Array(fs.readFileSync(path.join(out, 'JS00008.intervals'))), 'x')).toEqual([
-      { sample: 100, symbol: '(', aux: 'SNOMED:164889003 II' }, { sample: 900, symbol: ')', aux: 'SNOMED:164889003 II' },
+      { sample: 100, symbol: '(', aux: 'SNOMED:164889003 II' },
+      { sample: 900, symbol: ')', aux: 'SNOMED:164889003 II' },
     ]);
     const beats = csv(path.join(out, 'annotations.csv'));
     expect(beats.filter((a) => a.record === '100')).toHaveLength(2274);
     expect(beats.find((a) => a.record === '100' && a.aux !== '')).toMatchObject({ annotator: 'atr', aux: '(N' });
     const history = JSON.parse(fs.readFileSync(path.join(out, 'label-history', 'JS00049.json'), 'utf8'));
-    expect(history.labels.filter((l: { sourceKind: string }) => l.sourceKind === 'annotator').map((l: { code: string; present: boolean; author: string }) => [l.code, l.present, l.author]))
-      .toEqual([['270492004', true, 'dr.a'], ['39732003', false, 'dr.a']]);
+    expect(
+      history.labels
+        .filter((l: { sourceKind: string }) => l.sourceKind === 'annotator')
+        .map((l: { code: string; present: boolean; author: string }) => [l.code, l.present, l.author]),
+    ).toEqual([
+      ['270492004', true, 'dr.a'],
+      ['39732003', false, 'dr.a'],
+    ]);
   });
 
   it('selects by label, format, review state, reviewer, record name or id and queue; the filters combine', () => {
-    const names = (q: Parameters<typeof exportDataset>[1]) => fs.readFileSync(path.join(exportDataset(ws, q).outDir, 'RECORDS'), 'utf8').trim().split('\n');
+    const names = (q: Parameters<typeof exportDataset>[1]) =>
+      fs
+        .readFileSync(path.join(exportDataset(ws, q).outDir, 'RECORDS'), 'utf8')
+        .trim()
+        .split('\n');
     let n = 0;
     const dir = () => path.join(tmp, `sel-${n++}`);
     expect(names({ outDir: dir(), labels: ['270492004'] })).toEqual(['JS00049']);
@@ -130,7 +198,9 @@ describe('exportDataset', () => {
   });
 
   it('refuses in one line: a reference that matches nothing, an empty selection, a folder with files in it', () => {
-    expect(() => exportDataset(ws, { outDir: path.join(tmp, 'x1'), records: ['NOPE'] })).toThrow(/^no stored record with id or name 'NOPE'$/);
+    expect(() => exportDataset(ws, { outDir: path.join(tmp, 'x1'), records: ['NOPE'] })).toThrow(
+      /^no stored record with id or name 'NOPE'$/,
+    );
     expect(() => exportDataset(ws, { outDir: path.join(tmp, 'x2'), labels: ['1'] })).toThrow(/^no stored record matches the selection$/);
     const full = path.join(tmp, 'full');
     fs.mkdirSync(full);
@@ -161,7 +231,10 @@ describe('exportDataset', () => {
       [{ outDir: path.join(tmp, 'api-4'), folds: 1 }, /folds/],
     ];
     for (const [params, re] of refusals) {
-      const err = await services.call('export.dataset', params).then(() => undefined, (e: unknown) => e);
+      const err = await services.call('export.dataset', params).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(ApiError);
       expect((err as ApiError).status).toBe(400);
       expect((err as Error).message).toMatch(re);

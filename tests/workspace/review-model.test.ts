@@ -24,15 +24,39 @@ beforeAll(async () => {
   ws = openWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-model-review-')));
   if (!ws.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'ml_prediction'").get()) ws.db.exec(mlMigration.sql);
   await ingestPaths(ws, [path.join(REPO_ROOT, 'resources', 'samples')], { readers: READERS });
-  for (const r of ws.db.prepare('SELECT id, record_name FROM record').all() as { id: number; record_name: string }[]) ids[r.record_name] = r.id;
+  for (const r of ws.db.prepare('SELECT id, record_name FROM record').all() as { id: number; record_name: string }[])
+    ids[r.record_name] = r.id;
   const modelId = saveModel(ws.db, {
-    name: 'probe', kind: 'tfjs', architecture: 'small-cnn', hyperparameters: {}, classes: [SB, AF], leadSet: ['I', 'II'], inputSpec: {}, metrics: {},
-    runtime: 'test', weights: new Uint8Array(4), records: [], labelIds: [],
+    name: 'probe',
+    kind: 'tfjs',
+    architecture: 'small-cnn',
+    hyperparameters: {},
+    classes: [SB, AF],
+    leadSet: ['I', 'II'],
+    inputSpec: {},
+    metrics: {},
+    runtime: 'test',
+    weights: new Uint8Array(4),
+    records: [],
+    labelIds: [],
   });
-  const p = (name: string, code: string, probability: number) => ({ recordId: ids[name], classCode: code, probability, predicted: probability >= 0.5 });
+  const p = (name: string, code: string, probability: number) => ({
+    recordId: ids[name],
+    classCode: code,
+    probability,
+    predicted: probability >= 0.5,
+  });
   savePredictions(ws.db, modelId, [
-    p('JS00004', SB, 0.9), p('JS00008', SB, 0.2), p('JS00012', SB, 0.6), p('JS00036', SB, 0.1), p('JS00049', SB, 0.45),
-    p('JS00004', AF, 0.1), p('JS00008', AF, 0.3), p('JS00012', AF, 0.2), p('JS00036', AF, 0.95), p('JS00049', AF, 0.05),
+    p('JS00004', SB, 0.9),
+    p('JS00008', SB, 0.2),
+    p('JS00012', SB, 0.6),
+    p('JS00036', SB, 0.1),
+    p('JS00049', SB, 0.45),
+    p('JS00004', AF, 0.1),
+    p('JS00008', AF, 0.3),
+    p('JS00012', AF, 0.2),
+    p('JS00036', AF, 0.95),
+    p('JS00049', AF, 0.05),
   ]);
 }, 60_000);
 afterAll(() => ws?.close());
@@ -42,7 +66,12 @@ describe('model review from stored predictions', () => {
     const r = modelReview(ws.db, 1);
     const sb = r.classes.find((c) => c.code === SB)!;
     expect(sb.positives).toBe(2);
-    expect(sb.cells).toEqual({ tp: [ids.JS00004], fp: [ids.JS00012], fn: [ids.JS00049], tn: [ids.JS00008, ids.JS00036].sort((a, b) => a - b) });
+    expect(sb.cells).toEqual({
+      tp: [ids.JS00004],
+      fp: [ids.JS00012],
+      fn: [ids.JS00049],
+      tn: [ids.JS00008, ids.JS00036].sort((a, b) => a - b),
+    });
     // Positives score 0.9 and 0.45; negatives 0.6, 0.2, 0.1: 5 of 6 pairs ordered right.
     expect(sb.rocAuc).toBeCloseTo(5 / 6, 10);
     expect(sb.f1).toBeCloseTo(0.5, 10);
@@ -67,7 +96,7 @@ describe('model review from stored predictions', () => {
 });
 
 describe('saliency maps for the viewer', () => {
-  it('lists a record\'s stored maps with their class, serves one with lead importance, and compares two', async () => {
+  it("lists a record's stored maps with their class, serves one with lead importance, and compares two", async () => {
     const { migration: explainMigration } = await import('../../src-main/store/migrations/004-explain.ts');
     const { saveSaliency } = await import('../../src-main/store/saliency-store.ts');
     const { compareSaliency, saliencyMap } = await import('../../src-main/workspace/read-saliency.ts');
@@ -80,12 +109,26 @@ describe('saliency maps for the viewer', () => {
       for (let i = 0; i < samples; i++) m[hot * samples + i] = 1 + Math.sin(i / 5); // all attribution on one lead
       return m;
     };
-    const prov = (method: string) => ({ model: '1', method, baseline: null, targetClass: 1, layer: null, preprocessing: 'test', layout: null, seed: null, params: {} });
+    const prov = (method: string) => ({
+      model: '1',
+      method,
+      baseline: null,
+      targetClass: 1,
+      layer: null,
+      preprocessing: 'test',
+      layout: null,
+      seed: null,
+      params: {},
+    });
     const a = saveSaliency(ws.db, ids.JS00036, 1, { map: map(1), leads, samples, provenance: prov('vanilla-gradient') });
     const b = saveSaliency(ws.db, ids.JS00036, 1, { map: map(1), leads, samples, provenance: prov('integrated-gradients') });
     const c = saveSaliency(ws.db, ids.JS00036, 1, { map: map(0), leads, samples, provenance: prov('occlusion') });
     const list = listRecordSaliency(ws.db, ids.JS00036);
-    expect(list.map((m) => [m.method, m.targetClass])).toEqual([['vanilla-gradient', AF], ['integrated-gradients', AF], ['occlusion', AF]]);
+    expect(list.map((m) => [m.method, m.targetClass])).toEqual([
+      ['vanilla-gradient', AF],
+      ['integrated-gradients', AF],
+      ['occlusion', AF],
+    ]);
     const got = saliencyMap(ws.db, a);
     expect(got.importance).toEqual([0, 1]);
     expect(got.map).toBeInstanceOf(Float32Array);
@@ -101,11 +144,35 @@ describe('model review scope', () => {
   it('scores a trained model on its held-out test records unless asked for all', () => {
     const split = (name: string, s: 'train' | 'validation' | 'test') => ({ recordId: ids[name], split: s });
     const modelId = saveModel(ws.db, {
-      name: 'with-split', kind: 'tfjs', architecture: 'small-cnn', hyperparameters: {}, classes: [SB], leadSet: ['I', 'II'], inputSpec: {}, metrics: {},
-      runtime: 'test', weights: new Uint8Array(4), labelIds: [],
-      records: [split('JS00004', 'train'), split('JS00008', 'train'), split('JS00012', 'validation'), split('JS00036', 'test'), split('JS00049', 'test')],
+      name: 'with-split',
+      kind: 'tfjs',
+      architecture: 'small-cnn',
+      hyperparameters: {},
+      classes: [SB],
+      leadSet: ['I', 'II'],
+      inputSpec: {},
+      metrics: {},
+      runtime: 'test',
+      weights: new Uint8Array(4),
+      labelIds: [],
+      records: [
+        split('JS00004', 'train'),
+        split('JS00008', 'train'),
+        split('JS00012', 'validation'),
+        split('JS00036', 'test'),
+        split('JS00049', 'test'),
+      ],
     });
-    savePredictions(ws.db, modelId, ['JS00004', 'JS00008', 'JS00012', 'JS00036', 'JS00049'].map((n) => ({ recordId: ids[n], classCode: SB, probability: 0.7, predicted: true })));
+    savePredictions(
+      ws.db,
+      modelId,
+      ['JS00004', 'JS00008', 'JS00012', 'JS00036', 'JS00049'].map((n) => ({
+        recordId: ids[n],
+        classCode: SB,
+        probability: 0.7,
+        predicted: true,
+      })),
+    );
     const test = modelReview(ws.db, modelId);
     expect(test.scope).toBe('test');
     expect(test.classes[0].records).toBe(2);

@@ -19,8 +19,13 @@ import { setAnnotatorLabel } from '../../src-main/store/label-store.ts';
 
 /** Label rows of the model's test records (fine-tuning does not train on them). */
 function testLabelCount(modelId: number): number {
-  return ws.db.prepare(`SELECT COUNT(*) FROM ml_model_label ml JOIN label l ON l.id = ml.label_id JOIN ml_model_record r ON r.model_id = ml.model_id AND r.record_id = l.record_id
-    WHERE ml.model_id = ? AND r.split = 'test'`).pluck().get(modelId) as number;
+  return ws.db
+    .prepare(
+      `SELECT COUNT(*) FROM ml_model_label ml JOIN label l ON l.id = ml.label_id JOIN ml_model_record r ON r.model_id = ml.model_id AND r.record_id = l.record_id
+    WHERE ml.model_id = ? AND r.split = 'test'`,
+    )
+    .pluck()
+    .get(modelId) as number;
 }
 
 // 40 real Chapman-Ningbo records ingested into a fresh workspace; train, predict, evaluate, import ONNX.
@@ -34,7 +39,12 @@ beforeAll(async () => {
   // Until the lead lists 003-ml in the migrations, create its tables here.
   if (!ws.db.prepare("SELECT name FROM sqlite_master WHERE name = 'ml_model'").get()) ws.db.exec(ml.sql);
   const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const files = fs.readdirSync(src).filter((f) => f.endsWith('.hea')).sort().slice(0, 40).flatMap((f) => [path.join(src, f), path.join(src, f.replace('.hea', '.mat'))]);
+  const files = fs
+    .readdirSync(src)
+    .filter((f) => f.endsWith('.hea'))
+    .sort()
+    .slice(0, 40)
+    .flatMap((f) => [path.join(src, f), path.join(src, f.replace('.hea', '.mat'))]);
   const r = await ingestPaths(ws, files, { readers: READERS });
   expect(r.newRecords).toBe(40);
 });
@@ -46,17 +56,35 @@ afterAll(() => {
 
 describe('ML on a workspace', () => {
   it('trains a 2-lead small CNN in a worker, stores it with lineage, predicts and evaluates', async () => {
-    const r = await trainInWorkspace(ws, { arch: 'small-cnn', leads: 2, classes: CLASSES, epochs: 2, seed: 3, weightsCsv: dataPath('cinc', 'scoring-2021', 'weights.csv') });
+    const r = await trainInWorkspace(ws, {
+      arch: 'small-cnn',
+      leads: 2,
+      classes: CLASSES,
+      epochs: 2,
+      seed: 3,
+      weightsCsv: dataPath('cinc', 'scoring-2021', 'weights.csv'),
+    });
     expect(r.split.train + r.split.validation + r.split.test).toBe(40);
     expect(r.metricName).toBe('challenge');
     const [m] = listModels(ws.db);
-    expect(m).toMatchObject({ id: r.modelId, kind: 'tfjs', architecture: 'small-cnn', leadSet: ['I', 'II'], classes: CLASSES, runtime: 'wasm' });
+    expect(m).toMatchObject({
+      id: r.modelId,
+      kind: 'tfjs',
+      architecture: 'small-cnn',
+      leadSet: ['I', 'II'],
+      classes: CLASSES,
+      runtime: 'wasm',
+    });
     const lineage = modelLineage(ws.db, r.modelId);
     expect(lineage.records).toHaveLength(40);
     expect(lineage.labelIds.length).toBeGreaterThanOrEqual(40);
     const p = await predictInWorkspace(ws, r.modelId, [1, 2]);
     expect(p).toEqual({ records: 2, stored: 2, skipped: [], backend: 'onnxruntime-node' });
-    expect(predictionsFor(ws.db, r.modelId, 1).map((x) => x.classCode).sort()).toEqual([...CLASSES].sort());
+    expect(
+      predictionsFor(ws.db, r.modelId, 1)
+        .map((x) => x.classCode)
+        .sort(),
+    ).toEqual([...CLASSES].sort());
     const e = await evaluateInWorkspace(ws, r.modelId, dataPath('cinc', 'scoring-2021', 'weights.csv'));
     expect(e.records).toBe(r.split.test);
     expect(typeof e.challenge).toBe('number');
@@ -67,7 +95,13 @@ describe('ML on a workspace', () => {
     expect(stored.evaluation.runtime).toBe('onnxruntime-node');
     expect(stored.evaluation.macroF1).toBeCloseTo(stored.test.macroF1 as number, 6);
     // An annotator corrects a label; fine-tuning the head sees the new label version and keeps the backbone.
-    const corrected = setAnnotatorLabel(ws.db, { recordId: lineage.records.find((x) => x.split === 'train')!.recordId, vocabulary: 'SNOMED', code: '426783006', present: true, author: 'test' });
+    const corrected = setAnnotatorLabel(ws.db, {
+      recordId: lineage.records.find((x) => x.split === 'train')!.recordId,
+      vocabulary: 'SNOMED',
+      code: '426783006',
+      present: true,
+      author: 'test',
+    });
     const ft = await fineTuneInWorkspace(ws, r.modelId, { epochs: 2 });
     const child = getModel(ws.db, ft.modelId);
     expect(child.parentId).toBe(r.modelId);
@@ -85,7 +119,9 @@ describe('ML on a workspace', () => {
     const { modelId } = await importOnnxModel(ws, path.join(onnxDir, 'tiny-cnn.onnx'), path.join(onnxDir, 'tiny-cnn.card.json'));
     await predictInWorkspace(ws, modelId, [1]);
     expect(predictionsFor(ws.db, modelId, 1)).toHaveLength(3);
-    await expect(importOnnxModel(ws, path.join(onnxDir, 'tiny-cnn.onnx'), path.join(onnxDir, 'wrong-classes.card.json'))).rejects.toThrow(/card lists 4/);
+    await expect(importOnnxModel(ws, path.join(onnxDir, 'tiny-cnn.onnx'), path.join(onnxDir, 'wrong-classes.card.json'))).rejects.toThrow(
+      /card lists 4/,
+    );
     await expect(trainInWorkspace(ws, { arch: 'vgg', leads: 12 })).rejects.toThrow(/unknown architecture 'vgg'/);
     await expect(trainInWorkspace(ws, { arch: 'small-cnn', leads: 5 })).rejects.toThrow(/--leads must be 12, 6, 4, 3 or 2/);
     await expect(predictInWorkspace(ws, 999, [1])).rejects.toThrow(/no model with id 999/);

@@ -17,9 +17,13 @@ export const command: CliCommand = {
     const r = await benchmarkQrs(dir, { annotator, repeats: 3, onRecord: (x, i, n) => bar.update(i + 1, n, x.record) });
     bar.finish();
     for (const x of r.records) {
-      ctx.log(`${x.record}  Se ${pct(x.se)}  +P ${pct(x.ppv)}  FN ${x.fn}  FP ${x.fp}  median |err| ${x.medianAbsErrorMs.toFixed(1)} ms  ${x.detectMs.toFixed(1)} ms`);
+      ctx.log(
+        `${x.record}  Se ${pct(x.se)}  +P ${pct(x.ppv)}  FN ${x.fn}  FP ${x.fp}  median |err| ${x.medianAbsErrorMs.toFixed(1)} ms  ${x.detectMs.toFixed(1)} ms`,
+      );
     }
-    ctx.log(`gross  Se ${pct(r.gross.se)}  +P ${pct(r.gross.ppv)}  median |err| ${r.gross.medianAbsErrorMs.toFixed(1)} ms  ${r.msPer30MinLead.toFixed(1)} ms per 30-min lead (${r.cpuMsPer30MinLead.toFixed(1)} ms CPU)`);
+    ctx.log(
+      `gross  Se ${pct(r.gross.se)}  +P ${pct(r.gross.ppv)}  median |err| ${r.gross.medianAbsErrorMs.toFixed(1)} ms  ${r.msPer30MinLead.toFixed(1)} ms per 30-min lead (${r.cpuMsPer30MinLead.toFixed(1)} ms CPU)`,
+    );
     return r;
   },
 };

@@ -9,16 +9,23 @@ export const command: CliCommand = {
   options: { batch: 'string', vacuum: 'boolean' },
   async run(args, ctx) {
     const batch = args.options.batch === undefined ? 64 : Number(args.options.batch);
-    if (!Number.isInteger(batch) || batch < 1) throw new UsageError(`--batch must be a positive whole number of chunks, got ${String(args.options.batch)}`);
+    if (!Number.isInteger(batch) || batch < 1)
+      throw new UsageError(`--batch must be a positive whole number of chunks, got ${String(args.options.batch)}`);
     const db = ctx.workspace().db;
     const bar = ctx.progress('convert-signals');
-    const r = await convertSignalChunks(db, { chunksPerTransaction: batch, signal: ctx.signal, onProgress: (done, total) => bar.update(done, total) });
+    const r = await convertSignalChunks(db, {
+      chunksPerTransaction: batch,
+      signal: ctx.signal,
+      onProgress: (done, total) => bar.update(done, total),
+    });
     bar.finish();
     for (const s of r.skipped) ctx.log(`record #${s.recordId} lead ${s.lead} chunk ${s.chunk}: left raw, ${s.reason}`);
     // Freed pages are only given back to the file system by a VACUUM, which rewrites the whole database.
     if (args.options.vacuum && !r.cancelled) db.exec('VACUUM');
     const ratio = r.storedBytes ? r.rawBytes / r.storedBytes : 1;
-    ctx.log(`${r.chunksConverted} chunks compressed (${ratio.toFixed(2)}x), ${r.recordsDone} records done, ${r.recordsRemaining} to go${r.cancelled ? ' (stopped; run again to continue)' : ''}`);
+    ctx.log(
+      `${r.chunksConverted} chunks compressed (${ratio.toFixed(2)}x), ${r.recordsDone} records done, ${r.recordsRemaining} to go${r.cancelled ? ' (stopped; run again to continue)' : ''}`,
+    );
     return { ...r, ratio };
   },
 };

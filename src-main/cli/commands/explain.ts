@@ -19,7 +19,8 @@ const f3 = (v: number | undefined): string => (v !== undefined && Number.isFinit
 
 export const command: CliCommand = {
   name: ['explain'],
-  summary: 'saliency maps for a stored model (kept with provenance) and an audit: consistency across layouts/methods, fidelity, sanity check, ECG-wave localisation',
+  summary:
+    'saliency maps for a stored model (kept with provenance) and an audit: consistency across layouts/methods, fidelity, sanity check, ECG-wave localisation',
   usage: `leadlens explain --model ID (--record ID|NAME | --all) --method M[,M...] [--layer NAME] [--layouts 3x4+II,6x2,12x1]
         [--fidelity N|all] [--sanity N|all] [--report DIR] [--json]
   --layouts: the chart layouts an image model is drawn in (default: the layouts it was trained on).
@@ -34,14 +35,28 @@ export const command: CliCommand = {
     both on N records spread evenly over the selection (default ${DEFAULT_SUBSET}; 'all'; 0 = off) as they cost a batch of
     42 predictions / one more map each (for chart models each prediction re-renders the chart: keep N small).
   all-zero maps (e.g. Grad-CAM without positive evidence at its layer) are counted, not measured.`,
-  options: { model: 'string', record: 'string', all: 'boolean', method: 'string', layer: 'string', layouts: 'string', report: 'string', fidelity: 'string', sanity: 'string' },
+  options: {
+    model: 'string',
+    record: 'string',
+    all: 'boolean',
+    method: 'string',
+    layer: 'string',
+    layouts: 'string',
+    report: 'string',
+    fidelity: 'string',
+    sanity: 'string',
+  },
   async run(args, ctx) {
     const modelId = modelIdOption(args, 'explain');
     const ref = args.options.record;
-    if ((typeof ref === 'string') === Boolean(args.options.all)) throw new UsageError('explain needs exactly one of --all and --record ID|NAME');
+    if ((typeof ref === 'string') === Boolean(args.options.all))
+      throw new UsageError('explain needs exactly one of --all and --record ID|NAME');
     if (typeof args.options.method !== 'string') throw new UsageError(`explain needs --method (one of ${METHODS.join(', ')})`);
     const layer = typeof args.options.layer === 'string' ? args.options.layer : undefined;
-    const methods = args.options.method.split(',').map((s) => s.trim()).filter(Boolean)
+    const methods = args.options.method
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
       .map((m) => (layer && LAYERED.has(m.split(/[:@]/)[0]) && !m.includes('@') ? `${m}@${layer}` : m));
     try {
       methods.forEach(parseMethod);
@@ -49,7 +64,13 @@ export const command: CliCommand = {
       throw new UsageError((e as Error).message);
     }
     if (layer && !methods.some((m) => m.includes('@'))) throw new UsageError(`--layer applies to ${[...LAYERED].join(', ')} only`);
-    const layouts = typeof args.options.layouts === 'string' ? args.options.layouts.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    const layouts =
+      typeof args.options.layouts === 'string'
+        ? args.options.layouts
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : undefined;
     const fidelity = subset(args.options.fidelity, 'fidelity');
     const sanity = subset(args.options.sanity, 'sanity');
     const recordIds = typeof ref === 'string' ? resolveRecordRef(ctx.workspace().db, ref) : undefined;
@@ -57,8 +78,13 @@ export const command: CliCommand = {
     let summary;
     try {
       summary = await explainInWorkspace(ctx.workspace(), {
-        modelId, recordIds, methods, layouts, reportDir: typeof args.options.report === 'string' ? args.options.report : undefined,
-        fidelity, sanity,
+        modelId,
+        recordIds,
+        methods,
+        layouts,
+        reportDir: typeof args.options.report === 'string' ? args.options.report : undefined,
+        fidelity,
+        sanity,
         onProgress: (d, t) => bar.update(d, t),
       });
     } catch (e) {
@@ -69,18 +95,34 @@ export const command: CliCommand = {
       bar.finish();
     }
     for (const k of summary.skipped) ctx.log(`${k.recordName} (#${k.recordId}): skipped, ${k.reason}`);
-    ctx.log(`${summary.maps} saliency maps for ${summary.records} records with model ${modelId}, ${summary.skipped.length} records skipped`);
-    for (const [m, s] of Object.entries(summary.spearmanByMethod ?? {})) ctx.log(`  ${m}: median per-lead Spearman ${f3(s.median)} over ${s.n} pairs`);
+    ctx.log(
+      `${summary.maps} saliency maps for ${summary.records} records with model ${modelId}, ${summary.skipped.length} records skipped`,
+    );
+    for (const [m, s] of Object.entries(summary.spearmanByMethod ?? {}))
+      ctx.log(`  ${m}: median per-lead Spearman ${f3(s.median)} over ${s.n} pairs`);
     for (const [label, s] of Object.entries(summary.mapSummary)) {
       const parts: string[] = s.empty ? [`${s.empty}/${s.maps} maps all zero (not measured)`] : [];
-      if (s.localisation) parts.push(`QRS share ${f3(s.localisation.share.qrs)} (time ${f3(s.localisation.coverage.qrs)}), ST-T ${f3(s.localisation.share.stT)}, P ${f3(s.localisation.share.p)}`);
-      if (s.fidelity) parts.push(`deletion AUC ${f3(s.fidelity.deletionAuc)}, insertion AUC ${f3(s.fidelity.insertionAuc)} (n=${s.fidelity.n})`);
-      if (s.sanity) parts.push(`sanity ${s.sanity.flagged ? `FLAGGED ${s.sanity.flagged}/${s.sanity.n}` : `passed ${s.sanity.n}/${s.sanity.n}`} (median Spearman ${f3(s.sanity.spearman)}, SSIM ${f3(s.sanity.ssim)})`);
+      if (s.localisation)
+        parts.push(
+          `QRS share ${f3(s.localisation.share.qrs)} (time ${f3(s.localisation.coverage.qrs)}), ST-T ${f3(s.localisation.share.stT)}, P ${f3(s.localisation.share.p)}`,
+        );
+      if (s.fidelity)
+        parts.push(`deletion AUC ${f3(s.fidelity.deletionAuc)}, insertion AUC ${f3(s.fidelity.insertionAuc)} (n=${s.fidelity.n})`);
+      if (s.sanity)
+        parts.push(
+          `sanity ${s.sanity.flagged ? `FLAGGED ${s.sanity.flagged}/${s.sanity.n}` : `passed ${s.sanity.n}/${s.sanity.n}`} (median Spearman ${f3(s.sanity.spearman)}, SSIM ${f3(s.sanity.ssim)})`,
+        );
       if (parts.length) ctx.log(`  ${label}: ${parts.join('; ')}`);
     }
-    if (summary.sanityFlagged.length) ctx.log(`  ${summary.sanityFlagged.length} maps barely change when the weights are randomised: they do not explain this model (see maps.csv, sanity_flagged)`);
+    if (summary.sanityFlagged.length)
+      ctx.log(
+        `  ${summary.sanityFlagged.length} maps barely change when the weights are randomised: they do not explain this model (see maps.csv, sanity_flagged)`,
+      );
     for (const n of summary.notes) ctx.log(`  note: ${n}`);
-    if (summary.mostInconsistentClasses?.length) ctx.log(`  most inconsistent classes: ${summary.mostInconsistentClasses.map((c) => `${c.className} (${f3(c.inconsistency)})`).join(', ')}`);
+    if (summary.mostInconsistentClasses?.length)
+      ctx.log(
+        `  most inconsistent classes: ${summary.mostInconsistentClasses.map((c) => `${c.className} (${f3(c.inconsistency)})`).join(', ')}`,
+      );
     if (summary.reportFiles) ctx.log(`  report: ${summary.reportFiles[0]}`);
     return summary;
   },

@@ -4,7 +4,12 @@ import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 
 const list = (v: string | boolean | undefined): string[] | undefined =>
-  typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  typeof v === 'string'
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 
 const positiveInt = (v: string | boolean | undefined, name: string): number | undefined => {
   if (v === undefined) return undefined;
@@ -20,7 +25,17 @@ export const command: CliCommand = {
          [--record ID|NAME[,...]] [--queue QUEUE] [--folds K] [--seed N] [--workspace DIR] [--json]
          Lists are comma-separated; the filters combine (all must hold); no filter exports every record.
          DIR must be new or empty. Ingesting DIR again gives the same signals and SNOMED labels.`,
-  options: { out: 'string', label: 'string', format: 'string', 'review-state': 'string', reviewer: 'string', record: 'string', queue: 'string', folds: 'string', seed: 'string' },
+  options: {
+    out: 'string',
+    label: 'string',
+    format: 'string',
+    'review-state': 'string',
+    reviewer: 'string',
+    record: 'string',
+    queue: 'string',
+    folds: 'string',
+    seed: 'string',
+  },
   async run(args, ctx) {
     if (args.positionals.length > 0) throw new UsageError(`export takes no positional arguments, got '${args.positionals[0]}'`);
     const out = args.options.out;
@@ -31,9 +46,15 @@ export const command: CliCommand = {
     }
     if (args.options.reviewer === true || args.options.reviewer === '') throw new UsageError('--reviewer needs a name');
     const req: ExportRequest = {
-      outDir: out, labels: list(args.options.label), formats: list(args.options.format), reviewStates,
+      outDir: out,
+      labels: list(args.options.label),
+      formats: list(args.options.format),
+      reviewStates,
       ...(typeof args.options.reviewer === 'string' ? { reviewer: args.options.reviewer } : {}),
-      records: list(args.options.record), ...(typeof args.options.queue === 'string' ? { queue: args.options.queue } : {}), folds: positiveInt(args.options.folds, 'folds'), seed: positiveInt(args.options.seed, 'seed'),
+      records: list(args.options.record),
+      ...(typeof args.options.queue === 'string' ? { queue: args.options.queue } : {}),
+      folds: positiveInt(args.options.folds, 'folds'),
+      seed: positiveInt(args.options.seed, 'seed'),
     };
     const bar = ctx.progress('export');
     const r = exportDataset(ctx.workspace(), req, (d, t, name) => bar.update(d, t, name));

@@ -10,7 +10,8 @@ export const command: CliCommand = {
   async run(args, ctx) {
     const [file] = args.positionals;
     if (!file) throw new UsageError('import-model needs the .onnx file');
-    if (typeof args.options.card !== 'string') throw new UsageError('import-model needs --card CARD.json (class codes, sampling rate, input length, lead order, normalisation)');
+    if (typeof args.options.card !== 'string')
+      throw new UsageError('import-model needs --card CARD.json (class codes, sampling rate, input length, lead order, normalisation)');
     const r = await importOnnxModel(ctx.workspace(), file, args.options.card);
     ctx.log(`model ${r.modelId}: ${file} (${r.classes.length} classes)`);
     return r;

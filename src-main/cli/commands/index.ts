@@ -13,4 +13,17 @@ import { command as serve } from './serve.ts';
 import { command as train } from './train.ts';
 
 /** Every CLI command. A new command is a new file in this folder plus one entry here. */
-export const COMMANDS: CliCommand[] = [serve, ingest, rules, train, predict, evalModel, models, importModel, explain, exportDataset, benchQrs, convertSignals];
+export const COMMANDS: CliCommand[] = [
+  serve,
+  ingest,
+  rules,
+  train,
+  predict,
+  evalModel,
+  models,
+  importModel,
+  explain,
+  exportDataset,
+  benchQrs,
+  convertSignals,
+];

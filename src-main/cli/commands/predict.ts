@@ -12,7 +12,8 @@ export const command: CliCommand = {
   async run(args, ctx) {
     const id = modelIdOption(args, 'predict');
     const ref = args.options.record;
-    if ((typeof ref === 'string') === Boolean(args.options.all)) throw new UsageError('predict needs exactly one of --all and --record ID|NAME');
+    if ((typeof ref === 'string') === Boolean(args.options.all))
+      throw new UsageError('predict needs exactly one of --all and --record ID|NAME');
     const recordIds = typeof ref === 'string' ? resolveRecordRef(ctx.workspace().db, ref) : undefined;
     const bar = ctx.progress('predict');
     const r = await predictInWorkspace(ctx.workspace(), id, recordIds, (d, t) => bar.update(d, t));

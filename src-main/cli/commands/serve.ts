@@ -9,7 +9,8 @@ import { intOption } from '../parse-args.ts';
 export const command: CliCommand = {
   name: ['serve'],
   summary: 'serve the app to a browser on this machine (HTTP + WebSocket, token-protected)',
-  usage: 'leadlens serve [--port N] [--host ADDR --allow-host NAME[,NAME]] [--analysis-workers N] [--workspace DIR] [--no-samples] [--json]',
+  usage:
+    'leadlens serve [--port N] [--host ADDR --allow-host NAME[,NAME]] [--analysis-workers N] [--workspace DIR] [--no-samples] [--json]',
   options: { port: 'string', host: 'string', 'allow-host': 'string', 'analysis-workers': 'string', 'no-samples': 'boolean' },
   async run(args, ctx) {
     // Every option is checked before the workspace is opened or seeded.
@@ -26,11 +27,17 @@ export const command: CliCommand = {
       }
     }
     if (!isLoopbackAddress(host)) {
-      if (allowHosts.length === 0) throw new UsageError(`--host ${host} is not loopback: name the hosts browsers will use with --allow-host NAME[,NAME]`);
-      process.stderr.write(`leadlens serve: warning: --host ${host} lets other machines reach this workspace; anyone with the printed URL (token) can read and change it\n`);
+      if (allowHosts.length === 0)
+        throw new UsageError(`--host ${host} is not loopback: name the hosts browsers will use with --allow-host NAME[,NAME]`);
+      process.stderr.write(
+        `leadlens serve: warning: --host ${host} lets other machines reach this workspace; anyone with the printed URL (token) can read and change it\n`,
+      );
     }
     const session = await startAppSession({
-      workspaceDir: ctx.workspaceDir, transport: 'http', seed: !args.options['no-samples'], ...(analysisWorkers !== undefined ? { analysisWorkers } : {}),
+      workspaceDir: ctx.workspaceDir,
+      transport: 'http',
+      seed: !args.options['no-samples'],
+      ...(analysisWorkers !== undefined ? { analysisWorkers } : {}),
     });
     let server;
     try {

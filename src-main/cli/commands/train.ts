@@ -10,7 +10,9 @@ const intOption = (v: string | boolean | undefined, name: string, def?: number, 
   if (v === undefined) return def;
   const n = Number(v);
   if (typeof v !== 'string' || !/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min) {
-    throw new UsageError(`--${name} needs a ${min === 0 ? 'whole number (0 or more)' : 'positive integer'}, got '${String(v).slice(0, 40)}'`);
+    throw new UsageError(
+      `--${name} needs a ${min === 0 ? 'whole number (0 or more)' : 'positive integer'}, got '${String(v).slice(0, 40)}'`,
+    );
   }
   return n;
 };
@@ -28,13 +30,28 @@ export const command: CliCommand = {
          field (8 quantile bins) or recurrence plot of N x N pixels (default 64); the leads are the image's channels.
        --workers N: data-parallel training with N gradient worker threads (1..${MAX_WORKERS}, default 1).
        leadlens train --fine-tune MODEL_ID [--epochs N]   (retrain the head on current labels, backbone frozen)`,
-  options: { arch: 'string', leads: 'string', classes: 'string', epochs: 'string', folds: 'string', seed: 'string', layout: 'string', 'px-per-mm': 'string', 'fine-tune': 'string', input: 'string', 'image-size': 'string', workers: 'string' },
+  options: {
+    arch: 'string',
+    leads: 'string',
+    classes: 'string',
+    epochs: 'string',
+    folds: 'string',
+    seed: 'string',
+    layout: 'string',
+    'px-per-mm': 'string',
+    'fine-tune': 'string',
+    input: 'string',
+    'image-size': 'string',
+    workers: 'string',
+  },
   async run(args, ctx) {
     if (args.options['fine-tune'] !== undefined) {
       const parent = intOption(args.options['fine-tune'], 'fine-tune') as number;
       const bar = ctx.progress('fine-tune');
       const r = await fineTuneInWorkspace(ctx.workspace(), parent, {
-        epochs: intOption(args.options.epochs, 'epochs'), weightsCsv: challengeWeightsCsv(), signal: ctx.signal,
+        epochs: intOption(args.options.epochs, 'epochs'),
+        weightsCsv: challengeWeightsCsv(),
+        signal: ctx.signal,
         onProgress: (e) => bar.update(e.step, e.steps, `epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(3)}`),
       });
       bar.finish();
@@ -42,16 +59,25 @@ export const command: CliCommand = {
       return r;
     }
     const arch = args.options.arch;
-    if (typeof arch !== 'string') throw new UsageError('train needs --arch (small-cnn, resnet-se, dilated-cnn, dilated-cnn-leadwise, crnn, image-cnn)');
+    if (typeof arch !== 'string')
+      throw new UsageError('train needs --arch (small-cnn, resnet-se, dilated-cnn, dilated-cnn-leadwise, crnn, image-cnn)');
     const leads = intOption(args.options.leads, 'leads', 12) as number;
-    const layouts = typeof args.options.layout === 'string' ? args.options.layout.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    const layouts =
+      typeof args.options.layout === 'string'
+        ? args.options.layout
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : undefined;
     const pxPerMm = args.options['px-per-mm'] === undefined ? undefined : Number(args.options['px-per-mm']);
     const input = args.options.input;
-    if (input !== undefined && (typeof input !== 'string' || !isImageInputKind(input))) throw new UsageError(`--input must be one of ${IMAGE_INPUT_KINDS.join(', ')}`);
+    if (input !== undefined && (typeof input !== 'string' || !isImageInputKind(input)))
+      throw new UsageError(`--input must be one of ${IMAGE_INPUT_KINDS.join(', ')}`);
     const imageSize = intOption(args.options['image-size'], 'image-size');
     const workers = intOption(args.options.workers, 'workers');
     if (workers !== undefined && workers > MAX_WORKERS) throw new UsageError(`--workers must be 1..${MAX_WORKERS}, got ${workers}`);
-    if (arch !== 'image-cnn' && (input !== undefined || imageSize !== undefined)) throw new UsageError('--input and --image-size apply to --arch image-cnn only');
+    if (arch !== 'image-cnn' && (input !== undefined || imageSize !== undefined))
+      throw new UsageError('--input and --image-size apply to --arch image-cnn only');
     if (arch === 'image-cnn' && (input ?? 'chart') === 'chart') {
       if (imageSize !== undefined) throw new UsageError('--image-size applies to signal images (--input gaf, mtf or rp), not charts');
       if (!layouts?.length) throw new UsageError('image-cnn trains on rendered charts: it needs --layout (e.g. 3x4+II or 3x4+II,6x2,12x1)');
@@ -60,17 +86,37 @@ export const command: CliCommand = {
       } catch (e) {
         throw new UsageError((e as Error).message.split('\n')[0]);
       }
-    } else if (layouts || pxPerMm !== undefined) throw new UsageError('--layout and --px-per-mm apply to --arch image-cnn --input chart only');
-    const classes = typeof args.options.classes === 'string' ? args.options.classes.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    } else if (layouts || pxPerMm !== undefined)
+      throw new UsageError('--layout and --px-per-mm apply to --arch image-cnn --input chart only');
+    const classes =
+      typeof args.options.classes === 'string'
+        ? args.options.classes
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : undefined;
     const bar = ctx.progress('train');
     const r = await trainInWorkspace(ctx.workspace(), {
-      arch, leads, classes, layouts, pxPerMm, ...(input ? { input } : {}), imageSize, workers, epochs: intOption(args.options.epochs, 'epochs'), folds: intOption(args.options.folds, 'folds'),
-      seed: intOption(args.options.seed, 'seed', undefined, 0), weightsCsv: challengeWeightsCsv(), signal: ctx.signal,
+      arch,
+      leads,
+      classes,
+      layouts,
+      pxPerMm,
+      ...(input ? { input } : {}),
+      imageSize,
+      workers,
+      epochs: intOption(args.options.epochs, 'epochs'),
+      folds: intOption(args.options.folds, 'folds'),
+      seed: intOption(args.options.seed, 'seed', undefined, 0),
+      weightsCsv: challengeWeightsCsv(),
+      signal: ctx.signal,
       onProgress: (label, e) => bar.update(e.step, e.steps, `${label} epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(3)}`),
     });
     bar.finish();
     const reads = layouts ? ` on ${layouts.join(', ')} charts` : input && input !== 'chart' ? ` on ${input} signal images` : '';
-    ctx.log(`model ${r.modelId}: ${arch}${reads}, ${leads} leads, ${r.classes.length} classes, on ${r.backend}; split ${r.split.train}/${r.split.validation}/${r.split.test}`);
+    ctx.log(
+      `model ${r.modelId}: ${arch}${reads}, ${leads} leads, ${r.classes.length} classes, on ${r.backend}; split ${r.split.train}/${r.split.validation}/${r.split.test}`,
+    );
     ctx.log(`best epoch ${r.bestEpoch}, validation ${r.metricName} ${r.validationScore.toFixed(3)}`);
     return r;
   },

@@ -35,7 +35,11 @@ export function blurAxis(data: Float32Array, shape: readonly number[], axis: num
  * the spatial axes with sigma = `blurFraction` of each axis length (default 2%: 200 ms on a 10 s signal).
  */
 export function makeBaseline(
-  kind: BaselineKind, input: Float32Array, shape: readonly number[], spatialAxes: readonly number[], blurFraction = 0.02,
+  kind: BaselineKind,
+  input: Float32Array,
+  shape: readonly number[],
+  spatialAxes: readonly number[],
+  blurFraction = 0.02,
 ): Float32Array {
   if (kind === 'zeros') return new Float32Array(input.length);
   if (kind === 'mean') {

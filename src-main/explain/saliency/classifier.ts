@@ -43,7 +43,9 @@ export function layersClassifier(model: tfl.LayersModel, id = model.name): TfCla
   const chain = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
   for (const layer of chain) {
     if (layer.inboundNodes.some((n) => n.inboundLayers.length > 1)) {
-      throw new Error(`model ${id}: layer ${layer.name} merges several inputs; only layer chains can be explained by gradient methods here`);
+      throw new Error(
+        `model ${id}: layer ${layer.name} merges several inputs; only layer chains can be explained by gradient methods here`,
+      );
     }
   }
   const run = (x: tf.Tensor, from: number, to: number): tf.Tensor => {
@@ -81,7 +83,11 @@ export function ecgClassifier(model: EcgModel, id: string): TfClassifier {
     split(name) {
       const k = stages && pool ? stages.findIndex((s) => s.name === name) : -1;
       if (k < 0) {
-        throw new Error(names.length ? `model ${id} has no layer '${name}' (layers: ${names.join(', ')})` : `model ${id} (${model.spec.arch}) exposes no feature layer for Grad-CAM`);
+        throw new Error(
+          names.length
+            ? `model ${id} has no layer '${name}' (layers: ${names.join(', ')})`
+            : `model ${id} (${model.spec.arch}) exposes no feature layer for Grad-CAM`,
+        );
       }
       return { features: (x) => runStages(stages!, x, 0, k + 1), fromFeatures: (a) => model.head(pool!(runStages(stages!, a, k + 1))) };
     },

@@ -41,8 +41,14 @@ export function signalTarget(o: SignalTargetOptions): ExplainTarget {
   const input = new Float32Array(T * L);
   for (let l = 0; l < L; l++) for (let t = 0; t < T; t++) input[t * L + l] = o.signals[l][t];
   return {
-    model: o.model, preprocessing: o.preprocessing ?? 'none', layout: null,
-    leads: o.leads.slice(), samples: T, inputShape: [T, L], input, spatialAxes: [0],
+    model: o.model,
+    preprocessing: o.preprocessing ?? 'none',
+    layout: null,
+    leads: o.leads.slice(),
+    samples: T,
+    inputShape: [T, L],
+    input,
+    spatialAxes: [0],
     toLeadTime(a) {
       const map = new Float32Array(L * T);
       for (let t = 0; t < T; t++) for (let l = 0; l < L; l++) map[l * T + t] = Math.abs(a[t * L + l]);
@@ -71,9 +77,16 @@ export function chartTarget(o: ChartTargetOptions): ExplainTarget & { chart: Cha
   const input = renderChartInput(source, o.millivolts, { chart: o.chart, raster: o.raster, canvas: o.canvas });
   const { chart, pixels } = input;
   return {
-    model: o.model, preprocessing: `chart ${chart.pxPerMm}px/mm ink`, layout: chart.name,
-    leads: o.leads.slice(), samples: chart.samples, inputShape: [input.height, input.width, 1],
-    input: inkValues(input.ink), spatialAxes: [0, 1], chart, pixels,
+    model: o.model,
+    preprocessing: `chart ${chart.pxPerMm}px/mm ink`,
+    layout: chart.name,
+    leads: o.leads.slice(),
+    samples: chart.samples,
+    inputShape: [input.height, input.width, 1],
+    input: inkValues(input.ink),
+    spatialAxes: [0, 1],
+    chart,
+    pixels,
     toLeadTime: (a) => pixelsToLeadTime(chart, pixels, cropToChart(a, input), o.radius ?? 1).map,
   };
 }
@@ -82,11 +95,22 @@ export function chartTarget(o: ChartTargetOptions): ExplainTarget & { chart: Cha
  * A model reading the leads as signal images stacked as channels [size, size, leads]; an attribution goes back to
  * lead x time through each channel's row and column marginals (the pixel (i, j) involves time points i and j).
  */
-export function signalImageTarget(o: { model: TfClassifier; signals: readonly Float32Array[]; card: SignalImageCard; preprocessing: string }): ExplainTarget {
+export function signalImageTarget(o: {
+  model: TfClassifier;
+  signals: readonly Float32Array[];
+  card: SignalImageCard;
+  preprocessing: string;
+}): ExplainTarget {
   const { card } = o;
   return {
-    model: o.model, preprocessing: o.preprocessing, layout: null, leads: card.leads.slice(), samples: card.signal.samples,
-    inputShape: [card.size, card.size, card.leads.length], input: signalImageInput(o.signals, card), spatialAxes: [0, 1],
+    model: o.model,
+    preprocessing: o.preprocessing,
+    layout: null,
+    leads: card.leads.slice(),
+    samples: card.signal.samples,
+    inputShape: [card.size, card.size, card.leads.length],
+    input: signalImageInput(o.signals, card),
+    spatialAxes: [0, 1],
     toLeadTime: (a) => signalImageAttributionToTime(a, card),
   };
 }

@@ -14,8 +14,12 @@ export function inputGradients(target: ExplainTarget, batch: Float32Array, n: nu
 
 /** Sum over chunks of at most `chunk` inputs, generated on demand, of their gradients (each input's own gradient). */
 export function gradientsOf(
-  target: ExplainTarget, count: number, chunk: number, make: (i: number, into: Float32Array) => void,
-  targetClass: number, each: (i: number, grad: Float32Array) => void,
+  target: ExplainTarget,
+  count: number,
+  chunk: number,
+  make: (i: number, into: Float32Array) => void,
+  targetClass: number,
+  each: (i: number, grad: Float32Array) => void,
 ): void {
   const size = target.input.length;
   for (let start = 0; start < count; start += chunk) {
@@ -30,7 +34,8 @@ export function gradientsOf(
 export const resolveClass = (target: ExplainTarget, targetClass?: number): number => targetClass ?? predictedClass(target);
 
 export function makeResult(
-  target: ExplainTarget, attribution: Float32Array,
+  target: ExplainTarget,
+  attribution: Float32Array,
   p: Pick<SaliencyProvenance, 'method' | 'targetClass'> & Partial<SaliencyProvenance>,
 ): SaliencyResult {
   return {
@@ -38,8 +43,14 @@ export function makeResult(
     leads: target.leads.slice(),
     samples: target.samples,
     provenance: {
-      model: target.model.id, baseline: null, layer: null, preprocessing: target.preprocessing,
-      layout: target.layout, seed: null, params: {}, ...p,
+      model: target.model.id,
+      baseline: null,
+      layer: null,
+      preprocessing: target.preprocessing,
+      layout: target.layout,
+      seed: null,
+      params: {},
+      ...p,
     },
   };
 }

@@ -20,12 +20,19 @@ export function integratedGradients(target: ExplainTarget, o: IntegratedGradient
   const x = target.input;
   const base = makeBaseline(kind, x, target.inputShape, target.spatialAxes);
   const total = new Float32Array(x.length);
-  gradientsOf(target, steps, o.batch ?? 8, (i, into) => {
-    const alpha = (i + 0.5) / steps;
-    for (let j = 0; j < x.length; j++) into[j] = base[j] + alpha * (x[j] - base[j]);
-  }, targetClass, (_i, g) => {
-    for (let j = 0; j < g.length; j++) total[j] += g[j];
-  });
+  gradientsOf(
+    target,
+    steps,
+    o.batch ?? 8,
+    (i, into) => {
+      const alpha = (i + 0.5) / steps;
+      for (let j = 0; j < x.length; j++) into[j] = base[j] + alpha * (x[j] - base[j]);
+    },
+    targetClass,
+    (_i, g) => {
+      for (let j = 0; j < g.length; j++) total[j] += g[j];
+    },
+  );
   for (let j = 0; j < x.length; j++) total[j] = ((x[j] - base[j]) * total[j]) / steps;
   return makeResult(target, total, { method: 'integrated-gradients', targetClass, baseline: kind, params: { steps } });
 }

@@ -13,7 +13,14 @@ import { smoothGrad } from './smoothgrad.ts';
 import { vanillaGradient } from './vanilla-gradient.ts';
 
 export const METHODS = [
-  'vanilla-gradient', 'gradient-x-input', 'integrated-gradients', 'smoothgrad', 'grad-cam', 'guided-backprop', 'guided-grad-cam', 'occlusion',
+  'vanilla-gradient',
+  'gradient-x-input',
+  'integrated-gradients',
+  'smoothgrad',
+  'grad-cam',
+  'guided-backprop',
+  'guided-grad-cam',
+  'occlusion',
 ] as const;
 
 /** Methods that need only predictions (ONNX models too). */
@@ -51,7 +58,8 @@ export function parseMethod(spec: string): MethodSpec {
   if (baseline !== undefined && !(BASELINES as readonly string[]).includes(baseline)) {
     throw new Error(`unknown baseline '${baseline}' for ${name} (expected ${BASELINES.join(', ')})`);
   }
-  if (layer !== undefined && !LAYERED.has(name)) throw new Error(`${name} takes no layer ('@${layer}'); only ${[...LAYERED].join(', ')} do`);
+  if (layer !== undefined && !LAYERED.has(name))
+    throw new Error(`${name} takes no layer ('@${layer}'); only ${[...LAYERED].join(', ')} do`);
   if (layer === '') throw new Error(`${spec}: empty layer name after '@'`);
   return { name: name as MethodSpec['name'], baseline: baseline as BaselineKind | undefined, layer };
 }
@@ -60,19 +68,33 @@ export async function runMethod(spec: string, ctx: MethodContext, targetClass: n
   const { name, baseline, layer } = parseMethod(spec);
   if (name === 'occlusion') {
     return occlusion(
-      { modelId: ctx.modelId, predict: ctx.predict, signals: ctx.signals, leads: ctx.leads, preprocessing: ctx.preprocessing, layout: ctx.layout },
+      {
+        modelId: ctx.modelId,
+        predict: ctx.predict,
+        signals: ctx.signals,
+        leads: ctx.leads,
+        preprocessing: ctx.preprocessing,
+        layout: ctx.layout,
+      },
       { targetClass, baseline, window: Math.max(1, Math.round(ctx.samplingRate / 2)) },
     );
   }
   const t = ctx.target;
   if (!t) throw new Error(`${name} needs gradients; this model only supports ${[...MODEL_AGNOSTIC].join(', ')}`);
   switch (name) {
-    case 'vanilla-gradient': return vanillaGradient(t, { targetClass });
-    case 'gradient-x-input': return gradientXInput(t, { targetClass });
-    case 'integrated-gradients': return integratedGradients(t, { targetClass, baseline });
-    case 'smoothgrad': return smoothGrad(t, { targetClass });
-    case 'grad-cam': return gradCam(t, { targetClass, layer });
-    case 'guided-backprop': return guidedBackprop(t, { targetClass });
-    case 'guided-grad-cam': return guidedGradCam(t, { targetClass, layer });
+    case 'vanilla-gradient':
+      return vanillaGradient(t, { targetClass });
+    case 'gradient-x-input':
+      return gradientXInput(t, { targetClass });
+    case 'integrated-gradients':
+      return integratedGradients(t, { targetClass, baseline });
+    case 'smoothgrad':
+      return smoothGrad(t, { targetClass });
+    case 'grad-cam':
+      return gradCam(t, { targetClass, layer });
+    case 'guided-backprop':
+      return guidedBackprop(t, { targetClass });
+    case 'guided-grad-cam':
+      return guidedGradCam(t, { targetClass, layer });
   }
 }

@@ -71,10 +71,18 @@ export async function occlusion(input: OcclusionInput, o: OcclusionOptions = {})
   }
   for (let i = 0; i < sum.length; i++) if (hits[i] > 0) sum[i] /= hits[i];
   return {
-    map: sum, leads: input.leads.slice(), samples: T,
+    map: sum,
+    leads: input.leads.slice(),
+    samples: T,
     provenance: {
-      model: input.modelId, method: 'occlusion', baseline: kind, targetClass, layer: null,
-      preprocessing: input.preprocessing ?? 'none', layout: input.layout ?? null, seed: null,
+      model: input.modelId,
+      method: 'occlusion',
+      baseline: kind,
+      targetClass,
+      layer: null,
+      preprocessing: input.preprocessing ?? 'none',
+      layout: input.layout ?? null,
+      seed: null,
       params: { window: win, stride },
     },
   };
@@ -94,7 +102,12 @@ export function tfSignalPredict(model: TfClassifier): PredictBatch {
 }
 
 /** PredictBatch for a tfjs image model reading the rendered chart [batch, H, W, 1] (leads in millivolts). */
-export function tfChartPredict(model: TfClassifier, leads: readonly string[], samplingRate: number, render: ChartRenderOptions): PredictBatch {
+export function tfChartPredict(
+  model: TfClassifier,
+  leads: readonly string[],
+  samplingRate: number,
+  render: ChartRenderOptions,
+): PredictBatch {
   return async (batch) => {
     const source = { samplingRate, length: batch[0][0].length, leads: leads.map((name) => ({ name })) };
     const inputs = batch.map((mv) => renderChartInput(source, mv, render));

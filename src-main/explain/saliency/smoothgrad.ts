@@ -35,10 +35,17 @@ export function smoothGrad(target: ExplainTarget, o: SmoothGradOptions = {}): Sa
   const sd = noise * (hi - lo || 1);
   const normal = gaussianSource(seededRandom(seed));
   const total = new Float32Array(x.length);
-  gradientsOf(target, samples, o.batch ?? 8, (_i, into) => {
-    for (let j = 0; j < x.length; j++) into[j] = x[j] + sd * normal();
-  }, targetClass, (_i, g) => {
-    for (let j = 0; j < g.length; j++) total[j] += g[j] / samples;
-  });
+  gradientsOf(
+    target,
+    samples,
+    o.batch ?? 8,
+    (_i, into) => {
+      for (let j = 0; j < x.length; j++) into[j] = x[j] + sd * normal();
+    },
+    targetClass,
+    (_i, g) => {
+      for (let j = 0; j < g.length; j++) total[j] += g[j] / samples;
+    },
+  );
   return makeResult(target, total, { method: 'smoothgrad', targetClass, seed, params: { samples, noise } });
 }

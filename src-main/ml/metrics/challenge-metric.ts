@@ -13,13 +13,17 @@ export interface ChallengeWeights {
 }
 
 export function parseChallengeWeights(csv: string, where = 'weights.csv'): ChallengeWeights {
-  const rows = csv.trim().split(/\r?\n/).map((l) => l.split(',').map((s) => s.trim()));
+  const rows = csv
+    .trim()
+    .split(/\r?\n/)
+    .map((l) => l.split(',').map((s) => s.trim()));
   const header = rows[0].slice(1);
   const n = header.length;
   if (n === 0 || rows.length - 1 !== n) throw new Error(`${where}: expected a square table, got ${rows.length - 1} rows for ${n} columns`);
   const weights = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
-    if (rows[i + 1][0] !== header[i]) throw new Error(`${where}: row ${i + 2} is '${rows[i + 1][0]}' but column ${i + 2} is '${header[i]}'`);
+    if (rows[i + 1][0] !== header[i])
+      throw new Error(`${where}: row ${i + 2} is '${rows[i + 1][0]}' but column ${i + 2} is '${header[i]}'`);
     for (let j = 0; j < n; j++) {
       const v = Number(rows[i + 1][j + 1]);
       if (!Number.isFinite(v)) throw new Error(`${where}: row ${i + 2} column ${j + 2} is not a number`);
@@ -80,7 +84,12 @@ function rewardSum(w: ChallengeWeights, labels: ArrayLike<number>[], outputs: Ar
 }
 
 /** Normalised challenge score of binary outputs against labels, both multi-hot over w.classes. */
-export function challengeScore(w: ChallengeWeights, labels: ArrayLike<number>[], outputs: ArrayLike<number>[], normalClass = SINUS_RHYTHM): number {
+export function challengeScore(
+  w: ChallengeWeights,
+  labels: ArrayLike<number>[],
+  outputs: ArrayLike<number>[],
+  normalClass = SINUS_RHYTHM,
+): number {
   if (labels.length !== outputs.length) throw new Error(`challenge metric: ${labels.length} label rows but ${outputs.length} output rows`);
   const normal = scoredClassIndex(w, normalClass);
   if (normal < 0) throw new Error(`challenge metric: normal class ${normalClass} is not in the weights table`);
@@ -88,6 +97,10 @@ export function challengeScore(w: ChallengeWeights, labels: ArrayLike<number>[],
   const correct = rewardSum(w, labels, labels);
   const inactiveRow = new Uint8Array(w.classes.length);
   inactiveRow[normal] = 1;
-  const inactive = rewardSum(w, labels, labels.map(() => inactiveRow));
+  const inactive = rewardSum(
+    w,
+    labels,
+    labels.map(() => inactiveRow),
+  );
   return correct === inactive ? 0 : (observed - inactive) / (correct - inactive);
 }

@@ -27,10 +27,19 @@ export function classCounts(labels: ArrayLike<number>[], outputs: ArrayLike<numb
 /** F1 = 2tp / (2tp + fp + fn); 0 when the class is neither present nor predicted (sklearn zero_division=0). */
 export const f1FromCounts = (k: ClassCounts): number => (2 * k.tp + k.fp + k.fn === 0 ? 0 : (2 * k.tp) / (2 * k.tp + k.fp + k.fn));
 
-export function f1Scores(labels: ArrayLike<number>[], outputs: ArrayLike<number>[], classes: number): { perClass: number[]; macro: number; micro: number } {
+export function f1Scores(
+  labels: ArrayLike<number>[],
+  outputs: ArrayLike<number>[],
+  classes: number,
+): { perClass: number[]; macro: number; micro: number } {
   const counts = Array.from({ length: classes }, (_, c) => classCounts(labels, outputs, c));
   const perClass = counts.map(f1FromCounts);
-  const sum = counts.reduce((a, k) => ({ tp: a.tp + k.tp, fp: a.fp + k.fp, fn: a.fn + k.fn, tn: a.tn + k.tn }), { tp: 0, fp: 0, fn: 0, tn: 0 });
+  const sum = counts.reduce((a, k) => ({ tp: a.tp + k.tp, fp: a.fp + k.fp, fn: a.fn + k.fn, tn: a.tn + k.tn }), {
+    tp: 0,
+    fp: 0,
+    fn: 0,
+    tn: 0,
+  });
   return { perClass, macro: perClass.reduce((a, b) => a + b, 0) / Math.max(classes, 1), micro: f1FromCounts(sum) };
 }
 
@@ -40,14 +49,15 @@ export function rocAuc(y: ArrayLike<number>, score: ArrayLike<number>): number {
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[a] - score[b]);
   let pos = 0;
   let rankSumPos = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && score[order[j + 1]] === score[order[i]]) j++;
     const avgRank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (y[order[k]]) {
-      pos++;
-      rankSumPos += avgRank;
-    }
+    for (let k = i; k <= j; k++)
+      if (y[order[k]]) {
+        pos++;
+        rankSumPos += avgRank;
+      }
     i = j + 1;
   }
   const neg = n - pos;
@@ -65,7 +75,7 @@ export function averagePrecision(y: ArrayLike<number>, score: ArrayLike<number>)
   let tp = 0;
   let ap = 0;
   let prevRecall = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && score[order[j + 1]] === score[order[i]]) j++;
     for (let k = i; k <= j; k++) if (y[order[k]]) tp++;
@@ -98,7 +108,9 @@ export function reliabilityBins(y: ArrayLike<number>, prob: ArrayLike<number>, b
     out[b].sumY += y[i] ? 1 : 0;
   }
   return out.map(({ lower, upper, count, sumP, sumY }) => ({
-    lower, upper, count,
+    lower,
+    upper,
+    count,
     meanPredicted: count ? sumP / count : NaN,
     fractionPositive: count ? sumY / count : NaN,
   }));
@@ -122,7 +134,12 @@ const nanMean = (xs: number[]): number => {
   return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : NaN;
 };
 
-export function multiLabelReport(labels: ArrayLike<number>[], probs: ArrayLike<number>[], outputs: ArrayLike<number>[], classes: number): MultiLabelReport {
+export function multiLabelReport(
+  labels: ArrayLike<number>[],
+  probs: ArrayLike<number>[],
+  outputs: ArrayLike<number>[],
+  classes: number,
+): MultiLabelReport {
   const f1 = f1Scores(labels, outputs, classes);
   const roc: number[] = [];
   const pr: number[] = [];
@@ -135,8 +152,13 @@ export function multiLabelReport(labels: ArrayLike<number>[], probs: ArrayLike<n
     rel.push(reliabilityBins(y, s));
   }
   return {
-    f1: f1.perClass, macroF1: f1.macro, microF1: f1.micro,
-    rocAuc: roc, prAuc: pr, macroRocAuc: nanMean(roc), macroPrAuc: nanMean(pr),
+    f1: f1.perClass,
+    macroF1: f1.macro,
+    microF1: f1.micro,
+    rocAuc: roc,
+    prAuc: pr,
+    macroRocAuc: nanMean(roc),
+    macroPrAuc: nanMean(pr),
     confusion: Array.from({ length: classes }, (_, c) => classCounts(labels, outputs, c)),
     reliability: rel,
   };

@@ -33,11 +33,19 @@ export function crnn(spec: ModelSpec): EcgModel {
   const store = createParamStore(spec.seed);
   const stages: BackboneStage[] = [
     ...[32, 64, 64].map((f, i) => ({
-      name: `conv${i}`, apply: (h: tf.Tensor) => maxPool1d(tf.relu(batchNorm(store, `conv${i}/bn`, conv1d(store, `conv${i}/conv`, h as tf.Tensor3D, f, 7))), 4),
+      name: `conv${i}`,
+      apply: (h: tf.Tensor) =>
+        maxPool1d(tf.relu(batchNorm(store, `conv${i}/bn`, conv1d(store, `conv${i}/conv`, h as tf.Tensor3D, f, 7))), 4),
     })),
-    { name: 'lstm', apply: (h) => tf.concat([lstm(store, 'lstm/fwd', h as tf.Tensor3D, UNITS, false), lstm(store, 'lstm/bwd', h as tf.Tensor3D, UNITS, true)], 2) },
+    {
+      name: 'lstm',
+      apply: (h) =>
+        tf.concat([lstm(store, 'lstm/fwd', h as tf.Tensor3D, UNITS, false), lstm(store, 'lstm/bwd', h as tf.Tensor3D, UNITS, true)], 2),
+    },
     { name: 'se', apply: (h) => squeezeExcite(store, 'se', h as tf.Tensor3D) },
   ];
   const pool = (h: tf.Tensor): tf.Tensor2D => globalAvgPool1d(h as tf.Tensor3D);
-  return stagedModel(spec, store, stages, pool, (e) => dense(store, 'head/fc2', tf.relu(dense(store, 'head/fc1', e, 32, 'he')), spec.classes));
+  return stagedModel(spec, store, stages, pool, (e) =>
+    dense(store, 'head/fc2', tf.relu(dense(store, 'head/fc1', e, 32, 'he')), spec.classes),
+  );
 }

@@ -14,7 +14,8 @@ function norm(p: ParamStore, name: string, x: tf.Tensor3D, groups: number | unde
 /** Parallel branches with growing dilation, concatenated along channels. */
 function dilatedBlock(p: ParamStore, name: string, x: tf.Tensor3D, perBranch: number, groups: number | undefined): tf.Tensor3D {
   const branches = DILATIONS.map((d) =>
-    tf.relu(norm(p, `${name}/d${d}/norm`, conv1d(p, `${name}/d${d}/conv`, x, perBranch, 5, { dilation: d, groups }), groups)));
+    tf.relu(norm(p, `${name}/d${d}/norm`, conv1d(p, `${name}/d${d}/conv`, x, perBranch, 5, { dilation: d, groups }), groups)),
+  );
   return tf.concat(branches, 2) as tf.Tensor3D;
 }
 
@@ -24,9 +25,11 @@ function build(spec: ModelSpec, leadwise: boolean): EcgModel {
   // Per-branch filters must split evenly into one group per lead.
   const width = (base: number): number => (leadwise ? spec.channels * Math.max(1, Math.round(base / spec.channels)) : base);
   const stages: BackboneStage[] = [16, 32, 32].map((base, i) => ({
-    name: `block${i}`, apply: (h) => maxPool1d(dilatedBlock(store, `block${i}`, h as tf.Tensor3D, width(base), groups), 4),
+    name: `block${i}`,
+    apply: (h) => maxPool1d(dilatedBlock(store, `block${i}`, h as tf.Tensor3D, width(base), groups), 4),
   }));
-  if (leadwise) stages.push({ name: 'mix', apply: (h) => tf.relu(batchNorm(store, 'mix/bn', conv1d(store, 'mix/conv', h as tf.Tensor3D, 64, 1))) });
+  if (leadwise)
+    stages.push({ name: 'mix', apply: (h) => tf.relu(batchNorm(store, 'mix/bn', conv1d(store, 'mix/conv', h as tf.Tensor3D, 64, 1))) });
   const pool = (h: tf.Tensor): tf.Tensor2D => globalAvgPool1d(h as tf.Tensor3D);
   return stagedModel(spec, store, stages, pool, (e) => dense(store, 'head/fc', e, spec.classes));
 }

@@ -45,6 +45,12 @@ export function runStages(stages: readonly BackboneStage[], x: tf.Tensor, from =
 export const HEAD_PREFIX = 'head/';
 
 /** The model every architecture ends in: its stages and pool as the backbone, then its head. */
-export function stagedModel(spec: ModelSpec, store: ParamStore, stages: BackboneStage[], pool: (h: tf.Tensor) => tf.Tensor2D, head: (e: tf.Tensor2D) => tf.Tensor2D): EcgModel {
+export function stagedModel(
+  spec: ModelSpec,
+  store: ParamStore,
+  stages: BackboneStage[],
+  pool: (h: tf.Tensor) => tf.Tensor2D,
+  head: (e: tf.Tensor2D) => tf.Tensor2D,
+): EcgModel {
   return { spec, store, stages, pool, backbone: (x) => pool(runStages(stages, x)), head };
 }

@@ -13,5 +13,7 @@ export function smallCnn(spec: ModelSpec): EcgModel {
     apply: (h) => batchNormReluMaxPool(store, `block${i}/bn`, conv1d(store, `block${i}/conv`, h as tf.Tensor3D, f, 7), SMALL_CNN_POOLS[i]),
   }));
   const pool = (h: tf.Tensor): tf.Tensor2D => globalAvgPool1d(h as tf.Tensor3D);
-  return stagedModel(spec, store, stages, pool, (e) => dense(store, 'head/fc2', tf.relu(dense(store, 'head/fc1', e, 16, 'he')), spec.classes));
+  return stagedModel(spec, store, stages, pool, (e) =>
+    dense(store, 'head/fc2', tf.relu(dense(store, 'head/fc1', e, 16, 'he')), spec.classes),
+  );
 }

@@ -58,13 +58,25 @@ export interface FlatAdamWState {
   t: number;
 }
 
-export const createFlatAdamWState = (size: number): FlatAdamWState => ({ m: new Float32Array(size), v: new Float32Array(size), vMax: new Float32Array(size), t: 0 });
+export const createFlatAdamWState = (size: number): FlatAdamWState => ({
+  m: new Float32Array(size),
+  v: new Float32Array(size),
+  vMax: new Float32Array(size),
+  t: 0,
+});
 
 /**
  * The same AdamW/AMSGrad update on flat arrays in plain JS (one loop instead of ~10 kernels per weight), for the
  * data-parallel trainer. `decay[i]` is 0 for weights excluded from weight decay, else 1.
  */
-export function adamwStepFlat(w: Float32Array, g: Float32Array, s: FlatAdamWState, lr: number, decay: Uint8Array, o: AdamWOptions = {}): void {
+export function adamwStepFlat(
+  w: Float32Array,
+  g: Float32Array,
+  s: FlatAdamWState,
+  lr: number,
+  decay: Uint8Array,
+  o: AdamWOptions = {},
+): void {
   const { beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 1e-2, amsgrad = true } = o;
   s.t++;
   const bc1 = 1 - beta1 ** s.t;
