@@ -84,18 +84,27 @@ export function fileInHeaderFolder(headerPath: string, name: string, what: strin
   return file;
 }
 
-/** As fileInHeaderFolder, after resolving symlinks: a link inside the folder that points out of it is refused too. */
+const isInside = (dir: string, file: string): boolean => {
+  const rel = path.relative(dir, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+};
+
+/**
+ * As fileInHeaderFolder, after resolving symlinks: a link inside the folder that points out of it is refused too.
+ * The folder is the header's as given or, when the header is itself a link, the real header's (a folder of links to a
+ * dataset keeps each header's signal files beside the real header).
+ */
 async function realFileInHeaderFolder(headerPath: string, name: string, what: string): Promise<string> {
   const file = fileInHeaderFolder(headerPath, name, what);
   let real: string;
   let realDir: string;
+  let realHeader: string;
   try {
-    [real, realDir] = await Promise.all([realpath(file), realpath(path.dirname(headerPath))]);
+    [real, realDir, realHeader] = await Promise.all([realpath(file), realpath(path.dirname(headerPath)), realpath(headerPath)]);
   } catch (e) {
     throw readError(e, file, headerPath);
   }
-  const rel = path.relative(realDir, real);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+  if (!isInside(realDir, real) && !isInside(path.dirname(realHeader), real)) {
     throw new FormatError(`${headerPath}: ${what} named by the header is a link to outside the header's folder; not read`);
   }
   return real;

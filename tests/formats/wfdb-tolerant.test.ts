@@ -287,6 +287,21 @@ describe('signal files named by a header stay inside its folder (issue 12 item 3
     expect((await readWfdbRecord(path.join(inside, 'A0001.hea'))).length).toBe(7500);
   });
 
+  it('a folder of links to a dataset is read: each linked header keeps its signal file beside the real header', async () => {
+    const dataset = folder('linked-dataset');
+    writeCincRecord(dataset, CINC_2020_SOURCES.cpsc);
+    const links = folder('link-farm');
+    for (const f of ['A0001.hea', 'A0001.mat']) fs.symlinkSync(path.join(dataset, f), path.join(links, f));
+    expect((await readWfdbRecord(path.join(links, 'A0001.hea'))).length).toBe(7500);
+    // A linked header whose signal file is linked from somewhere else is still refused.
+    const elsewhere = folder('linked-elsewhere');
+    writeCincRecord(elsewhere, CINC_2020_SOURCES.cpsc);
+    const mixed = folder('link-mixed');
+    fs.symlinkSync(path.join(dataset, 'A0001.hea'), path.join(mixed, 'A0001.hea'));
+    fs.symlinkSync(path.join(elsewhere, 'A0001.mat'), path.join(mixed, 'A0001.mat'));
+    await expect(readWfdbRecord(path.join(mixed, 'A0001.hea'))).rejects.toThrow(/link to outside the header's folder/);
+  });
+
   it('a multi-segment header cannot name a segment outside its folder', async () => {
     const dir = folder('escape-segment');
     fs.writeFileSync(path.join(dir, 'MS.hea'), 'MS/1 1 500 10\n../../x 10\n');
