@@ -15,7 +15,8 @@ import { contentSecurityPolicy } from '../api/content-security-policy.ts';
 import { rendererDir } from '../resources.ts';
 import { defaultWorkspaceDir } from '../store/workspace.ts';
 import { appMenuTemplate } from './app-menu.ts';
-import { APP_INDEX_URL, APP_SCHEME, appFilePath, isAppUrl, mimeType } from './app-protocol.ts';
+import { APP_INDEX_URL, APP_SCHEME, appFilePath, isAppUrl } from './app-protocol.ts';
+import { rendererMimeType } from '../api/renderer-mime-types.ts';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from './ipc-channels.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -55,7 +56,7 @@ async function start(): Promise<void> {
     const file = appFilePath(root, request.url);
     if (!file) return new Response('not found', { status: 404, headers: { 'Content-Type': 'text/plain' } });
     return new Response(await fs.promises.readFile(file), {
-      headers: { 'Content-Type': mimeType(file), 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff' },
+      headers: { 'Content-Type': rendererMimeType(file), 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff' },
     });
   });
   const ses = session.defaultSession;

@@ -18,7 +18,7 @@ import {
   decodeXml,
   one,
   parseXml,
-  rootName,
+  requireRoot,
   text,
   truncationWarning,
   xmlHead,
@@ -184,11 +184,7 @@ function museQrsAnnotations(root: XmlNode, samplingRate: number, length: number)
 export function parseMuse(xml: string, filePath: string): EcgRecord {
   const where = path.basename(filePath);
   const doc = parseXml(xml, where);
-  const root = one(doc, 'RestingECG');
-  if (!root) {
-    const found = rootName(doc);
-    throw new FormatError(`${where}: ${found ? `root element <${printable(found, 40)}> is not RestingECG` : 'no root element'}`);
-  }
+  const root = requireRoot(doc, 'RestingECG', where);
   const waveforms = all(root, 'Waveform');
   const typed = (t: string) => waveforms.find((w) => childText(w, 'WaveformType')?.toLowerCase() === t);
   const rhythmNode = typed('rhythm');

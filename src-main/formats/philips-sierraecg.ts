@@ -22,7 +22,7 @@ import {
   isNode,
   one,
   parseXml,
-  rootName,
+  requireRoot,
   text,
   truncationWarning,
   xmlHead,
@@ -260,11 +260,7 @@ function philipsFilters(root: XmlNode): Record<string, number> | undefined {
 export function parsePhilips(xml: string, filePath: string): EcgRecord {
   const where = path.basename(filePath);
   const doc = parseXml(xml, where);
-  const root = one(doc, 'restingecgdata');
-  if (!root) {
-    const found = rootName(doc);
-    throw new FormatError(`${where}: ${found ? `root element <${printable(found, 40)}> is not restingecgdata` : 'no root element'}`);
-  }
+  const root = requireRoot(doc, 'restingecgdata', where);
   const info = one(root, 'documentinfo');
   const type = childText(info, 'documenttype');
   if (type && type !== 'SierraECG' && type !== 'PhilipsECG')

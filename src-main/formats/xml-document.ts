@@ -94,6 +94,14 @@ export function rootName(doc: XmlNode): string | undefined {
   return Object.keys(doc).find((k) => !k.startsWith('@') && k !== '#text' && !k.startsWith('?') && !k.startsWith('!'));
 }
 
+/** The root element `name`, or a one-line error naming the root the document has instead. */
+export function requireRoot(doc: XmlNode, name: string, where: string): XmlNode {
+  const root = one(doc, name);
+  if (root) return root;
+  const found = rootName(doc);
+  throw new FormatError(`${where}: ${found ? `root element <${printable(found, 40)}> is not ${name}` : 'no root element'}`);
+}
+
 export const isNode = (x: unknown): x is XmlNode => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** Children named `key` as a list (the parser gives one child as an object or string, several as an array). */

@@ -10,6 +10,7 @@ import { isApiMethod } from '../../src-shared/api.ts';
 import { ApiError } from '../api/services.ts';
 import type { AppSession } from '../api/app-session.ts';
 import { contentSecurityPolicy } from '../api/content-security-policy.ts';
+import { rendererMimeType } from '../api/renderer-mime-types.ts';
 import { hostPolicy, isLoopbackAddress } from './host-policy.ts';
 import { sendApiResult } from './api-result-response.ts';
 import { parseRequestTarget, type RequestTarget } from './request-target.ts';
@@ -41,18 +42,6 @@ const MAX_DRAIN = 256 << 20;
 /** Largest WebSocket message a page may send; more closes the socket (1009). */
 export const MAX_WS_MESSAGE = 64 * 1024;
 const COOKIE = 'leadlens_token';
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.ico': 'image/x-icon',
-  '.wasm': 'application/wasm',
-};
-
 function sameToken(a: string | undefined | null, b: string): boolean {
   if (!a) return false;
   const x = Buffer.from(a);
@@ -190,7 +179,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (!file.startsWith(rendererDir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile())
       return send(res, 404, { error: 'not found' });
     const headers: Record<string, string> = {
-      'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
+      'Content-Type': rendererMimeType(file),
       // The page's event socket: exactly the origin it was served from (the Host header passed the check above).
       'Content-Security-Policy': contentSecurityPolicy(`ws://${req.headers.host}`),
       'Cache-Control': 'no-cache',
