@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findLayerViolations } from './helpers/layering.ts';
+import { findLayerViolations, findSqlOutsideStore } from './helpers/layering.ts';
 import { REPO_ROOT } from './helpers/shared-data.ts';
 
 function tree(files: Record<string, string>): string {
@@ -72,5 +72,21 @@ describe('runtime layering', () => {
     expect(findLayerViolations(root).find((x) => x.file.endsWith('store/bad.ts'))!.reason).toBe(
       'src-main/store (layer 1) must not import src-main/ingest (layer 2)',
     );
+  });
+});
+
+describe('SQL lives in the store', () => {
+  it('no file in src-main outside src-main/store calls prepare, exec or pragma', () => {
+    expect(findSqlOutsideStore(REPO_ROOT)).toEqual([]);
+  });
+
+  it('catches a use case preparing a statement and an entry point running raw SQL, not the store doing it', () => {
+    const root = tree({
+      'src-main/workspace/bad.ts': "export const n = (db) => db.prepare('SELECT 1').get();\n",
+      'src-main/cli/bad.ts': "export const v = (db) => db.exec('VACUUM');\n",
+      'src-main/store/ok.ts': "export const n = (db) => db.prepare('SELECT 1').get();\n",
+      'src-main/server/ok.ts': 'export const m = /x/.exec(s);\n',
+    });
+    expect(findSqlOutsideStore(root).sort()).toEqual(['src-main/cli/bad.ts:1', 'src-main/workspace/bad.ts:1']);
   });
 });

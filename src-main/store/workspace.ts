@@ -64,3 +64,8 @@ export function openWorkspace(dir: string, sqliteBinding?: string): Workspace {
   }
   return { dir: abs, db, close: () => db.close() };
 }
+
+/** Rewrites the database file so pages freed by deletions or compression go back to the file system (slow: whole file). */
+export function vacuumWorkspace(db: Database.Database): void {
+  db.exec('VACUUM');
+}

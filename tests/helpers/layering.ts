@@ -133,3 +133,24 @@ export function findLayerViolations(root: string): LayerViolation[] {
   }
   return out;
 }
+
+/** `file:line` of every database call (prepare, exec, pragma) in src-main outside src-main/store: SQL lives in the store. */
+export function findSqlOutsideStore(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (path.relative(root, p) !== path.join('src-main', 'store')) walk(p);
+      } else if (entry.name.endsWith('.ts')) {
+        fs.readFileSync(p, 'utf8')
+          .split('\n')
+          .forEach((line, i) => {
+            if (/\.(prepare|pragma)\(|\.exec\(\s*['"`]/.test(line)) found.push(`${path.relative(root, p)}:${i + 1}`);
+          });
+      }
+    }
+  };
+  walk(path.join(root, 'src-main'));
+  return found;
+}

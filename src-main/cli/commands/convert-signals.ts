@@ -1,4 +1,5 @@
 import { convertSignalChunks } from '../../store/signal-chunk-conversion.ts';
+import { vacuumWorkspace } from '../../store/workspace.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 
@@ -20,8 +21,7 @@ export const command: CliCommand = {
     });
     bar.finish();
     for (const s of r.skipped) ctx.log(`record #${s.recordId} lead ${s.lead} chunk ${s.chunk}: left raw, ${s.reason}`);
-    // Freed pages are only given back to the file system by a VACUUM, which rewrites the whole database.
-    if (args.options.vacuum && !r.cancelled) db.exec('VACUUM');
+    if (args.options.vacuum && !r.cancelled) vacuumWorkspace(db);
     const ratio = r.storedBytes ? r.rawBytes / r.storedBytes : 1;
     ctx.log(
       `${r.chunksConverted} chunks compressed (${ratio.toFixed(2)}x), ${r.recordsDone} records done, ${r.recordsRemaining} to go${r.cancelled ? ' (stopped; run again to continue)' : ''}`,
