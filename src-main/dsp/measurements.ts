@@ -127,6 +127,8 @@ function leadQrs(x: Float32Array, beats: number[], on: number, off: number, leve
 export interface MeasureOptions {
   /** R fiducials when already detected (shared between detectors). */
   beats?: ArrayLike<number>;
+  /** Global boundaries corrected by a reviewer: used instead of the automatic delineation. */
+  boundaries?: Delineation;
 }
 
 /** All measurements of a record given its leads by canonical name (mV) and sampling rate. */
@@ -146,7 +148,7 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
   const pre = Math.round(Math.min(0.35 * fs, 0.45 * rrSamples));
   const post = Math.round(Math.min(0.65 * fs, 0.8 * rrSamples));
   const mb = beats.length ? medianBeat(filtered, beats, pre, post) : undefined;
-  const del = mb ? delineateMedianBeat(mb, fs) : null;
+  const del = opts.boundaries ?? (mb ? delineateMedianBeat(mb, fs) : null);
   const ms = (s: number): number => (s / fs) * 1000;
   const on = del ? del.qrsOnset : -Math.round(0.06 * fs);
   const off = del ? del.qrsOffset : Math.round(0.06 * fs);
