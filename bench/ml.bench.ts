@@ -13,7 +13,7 @@ import { createModel, parameterCount } from '../src-main/ml/models/index.ts';
 import type { EcgModel, ModelSpec } from '../src-main/ml/models/model.ts';
 import { createAdamW } from '../src-main/ml/optim/adamw.ts';
 import { weightedBce } from '../src-main/ml/losses/weighted-bce.ts';
-import { exportSmallCnnOnnx, exportedCard } from '../src-main/ml/onnx-export.ts';
+import { exportModelOnnx, exportedCard } from '../src-main/ml/onnx-export.ts';
 import { loadOnnxModel } from '../src-main/ml/onnx-model.ts';
 import type { OnnxModel } from '../src-main/ml/onnx-model.ts';
 import * as ort from 'onnxruntime-node';
@@ -169,7 +169,7 @@ const torchOnnx = path.join(os.tmpdir(), `leadlens-bench-torch-${process.pid}.on
 const first = torchRates(1, torchOnnx);
 const torchSession = 'error' in first ? undefined : await ort.InferenceSession.create(torchOnnx, { executionProviders: ['cpu'] });
 const ours = await loadOnnxModel(
-  exportSmallCnnOnnx(model),
+  exportModelOnnx(model),
   exportedCard(model, ['a', 'b', 'c', 'd'], 100, [...STANDARD_LEADS], { zscore: true, bandpass: null }),
 );
 

@@ -14,7 +14,7 @@ import { readWfdbRecord } from '../src-main/formats/wfdb-record.ts';
 import { ingestPaths } from '../src-main/ingest/ingest-files.ts';
 import { createModel } from '../src-main/ml/models/index.ts';
 import { initBackend } from '../src-main/ml/backend.ts';
-import { exportedCard, exportSmallCnnOnnx } from '../src-main/ml/onnx-export.ts';
+import { exportedCard, exportModelOnnx } from '../src-main/ml/onnx-export.ts';
 import { importOnnxModel } from '../src-main/workspace/import-model.ts';
 import { predictInWorkspace } from '../src-main/workspace/predict-records.ts';
 import { DEFAULT_INPUT } from '../src-main/workspace/train-model.ts';
@@ -152,7 +152,7 @@ async function build(ws: Workspace, n: number): Promise<Record<string, number>> 
   ];
   const model = createModel({ arch: 'small-cnn', channels: 12, inputShape: [DEFAULT_INPUT.samples], classes: classes.length, seed: 1 });
   const mdir = tmp('leadlens-bench-scale-model-');
-  fs.writeFileSync(path.join(mdir, 'model.onnx'), exportSmallCnnOnnx(model));
+  fs.writeFileSync(path.join(mdir, 'model.onnx'), exportModelOnnx(model));
   fs.writeFileSync(
     path.join(mdir, 'model.json'),
     JSON.stringify(

@@ -448,6 +448,21 @@ function dxLabels(dx: string): SourceLabel[] {
     .map((code) => ({ vocabulary: /^\d+$/.test(code) ? 'SNOMED' : 'CinC-abbrev', code }));
 }
 
+/** LeadLens's export line for labels outside SNOMED CT: `vocabulary:code` pairs, percent-encoded, comma-separated. */
+function exportedLabels(line: string): SourceLabel[] {
+  const labels: SourceLabel[] = [];
+  for (const pair of line.split(',')) {
+    const m = /^([^:\s]+):(\S+)$/.exec(pair.trim());
+    if (!m) continue;
+    try {
+      labels.push({ vocabulary: decodeURIComponent(m[1]), code: decodeURIComponent(m[2]) });
+    } catch {
+      // A malformed escape is someone else's '#Labels' line, not ours: ignore the pair.
+    }
+  }
+  return labels;
+}
+
 /** ISO start time from WFDB base time ('h:m:s[.f]', 'm:s.f') and base date ('dd/mm/yyyy'). */
 function isoStart(time: string | undefined, date: string | undefined): string | undefined {
   if (time === undefined || date === undefined) return undefined;
@@ -478,6 +493,8 @@ export async function readWfdbRecord(headerPath: string, options: ReadWfdbOption
   const labels: SourceLabel[] = [];
   const dx = fields.get('dx');
   if (dx !== undefined) labels.push(...dxLabels(dx));
+  const other = fields.get('labels');
+  if (other !== undefined) labels.push(...exportedLabels(other));
   for (const key of ['Rx', 'Hx', 'Sx']) {
     const v = fields.get(key.toLowerCase());
     if (v !== undefined) attributes[key] = v;

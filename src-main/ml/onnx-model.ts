@@ -133,12 +133,28 @@ export async function runOnnx(model: OnnxModel, inputs: Float32Array[]): Promise
     else for (let t = 0; t < nS; t++) for (let c = 0; c < nL; c++) batch[b * nL * nS + c * nS + t] = x[t * nL + c];
   });
   const dims = card.layout === 'leads-first' ? [inputs.length, nL, nS] : [inputs.length, nS, nL];
-  const result = await model.session.run({ [model.inputName]: new ort.Tensor('float32', batch, dims) });
-  const out = result[model.outputName];
-  const data = out.data as Float32Array;
-  if (data.length !== inputs.length * card.classes.length)
-    throw new Error(`onnx output '${model.outputName}' has ${data.length} values for ${inputs.length} x ${card.classes.length} expected`);
-  return card.output === 'logits' ? data.map((z) => 1 / (1 + Math.exp(-z))) : Float32Array.from(data);
+  const data = await runSession(model, batch, dims, card.classes.length);
+  return card.output === 'logits' ? data.map((z) => 1 / (1 + Math.exp(-z))) : data;
+}
+
+/** Runs a session on one float32 input of shape `dims` whose first axis is the batch; checks n x classes outputs. */
+export async function runSession(
+  model: Pick<OnnxModel, 'session' | 'inputName' | 'outputName'>,
+  values: Float32Array,
+  dims: number[],
+  classes: number,
+): Promise<Float32Array> {
+  const result = await model.session.run({ [model.inputName]: new ort.Tensor('float32', values, dims) });
+  const data = result[model.outputName].data as Float32Array;
+  if (data.length !== dims[0] * classes)
+    throw new Error(`onnx output '${model.outputName}' has ${data.length} values for ${dims[0]} x ${classes} expected`);
+  return Float32Array.from(data);
+}
+
+/** An in-memory session of LeadLens's own exported graph (one input, one output). */
+export async function exportedSession(bytes: Uint8Array): Promise<Pick<OnnxModel, 'session' | 'inputName' | 'outputName'>> {
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
+  return { session, inputName: session.inputNames[0], outputName: session.outputNames[0] };
 }
 
 /** Probabilities for one record, through the card's preprocessing. */

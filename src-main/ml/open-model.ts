@@ -6,15 +6,15 @@ import type { EcgRecord } from '../../src-shared/record.ts';
 import { readChartInputCard, type ChartInputCard } from '../chart/chart-input.ts';
 import { readSignalImageCard, type SignalImageCard } from '../chart/signal-image-input.ts';
 import { getModel, type StoredModelInfo } from '../store/model-store.ts';
-import { activeBackend, initBackend } from './backend.ts';
+import { initBackend } from './backend.ts';
 import { chartInputs } from './chart-dataset.ts';
 import { inputMismatch, missingLeadsReason, readInputSpec, recordToInput, type InputSpec } from './input-pipeline.ts';
 import { deserializeWeights } from './model-weights.ts';
 import type { EcgModel } from './models/model.ts';
-import { exportSmallCnnOnnx, exportedCard } from './onnx-export.ts';
-import { loadOnnxModel, onnxInputSpec, parseModelCard, runOnnx, type OnnxModel } from './onnx-model.ts';
+import { exportModelOnnx, exportedCard } from './onnx-export.ts';
+import { exportedSession, loadOnnxModel, onnxInputSpec, parseModelCard, runOnnx, runSession, type OnnxModel } from './onnx-model.ts';
 import { signalImageInputs, signalImageSpec } from './signal-image-dataset.ts';
-import { predictProbabilities } from './train.ts';
+import { inputValues } from './train.ts';
 
 export interface SignalInput {
   kind: 'signal';
@@ -98,49 +98,35 @@ export async function modelScorer(m: RuntimeModel): Promise<ModelScorer> {
         ),
     };
   }
-  await initBackend();
+  // Every architecture's exported ONNX graph runs in onnxruntime, several times faster than tfjs-wasm.
   const model = m.model;
-  const runtime = activeBackend()?.name ?? 'unknown';
+  const classCount = classes.length;
   const input = m.input;
-  if (input.kind === 'chart') {
-    return {
-      runtime,
-      classes,
-      predict: async (records) => predictProbabilities(model, chartInputs(records, input.card, input.card.layouts[0]), records.length),
+  if (input.kind !== 'signal') {
+    const session = await exportedSession(exportModelOnnx(model));
+    const [h, w] = model.spec.inputShape;
+    const toImages = (records: readonly EcgRecord[]): Float32Array => {
+      const x = input.kind === 'chart' ? chartInputs(records, input.card, input.card.layouts[0]) : signalImageInputs(records, input.card);
+      return inputValues(x, 0, x.length);
     };
-  }
-  if (input.kind === 'signal-image') {
-    return {
-      runtime,
-      classes,
-      predict: async (records) => predictProbabilities(model, signalImageInputs(records, input.card), records.length),
-    };
-  }
-  const spec = input.spec;
-  if (model.spec.arch === 'small-cnn') {
-    // The exported ONNX graph in onnxruntime runs several times faster than tfjs-wasm.
-    const onnx = await loadOnnxModel(
-      exportSmallCnnOnnx(model),
-      exportedCard(model, classes, spec.samplingRate, spec.leads, { zscore: spec.zscore !== false, bandpass: spec.bandpass ?? null }),
-    );
     return {
       runtime: 'onnxruntime-node',
       classes,
-      predict: (records) =>
-        runOnnx(
-          onnx,
-          records.map((r) => recordToInput(r, spec)),
-        ),
+      predict: (records) => runSession(session, toImages(records), [records.length, h, w, model.spec.channels], classCount),
     };
   }
+  const spec = input.spec;
+  const onnx = await loadOnnxModel(
+    exportModelOnnx(model),
+    exportedCard(model, classes, spec.samplingRate, spec.leads, { zscore: spec.zscore !== false, bandpass: spec.bandpass ?? null }),
+  );
   return {
-    runtime,
+    runtime: 'onnxruntime-node',
     classes,
-    predict: async (records) => {
-      const size = spec.samples * spec.leads.length;
-      const x = new Float32Array(records.length * size);
-      records.forEach((r, i) => x.set(recordToInput(r, spec), i * size));
-      return predictProbabilities(model, x, records.length);
-    },
+    predict: (records) =>
+      runOnnx(
+        onnx,
+        records.map((r) => recordToInput(r, spec)),
+      ),
   };
 }

@@ -2,7 +2,8 @@
 // layout CinC/PhysioNet loaders (wfdb, torch_ecg) and PTB-XL-style pipelines read unchanged:
 //   RECORDS                      record names, one a line
 //   NAME.hea, NAME.dat           format 16 (int16 leads; int32 leads go to NAME_32.dat as format 32);
-//                                '#Age/#Sex/#Dx' comments in the CinC layout, #Dx = current SNOMED CT codes
+//                                '#Age/#Sex/#Dx' comments in the CinC layout, #Dx = current SNOMED CT codes,
+//                                #Labels = the other vocabularies' codes
 //   NAME.ANNOTATOR               stored beat annotations (WFDB MIT format), NAME.intervals for interval annotations
 //   labels.csv                   record, SNOMED codes, other labels, label source, reviewer, review state, time
 //   splits.csv                   patient-level folds (seeded): one patient's records share a fold
@@ -146,6 +147,11 @@ function writeRecord(
     'Hx: Unknown',
     'Sx: Unknown',
   ];
+  // Labels of other vocabularies (LUDB, PTB-XL's SCP, Chapman's abbreviations) in a line CinC readers ignore,
+  // percent-encoded so codes with commas or colons survive: `#Labels: LUDB:Sinus%20rhythm,SCP:NORM`.
+  const others = labels.filter((l) => l.vocabulary !== 'SNOMED');
+  if (others.length > 0)
+    comments.push(`Labels: ${others.map((l) => `${encodeURIComponent(l.vocabulary)}:${encodeURIComponent(l.code)}`).join(',')}`);
   fs.writeFileSync(
     path.join(outDir, `${name}.hea`),
     formatWfdbHeader({ recordName: name, samplingRate: head.samplingRate, length, startTime: head.startTime, signals, comments }),

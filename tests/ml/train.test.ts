@@ -7,7 +7,7 @@ import type { LabelledRecord } from '../../src-main/ml/dataset.ts';
 import { loadChallengeWeights } from '../../src-main/ml/metrics/challenge-metric.ts';
 import { fineTuneHead, predictProbabilities, trainModel } from '../../src-main/ml/train.ts';
 import type { Dataset, TrainOptions } from '../../src-main/ml/train.ts';
-import { exportSmallCnnOnnx, exportedCard } from '../../src-main/ml/onnx-export.ts';
+import { exportModelOnnx, exportedCard } from '../../src-main/ml/onnx-export.ts';
 import { loadOnnxModel, runOnnx } from '../../src-main/ml/onnx-model.ts';
 import { patientKFold, patientSplit } from '../../src-main/ml/splits.ts';
 import { STANDARD_LEADS } from '../../src-shared/record.ts';
@@ -87,7 +87,7 @@ describe('ONNX export of a trained small CNN', () => {
     const r = await trainModel(train, val, options({ epochs: 1 }));
     expect([...r.model.store.state.get('block0/bn/mean')!.dataSync()].some((v) => v !== 0)).toBe(true);
     const onnx = await loadOnnxModel(
-      exportSmallCnnOnnx(r.model),
+      exportModelOnnx(r.model),
       exportedCard(r.model, CLASSES, 100, [...STANDARD_LEADS], { zscore: true, bandpass: { lowHz: 0.5, highHz: 40 } }),
     );
     const size = 500 * 12;

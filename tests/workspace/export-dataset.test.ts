@@ -1,5 +1,5 @@
 // `leadlens export` as a use case: a selection written as a WFDB dataset, then ingested into a new workspace, gives
-// bit-identical signals and the same (corrected) SNOMED labels; labels.csv, splits.csv, annotations and history.
+// bit-identical signals and the same (corrected) labels of every vocabulary; labels.csv, splits.csv, annotations and history.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +30,10 @@ const snomed = (w: Workspace, id: number): string[] =>
     .filter((l) => l.vocabulary === 'SNOMED')
     .map((l) => l.code)
     .sort();
+const everyLabel = (w: Workspace, id: number): string[] =>
+  effectiveLabels(w.db, id)
+    .map((l) => `${l.vocabulary}:${l.code}`)
+    .sort();
 const csv = (file: string) => parseCsvRecords(fs.readFileSync(file, 'utf8'), file).rows;
 
 beforeAll(async () => {
@@ -49,6 +53,9 @@ beforeAll(async () => {
   setAnnotatorLabel(ws.db, { recordId: js49, vocabulary: 'SNOMED', code: '270492004', present: true, author: 'dr.a' });
   setAnnotatorLabel(ws.db, { recordId: js49, vocabulary: 'SNOMED', code: '39732003', present: false, author: 'dr.a' });
   setReviewState(ws.db, { recordId: js49, state: 'corrected', author: 'dr.a' });
+  // Labels outside SNOMED CT, with the characters a header line could mangle.
+  setAnnotatorLabel(ws.db, { recordId: js49, vocabulary: 'LUDB', code: 'Sinus rhythm, irregular: 1%', present: true, author: 'dr.a' });
+  setAnnotatorLabel(ws.db, { recordId: idOf(ws, '100'), vocabulary: 'SCP', code: 'NORM', present: true, author: 'dr.a' });
   setReviewState(ws.db, { recordId: idOf(ws, 'JS00008'), state: 'accepted', author: 'dr.b' });
   addInterval(ws.db, {
     recordId: idOf(ws, 'JS00008'),
@@ -81,7 +88,7 @@ describe('WFDB annotation encoding', () => {
 });
 
 describe('exportDataset', () => {
-  it('round trip: a new workspace ingests the export with bit-identical signals, the corrected labels and the beats', async () => {
+  it('round trip: a new workspace ingests the export with bit-identical signals, the corrected labels of every vocabulary and the beats', async () => {
     const out = path.join(tmp, 'all');
     const r = exportDataset(ws, { outDir: out });
     expect(r).toMatchObject({ records: 7, skipped: [] });
@@ -117,7 +124,10 @@ describe('exportDataset', () => {
       );
       x.leads.forEach((l, k) => expect(Buffer.from(y.leads[k].digital.buffer).equals(Buffer.from(l.digital.buffer))).toBe(true));
       expect(snomed(b, idOf(b, name))).toEqual(snomed(ws, idOf(ws, name)));
+      expect(everyLabel(b, idOf(b, name))).toEqual(everyLabel(ws, idOf(ws, name)));
     }
+    expect(everyLabel(b, idOf(b, 'JS00049'))).toContain('LUDB:Sinus rhythm, irregular: 1%');
+    expect(everyLabel(b, idOf(b, '100'))).toEqual(['SCP:NORM']);
     expect(snomed(b, idOf(b, 'JS00049'))).toEqual(['270492004', '426177001']);
     expect(storedAnnotationSets(b.db, idOf(b, '100'))).toEqual(storedAnnotationSets(ws.db, idOf(ws, '100')));
     b.close();
@@ -174,6 +184,7 @@ describe('exportDataset', () => {
     ).toEqual([
       ['270492004', true, 'dr.a'],
       ['39732003', false, 'dr.a'],
+      ['Sinus rhythm, irregular: 1%', true, 'dr.a'],
     ]);
   });
 

@@ -4,6 +4,7 @@ import { command as convertSignals } from './convert-signals.ts';
 import { command as evalModel } from './eval.ts';
 import { command as explain } from './explain.ts';
 import { command as exportDataset } from './export.ts';
+import { command as exportModel } from './export-model.ts';
 import { command as importModel } from './import-model.ts';
 import { command as ingest } from './ingest.ts';
 import { command as models } from './models.ts';
@@ -22,6 +23,7 @@ export const COMMANDS: CliCommand[] = [
   evalModel,
   models,
   importModel,
+  exportModel,
   explain,
   exportDataset,
   benchQrs,
