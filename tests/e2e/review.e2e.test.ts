@@ -153,10 +153,16 @@ describe('review UI journeys', () => {
     await page.locator('[data-testid="reviewer"]').fill('dr-e2e');
     await openRecord(page, 'JS00004');
     const brady = page.locator(`[data-testid="class-row"][data-code="${BRADY}"]`);
-    await poll(() => brady.getAttribute('data-agree'), { timeout: 20_000 }).toBe('no');
-    expect(await brady.getAttribute('data-rule')).toBe('true');
+    const sb = page.locator(`[data-testid="class-row"][data-code="${SB}"]`);
+    // The sinus-bradycardia rule asserts SB and Brady: on a record labelled SB it agrees on both rows (issue 16.5).
+    await poll(() => brady.getAttribute('data-rule'), { timeout: 20_000 }).toBe('true');
+    expect(await brady.getAttribute('data-agree')).toBe('yes');
     expect(await brady.getAttribute('data-label')).toBe('');
-    expect(await page.locator(`[data-testid="class-row"][data-code="${SB}"]`).getAttribute('data-label')).toBe('true');
+    expect(await sb.getAttribute('data-label')).toBe('true');
+    // Without the SB label the positive rule disagrees with the labels.
+    await sb.locator(`[data-toggle="${SB}"]`).click();
+    await poll(() => brady.getAttribute('data-agree')).toBe('no');
+    expect(await sb.getAttribute('data-agree')).toBe('no');
 
     await brady.locator('[data-rule-id]').click();
     await poll(() => page.locator('[data-testid="overlay"] circle.ev-beat').count()).toBeGreaterThan(5);
@@ -363,6 +369,9 @@ describe('review UI journeys', () => {
     await page.locator('[data-testid="save-settings"]').click();
     await poll(() => page.locator('[data-testid="settings"]').count()).toBe(0);
     await openRecord(page, 'JS00008');
+    // Calibrated, not fitted to the window: the chart scrolls instead.
+    await page.locator('[data-testid="fit-chart"]').uncheck();
+    await poll(() => page.locator('[data-testid="chart-scale"]').getAttribute('data-scale')).toBe('1');
     expect(await chartAttr(page, 'data-px-per-mm')).toBe('5');
     const measured = await page.locator('[data-testid="ecg-chart"]').evaluate((canvas: HTMLCanvasElement) => {
       const ctx = canvas.getContext('2d')!;
