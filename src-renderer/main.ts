@@ -1,7 +1,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import PrintReport from './print/PrintReport.svelte';
-import { printRequest } from './print/print-request.ts';
+import { printRequest } from '../src-shared/print-request.ts';
 import './app.css';
 
 // ?print=RECORD_ID opens the one-page report instead of the app (print view: browser print, Electron printToPDF).

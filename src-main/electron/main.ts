@@ -17,7 +17,9 @@ import { defaultWorkspaceDir } from '../store/workspace.ts';
 import { appMenuTemplate } from './app-menu.ts';
 import { APP_INDEX_URL, APP_SCHEME, appFilePath, isAppUrl } from './app-protocol.ts';
 import { rendererMimeType } from '../api/renderer-mime-types.ts';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from './ipc-channels.ts';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, IPC_MENU_REPORT_CHANNEL, IPC_REPORT_CHANNEL } from './ipc-channels.ts';
+import { reportRequest } from './report-options.ts';
+import { printReport } from './report-window.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // The API goes over IPC: the page connects to nothing beyond its own origin.
@@ -86,26 +88,35 @@ async function start(): Promise<void> {
     }
   });
 
-  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(app.isPackaged)));
-  const win = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    title: 'LeadLens',
-    backgroundColor: '#ffffff',
-    webPreferences: {
-      preload: path.join(here, 'preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      devTools: !app.isPackaged,
-      spellcheck: false,
-    },
+  const webPreferences = {
+    preload: path.join(here, 'preload.cjs'),
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    devTools: !app.isPackaged,
+    spellcheck: false,
+  };
+  const win = new BrowserWindow({ width: 1400, height: 900, title: 'LeadLens', backgroundColor: '#ffffff', webPreferences });
+  // The menu asks the page, which knows the open record; the page asks back over IPC_REPORT_CHANNEL.
+  const onReport = (action: 'print' | 'pdf') => {
+    if (!win.isDestroyed()) win.webContents.send(IPC_MENU_REPORT_CHANNEL, action);
+  };
+  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(app.isPackaged, process.platform, onReport)));
+  ipcMain.handle(IPC_REPORT_CHANNEL, async (event, payload: unknown) => {
+    if (!fromOurPage(event)) throw new Error('refused: unexpected sender');
+    try {
+      const req = reportRequest(payload);
+      const { recordName } = (await appSession.services.call('records.get', { id: req.recordId })) as { recordName: string };
+      return { result: await printReport(win, windows, webPreferences, { ...req, recordName }) };
+    } catch (e) {
+      return { error: ((e as Error).message ?? String(e)).split('\n')[0] };
+    }
   });
   windows.add(win);
   win.on('closed', () => windows.delete(win));

@@ -14,6 +14,10 @@ declare global {
     leadlens?: {
       call(method: string, params: unknown): Promise<unknown>;
       onEvent(listener: (m: ApiEventMessage) => void): () => void;
+      /** Print or save as PDF the one-page report (main process: hidden print view, printToPDF or the print dialog). */
+      report?(request: { recordId: number; paper: string; action: 'pdf' | 'print' }): Promise<unknown>;
+      /** The File menu's report items. */
+      onMenuReport?(listener: (action: 'pdf' | 'print') => void): () => void;
     };
   }
 }

@@ -188,6 +188,12 @@ describe('Electron shell', () => {
       { sender: {}, senderFrame: wc.mainFrame }, // another web contents
     ];
     for (const event of refused) await expect(invoke(event, 'records.list', {})).rejects.toThrow(/unexpected sender/);
+    // The report channel: the same sender check, then the payload check, before any window or dialog opens.
+    const report = captured.handlers.get('leadlens:report')!;
+    for (const event of refused)
+      await expect(report(event, { recordId: 1, paper: 'a4', action: 'pdf' })).rejects.toThrow(/unexpected sender/);
+    expect(await report(page0, { recordId: 1, paper: 'a3', action: 'pdf' })).toEqual({ error: 'report: paper must be a4 or letter' });
+    expect(await report(page0, { recordId: 99999, paper: 'a4', action: 'pdf' })).toMatchObject({ error: expect.stringMatching(/99999/) });
     for (const url of ['file:///app/index.html', 'https://evil.example/', 'app://evil/index.html', 'app://x@leadlens/index.html']) {
       wc.mainFrame.url = url;
       await expect(invoke({ sender: wc, senderFrame: wc.mainFrame }, 'records.list', {})).rejects.toThrow(/unexpected sender/);

@@ -1,4 +1,4 @@
-// The sandboxed preload hands the page two functions and nothing of Electron: no ipcRenderer, no channel choice.
+// The sandboxed preload hands the page four functions and nothing of Electron: no ipcRenderer, no channel choice.
 import { describe, expect, it, vi } from 'vitest';
 
 const exposed = vi.hoisted(() => ({ key: '', api: undefined as Record<string, unknown> | undefined, invoked: [] as unknown[][] }));
@@ -16,14 +16,17 @@ vi.mock('electron', () => ({
 }));
 
 describe('Electron preload', () => {
-  it('exposes only call and onEvent, both bound to the app channels', async () => {
+  it('exposes only call, onEvent, report and onMenuReport, each bound to its app channel', async () => {
     await import('../../src-main/electron/preload.ts');
     expect(exposed.key).toBe('leadlens');
-    expect(Object.keys(exposed.api!).sort()).toEqual(['call', 'onEvent']);
+    expect(Object.keys(exposed.api!).sort()).toEqual(['call', 'onEvent', 'onMenuReport', 'report']);
     expect(Object.values(exposed.api!).every((v) => typeof v === 'function')).toBe(true);
     const call = exposed.api!.call as (m: string, p: unknown) => Promise<unknown>;
     expect(await call('records.list', {})).toBe(42);
     await expect(call('bad.method', {})).rejects.toThrow(/unknown API method/);
-    expect(exposed.invoked.map((a) => a[0])).toEqual(['leadlens:invoke', 'leadlens:invoke']);
+    const report = exposed.api!.report as (r: unknown) => Promise<unknown>;
+    expect(await report({ recordId: 3, paper: 'a4', action: 'pdf' })).toBe(42);
+    expect(exposed.invoked.map((a) => a[0])).toEqual(['leadlens:invoke', 'leadlens:invoke', 'leadlens:report']);
+    expect(exposed.invoked[2][1]).toEqual({ recordId: 3, paper: 'a4', action: 'pdf' });
   });
 });

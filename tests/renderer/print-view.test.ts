@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { layoutChart } from '../../src-shared/chart/chart-layout.ts';
 import { STANDARD_LEADS } from '../../src-shared/record.ts';
 import { firstOf, gridPath, tracePath } from '../../src-renderer/print/print-paper.ts';
-import { printRequest, printSearch } from '../../src-renderer/print/print-request.ts';
+import { printRequest, printSearch } from '../../src-shared/print-request.ts';
 
 const chart = layoutChart(
   { samplingRate: 500, length: 5000, leads: STANDARD_LEADS.map((name) => ({ name })) },
