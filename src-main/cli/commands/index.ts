@@ -9,6 +9,7 @@ import { command as importModel } from './import-model.ts';
 import { command as ingest } from './ingest.ts';
 import { command as models } from './models.ts';
 import { command as predict } from './predict.ts';
+import { command as report } from './report.ts';
 import { command as rules } from './rules.ts';
 import { command as serve } from './serve.ts';
 import { command as train } from './train.ts';
@@ -28,4 +29,5 @@ export const COMMANDS: CliCommand[] = [
   exportDataset,
   benchQrs,
   convertSignals,
+  report,
 ];
