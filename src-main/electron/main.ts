@@ -2,7 +2,7 @@
 // Hardening follows the Electron security checklist: the page comes from app://leadlens (never file://), runs
 // sandboxed and context-isolated, may not navigate, open windows, ask for permissions or (packaged) open DevTools,
 // and only its own top frame may call the API.
-import { app, BrowserWindow, ipcMain, Menu, protocol, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type IpcMainInvokeEvent } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,9 @@ import { startAppSession } from '../api/app-session.ts';
 import { contentSecurityPolicy } from '../api/content-security-policy.ts';
 import { rendererDir } from '../resources.ts';
 import { defaultWorkspaceDir } from '../store/workspace.ts';
+import { rememberChosenPaths } from '../api/chosen-paths.ts';
 import { appMenuTemplate } from './app-menu.ts';
+import { ingestDialogOptions, pickedPaths, type IngestPick } from './ingest-dialog.ts';
 import { APP_INDEX_URL, APP_SCHEME, appFilePath, isAppUrl } from './app-protocol.ts';
 import { rendererMimeType } from '../api/renderer-mime-types.ts';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, IPC_MENU_REPORT_CHANNEL, IPC_REPORT_CHANNEL } from './ipc-channels.ts';
@@ -107,7 +109,20 @@ async function start(): Promise<void> {
   const onReport = (action: 'print' | 'pdf') => {
     if (!win.isDestroyed()) win.webContents.send(IPC_MENU_REPORT_CHANNEL, action);
   };
-  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(app.isPackaged, process.platform, onReport)));
+  // Ingest runs in the main process; the page follows it through the progress and ingest.result events.
+  const onIngest = async (pick: IngestPick): Promise<void> => {
+    const paths = pickedPaths(await dialog.showOpenDialog(win, ingestDialogOptions(pick)));
+    if (paths.length === 0) return;
+    rememberChosenPaths(paths);
+    try {
+      await appSession.services.call('ingest.paths', { paths });
+    } catch (e) {
+      dialog.showErrorBox('Ingest failed', ((e as Error).message ?? String(e)).split('\n')[0]);
+    }
+  };
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(appMenuTemplate(app.isPackaged, process.platform, { onReport, onIngest: (pick) => void onIngest(pick) })),
+  );
   ipcMain.handle(IPC_REPORT_CHANNEL, async (event, payload: unknown) => {
     if (!fromOurPage(event)) throw new Error('refused: unexpected sender');
     try {

@@ -7,12 +7,13 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import type { MenuItemConstructorOptions } from 'electron';
 import type { SignalWindow } from '../../src-shared/api.ts';
 import { decodeBinaryResult } from '../../src-shared/binary-result.ts';
 import { appMenuTemplate } from '../../src-main/electron/app-menu.ts';
 import { appFilePath, isAppUrl } from '../../src-main/electron/app-protocol.ts';
 import { rendererDir } from '../../src-main/resources.ts';
-import { REPO_ROOT } from '../helpers/shared-data.ts';
+import { REPO_ROOT, dataPath } from '../helpers/shared-data.ts';
 
 type Handler = (event: unknown, ...args: unknown[]) => Promise<unknown>;
 interface FakeContents {
@@ -37,6 +38,8 @@ const captured = vi.hoisted(() => ({
   devicePermission: undefined as undefined | ((...a: unknown[]) => boolean),
   contentsCreated: undefined as undefined | ((event: unknown, contents: unknown) => void),
   menu: undefined as unknown,
+  dialogAnswer: { canceled: true, filePaths: [] as string[] },
+  dialogOptions: [] as unknown[],
   exitCode: undefined as number | undefined,
 }));
 
@@ -69,6 +72,13 @@ vi.mock('electron', () => {
       exit: (code: number) => (captured.exitCode = code),
     },
     BrowserWindow,
+    dialog: {
+      showOpenDialog: async (_win: unknown, options: unknown) => {
+        captured.dialogOptions.push(options);
+        return captured.dialogAnswer;
+      },
+      showErrorBox: vi.fn(),
+    },
     ipcMain: { handle: (ch: string, fn: Handler) => captured.handlers.set(ch, fn) },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => (captured.menu = m) },
     protocol: {
@@ -211,6 +221,31 @@ describe('Electron shell', () => {
     }
     expect(contents.handlers.has('devtools-opened')).toBe(false);
     expect(JSON.stringify(captured.menu)).toMatch(/toggleDevTools/);
+  });
+
+  it('File > Ingest folder… ingests what the native dialog picked, outside the inbox, and a cancelled dialog nothing', async () => {
+    await launch({ packaged: true });
+    const invoke = captured.handlers.get('leadlens:invoke')!;
+    const wc = captured.window!.webContents as unknown as { send: ReturnType<typeof vi.fn>; mainFrame: { url: string } };
+    const page0 = { sender: wc, senderFrame: wc.mainFrame };
+    const total = async () => ((await invoke(page0, 'records.list', { limit: 1 })) as { result: { total: number } }).result.total;
+    const before = await total();
+    const file = (captured.menu as MenuItemConstructorOptions[]).find((m) => m.label === 'File')!;
+    const item = (label: string) => (file.submenu as MenuItemConstructorOptions[]).find((i) => i.label === label)!;
+    // Over the API alone, a folder nobody picked is refused.
+    const picked = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-picked-'));
+    for (const ext of ['hea', 'dat']) fs.copyFileSync(dataPath('mitdb', `100.${ext}`), path.join(picked, `100.${ext}`));
+    expect(await invoke(page0, 'ingest.paths', { paths: [picked] })).toMatchObject({ status: 403 });
+    captured.dialogAnswer = { canceled: true, filePaths: [picked] };
+    (item('Ingest folder…').click as () => void)();
+    await vi.waitFor(() => expect(captured.dialogOptions).toHaveLength(1));
+    expect(await total()).toBe(before);
+    captured.dialogAnswer = { canceled: false, filePaths: [picked] };
+    (item('Ingest folder…').click as () => void)();
+    await vi.waitFor(async () => expect(await total()).toBe(before + 1), { timeout: 20_000 });
+    expect(captured.dialogOptions[1]).toMatchObject({ properties: ['openDirectory', 'multiSelections'] });
+    const events = wc.send.mock.calls.map((c) => (c[1] as { event: string }).event);
+    expect(events).toContain('ingest.result');
   });
 
   it('has no DevTools in a packaged build: off in the window, absent from the menu, closed if opened', async () => {

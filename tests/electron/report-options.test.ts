@@ -2,6 +2,7 @@
 // printToPDF and print options, the print view's address, the IPC payload check and the File menu items.
 import { describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
+import { ingestDialogOptions, pickedPaths } from '../../src-main/electron/ingest-dialog.ts';
 import { appMenuTemplate } from '../../src-main/electron/app-menu.ts';
 import { reportFileName, reportPdfOptions, reportPrintOptions, reportRequest, reportUrl } from '../../src-main/electron/report-options.ts';
 
@@ -42,16 +43,28 @@ describe('the report from Electron', () => {
     expect(() => reportRequest(undefined)).toThrow(/recordId/);
   });
 
-  it('puts "Print report…" and "Save as PDF…" in the File menu on every platform', () => {
+  it('puts "Ingest files…", "Ingest folder…", "Print report…" and "Save as PDF…" in the File menu on every platform', () => {
     for (const platform of ['darwin', 'linux', 'win32'] as const) {
       const onReport = vi.fn();
-      const file = appMenuTemplate(true, platform, onReport).find((m) => m.label === 'File');
+      const onIngest = vi.fn();
+      const file = appMenuTemplate(true, platform, { onReport, onIngest }).find((m) => m.label === 'File');
       const items = (file?.submenu ?? []) as MenuItemConstructorOptions[];
       const byLabel = (l: string) => items.find((i) => i.label === l)!;
       expect(byLabel('Print report…').accelerator).toBe('CmdOrCtrl+P');
       (byLabel('Print report…').click as () => void)();
       (byLabel('Save as PDF…').click as () => void)();
       expect(onReport.mock.calls).toEqual([['print'], ['pdf']]);
+      expect(byLabel('Ingest files…').accelerator).toBe('CmdOrCtrl+O');
+      (byLabel('Ingest files…').click as () => void)();
+      (byLabel('Ingest folder…').click as () => void)();
+      expect(onIngest.mock.calls).toEqual([['files'], ['folders']]);
     }
+  });
+
+  it('opens files or folders, several at once, and a cancelled dialog ingests nothing', () => {
+    expect(ingestDialogOptions('files').properties).toEqual(['openFile', 'multiSelections']);
+    expect(ingestDialogOptions('folders').properties).toEqual(['openDirectory', 'multiSelections']);
+    expect(pickedPaths({ canceled: true, filePaths: ['/x'] })).toEqual([]);
+    expect(pickedPaths({ canceled: false, filePaths: ['/x', '/y'] })).toEqual(['/x', '/y']);
   });
 });
