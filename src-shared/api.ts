@@ -4,6 +4,7 @@ import type { RuleResult } from './rules.ts';
 import type { DeviceReading } from './record.ts';
 import type { DisplayFilter, ReviewState } from './review-vocabulary.ts';
 import { IMAGE_INPUT_KINDS, type ImageInputKind } from './image-inputs.ts';
+import { BOUNDARY_NAMES, type BoundaryCorrection, type MedianBeats } from './median-beats.ts';
 
 /** A training run started from the UI. */
 export interface TrainingStart {
@@ -297,6 +298,9 @@ export interface SaliencyComparison {
   ssim: number;
 }
 
+/** A record of the patient, for serial comparison: when it was acquired, when the file says. */
+export type PatientRecord = RecordSummary & { startTime?: string };
+
 /** Every request: its params and its result. */
 export interface ApiMethods {
   'workspace.info': { params: Record<string, never>; result: WorkspaceInfo };
@@ -364,6 +368,15 @@ export interface ApiMethods {
     };
     result: ExportSummary;
   };
+  /** Each lead's median beat with the automatic and corrected global boundaries and the measurements on both. */
+  'records.medianBeats': { params: { id: number }; result: MedianBeats };
+  /** Moves one global boundary to `offset` samples from R; without `offset`, puts the automatic boundary back. */
+  'boundaries.correct': {
+    params: { recordId: number; boundary: string; offset?: number; author: string };
+    result: BoundaryCorrection;
+  };
+  /** The records sharing this record's patient id (itself included), oldest first; only itself when it has none. */
+  'records.ofPatient': { params: { id: number }; result: { patientId: string | null; records: PatientRecord[] } };
 }
 export type ApiMethod = keyof ApiMethods;
 
@@ -372,7 +385,7 @@ export type ApiMethod = keyof ApiMethods;
  * in binary-result.ts): an ArrayBuffer over Electron IPC, an `application/octet-stream` response over `serve`.
  * Every other result is JSON.
  */
-export const BINARY_RESULT_METHODS = ['records.signal', 'saliency.get'] as const satisfies readonly ApiMethod[];
+export const BINARY_RESULT_METHODS = ['records.signal', 'saliency.get', 'records.medianBeats'] as const satisfies readonly ApiMethod[];
 export type BinaryResultMethod = (typeof BINARY_RESULT_METHODS)[number];
 export function hasBinaryResult(method: ApiMethod): method is BinaryResultMethod {
   return (BINARY_RESULT_METHODS as readonly string[]).includes(method);
@@ -381,7 +394,7 @@ export type ApiParams<M extends ApiMethod> = ApiMethods[M]['params'];
 export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result'];
 
 /** What a change to records touched, so each view reloads only that: 'records' is records added or given a new source. */
-export type RecordChange = 'labels' | 'review-state' | 'notes' | 'intervals' | 'records';
+export type RecordChange = 'labels' | 'review-state' | 'notes' | 'intervals' | 'records' | 'boundaries';
 
 /** Events pushed from main to every connected renderer. */
 export interface ApiEvents {
@@ -502,6 +515,14 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
     folds: { type: 'int', optional: true, min: 2, max: 100 },
     seed: { type: 'int', optional: true, min: 1 },
   },
+  'records.medianBeats': { id },
+  'boundaries.correct': {
+    recordId: id,
+    boundary: { type: 'string', oneOf: BOUNDARY_NAMES },
+    offset: { type: 'int', optional: true, min: -100_000, max: 100_000 },
+    author,
+  },
+  'records.ofPatient': { id },
 };
 
 export function isApiMethod(name: unknown): name is ApiMethod {

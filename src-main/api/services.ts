@@ -43,6 +43,8 @@ import { trainInWorkspace } from '../workspace/train-model.ts';
 import { trainInWorker } from '../workspace/train-model-in-worker.ts';
 import { exportDataset } from '../workspace/export-dataset.ts';
 import { LEADLENS_VERSION } from '../version.ts';
+import { correctBoundary } from '../store/boundary-store.ts';
+import { patientRecords } from '../workspace/patient-records.ts';
 
 export type EventSink = (message: ApiEventMessage) => void;
 
@@ -66,6 +68,7 @@ export class ApiError extends Error {
  */
 const REQUEST_ERRORS: [RegExp, 400 | 404][] = [
   [/^no (record|note|interval annotation|saliency map|model|training run) (with id )?\d+/, 404],
+  [/^record \d+ has no median beat/, 400],
   [/^(unknown|no such|lead set \d+ does not exist|interval \d+\.\.\d+ is not inside|record \d+ has no lead|a note needs)/, 400],
 ];
 
@@ -212,6 +215,15 @@ export function createServices(
           throw new ApiError(`export.dataset: ${msg}`);
         throw e;
       }
+    },
+    'records.medianBeats': (p) => {
+      requireRecord(p.id);
+      return pool.run('medianBeats', { id: p.id });
+    },
+    'boundaries.correct': (p) => changed([p.recordId], ['boundaries'], correctBoundary(ws.db, { ...p, offset: p.offset ?? null })),
+    'records.ofPatient': (p) => {
+      requireRecord(p.id);
+      return patientRecords(ws.db, p.id);
     },
   };
   return {

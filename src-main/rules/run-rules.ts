@@ -3,7 +3,8 @@ import { canonicalLeadName, leadMillivolts, type EcgRecord } from '../../src-sha
 import { LEAD_SETS, missingLeads, restrictToLeadSet, type LeadSetSize } from '../../src-shared/lead-sets.ts';
 import { deriveLimbLeads } from '../../src-shared/derived-leads.ts';
 import type { RuleResult } from '../../src-shared/rules.ts';
-import { measureRecord } from '../dsp/measurements.ts';
+import { measureWithCorrections } from '../dsp/corrected-measurements.ts';
+import type { Boundaries } from '../../src-shared/median-beats.ts';
 import { detectQrs } from '../dsp/qrs-detector.ts';
 import { RULE_DETECTORS } from './detectors.ts';
 import { notApplicable, type RuleDetector, type RuleInput } from './rule-detector.ts';
@@ -11,9 +12,9 @@ import { notApplicable, type RuleDetector, type RuleInput } from './rule-detecto
 /**
  * The shared input of all detectors for `record` restricted to `leadSet` (throws when leads are missing).
  * Limb leads the set lacks are derived from I and II (flagged in `derivedLeads`); beats are detected on
- * the recorded leads only.
+ * the recorded leads only. `corrections`: a reviewer's global boundaries, measured in place of the automatic ones.
  */
-export function ruleInput(record: EcgRecord, leadSet: LeadSetSize): RuleInput {
+export function ruleInput(record: EcgRecord, leadSet: LeadSetSize, corrections: Boundaries = {}): RuleInput {
   const restricted = restrictToLeadSet(record, leadSet);
   const leads = deriveLimbLeads(restricted.leads.map((l) => ({ ...l, name: canonicalLeadName(l.name) })));
   const leadsMv: Record<string, Float32Array> = {};
@@ -26,7 +27,7 @@ export function ruleInput(record: EcgRecord, leadSet: LeadSetSize): RuleInput {
   const recorded = Object.keys(leadsMv)
     .filter((n) => !derivedLeads.includes(n))
     .map((n) => leadsMv[n]);
-  const measurements = measureRecord(leadsMv, fs, { beats: detectQrs(recorded, fs) });
+  const measurements = measureWithCorrections(leadsMv, fs, corrections, { beats: detectQrs(recorded, fs) }).corrected;
   return { recordName: record.recordName, leadSet, samplingRate: fs, leadsMv, derivedLeads, measurements };
 }
 
@@ -41,8 +42,14 @@ export function leadSetMismatch(record: EcgRecord, leadSet: LeadSetSize): string
 /**
  * Runs `detectors` (all by default); those needing leads outside the set report 'not-applicable', and so does every
  * detector when the record lacks the set's leads (a 2-lead MIT-BIH record asked for the 12-lead set), with the reason.
+ * `corrections`: a reviewer's corrected global boundaries (store/boundary-store.ts), used in place of the automatic ones.
  */
-export function runRules(record: EcgRecord, leadSet: LeadSetSize, detectors: readonly RuleDetector[] = RULE_DETECTORS): RuleResult[] {
+export function runRules(
+  record: EcgRecord,
+  leadSet: LeadSetSize,
+  detectors: readonly RuleDetector[] = RULE_DETECTORS,
+  corrections: Boundaries = {},
+): RuleResult[] {
   const mismatch = leadSetMismatch(record, leadSet);
   if (mismatch) {
     const evidence = {
@@ -62,7 +69,7 @@ export function runRules(record: EcgRecord, leadSet: LeadSetSize, detectors: rea
       evidence,
     }));
   }
-  const input = ruleInput(record, leadSet);
+  const input = ruleInput(record, leadSet, corrections);
   return detectors.map((d) => {
     const missing = d.requiredLeads.filter((l) => !input.leadsMv[l]);
     const out = missing.length ? notApplicable(input, `the ${leadSet}-lead set lacks ${missing.join(', ')}`) : d.run(input);

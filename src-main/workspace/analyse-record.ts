@@ -7,7 +7,8 @@ import { isLeadSetSize } from '../../src-shared/lead-sets.ts';
 import { DISPLAY_FILTERS, isDisplayFilter } from '../../src-shared/review-vocabulary.ts';
 import type { RuleResult } from '../../src-shared/rules.ts';
 import { ecgClean } from '../dsp/ecg-clean.ts';
-import { measureRecord } from '../dsp/measurements.ts';
+import { measureWithCorrections } from '../dsp/corrected-measurements.ts';
+import { currentBoundaries } from '../store/boundary-store.ts';
 import { RULE_DETECTORS } from '../rules/detectors.ts';
 import { ruleResultsForRecord, saveRuleResults } from '../store/rule-store.ts';
 import { runRules } from '../rules/run-rules.ts';
@@ -22,7 +23,7 @@ export const MAX_ANALYSIS_SECONDS = 60;
  * The record over [start, end), at most MAX_ANALYSIS_SECONDS: only that span is read, as loading a 24 h Holter
  * whole took seconds, during which the server answered nothing else (the viewer's signal windows included).
  */
-function loadSpan(db: Database, recordId: number, start = 0, end?: number): { record: EcgRecord; start: number } {
+export function loadSpan(db: Database, recordId: number, start = 0, end?: number): { record: EcgRecord; start: number } {
   const summary = getRecordSummary(db, recordId);
   if (!summary) throw new Error(`no record with id ${recordId}`);
   const fs = summary.samplingRate;
@@ -32,12 +33,12 @@ function loadSpan(db: Database, recordId: number, start = 0, end?: number): { re
   return { record: getRecordSignal(db, recordId, s, e)!, start: s };
 }
 
-/** R fiducials (record sample indices) and the measurements panel for a span of the record. */
+/** R fiducials (record sample indices) and the measurements panel for a span of the record (on corrected boundaries). */
 export function analyseRecord(db: Database, recordId: number, start?: number, end?: number): RecordAnalysis {
   const { record, start: s } = loadSpan(db, recordId, start, end);
   const leads: Record<string, Float32Array> = {};
   for (const l of record.leads) leads[canonicalLeadName(l.name)] = leadMillivolts(l);
-  const m = measureRecord(leads, record.samplingRate);
+  const m = measureWithCorrections(leads, record.samplingRate, currentBoundaries(db, recordId)).corrected;
   return {
     samplingRate: record.samplingRate,
     start: s,
@@ -60,7 +61,7 @@ export function recordRules(db: Database, recordId: number, leadSet: number): Ru
   if (!isLeadSetSize(leadSet)) throw new Error(`lead set ${leadSet} does not exist (use 12, 6, 4, 3 or 2)`);
   const stored = ruleResultsForRecord(db, recordId, leadSet);
   if (RULE_DETECTORS.every((d) => stored.some((r) => r.detectorId === d.id && r.detectorVersion === d.version))) return stored;
-  const results = runRules(loadSpan(db, recordId).record, leadSet);
+  const results = runRules(loadSpan(db, recordId).record, leadSet, RULE_DETECTORS, currentBoundaries(db, recordId));
   saveRuleResults(db, recordId, results);
   return results;
 }

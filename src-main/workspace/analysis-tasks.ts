@@ -5,11 +5,14 @@ import type { RuleResult } from '../../src-shared/rules.ts';
 import { analyseRecord, recordRules } from './analyse-record.ts';
 import { predictInWorkspace, type PredictSummary } from './predict-records.ts';
 import type { Workspace } from '../store/workspace.ts';
+import type { MedianBeats } from '../../src-shared/median-beats.ts';
+import { recordMedianBeats } from './median-beats.ts';
 
 export interface AnalysisTasks {
   analysis: { params: { id: number; start?: number; end?: number }; result: RecordAnalysis };
   rules: { params: { id: number; leadSet: number }; result: RuleResult[] };
   predict: { params: { modelId: number }; result: PredictSummary };
+  medianBeats: { params: { id: number }; result: MedianBeats };
 }
 export type AnalysisTaskName = keyof AnalysisTasks;
 
@@ -22,4 +25,5 @@ export const ANALYSIS_TASKS: {
   analysis: (ws, p) => analyseRecord(ws.db, p.id, p.start, p.end),
   rules: (ws, p) => recordRules(ws.db, p.id, p.leadSet),
   predict: (ws, p) => predictInWorkspace(ws, p.modelId),
+  medianBeats: (ws, p) => recordMedianBeats(ws.db, p.id),
 };

@@ -5,6 +5,8 @@ import type { RuleResult } from '../../src-shared/rules.ts';
 import { getRecordSignal } from '../store/record-store.ts';
 import { leadSetMismatch, runRules } from '../rules/run-rules.ts';
 import { saveRuleResults } from '../store/rule-store.ts';
+import { currentBoundaries } from '../store/boundary-store.ts';
+import { RULE_DETECTORS } from '../rules/detectors.ts';
 
 export interface StoredRunOutcome {
   recordId: number;
@@ -30,7 +32,7 @@ export function runStoredRules(
     else if (mismatch) o = { recordId: id, recordName: rec.recordName, error: mismatch, results: [] };
     else {
       try {
-        const results = runRules(rec, leadSet);
+        const results = runRules(rec, leadSet, RULE_DETECTORS, currentBoundaries(db, id));
         saveRuleResults(db, id, results);
         o = { recordId: id, recordName: rec.recordName, results };
       } catch (e) {

@@ -411,6 +411,9 @@ describe('leadlens serve under malformed input', () => {
         folds: 2,
         seed: 1,
       },
+      'records.medianBeats': { id: 1 },
+      'boundaries.correct': { recordId: 1, boundary: 'tOffset', offset: 200, author: 'fuzz' },
+      'records.ofPatient': { id: 1 },
     };
     const calls: [string, string][] = [];
     for (const [method, spec] of Object.entries(API_PARAM_SPECS) as [ApiMethod, Record<string, unknown>][]) {
