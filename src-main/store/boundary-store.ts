@@ -8,7 +8,9 @@ import {
   type BoundaryCorrection,
   type BoundaryName,
 } from '../../src-shared/median-beats.ts';
+import type { RuleResult } from '../../src-shared/rules.ts';
 import { appendAudit } from './audit-log.ts';
+import { saveRuleResults } from './rule-store.ts';
 import { writeTransaction } from './write-transaction.ts';
 
 interface CorrectionRow {
@@ -38,6 +40,23 @@ export function boundaryHistory(db: Database, recordId: number): BoundaryCorrect
   return (db.prepare('SELECT * FROM boundary_correction WHERE record_id = ? ORDER BY id').all(recordId) as CorrectionRow[]).map(
     toCorrection,
   );
+}
+
+/** Id of the record's latest correction (0 when none): says whether the corrections changed since it was read. */
+export function latestCorrectionId(db: Database, recordId: number): number {
+  return (db.prepare('SELECT MAX(id) FROM boundary_correction WHERE record_id = ?').pluck().get(recordId) as number | null) ?? 0;
+}
+
+/**
+ * Stores rule results computed on the corrections as of `correctionId`, unless a correction arrived meanwhile: those
+ * results would be stale, and the next request computes them again. Returns whether they were stored.
+ */
+export function saveRuleResultsOnBoundaries(db: Database, recordId: number, results: RuleResult[], correctionId: number): boolean {
+  return writeTransaction(db, () => {
+    if (latestCorrectionId(db, recordId) !== correctionId) return false;
+    saveRuleResults(db, recordId, results);
+    return true;
+  });
 }
 
 /** The record's corrected boundaries as they stand (offsets from R in samples); empty when none is corrected. */
@@ -85,4 +104,9 @@ export function correctBoundary(
     );
     return toCorrection(db.prepare('SELECT * FROM boundary_correction WHERE id = ?').get(Number(info.lastInsertRowid)) as CorrectionRow);
   });
+}
+
+/** The current corrections and the latest correction's id, read in one transaction (see saveRuleResultsOnBoundaries). */
+export function correctionState(db: Database, recordId: number): { correctionId: number; corrections: Boundaries } {
+  return db.transaction(() => ({ correctionId: latestCorrectionId(db, recordId), corrections: currentBoundaries(db, recordId) }))();
 }

@@ -8,9 +8,9 @@ import { DISPLAY_FILTERS, isDisplayFilter } from '../../src-shared/review-vocabu
 import type { RuleResult } from '../../src-shared/rules.ts';
 import { ecgClean } from '../dsp/ecg-clean.ts';
 import { measureWithCorrections } from '../dsp/corrected-measurements.ts';
-import { currentBoundaries } from '../store/boundary-store.ts';
+import { correctionState, currentBoundaries, saveRuleResultsOnBoundaries } from '../store/boundary-store.ts';
 import { RULE_DETECTORS } from '../rules/detectors.ts';
-import { ruleResultsForRecord, saveRuleResults } from '../store/rule-store.ts';
+import { ruleResultsForRecord } from '../store/rule-store.ts';
 import { runRules } from '../rules/run-rules.ts';
 import { listModels } from '../store/model-store.ts';
 import { predictionsFor } from '../store/prediction-store.ts';
@@ -61,8 +61,10 @@ export function recordRules(db: Database, recordId: number, leadSet: number): Ru
   if (!isLeadSetSize(leadSet)) throw new Error(`lead set ${leadSet} does not exist (use 12, 6, 4, 3 or 2)`);
   const stored = ruleResultsForRecord(db, recordId, leadSet);
   if (RULE_DETECTORS.every((d) => stored.some((r) => r.detectorId === d.id && r.detectorVersion === d.version))) return stored;
-  const results = runRules(loadSpan(db, recordId).record, leadSet, RULE_DETECTORS, currentBoundaries(db, recordId));
-  saveRuleResults(db, recordId, results);
+  // Results taken on corrections that changed meanwhile are not stored as current.
+  const { correctionId, corrections } = correctionState(db, recordId);
+  const results = runRules(loadSpan(db, recordId).record, leadSet, RULE_DETECTORS, corrections);
+  saveRuleResultsOnBoundaries(db, recordId, results, correctionId);
   return results;
 }
 

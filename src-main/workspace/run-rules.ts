@@ -4,8 +4,7 @@ import type { LeadSetSize } from '../../src-shared/lead-sets.ts';
 import type { RuleResult } from '../../src-shared/rules.ts';
 import { getRecordSignal } from '../store/record-store.ts';
 import { leadSetMismatch, runRules } from '../rules/run-rules.ts';
-import { saveRuleResults } from '../store/rule-store.ts';
-import { currentBoundaries } from '../store/boundary-store.ts';
+import { correctionState, saveRuleResultsOnBoundaries } from '../store/boundary-store.ts';
 import { RULE_DETECTORS } from '../rules/detectors.ts';
 
 export interface StoredRunOutcome {
@@ -32,8 +31,9 @@ export function runStoredRules(
     else if (mismatch) o = { recordId: id, recordName: rec.recordName, error: mismatch, results: [] };
     else {
       try {
-        const results = runRules(rec, leadSet, RULE_DETECTORS, currentBoundaries(db, id));
-        saveRuleResults(db, id, results);
+        const { correctionId, corrections } = correctionState(db, id);
+        const results = runRules(rec, leadSet, RULE_DETECTORS, corrections);
+        saveRuleResultsOnBoundaries(db, id, results, correctionId);
         o = { recordId: id, recordName: rec.recordName, results };
       } catch (e) {
         o = { recordId: id, recordName: rec.recordName, error: (e as Error).message.split('\n')[0], results: [] };

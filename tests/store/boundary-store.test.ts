@@ -7,6 +7,7 @@ import { boundaryHistory, correctBoundary, currentBoundaries } from '../../src-m
 import { storeRecord } from '../../src-main/store/record-store.ts';
 import { ruleResultsForRecord, saveRuleResults } from '../../src-main/store/rule-store.ts';
 import { openWorkspace } from '../../src-main/store/workspace.ts';
+import type { RuleResult } from '../../src-shared/rules.ts';
 import { syntheticRecord } from '../helpers/synthetic-record.ts';
 
 const ws = () => openWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-boundary-')));
@@ -54,13 +55,13 @@ describe('boundary corrections', () => {
     const w = ws();
     const a = store(w, 3),
       b = store(w, 4);
-    const result = {
+    const result: RuleResult = {
       detectorId: 'prolonged-qtc',
       detectorVersion: '1.0.0',
-      leadSet: 12 as const,
+      leadSet: 12,
       decision: true,
       score: 0.01,
-      codes: ['111975006'],
+      codes: [{ code: '111975006', abbreviation: 'LQT' }],
       evidence: { beats: [], samplingRate: 500, measurements: {}, thresholds: {}, note: '' },
     };
     saveRuleResults(w.db, a, [result]);
