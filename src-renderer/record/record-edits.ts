@@ -1,6 +1,7 @@
 // The reviewer's changes to one record, each written at once and undoable. Nothing is reloaded here: the server
 // sends records.changed after every write, and the views reload what it names (one reload per change).
 import type { IntervalAnnotation, RecordNote } from '../../src-shared/api.ts';
+import { BOUNDARY_LABELS, type BoundaryName } from '../../src-shared/median-beats.ts';
 import { codeAbbreviation } from '../../src-shared/vocabulary-search.ts';
 import { api } from '../lib/api-client.ts';
 import { reviewer } from '../lib/reviewer.svelte.ts';
@@ -80,6 +81,15 @@ export function createRecordEdits(recordId: number, undo: UndoStack, onerror: (m
     },
     deleteInterval(iv: IntervalAnnotation): Promise<void> {
       return run(() => api.call('intervals.delete', { id: iv.id, author: author() }));
+    },
+    /** Moves a global boundary to `offset` samples from R (null: the automatic one); `was` is where it stood. */
+    correctBoundary(boundary: BoundaryName, offset: number | null, was: number | null): Promise<void> {
+      const set = (o: number | null) =>
+        api.call('boundaries.correct', { recordId, boundary, ...(o === null ? {} : { offset: o }), author: author() });
+      return run(async () => {
+        await set(offset);
+        undo.push({ label: `move ${BOUNDARY_LABELS[boundary]}`, undo: () => set(was), redo: () => set(offset) });
+      });
     },
   };
 }

@@ -1,0 +1,84 @@
+// Geometry of the median-beat view on calibrated paper: one panel per lead in vendors' 3x4 arrangement (I-III,
+// aVR-aVF, V1-V3, V4-V6 as columns), each beat drawn at a true paper speed and gain, and the sample <-> pixel maps a
+// boundary drag needs. Pure, so the layout is tested without a browser.
+
+export const MEDIAN_COLUMNS = [
+  ['I', 'II', 'III'],
+  ['aVR', 'aVL', 'aVF'],
+  ['V1', 'V2', 'V3'],
+  ['V4', 'V5', 'V6'],
+] as const;
+
+export interface PaperScale {
+  pxPerMm: number;
+  mmPerSecond: number;
+  mmPerMillivolt: number;
+}
+
+export interface MedianPanel {
+  lead: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Pixel row of 0 mV. */
+  zeroY: number;
+}
+
+/** Panel height on paper, mm (±1.6 mV at 10 mm/mV), the share of it above 0 mV, and the gap between panels. */
+const PANEL_MM = 32;
+const ABOVE_ZERO = 0.58;
+const GAP_MM = 2;
+
+export const pxPerSample = (scale: PaperScale, samplingRate: number): number => (scale.mmPerSecond * scale.pxPerMm) / samplingRate;
+
+/**
+ * Panels for `leads` (names as the median beats carry them): the vendor 3x4 when all twelve standard leads are there,
+ * else columns of three in the leads' order. `length` samples at `samplingRate` per panel.
+ */
+export function medianPanels(
+  leads: readonly string[],
+  length: number,
+  samplingRate: number,
+  scale: PaperScale,
+): { panels: MedianPanel[]; width: number; height: number } {
+  const standard = MEDIAN_COLUMNS.every((c) => c.every((l) => leads.includes(l)));
+  const columns: string[][] = standard ? MEDIAN_COLUMNS.map((c) => [...c]) : [];
+  if (!standard) for (let i = 0; i < leads.length; i += 3) columns.push(leads.slice(i, i + 3));
+  const w = length * pxPerSample(scale, samplingRate);
+  const h = PANEL_MM * scale.pxPerMm;
+  const gap = GAP_MM * scale.pxPerMm;
+  const panels = columns.flatMap((col, c) =>
+    col.map((lead, r) => {
+      const x = c * (w + gap),
+        y = r * (h + gap);
+      return { lead, x, y, width: w, height: h, zeroY: y + ABOVE_ZERO * h };
+    }),
+  );
+  const rows = Math.max(0, ...columns.map((c) => c.length));
+  return { panels, width: Math.max(0, columns.length * (w + gap) - gap), height: Math.max(0, rows * (h + gap) - gap) };
+}
+
+/** Pixel column of a boundary `offset` samples from R (R at sample `pre` of the beat). */
+export function boundaryX(panel: MedianPanel, offset: number, pre: number, pxPerSamp: number): number {
+  return panel.x + (pre + offset) * pxPerSamp;
+}
+
+/** The boundary offset (samples from R) under pixel column `x` of `panel`, kept inside the beat. */
+export function offsetAtX(panel: MedianPanel, x: number, pre: number, length: number, pxPerSamp: number): number {
+  const k = Math.round((x - panel.x) / pxPerSamp);
+  return Math.max(0, Math.min(length - 1, k)) - pre;
+}
+
+/** SVG path of one beat (millivolts) in its panel; a beat sampled at another rate (a prior ECG) keeps true time. */
+export function beatPath(values: ArrayLike<number>, panel: MedianPanel, scale: PaperScale, samplingRate: number, shiftSamples = 0): string {
+  const dx = pxPerSample(scale, samplingRate);
+  const dy = scale.mmPerMillivolt * scale.pxPerMm;
+  let d = '';
+  for (let k = 0; k < values.length; k++) {
+    const x = panel.x + (k + shiftSamples) * dx;
+    if (x < panel.x || x > panel.x + panel.width) continue;
+    d += `${d ? 'L' : 'M'}${x.toFixed(1)},${(panel.zeroY - values[k] * dy).toFixed(1)}`;
+  }
+  return d;
+}

@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { READERS } from '../../src-main/formats/readers.ts';
+import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
+import { openWorkspace } from '../../src-main/store/workspace.ts';
+import { artifactPath, servedWorkspace } from '../helpers/browser.ts';
+import { samePatientMuseFiles } from '../helpers/same-patient-muse.ts';
+
+// Serial comparison (issue 13): two GE MUSE ECGs of patient JAX01234 (the second, a year older, is a real MUSE file
+// with its patient id and date set to match). The current record lists the prior one; chosen, its median beats lie
+// under the current ones and every measurement and rule decision is shown now, then and changed.
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000 });
+
+const app = servedWorkspace(async (dir) => {
+  const ws = openWorkspace(dir);
+  const files = samePatientMuseFiles(fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-prior-')));
+  const r = await ingestPaths(ws, files, { readers: READERS });
+  if (r.newRecords !== 2) throw new Error(`expected 2 MUSE records, got ${JSON.stringify(r)}`);
+  ws.close();
+});
+
+describe('prior ECG comparison', () => {
+  it("lists the patient's prior ECG, overlays its median beats and shows the change in each measurement and decision", async () => {
+    const page = await app.browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(app.url);
+    await poll(() => page.locator('[data-testid="worklist"] li', { hasText: 'muse_ecg1' }).count()).toBe(1);
+    await page.locator('[data-testid="worklist"] li', { hasText: 'muse_ecg1' }).locator('button').click();
+
+    const panel = page.locator('[data-testid="prior-ecgs"]');
+    await poll(() => panel.locator('h3').innerText()).toBe('Prior ECGs · patient JAX01234');
+    await poll(() => panel.locator('li[data-record]').count()).toBe(1);
+    expect(await panel.locator('li[data-record]').innerText()).toMatch(/^\s*2020-05-10 13:09 · muse_ecg2-prior/);
+    await panel.locator('[data-testid="prior-choose"]').check();
+
+    // The median view opens with the prior beats drawn under the current ones.
+    const paper = page.locator('[data-testid="median-paper"]');
+    await poll(() => paper.locator('g[data-lead="II"] path.prior').count()).toBe(1);
+    expect(await paper.locator('path.prior').count()).toBe(12);
+    expect(await page.locator('[data-testid="median-prior"]').innerText()).toMatch(/^grey: prior ECG #\d+$/);
+
+    const rows = panel.locator('[data-testid="serial-measurements"] tbody tr');
+    await poll(() => rows.count()).toBe(6);
+    expect(await rows.evaluateAll((trs) => trs.map((t) => t.getAttribute('data-key')))).toEqual([
+      'heartRateBpm',
+      'prMs',
+      'qrsMs',
+      'qtMs',
+      'qtcBazettMs',
+      'axisDegrees',
+    ]);
+    // Both records are measured (sinus, 60 bpm): each row's change is now minus prior.
+    for (const key of ['heartRateBpm', 'qtMs', 'qtcBazettMs']) {
+      const cells = await rows.locator(`xpath=self::*[@data-key="${key}"]/td`).allInnerTexts();
+      const [now, prior] = cells.slice(0, 2).map((c) => Number(c));
+      expect(Number.isFinite(now) && Number.isFinite(prior), `${key}: ${cells.join(' | ')}`).toBe(true);
+      const change = Number(await rows.locator(`xpath=self::*[@data-key="${key}"]/td[@data-change]`).getAttribute('data-change'));
+      expect(Math.abs(change - (now - prior))).toBeLessThanOrEqual(1);
+    }
+    const hr = await rows.locator('xpath=self::*[@data-key="heartRateBpm"]/td').allInnerTexts();
+    expect(Number(hr[0])).toBeCloseTo(60, -1);
+
+    const decisions = panel.locator('[data-testid="serial-decisions"] tbody tr');
+    await poll(() => decisions.count()).toBeGreaterThan(5);
+    const lqt = decisions.locator('xpath=self::*[@data-detector="prolonged-qtc"]/td');
+    expect(await lqt.allInnerTexts()).toEqual(['no', 'no', '']);
+    expect(
+      await decisions.evaluateAll((trs) => trs.every((t) => ['same', 'new', 'resolved'].includes(t.getAttribute('data-change')!))),
+    ).toBe(true);
+    await page.screenshot({ path: artifactPath('prior-ecg-comparison.png') });
+    expect(errors).toEqual([]);
+  });
+});
