@@ -13,6 +13,7 @@ import { command as report } from './report.ts';
 import { command as rules } from './rules.ts';
 import { command as serve } from './serve.ts';
 import { command as train } from './train.ts';
+import { command as boundaries } from './boundaries.ts';
 
 /** Every CLI command. A new command is a new file in this folder plus one entry here. */
 export const COMMANDS: CliCommand[] = [
@@ -30,4 +31,5 @@ export const COMMANDS: CliCommand[] = [
   benchQrs,
   convertSignals,
   report,
+  boundaries,
 ];
