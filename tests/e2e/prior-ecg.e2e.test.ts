@@ -10,7 +10,8 @@ import { samePatientMuseFiles } from '../helpers/same-patient-muse.ts';
 
 // Serial comparison (issue 13): two GE MUSE ECGs of patient JAX01234 (the second, a year older, is a real MUSE file
 // with its patient id and date set to match). The current record lists the prior one; chosen, its median beats lie
-// under the current ones and every measurement and rule decision is shown now, then and changed.
+// under the current ones and every measurement and rule decision is shown now, then and changed, also after a
+// boundary of the current ECG is corrected.
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000 });
 
 const app = servedWorkspace(async (dir) => {
@@ -71,6 +72,15 @@ describe('prior ECG comparison', () => {
       await decisions.evaluateAll((trs) => trs.every((t) => ['same', 'new', 'resolved'].includes(t.getAttribute('data-change')!))),
     ).toBe(true);
     await page.screenshot({ path: artifactPath('prior-ecg-comparison.png') });
+
+    // A T end moved 120 ms later on the current ECG (12 x Shift+→, 5 samples each): QTc rises past 460 ms, and the
+    // comparison shows a new prolonged-QTc finding against the prior ECG.
+    await page.locator('[data-boundary="tOffset"]').click();
+    for (let i = 0; i < 12; i++) await page.keyboard.press('Shift+ArrowRight');
+    await poll(() => lqt.allInnerTexts()).toEqual(['yes', 'no', 'new']);
+    const qtcChange = Number(await rows.locator('xpath=self::*[@data-key="qtcBazettMs"]/td[@data-change]').getAttribute('data-change'));
+    expect(qtcChange).toBeGreaterThan(100);
+    await page.screenshot({ path: artifactPath('prior-ecg-new-finding.png') });
     expect(errors).toEqual([]);
   });
 });
