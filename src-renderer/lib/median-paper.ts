@@ -82,3 +82,19 @@ export function beatPath(values: ArrayLike<number>, panel: MedianPanel, scale: P
   }
   return d;
 }
+
+/**
+ * Where to put a boundary the delineation did not find, for the reviewer to move into place: a typical distance from
+ * the QRS (P 160-60 ms before its onset, T end 300 ms after its offset), kept inside the beat.
+ */
+export function placedBoundary(
+  boundary: 'pOnset' | 'pOffset' | 'qrsOnset' | 'qrsOffset' | 'tOffset',
+  found: { qrsOnset?: number; qrsOffset?: number },
+  beat: { pre: number; length: number; samplingRate: number },
+): number {
+  const s = (ms: number) => Math.round((ms / 1000) * beat.samplingRate);
+  const on = found.qrsOnset ?? -s(50),
+    off = found.qrsOffset ?? s(50);
+  const at = { pOnset: on - s(160), pOffset: on - s(60), qrsOnset: on, qrsOffset: off, tOffset: off + s(300) }[boundary];
+  return Math.max(-beat.pre, Math.min(beat.length - 1 - beat.pre, at));
+}

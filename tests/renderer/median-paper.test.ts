@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { beatPath, boundaryX, medianPanels, offsetAtX, pxPerSample } from '../../src-renderer/lib/median-paper.ts';
+import { beatPath, boundaryX, medianPanels, offsetAtX, placedBoundary, pxPerSample } from '../../src-renderer/lib/median-paper.ts';
 
 const TWELVE = ['I', 'II', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6', 'III', 'aVR', 'aVL', 'aVF'];
 const scale = { pxPerMm: 4, mmPerSecond: 50, mmPerMillivolt: 10 };
@@ -42,5 +42,14 @@ describe('median-beat paper', () => {
       `M0.0,${p.zeroY.toFixed(1)}L0.4,${(p.zeroY - 40).toFixed(1)}L0.8,${(p.zeroY + 20).toFixed(1)}`,
     );
     expect(beatPath([0, 1, -0.5], p, scale, 500, -1)).toBe(`M0.0,${(p.zeroY - 40).toFixed(1)}L0.4,${(p.zeroY + 20).toFixed(1)}`);
+  });
+
+  it('places a boundary the delineation missed at a typical distance from the QRS, inside the beat', () => {
+    const beat = { pre: 150, length: 400, samplingRate: 500 };
+    expect(placedBoundary('tOffset', { qrsOnset: -20, qrsOffset: 25 }, beat)).toBe(175);
+    expect(placedBoundary('pOnset', { qrsOnset: -20, qrsOffset: 25 }, beat)).toBe(-100);
+    expect(placedBoundary('pOffset', { qrsOnset: -20, qrsOffset: 25 }, beat)).toBe(-50);
+    expect(placedBoundary('tOffset', { qrsOnset: -20, qrsOffset: 120 }, beat)).toBe(249);
+    expect(placedBoundary('pOnset', { qrsOnset: -100 }, beat)).toBe(-150);
   });
 });
