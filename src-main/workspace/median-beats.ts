@@ -2,9 +2,8 @@
 // reviewer's corrections, and the measurements on both. Taken over the record's first span, as the rules are.
 import type { Database } from 'better-sqlite3';
 import { STANDARD_LEADS, canonicalLeadName, leadMillivolts } from '../../src-shared/record.ts';
-import { mergeBoundaries, type Boundaries, type MedianBeats } from '../../src-shared/median-beats.ts';
-import type { Delineation } from '../dsp/delineation.ts';
-import { medianBeat } from '../dsp/delineation.ts';
+import { BOUNDARY_NAMES, mergeBoundaries, type Boundaries, type MedianBeats } from '../../src-shared/median-beats.ts';
+import { medianBeat, type Delineation } from '../dsp/delineation.ts';
 import { ecgClean } from '../dsp/ecg-clean.ts';
 import { intervalMeasurements, measureWithCorrections } from '../dsp/corrected-measurements.ts';
 import { boundaryHistory, currentBoundaries } from '../store/boundary-store.ts';
@@ -13,7 +12,7 @@ import { loadSpan } from './analyse-record.ts';
 /** The boundaries of a delineation that were found (undefined ones left out). */
 function foundBoundaries(d: Delineation): Boundaries {
   const out: Boundaries = {};
-  for (const k of ['pOnset', 'pOffset', 'qrsOnset', 'qrsOffset', 'tOffset'] as const) if (d[k] !== undefined) out[k] = d[k];
+  for (const k of BOUNDARY_NAMES) if (d[k] !== undefined) out[k] = d[k];
   return out;
 }
 

@@ -1,6 +1,7 @@
 // Geometry of the median-beat view on calibrated paper: one panel per lead in vendors' 3x4 arrangement (I-III,
 // aVR-aVF, V1-V3, V4-V6 as columns), each beat drawn at a true paper speed and gain, and the sample <-> pixel maps a
 // boundary drag needs. Pure, so the layout is tested without a browser.
+import type { BoundaryName } from '../../src-shared/median-beats.ts';
 
 export const MEDIAN_COLUMNS = [
   ['I', 'II', 'III'],
@@ -88,7 +89,7 @@ export function beatPath(values: ArrayLike<number>, panel: MedianPanel, scale: P
  * the QRS (P 160-60 ms before its onset, T end 300 ms after its offset), kept inside the beat.
  */
 export function placedBoundary(
-  boundary: 'pOnset' | 'pOffset' | 'qrsOnset' | 'qrsOffset' | 'tOffset',
+  boundary: BoundaryName,
   found: { qrsOnset?: number; qrsOffset?: number },
   beat: { pre: number; length: number; samplingRate: number },
 ): number {
