@@ -1,5 +1,6 @@
 // GE MUSE RestingECG XML (MUSE 8/9 export, carts MAC 5500/MAC55/MV360...): base64 int16 LE rhythm and
 // median waveforms per lead, the cart's measurements and its interpretation statements.
+import { patientKeyFromName } from './patient-key.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -237,7 +238,13 @@ export function parseMuse(xml: string, filePath: string): EcgRecord {
   return {
     format: 'ge-muse-xml',
     recordName: stem,
-    patientId: childText(demo, 'PatientID'),
+    patientId:
+      childText(demo, 'PatientID') ??
+      patientKeyFromName({
+        lastName: childText(demo, 'PatientLastName'),
+        firstName: childText(demo, 'PatientFirstName'),
+        birthDate: childText(demo, 'DateofBirth'),
+      }),
     samplingRate: rhythm.samplingRate,
     length: rhythm.length,
     startTime: museDateTime(childText(test, 'AcquisitionDate'), childText(test, 'AcquisitionTime')),

@@ -1,6 +1,7 @@
 // Philips SierraECG / PhilipsECG XML 1.03, 1.04, 1.04.01 (PageWriter, TraceMaster, HeartStart, IntelliSpace
 // ECG exports), UTF-8 or UTF-16: XLI-compressed or plain waveforms, representative beats, the cart's
 // measurements and interpretation statements.
+import { patientKeyFromName } from './patient-key.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { STANDARD_LEADS, canonicalLeadName } from '../../src-shared/record.ts';
@@ -316,7 +317,13 @@ export function parsePhilips(xml: string, filePath: string): EcgRecord {
   return {
     format: 'philips-sierraecg',
     recordName: path.basename(filePath, path.extname(filePath)),
-    patientId: childText(patient, 'patientid'),
+    patientId:
+      childText(patient, 'patientid') ??
+      patientKeyFromName({
+        lastName: childText(patient, 'name', 'lastname'),
+        firstName: childText(patient, 'name', 'firstname'),
+        birthDate: childText(patient, 'age', 'dateofbirth'),
+      }),
     samplingRate: waves.samplingRate,
     length: waves.length,
     startTime,

@@ -1,5 +1,6 @@
 // SCP-ECG (EN 1064 / ISO 11073-91064) file layout and the contents of its sections, as plain values.
 // Every length and offset read from the file is checked against the bytes that hold it.
+import { patientKeyFromName } from './patient-key.ts';
 import type { DeviceMeasurement } from '../../src-shared/record.ts';
 import { crcCcitt } from './crc-ccitt.ts';
 import { FormatError } from './format-error.ts';
@@ -130,7 +131,7 @@ export function scpText(bytes: Uint8Array): string {
   return new TextDecoder('latin1').decode(s).trim();
 }
 
-// ---- Section 1: patient and acquisition data (tag, 16-bit length, value; tag 255 ends). Names are not kept. ----
+// ---- Section 1: patient and acquisition data (tag, 16-bit length, value; tag 255 ends). Names are not kept (only a one-way key from them). ----
 
 export interface ScpPatient {
   patientId?: string;
@@ -183,6 +184,7 @@ function parseDevice(value: Uint8Array): ScpPatient['device'] {
 export function parsePatient(data: Uint8Array, where: string): ScpPatient {
   const r = new SectionReader(data, `${where}: section 1`);
   const patient: ScpPatient = { filters: {} };
+  const name: { lastName?: string; firstName?: string } = {};
   while (r.remaining >= 3) {
     const tag = r.u8();
     const length = r.u16();
@@ -191,6 +193,12 @@ export function parsePatient(data: Uint8Array, where: string): ScpPatient {
     const value = r.take(length);
     const u16 = (at: number) => (value.length >= at + 2 ? value[at] | (value[at + 1] << 8) : undefined);
     switch (tag) {
+      case 0:
+        name.lastName = scpText(value) || undefined;
+        break;
+      case 1:
+        name.firstName = scpText(value) || undefined;
+        break;
       case 2:
         patient.patientId = scpText(value) || undefined;
         break;
@@ -235,6 +243,8 @@ export function parsePatient(data: Uint8Array, where: string): ScpPatient {
         break;
     }
   }
+  // Names are used only for the one-way key that groups a patient's records when the id is missing.
+  patient.patientId ??= patientKeyFromName({ ...name, birthDate: patient.birthDate });
   return patient;
 }
 
