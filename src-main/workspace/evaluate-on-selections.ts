@@ -5,9 +5,10 @@
 // are left out with the reason. Nothing is left out in silence.
 import { createHash } from 'node:crypto';
 import type { EcgRecord } from '../../src-shared/record.ts';
+import type { LeftOutRecord, SelectionEvalResult, SelectionEvaluation } from '../../src-shared/selection-evaluation.ts';
 import { describeSelectionQuery } from '../../src-shared/selection-query.ts';
 import { targetsFor } from '../ml/input-pipeline.ts';
-import { metricIntervals, type ConfidenceInterval } from '../ml/metrics/bootstrap.ts';
+import { metricIntervals } from '../ml/metrics/bootstrap.ts';
 import { challengeWeightsTable, type ChallengeWeights } from '../ml/metrics/challenge-metric.ts';
 import { scoredSetMetrics } from '../ml/metrics/test-metrics.ts';
 import { modelScorer, openModel, recordMismatch, type OpenedModel } from '../ml/open-model.ts';
@@ -18,6 +19,8 @@ import { modelLineage } from '../store/model-store.ts';
 import { getRecordSignal, recordName } from '../store/record-store.ts';
 import { recordPatients, resolveSelection } from '../store/selection-store.ts';
 import type { Workspace } from '../store/workspace.ts';
+
+export type { SelectionEvalResult } from '../../src-shared/selection-evaluation.ts';
 
 export type OverlapPolicy = 'drop' | 'refuse';
 
@@ -31,41 +34,6 @@ export interface SelectionEvalRequest {
   rounds?: number;
   seed?: number;
   onProgress?: (done: number, total: number, label: string) => void;
-}
-
-export interface LeftOutRecord {
-  recordId: number;
-  recordName: string;
-  reason: string;
-}
-
-export interface SelectionEvaluation {
-  selection: string;
-  description: string;
-  evaluationId: number;
-  /** Records the selection resolved to, and those scored. */
-  selected: number;
-  records: number;
-  leftOut: LeftOutRecord[];
-  /** Patients shared with the model's training/validation records, and how many records that dropped. */
-  sharedWithTraining: { patients: string[]; records: number };
-  /** How many scored records carry each model class. */
-  positives: Record<string, number>;
-  metrics: Record<string, unknown>;
-  intervals: Record<string, ConfidenceInterval>;
-}
-
-export interface SelectionEvalResult {
-  modelId: number;
-  modelVersion: string;
-  classes: string[];
-  runtime: string;
-  bootstrap: { rounds: number; seed: number; level: 0.95 };
-  selections: SelectionEvaluation[];
-  /** Pairs of evaluated selections that share patients (said, not dropped: neither side trains). */
-  overlaps: { a: string; b: string; patients: number }[];
-  /** Metric x selection: "estimate [low, high]" — the cross-source table. */
-  table: { metric: string; values: Record<string, ConfidenceInterval | null> }[];
 }
 
 const BATCH = 64;

@@ -1,18 +1,12 @@
 // Percentile bootstrap confidence intervals: records resampled with replacement, a fixed number of seeded rounds, so
 // the same scores give the same intervals. Pure: the statistic is a function of the resampled record indices.
+import type { ConfidenceInterval } from '../../../src-shared/selection-evaluation.ts';
 import { seededRandom } from '../../../src-shared/seeded-random.ts';
 import { expectedCalibrationError } from './classification.ts';
 import { scoredSetMetrics } from './test-metrics.ts';
 import type { ChallengeWeights } from './challenge-metric.ts';
 
-export interface ConfidenceInterval {
-  /** The statistic on the records as they are. */
-  estimate: number;
-  low: number;
-  high: number;
-  /** Rounds where the statistic was defined (an AUC needs both outcomes in the resample); the interval uses these. */
-  rounds: number;
-}
+export type { ConfidenceInterval };
 
 export interface BootstrapOptions {
   rounds?: number;
