@@ -16,7 +16,7 @@ function logSelectionTable(r: SelectionEvalResult, log: (line: string) => void):
     log(
       `${s.selection}: ${s.records} of ${s.selected} records scored (${s.description})` +
         (s.sharedWithTraining.records
-          ? `; ${s.sharedWithTraining.records} records of ${s.sharedWithTraining.patients.length} patients the model trained or validated on dropped`
+          ? `; ${s.sharedWithTraining.records} records the model trained or validated on, or of the ${s.sharedWithTraining.patients.length} patients it shares with them, dropped`
           : ''),
     );
     const reasons = new Map<string, number>();
