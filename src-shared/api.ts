@@ -16,6 +16,9 @@ export interface TrainingStart {
   layouts?: string[];
   input?: ImageInputKind;
   workers?: number;
+  /** Saved selections to train and validate on (train --train-on / --validate-on). */
+  trainOn?: string;
+  validateOn?: string;
 }
 
 export interface LabelRef {
@@ -494,6 +497,8 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
     layouts: { type: 'string[]', optional: true, maxLength: 32 },
     input: { type: 'string', optional: true, oneOf: IMAGE_INPUT_KINDS },
     workers: { type: 'int', optional: true, min: 1, max: 8 },
+    trainOn: { type: 'string', optional: true, minLength: 1, maxLength: 64 },
+    validateOn: { type: 'string', optional: true, minLength: 1, maxLength: 64 },
   },
   'training.cancel': { id },
   'notes.list': { recordId: id },

@@ -44,7 +44,16 @@ import { trainInWorkspace } from '../workspace/train-model.ts';
 import { trainInWorker } from '../workspace/train-model-in-worker.ts';
 import { exportDataset } from '../workspace/export-dataset.ts';
 import { checkSelectionName, checkTag } from '../../src-shared/selection-query.ts';
-import { addTag, listSelections, listTags, recordTags, removeTag, saveSelection, selectRecordIds } from '../store/selection-store.ts';
+import {
+  addTag,
+  getSelection,
+  listSelections,
+  listTags,
+  recordTags,
+  removeTag,
+  saveSelection,
+  selectRecordIds,
+} from '../store/selection-store.ts';
 import { evaluateOnSelections } from '../workspace/evaluate-on-selections.ts';
 import { LEADLENS_VERSION } from '../version.ts';
 import { correctBoundary } from '../store/boundary-store.ts';
@@ -180,6 +189,8 @@ export function createServices(
       if (!isLeadSetSize(p.leads)) throw new ApiError(`lead set ${p.leads} does not exist (use 12, 6, 4, 3 or 2)`);
       if ((p.arch === 'image-cnn') !== (p.layouts !== undefined))
         throw new ApiError(p.arch === 'image-cnn' ? 'image-cnn needs layouts' : 'layouts apply to image-cnn only');
+      if (p.validateOn !== undefined && p.trainOn === undefined) throw new ApiError('training.start: validateOn needs trainOn');
+      for (const name of [p.trainOn, p.validateOn]) if (name !== undefined) getSelection(ws.db, name);
       return startTrainingRun(ws, p, (run) => send('training.progress', run), {
         train: (req) => (pool.size === 0 ? trainInWorkspace(ws, req) : trainInWorker(ws, req, pool.sqliteBinding)),
         predict: (modelId) => pool.run('predict', { modelId }),
