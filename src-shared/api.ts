@@ -1,5 +1,7 @@
 // The one API contract. Both transports (Electron IPC and `leadlens serve`) carry exactly these
 // requests, responses and pushed events, validated by `validateParams` in main before any service runs.
+import type { SelectionEvalResult, SelectionInfo } from './selection-evaluation.ts';
+import type { SelectionQuery } from './selection-query.ts';
 import type { RuleResult } from './rules.ts';
 import type { DeviceReading } from './record.ts';
 import type { DisplayFilter, ReviewState } from './review-vocabulary.ts';
@@ -14,6 +16,9 @@ export interface TrainingStart {
   layouts?: string[];
   input?: ImageInputKind;
   workers?: number;
+  /** Saved selections to train and validate on (train --train-on / --validate-on). */
+  trainOn?: string;
+  validateOn?: string;
 }
 
 export interface LabelRef {
@@ -186,6 +191,8 @@ export interface WorklistQuery {
   /** 'id' | 'name' | 'duration' | 'leads' | 'age' | 'state' */
   sort?: string;
   descending?: boolean;
+  /** A saved selection's name: only the records it selects. */
+  selection?: string;
 }
 
 export interface WorklistQueue {
@@ -377,6 +384,18 @@ export interface ApiMethods {
   };
   /** The records sharing this record's patient id (itself included), oldest first; only itself when it has none. */
   'records.ofPatient': { params: { id: number }; result: { patientId: string | null; records: PatientRecord[] } };
+  'selections.list': { params: Record<string, never>; result: SelectionInfo[] };
+  /** Saves a named record query (every field narrows it); `replace` overwrites a selection of that name. */
+  'selections.save': {
+    params: SelectionQuery & { name: string; author: string; replace?: boolean };
+    result: SelectionInfo;
+  };
+  'tags.list': { params: Record<string, never>; result: { tag: string; records: number }[] };
+  'tags.forRecord': { params: { recordId: number }; result: string[] };
+  'tags.add': { params: { recordId: number; tag: string; author: string }; result: string[] };
+  'tags.remove': { params: { recordId: number; tag: string; author: string }; result: string[] };
+  /** A model on saved selections side by side, with 95 % bootstrap intervals; stored with the model version. */
+  'models.evaluate': { params: { id: number; selections: string[]; rounds?: number }; result: SelectionEvalResult };
 }
 export type ApiMethod = keyof ApiMethods;
 
@@ -451,6 +470,7 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
     reviewState: { type: 'string', optional: true, maxLength: 32 },
     sort: { type: 'string', optional: true, maxLength: 16 },
     descending: { type: 'boolean', optional: true },
+    selection: { type: 'string', optional: true, maxLength: 64 },
   },
   'worklist.queues': {},
   'records.get': { id },
@@ -477,6 +497,8 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
     layouts: { type: 'string[]', optional: true, maxLength: 32 },
     input: { type: 'string', optional: true, oneOf: IMAGE_INPUT_KINDS },
     workers: { type: 'int', optional: true, min: 1, max: 8 },
+    trainOn: { type: 'string', optional: true, minLength: 1, maxLength: 64 },
+    validateOn: { type: 'string', optional: true, minLength: 1, maxLength: 64 },
   },
   'training.cancel': { id },
   'notes.list': { recordId: id },
@@ -523,6 +545,31 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
     author,
   },
   'records.ofPatient': { id },
+  'selections.list': {},
+  'selections.save': {
+    name: { type: 'string', minLength: 1, maxLength: 64 },
+    author,
+    replace: { type: 'boolean', optional: true },
+    sources: { type: 'string[]', optional: true, maxLength: 64 },
+    folders: { type: 'string[]', optional: true, maxLength: 4096 },
+    labels: { type: 'string[]', optional: true, maxLength: 64 },
+    reviewStates: { type: 'string[]', optional: true, maxLength: 32 },
+    reviewer: { ...author, optional: true },
+    ingestedFrom: { type: 'string', optional: true, maxLength: 40 },
+    ingestedTo: { type: 'string', optional: true, maxLength: 40 },
+    tags: { type: 'string[]', optional: true, maxLength: 64 },
+    patientIds: { type: 'string[]', optional: true, maxLength: 200 },
+    records: { type: 'string[]', optional: true, maxLength: 200 },
+  },
+  'tags.list': {},
+  'tags.forRecord': { recordId: id },
+  'tags.add': { recordId: id, tag: { type: 'string', minLength: 1, maxLength: 64 }, author },
+  'tags.remove': { recordId: id, tag: { type: 'string', minLength: 1, maxLength: 64 }, author },
+  'models.evaluate': {
+    id,
+    selections: { type: 'string[]', maxLength: 64 },
+    rounds: { type: 'int', optional: true, min: 10, max: 10_000 },
+  },
 };
 
 export function isApiMethod(name: unknown): name is ApiMethod {

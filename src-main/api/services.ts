@@ -9,6 +9,7 @@ import type {
   RecordChange,
   RecordDetail,
 } from '../../src-shared/api.ts';
+import type { SelectionInfo } from '../../src-shared/selection-evaluation.ts';
 import { validateParams } from '../../src-shared/api.ts';
 import { isLeadSetSize } from '../../src-shared/lead-sets.ts';
 import { ingestPaths, ingestSummary } from '../ingest/ingest-files.ts';
@@ -42,6 +43,18 @@ import { createAnalysisPool, type AnalysisPool } from '../workspace/analysis-poo
 import { trainInWorkspace } from '../workspace/train-model.ts';
 import { trainInWorker } from '../workspace/train-model-in-worker.ts';
 import { exportDataset } from '../workspace/export-dataset.ts';
+import { checkSelectionName, checkTag } from '../../src-shared/selection-query.ts';
+import {
+  addTag,
+  getSelection,
+  listSelections,
+  listTags,
+  recordTags,
+  removeTag,
+  saveSelection,
+  selectRecordIds,
+} from '../store/selection-store.ts';
+import { evaluateOnSelections } from '../workspace/evaluate-on-selections.ts';
 import { LEADLENS_VERSION } from '../version.ts';
 import { correctBoundary } from '../store/boundary-store.ts';
 import { patientRecords } from '../workspace/patient-records.ts';
@@ -70,6 +83,8 @@ const REQUEST_ERRORS: [RegExp, 400 | 404][] = [
   [/^no (record|note|interval annotation|saliency map|model|training run) (with id )?\d+/, 404],
   [/^record \d+ has no median beat/, 400],
   [/^(unknown|no such|lead set \d+ does not exist|interval \d+\.\.\d+ is not inside|record \d+ has no lead|a note needs)/, 400],
+  [/^no saved selection named/, 404],
+  [/^(a selection named .* exists already|selection '[^']*': |selection \w+ |tag ')/, 400],
 ];
 
 export function requestErrorStatus(message: string): 400 | 404 | undefined {
@@ -79,6 +94,17 @@ export function requestErrorStatus(message: string): 400 | 404 | undefined {
 export interface Services {
   /** Validates the params, then runs the method. Throws ApiError for bad requests. */
   call(method: ApiMethod, params: unknown): Promise<unknown>;
+}
+
+function selectionInfos(ws: Workspace): SelectionInfo[] {
+  return listSelections(ws.db).map((s) => ({
+    id: s.id,
+    name: s.name,
+    description: s.description,
+    records: selectRecordIds(ws.db, s.query).length,
+    author: s.author,
+    updatedAt: s.updatedAt,
+  }));
 }
 
 function recordDetail(ws: Workspace, id: number): RecordDetail {
@@ -163,6 +189,8 @@ export function createServices(
       if (!isLeadSetSize(p.leads)) throw new ApiError(`lead set ${p.leads} does not exist (use 12, 6, 4, 3 or 2)`);
       if ((p.arch === 'image-cnn') !== (p.layouts !== undefined))
         throw new ApiError(p.arch === 'image-cnn' ? 'image-cnn needs layouts' : 'layouts apply to image-cnn only');
+      if (p.validateOn !== undefined && p.trainOn === undefined) throw new ApiError('training.start: validateOn needs trainOn');
+      for (const name of [p.trainOn, p.validateOn]) if (name !== undefined) getSelection(ws.db, name);
       return startTrainingRun(ws, p, (run) => send('training.progress', run), {
         train: (req) => (pool.size === 0 ? trainInWorkspace(ws, req) : trainInWorker(ws, req, pool.sqliteBinding)),
         predict: (modelId) => pool.run('predict', { modelId }),
@@ -224,6 +252,40 @@ export function createServices(
     'records.ofPatient': (p) => {
       requireRecord(p.id);
       return patientRecords(ws.db, p.id);
+    },
+    'selections.list': () => selectionInfos(ws),
+    'selections.save': (p) => {
+      const { name, author, replace, ...query } = p;
+      const bad = checkSelectionName(name);
+      if (bad) throw new ApiError(`selections.save: ${bad}`);
+      const saved = saveSelection(ws.db, { name, author, replace, query });
+      return selectionInfos(ws).find((s) => s.id === saved.id)!;
+    },
+    'tags.list': () => listTags(ws.db),
+    'tags.forRecord': (p) => {
+      requireRecord(p.recordId);
+      return recordTags(ws.db, p.recordId);
+    },
+    'tags.add': (p) => {
+      requireRecord(p.recordId);
+      const bad = checkTag(p.tag);
+      if (bad) throw new ApiError(`tags.add: ${bad}`);
+      addTag(ws.db, [p.recordId], p.tag, p.author);
+      return recordTags(ws.db, p.recordId);
+    },
+    'tags.remove': (p) => {
+      requireRecord(p.recordId);
+      removeTag(ws.db, [p.recordId], p.tag, p.author);
+      return recordTags(ws.db, p.recordId);
+    },
+    'models.evaluate': (p) => {
+      if (p.selections.length === 0) throw new ApiError('models.evaluate: choose at least one selection');
+      return evaluateOnSelections(ws, {
+        modelId: p.id,
+        selections: p.selections,
+        ...(p.rounds ? { rounds: p.rounds } : {}),
+        onProgress: (done, total, label) => send('progress', { task: 'evaluate', done, total, label }),
+      });
     },
   };
   return {

@@ -33,8 +33,11 @@ export interface CliCommand {
   name: string[];
   summary: string;
   usage: string;
-  /** Options the command accepts: 'string' takes a value, 'boolean' is a flag. Unknown options are an error. */
-  options: Record<string, 'string' | 'boolean'>;
+  /**
+   * Options the command accepts: 'string' takes a value, 'boolean' is a flag, 'list' takes a value and may be given
+   * again (the values arrive comma-joined). Unknown options are an error.
+   */
+  options: Record<string, 'string' | 'boolean' | 'list'>;
   /** Returns the machine-readable result printed with --json (and summarised by `log` otherwise). */
   run(args: CliArgs, ctx: CliContext): Promise<unknown>;
 }

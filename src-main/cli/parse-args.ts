@@ -2,7 +2,7 @@ import type { CliArgs, CliCommand } from './command.ts';
 import { UsageError } from './command.ts';
 
 /** Options every command takes. */
-export const GLOBAL_OPTIONS: Record<string, 'string' | 'boolean'> = { workspace: 'string', json: 'boolean', help: 'boolean' };
+export const GLOBAL_OPTIONS: Record<string, 'string' | 'boolean' | 'list'> = { workspace: 'string', json: 'boolean', help: 'boolean' };
 
 /** Splits argv (after the command words) into positionals and the command's declared options. */
 export function parseArgs(argv: string[], command: CliCommand): CliArgs {
@@ -28,7 +28,8 @@ export function parseArgs(argv: string[], command: CliCommand): CliArgs {
     } else {
       const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
       if (v === undefined || (eq < 0 && v.startsWith('--'))) throw new UsageError(`option --${name} needs a value`);
-      out.options[name] = v;
+      const prev = out.options[name];
+      out.options[name] = kind === 'list' && typeof prev === 'string' ? `${prev},${v}` : v;
     }
   }
   return out;

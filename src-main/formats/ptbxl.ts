@@ -5,7 +5,8 @@
 // likelihood and description), plus from scp_statements.csv: 'PTBXL-superclass' (diagnostic_class,
 // e.g. NORM/MI/STTC/CD/HYP) and 'PTBXL-subclass' (diagnostic_subclass) for diagnostic statements,
 // each with the highest likelihood of the statements mapping to it, and 'PTBXL-form' /
-// 'PTBXL-rhythm' for statements flagged as form or rhythm. A row whose record is there at one rate only is read at
+// 'PTBXL-rhythm' for statements flagged as form or rhythm, and 'SNOMED' for statements with a clear SNOMED CT concept
+// (formats/ptbxl-snomed.ts). A row whose record is there at one rate only is read at
 // that rate; rows without files are counted, not refused (partial downloads, some folds, records100 only).
 import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import type { EcgRecord, SourceLabel } from '../../src-shared/record.ts';
 import { parseCsvRecords, readCsvFileRecords } from './csv.ts';
 import { FormatError } from './format-error.ts';
 import type { EcgFileReader } from './reader.ts';
+import { ptbxlSnomed } from './ptbxl-snomed.ts';
 import { readWfdbRecord } from './wfdb-record.ts';
 
 export interface PtbxlOptions {
@@ -93,6 +95,11 @@ function ptbxlLabels(codes: { code: string; likelihood: number }[], statements: 
     if (st.diagnostic && st.subclass) add('PTBXL-subclass', st.subclass, likelihood);
     if (st.form) add('PTBXL-form', code, likelihood);
     if (st.rhythm) add('PTBXL-rhythm', code, likelihood);
+  }
+  // The SNOMED concept of every mapped statement, whatever its likelihood (rhythm and form statements carry 0).
+  for (const { code, likelihood } of codes) {
+    const snomed = ptbxlSnomed(code);
+    if (snomed) add('SNOMED', snomed, likelihood);
   }
   return [...labels, ...derived.values()];
 }

@@ -65,3 +65,12 @@ export function patientSplit(items: SplitItem[], validationFraction: number, tes
   }
   return split;
 }
+
+/**
+ * The patients two sets of records share (sorted): records of one patient on both sides of a train/test pair leak.
+ * Records without a patient id belong to no shared patient (each is its own patient).
+ */
+export function sharedPatients(a: SplitItem[], b: SplitItem[]): string[] {
+  const left = new Set(a.flatMap((r) => (r.patientId ? [r.patientId] : [])));
+  return [...new Set(b.flatMap((r) => (r.patientId && left.has(r.patientId) ? [r.patientId] : [])))].sort();
+}

@@ -2,6 +2,8 @@
 // sources of its current labels and its stored beat annotations.
 import type { Database } from 'better-sqlite3';
 import type { AnnotationSet } from '../../src-shared/record.ts';
+import type { SelectionQuery } from '../../src-shared/selection-query.ts';
+import { selectionCondition, unmatchedRecordRefs } from './selection-store.ts';
 import { queueCondition } from './worklist.ts';
 
 export interface ExportQuery {
@@ -18,51 +20,23 @@ export interface ExportQuery {
   queue?: string;
 }
 
-const CURRENT_PRESENT = `EXISTS (SELECT 1 FROM label l WHERE l.record_id = r.id AND l.code = c.value AND l.is_current = 1 AND l.present = 1
-    AND l.source_kind IN ('dataset', 'annotator'))
-  AND NOT EXISTS (SELECT 1 FROM label l WHERE l.record_id = r.id AND l.code = c.value AND l.is_current = 1 AND l.present = 0
-    AND l.source_kind = 'annotator')`;
-
-/** Ids of the records the query selects, in id order, and the --record references that matched nothing. */
-export function selectExportRecords(db: Database, q: ExportQuery): { ids: number[]; unmatched: string[] } {
-  const parts: string[] = [q.queue ? queueCondition(db, q.queue) : '1'];
-  const params: Record<string, unknown> = {};
-  if (q.labels?.length) {
-    parts.push(`EXISTS (SELECT 1 FROM json_each(@labels) c WHERE ${CURRENT_PRESENT})`);
-    params.labels = JSON.stringify(q.labels);
-  }
-  if (q.formats?.length) {
-    parts.push('EXISTS (SELECT 1 FROM record_source s WHERE s.record_id = r.id AND s.format IN (SELECT value FROM json_each(@formats)))');
-    params.formats = JSON.stringify(q.formats);
-  }
-  if (q.reviewStates?.length) {
-    parts.push('r.review_state IN (SELECT value FROM json_each(@states))');
-    params.states = JSON.stringify(q.reviewStates);
-  }
-  if (q.reviewer !== undefined) {
-    parts.push(
-      "EXISTS (SELECT 1 FROM audit_log a WHERE a.record_id = r.id AND a.actor = @reviewer AND a.action IN ('review.state', 'label.add', 'label.remove'))",
-    );
-    params.reviewer = q.reviewer;
-  }
-  const unmatched: string[] = [];
-  if (q.records?.length) {
-    const ids = new Set<number>();
-    for (const ref of q.records) {
-      const found = (
-        /^\d+$/.test(ref) ? (db.prepare('SELECT id FROM record WHERE id = ?').pluck().all(Number(ref)) as number[]) : []
-      ).concat(db.prepare('SELECT id FROM record WHERE record_name = ?').pluck().all(ref) as number[]);
-      if (found.length === 0) unmatched.push(ref);
-      for (const id of found) ids.add(id);
-    }
-    parts.push('r.id IN (SELECT value FROM json_each(@ids))');
-    params.ids = JSON.stringify([...ids]);
-  }
+/** Ids of the records the query selects (and the saved selection's query, when given), in id order, and the --record
+ * references that matched nothing. The filters are read as a selection query (store/selection-store.ts). */
+export function selectExportRecords(db: Database, q: ExportQuery, selection?: SelectionQuery): { ids: number[]; unmatched: string[] } {
+  const own: SelectionQuery = {
+    ...(q.labels?.length ? { labels: q.labels } : {}),
+    ...(q.formats?.length ? { sources: q.formats } : {}),
+    ...(q.reviewStates?.length ? { reviewStates: q.reviewStates } : {}),
+    ...(q.reviewer !== undefined ? { reviewer: q.reviewer } : {}),
+    ...(q.records?.length ? { records: q.records } : {}),
+  };
+  const conditions = [own, ...(selection ? [selection] : [])].map((x, i) => selectionCondition(x, `q${i}`));
+  const sql = [q.queue ? queueCondition(db, q.queue) : '1', ...conditions.map((c) => c.sql)].join(' AND ');
   const ids = db
-    .prepare(`SELECT r.id FROM record r WHERE ${parts.join(' AND ')} ORDER BY r.id`)
+    .prepare(`SELECT r.id FROM record r WHERE ${sql} ORDER BY r.id`)
     .pluck()
-    .all(params) as number[];
-  return { ids, unmatched };
+    .all(Object.assign({}, ...conditions.map((c) => c.params))) as number[];
+  return { ids, unmatched: unmatchedRecordRefs(db, q.records ?? []) };
 }
 
 export interface RecordReviewFacts {

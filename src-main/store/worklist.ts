@@ -2,6 +2,7 @@
 import type { Database } from 'better-sqlite3';
 import type { RecordSummary, WorklistQuery, WorklistQueue } from '../../src-shared/api.ts';
 import { getRecordSummary } from './record-store.ts';
+import { getSelection, selectionCondition } from './selection-store.ts';
 
 /**
  * Whether record r's current label `code` (a bound parameter) is present: an annotator's word overrides the dataset's.
@@ -98,6 +99,11 @@ function whereOf(db: Database, q: WorklistQuery): { sql: string; params: Record<
   if (q.reviewState) {
     parts.push('r.review_state = @reviewState');
     params.reviewState = q.reviewState;
+  }
+  if (q.selection) {
+    const c = selectionCondition(getSelection(db, q.selection).query, 'sel');
+    parts.push(`(${c.sql})`);
+    Object.assign(params, c.params);
   }
   return { sql: parts.join(' AND '), params };
 }

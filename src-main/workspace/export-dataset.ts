@@ -28,6 +28,7 @@ import {
 import { isReviewState, REVIEW_STATES } from '../../src-shared/review-vocabulary.ts';
 import { effectiveLabels, labelHistory } from '../store/label-store.ts';
 import { getRecordSignal } from '../store/record-store.ts';
+import { getSelection } from '../store/selection-store.ts';
 import { listIntervals } from '../store/review-store.ts';
 import type { Workspace } from '../store/workspace.ts';
 
@@ -36,6 +37,8 @@ export type { ExportQuery } from '../store/export-store.ts';
 export interface ExportRequest extends ExportQuery {
   /** A folder that does not exist yet or is empty: an export never overwrites files. */
   outDir: string;
+  /** A saved selection's name: its query narrows the filters above. */
+  selection?: string;
   /** Folds in splits.csv (default 10, as PTB-XL's strat_fold). */
   folds?: number;
   seed?: number;
@@ -175,7 +178,7 @@ export function exportDataset(
   for (const s of req.reviewStates ?? []) {
     if (!isReviewState(s)) throw new Error(`unknown review state '${s}' (one of ${REVIEW_STATES.join(', ')})`);
   }
-  const { ids, unmatched } = selectExportRecords(db, req);
+  const { ids, unmatched } = selectExportRecords(db, req, req.selection === undefined ? undefined : getSelection(db, req.selection).query);
   if (unmatched.length > 0) throw new Error(`no stored record with id or name ${unmatched.map((r) => `'${r}'`).join(', ')}`);
   if (ids.length === 0) throw new Error('no stored record matches the selection');
   const outDir = path.resolve(req.outDir);

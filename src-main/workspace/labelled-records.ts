@@ -19,9 +19,9 @@ export function storedRecord(db: Database, recordId: number): EcgRecord {
   return r;
 }
 
-/** Every record with its current (dataset or annotator) SNOMED labels and the label rows they come from. */
-export function workspaceRecords(db: Database): WorkspaceRecord[] {
-  return allRecordIds(db).map((recordId) => {
+/** Every record (or those of `recordIds`) with its current (dataset or annotator) SNOMED labels and the label rows they come from. */
+export function workspaceRecords(db: Database, recordIds: number[] = allRecordIds(db)): WorkspaceRecord[] {
+  return recordIds.map((recordId) => {
     const record = getRecordSignal(db, recordId);
     if (!record) throw new Error(`record ${recordId} has no stored signal`);
     const codes = effectiveLabels(db, recordId)

@@ -6,13 +6,14 @@ import { STANDARD_LEADS } from '../../src-shared/record.ts';
 import { chartInputCard } from '../chart/chart-input.ts';
 import { signalImageCard } from '../chart/signal-image-input.ts';
 import type { ImageInputKind } from '../../src-shared/image-inputs.ts';
+import type { SelectionQuery } from '../../src-shared/selection-query.ts';
 import { ECG_BAND } from '../dsp/ecg-clean.ts';
 import { initBackend } from '../ml/backend.ts';
 import { chartDataset } from '../ml/chart-dataset.ts';
 import { signalImageDataset } from '../ml/signal-image-dataset.ts';
 import { buildDataset, frequentCodes } from '../ml/dataset.ts';
 import { targetsFor } from '../ml/input-pipeline.ts';
-import { challengeWeightsTable, type ChallengeWeights } from '../ml/metrics/challenge-metric.ts';
+import { challengeWeightsTable, SINUS_RHYTHM, type ChallengeWeights } from '../ml/metrics/challenge-metric.ts';
 import { scoredSetMetrics } from '../ml/metrics/test-metrics.ts';
 import { deserializeWeights } from '../ml/model-weights.ts';
 import { isArchitecture } from '../ml/models/index.ts';
@@ -22,6 +23,8 @@ import { runTrainingInWorker } from '../ml/run-training.ts';
 import { patientKFold, patientSplit } from '../ml/splits.ts';
 import type { Dataset, Inputs, TrainProgress } from '../ml/train.ts';
 import { modelLineage, saveModel } from '../store/model-store.ts';
+import { allRecordIds } from '../store/record-store.ts';
+import { resolveSelection } from '../store/selection-store.ts';
 import type { Workspace } from '../store/workspace.ts';
 import { workspaceRecords, type WorkspaceRecord } from './labelled-records.ts';
 
@@ -68,8 +71,24 @@ export interface TrainRequest {
   imageSize?: number;
   /** Gradient worker threads for data-parallel training (default 1: gradients in the training worker itself). */
   workers?: number;
+  /** A saved selection to train on (default: every record); its records are split into train and test. */
+  trainOn?: string;
+  /** A saved selection to validate on (default: a patient-level share of the training selection). */
+  validateOn?: string;
+  /** Records without any SNOMED label train as normal (sinus rhythm) instead of being left out. */
+  unlabelledAsNormal?: boolean;
   signal?: AbortSignal;
   onProgress?: (label: string, e: TrainProgress) => void;
+}
+
+/** Which records a training run read, and which it left out and why. */
+export interface TrainingRecords {
+  trainOn: { name: string; query: SelectionQuery } | null;
+  validateOn: { name: string; query: SelectionQuery } | null;
+  /** Records without any SNOMED label: left out (default) or trained as normal. */
+  unlabelled: { records: number; policy: 'excluded' | 'as-normal' };
+  /** Training-selection records dropped because their patient is in the validation selection. */
+  droppedSharedPatients: { patients: number; records: number };
 }
 
 export interface TrainSummary {
@@ -83,6 +102,7 @@ export interface TrainSummary {
   test: Record<string, unknown>;
   folds?: number[];
   samplesPerSecond: number;
+  records: TrainingRecords;
 }
 
 export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promise<TrainSummary> {
@@ -103,11 +123,26 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
   if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS)
     throw new Error(`--workers must be 1..${MAX_WORKERS}, got ${req.workers}`);
   const seed = req.seed ?? 1;
-  const all = workspaceRecords(ws.db);
+  const db = ws.db;
+  const trainSel = req.trainOn === undefined ? undefined : resolveSelection(db, req.trainOn);
+  const valSel = req.validateOn === undefined ? undefined : resolveSelection(db, req.validateOn);
+  if (trainSel && trainSel.recordIds.length === 0) throw new Error(`selection '${req.trainOn}' selects no record`);
+  if (valSel && valSel.recordIds.length === 0) throw new Error(`selection '${req.validateOn}' selects no record`);
+  const poolIds = trainSel ? trainSel.recordIds : allRecordIds(db);
+  const poolSet = new Set(poolIds);
+  const valIds = new Set(valSel?.recordIds ?? []);
+  // Records without labels are not negatives of every class: they are left out unless asked to count as normal.
+  const labelledOr = (rs: WorkspaceRecord[]): WorkspaceRecord[] =>
+    req.unlabelledAsNormal
+      ? rs.map((r) => (r.item.codes.length ? r : { ...r, item: { ...r.item, codes: [SINUS_RHYTHM] } }))
+      : rs.filter((r) => r.item.codes.length > 0);
+  const loaded = workspaceRecords(db, [...new Set([...poolIds, ...valIds])]);
+  const unlabelled = loaded.filter((r) => r.item.codes.length === 0).length;
+  const all = labelledOr(loaded);
   const classes =
     req.classes ??
     frequentCodes(
-      all.map((r) => r.item),
+      all.filter((r) => !valIds.has(r.recordId)).map((r) => r.item),
       20,
     )
       .map((c) => c.code)
@@ -129,16 +164,36 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
           ),
         };
   const card = spec.kind === 'chart' ? spec.card : undefined;
-  const usable = all.filter((r) => missingLeads(r.item.record, leadSet).length === 0);
+  const usableAll = all.filter((r) => missingLeads(r.item.record, leadSet).length === 0);
+  const valUsable = usableAll.filter((r) => valIds.has(r.recordId));
+  // Patient ids never fall on both sides: a training record whose patient is in the validation selection is dropped.
+  const valPatients = new Set(valUsable.flatMap((r) => (r.item.patientId ? [r.item.patientId] : [])));
+  const inPool = usableAll.filter((r) => !valIds.has(r.recordId) && poolSet.has(r.recordId));
+  const sharesPatient = (r: WorkspaceRecord): boolean => !!r.item.patientId && valPatients.has(r.item.patientId);
+  const usable = inPool.filter((r) => !sharesPatient(r));
+  const dropped = {
+    patients: new Set(inPool.filter(sharesPatient).map((r) => r.item.patientId)).size,
+    records: inPool.length - usable.length,
+  };
   if (usable.length < 10) throw new Error(`only ${usable.length} records have the ${req.leads}-lead set; at least 10 are needed`);
+  if (valSel && valUsable.length === 0) throw new Error(`selection '${req.validateOn}': none of its records has the ${req.leads}-lead set`);
   const split = patientSplit(
     usable.map((r) => ({ id: r.item.id, patientId: r.item.patientId })),
-    0.15,
+    valSel ? 0 : 0.15,
     0.15,
     seed,
   );
-  const part = (ids: string[]): WorkspaceRecord[] => usable.filter((r) => ids.includes(r.item.id));
-  const [trainR, valR, testR] = [part(split.train), part(split.validation), part(split.test)];
+  const part = (ids: string[]): WorkspaceRecord[] => {
+    const wanted = new Set(ids);
+    return usable.filter((r) => wanted.has(r.item.id));
+  };
+  const [trainR, valR, testR] = [part(split.train), valSel ? valUsable : part(split.validation), part(split.test)];
+  const trainingRecords: TrainingRecords = {
+    trainOn: trainSel ? { name: trainSel.selection.name, query: trainSel.selection.query } : null,
+    validateOn: valSel ? { name: valSel.selection.name, query: valSel.selection.query } : null,
+    unlabelled: { records: unlabelled, policy: req.unlabelledAsNormal ? 'as-normal' : 'excluded' },
+    droppedSharedPatients: dropped,
+  };
   const weights: ChallengeWeights = challengeWeightsTable(req.weightsCsv);
   const options = {
     spec:
@@ -211,7 +266,7 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
         : `${req.arch} ${req.leads}-lead`,
     kind: 'tfjs',
     architecture: req.arch,
-    hyperparameters: { ...options, challengeWeights: undefined, seed, workers },
+    hyperparameters: { ...options, challengeWeights: undefined, seed, workers, records: trainingRecords },
     classes,
     leadSet,
     inputSpec: storedInput(spec),
@@ -236,6 +291,7 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
     test: testMetrics,
     ...(foldScores.length ? { folds: foldScores } : {}),
     samplesPerSecond: result.samplesPerSecond,
+    records: trainingRecords,
   };
 }
 

@@ -44,6 +44,8 @@ export function startTrainingRun(
       ...(req.layouts ? { layouts: req.layouts } : {}),
       ...(req.input ? { input: req.input } : {}),
       ...(req.workers ? { workers: req.workers } : {}),
+      ...(req.trainOn ? { trainOn: req.trainOn } : {}),
+      ...(req.validateOn ? { validateOn: req.validateOn } : {}),
       signal: abort.signal,
       onProgress: (_label, e) => {
         run.points.push({

@@ -2,6 +2,7 @@ import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { modelIdOption } from '../parse-args.ts';
 import { resolveRecordRef } from '../record-ref.ts';
+import { resolveSelection } from '../../store/selection-store.ts';
 import { DEFAULT_SUBSET, explainInWorkspace } from '../../workspace/explain-records.ts';
 import { LAYERED, METHODS, parseMethod } from '../../explain/saliency/methods.ts';
 import { SANITY_THRESHOLDS } from '../../explain/sanity-check.ts';
@@ -21,7 +22,7 @@ export const command: CliCommand = {
   name: ['explain'],
   summary:
     'saliency maps for a stored model (kept with provenance) and an audit: consistency across layouts/methods, fidelity, sanity check, ECG-wave localisation',
-  usage: `leadlens explain --model ID (--record ID|NAME | --all) --method M[,M...] [--layer NAME] [--layouts 3x4+II,6x2,12x1]
+  usage: `leadlens explain --model ID (--record ID|NAME | --selection NAME | --all) --method M[,M...] [--layer NAME] [--layouts 3x4+II,6x2,12x1]
         [--fidelity N|all] [--sanity N|all] [--report DIR] [--json]
   --layouts: the chart layouts an image model is drawn in (default: the layouts it was trained on).
   methods: ${METHODS.join(', ')}
@@ -38,6 +39,7 @@ export const command: CliCommand = {
   options: {
     model: 'string',
     record: 'string',
+    selection: 'string',
     all: 'boolean',
     method: 'string',
     layer: 'string',
@@ -49,8 +51,9 @@ export const command: CliCommand = {
   async run(args, ctx) {
     const modelId = modelIdOption(args, 'explain');
     const ref = args.options.record;
-    if ((typeof ref === 'string') === Boolean(args.options.all))
-      throw new UsageError('explain needs exactly one of --all and --record ID|NAME');
+    const selection = args.options.selection;
+    if ([typeof ref === 'string', typeof selection === 'string', Boolean(args.options.all)].filter(Boolean).length !== 1)
+      throw new UsageError('explain needs exactly one of --all, --record ID|NAME and --selection NAME');
     if (typeof args.options.method !== 'string') throw new UsageError(`explain needs --method (one of ${METHODS.join(', ')})`);
     const layer = typeof args.options.layer === 'string' ? args.options.layer : undefined;
     const methods = args.options.method
@@ -73,7 +76,13 @@ export const command: CliCommand = {
         : undefined;
     const fidelity = subset(args.options.fidelity, 'fidelity');
     const sanity = subset(args.options.sanity, 'sanity');
-    const recordIds = typeof ref === 'string' ? resolveRecordRef(ctx.workspace().db, ref) : undefined;
+    const recordIds =
+      typeof ref === 'string'
+        ? resolveRecordRef(ctx.workspace().db, ref)
+        : typeof selection === 'string'
+          ? resolveSelection(ctx.workspace().db, selection).recordIds
+          : undefined;
+    if (recordIds?.length === 0) throw new Error(`selection '${selection}' selects no record`);
     const bar = ctx.progress('explain');
     let summary;
     try {

@@ -22,7 +22,7 @@ export const command: CliCommand = {
   name: ['export'],
   summary: 'write selected records as a WFDB dataset with their current labels (labels.csv, splits.csv, annotations, label history)',
   usage: `leadlens export --out DIR [--label CODES] [--format FORMATS] [--review-state STATES] [--reviewer NAME]
-         [--record ID|NAME[,...]] [--queue QUEUE] [--folds K] [--seed N] [--workspace DIR] [--json]
+         [--record ID|NAME[,...]] [--queue QUEUE] [--selection NAME] [--folds K] [--seed N] [--workspace DIR] [--json]
          Lists are comma-separated; the filters combine (all must hold); no filter exports every record.
          DIR must be new or empty. Ingesting DIR again gives the same signals and SNOMED labels.`,
   options: {
@@ -33,6 +33,7 @@ export const command: CliCommand = {
     reviewer: 'string',
     record: 'string',
     queue: 'string',
+    selection: 'string',
     folds: 'string',
     seed: 'string',
   },
@@ -53,6 +54,7 @@ export const command: CliCommand = {
       ...(typeof args.options.reviewer === 'string' ? { reviewer: args.options.reviewer } : {}),
       records: list(args.options.record),
       ...(typeof args.options.queue === 'string' ? { queue: args.options.queue } : {}),
+      ...(typeof args.options.selection === 'string' ? { selection: args.options.selection } : {}),
       folds: positiveInt(args.options.folds, 'folds'),
       seed: positiveInt(args.options.seed, 'seed'),
     };

@@ -11,7 +11,12 @@ import { command as models } from './models.ts';
 import { command as predict } from './predict.ts';
 import { command as report } from './report.ts';
 import { command as rules } from './rules.ts';
+import { command as selectionList } from './selection-list.ts';
+import { command as selectionSave } from './selection-save.ts';
+import { command as selectionShow } from './selection-show.ts';
 import { command as serve } from './serve.ts';
+import { command as tagAdd, removeCommand as tagRemove } from './tag-add.ts';
+import { command as tagList } from './tag-list.ts';
 import { command as train } from './train.ts';
 import { command as boundaries } from './boundaries.ts';
 
@@ -32,4 +37,10 @@ export const COMMANDS: CliCommand[] = [
   convertSignals,
   report,
   boundaries,
+  selectionSave,
+  selectionList,
+  selectionShow,
+  tagAdd,
+  tagRemove,
+  tagList,
 ];

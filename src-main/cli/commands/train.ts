@@ -28,6 +28,10 @@ export const command: CliCommand = {
        leadlens train --arch image-cnn --input gaf|mtf|rp [--image-size N] [same options]
          each lead (100 Hz, 10 s, band-passed, z-scored) becomes a Gramian angular (summation) field, Markov transition
          field (8 quantile bins) or recurrence plot of N x N pixels (default 64); the leads are the image's channels.
+       --train-on SELECTION [--validate-on SELECTION]: train on a saved selection (split into train and test by
+         patient) and validate on another; records of a patient in both are dropped from training (counted).
+       Records without any SNOMED label are left out of training (counted); --unlabelled-as-normal trains them as
+         sinus rhythm instead.
        --workers N: data-parallel training with N gradient worker threads (1..${MAX_WORKERS}, default 1).
        leadlens train --fine-tune MODEL_ID [--epochs N]   (retrain the head on current labels, backbone frozen)`,
   options: {
@@ -43,6 +47,9 @@ export const command: CliCommand = {
     input: 'string',
     'image-size': 'string',
     workers: 'string',
+    'train-on': 'string',
+    'validate-on': 'string',
+    'unlabelled-as-normal': 'boolean',
   },
   async run(args, ctx) {
     if (args.options['fine-tune'] !== undefined) {
@@ -95,8 +102,20 @@ export const command: CliCommand = {
             .map((s) => s.trim())
             .filter(Boolean)
         : undefined;
+    const selectionName = (name: string): string | undefined => {
+      const v = args.options[name];
+      if (v === undefined) return undefined;
+      if (typeof v !== 'string' || v.trim() === '') throw new UsageError(`--${name} needs a saved selection name`);
+      return v.trim();
+    };
+    const trainOn = selectionName('train-on');
+    const validateOn = selectionName('validate-on');
+    if (validateOn !== undefined && trainOn === undefined) throw new UsageError('--validate-on needs --train-on');
     const bar = ctx.progress('train');
     const r = await trainInWorkspace(ctx.workspace(), {
+      ...(trainOn ? { trainOn } : {}),
+      ...(validateOn ? { validateOn } : {}),
+      unlabelledAsNormal: args.options['unlabelled-as-normal'] === true,
       arch,
       leads,
       classes,
@@ -117,6 +136,17 @@ export const command: CliCommand = {
     ctx.log(
       `model ${r.modelId}: ${arch}${reads}, ${leads} leads, ${r.classes.length} classes, on ${r.backend}; split ${r.split.train}/${r.split.validation}/${r.split.test}`,
     );
+    const rec = r.records;
+    if (rec.trainOn)
+      ctx.log(`trained on selection '${rec.trainOn.name}'${rec.validateOn ? `, validated on '${rec.validateOn.name}'` : ''}`);
+    if (rec.unlabelled.records)
+      ctx.log(
+        `${rec.unlabelled.records} records without labels ${rec.unlabelled.policy === 'excluded' ? 'left out' : 'trained as normal'}`,
+      );
+    if (rec.droppedSharedPatients.records)
+      ctx.log(
+        `${rec.droppedSharedPatients.records} training records of ${rec.droppedSharedPatients.patients} patients in the validation selection dropped`,
+      );
     ctx.log(`best epoch ${r.bestEpoch}, validation ${r.metricName} ${r.validationScore.toFixed(3)}`);
     return r;
   },

@@ -163,3 +163,11 @@ export function multiLabelReport(
     reliability: rel,
   };
 }
+
+/** Expected calibration error over every (record, class) probability: the count-weighted gap of the reliability bins. */
+export function expectedCalibrationError(y: ArrayLike<number>, prob: ArrayLike<number>, bins = 10): number {
+  if (y.length === 0) return NaN;
+  let gap = 0;
+  for (const b of reliabilityBins(y, prob, bins)) if (b.count) gap += b.count * Math.abs(b.meanPredicted - b.fractionPositive);
+  return gap / y.length;
+}
