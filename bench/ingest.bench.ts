@@ -46,7 +46,7 @@ async function holter(): Promise<Record<string, number>> {
   const hash = signalContentHash(rec);
   const t2 = performance.now();
   // As the ingest pipeline stores a record this large: chunks staged in bounded transactions, then the record row.
-  const staged = stageRecordSignal(ws.db, rec, hash);
+  const staged = await stageRecordSignal(ws.db, rec, hash);
   writeTransaction(ws.db, () => storeRecord(ws.db, rec, { path: hea, format: 'wfdb' }, undefined, hash, staged));
   const t3 = performance.now();
   const samples = rec.length * rec.leads.length;
