@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { migrate } from '../../src-main/store/migrate.ts';
 import { MIGRATIONS } from '../../src-main/store/migrations/index.ts';
 import { saveRuleResults } from '../../src-main/store/rule-store.ts';
+import type { RuleResult } from '../../src-shared/rules.ts';
 import { listWorklist, worklistQueues } from '../../src-main/store/worklist.ts';
 
 // The queue's definition before migration 13 (correlated over every record), the reference for the triggers.
@@ -46,7 +47,7 @@ function runRules(db: Database.Database, r: () => number): void {
     saveRuleResults(
       db,
       id,
-      ['af', 'brady'].map((detectorId, k) => {
+      ['af', 'brady'].map((detectorId, k): RuleResult => {
         const x = r();
         return {
           detectorId,
@@ -54,10 +55,10 @@ function runRules(db: Database.Database, r: () => number): void {
           leadSet: 12,
           decision: x < 0.15 ? 'not-applicable' : x < 0.3,
           score: x,
-          codes: [CODES[1 + k], ...(x > 0.9 ? [CODES[3]] : [])],
-          evidence: {},
+          codes: [CODES[1 + k], ...(x > 0.9 ? [CODES[3]] : [])].map((code) => ({ code, abbreviation: code.slice(0, 2) })),
+          evidence: { beats: [], samplingRate: 500, measurements: {}, thresholds: {}, note: '' },
         };
-      }) as Parameters<typeof saveRuleResults>[2],
+      }),
     );
   }
 }
