@@ -23,6 +23,22 @@ export function layoutName(kind: LayoutKind, n: number, rhythmLead: string | und
   return `${rows}x${Math.ceil(n / rows)}${rhythmLead ? `+${rhythmLead}` : ''}`;
 }
 
+/**
+ * The layout selector's choices for the record's own leads: each kind named by what it draws (a 2-lead MIT-BIH record
+ * offers "2x1 + MLII", "1x2" and "2x1", not "3x4 + rhythm").
+ */
+export function layoutChoices(n: number, rhythmLead: string | undefined): { kind: LayoutKind; label: string }[] {
+  return LAYOUT_KINDS.map((kind) => {
+    const [grid, rhythm] = layoutName(kind, n, kind === '3x4' ? rhythmLead : undefined).split('+');
+    return { kind, label: rhythm ? `${grid} + ${rhythm}` : grid };
+  });
+}
+
+/** The lead-count choices: the reduced standard sets for a 12-lead record, else only the record's own count. */
+export function leadCountChoices(recordLeads: readonly string[]): number[] {
+  return viewLeads(recordLeads, 12).standard ? [12, 6, 4, 3, 2] : [recordLeads.length];
+}
+
 export function panelAt(layout: ChartLayout, x: number, y: number): LeadPanel | undefined {
   return layout.panels.find((p) => x >= p.box.x && x < p.box.x + p.box.width && y >= p.box.y && y < p.box.y + p.box.height);
 }
