@@ -24,14 +24,17 @@ export function layoutName(kind: LayoutKind, n: number, rhythmLead: string | und
 }
 
 /**
- * The layout selector's choices for the record's own leads: each kind named by what it draws (a 2-lead MIT-BIH record
- * offers "2x1 + MLII", "1x2" and "2x1", not "3x4 + rhythm").
+ * The layout selector's choices for the record's own leads, each kind named by what it draws and kinds that draw the
+ * same grid offered once (a 2-lead MIT-BIH record: "2x1" and "1x2", not "3x4 + rhythm", "6x2" and "12x1").
  */
 export function layoutChoices(n: number, rhythmLead: string | undefined): { kind: LayoutKind; label: string }[] {
-  return LAYOUT_KINDS.map((kind) => {
+  const choices: { kind: LayoutKind; label: string }[] = [];
+  for (const kind of LAYOUT_KINDS) {
     const [grid, rhythm] = layoutName(kind, n, kind === '3x4' ? rhythmLead : undefined).split('+');
-    return { kind, label: rhythm ? `${grid} + ${rhythm}` : grid };
-  });
+    const label = rhythm ? `${grid} + ${rhythm}` : grid;
+    if (!choices.some((c) => c.label === label)) choices.push({ kind, label });
+  }
+  return choices;
 }
 
 /** The lead-count choices: the reduced standard sets for a 12-lead record, else only the record's own count. */

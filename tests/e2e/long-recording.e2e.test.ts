@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { READERS } from '../../src-main/formats/readers.ts';
+import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
+import { openWorkspace } from '../../src-main/store/workspace.ts';
+import { artifactPath, servedWorkspace } from '../helpers/browser.ts';
+import { dataPath } from '../helpers/shared-data.ts';
+
+// MIT-BIH record 100 (30 min, 2 leads MLII and V5) opened in Chromium: the selectors name its own leads.
+const app = servedWorkspace(async (dir) => {
+  const ws = openWorkspace(dir);
+  const r = await ingestPaths(ws, [dataPath('mitdb', '100.hea')], { readers: READERS });
+  if (r.newRecords !== 1) throw new Error(`expected MIT-BIH 100 stored, got ${JSON.stringify(r)}`);
+  ws.close();
+});
+
+describe('a long 2-lead recording in the viewer', () => {
+  it('offers layouts of its 2 leads and a lead count of 2', async () => {
+    const page = await app.browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(app.url);
+    const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000 });
+    const row = page.locator('[data-testid="worklist"] li', { hasText: /\b100\b/ });
+    await poll(() => row.count()).toBeGreaterThan(0);
+    await row.first().locator('button').click();
+    const layout = page.locator('[data-testid="layout"]');
+    await poll(() => layout.count()).toBe(1);
+    expect(await layout.locator('option').allInnerTexts()).toEqual(['2x1', '1x2']);
+    // A rhythm strip of one of its own leads makes the first layout 2 rows plus that strip.
+    await page.locator('[data-testid="rhythm-lead"]').selectOption('MLII');
+    await poll(() => layout.locator('option').allInnerTexts()).toEqual(['2x1 + MLII', '1x2', '2x1']);
+    const leads = page.locator('[data-testid="lead-set"]');
+    expect(await leads.locator('option').allInnerTexts()).toEqual(['2']);
+    expect(await leads.isDisabled()).toBe(true);
+    expect(await leads.getAttribute('title')).toContain('MLII, V5');
+    await page.screenshot({ path: artifactPath('long-recording-selectors.png') });
+    expect(errors).toEqual([]);
+  });
+});
