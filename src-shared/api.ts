@@ -149,6 +149,16 @@ export interface RecordNote {
   createdAt: string;
 }
 
+/** A stored annotation at one sample: a beat symbol (N, V, A, ...) or a rhythm/comment mark, from a WFDB annotator. */
+export interface BeatAnnotation {
+  sample: number;
+  symbol: string;
+  /** The annotation file's extension (atr for MIT-BIH reference beats). */
+  annotator: string;
+  /** Rhythm or comment text of a '+' or '"' mark, e.g. "(N". */
+  aux?: string;
+}
+
 /** A labelled sample range [start, end) on one lead, or on all leads when `lead` is null. */
 export interface IntervalAnnotation {
   id: number;
@@ -377,6 +387,8 @@ export interface ApiMethods {
   };
   /** The records sharing this record's patient id (itself included), oldest first; only itself when it has none. */
   'records.ofPatient': { params: { id: number }; result: { patientId: string | null; records: PatientRecord[] } };
+  /** Stored beat annotations with start <= sample < end (default the whole record), at most `limit` (default 20,000). */
+  'records.beatAnnotations': { params: { id: number; start?: number; end?: number; limit?: number }; result: BeatAnnotation[] };
 }
 export type ApiMethod = keyof ApiMethods;
 
@@ -523,6 +535,12 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
     author,
   },
   'records.ofPatient': { id },
+  'records.beatAnnotations': {
+    id,
+    start: { type: 'number', optional: true, min: 0 },
+    end: { type: 'number', optional: true, min: 0 },
+    limit: { type: 'int', optional: true, min: 1, max: 100_000 },
+  },
 };
 
 export function isApiMethod(name: unknown): name is ApiMethod {

@@ -15,6 +15,7 @@ import { ingestPaths, ingestSummary } from '../ingest/ingest-files.ts';
 import { chosenRoots, firstUnchosenPath } from './chosen-paths.ts';
 import { READERS } from '../formats/readers.ts';
 import { listAudit } from '../store/audit-log.ts';
+import { beatAnnotations } from '../store/beat-annotation-store.ts';
 import { inboxFolders } from '../store/inbox-store.ts';
 import { labelHistory, setAnnotatorLabel, setReviewState } from '../store/label-store.ts';
 import { SCHEMA_VERSION } from '../store/migrate.ts';
@@ -224,6 +225,10 @@ export function createServices(
     'records.ofPatient': (p) => {
       requireRecord(p.id);
       return patientRecords(ws.db, p.id);
+    },
+    'records.beatAnnotations': (p) => {
+      requireRecord(p.id);
+      return beatAnnotations(ws.db, p.id, p.start ?? 0, p.end ?? Number.MAX_SAFE_INTEGER, p.limit ?? 20_000);
     },
   };
   return {

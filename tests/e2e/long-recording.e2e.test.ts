@@ -5,7 +5,8 @@ import { openWorkspace } from '../../src-main/store/workspace.ts';
 import { artifactPath, servedWorkspace } from '../helpers/browser.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 
-// MIT-BIH record 100 (30 min, 2 leads MLII and V5) opened in Chromium: the selectors name its own leads.
+// MIT-BIH record 100 (30 min, 2 leads MLII and V5) opened in Chromium: the selectors name its own leads and the
+// stored reference beat annotations are drawn with their symbols.
 const app = servedWorkspace(async (dir) => {
   const ws = openWorkspace(dir);
   const r = await ingestPaths(ws, [dataPath('mitdb', '100.hea')], { readers: READERS });
@@ -14,7 +15,7 @@ const app = servedWorkspace(async (dir) => {
 });
 
 describe('a long 2-lead recording in the viewer', () => {
-  it('offers layouts of its 2 leads and a lead count of 2', async () => {
+  it('offers layouts of its 2 leads and a lead count of 2, and draws its reference beats with their symbols', async () => {
     const page = await app.browser.newPage({ viewport: { width: 1600, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -33,6 +34,12 @@ describe('a long 2-lead recording in the viewer', () => {
     expect(await leads.locator('option').allInnerTexts()).toEqual(['2']);
     expect(await leads.isDisabled()).toBe(true);
     expect(await leads.getAttribute('title')).toContain('MLII, V5');
+    // The stored reference beats (2,274 for record 100) are drawn with their symbols on each of the 3 panels: in the
+    // first 10 s the rhythm mark "(N", normal beats and one atrial premature beat A, drawn as ectopic.
+    const symbols = page.locator('[data-testid="beat-symbol"]');
+    await poll(() => symbols.count()).toBeGreaterThan(20);
+    expect(new Set(await symbols.allTextContents())).toEqual(new Set(['(N', 'N', 'A']));
+    expect(await page.locator('[data-testid="beat-symbol"].ectopic').allTextContents()).toEqual(['A', 'A', 'A']);
     await page.screenshot({ path: artifactPath('long-recording-selectors.png') });
     expect(errors).toEqual([]);
   });
