@@ -15,7 +15,7 @@ const app = servedWorkspace(async (dir) => {
 });
 
 describe('a long 2-lead recording in the viewer', () => {
-  it('offers layouts of its 2 leads and a lead count of 2, and draws its reference beats with their symbols', async () => {
+  it('offers layouts of its 2 leads and a lead count of 2, and draws its reference beats with their symbols; go-to-time moves the view', async () => {
     const page = await app.browser.newPage({ viewport: { width: 1600, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -40,6 +40,16 @@ describe('a long 2-lead recording in the viewer', () => {
     await poll(() => symbols.count()).toBeGreaterThan(20);
     expect(new Set(await symbols.allTextContents())).toEqual(new Set(['(N', 'N', 'A']));
     expect(await page.locator('[data-testid="beat-symbol"].ectopic').allTextContents()).toEqual(['A', 'A', 'A']);
+    // Go to 00:15:00: the view moves there and the beats of that span are drawn.
+    const zoom = page.locator('[data-testid="zoom"]');
+    await page.locator('[data-testid="go-to-time"]').fill('00:15:00');
+    await page.locator('[data-testid="go-to-time"]').press('Enter');
+    await poll(() => zoom.innerText()).toMatch(/900\.0–910\.0 s/);
+    await poll(() => symbols.count()).toBeGreaterThan(20);
+    await page.locator('[data-testid="go-to-time"]').fill('99:00:00');
+    await page.locator('[data-testid="go-to-time"]').press('Enter');
+    await poll(() => page.locator('[data-testid="go-to-error"]').innerText()).toMatch(/past the end/);
+    expect(await zoom.innerText()).toMatch(/900\.0–910\.0 s/);
     await page.screenshot({ path: artifactPath('long-recording-selectors.png') });
     expect(errors).toEqual([]);
   });
