@@ -22,6 +22,8 @@ export const entries = [
   ['src-main/workspace/analysis-worker.ts', 'analysis-worker.mjs', 'esm'],
   // A training run started from the UI (src-main/workspace/train-model-in-worker.ts): records read and datasets built off the event loop.
   ['src-main/workspace/train-model-worker.ts', 'train-model-worker.mjs', 'esm'],
+  // Signal chunk encoding on worker threads (src-main/store/chunk-encode-pool.ts): large records are compressed in parallel.
+  ['src-main/store/chunk-encode-worker.ts', 'chunk-encode-worker.mjs', 'esm'],
 ];
 
 const only = process.argv.includes('--main-only') ? 'main' : process.argv.includes('--renderer-only') ? 'renderer' : 'all';

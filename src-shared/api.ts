@@ -154,6 +154,16 @@ export interface RecordNote {
   createdAt: string;
 }
 
+/** A stored annotation at one sample: a beat symbol (N, V, A, ...) or a rhythm/comment mark, from a WFDB annotator. */
+export interface BeatAnnotation {
+  sample: number;
+  symbol: string;
+  /** The annotation file's extension (atr for MIT-BIH reference beats). */
+  annotator: string;
+  /** Rhythm or comment text of a '+' or '"' mark, e.g. "(N". */
+  aux?: string;
+}
+
 /** A labelled sample range [start, end) on one lead, or on all leads when `lead` is null. */
 export interface IntervalAnnotation {
   id: number;
@@ -396,6 +406,8 @@ export interface ApiMethods {
   'tags.remove': { params: { recordId: number; tag: string; author: string }; result: string[] };
   /** A model on saved selections side by side, with 95 % bootstrap intervals; stored with the model version. */
   'models.evaluate': { params: { id: number; selections: string[]; rounds?: number }; result: SelectionEvalResult };
+  /** Stored beat annotations with start <= sample < end (default the whole record), at most `limit` (default 20,000). */
+  'records.beatAnnotations': { params: { id: number; start?: number; end?: number; limit?: number }; result: BeatAnnotation[] };
 }
 export type ApiMethod = keyof ApiMethods;
 
@@ -569,6 +581,12 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
     id,
     selections: { type: 'string[]', maxLength: 64 },
     rounds: { type: 'int', optional: true, min: 10, max: 10_000 },
+  },
+  'records.beatAnnotations': {
+    id,
+    start: { type: 'number', optional: true, min: 0 },
+    end: { type: 'number', optional: true, min: 0 },
+    limit: { type: 'int', optional: true, min: 1, max: 100_000 },
   },
 };
 

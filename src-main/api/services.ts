@@ -16,6 +16,7 @@ import { ingestPaths, ingestSummary } from '../ingest/ingest-files.ts';
 import { chosenRoots, firstUnchosenPath } from './chosen-paths.ts';
 import { READERS } from '../formats/readers.ts';
 import { listAudit } from '../store/audit-log.ts';
+import { beatAnnotations } from '../store/beat-annotation-store.ts';
 import { inboxFolders } from '../store/inbox-store.ts';
 import { labelHistory, setAnnotatorLabel, setReviewState } from '../store/label-store.ts';
 import { SCHEMA_VERSION } from '../store/migrate.ts';
@@ -286,6 +287,10 @@ export function createServices(
         ...(p.rounds ? { rounds: p.rounds } : {}),
         onProgress: (done, total, label) => send('progress', { task: 'evaluate', done, total, label }),
       });
+    },
+    'records.beatAnnotations': (p) => {
+      requireRecord(p.id);
+      return beatAnnotations(ws.db, p.id, p.start ?? 0, p.end ?? Number.MAX_SAFE_INTEGER, p.limit ?? 20_000);
     },
   };
   return {

@@ -1,7 +1,7 @@
 // One ECG cleaning function with named presets (like neurokit2's ecg_clean): what the viewer's display filters,
 // the measurements and the ML input pipeline do to a lead before use. The 0.5-40 Hz diagnostic band is written here once.
 import type { DisplayFilter } from '../../src-shared/review-vocabulary.ts';
-import { bandpassFilter, defaultBandpassTaps, type BandpassOptions } from './bandpass.ts';
+import { bandpassFilter, bandpassFilterMany, defaultBandpassTaps, type BandpassOptions } from './bandpass.ts';
 import { removeBaselineWander } from './baseline.ts';
 import { notchFilter } from './notch.ts';
 
@@ -45,4 +45,9 @@ export function ecgClean(signal: Float32Array, fs: number, preset: EcgCleanPrese
   if (filters.includes('notch50') && fs > 100) x = notchFilter(x, fs, 50);
   if (filters.includes('notch60') && fs > 120) x = notchFilter(x, fs, 60);
   return x;
+}
+
+/** ecgClean(..., 'model-input') of every lead of a record, the band-pass two leads per FFT. */
+export function ecgCleanModelInputs(leads: readonly Float32Array[], fs: number, o: EcgCleanOptions = {}): Float32Array[] {
+  return bandpassFilterMany(leads, fs, o.band ?? ECG_BAND);
 }

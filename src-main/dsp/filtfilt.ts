@@ -1,6 +1,6 @@
 // Zero-phase forward-backward filtering with scipy.signal.filtfilt's edge handling:
 // odd extension of `padlen` samples at each end and steady-state initial conditions (lfilter_zi).
-import { fftConvolve } from './fft.ts';
+import { fftConvolve, fftInPlace, nextPow2 } from './fft.ts';
 
 export type Signal = Float32Array | Float64Array;
 
@@ -58,6 +58,82 @@ export function filtfiltFir<T extends Signal>(h: Float64Array, x: T, padlen = Ma
   const out = sameType(x, x.length);
   for (let i = 0; i < x.length; i++) out[i] = back[padlen + i];
   return out;
+}
+
+/** Spectra of FIR taps per FFT size, kept while the taps are (band-pass designs are cached, so they stay). */
+const tapSpectra = new WeakMap<Float64Array, Map<number, { re: Float64Array; im: Float64Array }>>();
+
+function tapSpectrum(h: Float64Array, n: number): { re: Float64Array; im: Float64Array } {
+  let bySize = tapSpectra.get(h);
+  if (!bySize) tapSpectra.set(h, (bySize = new Map()));
+  let s = bySize.get(n);
+  if (!s) {
+    s = { re: new Float64Array(n), im: new Float64Array(n) };
+    s.re.set(h);
+    fftInPlace(s.re, s.im);
+    bySize.set(n, s);
+  }
+  return s;
+}
+
+/**
+ * firSteadyState of two signals of the same length in one complex FFT: `a` in the real part, `b` in the imaginary
+ * part; the taps are real, so the product's real and imaginary parts are the two convolutions. Results in place.
+ */
+function firSteadyStatePair(h: Float64Array, a: Float64Array, b: Float64Array): void {
+  const len = a.length;
+  const n = nextPow2(len + h.length - 1);
+  const re = new Float64Array(n);
+  const im = new Float64Array(n);
+  re.set(a);
+  im.set(b);
+  fftInPlace(re, im);
+  const H = tapSpectrum(h, n);
+  for (let k = 0; k < n; k++) {
+    const xr = re[k],
+      xi = im[k];
+    re[k] = xr * H.re[k] - xi * H.im[k];
+    im[k] = xr * H.im[k] + xi * H.re[k];
+  }
+  fftInPlace(re, im, true);
+  const k0 = Math.min(len, h.length - 1);
+  let tail = 0;
+  for (let j = k0 + 1; j < h.length; j++) tail += h[j];
+  for (let k = len - 1; k >= k0; k--) {
+    a[k] = re[k];
+    b[k] = im[k];
+  }
+  const a0 = a[0],
+    b0 = b[0];
+  for (let k = k0 - 1; k >= 0; k--) {
+    tail += h[k + 1];
+    a[k] = re[k] + a0 * tail;
+    b[k] = im[k] + b0 * tail;
+  }
+}
+
+/**
+ * filtfiltFir of two signals of the same length at once: each FFT carries both, so a pair costs what one did. The
+ * ML input pipeline band-passes 12 leads of every record this way.
+ */
+export function filtfiltFirPair<T extends Signal>(h: Float64Array, x: T, y: T, padlen = Math.min(3 * h.length, x.length - 1)): [T, T] {
+  if (x.length !== y.length) throw new Error('FIR filter: a pair must have the same length');
+  checkPadlen(x.length, padlen, 'FIR filter');
+  const a = oddExtend(x, padlen);
+  const b = oddExtend(y, padlen);
+  firSteadyStatePair(h, a, b);
+  a.reverse();
+  b.reverse();
+  firSteadyStatePair(h, a, b);
+  const outX = sameType(x, x.length);
+  const outY = sameType(y, y.length);
+  // Reversed back: output i is at ext.length - 1 - (padlen + i).
+  const last = a.length - 1 - padlen;
+  for (let i = 0; i < x.length; i++) {
+    outX[i] = a[last - i];
+    outY[i] = b[last - i];
+  }
+  return [outX, outY];
 }
 
 /** Second-order IIR section (b0..b2, a1, a2 with a0 = 1), transposed direct form II, steady-state start. */

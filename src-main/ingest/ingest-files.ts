@@ -368,7 +368,7 @@ export async function ingestPaths(ws: Workspace, paths: string[], opts: IngestOp
       try {
         for (const rec of p.records) {
           if (rec.length * rec.leads.length < STAGED_SIGNAL_SAMPLES) continue;
-          const s = stageRecordSignal(db, rec);
+          const s = await stageRecordSignal(db, rec);
           if (s) staged.set(rec, s);
         }
         ready.push(p);

@@ -1,21 +1,13 @@
 // Runs training in a worker thread: progress events, cancellation by AbortSignal (the worker is terminated), and
 // nothing written anywhere — the caller stores the returned weights only when the run succeeds.
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type { Worker, WorkerOptions } from 'node:worker_threads';
+import { startWorker as startWorkerBeside } from '../start-worker.ts';
 import type { Inputs, TrainProgress } from './train.ts';
 import type { TrainJob, TrainJobResult } from './train-worker.ts';
 
-/**
- * The worker beside this module: the built bundle (dist/main/train-worker.mjs), or from source the .ts through
- * tsx's loader (registered inside the worker; `--import tsx` in execArgv does not reach worker module loading).
- * `base` is the URL of the module the entry sits beside (a bundle puts every entry in dist/main).
- */
+/** A worker entry beside this module (see start-worker.ts). */
 export function startWorker(name: string, base: string = import.meta.url, options: WorkerOptions = {}): Worker {
-  if (!base.endsWith('.ts')) return new Worker(new URL(`./${name}.mjs`, base), options);
-  const entry = new URL(`./${name}.ts`, base).href;
-  return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`, {
-    ...options,
-    eval: true,
-  });
+  return startWorkerBeside(name, base, options);
 }
 
 export function runTrainingInWorker(

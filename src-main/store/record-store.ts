@@ -8,6 +8,7 @@ import { effectiveLabels } from './label-store.ts';
 import { prepared } from './prepared.ts';
 import { writeTransaction } from './write-transaction.ts';
 import { chunkInfo, decodeChunkInto, encodeChunk } from './signal-codec.ts';
+import { ChunkEncodePool } from './chunk-encode-pool.ts';
 
 /** Values per stored chunk (raw samples, or min/max values in pyramid levels). */
 export const CHUNK_VALUES = 1 << 16;
@@ -43,6 +44,10 @@ function writeLeadChunks(put: PutChunk, lead: number, digital: Int16Array | Int3
   for (let c = 0, start = 0; start < digital.length; c++, start += CHUNK_VALUES) {
     put(lead, 0, c, encodeChunk(digital.subarray(start, Math.min(digital.length, start + CHUNK_VALUES))), CHUNK_CODEC);
   }
+  writePyramidChunks(put, lead, digital);
+}
+
+function writePyramidChunks(put: PutChunk, lead: number, digital: Int16Array | Int32Array): void {
   buildPyramid(digital).forEach((values, k) => {
     for (let c = 0, start = 0; start < values.length; c++, start += CHUNK_VALUES) {
       put(lead, k + 1, c, toBlob(values, start, Math.min(values.length, start + CHUNK_VALUES)), CHUNK_RAW);
@@ -99,15 +104,34 @@ export function cleanUpStagedSignals(db: Database): number {
   return n;
 }
 
+/** Level-0 chunks being encoded ahead of their insert, per worker: enough to keep every worker busy, few enough to bound memory. */
+const ENCODING_AHEAD_PER_WORKER = 4;
+
 /**
  * Writes a large record's chunks before the record itself, in transactions of a bounded number of chunks each
  * followed by a passive checkpoint, so a 24 h Holter neither grows the WAL to its own size nor is written
- * through it in one piece. Nothing is visible to readers until storeRecord(..., staged) commits the record row;
- * until then the id is reserved in record_staging. Undefined when the content is already stored (a duplicate).
- * Must be called outside a transaction. The caller stores the record with the result, or discards it.
+ * through it in one piece. Level-0 chunks are encoded on worker threads (`pool`, or one started for this call) while
+ * this thread builds the pyramid and writes. Nothing is visible to readers until storeRecord(..., staged) commits the
+ * record row; until then the id is reserved in record_staging. Undefined when the content is already stored (a
+ * duplicate). Must be called outside a transaction. The caller stores the record with the result, or discards it.
  */
-export function stageRecordSignal(db: Database, record: EcgRecord, contentHash = signalContentHash(record)): StagedSignal | undefined {
+export function stageRecordSignal(
+  db: Database,
+  record: EcgRecord,
+  contentHash = signalContentHash(record),
+  pool?: ChunkEncodePool,
+): Promise<StagedSignal | undefined> {
+  // Thrown here rather than as a rejection: calling it inside a transaction is a programming error.
   if (db.inTransaction) throw new Error('stageRecordSignal must run outside a transaction');
+  return stageChunks(db, record, contentHash, pool);
+}
+
+async function stageChunks(
+  db: Database,
+  record: EcgRecord,
+  contentHash: string,
+  pool?: ChunkEncodePool,
+): Promise<StagedSignal | undefined> {
   cleanUpStagedSignals(db);
   const recordId = writeTransaction(db, () => {
     if (prepared(db, 'SELECT 1 FROM record WHERE content_hash = ?').get(contentHash)) return undefined;
@@ -121,38 +145,66 @@ export function stageRecordSignal(db: Database, record: EcgRecord, contentHash =
     return id;
   });
   if (recordId === undefined) return undefined;
-  // The chunks reference a record row that does not exist yet: foreign keys are checked when it is stored.
-  const fk = db.pragma('foreign_keys', { simple: true }) as number;
-  db.pragma('foreign_keys = OFF');
+  const encoders = pool ?? new ChunkEncodePool();
   try {
     const insChunk = prepared(db, INSERT_CHUNK);
     let batch: [number, number, number, Uint8Array, number][] = [];
-    const commit = () => {
+    const put: PutChunk = (lead, level, chunk, blob, encoding) => {
+      batch.push([lead, level, chunk, blob, encoding]);
+      if (batch.length < STAGED_CHUNKS_PER_TRANSACTION) return;
       const rows = batch;
       batch = [];
-      writeTransaction(db, () => {
+      commitStagedChunks(db, () => {
         for (const r of rows) insChunk.run(recordId, ...r);
       });
-      db.pragma('wal_checkpoint(PASSIVE)');
     };
-    record.leads.forEach((lead, i) =>
-      writeLeadChunks(
-        (l, level, c, blob, enc) => {
-          batch.push([l, level, c, blob, enc]);
-          if (batch.length >= STAGED_CHUNKS_PER_TRANSACTION) commit();
-        },
-        i,
-        lead.digital,
-      ),
-    );
-    if (batch.length) commit();
+    const ahead: { lead: number; chunk: number; blob: Promise<Uint8Array> }[] = [];
+    const settleOne = async (): Promise<void> => {
+      const next = ahead.shift()!;
+      put(next.lead, 0, next.chunk, await next.blob, CHUNK_CODEC);
+    };
+    try {
+      for (let i = 0; i < record.leads.length; i++) {
+        const digital = record.leads[i].digital;
+        for (let c = 0, start = 0; start < digital.length; c++, start += CHUNK_VALUES) {
+          ahead.push({ lead: i, chunk: c, blob: encoders.encode(digital.subarray(start, Math.min(digital.length, start + CHUNK_VALUES))) });
+          if (ahead.length >= ENCODING_AHEAD_PER_WORKER * encoders.size) await settleOne();
+        }
+        writePyramidChunks(put, i, digital);
+      }
+      while (ahead.length) await settleOne();
+    } finally {
+      // A failed chunk leaves the rest settling: none may surface later as an unhandled rejection.
+      for (const a of ahead) a.blob.catch(() => undefined);
+    }
+    if (batch.length) {
+      const rows = batch;
+      commitStagedChunks(db, () => {
+        for (const r of rows) insChunk.run(recordId, ...r);
+      });
+    }
   } catch (e) {
-    db.pragma(`foreign_keys = ${fk ? 'ON' : 'OFF'}`);
     discardStagedSignal(db, recordId);
     throw e;
+  } finally {
+    if (!pool) await encoders.close();
   }
-  db.pragma(`foreign_keys = ${fk ? 'ON' : 'OFF'}`);
   return { recordId, contentHash };
+}
+
+/**
+ * One bounded transaction of staged chunks, then a passive checkpoint. The chunks reference a record row that does
+ * not exist yet, so foreign keys are off for this transaction only (they are checked when the record is stored).
+ */
+function commitStagedChunks(db: Database, insert: () => void): void {
+  const fk = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    writeTransaction(db, insert);
+  } finally {
+    db.pragma(`foreign_keys = ${fk ? 'ON' : 'OFF'}`);
+  }
+  db.pragma('wal_checkpoint(PASSIVE)');
 }
 
 /**

@@ -84,8 +84,13 @@ function fixedResiduals(x: ChunkSamples, order: number, u: Uint32Array): boolean
 /** Sum of |residual| per fixed order in one pass (FLAC's order estimate), as float sums so int32 input cannot overflow. */
 function orderCosts(x: ChunkSamples): number[] {
   const n = x.length;
-  const sums = [0, 0, 0, 0, 0];
-  if (n <= MAX_ORDER) return sums;
+  if (n <= MAX_ORDER) return [0, 0, 0, 0, 0];
+  // Locals rather than an array: the loop then keeps its sums in registers.
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    s4 = 0;
   let a = x[3];
   const b = x[2],
     c = x[1],
@@ -99,17 +104,17 @@ function orderCosts(x: ChunkSamples): number[] {
     const f2 = f1 - e1;
     const f3 = f2 - e2;
     const f4 = f3 - e3;
-    sums[0] += v < 0 ? -v : v;
-    sums[1] += f1 < 0 ? -f1 : f1;
-    sums[2] += f2 < 0 ? -f2 : f2;
-    sums[3] += f3 < 0 ? -f3 : f3;
-    sums[4] += f4 < 0 ? -f4 : f4;
+    s0 += v < 0 ? -v : v;
+    s1 += f1 < 0 ? -f1 : f1;
+    s2 += f2 < 0 ? -f2 : f2;
+    s3 += f3 < 0 ? -f3 : f3;
+    s4 += f4 < 0 ? -f4 : f4;
     e1 = f1;
     e2 = f2;
     e3 = f3;
     a = v;
   }
-  return sums;
+  return [s0, s1, s2, s3, s4];
 }
 
 function bitWidth(u: number): number {
@@ -123,6 +128,10 @@ interface PartitionPlan {
   params: Int8Array;
   /** Raw width per escaped partition. */
   widths: Int8Array;
+  /**
+   * Bits of the coded residuals, at most: sum(u >>> k) <= sum(u) / 2^k, so this bounds the exact count from above
+   * (the output is sized by it) and is within a bit per residual of it.
+   */
   bits: number;
 }
 
@@ -135,54 +144,65 @@ function riceBits(u: Uint32Array, from: number, to: number, k: number): number {
 
 const INV_POW2 = Float64Array.from({ length: 32 }, (_, k) => 2 ** -k);
 
-/** Estimated bits of a partition of `n` values summing to `sum` with its best Rice parameter (FLAC's estimate). */
-function estimateBits(n: number, sum: number): { k: number; bits: number } {
-  if (n === 0) return { k: 0, bits: 5 };
+/** Best Rice parameter of a partition of `n` values summing to `sum` (FLAC's estimate); see estimatedBits. */
+function estimateK(n: number, sum: number): number {
+  if (n === 0) return 0;
   const mean = sum / n;
   // floor(log2(mean)) without Math.log2: the hot path of the partition search.
   const k0 = mean < 1 ? 0 : mean >= 2 ** 30 ? 30 : 31 - Math.clz32(mean);
   let bestK = 0;
   let bestBits = Infinity;
   for (let k = k0 > 0 ? k0 - 1 : 0, last = k0 < 30 ? k0 + 1 : 30; k <= last; k++) {
-    const tail = sum * INV_POW2[k] - n / 2;
-    const bits = 5 + n * (k + 1) + (tail > 0 ? tail : 0);
+    const bits = estimatedBits(n, sum, k);
     if (bits < bestBits) {
       bestBits = bits;
       bestK = k;
     }
   }
-  return { k: bestK, bits: bestBits };
+  return bestK;
 }
+
+/** Estimated bits of `n` values summing to `sum` coded with Rice parameter k (each low bit set half the time). */
+function estimatedBits(n: number, sum: number, k: number): number {
+  const tail = sum * INV_POW2[k] - n / 2;
+  return 5 + n * (k + 1) + (tail > 0 ? tail : 0);
+}
+
+let partitionSums = new Float64Array(0);
 
 /**
  * Chooses the partition size (a power of two, so sums of small partitions add up to those of larger ones) and the
- * Rice parameters with the fewest estimated bits, then counts the chosen plan exactly, escaping to raw values a
- * partition whose Rice codes would be longer (an extreme jump).
+ * Rice parameters with the fewest estimated bits, escaping to raw values a partition whose Rice codes would be
+ * longer (an extreme jump). Reads the residuals twice: once for the smallest partitions' sums, once for the maxima.
  */
 function planPartitions(u: Uint32Array, n: number): PartitionPlan {
   const minShift = Math.log2(MIN_PARTITION);
   let count = Math.ceil(n / MIN_PARTITION);
-  let sums = new Float64Array(count);
+  if (partitionSums.length < count) partitionSums = new Float64Array(count);
+  const sums = partitionSums;
   for (let j = 0; j < count; j++) {
     let sum = 0;
     for (let i = j * MIN_PARTITION, e = Math.min(n, i + MIN_PARTITION); i < e; i++) sum += u[i];
     sums[j] = sum;
   }
+  // Sums of the smallest partitions are merged pairwise in place, level by level.
   let bestShift = minShift;
   let bestBits = Infinity;
   for (let shift = minShift; ; shift++) {
     const size = 2 ** shift;
     let bits = 0;
-    for (let j = 0; j < count; j++) bits += estimateBits(Math.min(size, n - j * size), sums[j]).bits;
+    for (let j = 0; j < count; j++) {
+      const m = Math.min(size, n - j * size);
+      bits += estimatedBits(m, sums[j], estimateK(m, sums[j]));
+    }
     if (bits < bestBits) {
       bestBits = bits;
       bestShift = shift;
     }
     if (count === 1 || shift >= MAX_PARTITION_SHIFT) break;
-    const next = new Float64Array(Math.ceil(count / 2));
-    for (let j = 0; j < count; j++) next[j >> 1] += sums[j];
-    sums = next;
-    count = next.length;
+    const next = Math.ceil(count / 2);
+    for (let j = 0; j < next; j++) sums[j] = sums[2 * j] + (2 * j + 1 < count ? sums[2 * j + 1] : 0);
+    count = next;
   }
   const size = 2 ** bestShift;
   const parts = Math.ceil(n / size);
@@ -199,10 +219,12 @@ function planPartitions(u: Uint32Array, n: number): PartitionPlan {
       sum += v;
       if (v > max) max = v;
     }
-    const { k } = estimateBits(to - from, sum);
+    const k = estimateK(to - from, sum);
     const width = bitWidth(max);
     const escapeBits = 5 + 6 + (to - from) * width;
-    const rice = max / 2 ** k > 1 << 16 ? Infinity : riceBits(u, from, to, k);
+    const riceBound = 5 + (to - from) * (k + 1) + Math.floor(sum * INV_POW2[k]);
+    // The bound decides unless it exceeds the escape; only then are the exact bits counted (an extreme jump).
+    const rice = riceBound <= escapeBits ? riceBound : max * INV_POW2[k] > 1 << 16 ? Infinity : riceBits(u, from, to, k);
     if (rice <= escapeBits) {
       params[j] = k;
       bits += rice;
@@ -215,9 +237,21 @@ function planPartitions(u: Uint32Array, n: number): PartitionPlan {
   return { shift: bestShift, params, widths, bits };
 }
 
+/** Exact coded bits of a plan over `n` residuals. */
+function exactBits(u: Uint32Array, n: number, plan: PartitionPlan): number {
+  const size = 2 ** plan.shift;
+  let bits = 0;
+  for (let j = 0, from = 0; from < n; j++, from += size) {
+    const to = Math.min(n, from + size);
+    bits += plan.params[j] === ESCAPE ? 5 + 6 + (to - from) * plan.widths[j] : riceBits(u, from, to, plan.params[j]);
+  }
+  return bits;
+}
+
 class BitWriter {
-  private acc = 0;
-  private n = 0;
+  /** Pending bits: the low `n` (< 8 between calls) bits of `acc`. */
+  acc = 0;
+  n = 0;
   pos: number;
   constructor(
     readonly bytes: Uint8Array,
@@ -255,6 +289,43 @@ class BitWriter {
   }
 }
 
+/**
+ * Rice codes of u[from, to) with parameter k <= 16: quotient, stop bit and remainder as one code of up to 24 bits,
+ * written with the writer's state held in locals (this loop is most of the encoder's time).
+ */
+function writeRice(w: BitWriter, u: Uint32Array, from: number, to: number, k: number): void {
+  const out = w.bytes;
+  const stop = 1 << k;
+  const mask = stop - 1;
+  let acc = w.acc;
+  let nb = w.n;
+  let pos = w.pos;
+  for (let i = from; i < to; i++) {
+    const v = u[i];
+    const len = (v >>> k) + 1 + k;
+    if (len <= 24) {
+      acc = ((acc << len) | stop | (v & mask)) >>> 0;
+      nb += len;
+      while (nb >= 8) {
+        nb -= 8;
+        out[pos++] = (acc >>> nb) & 0xff;
+      }
+    } else {
+      w.acc = acc;
+      w.n = nb;
+      w.pos = pos;
+      w.zeros(v >>> k);
+      w.bits(stop | (v & mask), 1 + k);
+      acc = w.acc;
+      nb = w.n;
+      pos = w.pos;
+    }
+  }
+  w.acc = acc;
+  w.n = nb;
+  w.pos = pos;
+}
+
 function writeSamples(view: DataView, at: number, x: ChunkSamples, from: number, to: number): number {
   if (x instanceof Int32Array) {
     for (let i = from; i < to; i++, at += 4) view.setInt32(at, x[i], true);
@@ -285,21 +356,62 @@ interface LpcPredictor {
   order: number;
   shift: number;
   coefs: Int16Array;
+  /** Estimated coded bits of the residuals (from the prediction error), to judge whether trying it can pay. */
+  estimatedBits: number;
 }
 
 let lastWindow = new Float64Array(0);
+let lastWindowPower = 0;
 
 /** Tukey(0.5) window of `n` points (cosine tapers over the first and last quarter); the last one is kept for reuse. */
 function tukeyWindow(n: number): Float64Array {
   if (lastWindow.length === n) return lastWindow;
   const w = new Float64Array(n);
   const taper = Math.floor(n / 4);
+  let power = 0;
   for (let i = 0; i < n; i++) {
     const edge = Math.min(i, n - 1 - i);
     w[i] = edge < taper ? 0.5 - 0.5 * Math.cos((Math.PI * edge) / taper) : 1;
+    power += w[i] * w[i];
   }
   lastWindow = w;
+  lastWindowPower = power;
   return w;
+}
+
+let windowed = new Float64Array(0);
+
+/** Autocorrelation of the windowed chunk at lags 0..maxOrder, four lags per pass over the samples. */
+function autocorrelation(x: ChunkSamples, window: Float64Array, maxOrder: number): Float64Array {
+  const n = x.length;
+  if (windowed.length < n) windowed = new Float64Array(Math.max(n, 1 << 16));
+  const w = windowed;
+  for (let i = 0; i < n; i++) w[i] = x[i] * window[i];
+  const r = new Float64Array(maxOrder + 1);
+  let lag = 0;
+  for (; lag + 3 <= maxOrder; lag += 4) {
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
+    for (let i = lag; i < n; i++) {
+      const v = w[i];
+      s0 += v * w[i - lag];
+      if (i > lag) s1 += v * w[i - lag - 1];
+      if (i > lag + 1) s2 += v * w[i - lag - 2];
+      if (i > lag + 2) s3 += v * w[i - lag - 3];
+    }
+    r[lag] = s0;
+    r[lag + 1] = s1;
+    r[lag + 2] = s2;
+    r[lag + 3] = s3;
+  }
+  for (; lag <= maxOrder; lag++) {
+    let sum = 0;
+    for (let i = lag; i < n; i++) sum += w[i] * w[i - lag];
+    r[lag] = sum;
+  }
+  return r;
 }
 
 /**
@@ -311,19 +423,12 @@ function fitLpc(x: ChunkSamples): LpcPredictor | undefined {
   const maxOrder = Math.min(MAX_LPC_ORDER, n - 1);
   if (maxOrder < 1) return undefined;
   const window = tukeyWindow(n);
-  const w = new Float64Array(n);
-  for (let i = 0; i < n; i++) w[i] = x[i] * window[i];
-  const r = new Float64Array(maxOrder + 1);
-  for (let lag = 0; lag <= maxOrder; lag++) {
-    let sum = 0;
-    for (let i = lag; i < n; i++) sum += w[i] * w[i - lag];
-    r[lag] = sum;
-  }
+  const r = autocorrelation(x, window, maxOrder);
   if (!(r[0] > 0)) return undefined;
   // Levinson-Durbin: predictor a (x[t] ~ sum a[j] x[t-1-j]) and its error for every order.
   let a = new Float64Array(0);
   let err = r[0];
-  let best: { order: number; a: Float64Array; bits: number } | undefined;
+  let best: { order: number; a: Float64Array; bits: number; residualBits: number } | undefined;
   const sampleBits = x instanceof Int32Array ? 32 : 16;
   const precision = lpcPrecision(x instanceof Int32Array);
   for (let p = 1; p <= maxOrder; p++) {
@@ -339,7 +444,7 @@ function fitLpc(x: ChunkSamples): LpcPredictor | undefined {
     // Expected Rice bits per residual from the prediction error (FLAC's estimate), plus the order's own cost.
     const perSample = Math.max(0, 0.5 * Math.log2((err * 0.5) / n) + 1);
     const bits = (n - p) * perSample + p * (precision + sampleBits);
-    if (!best || bits < best.bits) best = { order: p, a, bits };
+    if (!best || bits < best.bits) best = { order: p, a, bits, residualBits: 0 };
   }
   const { order } = best!;
   const coefs = best!.a;
@@ -357,14 +462,34 @@ function fitLpc(x: ChunkSamples): LpcPredictor | undefined {
     q[j] = v;
     carry -= v;
   }
-  return { order, shift, coefs: q };
+  // The same estimate on the unwindowed scale (the window keeps lastWindowPower / n of the signal's power).
+  const variance = Math.max(1e-9, (err * n) / lastWindowPower / n);
+  return { order, shift, coefs: q, estimatedBits: laplaceRiceBits(n - order, Math.sqrt(variance / 2)) };
+}
+
+/** Expected Rice-coded bits of `n` Laplace residuals of mean |e| `meanAbs` (zigzag mean about 2 meanAbs). */
+function laplaceRiceBits(n: number, meanAbs: number): number {
+  const sum = n * Math.max(0, 2 * meanAbs - 0.5);
+  return estimatedBits(n, sum, estimateK(n, sum));
 }
 
 /** Zigzag-mapped residuals of an LPC predictor into `u`; false when one does not fit in int32. */
 function lpcResiduals(x: ChunkSamples, lpc: LpcPredictor, u: Uint32Array): boolean {
   const { order, coefs } = lpc;
-  const scale = 2 ** -lpc.shift;
   const n = x.length;
+  if (x instanceof Int16Array) {
+    // 12-bit coefficients times int16 samples, 12 at most: the sum stays within int32 and integer arithmetic is exact.
+    const c = Int32Array.from(coefs);
+    const shift = lpc.shift;
+    for (let i = order; i < n; i++) {
+      let sum = 0;
+      for (let j = 0, t = i - 1; j < order; j++, t--) sum = (sum + c[j] * x[t]) | 0;
+      const r = x[i] - (sum >> shift);
+      u[i - order] = (r << 1) ^ (r >> 31);
+    }
+    return true;
+  }
+  const scale = 2 ** -lpc.shift;
   for (let i = order; i < n; i++) {
     let sum = 0;
     for (let j = 0; j < order; j++) sum += coefs[j] * x[i - 1 - j];
@@ -375,15 +500,30 @@ function lpcResiduals(x: ChunkSamples, lpc: LpcPredictor, u: Uint32Array): boole
   return true;
 }
 
+/** Residual and output buffers reused from chunk to chunk (one set per thread): encoding allocates only its result. */
+let fixedU = new Uint32Array(0);
+let lpcU = new Uint32Array(0);
+let encoded = new Uint8Array(0);
+
+/**
+ * LPC is tried (its residuals computed and partitioned) only when its estimate beats the fixed predictor's by more
+ * than this fraction: where the fixed orders already fit the signal, the attempt costs more than it saves.
+ */
+const LPC_TRY_MARGIN = 0.02;
+
 /** Encodes one chunk of one lead: the predictor with the fewest bytes, never larger than verbatim plus the header. */
 export function encodeChunk(x: ChunkSamples): Uint8Array {
   const n = x.length;
   const wide = x instanceof Int32Array;
   const sampleBytes = wide ? 4 : 2;
   if (n <= MAX_ORDER) return verbatim(x);
+  if (fixedU.length < n) {
+    fixedU = new Uint32Array(Math.max(n, 1 << 16));
+    lpcU = new Uint32Array(fixedU.length);
+  }
   const costs = orderCosts(x);
   const orders = [0, 1, 2, 3, 4].sort((a, b) => costs[a] - costs[b]);
-  let u = new Uint32Array(n);
+  let u = fixedU;
   let order = -1;
   for (const o of orders) {
     if (fixedResiduals(x, o, u)) {
@@ -396,14 +536,15 @@ export function encodeChunk(x: ChunkSamples): Uint8Array {
   // An LPC predictor replaces the fixed one when its residuals plus its coefficients take fewer bytes.
   const fitted = fitLpc(x);
   let lpc: LpcPredictor | undefined;
-  if (fitted) {
-    const lu = new Uint32Array(n);
-    if (lpcResiduals(x, fitted, lu)) {
-      const lplan = planPartitions(lu, n - fitted.order);
-      const lsize = HEADER_BYTES + fitted.order * (sampleBytes + 2) + 2 + Math.ceil(lplan.bits / 8);
+  if (fitted && (!plan || fitted.estimatedBits + fitted.order * 16 < plan.bits * (1 - LPC_TRY_MARGIN))) {
+    if (lpcResiduals(x, fitted, lpcU)) {
+      const lplan = planPartitions(lpcU, n - fitted.order);
+      // Both candidates counted exactly: the bounds differ by up to a bit per residual, as much as LPC may gain.
+      if (plan) size = HEADER_BYTES + order * sampleBytes + 1 + Math.ceil(exactBits(u, n - order, plan) / 8);
+      const lsize = HEADER_BYTES + fitted.order * (sampleBytes + 2) + 2 + Math.ceil(exactBits(lpcU, n - fitted.order, lplan) / 8);
       if (lsize < size) {
         lpc = fitted;
-        u = lu;
+        u = lpcU;
         plan = lplan;
         size = lsize;
         order = fitted.order;
@@ -412,7 +553,9 @@ export function encodeChunk(x: ChunkSamples): Uint8Array {
   }
   if (!plan || size >= HEADER_BYTES + x.byteLength) return verbatim(x);
   const m = n - order;
-  const out = new Uint8Array(size);
+  // `size` bounds the coded size from above; the exact one is known once written.
+  if (encoded.length < size) encoded = new Uint8Array(Math.max(size, 2 * encoded.length));
+  const out = encoded;
   const view = new DataView(out.buffer);
   writeHeader(view, lpc ? LPC_FLAG | (order - 1) : order, wide, n);
   let at = writeSamples(view, HEADER_BYTES, x, 0, order);
@@ -434,18 +577,7 @@ export function encodeChunk(x: ChunkSamples): Uint8Array {
       w.bits(width, 6);
       for (let i = from; i < to; i++) w.wide(u[i], width);
     } else if (k <= 16) {
-      // Quotient, stop bit and remainder as one code when it fits the writer's 24 bits.
-      const stop = 1 << k;
-      const mask = stop - 1;
-      for (let i = from; i < to; i++) {
-        const v = u[i];
-        const q = v >>> k;
-        if (q + 1 + k <= 24) w.bits(stop | (v & mask), q + 1 + k);
-        else {
-          w.zeros(q);
-          w.bits(stop | (v & mask), 1 + k);
-        }
-      }
+      writeRice(w, u, from, to, k);
     } else {
       for (let i = from; i < to; i++) {
         const v = u[i];
@@ -455,8 +587,7 @@ export function encodeChunk(x: ChunkSamples): Uint8Array {
       }
     }
   }
-  w.flush();
-  return out;
+  return out.slice(0, w.flush());
 }
 
 /** Sample count and type of an encoded chunk, from its header. */

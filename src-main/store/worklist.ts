@@ -30,8 +30,8 @@ const QUEUE_DEFS: { id: string; label: string; where: string; needs: string[]; r
     id: 'model-vs-rule',
     label: 'Model ≠ rule',
     needs: ['ml_prediction', 'rule_result'],
-    where: `EXISTS (SELECT 1 FROM ml_prediction p JOIN rule_result rr ON rr.record_id = p.record_id
-      WHERE p.record_id = r.id AND rr.decision IS NOT NULL AND rr.codes LIKE '%"' || p.class_code || '"%' AND rr.decision <> p.predicted)`,
+    // Kept by triggers on predictions and rule results (migration 13).
+    where: 'r.id IN (SELECT record_id FROM record_rule_disagreement)',
   },
   {
     id: 'model-vs-label',

@@ -23,6 +23,25 @@ export function layoutName(kind: LayoutKind, n: number, rhythmLead: string | und
   return `${rows}x${Math.ceil(n / rows)}${rhythmLead ? `+${rhythmLead}` : ''}`;
 }
 
+/**
+ * The layout selector's choices for the record's own leads, each kind named by what it draws and kinds that draw the
+ * same grid offered once (a 2-lead MIT-BIH record: "2x1" and "1x2", not "3x4 + rhythm", "6x2" and "12x1").
+ */
+export function layoutChoices(n: number, rhythmLead: string | undefined): { kind: LayoutKind; label: string }[] {
+  const choices: { kind: LayoutKind; label: string }[] = [];
+  for (const kind of LAYOUT_KINDS) {
+    const [grid, rhythm] = layoutName(kind, n, kind === '3x4' ? rhythmLead : undefined).split('+');
+    const label = rhythm ? `${grid} + ${rhythm}` : grid;
+    if (!choices.some((c) => c.label === label)) choices.push({ kind, label });
+  }
+  return choices;
+}
+
+/** The lead-count choices: the reduced standard sets for a 12-lead record, else only the record's own count. */
+export function leadCountChoices(recordLeads: readonly string[]): number[] {
+  return viewLeads(recordLeads, 12).standard ? [12, 6, 4, 3, 2] : [recordLeads.length];
+}
+
 export function panelAt(layout: ChartLayout, x: number, y: number): LeadPanel | undefined {
   return layout.panels.find((p) => x >= p.box.x && x < p.box.x + p.box.width && y >= p.box.y && y < p.box.y + p.box.height);
 }

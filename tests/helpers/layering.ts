@@ -31,12 +31,13 @@ const RUNTIME_GLOBALS_RE = /\b(?:window|document|navigator|localStorage|process|
 
 /**
  * Layer rank of each top-level folder (or file) of src-main: a module may import its own folder, any lower rank and
- * the few same-rank edges in SIBLING_IMPORTS; everything else runs back up the layers. Rank -1 holds the two
- * top-level leaf files (the version, the resources folder lookup), which every layer may use.
+ * the few same-rank edges in SIBLING_IMPORTS; everything else runs back up the layers. Rank -1 holds the
+ * top-level leaf files (the version, the resources folder lookup, the worker starter), which every layer may use.
  */
 export const MAIN_LAYERS: Record<string, number> = {
   'version.ts': -1,
   'resources.ts': -1,
+  'start-worker.ts': -1,
   formats: 0,
   dsp: 0,
   store: 1,

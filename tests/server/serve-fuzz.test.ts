@@ -393,6 +393,7 @@ describe('leadlens serve under malformed input', () => {
       'notes.add': { recordId: 1, text: 'fuzz', author: 'fuzz' },
       'notes.delete': { id: 1, author: 'fuzz' },
       'intervals.list': { recordId: 1 },
+      'records.beatAnnotations': { id: 1, start: 0, end: 5000, limit: 100 },
       'intervals.add': { recordId: 1, start: 0, end: 10, lead: 'II', vocabulary: 'SNOMED', code: '1', text: 'fuzz', author: 'fuzz' },
       'intervals.delete': { id: 1, author: 'fuzz' },
       'settings.get': {},

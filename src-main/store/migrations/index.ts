@@ -8,6 +8,7 @@ import { migration as ingestOutcome } from './007-ingest-outcome.ts';
 import { migration as signalCodec } from './008-signal-codec.ts';
 import { migration as boundaryCorrection } from './009-boundary-correction.ts';
 import { migration as selections } from './012-selections.ts';
+import { migration as ruleDisagreement } from './013-rule-disagreement.ts';
 
 export interface Migration {
   version: number;
@@ -27,4 +28,5 @@ export const MIGRATIONS: Migration[] = [
   signalCodec,
   boundaryCorrection,
   selections,
+  ruleDisagreement,
 ];

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { READERS } from '../../src-main/formats/readers.ts';
+import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
+import { openWorkspace } from '../../src-main/store/workspace.ts';
+import { artifactPath, servedWorkspace } from '../helpers/browser.ts';
+import { dataPath } from '../helpers/shared-data.ts';
+
+// MIT-BIH record 100 (30 min, 2 leads MLII and V5) opened in Chromium: the selectors name its own leads and the
+// stored reference beat annotations are drawn with their symbols.
+const app = servedWorkspace(async (dir) => {
+  const ws = openWorkspace(dir);
+  const r = await ingestPaths(ws, [dataPath('mitdb', '100.hea')], { readers: READERS });
+  if (r.newRecords !== 1) throw new Error(`expected MIT-BIH 100 stored, got ${JSON.stringify(r)}`);
+  ws.close();
+});
+
+describe('a long 2-lead recording in the viewer', () => {
+  it('offers layouts of its 2 leads and a lead count of 2, and draws its reference beats with their symbols; go-to-time moves the view', async () => {
+    const page = await app.browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(app.url);
+    const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000 });
+    const row = page.locator('[data-testid="worklist"] li', { hasText: /\b100\b/ });
+    await poll(() => row.count()).toBeGreaterThan(0);
+    await row.first().locator('button').click();
+    const layout = page.locator('[data-testid="layout"]');
+    await poll(() => layout.count()).toBe(1);
+    expect(await layout.locator('option').allInnerTexts()).toEqual(['2x1', '1x2']);
+    // A rhythm strip of one of its own leads makes the first layout 2 rows plus that strip.
+    await page.locator('[data-testid="rhythm-lead"]').selectOption('MLII');
+    await poll(() => layout.locator('option').allInnerTexts()).toEqual(['2x1 + MLII', '1x2', '2x1']);
+    const leads = page.locator('[data-testid="lead-set"]');
+    expect(await leads.locator('option').allInnerTexts()).toEqual(['2']);
+    expect(await leads.isDisabled()).toBe(true);
+    expect(await leads.getAttribute('title')).toContain('MLII, V5');
+    // The stored reference beats (2,274 for record 100) are drawn with their symbols on each of the 3 panels: in the
+    // first 10 s the rhythm mark "(N", normal beats and one atrial premature beat A, drawn as ectopic.
+    const symbols = page.locator('[data-testid="beat-symbol"]');
+    await poll(() => symbols.count()).toBeGreaterThan(20);
+    expect(new Set(await symbols.allTextContents())).toEqual(new Set(['(N', 'N', 'A']));
+    expect(await page.locator('[data-testid="beat-symbol"].ectopic').allTextContents()).toEqual(['A', 'A', 'A']);
+    // Go to 00:15:00: the view moves there and the beats of that span are drawn.
+    const zoom = page.locator('[data-testid="zoom"]');
+    await page.locator('[data-testid="go-to-time"]').fill('00:15:00');
+    await page.locator('[data-testid="go-to-time"]').press('Enter');
+    await poll(() => zoom.innerText()).toMatch(/900\.0–910\.0 s/);
+    await poll(() => symbols.count()).toBeGreaterThan(20);
+    await page.locator('[data-testid="go-to-time"]').fill('99:00:00');
+    await page.locator('[data-testid="go-to-time"]').press('Enter');
+    await poll(() => page.locator('[data-testid="go-to-error"]').innerText()).toMatch(/past the end/);
+    expect(await zoom.innerText()).toMatch(/900\.0–910\.0 s/);
+    await page.screenshot({ path: artifactPath('long-recording-selectors.png') });
+    expect(errors).toEqual([]);
+  });
+});
