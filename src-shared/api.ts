@@ -33,6 +33,22 @@ export interface RecordSummary {
   age?: number;
   sex?: string;
   labels: LabelRef[];
+  /** In worklist rows: the models' view of the record (triage, suspected label error), when there is one. */
+  model?: RecordModelView;
+}
+
+/** A worklist row's model columns: the most urgent model triage and the latest label-error run's finding. */
+export interface RecordModelView {
+  triage?: {
+    modelId: number;
+    /** null: no weighted class above its threshold. */
+    score: number | null;
+    classCode: string;
+    probability: number;
+    threshold: number;
+    lowConfidence: boolean;
+  };
+  labelError?: { runId: number; score: number; reason: string };
 }
 
 export interface LabelAssertion {

@@ -29,6 +29,8 @@ export const command: CliCommand = {
          each lead (100 Hz, 10 s, band-passed, z-scored) becomes a Gramian angular (summation) field, Markov transition
          field (8 quantile bins) or recurrence plot of N x N pixels (default 64); the leads are the image's channels.
        --workers N: data-parallel training with N gradient worker threads (1..${MAX_WORKERS}, default 1).
+       --sensitivity S: each class's operating threshold reaches sensitivity S (0-1] on the validation split
+         (default: the threshold that maximises the class's F1 there); stated in the model's metrics.
        leadlens train --fine-tune MODEL_ID [--epochs N]   (retrain the head on current labels, backbone frozen)`,
   options: {
     arch: 'string',
@@ -43,6 +45,7 @@ export const command: CliCommand = {
     input: 'string',
     'image-size': 'string',
     workers: 'string',
+    sensitivity: 'string',
   },
   async run(args, ctx) {
     if (args.options['fine-tune'] !== undefined) {
@@ -95,6 +98,9 @@ export const command: CliCommand = {
             .map((s) => s.trim())
             .filter(Boolean)
         : undefined;
+    const sensitivity = args.options.sensitivity === undefined ? undefined : Number(args.options.sensitivity);
+    if (sensitivity !== undefined && !(sensitivity > 0 && sensitivity <= 1))
+      throw new UsageError(`--sensitivity needs a number in (0, 1], got '${String(args.options.sensitivity).slice(0, 40)}'`);
     const bar = ctx.progress('train');
     const r = await trainInWorkspace(ctx.workspace(), {
       arch,
@@ -105,6 +111,7 @@ export const command: CliCommand = {
       ...(input ? { input } : {}),
       imageSize,
       workers,
+      ...(sensitivity !== undefined ? { thresholdRule: { kind: 'sensitivity' as const, target: sensitivity } } : {}),
       epochs: intOption(args.options.epochs, 'epochs'),
       folds: intOption(args.options.folds, 'folds'),
       seed: intOption(args.options.seed, 'seed', undefined, 0),
@@ -118,6 +125,7 @@ export const command: CliCommand = {
       `model ${r.modelId}: ${arch}${reads}, ${leads} leads, ${r.classes.length} classes, on ${r.backend}; split ${r.split.train}/${r.split.validation}/${r.split.test}`,
     );
     ctx.log(`best epoch ${r.bestEpoch}, validation ${r.metricName} ${r.validationScore.toFixed(3)}`);
+    ctx.log(`operating thresholds (${r.thresholds[0]?.rule ?? 'none'}): ${r.thresholds.map((t) => `${t.code} ${t.threshold.toFixed(2)}`).join(', ')}`);
     return r;
   },
 };
