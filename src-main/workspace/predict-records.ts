@@ -5,9 +5,9 @@ import type { EcgRecord } from '../../src-shared/record.ts';
 import { modelScorer, openModel, recordMismatch } from '../ml/open-model.ts';
 import { predictLabels } from '../ml/prediction-rule.ts';
 import { savePredictions } from '../store/prediction-store.ts';
+import { modelThresholds } from '../store/triage-store.ts';
 import { allRecordIds, getRecordSignal, recordName } from '../store/record-store.ts';
 import type { Workspace } from '../store/workspace.ts';
-import { modelThresholds, refreshTriage } from './triage.ts';
 
 export interface PredictSummary {
   /** Records asked for. */
@@ -46,11 +46,6 @@ export async function predictInWorkspace(
     });
     // Stored batch by batch, so an interrupted run keeps what it scored.
     savePredictions(ws.db, modelId, rows);
-    refreshTriage(
-      ws.db,
-      modelId,
-      records.map((r) => r.id),
-    );
     stored += records.length;
   };
   for (let i = 0; i < ids.length; i += BATCH) {
