@@ -3,7 +3,9 @@
 // how well each ordering finds the flipped records: AUROC and precision at k = number of flips, for confident
 // learning (normalised margin, self-confidence) and for the plain "model != label" ordering.
 // Usage: node --import tsx bench/label-errors.bench.ts [--folds 5] [--epochs 15] [--seed 1] [--flip 0.1] [--records N]
+//   [--save-probabilities FILE]
 // Last stdout line: one JSON object.
+import fs from 'node:fs';
 import os from 'node:os';
 import { readWfdbRecord } from '../src-main/formats/wfdb-record.ts';
 import { frequentCodes, type LabelledRecord } from '../src-main/ml/dataset.ts';
@@ -26,6 +28,10 @@ const FOLDS = arg('folds', 5);
 const EPOCHS = arg('epochs', 15);
 const SEED = arg('seed', 1);
 const FLIP = arg('flip', 0.1);
+const SAVE = (() => {
+  const i = process.argv.indexOf('--save-probabilities');
+  return i > 0 ? process.argv[i + 1] : undefined;
+})();
 /** A smoke run on the first N records. */
 const LIMIT = arg('records', Infinity);
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
@@ -96,6 +102,10 @@ const oof = await outOfFoldProbabilities({
   },
 });
 const trainSeconds = (performance.now() - t1) / 1000;
+// The out-of-fold probabilities, for looking at the ranking without training again.
+if (SAVE) {
+  fs.writeFileSync(SAVE, JSON.stringify({ records: records.map((r) => r.id), classes, flipped: [...flipped], probabilities: [...oof.probabilities] }));
+}
 const n = records.length;
 const k = classes.length;
 const labels = new Uint8Array(n * k);
@@ -108,6 +118,7 @@ const precisionAtK = (score: ArrayLike<number>): number => {
 const report = (score: ArrayLike<number>) => ({ auroc: rocAuc(truth, score), precisionAtK: precisionAtK(score) });
 const margin = labelQuality(oof.probabilities, labels, n, k, 'normalized-margin');
 const selfConfidence = labelQuality(oof.probabilities, labels, n, k, 'self-confidence');
+const worstClass = labelQuality(oof.probabilities, labels, n, k, 'worst-class');
 const flaggedIdx = margin.records.map((r, i) => (r.flagged ? i : -1)).filter((i) => i >= 0);
 const flaggedTrue = flaggedIdx.filter((i) => truth[i] === 1).length;
 const result = {
@@ -123,6 +134,7 @@ const result = {
   k: flips,
   confidentLearning: {
     normalizedMargin: report(margin.records.map((r) => r.score)),
+    worstClass: report(worstClass.records.map((r) => r.score)),
     selfConfidence: report(selfConfidence.records.map((r) => r.score)),
     flagged: { records: flaggedIdx.length, flipped: flaggedTrue, precision: flaggedTrue / Math.max(1, flaggedIdx.length), recall: flaggedTrue / flips },
     thresholds: Object.fromEntries(classes.map((c, j) => [c, margin.thresholds[j]])),

@@ -393,8 +393,21 @@ export interface ApiMethods {
   };
   /** The records sharing this record's patient id (itself included), oldest first; only itself when it has none. */
   'records.ofPatient': { params: { id: number }; result: { patientId: string | null; records: PatientRecord[] } };
+  /** The triage queue's class weights (0 = never flags) and low-confidence margin. */
+  'triage.settings.get': { params: Record<string, never>; result: TriageSettingsView };
+  /** classWeights: 'CODE=WEIGHT' entries, merged into the current weights; every model's predictions are re-triaged. */
+  'triage.settings.set': {
+    params: { classWeights?: string[]; defaultWeight?: number; lowConfidenceMargin?: number; author: string };
+    result: TriageSettingsView;
+  };
 }
 export type ApiMethod = keyof ApiMethods;
+
+export interface TriageSettingsView {
+  classWeights: Record<string, number>;
+  defaultWeight: number;
+  lowConfidenceMargin: number;
+}
 
 /**
  * Methods whose results carry samples as typed arrays. Both transports send them as bytes (`encodeBinaryResult`
@@ -539,6 +552,13 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
     author,
   },
   'records.ofPatient': { id },
+  'triage.settings.get': {},
+  'triage.settings.set': {
+    classWeights: { type: 'string[]', optional: true, maxLength: 80 },
+    defaultWeight: { type: 'number', optional: true, min: 0, max: 100 },
+    lowConfidenceMargin: { type: 'number', optional: true, min: 0, max: 0.49 },
+    author,
+  },
 };
 
 export function isApiMethod(name: unknown): name is ApiMethod {

@@ -3,8 +3,14 @@
 // with it (its self-confidence); a given label below its class's threshold, or a class not given but above its
 // threshold, is a suspected label error. Equivalent classes are merged before this (one column per class).
 
-/** How records are ranked: by the threshold-normalised margin (default) or by the lowest self-confidence. */
-export type LabelErrorRanking = 'normalized-margin' | 'self-confidence';
+/**
+ * How records are ranked. 'normalized-margin' (default), the multi-label analogue of cleanlab's p(given) - max p(other):
+ * the mean of the worst given label's suspicion and the worst missing class's suspicion, so a label that looks swapped
+ * for another class ranks above a single doubtful class. 'worst-class': the single most suspect class.
+ * 'self-confidence': 1 - the lowest P(given answer).
+ */
+export type LabelErrorRanking = 'normalized-margin' | 'worst-class' | 'self-confidence';
+export const LABEL_ERROR_RANKINGS: readonly LabelErrorRanking[] = ['normalized-margin', 'worst-class', 'self-confidence'];
 
 export type LabelIssue = 'given-unlikely' | 'missing-likely';
 
@@ -16,13 +22,16 @@ export interface ClassLabelQuality {
   threshold: number;
   /** P(given answer): p when labelled, 1 - p when not. */
   selfConfidence: number;
-  /** How far the probability is on the wrong side of the threshold, as a fraction of the room there: > 0 = suspect. */
+  /**
+   * Where the probability sits against the threshold, toward the wrong answer, as a fraction of the room on that side:
+   * in [-1, 1], > 0 = suspect (1 = given with p = 0, or missing with p = 1; -1 = as right as can be).
+   */
   suspicion: number;
   issue: LabelIssue | null;
 }
 
 export interface RecordLabelQuality {
-  /** Higher = more likely a label error; > 0 exactly when some class is flagged under the normalised margin. */
+  /** Higher = more likely a label error (under the chosen ranking). */
   score: number;
   flagged: boolean;
   /** Classes ordered most suspect first. */
@@ -46,9 +55,9 @@ export function classThresholds(probs: ArrayLike<number>, labels: ArrayLike<numb
 export function classLabelQuality(classIndex: number, given: boolean, p: number, t: number): ClassLabelQuality {
   const selfConfidence = given ? p : 1 - p;
   if (Number.isNaN(t)) return { classIndex, given, probability: p, threshold: t, selfConfidence, suspicion: -1, issue: null };
-  // Normalised so that 1 = as wrong as possible (given with p = 0, or missing with p = 1) whatever the threshold.
-  const room = given ? t : 1 - t;
-  const suspicion = room > 0 ? (given ? t - p : p - t) / room : -1;
+  // Normalised by the room on each side of the threshold, so classes with different thresholds compare.
+  const excess = p >= t ? (t >= 1 ? 0 : (p - t) / (1 - t)) : t <= 0 ? 0 : (p - t) / t;
+  const suspicion = given ? -excess : excess;
   const issue = suspicion > 0 ? (given ? 'given-unlikely' : 'missing-likely') : null;
   return { classIndex, given, probability: p, threshold: t, selfConfidence, suspicion, issue };
 }
@@ -69,12 +78,15 @@ export function labelQuality(
     const judged = classes.filter((q) => !Number.isNaN(q.threshold));
     classes.sort((a, b) => b.suspicion - a.suspicion || a.selfConfidence - b.selfConfidence);
     const flagged = judged.some((q) => q.issue !== null);
+    const worst = (qs: ClassLabelQuality[]): number => (qs.length ? Math.max(...qs.map((q) => q.suspicion)) : -1);
     const score =
       judged.length === 0
         ? -1
         : ranking === 'normalized-margin'
-          ? Math.max(...judged.map((q) => q.suspicion))
-          : 1 - Math.min(...judged.map((q) => q.selfConfidence));
+          ? (worst(judged.filter((q) => q.given)) + worst(judged.filter((q) => !q.given))) / 2
+          : ranking === 'worst-class'
+            ? worst(judged)
+            : 1 - Math.min(...judged.map((q) => q.selfConfidence));
     return { score, flagged, classes };
   });
   return { thresholds, records };

@@ -10,10 +10,10 @@ export interface ClassThreshold {
   /** How it was chosen: 'max-f1', 'sensitivity >= 0.9', or 'default 0.5 (no positive validation records)'. */
   rule: string;
   positives: number;
-  /** On the validation split at this threshold. */
+  /** On the validation split at this threshold (null: no positive, or no negative, records there). */
   f1: number;
-  sensitivity: number;
-  specificity: number;
+  sensitivity: number | null;
+  specificity: number | null;
 }
 
 export const DEFAULT_THRESHOLD = 0.5;
@@ -38,8 +38,8 @@ export function classOperatingThreshold(code: string, p: number[], y: number[], 
       rule: how,
       positives,
       f1: c.tp === 0 ? 0 : (2 * c.tp) / (2 * c.tp + c.fp + c.fn),
-      sensitivity: positives === 0 ? NaN : c.tp / positives,
-      specificity: c.tn + c.fp === 0 ? NaN : c.tn / (c.tn + c.fp),
+      sensitivity: positives === 0 ? null : c.tp / positives,
+      specificity: c.tn + c.fp === 0 ? null : c.tn / (c.tn + c.fp),
     };
   };
   if (positives === 0) return describe(DEFAULT_THRESHOLD, `default ${DEFAULT_THRESHOLD} (no positive validation records)`);

@@ -34,8 +34,12 @@ describe('confident learning (multi-label, per class)', () => {
     expect(worst.classes[1].suspicion).toBeCloseTo((0.95 - 0.8) / 0.2, 5);
     const order = records.map((r, i) => [r.score, i]).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
     expect(order[0]).toBe(3);
-    // The record labelled SB at 0.7 (above 0.55) is fine; the score is negative for it.
-    expect(records[1].score).toBeLessThan(0);
+    // Normalised margin: the mean of the worst given and the worst missing class.
+    expect(worst.score).toBeCloseTo(((0.55 - 0.05) / 0.55 + (0.95 - 0.8) / 0.2) / 2, 5);
+    // The record labelled SB at 0.7 (above 0.55, STach at 0.2 below 0.8) is fine: both sides negative.
+    expect(records[1].classes.every((c) => c.suspicion < 0 && c.suspicion >= -1)).toBe(true);
+    expect(records[1].score).toBeCloseTo((-(0.7 - 0.55) / 0.45 + (0.2 - 0.8) / 0.8) / 2, 5);
+    expect(labelQuality(probs, labels, 4, 2, 'worst-class').records[3].score).toBeCloseTo((0.55 - 0.05) / 0.55, 5);
   });
 
   it('ranks by self-confidence when asked: 1 - the lowest P(given answer)', () => {

@@ -2,6 +2,7 @@ import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { LABEL_ERROR_DEFAULTS, rankLabelErrors } from '../../workspace/label-errors.ts';
 import { challengeWeightsCsv } from '../../resources.ts';
+import { LABEL_ERROR_RANKINGS, type LabelErrorRanking } from '../../../src-shared/label-quality/confident-learning.ts';
 
 const intOption = (v: string | boolean | undefined, name: string, min: number): number | undefined => {
   if (v === undefined) return undefined;
@@ -15,7 +16,7 @@ export const command: CliCommand = {
   name: ['label-errors'],
   summary: 'rank suspected label errors: k-fold out-of-fold probabilities and confident learning, stored as a worklist queue',
   usage: `leadlens label-errors --model-arch NAME [--leads 12|6|4|3|2] [--folds K] [--epochs N] [--seed N] [--classes CODES]
-       [--ranking normalized-margin|self-confidence] [--json]
+       [--ranking normalized-margin|worst-class|self-confidence] [--json]
          trains K models (default ${LABEL_ERROR_DEFAULTS.folds}, patient-grouped folds, ${LABEL_ERROR_DEFAULTS.epochs} epochs each) so that
          every labelled record is scored by a model that never saw it; a class's threshold is its mean out-of-fold
          probability on the records labelled with it; a given label below it, or a missing class above it, is suspect.`,
@@ -24,8 +25,8 @@ export const command: CliCommand = {
     const arch = args.options['model-arch'];
     if (typeof arch !== 'string') throw new UsageError('label-errors needs --model-arch (e.g. small-cnn)');
     const ranking = args.options.ranking;
-    if (ranking !== undefined && ranking !== 'normalized-margin' && ranking !== 'self-confidence')
-      throw new UsageError(`--ranking must be normalized-margin or self-confidence, got '${String(ranking).slice(0, 40)}'`);
+    if (ranking !== undefined && !LABEL_ERROR_RANKINGS.includes(ranking as LabelErrorRanking))
+      throw new UsageError(`--ranking must be one of ${LABEL_ERROR_RANKINGS.join(', ')}, got '${String(ranking).slice(0, 40)}'`);
     const folds = intOption(args.options.folds, 'folds', 3);
     const classes =
       typeof args.options.classes === 'string'
@@ -42,7 +43,7 @@ export const command: CliCommand = {
       epochs: intOption(args.options.epochs, 'epochs', 1),
       seed: intOption(args.options.seed, 'seed', 0),
       classes,
-      ...(ranking ? { ranking } : {}),
+      ...(ranking ? { ranking: ranking as LabelErrorRanking } : {}),
       weightsCsv: challengeWeightsCsv(),
       signal: ctx.signal,
       onProgress: (label, e) => bar.update(e.step, e.steps, `${label} epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(3)}`),
