@@ -97,14 +97,19 @@ const oof = await outOfFoldProbabilities({
   onProgress: (label, e) => {
     if (e.validationScore !== undefined || performance.now() - lastLog > 30_000) {
       lastLog = performance.now();
-      log(`${label} epoch ${e.epoch}/${e.epochs} step ${e.step}/${e.steps} loss ${e.loss.toFixed(3)}${e.validationScore === undefined ? '' : ` val ${e.validationScore.toFixed(3)}`}`);
+      log(
+        `${label} epoch ${e.epoch}/${e.epochs} step ${e.step}/${e.steps} loss ${e.loss.toFixed(3)}${e.validationScore === undefined ? '' : ` val ${e.validationScore.toFixed(3)}`}`,
+      );
     }
   },
 });
 const trainSeconds = (performance.now() - t1) / 1000;
 // The out-of-fold probabilities, for looking at the ranking without training again.
 if (SAVE) {
-  fs.writeFileSync(SAVE, JSON.stringify({ records: records.map((r) => r.id), classes, flipped: [...flipped], probabilities: [...oof.probabilities] }));
+  fs.writeFileSync(
+    SAVE,
+    JSON.stringify({ records: records.map((r) => r.id), classes, flipped: [...flipped], probabilities: [...oof.probabilities] }),
+  );
 }
 const n = records.length;
 const k = classes.length;
@@ -136,7 +141,12 @@ const result = {
     normalizedMargin: report(margin.records.map((r) => r.score)),
     worstClass: report(worstClass.records.map((r) => r.score)),
     selfConfidence: report(selfConfidence.records.map((r) => r.score)),
-    flagged: { records: flaggedIdx.length, flipped: flaggedTrue, precision: flaggedTrue / Math.max(1, flaggedIdx.length), recall: flaggedTrue / flips },
+    flagged: {
+      records: flaggedIdx.length,
+      flipped: flaggedTrue,
+      precision: flaggedTrue / Math.max(1, flaggedIdx.length),
+      recall: flaggedTrue / flips,
+    },
     thresholds: Object.fromEntries(classes.map((c, j) => [c, margin.thresholds[j]])),
   },
   modelVsLabel: report(modelLabelDisagreement(oof.probabilities, labels, n, k)),

@@ -83,8 +83,16 @@ export async function outOfFoldProbabilities(req: OutOfFoldRequest): Promise<Out
     const validationFold = (f + 1) % k;
     const r = await runTrainingInWorker(
       {
-        train: subset(all, rowsIn((g) => g !== f && g !== validationFold), classes.length),
-        validation: subset(all, rowsIn((g) => g === validationFold), classes.length),
+        train: subset(
+          all,
+          rowsIn((g) => g !== f && g !== validationFold),
+          classes.length,
+        ),
+        validation: subset(
+          all,
+          rowsIn((g) => g === validationFold),
+          classes.length,
+        ),
         options,
         workers: req.workers ?? 1,
       },

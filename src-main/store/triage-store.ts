@@ -38,12 +38,18 @@ export function predictedRecordIds(db: Database, modelId: number, afterRecordId:
 }
 
 /** A model's stored probabilities for the given records, by record then class code (records without any are left out). */
-export function recordProbabilities(db: Database, modelId: number, recordIds: number[]): Array<{ recordId: number; probabilities: Map<string, number> }> {
+export function recordProbabilities(
+  db: Database,
+  modelId: number,
+  recordIds: number[],
+): Array<{ recordId: number; probabilities: Map<string, number> }> {
   const get = db.prepare('SELECT class_code AS classCode, probability FROM ml_prediction WHERE model_id = ? AND record_id = ?');
   return recordIds
     .map((recordId) => ({
       recordId,
-      probabilities: new Map((get.all(modelId, recordId) as Array<{ classCode: string; probability: number }>).map((r) => [r.classCode, r.probability])),
+      probabilities: new Map(
+        (get.all(modelId, recordId) as Array<{ classCode: string; probability: number }>).map((r) => [r.classCode, r.probability]),
+      ),
     }))
     .filter((r) => r.probabilities.size > 0);
 }
@@ -65,7 +71,11 @@ export function modelThresholds(db: Database, modelId: number): { classes: strin
 }
 
 /** Recomputes the triage of a model's predicted records (all, or `recordIds`); returns how many were flagged. */
-export function refreshTriage(db: Database, modelId: number, recordIds?: number[]): { records: number; flagged: number; lowConfidence: number } {
+export function refreshTriage(
+  db: Database,
+  modelId: number,
+  recordIds?: number[],
+): { records: number; flagged: number; lowConfidence: number } {
   const { classes, thresholds } = modelThresholds(db, modelId);
   const settings = triageSettings(db);
   const out = { records: 0, flagged: 0, lowConfidence: 0 };
@@ -89,7 +99,7 @@ export function refreshTriage(db: Database, modelId: number, recordIds?: number[
   };
   if (recordIds) for (let i = 0; i < recordIds.length; i += PAGE) triage(recordIds.slice(i, i + PAGE));
   else
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const ids = predictedRecordIds(db, modelId, after, PAGE);
       if (ids.length === 0) break;
       triage(ids);
@@ -118,8 +128,7 @@ export function recordModelView(db: Database, recordId: number): RecordModelView
        FROM record_triage WHERE record_id = ? ORDER BY score IS NULL, score DESC, model_id DESC LIMIT 1`,
     )
     .get(recordId) as
-    | { modelId: number; score: number | null; classCode: string; probability: number; threshold: number; lowConfidence: number }
-    | undefined;
+    { modelId: number; score: number | null; classCode: string; probability: number; threshold: number; lowConfidence: number } | undefined;
   const e = db
     .prepare(
       `SELECT run_id AS runId, score, reason FROM label_error_record

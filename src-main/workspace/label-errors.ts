@@ -82,7 +82,8 @@ export async function rankLabelErrors(ws: Workspace, req: LabelErrorRequest): Pr
         .map((c) => c.code)
         .slice(0, 10);
   if (classes.length === 0) throw new Error('no class has 20 or more labelled records in this workspace; pass --classes');
-  if (usable.length < folds * 4) throw new Error(`only ${usable.length} labelled records with the ${leads}-lead set: too few for ${folds} folds`);
+  if (usable.length < folds * 4)
+    throw new Error(`only ${usable.length} labelled records with the ${leads}-lead set: too few for ${folds} folds`);
   const oof = await outOfFoldProbabilities({
     records: usable.map((r) => r.item),
     classes,

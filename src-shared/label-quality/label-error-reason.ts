@@ -32,7 +32,8 @@ export function labelErrorReason(
   const codes = new Set(suspect.map((c) => classes[c.classIndex]));
   const relevant = rules.filter((r) => r.decision !== 'not-applicable' && r.codes.some((c) => codes.has(canonical(c))));
   const ruleText = relevant.map(
-    (r) => `rule ${r.detectorId} ${r.decision ? 'positive' : 'negative'}${r.heartRateBpm != null ? `, HR ${r.heartRateBpm.toFixed(0)}` : ''}`,
+    (r) =>
+      `rule ${r.detectorId} ${r.decision ? 'positive' : 'negative'}${r.heartRateBpm != null ? `, HR ${r.heartRateBpm.toFixed(0)}` : ''}`,
   );
   return [`${labelled}, out-of-fold ${probabilities}`, ...ruleText].join('; ');
 }

@@ -21,8 +21,11 @@ export const DEFAULT_THRESHOLD = 0.5;
 function countsAt(p: number[], y: number[], t: number): { tp: number; fp: number; fn: number; tn: number } {
   const c = { tp: 0, fp: 0, fn: 0, tn: 0 };
   p.forEach((v, i) => {
-    if (v >= t) y[i] ? c.tp++ : c.fp++;
-    else y[i] ? c.fn++ : c.tn++;
+    if (v >= t) {
+      if (y[i]) c.tp++;
+      else c.fp++;
+    } else if (y[i]) c.fn++;
+    else c.tn++;
   });
   return c;
 }

@@ -6,10 +6,14 @@ import { labelErrorReason } from '../../src-shared/label-quality/label-error-rea
 const SB = '426177001';
 const STACH = '427084000';
 const probs = Float32Array.from([
-  0.9, 0.1, // SB, labelled SB
-  0.7, 0.2, // SB, labelled SB
-  0.1, 0.8, // STach, labelled STach
-  0.05, 0.95, // labelled SB, looks like STach
+  0.9,
+  0.1, // SB, labelled SB
+  0.7,
+  0.2, // SB, labelled SB
+  0.1,
+  0.8, // STach, labelled STach
+  0.05,
+  0.95, // labelled SB, looks like STach
 ]);
 const labels = Uint8Array.from([1, 0, 1, 0, 0, 1, 1, 0]);
 
@@ -32,7 +36,10 @@ describe('confident learning (multi-label, per class)', () => {
     expect(worst.classes[0].suspicion).toBeCloseTo((0.55 - 0.05) / 0.55, 5);
     // Missing STach: (p - t) / (1 - t) with t = 0.8.
     expect(worst.classes[1].suspicion).toBeCloseTo((0.95 - 0.8) / 0.2, 5);
-    const order = records.map((r, i) => [r.score, i]).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
+    const order = records
+      .map((r, i) => [r.score, i])
+      .sort((a, b) => b[0] - a[0])
+      .map(([, i]) => i);
     expect(order[0]).toBe(3);
     // Normalised margin: the mean of the worst given and the worst missing class.
     expect(worst.score).toBeCloseTo(((0.55 - 0.05) / 0.55 + (0.95 - 0.8) / 0.2) / 2, 5);
@@ -59,10 +66,14 @@ describe('confident learning (multi-label, per class)', () => {
 
   it('says why in words, with the rule decisions on the suspect classes', () => {
     const { records } = labelQuality(probs, labels, 4, 2);
-    const reason = labelErrorReason(records[3], [SB, STACH], [
-      { detectorId: 'sinus-tachycardia', decision: true, codes: [STACH], heartRateBpm: 112.4 },
-      { detectorId: 'low-qrs-voltage', decision: false, codes: ['251146004'] },
-    ]);
+    const reason = labelErrorReason(
+      records[3],
+      [SB, STACH],
+      [
+        { detectorId: 'sinus-tachycardia', decision: true, codes: [STACH], heartRateBpm: 112.4 },
+        { detectorId: 'low-qrs-voltage', decision: false, codes: ['251146004'] },
+      ],
+    );
     expect(reason).toBe('labelled SB, out-of-fold P(SB) = 0.05, P(STach) = 0.95; rule sinus-tachycardia positive, HR 112');
     expect(labelErrorReason(records[0], [SB, STACH])).toMatch(/^labelled SB; agrees with the out-of-fold model/);
   });

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classOperatingThreshold, operatingThresholds } from '../../src-shared/label-quality/operating-thresholds.ts';
-import {
-  DEFAULT_TRIAGE_SETTINGS,
-  readTriageSettings,
-  thresholdExcess,
-  triageRecord,
-} from '../../src-shared/label-quality/triage-score.ts';
+import { DEFAULT_TRIAGE_SETTINGS, readTriageSettings, thresholdExcess, triageRecord } from '../../src-shared/label-quality/triage-score.ts';
 
 const NSR = '426783006';
 const AF = '164889003';

@@ -68,7 +68,15 @@ describe('label-error ranking', () => {
     const bare = 1;
     for (const l of effectiveLabels(ws.db, bare).filter((x) => x.vocabulary === 'SNOMED'))
       setAnnotatorLabel(ws.db, { recordId: bare, vocabulary: 'SNOMED', code: l.code, present: false, author: 'test' });
-    const r = await rankLabelErrors(ws, { arch: 'small-cnn', leads: 2, folds: 3, epochs: 1, seed: 4, classes: CLASSES, weightsCsv: WEIGHTS });
+    const r = await rankLabelErrors(ws, {
+      arch: 'small-cnn',
+      leads: 2,
+      folds: 3,
+      epochs: 1,
+      seed: 4,
+      classes: CLASSES,
+      weightsCsv: WEIGHTS,
+    });
     expect(r.records).toBe(39);
     expect(r.skipped).toEqual([expect.objectContaining({ recordId: bare, reason: 'no SNOMED labels' })]);
     expect(r.foldScores).toHaveLength(3);

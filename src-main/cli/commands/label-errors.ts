@@ -20,7 +20,15 @@ export const command: CliCommand = {
          trains K models (default ${LABEL_ERROR_DEFAULTS.folds}, patient-grouped folds, ${LABEL_ERROR_DEFAULTS.epochs} epochs each) so that
          every labelled record is scored by a model that never saw it; a class's threshold is its mean out-of-fold
          probability on the records labelled with it; a given label below it, or a missing class above it, is suspect.`,
-  options: { 'model-arch': 'string', leads: 'string', folds: 'string', epochs: 'string', seed: 'string', classes: 'string', ranking: 'string' },
+  options: {
+    'model-arch': 'string',
+    leads: 'string',
+    folds: 'string',
+    epochs: 'string',
+    seed: 'string',
+    classes: 'string',
+    ranking: 'string',
+  },
   async run(args, ctx) {
     const arch = args.options['model-arch'];
     if (typeof arch !== 'string') throw new UsageError('label-errors needs --model-arch (e.g. small-cnn)');

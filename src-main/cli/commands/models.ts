@@ -22,7 +22,9 @@ export const command: CliCommand = {
       // Per-class operating thresholds (chosen on the validation split at training time); --json has them in metrics.
       const thresholds = Array.isArray(m.metrics.thresholds) ? (m.metrics.thresholds as ClassThreshold[]) : [];
       if (thresholds.length)
-        ctx.log(`\tthresholds: ${thresholds.map((t) => `${t.code} ${t.threshold.toFixed(2)} (${t.rule}, F1 ${t.f1.toFixed(2)})`).join('; ')}`);
+        ctx.log(
+          `\tthresholds: ${thresholds.map((t) => `${t.code} ${t.threshold.toFixed(2)} (${t.rule}, F1 ${t.f1.toFixed(2)})`).join('; ')}`,
+        );
     }
     if (models.length === 0) ctx.log('no models yet (leadlens train or leadlens import-model)');
     return { backend, models };

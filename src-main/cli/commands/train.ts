@@ -125,7 +125,9 @@ export const command: CliCommand = {
       `model ${r.modelId}: ${arch}${reads}, ${leads} leads, ${r.classes.length} classes, on ${r.backend}; split ${r.split.train}/${r.split.validation}/${r.split.test}`,
     );
     ctx.log(`best epoch ${r.bestEpoch}, validation ${r.metricName} ${r.validationScore.toFixed(3)}`);
-    ctx.log(`operating thresholds (${r.thresholds[0]?.rule ?? 'none'}): ${r.thresholds.map((t) => `${t.code} ${t.threshold.toFixed(2)}`).join(', ')}`);
+    ctx.log(
+      `operating thresholds (${r.thresholds[0]?.rule ?? 'none'}): ${r.thresholds.map((t) => `${t.code} ${t.threshold.toFixed(2)}`).join(', ')}`,
+    );
     return r;
   },
 };
