@@ -104,17 +104,22 @@ const oof = await outOfFoldProbabilities({
   },
 });
 const trainSeconds = (performance.now() - t1) / 1000;
-// The out-of-fold probabilities, for looking at the ranking without training again.
-if (SAVE) {
-  fs.writeFileSync(
-    SAVE,
-    JSON.stringify({ records: records.map((r) => r.id), classes, flipped: [...flipped], probabilities: [...oof.probabilities] }),
-  );
-}
 const n = records.length;
 const k = classes.length;
 const labels = new Uint8Array(n * k);
 records.forEach((r, i) => labels.set(targetsFor(r.codes, classes, equivalent), i * k));
+if (SAVE) {
+  fs.writeFileSync(
+    SAVE,
+    JSON.stringify({
+      records: records.map((r) => r.id),
+      classes,
+      flipped: [...flipped],
+      labels: [...labels],
+      probabilities: [...oof.probabilities],
+    }),
+  );
+}
 const truth = Float64Array.from(records, (_, i) => (flipped.has(i) ? 1 : 0));
 const precisionAtK = (score: ArrayLike<number>): number => {
   const order = [...truth.keys()].sort((a, b) => score[b] - score[a] || a - b);
