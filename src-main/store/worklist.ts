@@ -19,7 +19,6 @@ const labelPresent = (
 const QUEUE_DEFS: { id: string; label: string; where: string; needs: string[]; rank?: string }[] = [
   { id: 'all', label: 'All', where: '1', needs: [] },
   { id: 'new', label: 'New', where: "r.review_state = 'new'", needs: [] },
-  // Model queues read record_flag, which triggers keep from predictions and labels (migration 8).
   // Triage queues read record_triage (migration 11): per-class operating thresholds and clinical class weights.
   {
     id: 'flagged',
@@ -36,6 +35,7 @@ const QUEUE_DEFS: { id: string; label: string; where: string; needs: string[]; r
     where: `EXISTS (SELECT 1 FROM ml_prediction p JOIN rule_result rr ON rr.record_id = p.record_id
       WHERE p.record_id = r.id AND rr.decision IS NOT NULL AND rr.codes LIKE '%"' || p.class_code || '"%' AND rr.decision <> p.predicted)`,
   },
+  // Model vs label reads record_flag, which triggers keep from predictions and labels (migration 8).
   {
     id: 'model-vs-label',
     label: 'Model ≠ label',
