@@ -414,6 +414,8 @@ describe('leadlens serve under malformed input', () => {
       'records.medianBeats': { id: 1 },
       'boundaries.correct': { recordId: 1, boundary: 'tOffset', offset: 200, author: 'fuzz' },
       'records.ofPatient': { id: 1 },
+      'triage.settings.get': {},
+      'triage.settings.set': { classWeights: ['164889003=1'], defaultWeight: 0.5, lowConfidenceMargin: 0.05, author: 'fuzz' },
     };
     const calls: [string, string][] = [];
     for (const [method, spec] of Object.entries(API_PARAM_SPECS) as [ApiMethod, Record<string, unknown>][]) {
