@@ -38,6 +38,22 @@ export interface RecordSummary {
   age?: number;
   sex?: string;
   labels: LabelRef[];
+  /** In worklist rows: the models' view of the record (triage, suspected label error), when there is one. */
+  model?: RecordModelView;
+}
+
+/** A worklist row's model columns: the most urgent model triage and the latest label-error run's finding. */
+export interface RecordModelView {
+  triage?: {
+    modelId: number;
+    /** null: no weighted class above its threshold. */
+    score: number | null;
+    classCode: string;
+    probability: number;
+    threshold: number;
+    lowConfidence: boolean;
+  };
+  labelError?: { runId: number; score: number; reason: string };
 }
 
 export interface LabelAssertion {
@@ -408,8 +424,21 @@ export interface ApiMethods {
   'models.evaluate': { params: { id: number; selections: string[]; rounds?: number }; result: SelectionEvalResult };
   /** Stored beat annotations with start <= sample < end (default the whole record), at most `limit` (default 20,000). */
   'records.beatAnnotations': { params: { id: number; start?: number; end?: number; limit?: number }; result: BeatAnnotation[] };
+  /** The triage queue's class weights (0 = never flags) and low-confidence margin. */
+  'triage.settings.get': { params: Record<string, never>; result: TriageSettingsView };
+  /** classWeights: 'CODE=WEIGHT' entries, merged into the current weights; every model's predictions are re-triaged. */
+  'triage.settings.set': {
+    params: { classWeights?: string[]; defaultWeight?: number; lowConfidenceMargin?: number; author: string };
+    result: TriageSettingsView;
+  };
 }
 export type ApiMethod = keyof ApiMethods;
+
+export interface TriageSettingsView {
+  classWeights: Record<string, number>;
+  defaultWeight: number;
+  lowConfidenceMargin: number;
+}
 
 /**
  * Methods whose results carry samples as typed arrays. Both transports send them as bytes (`encodeBinaryResult`
@@ -587,6 +616,13 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
     start: { type: 'number', optional: true, min: 0 },
     end: { type: 'number', optional: true, min: 0 },
     limit: { type: 'int', optional: true, min: 1, max: 100_000 },
+  },
+  'triage.settings.get': {},
+  'triage.settings.set': {
+    classWeights: { type: 'string[]', optional: true, maxLength: 80 },
+    defaultWeight: { type: 'number', optional: true, min: 0, max: 100 },
+    lowConfidenceMargin: { type: 'number', optional: true, min: 0, max: 0.49 },
+    author,
   },
 };
 

@@ -32,6 +32,7 @@ import {
   setReviewSettings,
 } from '../store/review-store.ts';
 import { listWorklist, worklistQueues } from '../store/worklist.ts';
+import { setTriageSettings, triageSettings } from '../store/triage-store.ts';
 import { filteredSignalWindow, recordPredictions } from '../workspace/analyse-record.ts';
 import { cancelTrainingRun, listTrainingRuns, startTrainingRun } from '../workspace/training-runs.ts';
 import { modelReview } from '../workspace/review-model.ts';
@@ -291,6 +292,23 @@ export function createServices(
     'records.beatAnnotations': (p) => {
       requireRecord(p.id);
       return beatAnnotations(ws.db, p.id, p.start ?? 0, p.end ?? Number.MAX_SAFE_INTEGER, p.limit ?? 20_000);
+    },
+    'triage.settings.get': () => triageSettings(ws.db),
+    'triage.settings.set': (p) => {
+      const classWeights: Record<string, number> = {};
+      for (const entry of p.classWeights ?? []) {
+        const m = /^\s*([0-9A-Za-z.-]+)\s*=\s*([0-9.]+)\s*$/.exec(entry);
+        if (!m || !Number.isFinite(Number(m[2]))) throw new ApiError(`triage.settings.set: '${entry.slice(0, 60)}' is not CODE=WEIGHT`);
+        classWeights[m[1]] = Number(m[2]);
+      }
+      const { author: _author, ...rest } = p;
+      try {
+        const next = setTriageSettings(ws.db, { ...rest, classWeights });
+        send('records.changed', { recordIds: [], changes: ['records'] });
+        return next;
+      } catch (e) {
+        throw new ApiError(`triage.settings.set: ${(e as Error).message.split('\n')[0]}`);
+      }
     },
   };
   return {

@@ -1,5 +1,6 @@
 // Predictions per record x model x class, written by `predict` and read by the worklist and model review.
 import type { Database } from 'better-sqlite3';
+import { refreshTriage } from './triage-store.ts';
 import { writeTransaction } from './write-transaction.ts';
 
 export interface PredictionRow {
@@ -9,7 +10,7 @@ export interface PredictionRow {
   predicted: boolean;
 }
 
-/** Replaces the model's predictions for the given records, in one transaction. */
+/** Replaces the model's predictions for the given records and their triage, in one transaction. */
 export function savePredictions(db: Database, modelId: number, rows: PredictionRow[]): void {
   const at = new Date().toISOString();
   writeTransaction(db, () => {
@@ -19,6 +20,9 @@ export function savePredictions(db: Database, modelId: number, rows: PredictionR
       'INSERT INTO ml_prediction (model_id, record_id, class_code, probability, predicted, predicted_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
     for (const r of rows) ins.run(modelId, r.recordId, r.classCode, r.probability, r.predicted ? 1 : 0, at);
+    // The triage queues follow the predictions (absent only in a database migrated to an older version).
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'record_triage'").get())
+      refreshTriage(db, modelId, [...new Set(rows.map((r) => r.recordId))]);
   });
 }
 

@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import type { RecordSummary, WorklistQuery, WorklistQueue } from '../../src-shared/api.ts';
 import { getRecordSummary } from './record-store.ts';
 import { getSelection, selectionCondition } from './selection-store.ts';
+import { recordModelView } from './triage-store.ts';
 
 /**
  * Whether record r's current label `code` (a bound parameter) is present: an annotator's word overrides the dataset's.
@@ -19,12 +20,14 @@ const labelPresent = (
 const QUEUE_DEFS: { id: string; label: string; where: string; needs: string[]; rank?: string }[] = [
   { id: 'all', label: 'All', where: '1', needs: [] },
   { id: 'new', label: 'New', where: "r.review_state = 'new'", needs: [] },
-  // Model queues read record_flag, which triggers keep from predictions and labels (migration 8).
+  // Triage queues read record_triage (migration 11): per-class operating thresholds and clinical class weights.
   {
     id: 'flagged',
     label: 'Flagged by model',
-    needs: ['ml_prediction'],
-    where: 'r.id IN (SELECT record_id FROM record_flag WHERE flagged = 1)',
+    needs: ['ml_prediction', 'record_triage'],
+    where: 'r.id IN (SELECT record_id FROM record_triage WHERE score IS NOT NULL)',
+    // Most urgent first: the highest triage score over the models that predicted the record.
+    rank: '(SELECT MAX(t.score) FROM record_triage t WHERE t.record_id = r.id) DESC',
   },
   {
     id: 'model-vs-rule',
@@ -33,6 +36,7 @@ const QUEUE_DEFS: { id: string; label: string; where: string; needs: string[]; r
     // Kept by triggers on predictions and rule results (migration 13).
     where: 'r.id IN (SELECT record_id FROM record_rule_disagreement)',
   },
+  // Model vs label reads record_flag, which triggers keep from predictions and labels (migration 8).
   {
     id: 'model-vs-label',
     label: 'Model ≠ label',
@@ -44,8 +48,15 @@ const QUEUE_DEFS: { id: string; label: string; where: string; needs: string[]; r
   {
     id: 'low-confidence',
     label: 'Low confidence',
-    needs: ['ml_prediction'],
-    where: 'r.id IN (SELECT record_id FROM record_flag WHERE low_confidence = 1)',
+    needs: ['ml_prediction', 'record_triage'],
+    where: 'r.id IN (SELECT record_id FROM record_triage WHERE low_confidence = 1)',
+  },
+  {
+    id: 'label-errors',
+    label: 'Suspected label error',
+    needs: ['label_error_run'],
+    where: `r.id IN (SELECT record_id FROM label_error_record WHERE flagged = 1 AND run_id = (SELECT MAX(id) FROM label_error_run))`,
+    rank: `(SELECT e.score FROM label_error_record e WHERE e.record_id = r.id AND e.run_id = (SELECT MAX(id) FROM label_error_run)) DESC`,
   },
   { id: 'reviewed', label: 'Reviewed', where: "r.review_state IN ('reviewed', 'accepted', 'corrected')", needs: [] },
   { id: 'second-opinion', label: 'Second opinion', where: "r.review_state = 'second-opinion'", needs: [] },
@@ -118,7 +129,15 @@ export function listWorklist(db: Database, q: WorklistQuery): { total: number; r
   const ids = db
     .prepare(`SELECT r.id FROM record r WHERE ${sql} ORDER BY ${order}, r.id LIMIT @limit OFFSET @offset`)
     .all({ ...params, limit: q.limit ?? 200, offset: q.offset ?? 0 }) as { id: number }[];
-  return { total, records: ids.map((r) => getRecordSummary(db, r.id)!) };
+  const withModel = hasTables(db, ['record_triage']);
+  return {
+    total,
+    records: ids.map((r) => {
+      const summary = getRecordSummary(db, r.id)!;
+      const model = withModel ? recordModelView(db, r.id) : undefined;
+      return model ? { ...summary, model } : summary;
+    }),
+  };
 }
 
 /** Every queue this workspace can answer, with its record count, and the values the filters can take. */

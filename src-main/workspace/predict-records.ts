@@ -5,6 +5,7 @@ import type { EcgRecord } from '../../src-shared/record.ts';
 import { modelScorer, openModel, recordMismatch } from '../ml/open-model.ts';
 import { predictLabels } from '../ml/prediction-rule.ts';
 import { savePredictions } from '../store/prediction-store.ts';
+import { modelThresholds } from '../store/triage-store.ts';
 import { allRecordIds, getRecordSignal, recordName } from '../store/record-store.ts';
 import type { Workspace } from '../store/workspace.ts';
 
@@ -31,13 +32,16 @@ export async function predictInWorkspace(
   const model = await openModel(ws.db, modelId);
   const scorer = await modelScorer(model);
   const classes = scorer.classes;
+  // Calls at the model's per-class operating thresholds when it states them (models trained since migration 11).
+  const stated = modelThresholds(ws.db, modelId);
+  const thresholds = Float64Array.from(classes, (c) => stated.thresholds[stated.classes.indexOf(c)] ?? 0.5);
   const skipped: SkippedRecord[] = [];
   let stored = 0;
   const store = (records: { id: number; record: EcgRecord }[], p: Float32Array): void => {
     const rows: Array<{ recordId: number; classCode: string; probability: number; predicted: boolean }> = [];
     records.forEach(({ id }, b) => {
       const probs = p.subarray(b * classes.length, (b + 1) * classes.length);
-      const out = predictLabels(probs);
+      const out = predictLabels(probs, thresholds);
       classes.forEach((c, k) => rows.push({ recordId: id, classCode: c, probability: probs[k], predicted: out[k] === 1 }));
     });
     // Stored batch by batch, so an interrupted run keeps what it scored.

@@ -1,6 +1,7 @@
 // `leadlens train` and the UI's training runs: train on the workspace's current labels (in a worker thread) and
 // fine-tune a stored model's head. The test split is scored by the same runtime as predict (ml/open-model.ts), and
 // the stored test metrics name it. Nothing is written unless a step succeeds.
+import { operatingThresholds, type ClassThreshold, type ThresholdRule } from '../../src-shared/label-quality/operating-thresholds.ts';
 import { LEAD_SETS, isLeadSetSize, missingLeads } from '../../src-shared/lead-sets.ts';
 import { STANDARD_LEADS } from '../../src-shared/record.ts';
 import { chartInputCard } from '../chart/chart-input.ts';
@@ -77,6 +78,8 @@ export interface TrainRequest {
   validateOn?: string;
   /** Records without any SNOMED label train as normal (sinus rhythm) instead of being left out. */
   unlabelledAsNormal?: boolean;
+  /** How each class's operating threshold is chosen on the validation split (default: maximise F1). */
+  thresholdRule?: ThresholdRule;
   signal?: AbortSignal;
   onProgress?: (label: string, e: TrainProgress) => void;
 }
@@ -103,6 +106,8 @@ export interface TrainSummary {
   folds?: number[];
   samplesPerSecond: number;
   records: TrainingRecords;
+  /** Per-class operating thresholds chosen on the validation split (also in the model's metrics). */
+  thresholds: ClassThreshold[];
 }
 
 export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promise<TrainSummary> {
@@ -258,6 +263,13 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
     ...scoredSetMetrics(await scorer.predict(testR.map((r) => r.item.record)), targetsOf(testR, classes), testR.length, classes, weights),
     runtime: scorer.runtime,
   };
+  const thresholds = operatingThresholds(
+    classes,
+    await scorer.predict(valR.map((r) => r.item.record)),
+    targetsOf(valR, classes),
+    valR.length,
+    req.thresholdRule,
+  );
   const modelId = saveModel(ws.db, {
     name: card
       ? `${req.arch} ${req.leads}-lead ${card.layouts.join('/')} ${card.pxPerMm}px/mm`
@@ -270,7 +282,7 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
     classes,
     leadSet,
     inputSpec: storedInput(spec),
-    metrics: { validation: { [result.metricName]: result.validationScore }, test: testMetrics, folds: foldScores },
+    metrics: { validation: { [result.metricName]: result.validationScore }, test: testMetrics, folds: foldScores, thresholds },
     runtime: result.backend,
     weights: result.weights,
     records: [
@@ -292,6 +304,7 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
     ...(foldScores.length ? { folds: foldScores } : {}),
     samplesPerSecond: result.samplesPerSecond,
     records: trainingRecords,
+    thresholds,
   };
 }
 

@@ -437,6 +437,8 @@ describe('leadlens serve under malformed input', () => {
       'tags.add': { recordId: 1, tag: 'fuzz', author: 'fuzz' },
       'tags.remove': { recordId: 1, tag: 'fuzz', author: 'fuzz' },
       'models.evaluate': { id: 1, selections: ['fuzz'], rounds: 10 },
+      'triage.settings.get': {},
+      'triage.settings.set': { classWeights: ['164889003=1'], defaultWeight: 0.5, lowConfidenceMargin: 0.05, author: 'fuzz' },
     };
     const calls: [string, string][] = [];
     for (const [method, spec] of Object.entries(API_PARAM_SPECS) as [ApiMethod, Record<string, unknown>][]) {

@@ -4,14 +4,13 @@ import { migrate } from '../../src-main/store/migrate.ts';
 import { MIGRATIONS } from '../../src-main/store/migrations/index.ts';
 import { listWorklist, worklistQueues } from '../../src-main/store/worklist.ts';
 
-// The model queues' definitions before record_flag (correlated over every record), the reference for the triggers.
+// The model-vs-label queue's definition before record_flag (correlated over every record), the reference for the
+// triggers. (Flagged and low-confidence read record_triage since migration 11: tests/store/triage-queue.test.ts.)
 const present = (
   code: string,
 ) => `(EXISTS (SELECT 1 FROM label l WHERE l.record_id = r.id AND l.code = ${code} AND l.is_current = 1 AND l.present = 1 AND l.source_kind IN ('dataset', 'annotator'))
   AND NOT EXISTS (SELECT 1 FROM label l WHERE l.record_id = r.id AND l.code = ${code} AND l.is_current = 1 AND l.present = 0 AND l.source_kind = 'annotator'))`;
 const REFERENCE: Record<string, string> = {
-  flagged: "EXISTS (SELECT 1 FROM ml_prediction p WHERE p.record_id = r.id AND p.predicted = 1 AND p.class_code <> '426783006')",
-  'low-confidence': 'EXISTS (SELECT 1 FROM ml_prediction p WHERE p.record_id = r.id AND p.probability BETWEEN 0.35 AND 0.65)',
   'model-vs-label': `EXISTS (SELECT 1 FROM ml_prediction p WHERE p.record_id = r.id AND p.predicted <> ${present('p.class_code')})`,
 };
 const RANK = `(SELECT MAX(ABS(p.probability - ${present('p.class_code')})) FROM ml_prediction p WHERE p.record_id = r.id AND p.predicted <> ${present('p.class_code')})`;

@@ -85,8 +85,10 @@ describe('model review from stored predictions', () => {
 
   it('feeds the model queues and the side-by-side view', () => {
     const q = Object.fromEntries(worklistQueues(ws.db).queues.map((x) => [x.id, x.count]));
-    expect(q.flagged).toBe(3); // SB on JS00004 and JS00012, AF on JS00036
-    expect(q['low-confidence']).toBe(2); // 0.45 and 0.6
+    expect(q.flagged).toBe(3); // SB on JS00004 and JS00012, AF on JS00036 (no stated thresholds: 0.5)
+    expect(q['low-confidence']).toBe(1); // 0.45, within the default margin 0.05 of 0.5
+    // Triage order: AF (weighs more than SB) first, then the surer SB.
+    expect(listWorklist(ws.db, { queue: 'flagged' }).records.map((x) => x.recordName)).toEqual(['JS00036', 'JS00004', 'JS00012']);
     // Model vs label: JS00012 (SB 0.6, unlabelled) and JS00049 (SB 0.45, labelled), most confident against the label first.
     expect(listWorklist(ws.db, { queue: 'model-vs-label' }).records.map((x) => x.recordName)).toEqual(['JS00012', 'JS00049']);
     const p = recordPredictions(ws.db, ids.JS00036);

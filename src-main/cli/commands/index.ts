@@ -7,6 +7,7 @@ import { command as exportDataset } from './export.ts';
 import { command as exportModel } from './export-model.ts';
 import { command as importModel } from './import-model.ts';
 import { command as ingest } from './ingest.ts';
+import { command as labelErrors } from './label-errors.ts';
 import { command as models } from './models.ts';
 import { command as predict } from './predict.ts';
 import { command as report } from './report.ts';
@@ -43,4 +44,5 @@ export const COMMANDS: CliCommand[] = [
   tagAdd,
   tagRemove,
   tagList,
+  labelErrors,
 ];

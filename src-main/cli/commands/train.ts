@@ -33,6 +33,8 @@ export const command: CliCommand = {
        Records without any SNOMED label are left out of training (counted); --unlabelled-as-normal trains them as
          sinus rhythm instead.
        --workers N: data-parallel training with N gradient worker threads (1..${MAX_WORKERS}, default 1).
+       --sensitivity S: each class's operating threshold reaches sensitivity S (0-1] on the validation split
+         (default: the threshold that maximises the class's F1 there); stated in the model's metrics.
        leadlens train --fine-tune MODEL_ID [--epochs N]   (retrain the head on current labels, backbone frozen)`,
   options: {
     arch: 'string',
@@ -50,6 +52,7 @@ export const command: CliCommand = {
     'train-on': 'string',
     'validate-on': 'string',
     'unlabelled-as-normal': 'boolean',
+    sensitivity: 'string',
   },
   async run(args, ctx) {
     if (args.options['fine-tune'] !== undefined) {
@@ -111,6 +114,9 @@ export const command: CliCommand = {
     const trainOn = selectionName('train-on');
     const validateOn = selectionName('validate-on');
     if (validateOn !== undefined && trainOn === undefined) throw new UsageError('--validate-on needs --train-on');
+    const sensitivity = args.options.sensitivity === undefined ? undefined : Number(args.options.sensitivity);
+    if (sensitivity !== undefined && !(sensitivity > 0 && sensitivity <= 1))
+      throw new UsageError(`--sensitivity needs a number in (0, 1], got '${String(args.options.sensitivity).slice(0, 40)}'`);
     const bar = ctx.progress('train');
     const r = await trainInWorkspace(ctx.workspace(), {
       ...(trainOn ? { trainOn } : {}),
@@ -124,6 +130,7 @@ export const command: CliCommand = {
       ...(input ? { input } : {}),
       imageSize,
       workers,
+      ...(sensitivity !== undefined ? { thresholdRule: { kind: 'sensitivity' as const, target: sensitivity } } : {}),
       epochs: intOption(args.options.epochs, 'epochs'),
       folds: intOption(args.options.folds, 'folds'),
       seed: intOption(args.options.seed, 'seed', undefined, 0),
@@ -148,6 +155,9 @@ export const command: CliCommand = {
         `${rec.droppedSharedPatients.records} training records of ${rec.droppedSharedPatients.patients} patients in the validation selection dropped`,
       );
     ctx.log(`best epoch ${r.bestEpoch}, validation ${r.metricName} ${r.validationScore.toFixed(3)}`);
+    ctx.log(
+      `operating thresholds (${r.thresholds[0]?.rule ?? 'none'}): ${r.thresholds.map((t) => `${t.code} ${t.threshold.toFixed(2)}`).join(', ')}`,
+    );
     return r;
   },
 };

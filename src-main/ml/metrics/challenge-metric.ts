@@ -104,3 +104,10 @@ export function challengeScore(
   );
   return correct === inactive ? 0 : (observed - inactive) / (correct - inactive);
 }
+
+/** Each code of a merged class (e.g. 59118001 CRBBB) mapped to the class's first code (713427006 RBBB). */
+export function equivalentCodes(w: ChallengeWeights): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const codes of w.classes) for (const c of codes.slice(1)) out[c] = codes[0];
+  return out;
+}

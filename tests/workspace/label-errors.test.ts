@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { READERS } from '../../src-main/formats/readers.ts';
+import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
+import { effectiveLabels, setAnnotatorLabel } from '../../src-main/store/label-store.ts';
+import { getModel } from '../../src-main/store/model-store.ts';
+import { listWorklist, worklistQueues } from '../../src-main/store/worklist.ts';
+import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
+import { rankLabelErrors } from '../../src-main/workspace/label-errors.ts';
+import { predictInWorkspace } from '../../src-main/workspace/predict-records.ts';
+import { trainInWorkspace } from '../../src-main/workspace/train-model.ts';
+import { dataPath } from '../helpers/shared-data.ts';
+
+// 40 real Chapman-Ningbo records: a model's operating thresholds and triage, and a label-error run with its queue.
+const CLASSES = ['426177001', '426783006', '164889003', '427084000'];
+const WEIGHTS = dataPath('cinc', 'scoring-2021', 'weights.csv');
+let ws: Workspace;
+let dir: string;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-label-quality-'));
+  ws = openWorkspace(dir);
+  const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
+  const files = fs
+    .readdirSync(src)
+    .filter((f) => f.endsWith('.hea'))
+    .sort()
+    .slice(0, 40)
+    .flatMap((f) => [path.join(src, f), path.join(src, f.replace('.hea', '.mat'))]);
+  expect((await ingestPaths(ws, files, { readers: READERS })).newRecords).toBe(40);
+}, 120_000);
+
+afterAll(() => {
+  ws.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('operating thresholds and triage from a trained model', () => {
+  it('states a threshold per class chosen on the validation split, predicts at it and triages every scored record', async () => {
+    const r = await trainInWorkspace(ws, { arch: 'small-cnn', leads: 2, classes: CLASSES, epochs: 1, seed: 2, weightsCsv: WEIGHTS });
+    expect(r.thresholds.map((t) => t.code)).toEqual(CLASSES);
+    for (const t of r.thresholds) {
+      expect(t.threshold).toBeGreaterThan(0);
+      expect(t.threshold).toBeLessThan(1);
+      expect(t.rule).toMatch(/max-f1|no positive validation records/);
+    }
+    expect((getModel(ws.db, r.modelId).metrics as { thresholds: unknown }).thresholds).toEqual(r.thresholds);
+    const p = await predictInWorkspace(ws, r.modelId);
+    expect(p.stored).toBe(40);
+    const triaged = ws.db.prepare('SELECT COUNT(*) FROM record_triage WHERE model_id = ?').pluck().get(r.modelId);
+    expect(triaged).toBe(40);
+    const flagged = listWorklist(ws.db, { queue: 'flagged', limit: 100 });
+    // (A one-epoch model on 40 records is no basis for saying how many should flag; the count only matches the page.)
+    const counts = Object.fromEntries(worklistQueues(ws.db).queues.map((q) => [q.id, q.count]));
+    expect(counts.flagged).toBe(flagged.total);
+    const scores = flagged.records.map((x) => x.model!.triage!.score!);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    for (const row of flagged.records) {
+      expect(CLASSES).toContain(row.model!.triage!.classCode);
+      expect(row.model!.triage!.classCode).not.toBe('426783006'); // sinus rhythm never flags
+      expect(row.model!.triage!.probability).toBeGreaterThanOrEqual(row.model!.triage!.threshold);
+    }
+  }, 300_000);
+});
+
+describe('label-error ranking', () => {
+  it('stores out-of-fold scores for every labelled record, skips the unlabelled one with the reason, and feeds the queue', async () => {
+    // One record loses all its labels: it cannot be judged and must be listed as skipped.
+    const bare = 1;
+    for (const l of effectiveLabels(ws.db, bare).filter((x) => x.vocabulary === 'SNOMED'))
+      setAnnotatorLabel(ws.db, { recordId: bare, vocabulary: 'SNOMED', code: l.code, present: false, author: 'test' });
+    const r = await rankLabelErrors(ws, {
+      arch: 'small-cnn',
+      leads: 2,
+      folds: 3,
+      epochs: 1,
+      seed: 4,
+      classes: CLASSES,
+      weightsCsv: WEIGHTS,
+    });
+    expect(r.records).toBe(39);
+    expect(r.skipped).toEqual([expect.objectContaining({ recordId: bare, reason: 'no SNOMED labels' })]);
+    expect(r.foldScores).toHaveLength(3);
+    expect(ws.db.prepare('SELECT COUNT(*) FROM label_error_record WHERE run_id = ?').pluck().get(r.runId)).toBe(39);
+    expect(ws.db.prepare('SELECT COUNT(*) FROM label_error_class WHERE run_id = ?').pluck().get(r.runId)).toBe(39 * CLASSES.length);
+    // Each record was held out in exactly one fold, and every fold holds some records.
+    const folds = ws.db.prepare('SELECT fold, COUNT(*) AS n FROM label_error_record WHERE run_id = ? GROUP BY fold').all(r.runId);
+    expect(folds).toHaveLength(3);
+    const count = Object.fromEntries(worklistQueues(ws.db).queues.map((q) => [q.id, q.count]))['label-errors'];
+    expect(count).toBe(r.flagged);
+    const queue = listWorklist(ws.db, { queue: 'label-errors', limit: 100 });
+    const scores = queue.records.map((x) => x.model!.labelError!.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    for (const row of queue.records) expect(row.model!.labelError!.reason).toMatch(/^(labelled|no model class labelled).*out-of-fold P\(/);
+    expect(r.top.map((t) => t.recordId)).toEqual(queue.records.slice(0, 20).map((x) => x.id));
+    await expect(rankLabelErrors(ws, { arch: 'image-cnn' })).rejects.toThrow(/reads images/);
+    await expect(rankLabelErrors(ws, { arch: 'small-cnn', folds: 2 })).rejects.toThrow(/--folds 3 or more/);
+  }, 300_000);
+});
