@@ -34,9 +34,8 @@ for (let id = 1; id <= 100; id++) {
   for (const k of BOUNDARIES) lead2[k].push(...e[k]);
   const waves = await Promise.all(LEAD_FILES.map(async (f) => annotatedWaves(await readWfdbAnnotations(`${dir}/${id}.${f}`))));
   const ref = globalReference(waves, rec.samplingRate);
-  const d = m.delineation;
   const ours: Record<Interval, number | null> = {
-    pDuration: d?.pOnset !== undefined && d.pOffset !== undefined ? ((d.pOffset - d.pOnset) * 1000) / rec.samplingRate : null,
+    pDuration: m.pDurationMs,
     pr: m.prMs,
     qrs: m.qrsMs,
     qt: m.qtMs,
@@ -51,7 +50,7 @@ for (let id = 1; id <= 100; id++) {
         record: id,
         interval: k,
         errorMs: err,
-        ...(err === null ? { reason: m.notMeasurable?.[k] ?? 'not measured' } : {}),
+        ...(err === null ? { reason: m.notMeasurable[k] ?? 'not measured' } : {}),
         diagnoses,
       });
   }
