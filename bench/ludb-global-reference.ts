@@ -31,8 +31,12 @@ function median(v: number[]): number {
   return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
 }
 
-/** Reference intervals (ms) of one record from the waves of every lead; null where no beat has that interval. */
-export function globalReference(leadWaves: Wave[][], fs: number): Record<Interval, number | null> & { beats: number } {
+/**
+ * Reference intervals (ms) of one record from the waves of every lead; null where no beat has that interval.
+ * `trim` = 1 takes the second earliest onset / second latest offset instead: each lead was annotated on its own,
+ * so the single extreme lead carries that lead's annotation jitter into the global boundary.
+ */
+export function globalReference(leadWaves: Wave[][], fs: number, trim = 0): Record<Interval, number | null> & { beats: number } {
   const ms = 1000 / fs;
   const gap = Math.round(0.1 * fs);
   // Beats: QRS complexes of all leads clustered by peak time (a complex is the same beat within 100 ms).
@@ -47,20 +51,22 @@ export function globalReference(leadWaves: Wave[][], fs: number): Record<Interva
     else beats.push([w]);
   }
   const perBeat: Record<Interval, number[]> = { pDuration: [], pr: [], qrs: [], qt: [] };
+  const earliest = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.min(trim, v.length - 1)];
+  const latest = (v: number[]): number => [...v].sort((a, b) => b - a)[Math.min(trim, v.length - 1)];
   beats.forEach((beat, i) => {
     if (beat.length < 6) return; // annotated in too few leads to be a global boundary
-    const on = Math.min(...beat.map((w) => w.on));
-    const off = Math.max(...beat.map((w) => w.off));
+    const on = earliest(beat.map((w) => w.on));
+    const off = latest(beat.map((w) => w.off));
     const next = beats[i + 1] ? Math.min(...beats[i + 1].map((w) => w.on)) : Infinity;
     const prev = i > 0 ? Math.max(...beats[i - 1].map((w) => w.off)) : -Infinity;
     perBeat.qrs.push((off - on) * ms);
     const ts = leadWaves.flat().filter((w) => w.kind === 't' && w.on >= off - gap && w.off <= next + gap && w.peak > off && w.peak < next);
-    if (ts.length >= 3) perBeat.qt.push((Math.max(...ts.map((w) => w.off)) - on) * ms);
+    if (ts.length >= 3) perBeat.qt.push((latest(ts.map((w) => w.off)) - on) * ms);
     const ps = leadWaves.flat().filter((w) => w.kind === 'p' && w.peak > prev && w.peak < on && (on - w.off) * ms < 400);
     if (ps.length >= 3) {
-      const pOn = Math.min(...ps.map((w) => w.on));
+      const pOn = earliest(ps.map((w) => w.on));
       perBeat.pr.push((on - pOn) * ms);
-      perBeat.pDuration.push((Math.max(...ps.map((w) => w.off)) - pOn) * ms);
+      perBeat.pDuration.push((latest(ps.map((w) => w.off)) - pOn) * ms);
     }
   });
   const pick = (v: number[]): number | null => (v.length ? median(v) : null);

@@ -7,8 +7,8 @@
 import { argmax, msToSamples } from './wave-math.ts';
 
 const P_FRACTION = 0.15;
-const ONSET_MARGIN_MS = 14;
-const OFFSET_MARGIN_MS = 12;
+const ONSET_MARGIN_MS = 5;
+const OFFSET_MARGIN_MS = 5;
 /** Deflection (mV, all leads combined) a P wave must reach above the PR-segment noise. */
 const MIN_P_MV = 0.03;
 /** An irregular rhythm's averaged P must reach this (mV) to count. */

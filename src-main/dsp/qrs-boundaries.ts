@@ -12,7 +12,7 @@ const VALLEY_FRACTION = 0.2;
 const FLOOR_FRACTION = 0.08;
 /** The velocity still counts as falling when it goes lower within this many ms. */
 const LOOKAHEAD_MS = 4;
-export const QRS_MARGIN_MS = 14;
+export const QRS_MARGIN_MS = 5;
 /** A dip shorter than this between two humps belongs to one complex. */
 const NOTCH_MS = 30;
 

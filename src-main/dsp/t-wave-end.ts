@@ -14,7 +14,7 @@ const RELATIVE_AMPLITUDE = 0.3;
  * The tangent crosses the isoelectric line before the T wave visibly ends; LUDB's cardiologists mark the last
  * visible movement in any lead. Fitted on LUDB 1-100 (the tangent median sits ~40 ms before that mark).
  */
-export const T_END_MARGIN_MS = 40;
+export const T_END_MARGIN_MS = 20;
 
 export interface LeadTWave {
   /** Template sample of the T peak (largest deviation from the isoelectric level). */
