@@ -12,6 +12,7 @@ import { BOUNDARIES, boundaryErrors, summariseErrors, type Boundary } from './de
 import { annotatedWaves, globalReference, intervalAgreement, INTERVALS, ludbDiagnoses, type Interval } from './ludb-global-reference.ts';
 import { SHARED_DATA } from './shared-data-path.ts';
 import { headerPaths } from './rule-validation.ts';
+import { compareWithDevices, deviceAgreement } from './vendor-intervals.ts';
 
 const LEAD_FILES = ['i', 'ii', 'iii', 'avr', 'avl', 'avf', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6'];
 /** An error beyond this (ms) lists the record as an outlier: twice the IEC SD tolerance. */
@@ -82,6 +83,7 @@ for (const p of await headerPaths(`${SHARED_DATA}/cinc/chapman-ningbo/WFDBRecord
   if (m.qrsMs !== null) chapman.qrsMeasured++;
   if (chapman.records % 200 === 0) process.stderr.write(`chapman ${chapman.records}\n`);
 }
+const vendor = await compareWithDevices(`${SHARED_DATA}/formats`);
 const global = Object.fromEntries(INTERVALS.map((k) => [k, intervalAgreement(pairs[k])]));
 console.error(JSON.stringify(global, null, 1));
 for (const o of outliers) console.error(`${o.record}\t${o.interval}\t${o.errorMs ?? o.reason}\t${o.diagnoses}`);
@@ -107,6 +109,12 @@ console.log(
       outliers,
     },
     chapmanDev: { ...chapman, qtMeasuredShare: Math.round((1000 * chapman.qtMeasured) / chapman.records) / 1000 },
+    deviceComparison: {
+      note: "our intervals beside the device's own (GE MUSE, Philips SierraECG, SCP-ECG, HL7 aECG files that carry them)",
+      agreement: deviceAgreement(vendor.compared),
+      files: vendor.compared,
+      skipped: vendor.skipped,
+    },
     recordsDelineated: delineated,
     lead2BoundaryErrorsMs: Object.fromEntries(BOUNDARIES.map((k) => [k, summariseErrors(lead2[k])])),
     measureMsPerRecord: Math.round((ms / 100) * 10) / 10,
