@@ -7,6 +7,7 @@ import type { DeviceReading } from './record.ts';
 import type { DisplayFilter, ReviewState } from './review-vocabulary.ts';
 import { IMAGE_INPUT_KINDS, type ImageInputKind } from './image-inputs.ts';
 import { BOUNDARY_NAMES, type BoundaryCorrection, type MedianBeats } from './median-beats.ts';
+import { QTC_FORMULAS, type QtcFormula } from './qtc.ts';
 
 /** A training run started from the UI. */
 export interface TrainingStart {
@@ -199,6 +200,8 @@ export interface ReviewSettings {
   pxPerMm: number;
   /** SNOMED codes on number keys 1..9, in order. */
   shortcuts: string[];
+  /** Heart-rate correction of QT used for QTc and by the prolonged-QTc rule. */
+  qtcFormula: QtcFormula;
 }
 
 export interface WorklistQuery {
@@ -240,6 +243,12 @@ export interface RecordAnalysis {
   qtMs: number | null;
   qtcBazettMs: number | null;
   axisDegrees: number | null;
+  /** QTc by the workspace's formula (named in qtcFormula). */
+  qtcMs?: number | null;
+  qtcFormula?: QtcFormula;
+  pDurationMs?: number | null;
+  /** Why an interval is not measured (AF: no P; flat T in all leads), shown instead of a dash. */
+  notMeasurable?: Partial<Record<'pDuration' | 'pr' | 'qrs' | 'qt', string>>;
 }
 
 /** Each model's probabilities for one record; `predicted` is the probability against the model's threshold. */
@@ -378,7 +387,7 @@ export interface ApiMethods {
   };
   'intervals.delete': { params: { id: number; author: string }; result: { deleted: true } };
   'settings.get': { params: Record<string, never>; result: ReviewSettings };
-  'settings.set': { params: { pxPerMm?: number; shortcuts?: string[]; author: string }; result: ReviewSettings };
+  'settings.set': { params: { pxPerMm?: number; shortcuts?: string[]; qtcFormula?: QtcFormula; author: string }; result: ReviewSettings };
   'labels.set': {
     params: { recordId: number; vocabulary: string; code: string; present: boolean; author: string };
     result: LabelAssertion;
@@ -561,6 +570,7 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
   'settings.set': {
     pxPerMm: { type: 'number', optional: true, min: 1, max: 40 },
     shortcuts: { type: 'string[]', optional: true, maxLength: 64 },
+    qtcFormula: { type: 'string', optional: true, oneOf: QTC_FORMULAS },
     author,
   },
   'labels.set': { recordId: id, vocabulary: code, code, present: { type: 'boolean' }, author },

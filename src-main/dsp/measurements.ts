@@ -1,8 +1,11 @@
 // Per-record ECG measurements from R fiducials and the median-beat delineation: rate, RR statistics,
-// per-lead QRS amplitudes and net deflections, frontal axis, PR / QRS / QT / QTc.
+// per-lead QRS amplitudes and net deflections, per-lead wave amplitudes (Q, R, S, R', ST, T), frontal P/QRS/T
+// axes, P duration / PR / QRS / QT, QTc by four formulas, Sokolow-Lyon and Cornell voltages.
 import { ecgClean } from './ecg-clean.ts';
 import { detectQrs } from './qrs-detector.ts';
 import { delineateMedianBeat, medianBeat, type Delineation } from './delineation.ts';
+import { leadAmplitudes, netArea, type LeadAmplitudes } from './lead-amplitudes.ts';
+import { correctQt, QTC_FORMULAS, type QtcFormula } from '../../src-shared/qtc.ts';
 
 export interface RrStats {
   count: number;
@@ -35,11 +38,23 @@ export interface EcgMeasurements {
   axis: { fromIAvf: number | null; fromIIIAvf: number | null };
   /** Boundaries of the median beat relative to R, samples; null when no beat could be delineated. */
   delineation: Delineation | null;
+  pDurationMs: number | null;
   prMs: number | null;
   qrsMs: number | null;
   qtMs: number | null;
   qtcBazettMs: number | null;
   qtcFridericiaMs: number | null;
+  /** QTc by every formula (ms); null where QT or RR is not measured. */
+  qtc: Record<QtcFormula, number | null>;
+  /** Why an interval is not measured, where the delineation gave a reason (AF: no P; flat T in all leads). */
+  notMeasurable: Partial<Record<'pDuration' | 'pr' | 'qrs' | 'qt', string>>;
+  /** Frontal axes (degrees) of P, QRS and T from the net areas of I, II and aVF on the median beat. */
+  frontalAxes: { p: number | null; qrs: number | null; t: number | null };
+  /** Per-lead wave amplitudes on the median beat, by lead name. */
+  amplitudes: Record<string, LeadAmplitudes>;
+  /** Sokolow-Lyon: |S V1| + max(R V5, R V6), mV; Cornell: R aVL + |S V3|, mV (null when a lead is missing). */
+  sokolowLyonMv: number | null;
+  cornellMv: number | null;
 }
 
 function median(values: number[]): number {
@@ -148,7 +163,7 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
   const pre = Math.round(Math.min(0.35 * fs, 0.45 * rrSamples));
   const post = Math.round(Math.min(0.65 * fs, 0.8 * rrSamples));
   const mb = beats.length ? medianBeat(filtered, beats, pre, post) : undefined;
-  const del = opts.boundaries ?? (mb ? delineateMedianBeat(mb, fs) : null);
+  const del = opts.boundaries ?? (mb ? delineateMedianBeat(mb, fs, { rrIrregularity: rr?.irregularity }) : null);
   const ms = (s: number): number => (s / fs) * 1000;
   const on = del ? del.qrsOnset : -Math.round(0.06 * fs);
   const off = del ? del.qrsOffset : Math.round(0.06 * fs);
@@ -165,6 +180,24 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
   const prMs = del && del.pOnset !== undefined ? ms(del.qrsOnset - del.pOnset) : null;
   const qtMs = del && del.tOffset !== undefined ? ms(del.tOffset - del.qrsOnset) : null;
   const rrS = rr ? rr.medianMs / 1000 : null;
+  const pDurationMs = del && del.pOnset !== undefined && del.pOffset !== undefined ? ms(del.pOffset - del.pOnset) : null;
+  const qtc = Object.fromEntries(QTC_FORMULAS.map((f) => [f, qtMs !== null && rrS ? correctQt(qtMs, rrS, f) : null])) as Record<
+    QtcFormula,
+    number | null
+  >;
+  const notMeasurable: EcgMeasurements['notMeasurable'] = {};
+  if (!del) notMeasurable.qt = notMeasurable.pr = notMeasurable.pDuration = 'no beat to delineate';
+  else {
+    if (prMs === null) notMeasurable.pr = notMeasurable.pDuration = del.notMeasurable?.p ?? 'no P wave delineated';
+    if (qtMs === null) notMeasurable.qt = del.notMeasurable?.t ?? 'no T wave delineated';
+  }
+  const waves = mb && del ? medianBeatWaves(names, mb.templates, mb.pre, del, fs) : undefined;
+  const amp = (lead: string, wave: 'rMv' | 'sMv'): number | undefined => waves?.amplitudes[lead]?.[wave];
+  const sV1 = amp('V1', 'sMv'),
+    rV5 = amp('V5', 'rMv'),
+    rV6 = amp('V6', 'rMv');
+  const rAvl = amp('aVL', 'rMv'),
+    sV3 = amp('V3', 'sMv');
   return {
     samplingRate: fs,
     beats,
@@ -177,10 +210,58 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
         iNet !== undefined && iiNet !== undefined && avfNet !== undefined && beats.length ? axisFromIIIAvf(iNet, iiNet, avfNet) : null,
     },
     delineation: del,
+    pDurationMs,
     prMs,
     qrsMs,
     qtMs,
-    qtcBazettMs: qtMs !== null && rrS ? qtMs / Math.sqrt(rrS) : null,
-    qtcFridericiaMs: qtMs !== null && rrS ? qtMs / Math.cbrt(rrS) : null,
+    qtcBazettMs: qtc.bazett,
+    qtcFridericiaMs: qtc.fridericia,
+    qtc,
+    notMeasurable,
+    frontalAxes: waves?.axes ?? { p: null, qrs: null, t: null },
+    amplitudes: waves?.amplitudes ?? {},
+    sokolowLyonMv: sV1 !== undefined && rV5 !== undefined && rV6 !== undefined ? round3(Math.abs(sV1) + Math.max(rV5, rV6)) : null,
+    cornellMv: rAvl !== undefined && sV3 !== undefined ? round3(rAvl + Math.abs(sV3)) : null,
+  };
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** Per-lead amplitudes and the frontal P/QRS/T axes from the median-beat templates (`pre` = R's index). */
+function medianBeatWaves(
+  names: string[],
+  templates: Float32Array[],
+  pre: number,
+  d: Delineation,
+  fs: number,
+): { amplitudes: Record<string, LeadAmplitudes>; axes: EcgMeasurements['frontalAxes'] } {
+  const on = pre + d.qrsOnset,
+    off = pre + d.qrsOffset;
+  const amplitudes: Record<string, LeadAmplitudes> = {};
+  names.forEach((n, l) => {
+    const tPeak = d.leads?.[l]?.tPeak ?? d.tPeak;
+    amplitudes[n] = leadAmplitudes(templates[l], on, off, d.tOffset !== undefined && tPeak !== undefined ? pre + tPeak : undefined, fs);
+  });
+  const axisOf = (from: number, to: number): number | null => {
+    const area = (lead: string): number | undefined => {
+      const l = names.indexOf(lead);
+      return l < 0 ? undefined : netArea(templates[l], templates[l][Math.max(0, on)], from, to);
+    };
+    const i = area('I'),
+      ii = area('II'),
+      avf = area('aVF');
+    if (i === undefined || ii === undefined || avf === undefined) return null;
+    const a = axisFromIIIAvf(i, ii, avf);
+    return a === null ? null : Math.round(a);
+  };
+  return {
+    amplitudes,
+    axes: {
+      p: d.pOnset !== undefined && d.pOffset !== undefined ? axisOf(pre + d.pOnset, pre + d.pOffset) : null,
+      qrs: axisOf(on, off),
+      t: d.tOffset !== undefined ? axisOf(off, pre + d.tOffset) : null,
+    },
   };
 }

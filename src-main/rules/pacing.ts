@@ -10,8 +10,14 @@ const SPIKE_MV = 0.15;
 const SLEW_MV_PER_MS = 0.1;
 const LEAD_IN_MS = 400;
 const MIN_BEAT_FRACTION = 0.3;
-/** A pacemaker pulse reaches every lead at once; noise spikes are usually on one lead. */
-const MIN_LEADS = 3;
+/**
+ * A pacemaker pulse reaches every lead at once; noise spikes are usually on one lead. Leads are counted by
+ * independent view: the six limb leads are all combinations of two signals (and many carts compute III, aVR,
+ * aVL, aVF from I and II), so a noise spike in II also appears in III and aVF; they count as one view together.
+ */
+const MIN_VIEWS = 3;
+const LIMB_LEADS = new Set(['I', 'II', 'III', 'aVR', 'aVL', 'aVF']);
+const view = (lead: string): string => (LIMB_LEADS.has(lead) ? 'limb' : lead);
 /** Spikes closer than this on one lead are a burst of noise, not a pacemaker. */
 const ISOLATION_MS = 20;
 
@@ -23,15 +29,15 @@ function isolated(spikes: PacingSpike[], fs: number): PacingSpike[] {
   );
 }
 
-/** Spikes that occur within one sample of each other on at least `minLeads` leads (all of them kept as evidence). */
-function simultaneousSpikes(perLead: PacingSpike[][], minLeads: number): PacingSpike[] {
+/** Spikes that occur within one sample of each other in at least `minViews` views (all of them kept as evidence). */
+function simultaneousSpikes(perLead: PacingSpike[][], minViews: number, key: (lead: string) => string): PacingSpike[] {
   const all = perLead.flat().sort((a, b) => a.sample - b.sample);
   const out: PacingSpike[] = [];
   for (let i = 0; i < all.length;) {
     let j = i;
     while (j + 1 < all.length && all[j + 1].sample - all[i].sample <= 1) j++;
     const group = all.slice(i, j + 1);
-    if (new Set(group.map((s) => s.lead)).size >= minLeads) out.push(...group);
+    if (new Set(group.map((s) => key(s.lead))).size >= minViews) out.push(...group);
     i = j + 1;
   }
   return out;
@@ -61,7 +67,7 @@ export function findSpikes(x: Float32Array, fs: number, lead: string): PacingSpi
 
 export const pacing: RuleDetector = {
   id: 'pacing',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'Pacing rhythm (pacemaker spikes before QRS complexes)',
   codes: [{ code: '10370003', abbreviation: 'PR' }],
   requiredLeads: ['I'],
@@ -73,14 +79,17 @@ export const pacing: RuleDetector = {
       slewMvPerMs: SLEW_MV_PER_MS,
       leadInMs: LEAD_IN_MS,
       minBeatFraction: MIN_BEAT_FRACTION,
-      minLeads: MIN_LEADS,
+      minViews: MIN_VIEWS,
     };
     if (m.beats.length < 2) return notApplicable(input, 'fewer than 2 QRS complexes detected', thresholds);
     // Recorded leads only: a derived lead repeats the spikes of I and II.
     const recorded = Object.entries(input.leadsMv).filter(([lead]) => !input.derivedLeads.includes(lead));
+    // With too few views (limb leads only), distinct leads are counted as before.
+    const byView = new Set(recorded.map(([lead]) => view(lead))).size >= MIN_VIEWS;
     const spikes = simultaneousSpikes(
       recorded.map(([lead, x]) => isolated(findSpikes(x, fs, lead), fs)),
-      Math.min(MIN_LEADS, recorded.length),
+      Math.min(MIN_VIEWS, recorded.length),
+      byView ? view : (lead) => lead,
     );
     const lead = Math.round((LEAD_IN_MS / 1000) * fs);
     const after = Math.round(0.01 * fs);

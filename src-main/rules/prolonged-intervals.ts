@@ -1,38 +1,47 @@
-// Prolonged PR (> 200 ms), QRS (>= 120 ms) and QTc (Bazett > 460 ms), measured on the median beat.
+// Prolonged PR (> 200 ms), QRS (>= 120 ms) and QTc (> 460 ms by the workspace's QTc formula, Bazett by default),
+// measured on the median beat's global boundaries. "Not measurable" carries the delineation's reason.
 import { baseEvidence, notApplicable, round, type RuleDetector, type RuleInput, type RuleOutput } from './rule-detector.ts';
 import type { EcgMeasurements } from '../dsp/measurements.ts';
 import type { SnomedCode } from '../../src-shared/rules.ts';
+import { DEFAULT_QTC_FORMULA, QTC_FORMULA_NAMES, type QtcFormula } from '../../src-shared/qtc.ts';
 
 interface IntervalRule {
   id: string;
   title: string;
   codes: SnomedCode[];
   name: string;
+  /** What the evidence calls the value, e.g. 'QTc (Fridericia)'. */
+  label: (input: RuleInput) => string;
   limitMs: number;
   /** True when the limit itself counts as prolonged (QRS >= 120). */
   inclusive: boolean;
-  value: (m: EcgMeasurements) => number | null;
+  value: (m: EcgMeasurements, input: RuleInput) => number | null;
+  /** Which not-measurable reason applies when the value is null. */
+  interval: 'pr' | 'qrs' | 'qt';
 }
 
 function runInterval(rule: IntervalRule, input: RuleInput): RuleOutput {
   const m = input.measurements;
   const thresholds = { [rule.name]: rule.limitMs };
-  const v = rule.value(m);
+  const v = rule.value(m, input);
   if (v === null)
     return notApplicable(
       input,
-      `${rule.name} not measurable (no delineated ${rule.name.startsWith('pr') ? 'P wave' : rule.name.startsWith('qt') ? 'T wave' : 'QRS'})`,
+      `${rule.label(input)} not measurable: ${m.notMeasurable[rule.interval] ?? 'no delineated wave'}`,
       thresholds,
     );
   const score = (v - rule.limitMs) / rule.limitMs;
   const decision = rule.inclusive ? v >= rule.limitMs : v > rule.limitMs;
-  const evidence = baseEvidence(input, `${rule.name} ${v.toFixed(0)} ms on the median of ${m.beats.length} beats`, thresholds);
+  const evidence = baseEvidence(input, `${rule.label(input)} ${v.toFixed(0)} ms on the median of ${m.beats.length} beats`, thresholds);
   evidence.measurements = {
     prMs: round(m.prMs, 1),
     qrsMs: round(m.qrsMs, 1),
     qtMs: round(m.qtMs, 1),
     qtcBazettMs: round(m.qtcBazettMs, 1),
     qtcFridericiaMs: round(m.qtcFridericiaMs, 1),
+    qtcFraminghamMs: round(m.qtc.framingham, 1),
+    qtcHodgesMs: round(m.qtc.hodges, 1),
+    pDurationMs: round(m.pDurationMs, 1),
     heartRateBpm: round(m.heartRateBpm, 1),
   };
   const d = m.delineation;
@@ -49,7 +58,7 @@ function runInterval(rule: IntervalRule, input: RuleInput): RuleOutput {
 function intervalDetector(rule: IntervalRule): RuleDetector {
   return {
     id: rule.id,
-    version: '1.0.0',
+    version: '1.1.0',
     title: rule.title,
     codes: rule.codes,
     requiredLeads: ['I'],
@@ -61,6 +70,8 @@ export const prolongedPr = intervalDetector({
   id: 'prolonged-pr',
   title: 'Prolonged PR interval (> 200 ms)',
   name: 'prMs',
+  label: () => 'PR',
+  interval: 'pr',
   limitMs: 200,
   inclusive: false,
   codes: [
@@ -74,6 +85,8 @@ export const prolongedQrs = intervalDetector({
   id: 'prolonged-qrs',
   title: 'Prolonged QRS duration (>= 120 ms)',
   name: 'qrsMs',
+  label: () => 'QRS',
+  interval: 'qrs',
   limitMs: 120,
   inclusive: true,
   // Wide QRS is the common criterion of the complete bundle branch blocks; CinC has no code of its own for it.
@@ -81,12 +94,16 @@ export const prolongedQrs = intervalDetector({
   value: (m) => m.qrsMs,
 });
 
+const formulaOf = (input: RuleInput): QtcFormula => input.qtcFormula ?? DEFAULT_QTC_FORMULA;
+
 export const prolongedQtc = intervalDetector({
   id: 'prolonged-qtc',
-  title: 'Prolonged QTc (Bazett > 460 ms)',
-  name: 'qtcBazettMs',
+  title: 'Prolonged QTc (> 460 ms; Bazett unless the settings choose another formula)',
+  name: 'qtcMs',
+  label: (input) => `QTc (${QTC_FORMULA_NAMES[formulaOf(input)]})`,
+  interval: 'qt',
   limitMs: 460,
   inclusive: false,
   codes: [{ code: '111975006', abbreviation: 'LQT' }],
-  value: (m) => m.qtcBazettMs,
+  value: (m, input) => m.qtc[formulaOf(input)],
 });

@@ -2,6 +2,7 @@
 import { LEAD_SETS, LEAD_SET_SIZES, type LeadSetSize } from '../../src-shared/lead-sets.ts';
 import type { RuleDecision, RuleEvidence, SnomedCode } from '../../src-shared/rules.ts';
 import type { EcgMeasurements } from '../dsp/measurements.ts';
+import type { QtcFormula } from '../../src-shared/qtc.ts';
 
 /** Shared inputs: the record's leads (mV, by canonical name) restricted to a lead set, and the measurements. */
 export interface RuleInput {
@@ -13,6 +14,8 @@ export interface RuleInput {
   /** Names in `leadsMv` computed from I and II rather than recorded. */
   derivedLeads: string[];
   measurements: EcgMeasurements;
+  /** QT correction the prolonged-QTc rule applies (the workspace setting; Bazett by default). */
+  qtcFormula?: QtcFormula;
 }
 
 export interface RuleOutput {

@@ -5,16 +5,22 @@ import { deriveLimbLeads } from '../../src-shared/derived-leads.ts';
 import type { RuleResult } from '../../src-shared/rules.ts';
 import { measureWithCorrections } from '../dsp/corrected-measurements.ts';
 import type { Boundaries } from '../../src-shared/median-beats.ts';
+import type { QtcFormula } from '../../src-shared/qtc.ts';
 import { detectQrs } from '../dsp/qrs-detector.ts';
 import { RULE_DETECTORS } from './detectors.ts';
 import { notApplicable, type RuleDetector, type RuleInput } from './rule-detector.ts';
+
+/** Workspace settings the detectors follow. */
+export interface RuleOptions {
+  qtcFormula?: QtcFormula;
+}
 
 /**
  * The shared input of all detectors for `record` restricted to `leadSet` (throws when leads are missing).
  * Limb leads the set lacks are derived from I and II (flagged in `derivedLeads`); beats are detected on
  * the recorded leads only. `corrections`: a reviewer's global boundaries, measured in place of the automatic ones.
  */
-export function ruleInput(record: EcgRecord, leadSet: LeadSetSize, corrections: Boundaries = {}): RuleInput {
+export function ruleInput(record: EcgRecord, leadSet: LeadSetSize, corrections: Boundaries = {}, opts: RuleOptions = {}): RuleInput {
   const restricted = restrictToLeadSet(record, leadSet);
   const leads = deriveLimbLeads(restricted.leads.map((l) => ({ ...l, name: canonicalLeadName(l.name) })));
   const leadsMv: Record<string, Float32Array> = {};
@@ -28,7 +34,7 @@ export function ruleInput(record: EcgRecord, leadSet: LeadSetSize, corrections: 
     .filter((n) => !derivedLeads.includes(n))
     .map((n) => leadsMv[n]);
   const measurements = measureWithCorrections(leadsMv, fs, corrections, { beats: detectQrs(recorded, fs) }).corrected;
-  return { recordName: record.recordName, leadSet, samplingRate: fs, leadsMv, derivedLeads, measurements };
+  return { recordName: record.recordName, leadSet, samplingRate: fs, leadsMv, derivedLeads, measurements, qtcFormula: opts.qtcFormula };
 }
 
 /** Why `record` cannot be read as `leadSet` ('lacks I, II of the 2-lead set (has MLII, V5)'), or undefined when it can. */
@@ -49,6 +55,7 @@ export function runRules(
   leadSet: LeadSetSize,
   detectors: readonly RuleDetector[] = RULE_DETECTORS,
   corrections: Boundaries = {},
+  opts: RuleOptions = {},
 ): RuleResult[] {
   const mismatch = leadSetMismatch(record, leadSet);
   if (mismatch) {
@@ -69,7 +76,7 @@ export function runRules(
       evidence,
     }));
   }
-  const input = ruleInput(record, leadSet, corrections);
+  const input = ruleInput(record, leadSet, corrections, opts);
   return detectors.map((d) => {
     const missing = d.requiredLeads.filter((l) => !input.leadsMv[l]);
     const out = missing.length ? notApplicable(input, `the ${leadSet}-lead set lacks ${missing.join(', ')}`) : d.run(input);

@@ -4,6 +4,7 @@ import type { Database } from 'better-sqlite3';
 import type { IntervalAnnotation, RecordNote, ReviewSettings } from '../../src-shared/api.ts';
 import { appendAudit } from './audit-log.ts';
 import { writeTransaction } from './write-transaction.ts';
+import { DEFAULT_QTC_FORMULA, isQtcFormula, QTC_FORMULAS } from '../../src-shared/qtc.ts';
 
 function requireRecord(db: Database, recordId: number): { length: number; leads: string[] } {
   const r = db.prepare('SELECT length FROM record WHERE id = ?').get(recordId) as { length: number } | undefined;
@@ -130,6 +131,7 @@ const SETTINGS_KEY = 'review.settings';
 export const DEFAULT_REVIEW_SETTINGS: ReviewSettings = {
   pxPerMm: 96 / 25.4,
   shortcuts: ['426783006', '164889003', '426177001', '427084000', '39732003', '164909002', '59118001', '270492004', '164934002'],
+  qtcFormula: DEFAULT_QTC_FORMULA,
 };
 
 export function getReviewSettings(db: Database): ReviewSettings {
@@ -145,11 +147,14 @@ export function setReviewSettings(
   if (p.pxPerMm !== undefined && !(p.pxPerMm >= 1 && p.pxPerMm <= 40))
     throw new Error(`screen calibration ${p.pxPerMm} px/mm is outside 1..40`);
   if (p.shortcuts !== undefined && p.shortcuts.length > 9) throw new Error('at most 9 shortcut keys (1-9)');
+  if (p.qtcFormula !== undefined && !isQtcFormula(p.qtcFormula))
+    throw new Error(`unknown QTc formula '${String(p.qtcFormula)}' (one of ${QTC_FORMULAS.join(', ')})`);
   return writeTransaction(db, () => {
     const next: ReviewSettings = {
       ...getReviewSettings(db),
       ...(p.pxPerMm !== undefined ? { pxPerMm: p.pxPerMm } : {}),
       ...(p.shortcuts !== undefined ? { shortcuts: p.shortcuts } : {}),
+      ...(p.qtcFormula !== undefined ? { qtcFormula: p.qtcFormula } : {}),
     };
     db.prepare('INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)').run(SETTINGS_KEY, JSON.stringify(next));
     appendAudit(db, p.author, 'settings.review', null, { ...next }, now);

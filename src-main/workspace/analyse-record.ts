@@ -13,6 +13,7 @@ import { RULE_DETECTORS } from '../rules/detectors.ts';
 import { ruleResultsForRecord } from '../store/rule-store.ts';
 import { runRules } from '../rules/run-rules.ts';
 import { listModels } from '../store/model-store.ts';
+import { getReviewSettings } from '../store/review-store.ts';
 import { predictionsFor } from '../store/prediction-store.ts';
 import { getRecordSignal, getRecordSummary, readSignalWindow, signalWindowSpan } from '../store/record-store.ts';
 
@@ -39,6 +40,7 @@ export function analyseRecord(db: Database, recordId: number, start?: number, en
   const leads: Record<string, Float32Array> = {};
   for (const l of record.leads) leads[canonicalLeadName(l.name)] = leadMillivolts(l);
   const m = measureWithCorrections(leads, record.samplingRate, currentBoundaries(db, recordId)).corrected;
+  const { qtcFormula } = getReviewSettings(db);
   return {
     samplingRate: record.samplingRate,
     start: s,
@@ -50,6 +52,10 @@ export function analyseRecord(db: Database, recordId: number, start?: number, en
     qtMs: m.qtMs,
     qtcBazettMs: m.qtcBazettMs,
     axisDegrees: m.axis.fromIIIAvf ?? m.axis.fromIAvf,
+    qtcMs: m.qtc[qtcFormula],
+    qtcFormula,
+    pDurationMs: m.pDurationMs,
+    notMeasurable: m.notMeasurable,
   };
 }
 
@@ -63,7 +69,9 @@ export function recordRules(db: Database, recordId: number, leadSet: number): Ru
   if (RULE_DETECTORS.every((d) => stored.some((r) => r.detectorId === d.id && r.detectorVersion === d.version))) return stored;
   // Results taken on corrections that changed meanwhile are not stored as current.
   const { correctionId, corrections } = correctionState(db, recordId);
-  const results = runRules(loadSpan(db, recordId).record, leadSet, RULE_DETECTORS, corrections);
+  const results = runRules(loadSpan(db, recordId).record, leadSet, RULE_DETECTORS, corrections, {
+    qtcFormula: getReviewSettings(db).qtcFormula,
+  });
   saveRuleResultsOnBoundaries(db, recordId, results, correctionId);
   return results;
 }

@@ -6,6 +6,7 @@ import { getRecordSignal } from '../store/record-store.ts';
 import { leadSetMismatch, runRules } from '../rules/run-rules.ts';
 import { correctionState, saveRuleResultsOnBoundaries } from '../store/boundary-store.ts';
 import { RULE_DETECTORS } from '../rules/detectors.ts';
+import { getReviewSettings } from '../store/review-store.ts';
 
 export interface StoredRunOutcome {
   recordId: number;
@@ -23,6 +24,7 @@ export function runStoredRules(
   onRecord?: (o: StoredRunOutcome, i: number) => void,
 ): StoredRunOutcome[] {
   const out: StoredRunOutcome[] = [];
+  const { qtcFormula } = getReviewSettings(db);
   for (const [i, id] of recordIds.entries()) {
     const rec = getRecordSignal(db, id);
     let o: StoredRunOutcome;
@@ -32,7 +34,7 @@ export function runStoredRules(
     else {
       try {
         const { correctionId, corrections } = correctionState(db, id);
-        const results = runRules(rec, leadSet, RULE_DETECTORS, corrections);
+        const results = runRules(rec, leadSet, RULE_DETECTORS, corrections, { qtcFormula });
         saveRuleResultsOnBoundaries(db, id, results, correctionId);
         o = { recordId: id, recordName: rec.recordName, results };
       } catch (e) {

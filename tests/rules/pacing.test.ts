@@ -1,0 +1,66 @@
+// Pacing detector on synthetic records: narrow, steep pacemaker spikes before every QRS are found; a noise spike
+// in lead II that the limb leads computed from it repeat (III, aVR, aVF) is not a pacemaker.
+import { describe, expect, it } from 'vitest';
+import type { EcgRecord } from '../../src-shared/record.ts';
+import { runRules } from '../../src-main/rules/run-rules.ts';
+import { pacing } from '../../src-main/rules/pacing.ts';
+import { allLeads, LEADS_12, regularBeats, syntheticBeats } from '../helpers/synthetic-beats.ts';
+
+function recordOf(leads: Record<string, Float32Array>, fs = 500): EcgRecord {
+  return {
+    format: 'synthetic',
+    recordName: 'synthetic-pacing',
+    samplingRate: fs,
+    length: leads.I.length,
+    leads: LEADS_12.map((name) => ({
+      name,
+      units: 'mV',
+      gain: 1000,
+      baseline: 0,
+      digital: Int16Array.from(leads[name], (v) => Math.round(v * 1000)),
+    })),
+    labels: [],
+    attributes: {},
+  };
+}
+
+/** Limb leads recomputed from I and II, as many carts store them. */
+function limbFromIAndII(leads: Record<string, Float32Array>): void {
+  const { I, II } = leads;
+  leads.III = II.map((v, k) => v - I[k]);
+  leads.aVR = I.map((v, k) => -(v + II[k]) / 2);
+  leads.aVL = I.map((v, k) => v - II[k] / 2);
+  leads.aVF = II.map((v, k) => v - I[k] / 2);
+}
+
+// A wide paced-looking complex (140 ms) and a T wave.
+const waves = [
+  { startMs: -60, endMs: 40, mv: allLeads(1.0, { aVR: -1.0, V1: -0.8, V2: -0.6 }) },
+  { startMs: 40, endMs: 80, mv: allLeads(-0.3, { aVR: 0.3, V1: 0.3 }) },
+  { startMs: 200, endMs: 420, mv: allLeads(-0.3, { aVR: 0.3, V1: 0.3 }) },
+];
+const fs = 500;
+
+describe('pacing detector', () => {
+  it('finds ventricular pacemaker spikes (1 sample, 1.5 mV, every lead) 50 ms before each QRS', () => {
+    const beats = regularBeats(857);
+    const leads = syntheticBeats({ rSeconds: beats, waves, noiseMv: 0.02, seed: 3 });
+    for (const t of beats) {
+      const k = Math.round(t * fs) - Math.round(0.05 * fs) - Math.round(0.06 * fs);
+      for (const name of LEADS_12) leads[name][k] += name === 'aVR' ? -1.5 : 1.5;
+    }
+    const r = runRules(recordOf(leads), 12, [pacing])[0];
+    expect(r.decision).toBe(true);
+    expect(r.evidence.measurements.pacedBeatFraction).toBeGreaterThan(0.9);
+    expect(r.evidence.spikes!.length).toBeGreaterThan(beats.length);
+  });
+  it('does not call pacing from spikes in lead II that only the limb leads derived from it repeat', () => {
+    const beats = regularBeats(857);
+    const leads = syntheticBeats({ rSeconds: beats, waves, noiseMv: 0.02, seed: 4 });
+    for (const t of beats) leads.II[Math.round(t * fs) - Math.round(0.15 * fs)] += 0.6;
+    limbFromIAndII(leads);
+    const r = runRules(recordOf(leads), 12, [pacing])[0];
+    expect(r.decision).toBe(false);
+    expect(r.evidence.measurements.spikeCount).toBe(0);
+  });
+});
