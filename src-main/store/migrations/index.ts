@@ -7,6 +7,7 @@ import { migration as deviceReading } from './006-device-reading.ts';
 import { migration as ingestOutcome } from './007-ingest-outcome.ts';
 import { migration as signalCodec } from './008-signal-codec.ts';
 import { migration as boundaryCorrection } from './009-boundary-correction.ts';
+import { migration as annotators } from './010-annotators.ts';
 
 export interface Migration {
   version: number;
@@ -15,4 +16,15 @@ export interface Migration {
 }
 
 /** Every schema migration, in version order. A new one is a new file plus one line here. */
-export const MIGRATIONS: Migration[] = [core, rules, ml, explain, review, deviceReading, ingestOutcome, signalCodec, boundaryCorrection];
+export const MIGRATIONS: Migration[] = [
+  core,
+  rules,
+  ml,
+  explain,
+  review,
+  deviceReading,
+  ingestOutcome,
+  signalCodec,
+  boundaryCorrection,
+  annotators,
+];
