@@ -29,6 +29,7 @@ import { isReviewState, REVIEW_STATES } from '../../src-shared/review-vocabulary
 import { effectiveLabels, labelHistory } from '../store/label-store.ts';
 import { getRecordSignal } from '../store/record-store.ts';
 import { listIntervals } from '../store/review-store.ts';
+import { consensusCodes } from './annotator-agreement.ts';
 import type { Workspace } from '../store/workspace.ts';
 
 export type { ExportQuery } from '../store/export-store.ts';
@@ -39,6 +40,8 @@ export interface ExportRequest extends ExportQuery {
   /** Folds in splits.csv (default 10, as PTB-XL's strat_fold). */
   folds?: number;
   seed?: number;
+  /** 'consensus': the reviewers' consensus SNOMED codes on the records they reviewed (others keep their current labels). */
+  labelSource?: 'current' | 'consensus';
 }
 
 export type ExportResult = ExportSummary;
@@ -109,6 +112,7 @@ function writeRecord(
   recordId: number,
   name: string,
   outDir: string,
+  snomed: string[],
 ): { files: string[]; record: EcgRecord; length: number } {
   const db = ws.db;
   const { length } = recordShape(db, recordId);
@@ -137,8 +141,6 @@ function writeRecord(
       };
     });
   }
-  const labels = effectiveLabels(db, recordId);
-  const snomed = labels.filter((l) => l.vocabulary === 'SNOMED').map((l) => l.code);
   const comments = [
     `Age: ${head.age ?? 'NaN'}`,
     `Sex: ${SEX_WORD[head.sex ?? ''] ?? 'Unknown'}`,
@@ -186,12 +188,16 @@ export function exportDataset(
   const annotationsCsv = [csvLine(['record', 'annotator', 'sample', 'symbol', 'subtype', 'channel', 'num', 'aux'])];
   const intervalsCsv = [csvLine(['record', 'start_sample', 'end_sample', 'lead', 'vocabulary', 'code', 'text', 'author', 'time'])];
   const written: { id: number; name: string; patientId: string | null }[] = [];
+  const consensus = req.labelSource === 'consensus' ? consensusCodes(db) : undefined;
   ids.forEach((id, k) => {
     const name = names.get(id)!;
     onProgress?.(k, ids.length, name);
     const files: string[] = [];
     try {
-      const rec = writeRecord(ws, id, name, outDir);
+      const labels = effectiveLabels(db, id);
+      const agreed = consensus?.get(id);
+      const snomed = agreed ?? labels.filter((l) => l.vocabulary === 'SNOMED').map((l) => l.code);
+      const rec = writeRecord(ws, id, name, outDir, snomed);
       files.push(...rec.files);
       const sets = storedAnnotationSets(db, id);
       const beatRows: string[] = [];
@@ -222,18 +228,14 @@ export function exportDataset(
         { flag: 'wx' },
       );
       files.push(path.join('label-history', `${name}.json`));
-      const labels = effectiveLabels(db, id);
       const sources = currentLabelSources(db, id);
-      const kinds = new Set(labels.map((l) => sources.get(`${l.vocabulary}\0${l.code}`) ?? 'dataset'));
+      const kinds = agreed ? new Set(['consensus']) : new Set(labels.map((l) => sources.get(`${l.vocabulary}\0${l.code}`) ?? 'dataset'));
       const facts = recordReviewFacts(db, id);
       labelsCsv.push(
         csvLine([
           name,
           id,
-          labels
-            .filter((l) => l.vocabulary === 'SNOMED')
-            .map((l) => l.code)
-            .join(' '),
+          snomed.join(' '),
           labels
             .filter((l) => l.vocabulary !== 'SNOMED')
             .map((l) => `${l.vocabulary}:${l.code}`)

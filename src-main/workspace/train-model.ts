@@ -68,6 +68,8 @@ export interface TrainRequest {
   imageSize?: number;
   /** Gradient worker threads for data-parallel training (default 1: gradients in the training worker itself). */
   workers?: number;
+  /** 'consensus': train on the reviewers' consensus where they reviewed a record (default: the current labels). */
+  labelSource?: 'current' | 'consensus';
   signal?: AbortSignal;
   onProgress?: (label: string, e: TrainProgress) => void;
 }
@@ -103,7 +105,7 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
   if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS)
     throw new Error(`--workers must be 1..${MAX_WORKERS}, got ${req.workers}`);
   const seed = req.seed ?? 1;
-  const all = workspaceRecords(ws.db);
+  const all = workspaceRecords(ws.db, req.labelSource);
   const classes =
     req.classes ??
     frequentCodes(

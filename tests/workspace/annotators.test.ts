@@ -8,6 +8,7 @@ import { storeRecord } from '../../src-main/store/record-store.ts';
 import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
 import { listWorklist } from '../../src-main/store/worklist.ts';
 import { agreementReport } from '../../src-main/workspace/annotator-agreement.ts';
+import { workspaceRecords } from '../../src-main/workspace/labelled-records.ts';
 import type { AgreementReport, AuditEntry, RecordDetail, ReviewSettings } from '../../src-shared/api.ts';
 import { syntheticRecord } from '../helpers/synthetic-record.ts';
 
@@ -141,6 +142,18 @@ describe('several reviewers', () => {
       [ids[2], false],
       [ids[3], false],
     ]);
+  });
+
+  it('training with the consensus label source reads the consensus on reviewed records and current labels elsewhere', () => {
+    label(ids[0], AF, true, 'a');
+    label(ids[0], AF, true, 'b');
+    label(ids[0], AF, false, 'c'); // the latest word: the current labels say no AF
+    for (const who of ['a', 'b', 'c']) submit(ids[0], who);
+    const codes = (source: 'current' | 'consensus') =>
+      new Map(workspaceRecords(ws.db, source).map((r) => [r.recordId, [...r.item.codes].sort()]));
+    expect(codes('current').get(ids[0])).toEqual([NSR]);
+    expect(codes('consensus').get(ids[0])).toEqual([AF, NSR].sort());
+    expect(codes('consensus').get(ids[3])).toEqual([NSR]);
   });
 
   it('settings take more than nine label shortcuts; too many is a clear 400, not a server error', async () => {

@@ -29,6 +29,7 @@ export const command: CliCommand = {
          each lead (100 Hz, 10 s, band-passed, z-scored) becomes a Gramian angular (summation) field, Markov transition
          field (8 quantile bins) or recurrence plot of N x N pixels (default 64); the leads are the image's channels.
        --workers N: data-parallel training with N gradient worker threads (1..${MAX_WORKERS}, default 1).
+       --label-source consensus: train on the reviewers' consensus (leadlens agreement) where they reviewed a record.
        leadlens train --fine-tune MODEL_ID [--epochs N]   (retrain the head on current labels, backbone frozen)`,
   options: {
     arch: 'string',
@@ -43,6 +44,7 @@ export const command: CliCommand = {
     input: 'string',
     'image-size': 'string',
     workers: 'string',
+    'label-source': 'string',
   },
   async run(args, ctx) {
     if (args.options['fine-tune'] !== undefined) {
@@ -95,8 +97,12 @@ export const command: CliCommand = {
             .map((s) => s.trim())
             .filter(Boolean)
         : undefined;
+    const labelSource = args.options['label-source'];
+    if (labelSource !== undefined && labelSource !== 'current' && labelSource !== 'consensus')
+      throw new UsageError(`--label-source must be current or consensus, got '${String(labelSource)}'`);
     const bar = ctx.progress('train');
     const r = await trainInWorkspace(ctx.workspace(), {
+      ...(labelSource ? { labelSource } : {}),
       arch,
       leads,
       classes,
