@@ -43,3 +43,13 @@ export function createUndoStack() {
     },
   };
 }
+
+// One stack per record for the whole session: leaving a record and coming back keeps its history.
+const stacks = new Map<number, ReturnType<typeof createUndoStack>>();
+
+/** The record's undo stack, created on first use and kept until the window closes. */
+export function undoStackFor(recordId: number): ReturnType<typeof createUndoStack> {
+  let s = stacks.get(recordId);
+  if (!s) stacks.set(recordId, (s = createUndoStack()));
+  return s;
+}

@@ -101,9 +101,14 @@ describe('record store', () => {
     const h = labelHistory(w.db, recordId);
     expect(h).toHaveLength(4);
     expect(h[0]).toMatchObject({ sourceKind: 'dataset', code: '426783006', isCurrent: true });
-    expect(h[1]).toMatchObject({ sourceKind: 'annotator', present: false, isCurrent: false, author: 'dr.a' });
-    expect(h[3]).toMatchObject({ present: true, isCurrent: true, supersedes: h[1].id, author: 'dr.b' });
+    // Each reviewer keeps their own word: dr.b's does not supersede dr.a's (the latest counts in the effective labels).
+    expect(h[1]).toMatchObject({ sourceKind: 'annotator', present: false, isCurrent: true, author: 'dr.a' });
+    expect(h[3]).toMatchObject({ present: true, isCurrent: true, supersedes: null, author: 'dr.b' });
+    setAnnotatorLabel(w.db, { recordId, vocabulary: 'SNOMED', code: '426783006', present: true, author: 'dr.a' });
+    expect(labelHistory(w.db, recordId)[4]).toMatchObject({ author: 'dr.a', isCurrent: true, supersedes: h[1].id });
+    expect(labelHistory(w.db, recordId)[1].isCurrent).toBe(false);
     expect(listAudit(w.db, { recordId }).map((a) => `${a.actor}:${a.action}`)).toEqual([
+      'dr.a:label.add',
       'dr.b:label.add',
       'dr.a:label.add',
       'dr.a:label.remove',
