@@ -45,6 +45,8 @@ export function createUndoStack() {
 }
 
 // One stack per record for the whole session: leaving a record and coming back keeps its history.
+// Not reactive itself (each stack is): nothing renders the map.
+// eslint-disable-next-line svelte/prefer-svelte-reactivity
 const stacks = new Map<number, ReturnType<typeof createUndoStack>>();
 
 /** The record's undo stack, created on first use and kept until the window closes. */
