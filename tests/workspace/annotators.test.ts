@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, createServices } from '../../src-main/api/services.ts';
 import { effectiveLabels, setAnnotatorLabel, setReviewState } from '../../src-main/store/label-store.ts';
 import { storeRecord } from '../../src-main/store/record-store.ts';
+import { saveModel } from '../../src-main/store/model-store.ts';
+import { savePredictions } from '../../src-main/store/prediction-store.ts';
 import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
 import { listWorklist } from '../../src-main/store/worklist.ts';
 import { agreementReport } from '../../src-main/workspace/annotator-agreement.ts';
@@ -142,6 +144,45 @@ describe('several reviewers', () => {
       [ids[2], false],
       [ids[3], false],
     ]);
+  });
+
+  it("with a model's probabilities the consensus is CROWDLAB-style and the model breaks the two reviewers' tie", () => {
+    // Two reviewers, AF: they agree on records 1, 2 and 4 (AF on 1), split on record 3 (a says AF, b not).
+    label(ids[0], AF, true, 'a');
+    label(ids[0], AF, true, 'b');
+    label(ids[2], AF, true, 'a');
+    for (const id of ids) for (const who of ['a', 'b']) submit(id, who);
+    const modelId = saveModel(ws.db, {
+      name: 'probe',
+      kind: 'tfjs',
+      architecture: 'small-cnn',
+      hyperparameters: {},
+      classes: [AF],
+      leadSet: ['I'],
+      inputSpec: {},
+      metrics: {},
+      runtime: 'test',
+      weights: new Uint8Array(1),
+      records: [],
+      labelIds: [],
+    });
+    const probabilities = [0.9, 0.1, 0.2, 0.1];
+    savePredictions(
+      ws.db,
+      modelId,
+      ids.map((recordId, i) => ({ recordId, classCode: AF, probability: probabilities[i], predicted: probabilities[i] >= 0.5 })),
+    );
+    const r = agreementReport(ws.db, { modelId });
+    expect(r.modelId).toBe(modelId);
+    expect(r.classes.find((c) => c.code === AF)!.method).toBe('crowdlab');
+    // The model says no AF on record 3 (p = 0.2): the consensus follows it.
+    const tie = r.consensus.find((c) => c.recordId === ids[2] && c.code === AF)!;
+    expect(tie.present).toBe(false);
+    expect(tie.confidence).toBeGreaterThan(0.5);
+    expect(r.consensus.find((c) => c.recordId === ids[0] && c.code === AF)!.present).toBe(true);
+    // Without the model the tie goes by the reviewers alone (Dawid-Skene), with a confidence near one half.
+    const alone = agreementReport(ws.db).consensus.find((c) => c.recordId === ids[2] && c.code === AF)!;
+    expect(alone.confidence).toBeLessThan(0.75);
   });
 
   it('training with the consensus label source reads the consensus on reviewed records and current labels elsewhere', () => {
