@@ -196,6 +196,8 @@ export interface WorklistQuery {
   descending?: boolean;
   /** The reviewer asking: in blind mode, records they have not submitted show only their own and the dataset's labels. */
   reviewer?: string;
+  /** Only records this reviewer has not submitted yet (their own queue when several reviewers share a workspace). */
+  unreviewedBy?: string;
 }
 
 export interface WorklistQueue {
@@ -524,6 +526,7 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
     sort: { type: 'string', optional: true, maxLength: 16 },
     descending: { type: 'boolean', optional: true },
     reviewer: { ...author, optional: true },
+    unreviewedBy: { ...author, optional: true },
   },
   'worklist.queues': {},
   'records.get': { id, reviewer: { ...author, optional: true } },

@@ -112,6 +112,12 @@ function whereOf(db: Database, q: WorklistQuery): { sql: string; params: Record<
     parts.push('r.review_state = @reviewState');
     params.reviewState = q.reviewState;
   }
+  if (q.unreviewedBy !== undefined) {
+    parts.push(
+      "r.id NOT IN (SELECT record_id FROM reviewer_review WHERE reviewer = @unreviewedBy AND state IN ('reviewed', 'accepted', 'corrected'))",
+    );
+    params.unreviewedBy = q.unreviewedBy;
+  }
   return { sql: parts.join(' AND '), params };
 }
 

@@ -119,6 +119,11 @@ describe('several reviewers', () => {
     expect(r.reviewerAgreement.map((q) => q.records)).toEqual([4, 4]);
     const queue = listWorklist(ws.db, { queue: 'disagreement' });
     expect(queue.records.map((x) => x.id)).toEqual([ids[1]]);
+    // Each reviewer's own queue: what they have not submitted.
+    expect(listWorklist(ws.db, { unreviewedBy: 'dr.a' }).total).toBe(0);
+    expect(listWorklist(ws.db, { unreviewedBy: 'dr.c' }).total).toBe(4);
+    setReviewState(ws.db, { recordId: ids[3], state: 'second-opinion', author: 'dr.a' });
+    expect(listWorklist(ws.db, { unreviewedBy: 'dr.a' }).records.map((x) => x.id)).toEqual([ids[3]]);
   });
 
   it("Fleiss' kappa with three reviewers, and a record reviewed by one counts in the consensus but not in the kappa", () => {
