@@ -39,8 +39,8 @@ export function labelHistory(db: Database, recordId: number): LabelAssertion[] {
 }
 
 /**
- * The record's labels as they stand: an annotator's current word on a code overrides the dataset's (the latest
- * annotator's, when several reviewers labelled it); otherwise the dataset's current labels hold. Model and rule outputs
+ * The record's labels as they stand: an annotator's current word on a code overrides the dataset's (when several
+ * reviewers differ, absent wins until they agree: the consensus is agreement-report's); otherwise the dataset's current labels hold. Model and rule outputs
  * are not labels here. With `reviewer`, only that reviewer's words count (their own label set, as blind mode shows it).
  */
 export function effectiveLabels(db: Database, recordId: number, reviewer?: string): LabelRef[] {
@@ -57,6 +57,8 @@ export function effectiveLabels(db: Database, recordId: number, reviewer?: strin
     const prev = byCode.get(key);
     if (prev && prev.annotator && !annotator) continue;
     if (prev && !annotator && prev.present) continue;
+    // Reviewers who differ: any one's "absent" holds, as in the worklist's and record_flag's SQL (labelPresent).
+    if (prev && prev.annotator && annotator && !prev.present) continue;
     byCode.set(key, { ref: { vocabulary: r.vocabulary, code: r.code }, present: !!r.present, annotator });
   }
   return [...byCode.values()].filter((v) => v.present).map((v) => v.ref);

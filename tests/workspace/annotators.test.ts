@@ -193,7 +193,7 @@ describe('several reviewers', () => {
   it('training with the consensus label source reads the consensus on reviewed records and current labels elsewhere', () => {
     label(ids[0], AF, true, 'a');
     label(ids[0], AF, true, 'b');
-    label(ids[0], AF, false, 'c'); // the latest word: the current labels say no AF
+    label(ids[0], AF, false, 'c'); // reviewers differ: the current labels say no AF
     for (const who of ['a', 'b', 'c']) submit(ids[0], who);
     const codes = (source: 'current' | 'consensus') =>
       new Map(workspaceRecords(ws.db, source).map((r) => [r.recordId, [...r.item.codes].sort()]));
