@@ -14,6 +14,8 @@ export interface TrainingStart {
   layouts?: string[];
   input?: ImageInputKind;
   workers?: number;
+  /** 'consensus': train on the reviewers' consensus where they reviewed a record (default: the current labels). */
+  labelSource?: 'current' | 'consensus';
 }
 
 export interface LabelRef {
@@ -553,6 +555,7 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
     layouts: { type: 'string[]', optional: true, maxLength: 32 },
     input: { type: 'string', optional: true, oneOf: IMAGE_INPUT_KINDS },
     workers: { type: 'int', optional: true, min: 1, max: 8 },
+    labelSource: { type: 'string', optional: true, oneOf: ['current', 'consensus'] },
   },
   'training.cancel': { id },
   'notes.list': { recordId: id },

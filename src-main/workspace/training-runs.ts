@@ -44,6 +44,7 @@ export function startTrainingRun(
       ...(req.layouts ? { layouts: req.layouts } : {}),
       ...(req.input ? { input: req.input } : {}),
       ...(req.workers ? { workers: req.workers } : {}),
+      ...(req.labelSource ? { labelSource: req.labelSource } : {}),
       signal: abort.signal,
       onProgress: (_label, e) => {
         run.points.push({

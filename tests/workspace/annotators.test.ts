@@ -11,6 +11,8 @@ import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts
 import { listWorklist } from '../../src-main/store/worklist.ts';
 import { agreementReport } from '../../src-main/workspace/annotator-agreement.ts';
 import { workspaceRecords } from '../../src-main/workspace/labelled-records.ts';
+import { startTrainingRun } from '../../src-main/workspace/training-runs.ts';
+import type { TrainRequest } from '../../src-main/workspace/train-model.ts';
 import type { AgreementReport, AuditEntry, RecordDetail, ReviewSettings } from '../../src-shared/api.ts';
 import { syntheticRecord } from '../helpers/synthetic-record.ts';
 
@@ -200,6 +202,19 @@ describe('several reviewers', () => {
     expect(codes('current').get(ids[0])).toEqual([NSR]);
     expect(codes('consensus').get(ids[0])).toEqual([AF, NSR].sort());
     expect(codes('consensus').get(ids[3])).toEqual([NSR]);
+  });
+
+  it('a training run started from the UI carries the consensus label source to the trainer', async () => {
+    const seen: TrainRequest[] = [];
+    const run = startTrainingRun(ws, { arch: 'small-cnn', leads: 12, labelSource: 'consensus' }, () => undefined, {
+      train: (req) => {
+        seen.push(req);
+        return Promise.reject(new Error('stopped by the test'));
+      },
+      predict: () => Promise.resolve({ stored: 0, skipped: [] }),
+    });
+    await expect.poll(() => run.state).toBe('failed');
+    expect(seen.map((r) => r.labelSource)).toEqual(['consensus']);
   });
 
   it('settings take more than nine label shortcuts; too many is a clear 400, not a server error', async () => {
