@@ -62,7 +62,9 @@ async function newPage(reviewerName: string): Promise<{ page: Page; errors: stri
   return { page, errors };
 }
 
-const labelOf = (page: Page, code: string) => page.locator(`[data-testid="class-row"][data-code="${code}"]`).getAttribute('data-label');
+/** The class table's label cell for `code`: 'true', 'false', '' (no label), or null when the class has no row. */
+const labelOf = (page: Page, code: string) =>
+  page.locator(`[data-testid="class-row"][data-code="${code}"]`).evaluateAll((rows) => rows[0]?.getAttribute('data-label') ?? null);
 
 describe('annotator keys', () => {
   it('walks the New queue with accept, label-then-accept, corrected, submit-and-next and skip: every record once, in order', async () => {
@@ -161,6 +163,32 @@ describe('annotator keys', () => {
     await page.keyboard.press('Control+z');
     await poll(() => page.locator('[data-testid="intervals"] li', { hasText: 'AF' }).count()).toBe(0);
     await page.screenshot({ path: artifactPath('annotators-drag-undo.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('more than nine label shortcuts over HTTP: twelve are saved (no HTTP 500), and g 1 labels with the tenth', async () => {
+    const { page, errors } = await newPage('dr.keys');
+    const before = (await call(page, 'settings.get', {})) as { shortcuts: string[] };
+    expect(before.shortcuts).toHaveLength(9);
+    // The nine defaults, then PAC, CRBBB and pacing rhythm on g 1, g 2, g 3.
+    const twelve = [...before.shortcuts, '284470004', '713427006', '10370003'];
+    const saved = (await call(page, 'settings.set', { shortcuts: twelve, author: 'dr.keys' })) as { shortcuts: string[] };
+    expect(saved.shortcuts).toEqual(twelve);
+    await page.reload();
+    await poll(() => page.locator('[data-testid="worklist"] li').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(20);
+    await page.keyboard.press('Enter');
+    await drawn(page);
+    const tenth = twelve[9];
+    const toggled = (await labelOf(page, tenth)) === 'true' ? 'false' : 'true';
+    await page.keyboard.press('g');
+    await poll(() => page.locator('[data-testid="chord"]').count()).toBe(1);
+    await page.keyboard.press('1');
+    await poll(() => labelOf(page, tenth)).toBe(toggled);
+    await poll(() => page.locator('[data-testid="chord"]').count()).toBe(0);
+    await page.keyboard.press('Control+z');
+    await poll(() => labelOf(page, tenth)).not.toBe(toggled);
+    await call(page, 'settings.set', { shortcuts: before.shortcuts, author: 'dr.keys' });
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
