@@ -12,7 +12,7 @@
 // Ingesting the folder again gives bit-identical signals and the same SNOMED labels.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ExportSummary } from '../../src-shared/api.ts';
+import type { ExportSummary, LabelRef } from '../../src-shared/api.ts';
 import type { BeatAnnotation, EcgRecord } from '../../src-shared/record.ts';
 import { encodeWfdbAnnotations } from '../formats/wfdb-annotation.ts';
 import { formatWfdbHeader, interleaveFrames, wfdbRecordName, type WfdbSignalOut } from '../formats/wfdb-writer.ts';
@@ -112,6 +112,8 @@ function writeRecord(
   recordId: number,
   name: string,
   outDir: string,
+  labels: LabelRef[],
+  /** The Dx line: the current SNOMED labels, or the reviewers' consensus. */
   snomed: string[],
 ): { files: string[]; record: EcgRecord; length: number } {
   const db = ws.db;
@@ -197,7 +199,7 @@ export function exportDataset(
       const labels = effectiveLabels(db, id);
       const agreed = consensus?.get(id);
       const snomed = agreed ?? labels.filter((l) => l.vocabulary === 'SNOMED').map((l) => l.code);
-      const rec = writeRecord(ws, id, name, outDir, snomed);
+      const rec = writeRecord(ws, id, name, outDir, labels, snomed);
       files.push(...rec.files);
       const sets = storedAnnotationSets(db, id);
       const beatRows: string[] = [];
