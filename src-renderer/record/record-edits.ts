@@ -85,7 +85,7 @@ export function createRecordEdits(recordId: number, undo: UndoStack, onerror: (m
       return run(() => api.call('intervals.delete', { id: iv.id, author: author() }));
     },
     /** Moves a global boundary to `offset` samples from R (null: the automatic one); `was` is where it stood. */
-    correctBoundary(boundary: BoundaryName, offset: number | null, was: number | null): Promise<void> {
+    correctBoundary(boundary: BoundaryName, offset: number | null, was: number | null): Promise<boolean> {
       const set = (o: number | null) =>
         api.call('boundaries.correct', { recordId, boundary, ...(o === null ? {} : { offset: o }), author: author() });
       return run(async () => {
