@@ -20,6 +20,8 @@ export interface TrainingStart {
   /** Saved selections to train and validate on (train --train-on / --validate-on). */
   trainOn?: string;
   validateOn?: string;
+  /** 'consensus': train on the reviewers' consensus where they reviewed a record (default: the current labels). */
+  labelSource?: 'current' | 'consensus';
 }
 
 export interface LabelRef {
@@ -83,6 +85,10 @@ export interface RecordDetail extends RecordSummary {
   sources: { path: string; format: string; sourceRecordName: string; ingestedAt: string }[];
   /** Every label assertion ever made on the record, newest last. */
   labelHistory: LabelAssertion[];
+  /** Each reviewer's own review state. */
+  reviewers?: ReviewerReview[];
+  /** Blind mode: other reviewers' labels are hidden from the asking reviewer until they submit the record. */
+  blind?: boolean;
 }
 
 /** One lead of a signal window: what turns its values into millivolts, and the values themselves. */
@@ -198,10 +204,14 @@ export interface IntervalAnnotation {
 export interface ReviewSettings {
   /** Screen calibration: CSS pixels per millimetre on this monitor. */
   pxPerMm: number;
-  /** SNOMED codes on number keys 1..9, in order. */
+  /** SNOMED codes on label keys in order: 1..9, then two-key chords (src-shared/label-shortcuts.ts). */
   shortcuts: string[];
   /** Heart-rate correction of QT used for QTc and by the prolonged-QTc rule. */
   qtcFormula: QtcFormula;
+  /** Blind mode: a reviewer sees the others' labels on a record only after submitting their own. */
+  blind: boolean;
+  /** After accept, corrected or second opinion, open the next record of the queue. */
+  autoAdvance: boolean;
 }
 
 export interface WorklistQuery {
@@ -222,6 +232,10 @@ export interface WorklistQuery {
   descending?: boolean;
   /** A saved selection's name: only the records it selects. */
   selection?: string;
+  /** The reviewer asking: in blind mode, records they have not submitted show only their own and the dataset's labels. */
+  reviewer?: string;
+  /** Only records this reviewer has not submitted yet (their own queue when several reviewers share a workspace). */
+  unreviewedBy?: string;
 }
 
 export interface WorklistQueue {
@@ -342,13 +356,67 @@ export interface SaliencyComparison {
 
 /** A record of the patient, for serial comparison: when it was acquired, when the file says. */
 export type PatientRecord = RecordSummary & { startTime?: string };
+/** One reviewer's own review state of a record. */
+export interface ReviewerReview {
+  reviewer: string;
+  state: ReviewState;
+  updatedAt: string;
+}
+
+/** Agreement of the reviewers on one class, over the records at least two of them submitted. */
+export interface ClassAgreement {
+  code: string;
+  /** Records with at least two reviewers' answers. */
+  n: number;
+  reviewers: number;
+  /** Raw agreement: Cohen's observed agreement for two reviewers, Fleiss' mean pair agreement for more. */
+  agreement: number;
+  kappa: number | null;
+  kappaKind: 'cohen' | 'fleiss';
+  /** How the consensus was reached: reviewers alone (Dawid-Skene) or with a model's probabilities (CROWDLAB-style). */
+  method: 'dawid-skene' | 'crowdlab';
+  /** Records the consensus calls present. */
+  consensusPositives: number;
+}
+
+export interface ReviewerAgreement {
+  reviewer: string;
+  /** Records this reviewer submitted. */
+  records: number;
+  /** Over every (record, class) they answered: share equal to the consensus, and Cohen's kappa against it. */
+  agreement: number;
+  kappa: number | null;
+  /** Estimated quality: the consensus model's accuracy of this reviewer, averaged over classes by answers. */
+  estimatedAccuracy: number;
+}
+
+/** The consensus on one record and class, with its confidence (posterior probability of the consensus answer). */
+export interface ConsensusLabel {
+  recordId: number;
+  code: string;
+  present: boolean;
+  confidence: number;
+}
+
+export interface AgreementReport {
+  reviewers: string[];
+  /** The model whose probabilities weighted the consensus, if any. */
+  modelId: number | null;
+  records: number;
+  classes: ClassAgreement[];
+  reviewerAgreement: ReviewerAgreement[];
+  /** Records where submitted reviewers answer a class differently, with those classes. */
+  disagreements: { recordId: number; recordName: string; codes: string[] }[];
+  consensus: ConsensusLabel[];
+}
 
 /** Every request: its params and its result. */
 export interface ApiMethods {
   'workspace.info': { params: Record<string, never>; result: WorkspaceInfo };
   'records.list': { params: WorklistQuery; result: { total: number; records: RecordSummary[] } };
   'worklist.queues': { params: Record<string, never>; result: { queues: WorklistQueue[]; formats: string[]; leadCounts: number[] } };
-  'records.get': { params: { id: number }; result: RecordDetail };
+  /** `reviewer`: who asks (blind mode hides the other reviewers' labels until they submit). */
+  'records.get': { params: { id: number; reviewer?: string }; result: RecordDetail };
   'records.signal': { params: { id: number; start?: number; end?: number; maxPoints?: number; filters?: string[] }; result: SignalWindow };
   'records.analysis': { params: { id: number; start?: number; end?: number }; result: RecordAnalysis };
   'rules.forRecord': { params: { id: number; leadSet: number }; result: RuleResult[] };
@@ -387,13 +455,17 @@ export interface ApiMethods {
   };
   'intervals.delete': { params: { id: number; author: string }; result: { deleted: true } };
   'settings.get': { params: Record<string, never>; result: ReviewSettings };
-  'settings.set': { params: { pxPerMm?: number; shortcuts?: string[]; qtcFormula?: QtcFormula; author: string }; result: ReviewSettings };
+  'settings.set': {
+    params: { pxPerMm?: number; shortcuts?: string[]; qtcFormula?: QtcFormula; blind?: boolean; autoAdvance?: boolean; author: string };
+    result: ReviewSettings;
+  };
   'labels.set': {
     params: { recordId: number; vocabulary: string; code: string; present: boolean; author: string };
     result: LabelAssertion;
   };
   'records.setReviewState': { params: { recordId: number; state: string; author: string }; result: { reviewState: ReviewState } };
-  'audit.list': { params: { recordId?: number; limit?: number }; result: AuditEntry[] };
+  /** `reviewer`: who asks (blind mode hides the other reviewers' label changes on records they have not submitted). */
+  'audit.list': { params: { recordId?: number; limit?: number; reviewer?: string }; result: AuditEntry[] };
   'ingest.paths': { params: { paths: string[] }; result: IngestSummary };
   /** Writes the records the filters select (all must hold) as a WFDB dataset into outDir, a new or empty folder. */
   'export.dataset': {
@@ -407,6 +479,8 @@ export interface ApiMethods {
       queue?: string;
       folds?: number;
       seed?: number;
+      /** labels.csv and the headers' Dx: the current labels (default) or the reviewers' consensus where they reviewed. */
+      labelSource?: 'current' | 'consensus';
     };
     result: ExportSummary;
   };
@@ -440,6 +514,8 @@ export interface ApiMethods {
     params: { classWeights?: string[]; defaultWeight?: number; lowConfidenceMargin?: number; author: string };
     result: TriageSettingsView;
   };
+  /** Reviewer agreement per class and reviewer, the disagreements and the consensus (weighted by `modelId`'s probabilities). */
+  'agreement.get': { params: { modelId?: number }; result: AgreementReport };
 }
 export type ApiMethod = keyof ApiMethods;
 
@@ -521,9 +597,11 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
     sort: { type: 'string', optional: true, maxLength: 16 },
     descending: { type: 'boolean', optional: true },
     selection: { type: 'string', optional: true, maxLength: 64 },
+    reviewer: { ...author, optional: true },
+    unreviewedBy: { ...author, optional: true },
   },
   'worklist.queues': {},
-  'records.get': { id },
+  'records.get': { id, reviewer: { ...author, optional: true } },
   'records.signal': {
     id,
     start: { type: 'number', optional: true, min: 0 },
@@ -549,6 +627,7 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
     workers: { type: 'int', optional: true, min: 1, max: 8 },
     trainOn: { type: 'string', optional: true, minLength: 1, maxLength: 64 },
     validateOn: { type: 'string', optional: true, minLength: 1, maxLength: 64 },
+    labelSource: { type: 'string', optional: true, oneOf: ['current', 'consensus'] },
   },
   'training.cancel': { id },
   'notes.list': { recordId: id },
@@ -571,11 +650,17 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
     pxPerMm: { type: 'number', optional: true, min: 1, max: 40 },
     shortcuts: { type: 'string[]', optional: true, maxLength: 64 },
     qtcFormula: { type: 'string', optional: true, oneOf: QTC_FORMULAS },
+    blind: { type: 'boolean', optional: true },
+    autoAdvance: { type: 'boolean', optional: true },
     author,
   },
   'labels.set': { recordId: id, vocabulary: code, code, present: { type: 'boolean' }, author },
   'records.setReviewState': { recordId: id, state: { type: 'string', minLength: 1, maxLength: 32 }, author },
-  'audit.list': { recordId: { type: 'int', optional: true, min: 1 }, limit: { type: 'int', optional: true, min: 1, max: 10_000 } },
+  'audit.list': {
+    recordId: { type: 'int', optional: true, min: 1 },
+    limit: { type: 'int', optional: true, min: 1, max: 10_000 },
+    reviewer: { ...author, optional: true },
+  },
   'ingest.paths': { paths: { type: 'string[]', maxLength: 4096 } },
   'export.dataset': {
     outDir: { type: 'string', maxLength: 4096 },
@@ -587,6 +672,7 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
     queue: { type: 'string', optional: true, maxLength: 32 },
     folds: { type: 'int', optional: true, min: 2, max: 100 },
     seed: { type: 'int', optional: true, min: 1 },
+    labelSource: { type: 'string', optional: true, oneOf: ['current', 'consensus'] },
   },
   'records.medianBeats': { id },
   'boundaries.correct': {
@@ -634,6 +720,7 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
     lowConfidenceMargin: { type: 'number', optional: true, min: 0, max: 0.49 },
     author,
   },
+  'agreement.get': { modelId: { ...id, optional: true } },
 };
 
 export function isApiMethod(name: unknown): name is ApiMethod {

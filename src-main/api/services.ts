@@ -8,6 +8,8 @@ import type {
   ApiEventName,
   RecordChange,
   RecordDetail,
+  RecordSummary,
+  WorklistQuery,
 } from '../../src-shared/api.ts';
 import type { SelectionInfo } from '../../src-shared/selection-evaluation.ts';
 import { validateParams } from '../../src-shared/api.ts';
@@ -18,7 +20,9 @@ import { READERS } from '../formats/readers.ts';
 import { listAudit } from '../store/audit-log.ts';
 import { beatAnnotations } from '../store/beat-annotation-store.ts';
 import { inboxFolders } from '../store/inbox-store.ts';
-import { labelHistory, setAnnotatorLabel, setReviewState } from '../store/label-store.ts';
+import { effectiveLabels, labelHistory, setAnnotatorLabel, setReviewState } from '../store/label-store.ts';
+import { hasSubmitted, reviewerReviews, submittedAmong } from '../store/annotator-store.ts';
+import { agreementReport } from '../workspace/annotator-agreement.ts';
 import { SCHEMA_VERSION } from '../store/migrate.ts';
 import { getRecordDetailFields, getRecordSummary, recordCount } from '../store/record-store.ts';
 import {
@@ -84,7 +88,10 @@ export class ApiError extends Error {
 const REQUEST_ERRORS: [RegExp, 400 | 404][] = [
   [/^no (record|note|interval annotation|saliency map|model|training run) (with id )?\d+/, 404],
   [/^record \d+ has no median beat/, 400],
-  [/^(unknown|no such|lead set \d+ does not exist|interval \d+\.\.\d+ is not inside|record \d+ has no lead|a note needs)/, 400],
+  [
+    /^(unknown|no such|lead set \d+ does not exist|interval \d+\.\.\d+ is not inside|record \d+ has no lead|a note needs|too many label shortcuts|label shortcut|screen calibration)/,
+    400,
+  ],
   [/^no saved selection named/, 404],
   [/^(a selection named .* exists already|selection '[^']*': |selection \w+ |tag ')/, 400],
 ];
@@ -109,11 +116,38 @@ function selectionInfos(ws: Workspace): SelectionInfo[] {
   }));
 }
 
-function recordDetail(ws: Workspace, id: number): RecordDetail {
+/** Blind mode hides the record's other reviewers' labels from `reviewer` until they have submitted it. */
+function blindFor(ws: Workspace, recordId: number, reviewer: string | undefined): boolean {
+  return reviewer !== undefined && getReviewSettings(ws.db).blind && !hasSubmitted(ws.db, recordId, reviewer);
+}
+
+function recordDetail(ws: Workspace, id: number, reviewer?: string): RecordDetail {
   const summary = getRecordSummary(ws.db, id);
   const fields = getRecordDetailFields(ws.db, id);
   if (!summary || !fields) throw new ApiError(`no record with id ${id}`, 404);
-  return { ...summary, ...fields, labelHistory: labelHistory(ws.db, id) };
+  const reviewers = reviewerReviews(ws.db, id);
+  if (!blindFor(ws, id, reviewer)) return { ...summary, ...fields, labelHistory: labelHistory(ws.db, id), reviewers };
+  return {
+    ...summary,
+    ...fields,
+    labels: effectiveLabels(ws.db, id, reviewer),
+    labelHistory: labelHistory(ws.db, id).filter((l) => l.sourceKind !== 'annotator' || l.author === reviewer),
+    reviewers,
+    blind: true,
+  };
+}
+
+/** A worklist page as `reviewer` may see it: in blind mode, unsubmitted records carry only their own and the dataset's labels. */
+function worklistFor(ws: Workspace, q: WorklistQuery): { total: number; records: RecordSummary[] } {
+  const { reviewer, ...query } = q;
+  const page = listWorklist(ws.db, query);
+  if (reviewer === undefined || !getReviewSettings(ws.db).blind) return page;
+  const seen = submittedAmong(
+    ws.db,
+    page.records.map((r) => r.id),
+    reviewer,
+  );
+  return { ...page, records: page.records.map((r) => (seen.has(r.id) ? r : { ...r, labels: effectiveLabels(ws.db, r.id, reviewer) })) };
 }
 
 /** An analysed span needs enough samples for the filters: at least a second (or the whole of a shorter record). */
@@ -154,9 +188,9 @@ export function createServices(
       version: LEADLENS_VERSION,
       transport,
     }),
-    'records.list': (p) => listWorklist(ws.db, p),
+    'records.list': (p) => worklistFor(ws, p),
     'worklist.queues': () => worklistQueues(ws.db),
-    'records.get': (p) => recordDetail(ws, p.id),
+    'records.get': (p) => recordDetail(ws, p.id, p.reviewer),
     'records.signal': (p) => {
       const w = filteredSignalWindow(ws.db, p.id, p.start ?? 0, p.end ?? Number.MAX_SAFE_INTEGER, p.maxPoints ?? 20_000, p.filters ?? []);
       if (!w) throw new ApiError(`no record with id ${p.id}`, 404);
@@ -215,7 +249,18 @@ export function createServices(
     'settings.set': (p) => setReviewSettings(ws.db, p),
     'labels.set': (p) => changed([p.recordId], ['labels'], setAnnotatorLabel(ws.db, p)),
     'records.setReviewState': (p) => changed([p.recordId], ['review-state'], { reviewState: setReviewState(ws.db, p) }),
-    'audit.list': (p) => listAudit(ws.db, p),
+    'audit.list': ({ reviewer, ...p }) => {
+      const entries = listAudit(ws.db, p);
+      // Blind mode: the history must not tell what the others labelled on a record this reviewer has not submitted.
+      if (reviewer === undefined || !getReviewSettings(ws.db).blind) return entries;
+      const hidden = new Map<number, boolean>();
+      const hides = (recordId: number) => {
+        if (!hidden.has(recordId)) hidden.set(recordId, blindFor(ws, recordId, reviewer));
+        return hidden.get(recordId)!;
+      };
+      return entries.filter((e) => !(e.action.startsWith('label.') && e.actor !== reviewer && e.recordId !== null && hides(e.recordId)));
+    },
+    'agreement.get': (p) => agreementReport(ws.db, p),
     'ingest.paths': async (p) => {
       const inbox = inboxFolders(ws.db);
       const refused = firstUnchosenPath(p.paths, inbox);

@@ -39,15 +39,17 @@ export function labelHistory(db: Database, recordId: number): LabelAssertion[] {
 }
 
 /**
- * The record's labels as they stand: an annotator's current word on a code overrides the dataset's;
- * otherwise the dataset's current labels hold. Model and rule outputs are not labels here.
+ * The record's labels as they stand: an annotator's current word on a code overrides the dataset's (when several
+ * reviewers differ, absent wins until they agree: the consensus is agreement-report's); otherwise the dataset's current labels hold. Model and rule outputs
+ * are not labels here. With `reviewer`, only that reviewer's words count (their own label set, as blind mode shows it).
  */
-export function effectiveLabels(db: Database, recordId: number): LabelRef[] {
+export function effectiveLabels(db: Database, recordId: number, reviewer?: string): LabelRef[] {
   const rows = db
     .prepare(
-      "SELECT vocabulary, code, present, source_kind FROM label WHERE record_id = ? AND is_current = 1 AND source_kind IN ('dataset', 'annotator') ORDER BY id",
+      `SELECT vocabulary, code, present, source_kind FROM label WHERE record_id = ? AND is_current = 1 AND (source_kind = 'dataset'
+        OR (source_kind = 'annotator' AND (? IS NULL OR author = ?))) ORDER BY id`,
     )
-    .all(recordId) as { vocabulary: string; code: string; present: number; source_kind: string }[];
+    .all(recordId, reviewer ?? null, reviewer ?? null) as { vocabulary: string; code: string; present: number; source_kind: string }[];
   const byCode = new Map<string, { ref: LabelRef; present: boolean; annotator: boolean }>();
   for (const r of rows) {
     const key = `${r.vocabulary}\u0000${r.code}`;
@@ -55,6 +57,8 @@ export function effectiveLabels(db: Database, recordId: number): LabelRef[] {
     const prev = byCode.get(key);
     if (prev && prev.annotator && !annotator) continue;
     if (prev && !annotator && prev.present) continue;
+    // Reviewers who differ: any one's "absent" holds, as in the worklist's and record_flag's SQL (labelPresent).
+    if (prev && prev.annotator && annotator && !prev.present) continue;
     byCode.set(key, { ref: { vocabulary: r.vocabulary, code: r.code }, present: !!r.present, annotator });
   }
   return [...byCode.values()].filter((v) => v.present).map((v) => v.ref);
@@ -75,7 +79,7 @@ export function snomedLabelledRecordIds(db: Database): number[] {
 
 /**
  * An annotator says a label is present or absent on a record. Adds a row (never overwrites),
- * supersedes the annotator's previous word on that code, and writes the audit log — in one transaction.
+ * supersedes this annotator's previous word on that code (each reviewer keeps their own label set), and writes the audit log — in one transaction.
  */
 export function setAnnotatorLabel(
   db: Database,
@@ -87,9 +91,9 @@ export function setAnnotatorLabel(
     if (!exists) throw new Error(`no record with id ${p.recordId}`);
     const prev = db
       .prepare(
-        "SELECT id, present FROM label WHERE record_id = ? AND vocabulary = ? AND code = ? AND source_kind = 'annotator' AND is_current = 1",
+        "SELECT id, present FROM label WHERE record_id = ? AND vocabulary = ? AND code = ? AND source_kind = 'annotator' AND is_current = 1 AND author = ?",
       )
-      .get(p.recordId, p.vocabulary, p.code) as { id: number; present: number } | undefined;
+      .get(p.recordId, p.vocabulary, p.code, p.author) as { id: number; present: number } | undefined;
     if (prev) db.prepare('UPDATE label SET is_current = 0 WHERE id = ?').run(prev.id);
     const info = db
       .prepare(
@@ -109,6 +113,7 @@ export function setAnnotatorLabel(
   });
 }
 
+/** Sets the record's review state and the author's own; `now` is when. */
 export function setReviewState(
   db: Database,
   p: { recordId: number; state: string; author: string },
@@ -120,6 +125,12 @@ export function setReviewState(
     const row = db.prepare('SELECT review_state FROM record WHERE id = ?').get(p.recordId) as { review_state: string } | undefined;
     if (!row) throw new Error(`no record with id ${p.recordId}`);
     db.prepare('UPDATE record SET review_state = ? WHERE id = ?').run(state, p.recordId);
+    db.prepare('INSERT OR REPLACE INTO reviewer_review (record_id, reviewer, state, updated_at) VALUES (?, ?, ?, ?)').run(
+      p.recordId,
+      p.author,
+      state,
+      now,
+    );
     appendAudit(db, p.author, 'review.state', p.recordId, { from: row.review_state, to: state }, now);
     return state;
   });

@@ -2,6 +2,7 @@
 // Every write is one transaction with its audit entry, so nothing is lost on a crash and the history shows it.
 import type { Database } from 'better-sqlite3';
 import type { IntervalAnnotation, RecordNote, ReviewSettings } from '../../src-shared/api.ts';
+import { MAX_SHORTCUTS } from '../../src-shared/label-shortcuts.ts';
 import { appendAudit } from './audit-log.ts';
 import { writeTransaction } from './write-transaction.ts';
 import { DEFAULT_QTC_FORMULA, isQtcFormula, QTC_FORMULAS } from '../../src-shared/qtc.ts';
@@ -127,11 +128,16 @@ export function deleteInterval(db: Database, p: { id: number; author: string }, 
 }
 
 const SETTINGS_KEY = 'review.settings';
-/** Defaults: 96 dpi CSS pixels (3.78 px/mm) until the user calibrates; keys 1-9 hold the commonest scored classes. */
+/**
+ * Defaults: 96 dpi CSS pixels (3.78 px/mm) until the user calibrates; keys 1-9 hold the commonest scored classes;
+ * reviewers see each other's labels; no auto-advance.
+ */
 export const DEFAULT_REVIEW_SETTINGS: ReviewSettings = {
   pxPerMm: 96 / 25.4,
   shortcuts: ['426783006', '164889003', '426177001', '427084000', '39732003', '164909002', '59118001', '270492004', '164934002'],
   qtcFormula: DEFAULT_QTC_FORMULA,
+  blind: false,
+  autoAdvance: false,
 };
 
 export function getReviewSettings(db: Database): ReviewSettings {
@@ -146,7 +152,17 @@ export function setReviewSettings(
 ): ReviewSettings {
   if (p.pxPerMm !== undefined && !(p.pxPerMm >= 1 && p.pxPerMm <= 40))
     throw new Error(`screen calibration ${p.pxPerMm} px/mm is outside 1..40`);
-  if (p.shortcuts !== undefined && p.shortcuts.length > 9) throw new Error('at most 9 shortcut keys (1-9)');
+  if (p.shortcuts !== undefined) {
+    if (p.shortcuts.length > MAX_SHORTCUTS)
+      throw new Error(`too many label shortcuts: ${p.shortcuts.length}, at most ${MAX_SHORTCUTS} (1-9, then g 1-9 and h 1-9)`);
+    const blank = p.shortcuts.findIndex((c) => c.trim() === '');
+    if (blank >= 0) throw new Error(`label shortcut ${blank + 1} has no code`);
+    const seen = new Set<string>();
+    for (const c of p.shortcuts) {
+      if (seen.has(c)) throw new Error(`label shortcut code ${c} appears twice`);
+      seen.add(c);
+    }
+  }
   if (p.qtcFormula !== undefined && !isQtcFormula(p.qtcFormula))
     throw new Error(`unknown QTc formula '${String(p.qtcFormula)}' (one of ${QTC_FORMULAS.join(', ')})`);
   return writeTransaction(db, () => {
@@ -155,6 +171,8 @@ export function setReviewSettings(
       ...(p.pxPerMm !== undefined ? { pxPerMm: p.pxPerMm } : {}),
       ...(p.shortcuts !== undefined ? { shortcuts: p.shortcuts } : {}),
       ...(p.qtcFormula !== undefined ? { qtcFormula: p.qtcFormula } : {}),
+      ...(p.blind !== undefined ? { blind: p.blind } : {}),
+      ...(p.autoAdvance !== undefined ? { autoAdvance: p.autoAdvance } : {}),
     };
     db.prepare('INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)').run(SETTINGS_KEY, JSON.stringify(next));
     appendAudit(db, p.author, 'settings.review', null, { ...next }, now);

@@ -16,6 +16,18 @@ const labelPresent = (
     AND l.source_kind IN ('dataset', 'annotator'))
   AND r.id NOT IN (SELECT l.record_id FROM label l WHERE l.code = ${code} AND l.is_current = 1 AND l.present = 0 AND l.source_kind = 'annotator'))`;
 
+// A reviewer's word on code c of record r: their own current annotator label, else the dataset's, else absent.
+const reviewerWord = (reviewer: string): string => `COALESCE(
+  (SELECT a.present FROM label a WHERE a.record_id = r.id AND a.vocabulary = l.vocabulary AND a.code = l.code AND a.source_kind = 'annotator'
+    AND a.is_current = 1 AND a.author = ${reviewer}),
+  (SELECT MAX(d.present) FROM label d WHERE d.record_id = r.id AND d.vocabulary = l.vocabulary AND d.code = l.code
+    AND d.source_kind = 'dataset' AND d.is_current = 1), 0)`;
+/** Two reviewers who submitted record r give a different word on some code one of them labelled (migration 10). */
+const REVIEWERS_DISAGREE = `EXISTS (SELECT 1 FROM reviewer_review s1 JOIN reviewer_review s2 ON s2.record_id = s1.record_id AND s2.reviewer > s1.reviewer
+    JOIN label l ON l.record_id = s1.record_id AND l.source_kind = 'annotator' AND l.is_current = 1 AND l.author IN (s1.reviewer, s2.reviewer)
+  WHERE s1.record_id = r.id AND s1.state IN ('reviewed', 'accepted', 'corrected') AND s2.state IN ('reviewed', 'accepted', 'corrected')
+    AND ${reviewerWord('s1.reviewer')} <> ${reviewerWord('s2.reviewer')})`;
+
 /** Each queue: its condition, and the tables it needs (model queues appear once the ML and rules engines have written). */
 const QUEUE_DEFS: { id: string; label: string; where: string; needs: string[]; rank?: string }[] = [
   { id: 'all', label: 'All', where: '1', needs: [] },
@@ -60,6 +72,7 @@ const QUEUE_DEFS: { id: string; label: string; where: string; needs: string[]; r
   },
   { id: 'reviewed', label: 'Reviewed', where: "r.review_state IN ('reviewed', 'accepted', 'corrected')", needs: [] },
   { id: 'second-opinion', label: 'Second opinion', where: "r.review_state = 'second-opinion'", needs: [] },
+  { id: 'disagreement', label: 'Reviewers disagree', where: REVIEWERS_DISAGREE, needs: ['reviewer_review'] },
 ];
 
 function hasTables(db: Database, names: string[]): boolean {
@@ -115,6 +128,12 @@ function whereOf(db: Database, q: WorklistQuery): { sql: string; params: Record<
     const c = selectionCondition(getSelection(db, q.selection).query, 'sel');
     parts.push(`(${c.sql})`);
     Object.assign(params, c.params);
+  }
+  if (q.unreviewedBy !== undefined) {
+    parts.push(
+      "r.id NOT IN (SELECT record_id FROM reviewer_review WHERE reviewer = @unreviewedBy AND state IN ('reviewed', 'accepted', 'corrected'))",
+    );
+    params.unreviewedBy = q.unreviewedBy;
   }
   return { sql: parts.join(' AND '), params };
 }

@@ -12,7 +12,7 @@
 // Ingesting the folder again gives bit-identical signals and the same SNOMED labels.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ExportSummary } from '../../src-shared/api.ts';
+import type { ExportSummary, LabelRef } from '../../src-shared/api.ts';
 import type { BeatAnnotation, EcgRecord } from '../../src-shared/record.ts';
 import { encodeWfdbAnnotations } from '../formats/wfdb-annotation.ts';
 import { formatWfdbHeader, interleaveFrames, wfdbRecordName, type WfdbSignalOut } from '../formats/wfdb-writer.ts';
@@ -30,6 +30,7 @@ import { effectiveLabels, labelHistory } from '../store/label-store.ts';
 import { getRecordSignal } from '../store/record-store.ts';
 import { getSelection } from '../store/selection-store.ts';
 import { listIntervals } from '../store/review-store.ts';
+import { consensusCodes } from './annotator-agreement.ts';
 import type { Workspace } from '../store/workspace.ts';
 
 export type { ExportQuery } from '../store/export-store.ts';
@@ -42,6 +43,8 @@ export interface ExportRequest extends ExportQuery {
   /** Folds in splits.csv (default 10, as PTB-XL's strat_fold). */
   folds?: number;
   seed?: number;
+  /** 'consensus': the reviewers' consensus SNOMED codes on the records they reviewed (others keep their current labels). */
+  labelSource?: 'current' | 'consensus';
 }
 
 export type ExportResult = ExportSummary;
@@ -112,6 +115,9 @@ function writeRecord(
   recordId: number,
   name: string,
   outDir: string,
+  labels: LabelRef[],
+  /** The Dx line: the current SNOMED labels, or the reviewers' consensus. */
+  snomed: string[],
 ): { files: string[]; record: EcgRecord; length: number } {
   const db = ws.db;
   const { length } = recordShape(db, recordId);
@@ -140,8 +146,6 @@ function writeRecord(
       };
     });
   }
-  const labels = effectiveLabels(db, recordId);
-  const snomed = labels.filter((l) => l.vocabulary === 'SNOMED').map((l) => l.code);
   const comments = [
     `Age: ${head.age ?? 'NaN'}`,
     `Sex: ${SEX_WORD[head.sex ?? ''] ?? 'Unknown'}`,
@@ -189,12 +193,16 @@ export function exportDataset(
   const annotationsCsv = [csvLine(['record', 'annotator', 'sample', 'symbol', 'subtype', 'channel', 'num', 'aux'])];
   const intervalsCsv = [csvLine(['record', 'start_sample', 'end_sample', 'lead', 'vocabulary', 'code', 'text', 'author', 'time'])];
   const written: { id: number; name: string; patientId: string | null }[] = [];
+  const consensus = req.labelSource === 'consensus' ? consensusCodes(db) : undefined;
   ids.forEach((id, k) => {
     const name = names.get(id)!;
     onProgress?.(k, ids.length, name);
     const files: string[] = [];
     try {
-      const rec = writeRecord(ws, id, name, outDir);
+      const labels = effectiveLabels(db, id);
+      const agreed = consensus?.get(id);
+      const snomed = agreed ?? labels.filter((l) => l.vocabulary === 'SNOMED').map((l) => l.code);
+      const rec = writeRecord(ws, id, name, outDir, labels, snomed);
       files.push(...rec.files);
       const sets = storedAnnotationSets(db, id);
       const beatRows: string[] = [];
@@ -225,18 +233,14 @@ export function exportDataset(
         { flag: 'wx' },
       );
       files.push(path.join('label-history', `${name}.json`));
-      const labels = effectiveLabels(db, id);
       const sources = currentLabelSources(db, id);
-      const kinds = new Set(labels.map((l) => sources.get(`${l.vocabulary}\0${l.code}`) ?? 'dataset'));
+      const kinds = agreed ? new Set(['consensus']) : new Set(labels.map((l) => sources.get(`${l.vocabulary}\0${l.code}`) ?? 'dataset'));
       const facts = recordReviewFacts(db, id);
       labelsCsv.push(
         csvLine([
           name,
           id,
-          labels
-            .filter((l) => l.vocabulary === 'SNOMED')
-            .map((l) => l.code)
-            .join(' '),
+          snomed.join(' '),
           labels
             .filter((l) => l.vocabulary !== 'SNOMED')
             .map((l) => `${l.vocabulary}:${l.code}`)

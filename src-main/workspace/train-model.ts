@@ -80,6 +80,8 @@ export interface TrainRequest {
   unlabelledAsNormal?: boolean;
   /** How each class's operating threshold is chosen on the validation split (default: maximise F1). */
   thresholdRule?: ThresholdRule;
+  /** 'consensus': train on the reviewers' consensus where they reviewed a record (default: the current labels). */
+  labelSource?: 'current' | 'consensus';
   signal?: AbortSignal;
   onProgress?: (label: string, e: TrainProgress) => void;
 }
@@ -141,7 +143,7 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
     req.unlabelledAsNormal
       ? rs.map((r) => (r.item.codes.length ? r : { ...r, item: { ...r.item, codes: [SINUS_RHYTHM] } }))
       : rs.filter((r) => r.item.codes.length > 0);
-  const loaded = workspaceRecords(db, [...new Set([...poolIds, ...valIds])]);
+  const loaded = workspaceRecords(db, [...new Set([...poolIds, ...valIds])], req.labelSource);
   const unlabelled = loaded.filter((r) => r.item.codes.length === 0).length;
   const all = labelledOr(loaded);
   const classes =

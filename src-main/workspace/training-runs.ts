@@ -46,6 +46,7 @@ export function startTrainingRun(
       ...(req.workers ? { workers: req.workers } : {}),
       ...(req.trainOn ? { trainOn: req.trainOn } : {}),
       ...(req.validateOn ? { validateOn: req.validateOn } : {}),
+      ...(req.labelSource ? { labelSource: req.labelSource } : {}),
       signal: abort.signal,
       onProgress: (_label, e) => {
         run.points.push({

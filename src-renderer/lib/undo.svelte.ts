@@ -43,3 +43,15 @@ export function createUndoStack() {
     },
   };
 }
+
+// One stack per record for the whole session: leaving a record and coming back keeps its history.
+// Not reactive itself (each stack is): nothing renders the map.
+// eslint-disable-next-line svelte/prefer-svelte-reactivity
+const stacks = new Map<number, ReturnType<typeof createUndoStack>>();
+
+/** The record's undo stack, created on first use and kept until the window closes. */
+export function undoStackFor(recordId: number): ReturnType<typeof createUndoStack> {
+  let s = stacks.get(recordId);
+  if (!s) stacks.set(recordId, (s = createUndoStack()));
+  return s;
+}

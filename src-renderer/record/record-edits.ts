@@ -10,13 +10,15 @@ import type { createUndoStack } from '../lib/undo.svelte.ts';
 type UndoStack = ReturnType<typeof createUndoStack>;
 
 export function createRecordEdits(recordId: number, undo: UndoStack, onerror: (message: string) => void) {
-  /** Runs a change; its error (or '' on success) goes to the view. */
-  async function run(fn: () => Promise<unknown>): Promise<void> {
+  /** Runs a change; its error (or '' on success) goes to the view. True when it was written. */
+  async function run(fn: () => Promise<unknown>): Promise<boolean> {
     try {
       await fn();
       onerror('');
+      return true;
     } catch (e) {
       onerror((e as Error).message);
+      return false;
     }
   }
   const author = () => reviewer.name;
@@ -25,21 +27,21 @@ export function createRecordEdits(recordId: number, undo: UndoStack, onerror: (m
     undo: () => run(() => undo.undo()),
     redo: () => run(() => undo.redo()),
     /** Sets a SNOMED label present or absent (`was`: whether it is present now). */
-    toggleLabel(code: string, was: boolean): Promise<void> {
+    toggleLabel(code: string, was: boolean): Promise<boolean> {
       const set = (present: boolean) => api.call('labels.set', { recordId, vocabulary: 'SNOMED', code, present, author: author() });
       return run(async () => {
         await set(!was);
         undo.push({ label: `${was ? 'remove' : 'add'} ${codeAbbreviation(code)}`, undo: () => set(was), redo: () => set(!was) });
       });
     },
-    setReviewState(state: string, was: string): Promise<void> {
+    setReviewState(state: string, was: string): Promise<boolean> {
       const set = (s: string) => api.call('records.setReviewState', { recordId, state: s, author: author() });
       return run(async () => {
         await set(state);
         undo.push({ label: `review ${state}`, undo: () => set(was), redo: () => set(state) });
       });
     },
-    addNote(text: string): Promise<void> {
+    addNote(text: string): Promise<boolean> {
       let noteId = 0;
       const add = async () => {
         noteId = (await api.call('notes.add', { recordId, text, author: author() })).id;
@@ -49,7 +51,7 @@ export function createRecordEdits(recordId: number, undo: UndoStack, onerror: (m
         undo.push({ label: 'add note', undo: () => api.call('notes.delete', { id: noteId, author: author() }), redo: add });
       });
     },
-    deleteNote(note: RecordNote): Promise<void> {
+    deleteNote(note: RecordNote): Promise<boolean> {
       let noteId = note.id;
       const del = () => api.call('notes.delete', { id: noteId, author: author() });
       return run(async () => {
@@ -64,7 +66,7 @@ export function createRecordEdits(recordId: number, undo: UndoStack, onerror: (m
       });
     },
     /** Annotates the record span [start, end) on one lead, or on all leads when `lead` is undefined. */
-    addInterval(span: { start: number; end: number; lead?: string }, code: string): Promise<void> {
+    addInterval(span: { start: number; end: number; lead?: string }, code: string): Promise<boolean> {
       const p = { recordId, ...span, vocabulary: 'SNOMED', code, author: author() };
       let ivId = 0;
       const add = async () => {
@@ -79,11 +81,11 @@ export function createRecordEdits(recordId: number, undo: UndoStack, onerror: (m
         });
       });
     },
-    deleteInterval(iv: IntervalAnnotation): Promise<void> {
+    deleteInterval(iv: IntervalAnnotation): Promise<boolean> {
       return run(() => api.call('intervals.delete', { id: iv.id, author: author() }));
     },
     /** Moves a global boundary to `offset` samples from R (null: the automatic one); `was` is where it stood. */
-    correctBoundary(boundary: BoundaryName, offset: number | null, was: number | null): Promise<void> {
+    correctBoundary(boundary: BoundaryName, offset: number | null, was: number | null): Promise<boolean> {
       const set = (o: number | null) =>
         api.call('boundaries.correct', { recordId, boundary, ...(o === null ? {} : { offset: o }), author: author() });
       return run(async () => {

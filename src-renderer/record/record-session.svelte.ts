@@ -2,6 +2,7 @@
 // records.changed events say what changed (the event follows every write, this window's own included).
 import type { ApiEvents, AuditEntry, IntervalAnnotation, RecordChange, RecordDetail, RecordNote } from '../../src-shared/api.ts';
 import { api } from '../lib/api-client.ts';
+import { reviewer } from '../lib/reviewer.svelte.ts';
 
 /** History entries shown. */
 const AUDIT_LIMIT = 200;
@@ -24,10 +25,11 @@ export function createRecordSession(recordId: number, onerror: (message: string)
     const touched = (...cs: RecordChange[]) => !changes || cs.some((c) => changes.includes(c));
     try {
       await Promise.all([
-        touched('labels', 'review-state', 'records') && latest('detail', api.call('records.get', { id: recordId }), (d) => (detail = d)),
+        touched('labels', 'review-state', 'records') &&
+          latest('detail', api.call('records.get', { id: recordId, reviewer: reviewer.name }), (d) => (detail = d)),
         touched('notes') && latest('notes', api.call('notes.list', { recordId }), (n) => (notes = n)),
         touched('intervals') && latest('intervals', api.call('intervals.list', { recordId }), (i) => (intervals = i)),
-        latest('audit', api.call('audit.list', { recordId, limit: AUDIT_LIMIT }), (a) => (audit = a)),
+        latest('audit', api.call('audit.list', { recordId, limit: AUDIT_LIMIT, reviewer: reviewer.name }), (a) => (audit = a)),
       ]);
     } catch (e) {
       onerror((e as Error).message);

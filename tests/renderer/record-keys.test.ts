@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { addCaliperPoint, caliperReading, caliperSpan } from '../../src-renderer/overlays/calipers.ts';
 import { recordCommand } from '../../src-renderer/record/record-keys.ts';
+import { acceptState } from '../../src-renderer/record/accept-state.ts';
+import { shortcutIndex, shortcutKeys } from '../../src-shared/label-shortcuts.ts';
+import type { LabelAssertion } from '../../src-shared/api.ts';
 
 const key = (k: string, mods: Partial<Record<'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey', boolean>> = {}) => ({
   key: k,
@@ -42,5 +45,67 @@ describe('calipers', () => {
     pts = addCaliperPoint(pts, { sample: 5, millivolts: 0, lead: 'V1' });
     expect(pts).toHaveLength(1);
     expect(caliperReading(pts, 500)).toBeUndefined();
+  });
+});
+
+describe('annotator keys', () => {
+  const many = Array.from({ length: 20 }, (_, i) => `code${i + 1}`);
+  it('review keys: a accept, x corrected, o second opinion, n submit and next', () => {
+    expect(recordCommand(key('x'), many)).toEqual({ kind: 'review-state', state: 'corrected' });
+    expect(recordCommand(key('o'), many)).toEqual({ kind: 'review-state', state: 'second-opinion' });
+    expect(recordCommand(key('n'), many)).toEqual({ kind: 'submit-next' });
+  });
+  it('more than nine shortcuts: 1-9, then g and h chords with a digit', () => {
+    expect(recordCommand(key('9'), many)).toEqual({ kind: 'label', code: 'code9' });
+    expect(recordCommand(key('g'), many)).toEqual({ kind: 'chord', prefix: 'g' });
+    expect(recordCommand(key('1'), many, 'g')).toEqual({ kind: 'label', code: 'code10' });
+    expect(recordCommand(key('9'), many, 'g')).toEqual({ kind: 'label', code: 'code18' });
+    expect(recordCommand(key('2'), many, 'h')).toEqual({ kind: 'label', code: 'code20' });
+    // A chord onto an empty slot or a non-digit drops the chord; with nine or fewer shortcuts g is no chord.
+    expect(recordCommand(key('3'), many, 'h')).toEqual({ kind: 'cancel' });
+    expect(recordCommand(key('q'), many, 'g')).toEqual({ kind: 'cancel' });
+    expect(recordCommand(key('g'), many.slice(0, 9))).toBeUndefined();
+  });
+  it('names the keys of every shortcut and refuses a 28th', () => {
+    expect([0, 8, 9, 17, 18, 26].map(shortcutKeys)).toEqual(['1', '9', 'g 1', 'g 9', 'h 1', 'h 9']);
+    expect(() => shortcutKeys(27)).toThrow('no key for shortcut 28');
+    for (let i = 0; i < 27; i++) {
+      const [a, b] = shortcutKeys(i).split(' ');
+      expect(b === undefined ? shortcutIndex('', a) : shortcutIndex(a, b)).toBe(i);
+    }
+  });
+});
+
+describe('accept or corrected', () => {
+  const row = (p: Partial<LabelAssertion>): LabelAssertion => ({
+    id: 1,
+    vocabulary: 'SNOMED',
+    code: 'NSR',
+    present: true,
+    sourceKind: 'dataset',
+    sourceName: 'x',
+    author: null,
+    likelihood: null,
+    isCurrent: true,
+    supersedes: null,
+    assertedAt: 't',
+    ...p,
+  });
+  it("is 'corrected' only when this reviewer's current word differs from the dataset's", () => {
+    const dataset = row({});
+    expect(acceptState([dataset], 'dr.a')).toBe('accepted');
+    // Added AF: a correction.
+    expect(acceptState([dataset, row({ sourceKind: 'annotator', code: 'AF', author: 'dr.a' })], 'dr.a')).toBe('corrected');
+    // Another reviewer's correction is not this reviewer's.
+    expect(acceptState([dataset, row({ sourceKind: 'annotator', code: 'AF', author: 'dr.b' })], 'dr.a')).toBe('accepted');
+    // Added then removed AF (current word: absent, as the dataset): accepted.
+    const undone = [
+      dataset,
+      row({ sourceKind: 'annotator', code: 'AF', author: 'dr.a', isCurrent: false }),
+      row({ sourceKind: 'annotator', code: 'AF', author: 'dr.a', present: false }),
+    ];
+    expect(acceptState(undone, 'dr.a')).toBe('accepted');
+    // Removed the dataset's NSR: corrected.
+    expect(acceptState([dataset, row({ sourceKind: 'annotator', author: 'dr.a', present: false })], 'dr.a')).toBe('corrected');
   });
 });

@@ -50,6 +50,24 @@ describe('schema migrations', () => {
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'ok_table'").get()).toBeUndefined();
   });
 
+  it('010 gives each reviewer their latest review state from the audit log, per record', () => {
+    const db = new Database(':memory:');
+    migrate(db, MIGRATIONS, 8);
+    db.prepare(
+      "INSERT INTO record (id, content_hash, record_name, format, sampling_rate, length, lead_count, created_at) VALUES (1, 'h', 'R1', 't', 500, 10, 1, 'x')",
+    ).run();
+    const audit = db.prepare("INSERT INTO audit_log (at, actor, action, record_id, detail) VALUES (?, ?, 'review.state', ?, ?)");
+    audit.run('t1', 'dr.a', 1, JSON.stringify({ from: 'new', to: 'accepted' }));
+    audit.run('t2', 'dr.b', 1, JSON.stringify({ from: 'accepted', to: 'second-opinion' }));
+    audit.run('t3', 'dr.a', 1, JSON.stringify({ from: 'second-opinion', to: 'corrected' }));
+    audit.run('t4', 'dr.a', 2, JSON.stringify({ from: 'new', to: 'accepted' })); // a record no longer stored
+    migrate(db);
+    expect(db.prepare('SELECT record_id, reviewer, state, updated_at FROM reviewer_review ORDER BY reviewer').all()).toEqual([
+      { record_id: 1, reviewer: 'dr.a', state: 'corrected', updated_at: 't3' },
+      { record_id: 1, reviewer: 'dr.b', state: 'second-opinion', updated_at: 't2' },
+    ]);
+  });
+
   it('007 keeps each file\'s outcome and turns quarantines for "database is locked" into failures the next ingest retries', () => {
     const db = new Database(':memory:');
     migrate(db, MIGRATIONS, 6);

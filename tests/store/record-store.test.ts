@@ -8,6 +8,7 @@ import { listAudit } from '../../src-main/store/audit-log.ts';
 import { getRecordSignal, listRecordSummaries, readSignalWindow, storeRecord } from '../../src-main/store/record-store.ts';
 import { bucketSize } from '../../src-main/store/signal-pyramid.ts';
 import { migrate } from '../../src-main/store/migrate.ts';
+import { listWorklist } from '../../src-main/store/worklist.ts';
 import { DB_FILE, openWorkspace } from '../../src-main/store/workspace.ts';
 import { syntheticRecord } from '../helpers/synthetic-record.ts';
 
@@ -93,17 +94,22 @@ describe('record store', () => {
     setAnnotatorLabel(w.db, { recordId, vocabulary: 'SNOMED', code: '164889003', present: true, author: 'dr.a' });
     expect(effectiveLabels(w.db, recordId)).toEqual([{ vocabulary: 'SNOMED', code: '164889003' }]);
     setAnnotatorLabel(w.db, { recordId, vocabulary: 'SNOMED', code: '426783006', present: true, author: 'dr.b' });
-    expect(
-      effectiveLabels(w.db, recordId)
-        .map((l) => l.code)
-        .sort(),
-    ).toEqual(['164889003', '426783006']);
+    // dr.a says NSR absent, dr.b present: absent holds until they agree (the worklist's SQL reads it the same way).
+    expect(effectiveLabels(w.db, recordId).map((l) => l.code)).toEqual(['164889003']);
+    expect(listWorklist(w.db, { label: '426783006' }).total).toBe(0);
     const h = labelHistory(w.db, recordId);
     expect(h).toHaveLength(4);
     expect(h[0]).toMatchObject({ sourceKind: 'dataset', code: '426783006', isCurrent: true });
-    expect(h[1]).toMatchObject({ sourceKind: 'annotator', present: false, isCurrent: false, author: 'dr.a' });
-    expect(h[3]).toMatchObject({ present: true, isCurrent: true, supersedes: h[1].id, author: 'dr.b' });
+    // Each reviewer keeps their own word: dr.b's does not supersede dr.a's (the latest counts in the effective labels).
+    expect(h[1]).toMatchObject({ sourceKind: 'annotator', present: false, isCurrent: true, author: 'dr.a' });
+    expect(h[3]).toMatchObject({ present: true, isCurrent: true, supersedes: null, author: 'dr.b' });
+    setAnnotatorLabel(w.db, { recordId, vocabulary: 'SNOMED', code: '426783006', present: true, author: 'dr.a' });
+    expect(effectiveLabels(w.db, recordId).map((l) => l.code)).toEqual(['426783006', '164889003']);
+    expect(listWorklist(w.db, { label: '426783006' }).total).toBe(1);
+    expect(labelHistory(w.db, recordId)[4]).toMatchObject({ author: 'dr.a', isCurrent: true, supersedes: h[1].id });
+    expect(labelHistory(w.db, recordId)[1].isCurrent).toBe(false);
     expect(listAudit(w.db, { recordId }).map((a) => `${a.actor}:${a.action}`)).toEqual([
+      'dr.a:label.add',
       'dr.b:label.add',
       'dr.a:label.add',
       'dr.a:label.remove',

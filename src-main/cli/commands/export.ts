@@ -22,7 +22,9 @@ export const command: CliCommand = {
   name: ['export'],
   summary: 'write selected records as a WFDB dataset with their current labels (labels.csv, splits.csv, annotations, label history)',
   usage: `leadlens export --out DIR [--label CODES] [--format FORMATS] [--review-state STATES] [--reviewer NAME]
-         [--record ID|NAME[,...]] [--queue QUEUE] [--selection NAME] [--folds K] [--seed N] [--workspace DIR] [--json]
+         [--record ID|NAME[,...]] [--queue QUEUE] [--selection NAME] [--folds K] [--seed N] [--label-source current|consensus]
+         [--workspace DIR] [--json]
+         --label-source consensus: the reviewers' consensus (leadlens agreement) on the records they reviewed, in labels.csv and Dx.
          Lists are comma-separated; the filters combine (all must hold); no filter exports every record.
          DIR must be new or empty. Ingesting DIR again gives the same signals and SNOMED labels.`,
   options: {
@@ -36,6 +38,7 @@ export const command: CliCommand = {
     selection: 'string',
     folds: 'string',
     seed: 'string',
+    'label-source': 'string',
   },
   async run(args, ctx) {
     if (args.positionals.length > 0) throw new UsageError(`export takes no positional arguments, got '${args.positionals[0]}'`);
@@ -45,6 +48,9 @@ export const command: CliCommand = {
     for (const s of reviewStates ?? []) {
       if (!isReviewState(s)) throw new UsageError(`unknown review state '${s}' (one of ${REVIEW_STATES.join(', ')})`);
     }
+    const labelSource = args.options['label-source'];
+    if (labelSource !== undefined && labelSource !== 'current' && labelSource !== 'consensus')
+      throw new UsageError(`--label-source must be current or consensus, got '${String(labelSource)}'`);
     if (args.options.reviewer === true || args.options.reviewer === '') throw new UsageError('--reviewer needs a name');
     const req: ExportRequest = {
       outDir: out,
@@ -57,6 +63,7 @@ export const command: CliCommand = {
       ...(typeof args.options.selection === 'string' ? { selection: args.options.selection } : {}),
       folds: positiveInt(args.options.folds, 'folds'),
       seed: positiveInt(args.options.seed, 'seed'),
+      ...(labelSource ? { labelSource } : {}),
     };
     const bar = ctx.progress('export');
     const r = exportDataset(ctx.workspace(), req, (d, t, name) => bar.update(d, t, name));

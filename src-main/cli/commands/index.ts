@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.ts';
+import { command as agreement } from './agreement.ts';
 import { command as benchQrs } from './bench-qrs.ts';
 import { command as convertSignals } from './convert-signals.ts';
 import { command as evalModel } from './eval.ts';
@@ -45,4 +46,5 @@ export const COMMANDS: CliCommand[] = [
   tagRemove,
   tagList,
   labelErrors,
+  agreement,
 ];

@@ -35,6 +35,7 @@ export const command: CliCommand = {
        --workers N: data-parallel training with N gradient worker threads (1..${MAX_WORKERS}, default 1).
        --sensitivity S: each class's operating threshold reaches sensitivity S (0-1] on the validation split
          (default: the threshold that maximises the class's F1 there); stated in the model's metrics.
+       --label-source consensus: train on the reviewers' consensus (leadlens agreement) where they reviewed a record.
        leadlens train --fine-tune MODEL_ID [--epochs N]   (retrain the head on current labels, backbone frozen)`,
   options: {
     arch: 'string',
@@ -53,6 +54,7 @@ export const command: CliCommand = {
     'validate-on': 'string',
     'unlabelled-as-normal': 'boolean',
     sensitivity: 'string',
+    'label-source': 'string',
   },
   async run(args, ctx) {
     if (args.options['fine-tune'] !== undefined) {
@@ -117,11 +119,15 @@ export const command: CliCommand = {
     const sensitivity = args.options.sensitivity === undefined ? undefined : Number(args.options.sensitivity);
     if (sensitivity !== undefined && !(sensitivity > 0 && sensitivity <= 1))
       throw new UsageError(`--sensitivity needs a number in (0, 1], got '${String(args.options.sensitivity).slice(0, 40)}'`);
+    const labelSource = args.options['label-source'];
+    if (labelSource !== undefined && labelSource !== 'current' && labelSource !== 'consensus')
+      throw new UsageError(`--label-source must be current or consensus, got '${String(labelSource)}'`);
     const bar = ctx.progress('train');
     const r = await trainInWorkspace(ctx.workspace(), {
       ...(trainOn ? { trainOn } : {}),
       ...(validateOn ? { validateOn } : {}),
       unlabelledAsNormal: args.options['unlabelled-as-normal'] === true,
+      ...(labelSource ? { labelSource } : {}),
       arch,
       leads,
       classes,

@@ -7,6 +7,7 @@ import { migration as deviceReading } from './006-device-reading.ts';
 import { migration as ingestOutcome } from './007-ingest-outcome.ts';
 import { migration as signalCodec } from './008-signal-codec.ts';
 import { migration as boundaryCorrection } from './009-boundary-correction.ts';
+import { migration as annotators } from './010-annotators.ts';
 import { migration as labelQuality } from './011-label-quality.ts';
 import { migration as selections } from './012-selections.ts';
 import { migration as ruleDisagreement } from './013-rule-disagreement.ts';
@@ -28,6 +29,7 @@ export const MIGRATIONS: Migration[] = [
   ingestOutcome,
   signalCodec,
   boundaryCorrection,
+  annotators,
   labelQuality,
   selections,
   ruleDisagreement,
