@@ -439,6 +439,7 @@ describe('leadlens serve under malformed input', () => {
       'models.evaluate': { id: 1, selections: ['fuzz'], rounds: 10 },
       'triage.settings.get': {},
       'triage.settings.set': { classWeights: ['164889003=1'], defaultWeight: 0.5, lowConfidenceMargin: 0.05, author: 'fuzz' },
+      'agreement.get': {},
     };
     const calls: [string, string][] = [];
     for (const [method, spec] of Object.entries(API_PARAM_SPECS) as [ApiMethod, Record<string, unknown>][]) {

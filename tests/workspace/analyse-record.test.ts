@@ -75,7 +75,13 @@ describe('review store', () => {
     expect(getReviewSettings(ws.db).pxPerMm).toBeCloseTo(96 / 25.4, 6);
     setReviewSettings(ws.db, { pxPerMm: 4.2, author: 'ann' });
     setReviewSettings(ws.db, { shortcuts: ['164889003'], author: 'ann' });
-    expect(getReviewSettings(ws.db)).toEqual({ pxPerMm: 4.2, shortcuts: ['164889003'], qtcFormula: 'bazett' });
+    expect(getReviewSettings(ws.db)).toEqual({
+      pxPerMm: 4.2,
+      shortcuts: ['164889003'],
+      qtcFormula: 'bazett',
+      blind: false,
+      autoAdvance: false,
+    });
     expect(() => setReviewSettings(ws.db, { pxPerMm: 0.1, author: 'ann' })).toThrow(/outside 1\.\.40/);
   });
 
