@@ -100,6 +100,8 @@ export interface AuditReport {
   classRanking: { className: string; inconsistency: number; records: number }[];
   /** Records left out, with the reason (e.g. the leads they lack). */
   skipped: { recordId: number; recordName: string; reason: string }[];
+  /** The model's class codes (a map's targetClass indexes them), when the caller knows them. */
+  classes?: string[];
 }
 
 /** Pairs of labelled attributions to compare: variants within each method, or methods when there is one variant. */
