@@ -21,7 +21,7 @@ import {
 } from '../explain/lead-set-findings.ts';
 import { leadSetModels } from './lead-set-models.ts';
 import { modelContexts, type ModelContexts } from './explain-records.ts';
-import type { SkippedRecord } from '../../src-shared/api.ts';
+import type { LeadSetView, SkippedRecord } from '../../src-shared/api.ts';
 
 export const DEFAULT_LEAD_SET_METHOD = 'integrated-gradients';
 
@@ -170,4 +170,25 @@ export async function compareLeadSets(ws: Workspace, req: LeadSetRequest): Promi
     return path.join(dir, n);
   });
   return { ...result, reportFiles };
+}
+
+/** The API's view of a comparison over one record: a row per lead set, without the report's per-record bookkeeping. */
+export function leadSetView(c: LeadSetComparison): LeadSetView {
+  return {
+    arch: c.arch,
+    method: c.method,
+    reference: c.reference,
+    models: c.models,
+    missing: c.missing,
+    classes: c.classes,
+    rows: c.outcomes.map((o) => ({
+      leadSet: o.leadSet,
+      probabilities: o.probabilities,
+      explainedClass: o.explainedClass,
+      leadShares: o.leadShares,
+      waveShares: o.waveShares,
+    })),
+    skipped: c.skipped,
+    findings: c.findings.map((f) => f.sentence),
+  };
 }

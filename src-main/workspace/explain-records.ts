@@ -43,6 +43,8 @@ export interface ExplainRequest {
   /** Records (evenly spread) whose maps get the weight-randomisation sanity check; default DEFAULT_SUBSET. */
   sanity?: number | 'all';
   onProgress?: (done: number, total: number) => void;
+  /** Stops the run between maps (the maps made so far stay stored; no report is written). */
+  signal?: AbortSignal;
 }
 
 export interface ExplainSummary {
@@ -320,7 +322,7 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
       .map((l) => l.code)
       .filter((c) => models.classes.includes(c)),
   }));
-  const report = await runAudit({ items, methods: req.methods, variants, explain, measure, onProgress: req.onProgress });
+  const report = await runAudit({ items, methods: req.methods, variants, explain, measure, onProgress: req.onProgress, signal: req.signal });
   if (report.maps.length === 0) {
     const first = report.skipped[0];
     throw new Error(`none of the ${ids.length} records could be explained${first ? ` (e.g. ${first.recordName}: ${first.reason})` : ''}`);

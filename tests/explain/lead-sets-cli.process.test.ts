@@ -43,7 +43,7 @@ beforeAll(async () => {
         baseline: l.baseline,
         units: l.units,
         initialValue: l.digital[0],
-        checksum: l.digital.reduce((s, v) => s + v, 0) & 0xffff,
+        checksum: Array.from(l.digital).reduce((s, v) => s + v, 0) & 0xffff,
         description: l.name,
       })),
     }),

@@ -160,6 +160,7 @@ export const command: CliCommand = {
         fidelity,
         sanity,
         onProgress: (d, t) => bar.update(d, t),
+        signal: ctx.signal,
       });
     } catch (e) {
       // Methods, layers and layouts that do not fit the model are a wrong command line; anything else is a failure.
