@@ -127,7 +127,8 @@ export function auditFindings(report: Pick<AuditReport, 'pairs' | 'maps'>): Pair
   }
   return [...groups.values()].map((rows) => {
     const { method, a, b } = rows[0];
-    const label = method === 'methods' ? `${methodDisplayName(a)} vs ${methodDisplayName(b)}` : `${methodDisplayName(method)}, ${a} vs ${b}`;
+    const label =
+      method === 'methods' ? `${methodDisplayName(a)} vs ${methodDisplayName(b)}` : `${methodDisplayName(method)}, ${a} vs ${b}`;
     const values = rows.map((p) => p.metrics.leadSpearman);
     const seen = new Set<MapRow>();
     const passingValues: number[] = [];

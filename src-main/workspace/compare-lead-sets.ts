@@ -69,7 +69,8 @@ export function parseLeadSets(text: string): LeadSetSize[] {
     .filter(Boolean)
     .map(Number);
   const bad = sizes.find((n) => !isLeadSetSize(n));
-  if (bad !== undefined || sizes.length < 2) throw new Error(`--lead-sets needs two or more of 12, 6, 4, 3, 2 (e.g. 12,6,2), got '${text}'`);
+  if (bad !== undefined || sizes.length < 2)
+    throw new Error(`--lead-sets needs two or more of 12, 6, 4, 3, 2 (e.g. 12,6,2), got '${text}'`);
   return [...new Set(sizes)] as LeadSetSize[];
 }
 
@@ -79,7 +80,9 @@ export async function compareLeadSets(ws: Workspace, req: LeadSetRequest): Promi
   const sizes = req.leadSets.filter(isLeadSetSize);
   const { found, missing } = leadSetModels(ws.db, req.arch, sizes);
   if (found.size === 0)
-    throw new Error(`no stored ${req.arch} model for the lead sets ${sizes.join(', ')} (train them with leadlens train --arch ${req.arch} --leads N)`);
+    throw new Error(
+      `no stored ${req.arch} model for the lead sets ${sizes.join(', ')} (train them with leadlens train --arch ${req.arch} --leads N)`,
+    );
   const present = sizes.filter((s) => found.has(s));
   const reference = present[0];
   const contexts = new Map<number, ModelContexts>();
@@ -121,7 +124,11 @@ export async function compareLeadSets(ws: Workspace, req: LeadSetRequest): Promi
         shares = leadShares(r, info.leadSet);
         if (waves) {
           const { scale, offset } = m.timeBase(record);
-          const l = localiseAttribution(r, rescaleIntervals(waves, scale, offset, r.samples), Math.max(1, Math.round(0.01 * ctx.samplingRate)));
+          const l = localiseAttribution(
+            r,
+            rescaleIntervals(waves, scale, offset, r.samples),
+            Math.max(1, Math.round(0.01 * ctx.samplingRate)),
+          );
           waveShares = Object.fromEntries(LEAD_SET_WAVES.map((w) => [w, l[w].share])) as Record<(typeof LEAD_SET_WAVES)[number], number>;
         }
       }
@@ -156,15 +163,29 @@ export async function compareLeadSets(ws: Workspace, req: LeadSetRequest): Promi
       ['record_id', 'record', 'lead_set', 'model_id', 'class', 'probability', 'change_vs_reference'],
       ...outcomes.flatMap((o) => {
         const ref = outcomes.find((r) => r.recordId === o.recordId && r.leadSet === reference);
-        return classes.map((c) => [o.recordId, o.recordName, o.leadSet, o.modelId, c, o.probabilities[c], ref ? o.probabilities[c] - ref.probabilities[c] : '']);
+        return classes.map((c) => [
+          o.recordId,
+          o.recordName,
+          o.leadSet,
+          o.modelId,
+          c,
+          o.probabilities[c],
+          ref ? o.probabilities[c] - ref.probabilities[c] : '',
+        ]);
       }),
     ]),
     'lead-shares.csv': csv([
       ['record_id', 'record', 'lead_set', 'explained_class', 'lead', 'share'],
-      ...outcomes.flatMap((o) => Object.entries(o.leadShares).map(([lead, s]) => [o.recordId, o.recordName, o.leadSet, o.explainedClass, lead, s])),
+      ...outcomes.flatMap((o) =>
+        Object.entries(o.leadShares).map(([lead, s]) => [o.recordId, o.recordName, o.leadSet, o.explainedClass, lead, s]),
+      ),
     ]),
   };
-  if (skipped.length) files['skipped.csv'] = csv([['record_id', 'record', 'lead_set', 'reason'], ...skipped.map((k) => [k.recordId, k.recordName, k.leadSet, k.reason])]);
+  if (skipped.length)
+    files['skipped.csv'] = csv([
+      ['record_id', 'record', 'lead_set', 'reason'],
+      ...skipped.map((k) => [k.recordId, k.recordName, k.leadSet, k.reason]),
+    ]);
   const reportFiles = Object.entries(files).map(([n, text]) => {
     fs.writeFileSync(path.join(dir, n), text);
     return path.join(dir, n);

@@ -322,7 +322,15 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
       .map((l) => l.code)
       .filter((c) => models.classes.includes(c)),
   }));
-  const report = await runAudit({ items, methods: req.methods, variants, explain, measure, onProgress: req.onProgress, signal: req.signal });
+  const report = await runAudit({
+    items,
+    methods: req.methods,
+    variants,
+    explain,
+    measure,
+    onProgress: req.onProgress,
+    signal: req.signal,
+  });
   if (report.maps.length === 0) {
     const first = report.skipped[0];
     throw new Error(`none of the ${ids.length} records could be explained${first ? ` (e.g. ${first.recordName}: ${first.reason})` : ''}`);

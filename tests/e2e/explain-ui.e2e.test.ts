@@ -2,8 +2,9 @@
 // progress bar, cancel a run (it stops between maps), finish another, and get a warning when a map computed on
 // one layout is shown on another. Real Chapman-Ningbo records; the image CNN is trained for one epoch in setup.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READERS } from '../../src-main/formats/readers.ts';
 import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
 import { openWorkspace } from '../../src-main/store/workspace.ts';
@@ -13,8 +14,12 @@ import { dataPath } from '../helpers/shared-data.ts';
 
 const poll = <T>(fn: () => T | Promise<T>, timeout = 120_000) => expect.poll(fn, { timeout, interval: 200 });
 
-const app = servedWorkspace(async (dir) => {
-  const ws = openWorkspace(dir);
+// The workspace with its trained model is made first (training outlasts the served workspace's setup timeout under load),
+// then copied into the served workspace's folder.
+let template: string;
+beforeAll(async () => {
+  template = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-explain-ui-'));
+  const ws = openWorkspace(template);
   const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
   const names = fs
     .readdirSync(src)
@@ -27,9 +32,19 @@ const app = servedWorkspace(async (dir) => {
     names.flatMap((n) => [path.join(src, `${n}.hea`), path.join(src, `${n}.mat`)]),
     { readers: READERS },
   );
-  await trainInWorkspace(ws, { arch: 'image-cnn', leads: 12, layouts: ['3x4+II', '6x2'], epochs: 1, seed: 1, classes: ['426177001', '164889003'] });
+  await trainInWorkspace(ws, {
+    arch: 'image-cnn',
+    leads: 12,
+    layouts: ['3x4+II', '6x2'],
+    epochs: 1,
+    seed: 1,
+    classes: ['426177001', '164889003'],
+  });
   ws.close();
-});
+}, 600_000);
+afterAll(() => fs.rmSync(template, { recursive: true, force: true }));
+
+const app = servedWorkspace((dir) => fs.cpSync(template, dir, { recursive: true }));
 
 describe('saliency from the record view', () => {
   it('computes maps with a progress bar, cancels a run, and warns when a map is shown on another layout', async () => {

@@ -11,7 +11,14 @@ const metrics = (leadSpearman: number): ConsistencyMetrics =>
 
 /** n records, agreement values given; maps of record i flagged by the sanity check when `failed(i)`, checked when `checked(i)`. */
 function audit(values: number[], checked: (i: number) => boolean, failed: (i: number) => boolean): { pairs: PairRow[]; maps: MapRow[] } {
-  const pairs: PairRow[] = values.map((v, i) => ({ recordId: i + 1, recordName: `R${i + 1}`, method: METHOD, a: '3x4+II', b: '6x2', metrics: metrics(v) }));
+  const pairs: PairRow[] = values.map((v, i) => ({
+    recordId: i + 1,
+    recordName: `R${i + 1}`,
+    method: METHOD,
+    a: '3x4+II',
+    b: '6x2',
+    metrics: metrics(v),
+  }));
   const maps: MapRow[] = values.flatMap((_, i) =>
     ['3x4+II', '6x2'].map((variant) => ({
       recordId: i + 1,
@@ -30,7 +37,13 @@ describe('auditFindings', () => {
   it('states median, interval, share below 0.5, sanity failures and the passing subset', () => {
     // 10 records: 3 below 0.5; records 0-4 checked, 0 and 1 fail (their agreement is the lowest).
     const values = [0.1, 0.2, 0.3, 0.6, 0.65, 0.66, 0.7, 0.72, 0.8, 0.9];
-    const [f] = auditFindings(audit(values, (i) => i < 5, (i) => i < 2));
+    const [f] = auditFindings(
+      audit(
+        values,
+        (i) => i < 5,
+        (i) => i < 2,
+      ),
+    );
     expect(f.label).toBe('Guided Grad-CAM (layer block2), 3x4+II vs 6x2');
     expect(f.all.n).toBe(10);
     expect(f.all.median.estimate).toBeCloseTo(0.655, 6);
@@ -51,7 +64,13 @@ describe('auditFindings', () => {
 
   it('says the layouts agree when the whole interval is high, and that no map was checked', () => {
     const values = Array.from({ length: 40 }, (_, i) => 0.85 + (i % 10) / 100);
-    const [f] = auditFindings(audit(values, () => false, () => false));
+    const [f] = auditFindings(
+      audit(
+        values,
+        () => false,
+        () => false,
+      ),
+    );
     expect(f.verdict).toBe('agree');
     expect(f.passing).toBeNull();
     expect(f.sentence).toContain('0 % of records below 0.5; no map had the randomisation check. Verdict: consistent');
@@ -59,7 +78,13 @@ describe('auditFindings', () => {
 
   it('says they disagree when the whole interval is low; no caution below a 20 % failure share', () => {
     const values = Array.from({ length: 30 }, (_, i) => -0.2 + (i % 5) / 20);
-    const [f] = auditFindings(audit(values, () => true, (i) => i === 0));
+    const [f] = auditFindings(
+      audit(
+        values,
+        () => true,
+        (i) => i === 0,
+      ),
+    );
     expect(f.verdict).toBe('disagree');
     expect(f.sentence).toContain('3 % of maps fail the randomisation check (2 of 60). Verdict: inconsistent');
     expect(f.sentence).not.toContain('caution');

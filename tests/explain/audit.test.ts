@@ -87,7 +87,9 @@ describe('runAudit + writeAuditReport', () => {
       'class-inconsistency.svg',
     ]);
     // The finding is stated: one sentence for the pair with the median, its interval and the share below 0.5.
-    expect(fs.readFileSync(files[1], 'utf8')).toMatch(/^ink, 12x1 vs 6x2: median per-lead Spearman -?\d\.\d\d \[-?\d\.\d\d, -?\d\.\d\d\] over 4 records, 25 % of records below 0\.5;/);
+    expect(fs.readFileSync(files[1], 'utf8')).toMatch(
+      /^ink, 12x1 vs 6x2: median per-lead Spearman -?\d\.\d\d \[-?\d\.\d\d, -?\d\.\d\d\] over 4 records, 25 % of records below 0\.5;/,
+    );
     expect(fs.readFileSync(files[7], 'utf8')).toMatch(/^<svg [^>]*>.*ink, 12x1 vs 6x2 \(n=4.*<\/svg>\n$/s);
     const recordsCsv = fs.readFileSync(path.join(tmp, 'report', 'records.csv'), 'utf8').split('\n');
     expect(recordsCsv[0]).toBe('rank,record_id,record,inconsistency,classes');

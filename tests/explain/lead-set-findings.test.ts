@@ -34,7 +34,16 @@ describe('leadSetFindings', () => {
 
   it('gives the mean probability change, detections among labelled records and the wave shares', () => {
     const [af, sb] = leadSetFindings(outcomes, [AF, SB], 12);
-    expect(af).toMatchObject({ classCode: AF, leadSet: 2, reference: 12, records: 4, labelled: 2, detected: 1, referenceDetected: 2, explained: 3 });
+    expect(af).toMatchObject({
+      classCode: AF,
+      leadSet: 2,
+      reference: 12,
+      records: 4,
+      labelled: 2,
+      detected: 1,
+      referenceDetected: 2,
+      explained: 3,
+    });
     expect(af.meanChange).toBeCloseTo(-0.2, 10);
     expect(af.waveShares!.qrs).toBeCloseTo(0.7, 10);
     expect(af.referenceWaveShares!.p).toBeCloseTo(0.2, 10);

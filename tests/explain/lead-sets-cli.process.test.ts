@@ -48,10 +48,31 @@ beforeAll(async () => {
       })),
     }),
   );
-  fs.writeFileSync(path.join(dir, 'TWOLEAD.dat'), interleaveFrames(leads.map((l) => l.digital), 16, 0, r.length));
+  fs.writeFileSync(
+    path.join(dir, 'TWOLEAD.dat'),
+    interleaveFrames(
+      leads.map((l) => l.digital),
+      16,
+      0,
+      r.length,
+    ),
+  );
   expect(cli('ingest', ...files, path.join(dir, 'TWOLEAD.hea'), '--json').status).toBe(0);
   for (const leadsN of [12, 6, 2]) {
-    const t = cli('train', '--arch', 'small-cnn', '--leads', String(leadsN), '--classes', '426177001,164889003', '--epochs', '1', '--seed', '3', '--json');
+    const t = cli(
+      'train',
+      '--arch',
+      'small-cnn',
+      '--leads',
+      String(leadsN),
+      '--classes',
+      '426177001,164889003',
+      '--epochs',
+      '1',
+      '--seed',
+      '3',
+      '--json',
+    );
     expect(t.status, t.stderr).toBe(0);
     models.set(leadsN, json<{ modelId: number }>(t).modelId);
   }
@@ -61,7 +82,18 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('explain --lead-sets', () => {
   it('compares 12, 6 and 2 leads, names the missing 4-lead model and states a sentence per class and lead set', () => {
     const report = path.join(dir, 'lead-report');
-    const r = cli('explain', '--lead-sets', '12,6,4,2', '--arch', 'small-cnn', '--records', 'JS00001,JS00002,JS00004,5', '--report', report, '--json');
+    const r = cli(
+      'explain',
+      '--lead-sets',
+      '12,6,4,2',
+      '--arch',
+      'small-cnn',
+      '--records',
+      'JS00001,JS00002,JS00004,5',
+      '--report',
+      report,
+      '--json',
+    );
     expect(r.status, r.stderr).toBe(0);
     const out = json<{
       reference: number;
@@ -79,7 +111,11 @@ describe('explain --lead-sets', () => {
     expect(out.findings.length).toBe(out.classes.length * 2);
     for (const f of out.findings) {
       expect(f.records).toBe(4);
-      expect(f.sentence).toMatch(new RegExp(`^\\w+ ${f.classCode} \\(.+\\), ${f.leadSet} vs 12 leads: mean probability \\d\\.\\d\\d vs \\d\\.\\d\\d \\(change [+-]\\d\\.\\d\\d\\) over 4 records`));
+      expect(f.sentence).toMatch(
+        new RegExp(
+          `^\\w+ ${f.classCode} \\(.+\\), ${f.leadSet} vs 12 leads: mean probability \\d\\.\\d\\d vs \\d\\.\\d\\d \\(change [+-]\\d\\.\\d\\d\\) over 4 records`,
+        ),
+      );
     }
     const shares = fs.readFileSync(path.join(report, 'lead-shares.csv'), 'utf8').trim().split('\n');
     // The 2-lead model's shares are over I and II only, and sum to 1 per record.

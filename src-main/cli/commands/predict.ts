@@ -21,7 +21,9 @@ export const command: CliCommand = {
     bar.finish();
     for (const k of r.skipped) ctx.log(`${k.recordName} (#${k.recordId}): skipped, ${k.reason}`);
     for (const k of r.standIns)
-      ctx.log(`${k.recordName} (#${k.recordId}): lacks leads of model ${id}, scored with reduced-lead model ${k.modelId} (${k.leads.join(', ')})`);
+      ctx.log(
+        `${k.recordName} (#${k.recordId}): lacks leads of model ${id}, scored with reduced-lead model ${k.modelId} (${k.leads.join(', ')})`,
+      );
     ctx.log(`model ${id} (${r.backend}): ${r.stored} of ${r.records} records scored and stored, ${r.skipped.length} skipped`);
     const result = { modelId: id, ...r };
     if (r.records > 0 && r.stored === 0) ctx.fail(`no record could be scored with model ${id} (${r.skipped.length} skipped)`);
