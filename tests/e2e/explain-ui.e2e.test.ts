@@ -60,7 +60,7 @@ describe('saliency from the record view', () => {
 
     // A run shows its progress bar; Cancel stops it between maps.
     await page.locator('[data-testid="explain-start"]').click();
-    await expect(page.locator('[data-testid="explain-progress"]')).toBeVisible();
+    await page.locator('[data-testid="explain-progress"]').waitFor({ state: 'visible' });
     await page.locator('[data-testid="explain-cancel"]').click();
     await poll(() => page.locator('[data-testid="explain-state"]').innerText()).toMatch(/^Cancelled after [01] of \d+ maps/);
     expect(await page.locator('[data-testid="explain-progress"]').count()).toBe(0);
@@ -83,7 +83,9 @@ describe('saliency from the record view', () => {
     const sixByTwo = texts.findIndex((t) => t.includes('· 6x2 ·'));
     await page.locator('[data-testid="saliency-map"]').selectOption({ index: sixByTwo });
     await poll(() => page.locator('[data-testid="saliency-layout"]').innerText()).toMatch(/computed on the 6x2 chart/);
-    await expect(page.locator('[data-testid="saliency-layout-warning"]')).toContainText('computed on 6x2 and is drawn here on 3x4+II');
+    await poll(() => page.locator('[data-testid="saliency-layout-warning"]').innerText()).toMatch(
+      /computed on 6x2 and is drawn here on 3x4\+II/,
+    );
     await page.screenshot({ path: artifactPath('explain-layout-warning.png') });
     const threeByFour = texts.findIndex((t) => t.includes('· 3x4+II ·'));
     await page.locator('[data-testid="saliency-map"]').selectOption({ index: threeByFour });
