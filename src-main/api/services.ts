@@ -229,7 +229,14 @@ export function createServices(
       } catch (e) {
         throw new ApiError((e as Error).message);
       }
-      return leadSetView(await compareLeadSets(ws, { arch: p.arch, leadSets, recordIds: [p.recordId], method: p.method }));
+      try {
+        return leadSetView(await compareLeadSets(ws, { arch: p.arch, leadSets, recordIds: [p.recordId], method: p.method }));
+      } catch (e) {
+        // No model for the architecture, or a method that does not exist: the request was wrong, not the server.
+        const msg = (e as Error).message.split('\n')[0];
+        if (/^(no stored|unknown saliency method|unknown baseline)/.test(msg)) throw new ApiError(msg);
+        throw e;
+      }
     },
     'notes.list': (p) => {
       requireRecord(p.recordId);
