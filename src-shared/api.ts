@@ -410,6 +410,55 @@ export interface AgreementReport {
   consensus: ConsensusLabel[];
 }
 
+/** A saliency run from the UI: `records` are record ids (decimal strings); layouts default to those the model was trained on. */
+export interface ExplainStart {
+  modelId: number;
+  records: string[];
+  methods: string[];
+  layouts?: string[];
+}
+
+/** A saliency run started from the UI, streamed as 'explain.progress' (done/total maps). */
+export interface ExplainRun {
+  id: number;
+  modelId: number;
+  methods: string[];
+  layouts: string[] | null;
+  records: number;
+  state: 'running' | 'finished' | 'failed' | 'cancelled';
+  startedAt: string;
+  done: number;
+  total: number;
+  maps?: number;
+  skipped?: SkippedRecord[];
+  /** The audit's finding sentences (one per pair of layouts or methods). */
+  findings?: string[];
+  /** Maps that failed the randomisation check. */
+  sanityFlagged?: number;
+  reportDir?: string;
+  error?: string;
+}
+
+/** One record scored and explained by the models of one architecture trained on several lead sets. */
+export interface LeadSetView {
+  arch: string;
+  method: string;
+  reference: number;
+  models: { leadSet: number; modelId: number; name: string; leads: string[] }[];
+  /** Lead sets asked for with no stored model. */
+  missing: number[];
+  classes: string[];
+  rows: {
+    leadSet: number;
+    probabilities: Record<string, number>;
+    explainedClass: string | null;
+    leadShares: Record<string, number>;
+    waveShares: Record<'qrs' | 'p' | 'stT', number> | null;
+  }[];
+  skipped: (SkippedRecord & { leadSet: number })[];
+  findings: string[];
+}
+
 /** Every request: its params and its result. */
 export interface ApiMethods {
   'workspace.info': { params: Record<string, never>; result: WorkspaceInfo };
@@ -436,6 +485,11 @@ export interface ApiMethods {
    */
   'training.start': { params: TrainingStart; result: TrainingRun };
   'training.cancel': { params: { id: number }; result: TrainingRun };
+  'explain.start': { params: ExplainStart; result: ExplainRun };
+  'explain.cancel': { params: { id: number }; result: ExplainRun };
+  'explain.list': { params: Record<string, never>; result: ExplainRun[] };
+  /** `leadSets`: sizes separated by commas, the first the reference (e.g. '12,6,4,3,2'). */
+  'explain.leadSets': { params: { recordId: number; arch: string; leadSets: string; method?: string }; result: LeadSetView };
   'notes.list': { params: { recordId: number }; result: RecordNote[] };
   'notes.add': { params: { recordId: number; text: string; author: string }; result: RecordNote };
   'notes.delete': { params: { id: number; author: string }; result: { deleted: true } };
@@ -550,6 +604,7 @@ export interface ApiEvents {
   /** A finished ingest (ingest.paths or a batch of the watched inbox), every file with its outcome. */
   'ingest.result': IngestSummary & { task: 'ingest' | 'inbox' };
   'training.progress': TrainingRun;
+  'explain.progress': ExplainRun;
 }
 export type ApiEventName = keyof ApiEvents;
 export interface ApiEventMessage<E extends ApiEventName = ApiEventName> {
@@ -630,6 +685,20 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
     labelSource: { type: 'string', optional: true, oneOf: ['current', 'consensus'] },
   },
   'training.cancel': { id },
+  'explain.start': {
+    modelId: id,
+    records: { type: 'string[]', maxLength: 20 },
+    methods: { type: 'string[]', maxLength: 64 },
+    layouts: { type: 'string[]', optional: true, maxLength: 32 },
+  },
+  'explain.cancel': { id },
+  'explain.list': {},
+  'explain.leadSets': {
+    recordId: id,
+    arch: { type: 'string', minLength: 1, maxLength: 32 },
+    leadSets: { type: 'string', minLength: 1, maxLength: 32 },
+    method: { type: 'string', optional: true, maxLength: 64 },
+  },
   'notes.list': { recordId: id },
   'notes.add': { recordId: id, text: { type: 'string', minLength: 1, maxLength: 10_000 }, author },
   'notes.delete': { id, author },

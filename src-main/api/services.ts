@@ -39,8 +39,11 @@ import { listWorklist, worklistQueues } from '../store/worklist.ts';
 import { setTriageSettings, triageSettings } from '../store/triage-store.ts';
 import { filteredSignalWindow, recordPredictions } from '../workspace/analyse-record.ts';
 import { cancelTrainingRun, listTrainingRuns, startTrainingRun } from '../workspace/training-runs.ts';
+import { cancelExplainRun, listExplainRuns, startExplainRun } from '../workspace/explain-runs.ts';
+import { compareLeadSets, leadSetView, parseLeadSets } from '../workspace/compare-lead-sets.ts';
+import { parseMethod } from '../explain/saliency/methods.ts';
 import { modelReview } from '../workspace/review-model.ts';
-import { listModels } from '../store/model-store.ts';
+import { getModelInfo, listModels } from '../store/model-store.ts';
 import { ARCHITECTURES } from '../ml/models/model.ts';
 import { compareSaliency, saliencyMap } from '../workspace/read-saliency.ts';
 import { listRecordSaliency } from '../store/saliency-store.ts';
@@ -86,7 +89,7 @@ export class ApiError extends Error {
  * workers arrive as text.
  */
 const REQUEST_ERRORS: [RegExp, 400 | 404][] = [
-  [/^no (record|note|interval annotation|saliency map|model|training run) (with id )?\d+/, 404],
+  [/^no (record|note|interval annotation|saliency map|model|training run|saliency run) (with id )?\d+/, 404],
   [/^record \d+ has no median beat/, 400],
   [
     /^(unknown|no such|lead set \d+ does not exist|interval \d+\.\.\d+ is not inside|record \d+ has no lead|a note needs|too many label shortcuts|label shortcut|screen calibration)/,
@@ -233,6 +236,43 @@ export function createServices(
       });
     },
     'training.cancel': (p) => cancelTrainingRun(p.id),
+    'explain.start': (p) => {
+      if (p.records.length === 0) throw new ApiError('explain.start: no records given');
+      if (p.methods.length === 0) throw new ApiError('explain.start: no saliency method given');
+      const recordIds = p.records.map((r) => {
+        if (!/^\d+$/.test(r)) throw new ApiError(`explain.start: records are record ids, got '${r.slice(0, 40)}'`);
+        requireRecord(Number(r));
+        return Number(r);
+      });
+      for (const m of p.methods) {
+        try {
+          parseMethod(m);
+        } catch (e) {
+          throw new ApiError((e as Error).message);
+        }
+      }
+      getModelInfo(ws.db, p.modelId);
+      return startExplainRun(ws, { ...p, recordIds }, (run) => send('explain.progress', run));
+    },
+    'explain.cancel': (p) => cancelExplainRun(p.id),
+    'explain.list': () => listExplainRuns(),
+    'explain.leadSets': async (p) => {
+      requireRecord(p.recordId);
+      let leadSets;
+      try {
+        leadSets = parseLeadSets(p.leadSets);
+      } catch (e) {
+        throw new ApiError((e as Error).message);
+      }
+      try {
+        return leadSetView(await compareLeadSets(ws, { arch: p.arch, leadSets, recordIds: [p.recordId], method: p.method }));
+      } catch (e) {
+        // No model for the architecture, or a method that does not exist: the request was wrong, not the server.
+        const msg = (e as Error).message.split('\n')[0];
+        if (/^(no stored|unknown saliency method|unknown baseline)/.test(msg)) throw new ApiError(msg);
+        throw e;
+      }
+    },
     'notes.list': (p) => {
       requireRecord(p.recordId);
       return listNotes(ws.db, p.recordId);

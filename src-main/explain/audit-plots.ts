@@ -138,3 +138,53 @@ export function stackedBarSvg(title: string, parts: string[], rows: { label: str
     .join('');
   return svg(Math.max(left + PLOT_W + 60, left + (parts.length + 1) * 90), axisY + 44, title, body + axis(left, axisY, 0, 1) + legend);
 }
+
+/**
+ * Histograms of per-record agreement in [-1, 1] (bins of 0.1), one panel per pair: the median as a solid line
+ * over its interval (shaded) and the stated agreement level as a dashed line, so the spread is seen, not only the median.
+ */
+export function agreementHistogramSvg(
+  title: string,
+  panels: { label: string; values: number[]; median: { estimate: number; lo: number; hi: number }; level: number }[],
+): string {
+  const bins = 20;
+  const left = 40;
+  const panelH = 120;
+  const top = 30;
+  const x = (v: number): number => left + ((Math.min(1, Math.max(-1, v)) + 1) / 2) * PLOT_W;
+  const body = panels
+    .map((p, i) => {
+      const y0 = top + i * (panelH + 46);
+      const counts = new Array<number>(bins).fill(0);
+      for (const v of p.values.filter(Number.isFinite)) counts[Math.min(bins - 1, Math.floor(((v + 1) / 2) * bins))]++;
+      const most = Math.max(1, ...counts);
+      const base = y0 + 18 + panelH;
+      const bars = counts
+        .map((c, k) => {
+          const h = (c / most) * panelH;
+          return `<rect x="${num(left + (k * PLOT_W) / bins)}" y="${num(base - h)}" width="${num(PLOT_W / bins - 1)}" height="${num(h)}" fill="#4a6fa5"/>`;
+        })
+        .join('');
+      const m = p.median;
+      const band = Number.isFinite(m.lo)
+        ? `<rect x="${num(x(m.lo))}" y="${y0 + 18}" width="${num(Math.max(1, x(m.hi) - x(m.lo)))}" height="${panelH}" fill="#d68910" fill-opacity="0.25"/>`
+        : '';
+      const med = Number.isFinite(m.estimate)
+        ? `<line x1="${num(x(m.estimate))}" y1="${y0 + 18}" x2="${num(x(m.estimate))}" y2="${base}" stroke="#d68910" stroke-width="2"/>`
+        : '';
+      const level = `<line x1="${num(x(p.level))}" y1="${y0 + 18}" x2="${num(x(p.level))}" y2="${base}" stroke="#c0392b" stroke-dasharray="4 3"/>`;
+      return (
+        `<text x="${left}" y="${y0 + 12}">${esc(p.label)} (n=${p.values.filter(Number.isFinite).length}, max bin ${most})</text>` +
+        band +
+        bars +
+        med +
+        level +
+        axis(left, base, -1, 1)
+      );
+    })
+    .join('');
+  const legend =
+    `<text x="${left}" y="${top + panels.length * (panelH + 46) + 8}">bars: records per 0.1 of per-lead Spearman; orange: median and its 95 % ` +
+    `bootstrap interval; red dashed: ${panels[0]?.level ?? ''}</text>`;
+  return svg(left + PLOT_W + 280, top + panels.length * (panelH + 46) + 20, title, body + legend);
+}

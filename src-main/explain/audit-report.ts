@@ -3,7 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { mapLabel, WAVES, type AuditReport, type MapSummary } from './audit.ts';
-import { barChartSvg, lineChartSvg, stackedBarSvg, stripPlotSvg } from './audit-plots.ts';
+import { agreementHistogramSvg, barChartSvg, lineChartSvg, stackedBarSvg, stripPlotSvg } from './audit-plots.ts';
+import { auditFindings, LOW_AGREEMENT, type PairFinding } from './audit-finding.ts';
+import { vocabularyEntry } from '../../src-shared/vocabulary-search.ts';
 import { SANITY_THRESHOLDS } from './sanity-check.ts';
 
 const csvCell = (v: unknown): string => {
@@ -22,6 +24,7 @@ function mapsCsv(report: AuditReport): string {
     'method',
     'layout',
     'target_class',
+    'target_class_name',
     'layer',
     'empty',
     'deletion_auc',
@@ -35,12 +38,16 @@ function mapsCsv(report: AuditReport): string {
     header,
     report.maps.map((m) => {
       const { fidelity: f, sanity: s, localisation: l } = m.measures;
+      // The SNOMED code and name of the explained output, not its index (index when the classes are unknown).
+      const code = report.classes?.[m.targetClass];
+      const entry = code === undefined ? undefined : vocabularyEntry(code);
       return [
         m.recordId,
         m.recordName,
         m.method,
         m.variant,
-        m.targetClass,
+        code ?? m.targetClass,
+        entry ? `${entry.abbreviation} ${entry.name}` : '',
         m.layer,
         m.measures.empty ? 'EMPTY' : '',
         f?.deletionAuc,
@@ -88,9 +95,15 @@ function summaryCsv(summary: Record<string, MapSummary>): string {
   );
 }
 
-function plots(report: AuditReport): Record<string, string> {
+function plots(report: AuditReport, findings: PairFinding[]): Record<string, string> {
   const out: Record<string, string> = {};
   const summary = Object.entries(report.mapSummary);
+  if (findings.length) {
+    out['agreement.svg'] = agreementHistogramSvg(
+      'Per-record agreement between the maps of each pair (per-lead Spearman)',
+      findings.map((f) => ({ label: f.label, values: f.values, median: f.all.median, level: LOW_AGREEMENT })),
+    );
+  }
   if (report.pairs.length) {
     out['spearman-by-method.svg'] = barChartSvg(
       'Median per-lead Spearman between variants',
@@ -157,11 +170,24 @@ function plots(report: AuditReport): Record<string, string> {
   return out;
 }
 
+/** The findings as the report states them: one paragraph per pair, then how they were computed. */
+export function findingsText(findings: PairFinding[]): string {
+  if (findings.length === 0) return 'No pair of layouts or methods to compare: no agreement finding.\n';
+  const f0 = findings[0].all.median;
+  return (
+    findings.map((f) => f.sentence).join('\n\n') +
+    `\n\nAgreement is the per-lead Spearman correlation of the two maps of a record (lead shares ranked). Intervals: ` +
+    `${Math.round(f0.level * 100)} % percentile bootstrap of the median, ${f0.rounds} rounds, seed ${f0.seed}. ` +
+    `The randomisation check runs on a subset of records (see maps.csv, sanity_flagged); distributions in agreement.svg.\n`
+  );
+}
+
 /** Writes the report files into `dir`; returns their paths (report.json first). */
-export function writeAuditReport(report: AuditReport, dir: string): string[] {
+export function writeAuditReport(report: AuditReport, dir: string, findings: PairFinding[] = auditFindings(report)): string[] {
   fs.mkdirSync(dir, { recursive: true });
   const files: Record<string, string> = {
-    'report.json': JSON.stringify(report, null, 1) + '\n',
+    'report.json': JSON.stringify({ ...report, findings: findings.map(({ values: _values, ...f }) => f) }, null, 1) + '\n',
+    'findings.txt': findingsText(findings),
     'maps.csv': mapsCsv(report),
     'summary.csv': summaryCsv(report.mapSummary),
   };
@@ -196,7 +222,7 @@ export function writeAuditReport(report: AuditReport, dir: string): string[] {
       report.skipped.map((k) => [k.recordId, k.recordName, k.reason]),
     );
   }
-  Object.assign(files, plots(report));
+  Object.assign(files, plots(report, findings));
   return Object.entries(files).map(([name, text]) => {
     const p = path.join(dir, name);
     fs.writeFileSync(p, text);

@@ -36,6 +36,8 @@ export interface AuditInput {
   /** Called with each map as it is made (e.g. to store it). */
   onMap?(item: AuditItem, result: SaliencyResult): void;
   onProgress?(done: number, total: number): void;
+  /** Checked before every map: when aborted, the audit stops with 'cancelled' (maps already made stay stored). */
+  signal?: AbortSignal;
 }
 
 export interface MapMeasures {
@@ -100,6 +102,8 @@ export interface AuditReport {
   classRanking: { className: string; inconsistency: number; records: number }[];
   /** Records left out, with the reason (e.g. the leads they lack). */
   skipped: { recordId: number; recordName: string; reason: string }[];
+  /** The model's class codes (a map's targetClass indexes them), when the caller knows them. */
+  classes?: string[];
 }
 
 /** Pairs of labelled attributions to compare: variants within each method, or methods when there is one variant. */
@@ -158,6 +162,7 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
     try {
       for (const m of methods) {
         for (const v of variants) {
+          if (input.signal?.aborted) throw new Error('cancelled');
           const r = await input.explain(item, m, v);
           input.onMap?.(item, r);
           made.set(`${m}|${v}`, r);

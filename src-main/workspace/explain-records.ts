@@ -13,6 +13,7 @@ import { leadMillivolts, type EcgRecord } from '../../src-shared/record.ts';
 import type { ParamStore } from '../ml/layers.ts';
 import { runAudit, SkipRecord, type AuditItem, type AuditReport, type MapMeasures } from '../explain/audit.ts';
 import { writeAuditReport } from '../explain/audit-report.ts';
+import { auditFindings } from '../explain/audit-finding.ts';
 import { cardRenderOptions } from '../chart/chart-input.ts';
 import { fidelityCurves } from '../explain/fidelity.ts';
 import { localiseAttribution, rescaleIntervals, type WaveIntervals } from '../explain/localisation.ts';
@@ -42,6 +43,8 @@ export interface ExplainRequest {
   /** Records (evenly spread) whose maps get the weight-randomisation sanity check; default DEFAULT_SUBSET. */
   sanity?: number | 'all';
   onProgress?: (done: number, total: number) => void;
+  /** Stops the run between maps (the maps made so far stay stored; no report is written). */
+  signal?: AbortSignal;
 }
 
 export interface ExplainSummary {
@@ -61,6 +64,8 @@ export interface ExplainSummary {
   notes: string[];
   mostInconsistentClasses?: AuditReport['classRanking'];
   mostInconsistentRecords?: AuditReport['recordRanking'];
+  /** One sentence per pair of layouts or methods: median agreement with its 95 % interval, share below the level, sanity. */
+  findings: string[];
 }
 
 /** Records per audit that get fidelity and the sanity check unless asked otherwise. */
@@ -71,7 +76,7 @@ export const SANITY_SEED = 1234;
 const deinterleave = (x: Float32Array, samples: number, leads: number): Float32Array[] =>
   Array.from({ length: leads }, (_, l) => Float32Array.from({ length: samples }, (_, t) => x[t * leads + l]));
 
-interface ModelContexts {
+export interface ModelContexts {
   classes: string[];
   image: boolean;
   /** Why a record cannot feed this model (leads it lacks, too short), or undefined. */
@@ -105,7 +110,7 @@ const probabilities =
     (await logits(batch)).map((s) => s.map((z) => 1 / (1 + Math.exp(-z))));
 
 /** Builds the per-record method context for a stored model. Predictions are class probabilities (as for ONNX models). */
-async function modelContexts(ws: Workspace, modelId: number): Promise<ModelContexts> {
+export async function modelContexts(ws: Workspace, modelId: number): Promise<ModelContexts> {
   const m = await openModel(ws.db, modelId);
   const id = `${modelId}:${m.info.name}`;
   if (m.kind === 'onnx') {
@@ -317,7 +322,15 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
       .map((l) => l.code)
       .filter((c) => models.classes.includes(c)),
   }));
-  const report = await runAudit({ items, methods: req.methods, variants, explain, measure, onProgress: req.onProgress });
+  const report = await runAudit({
+    items,
+    methods: req.methods,
+    variants,
+    explain,
+    measure,
+    onProgress: req.onProgress,
+    signal: req.signal,
+  });
   if (report.maps.length === 0) {
     const first = report.skipped[0];
     throw new Error(`none of the ${ids.length} records could be explained${first ? ` (e.g. ${first.recordName}: ${first.reason})` : ''}`);
@@ -353,7 +366,9 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
     }
   });
   const dir = req.reportDir ?? path.join(ws.dir, 'explain', `audit-${auditId}`);
-  const reportFiles = writeAuditReport(report, dir);
+  report.classes = models.classes;
+  const findings = auditFindings(report);
+  const reportFiles = writeAuditReport(report, dir, findings);
   setAuditReportDir(ws.db, auditId, dir);
   const sanityFlagged = report.maps
     .filter((m) => m.measures.sanity?.flagged)
@@ -379,5 +394,6 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
     notes,
     mostInconsistentClasses: report.classRanking.slice(0, 5),
     mostInconsistentRecords: report.recordRanking.slice(0, 5),
+    findings: findings.map((f) => f.sentence),
   };
 }

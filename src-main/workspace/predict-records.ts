@@ -8,6 +8,7 @@ import { savePredictions } from '../store/prediction-store.ts';
 import { modelThresholds } from '../store/triage-store.ts';
 import { allRecordIds, getRecordSignal, recordName } from '../store/record-store.ts';
 import type { Workspace } from '../store/workspace.ts';
+import { reducedLeadStandIn } from './lead-set-models.ts';
 
 export interface PredictSummary {
   /** Records asked for. */
@@ -15,6 +16,8 @@ export interface PredictSummary {
   /** Records scored, their probabilities stored. */
   stored: number;
   skipped: SkippedRecord[];
+  /** Records that lack some of the model's leads, scored (and stored) with a reduced-lead model of the same family instead. */
+  standIns: { recordId: number; recordName: string; modelId: number; leads: string[] }[];
   backend: string;
 }
 
@@ -36,8 +39,10 @@ export async function predictInWorkspace(
   const stated = modelThresholds(ws.db, modelId);
   const thresholds = Float64Array.from(classes, (c) => stated.thresholds[stated.classes.indexOf(c)] ?? 0.5);
   const skipped: SkippedRecord[] = [];
+  /** Records for each reduced-lead stand-in model (by id); scored after the main pass. */
+  const deferred = new Map<number, { id: number; record: EcgRecord }[]>();
   let stored = 0;
-  const store = (records: { id: number; record: EcgRecord }[], p: Float32Array): void => {
+  const store = (records: { id: number; record: EcgRecord }[], p: Float32Array, storeModelId = modelId): void => {
     const rows: Array<{ recordId: number; classCode: string; probability: number; predicted: boolean }> = [];
     records.forEach(({ id }, b) => {
       const probs = p.subarray(b * classes.length, (b + 1) * classes.length);
@@ -45,7 +50,7 @@ export async function predictInWorkspace(
       classes.forEach((c, k) => rows.push({ recordId: id, classCode: c, probability: probs[k], predicted: out[k] === 1 }));
     });
     // Stored batch by batch, so an interrupted run keeps what it scored.
-    savePredictions(ws.db, modelId, rows);
+    savePredictions(ws.db, storeModelId, rows);
     stored += records.length;
   };
   for (let i = 0; i < ids.length; i += BATCH) {
@@ -56,7 +61,9 @@ export async function predictInWorkspace(
         skipped.push({ recordId: id, recordName: recordName(ws.db, id) ?? '?', reason: `no record with id ${id} in this workspace` });
       else {
         const reason = recordMismatch(record, model.input);
-        if (reason) skipped.push({ recordId: id, recordName: record.recordName, reason });
+        const standIn = reason ? reducedLeadStandIn(ws.db, model.info, record) : undefined;
+        if (standIn) deferred.set(standIn.id, [...(deferred.get(standIn.id) ?? []), { id, record }]);
+        else if (reason) skipped.push({ recordId: id, recordName: record.recordName, reason });
         else batch.push({ id, record });
       }
     }
@@ -76,5 +83,24 @@ export async function predictInWorkspace(
     }
     onProgress?.(Math.min(i + BATCH, ids.length), ids.length);
   }
-  return { records: ids.length, stored, skipped, backend: scorer.runtime };
+  const standIns: PredictSummary['standIns'] = [];
+  for (const [standInId, records] of deferred) {
+    const other = await openModel(ws.db, standInId);
+    const otherScorer = await modelScorer(other);
+    for (const one of records) {
+      // The stand-in's classes are the primary's (same family), possibly in another order: rows carry the code.
+      try {
+        const p = await otherScorer.predict([one.record]);
+        const rows = otherScorer.classes.map((c, k) => ({ recordId: one.id, classCode: c, probability: p[k], predicted: false }));
+        const out = predictLabels(p);
+        rows.forEach((r, k) => (r.predicted = out[k] === 1));
+        savePredictions(ws.db, standInId, rows);
+        stored++;
+        standIns.push({ recordId: one.id, recordName: one.record.recordName, modelId: standInId, leads: other.info.leadSet });
+      } catch (e) {
+        skipped.push({ recordId: one.id, recordName: one.record.recordName, reason: `reduced-lead model ${standInId}: ${firstLine(e)}` });
+      }
+    }
+  }
+  return { records: ids.length, stored, skipped, standIns, backend: scorer.runtime };
 }

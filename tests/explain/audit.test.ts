@@ -76,18 +76,25 @@ describe('runAudit + writeAuditReport', () => {
     const files = writeAuditReport(report, path.join(tmp, 'report'));
     expect(files.map((f) => path.basename(f))).toEqual([
       'report.json',
+      'findings.txt',
       'maps.csv',
       'summary.csv',
       'pairs.csv',
       'records.csv',
       'classes.csv',
+      'agreement.svg',
       'spearman-by-method.svg',
       'class-inconsistency.svg',
     ]);
+    // The finding is stated: one sentence for the pair with the median, its interval and the share below 0.5.
+    expect(fs.readFileSync(files[1], 'utf8')).toMatch(
+      /^ink, 12x1 vs 6x2: median per-lead Spearman -?\d\.\d\d \[-?\d\.\d\d, -?\d\.\d\d\] over 4 records, 25 % of records below 0\.5;/,
+    );
+    expect(fs.readFileSync(files[7], 'utf8')).toMatch(/^<svg [^>]*>.*ink, 12x1 vs 6x2 \(n=4.*<\/svg>\n$/s);
     const recordsCsv = fs.readFileSync(path.join(tmp, 'report', 'records.csv'), 'utf8').split('\n');
     expect(recordsCsv[0]).toBe('rank,record_id,record,inconsistency,classes');
     expect(recordsCsv[1]).toMatch(/^1,3,JS00004,/);
-    expect(fs.readFileSync(files[6], 'utf8')).toMatch(/^<svg [^>]*>.*<\/svg>\n$/s);
+    expect(fs.readFileSync(files[8], 'utf8')).toMatch(/^<svg [^>]*>.*<\/svg>\n$/s);
     expect(JSON.parse(fs.readFileSync(files[0], 'utf8')).records).toBe(4);
   });
   it('refuses an audit with nothing to compare or measure', async () => {
@@ -139,15 +146,16 @@ describe('runAudit + writeAuditReport', () => {
     expect(m.sanity?.spearman).toBeCloseTo(0.6, 10);
     expect(m.localisation?.share.qrs).toBeCloseTo(0.7, 10);
     const dir = path.join(tmp, 'report-measures');
-    const files = writeAuditReport(report, dir).map((f) => path.basename(f));
-    expect(files).toEqual(['report.json', 'maps.csv', 'summary.csv', 'fidelity.svg', 'sanity.svg', 'localisation.svg']);
+    // target_class is written as the model's SNOMED code with its name, not as an index.
+    const files = writeAuditReport({ ...report, classes: ['164889003'] }, dir).map((f) => path.basename(f));
+    expect(files).toEqual(['report.json', 'findings.txt', 'maps.csv', 'summary.csv', 'fidelity.svg', 'sanity.svg', 'localisation.svg']);
     const maps = fs.readFileSync(path.join(dir, 'maps.csv'), 'utf8').split('\n');
     expect(maps[0]).toMatch(
-      /^record_id,record,method,layout,target_class,layer,empty,deletion_auc,insertion_auc,sanity_spearman,sanity_ssim,sanity_flagged,qrs_share,/,
+      /^record_id,record,method,layout,target_class,target_class_name,layer,empty,deletion_auc,insertion_auc,sanity_spearman,sanity_ssim,sanity_flagged,qrs_share,/,
     );
     expect(maps.filter((l) => l.includes(',FLAGGED,')).length).toBe(2);
-    expect(maps[2]).toBe('2,JS00002,ink,12x1,0,,EMPTY,,,,,,,,,,,,,');
-    expect(maps[4]).toMatch(/^4,JS00005,ink,12x1,0,,,0.4,0.6,0.9,0.1,FLAGGED,0.8,4,/);
+    expect(maps[2]).toBe('2,JS00002,ink,12x1,164889003,AF atrial fibrillation,,EMPTY,,,,,,,,,,,,,');
+    expect(maps[4]).toMatch(/^4,JS00005,ink,12x1,164889003,AF atrial fibrillation,,,0.4,0.6,0.9,0.1,FLAGGED,0.8,4,/);
     // Sanity strip plot: the two Spearman values above 0.5 are red dots.
     const sanity = fs.readFileSync(path.join(dir, 'sanity.svg'), 'utf8');
     expect(sanity.match(/fill="#c0392b"/g)?.length).toBe(2);

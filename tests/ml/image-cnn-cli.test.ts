@@ -160,6 +160,27 @@ describe('image CNN from the CLI', () => {
     expect(s.spearmanByMethod?.['vanilla-gradient']?.n).toBe(1);
   });
 
+  it('a single-record report fills sanity_spearman for every map and names the target class by code', async () => {
+    const report = path.join(dir, 'single-record-report');
+    const s = (await run(explain, {
+      model: String(modelId),
+      record: '4',
+      method: 'gradient-x-input',
+      fidelity: '0',
+      report,
+    })) as ExplainSummary;
+    expect(s.records).toBe(1);
+    const [header, ...rows] = fs.readFileSync(path.join(report, 'maps.csv'), 'utf8').trim().split('\n');
+    const col = (name: string): number => header.split(',').indexOf(name);
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      const cells = row.split(',');
+      expect(cells[col('empty')]).toBe('');
+      expect(Number.isFinite(Number.parseFloat(cells[col('sanity_spearman')]))).toBe(true);
+      expect(/^\d{6,}$/.test(cells[col('target_class')])).toBe(true);
+    }
+  });
+
   it('explain without --layouts draws the record in the layouts the model trained on', async () => {
     const s = (await run(explain, {
       model: String(modelId),

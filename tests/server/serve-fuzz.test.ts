@@ -389,6 +389,9 @@ describe('leadlens serve under malformed input', () => {
       'models.review': { id: 1, scope: 'test' },
       'training.list': {},
       'training.cancel': { id: 1 },
+      'explain.cancel': { id: 1 },
+      'explain.list': {},
+      'explain.leadSets': { recordId: 1, arch: 'small-cnn', leadSets: '12,2' },
       'notes.list': { recordId: 1 },
       'notes.add': { recordId: 1, text: 'fuzz', author: 'fuzz' },
       'notes.delete': { id: 1, author: 'fuzz' },
@@ -443,7 +446,8 @@ describe('leadlens serve under malformed input', () => {
     };
     const calls: [string, string][] = [];
     for (const [method, spec] of Object.entries(API_PARAM_SPECS) as [ApiMethod, Record<string, unknown>][]) {
-      if (method === 'ingest.paths' || method === 'training.start') continue; // real work on disk or CPU: covered by their own tests
+      // Real work on disk or CPU: covered by their own tests.
+      if (method === 'ingest.paths' || method === 'training.start' || method === 'explain.start') continue;
       const valid = base[method];
       expect(valid, `no base params for ${method}`).toBeDefined();
       expect((await api(method, JSON.stringify(valid))).status, `${method} valid`).toBeLessThan(500);

@@ -88,6 +88,7 @@ describe('explainInWorkspace', () => {
     });
     expect(fs.readdirSync(path.join(tmp, 'one')).sort()).toEqual([
       'fidelity.svg',
+      'findings.txt',
       'localisation.svg',
       'maps.csv',
       'report.json',
@@ -113,8 +114,11 @@ describe('explainInWorkspace', () => {
       .split('\n')
       .slice(1)
       .map((l) => l.split(','));
-    // The one fidelity record is the middle one (evenly spread), for both methods.
-    expect(maps.filter((c) => c[7] !== '').map((c) => c[1])).toEqual(['JS00002', 'JS00002']);
+    // The one fidelity record is the middle one (evenly spread), for both methods (deletion_auc follows target_class_name).
+    expect(maps.filter((c) => c[8] !== '').map((c) => c[1])).toEqual(['JS00002', 'JS00002']);
+    // The methods pair's finding is stated in one sentence.
+    expect(s.findings).toHaveLength(1);
+    expect(s.findings[0]).toMatch(/^Vanilla gradient vs Gradient x input: median per-lead Spearman -?\d\.\d\d \[.*\] over 3 records/);
     expect(fs.existsSync(path.join(tmp, 'report', 'records.csv'))).toBe(true);
     const auditId = ws.db.prepare('SELECT MAX(id) FROM explain_audit').pluck().get();
     expect(count(`SELECT COUNT(*) FROM saliency_metric WHERE kind = 'consistency' AND audit_id = ${auditId}`)).toBe(3);

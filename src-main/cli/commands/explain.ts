@@ -6,6 +6,73 @@ import { resolveSelection } from '../../store/selection-store.ts';
 import { DEFAULT_SUBSET, explainInWorkspace } from '../../workspace/explain-records.ts';
 import { LAYERED, METHODS, parseMethod } from '../../explain/saliency/methods.ts';
 import { SANITY_THRESHOLDS } from '../../explain/sanity-check.ts';
+import type { CliContext, CliArgs } from '../command.ts';
+import { compareLeadSets, DEFAULT_LEAD_SET_METHOD, parseLeadSets } from '../../workspace/compare-lead-sets.ts';
+
+/** The records of --record, --records A,B,C (names or ids), --selection NAME or --all (undefined); exactly one of them. */
+function recordSelection(args: CliArgs, ctx: CliContext): number[] | undefined {
+  const { record, records, selection, all } = args.options;
+  const given = [typeof record === 'string', typeof records === 'string', typeof selection === 'string', Boolean(all)].filter(
+    Boolean,
+  ).length;
+  if (given !== 1) throw new UsageError('explain needs exactly one of --all, --record ID|NAME, --records A,B,C and --selection NAME');
+  if (typeof record === 'string') return resolveRecordRef(ctx.workspace().db, record);
+  if (typeof selection === 'string') {
+    const ids = resolveSelection(ctx.workspace().db, selection).recordIds;
+    if (ids.length === 0) throw new Error(`selection '${selection}' selects no record`);
+    return ids;
+  }
+  if (typeof records !== 'string') return undefined;
+  const refs = records
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (refs.length === 0) throw new UsageError('--records needs record names or ids separated by commas');
+  return [...new Set(refs.flatMap((r) => resolveRecordRef(ctx.workspace().db, r)))];
+}
+
+async function runLeadSets(args: CliArgs, ctx: CliContext): Promise<unknown> {
+  const arch = args.options.arch;
+  if (typeof arch !== 'string') throw new UsageError('explain --lead-sets needs --arch NAME (the architecture the lead-set models share)');
+  if (args.options.model !== undefined || args.options.layouts !== undefined)
+    throw new UsageError('explain --lead-sets finds its models by --arch and lead set; drop --model and --layouts');
+  let leadSets;
+  try {
+    leadSets = parseLeadSets(String(args.options['lead-sets']));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const method = typeof args.options.method === 'string' ? args.options.method : DEFAULT_LEAD_SET_METHOD;
+  try {
+    parseMethod(method);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const recordIds = recordSelection(args, ctx);
+  const bar = ctx.progress('explain lead sets');
+  let r;
+  try {
+    r = await compareLeadSets(ctx.workspace(), {
+      arch,
+      leadSets,
+      recordIds,
+      method,
+      reportDir: typeof args.options.report === 'string' ? args.options.report : undefined,
+      onProgress: (d, t) => bar.update(d, t),
+      signal: ctx.signal,
+    });
+  } finally {
+    bar.finish();
+  }
+  for (const m of r.models) ctx.log(`${m.leadSet} leads: model ${m.modelId} (${m.name})`);
+  if (r.missing.length) ctx.log(`no stored ${arch} model for ${r.missing.join(', ')} leads (train one with --leads N)`);
+  for (const k of r.skipped) ctx.log(`${k.recordName} (#${k.recordId}), ${k.leadSet} leads: skipped, ${k.reason}`);
+  ctx.log(`${r.outcomes.length} record x lead-set results over ${r.records} records (reference ${r.reference} leads, ${r.method})`);
+  for (const f of r.findings) ctx.log(`  ${f.sentence}`);
+  ctx.log(`  report: ${r.reportFiles[0]}`);
+  if (r.models.length < 2) ctx.fail(`only the ${r.reference}-lead model exists: nothing to compare`);
+  return { ...r, outcomes: r.outcomes.length };
+}
 
 /** --fidelity / --sanity: a record count, 'all', or 0 for none. */
 function subset(v: string | boolean | undefined, name: string): number | 'all' | undefined {
@@ -22,8 +89,12 @@ export const command: CliCommand = {
   name: ['explain'],
   summary:
     'saliency maps for a stored model (kept with provenance) and an audit: consistency across layouts/methods, fidelity, sanity check, ECG-wave localisation',
-  usage: `leadlens explain --model ID (--record ID|NAME | --selection NAME | --all) --method M[,M...] [--layer NAME] [--layouts 3x4+II,6x2,12x1]
-        [--fidelity N|all] [--sanity N|all] [--report DIR] [--json]
+  usage: `leadlens explain --model ID (--record ID|NAME | --records A,B,C | --selection NAME | --all) --method M[,M...]
+        [--layer NAME] [--layouts 3x4+II,6x2,12x1] [--fidelity N|all] [--sanity N|all] [--report DIR] [--json]
+  leadlens explain --lead-sets 12,6,2 --arch ARCH (--record REF | --records A,B,C | --selection NAME | --all) [--method M] [--report DIR]
+    the newest stored ARCH models of each lead set score and explain the same records (method default ${DEFAULT_LEAD_SET_METHOD},
+    explaining the first lead set's top class); per class: the change in probability, detections among labelled records and
+    the share of saliency per wave and lead against the first lead set, one sentence each; missing lead sets are named.
   --layouts: the chart layouts an image model is drawn in (default: the layouts it was trained on).
   methods: ${METHODS.join(', ')}
     integrated-gradients:zeros|mean|blurred (baseline); grad-cam@LAYER, guided-grad-cam@LAYER (layer by name;
@@ -40,7 +111,10 @@ export const command: CliCommand = {
     model: 'string',
     record: 'string',
     selection: 'string',
+    records: 'string',
     all: 'boolean',
+    'lead-sets': 'string',
+    arch: 'string',
     method: 'string',
     layer: 'string',
     layouts: 'string',
@@ -49,11 +123,8 @@ export const command: CliCommand = {
     sanity: 'string',
   },
   async run(args, ctx) {
+    if (args.options['lead-sets'] !== undefined) return runLeadSets(args, ctx);
     const modelId = modelIdOption(args, 'explain');
-    const ref = args.options.record;
-    const selection = args.options.selection;
-    if ([typeof ref === 'string', typeof selection === 'string', Boolean(args.options.all)].filter(Boolean).length !== 1)
-      throw new UsageError('explain needs exactly one of --all, --record ID|NAME and --selection NAME');
     if (typeof args.options.method !== 'string') throw new UsageError(`explain needs --method (one of ${METHODS.join(', ')})`);
     const layer = typeof args.options.layer === 'string' ? args.options.layer : undefined;
     const methods = args.options.method
@@ -76,13 +147,7 @@ export const command: CliCommand = {
         : undefined;
     const fidelity = subset(args.options.fidelity, 'fidelity');
     const sanity = subset(args.options.sanity, 'sanity');
-    const recordIds =
-      typeof ref === 'string'
-        ? resolveRecordRef(ctx.workspace().db, ref)
-        : typeof selection === 'string'
-          ? resolveSelection(ctx.workspace().db, selection).recordIds
-          : undefined;
-    if (recordIds?.length === 0) throw new Error(`selection '${selection}' selects no record`);
+    const recordIds = recordSelection(args, ctx);
     const bar = ctx.progress('explain');
     let summary;
     try {
@@ -95,6 +160,7 @@ export const command: CliCommand = {
         fidelity,
         sanity,
         onProgress: (d, t) => bar.update(d, t),
+        signal: ctx.signal,
       });
     } catch (e) {
       // Methods, layers and layouts that do not fit the model are a wrong command line; anything else is a failure.
@@ -132,6 +198,7 @@ export const command: CliCommand = {
       ctx.log(
         `  most inconsistent classes: ${summary.mostInconsistentClasses.map((c) => `${c.className} (${f3(c.inconsistency)})`).join(', ')}`,
       );
+    for (const f of summary.findings) ctx.log(`  finding: ${f}`);
     if (summary.reportFiles) ctx.log(`  report: ${summary.reportFiles[0]}`);
     return summary;
   },

@@ -6,7 +6,8 @@ import { predictInWorkspace } from '../../workspace/predict-records.ts';
 
 export const command: CliCommand = {
   name: ['predict'],
-  summary: 'score records with a stored model and keep the probabilities (records it cannot read are skipped, with the reason)',
+  summary:
+    'score records with a stored model and keep the probabilities (a record lacking leads is scored by a reduced-lead model of the same architecture and classes if one is stored, else skipped with the reason)',
   usage: 'leadlens predict --model ID (--all | --record ID|NAME) [--json]',
   options: { model: 'string', all: 'boolean', record: 'string' },
   async run(args, ctx) {
@@ -19,6 +20,10 @@ export const command: CliCommand = {
     const r = await predictInWorkspace(ctx.workspace(), id, recordIds, (d, t) => bar.update(d, t));
     bar.finish();
     for (const k of r.skipped) ctx.log(`${k.recordName} (#${k.recordId}): skipped, ${k.reason}`);
+    for (const k of r.standIns)
+      ctx.log(
+        `${k.recordName} (#${k.recordId}): lacks leads of model ${id}, scored with reduced-lead model ${k.modelId} (${k.leads.join(', ')})`,
+      );
     ctx.log(`model ${id} (${r.backend}): ${r.stored} of ${r.records} records scored and stored, ${r.skipped.length} skipped`);
     const result = { modelId: id, ...r };
     if (r.records > 0 && r.stored === 0) ctx.fail(`no record could be scored with model ${id} (${r.skipped.length} skipped)`);

@@ -1,0 +1,73 @@
+// Saliency runs started from the UI: maps for the open record or a list of records with a stored model, streamed
+// as progress events and cancellable between maps (maps made before a cancel stay stored). Like training runs,
+// the registry lives as long as the process.
+import type { ExplainRun, ExplainStart } from '../../src-shared/api.ts';
+import type { Workspace } from '../store/workspace.ts';
+import { explainInWorkspace, type ExplainRequest, type ExplainSummary } from './explain-records.ts';
+
+const runs = new Map<number, { run: ExplainRun; abort: AbortController }>();
+let nextRun = 1;
+
+export function listExplainRuns(): ExplainRun[] {
+  return [...runs.values()].map((r) => r.run);
+}
+
+/** Starts a run; `explain` is the service (replaceable in tests). Fidelity is left to the CLI: it costs 42 predictions a map. */
+export function startExplainRun(
+  ws: Workspace,
+  req: ExplainStart & { recordIds: number[] },
+  onUpdate: (run: ExplainRun) => void,
+  explain: (ws: Workspace, r: ExplainRequest) => Promise<ExplainSummary> = explainInWorkspace,
+): ExplainRun {
+  const abort = new AbortController();
+  const run: ExplainRun = {
+    id: nextRun++,
+    modelId: req.modelId,
+    methods: req.methods,
+    layouts: req.layouts ?? null,
+    records: req.recordIds.length,
+    state: 'running',
+    startedAt: new Date().toISOString(),
+    done: 0,
+    total: 0,
+  };
+  runs.set(run.id, { run, abort });
+  void explain(ws, {
+    modelId: req.modelId,
+    recordIds: req.recordIds,
+    methods: req.methods,
+    ...(req.layouts ? { layouts: req.layouts } : {}),
+    fidelity: 0,
+    signal: abort.signal,
+    onProgress: (done, total) => {
+      run.done = done;
+      run.total = total;
+      onUpdate(run);
+    },
+  }).then(
+    (s) => {
+      Object.assign(run, {
+        state: 'finished',
+        maps: s.maps,
+        skipped: s.skipped,
+        findings: s.findings,
+        sanityFlagged: s.sanityFlagged.length,
+        reportDir: s.reportFiles?.[0]?.replace(/[\\/][^\\/]*$/, ''),
+      });
+      onUpdate(run);
+    },
+    (e: Error) => {
+      run.state = abort.signal.aborted ? 'cancelled' : 'failed';
+      run.error = e.message.split('\n')[0];
+      onUpdate(run);
+    },
+  );
+  return run;
+}
+
+export function cancelExplainRun(id: number): ExplainRun {
+  const r = runs.get(id);
+  if (!r) throw new Error(`no saliency run ${id}`);
+  r.abort.abort();
+  return r.run;
+}
