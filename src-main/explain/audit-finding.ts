@@ -1,7 +1,7 @@
 // What an audit found, per pair of layouts (or methods): the distribution of per-record agreement (per-lead
 // Spearman), its median with a seeded 95 % bootstrap interval, the share of records below a stated level, the
 // same restricted to records whose maps pass the randomisation check, and one sentence a researcher can quote.
-import { bootstrapInterval, finiteMedian, type BootstrapInterval } from '../../src-shared/bootstrap-interval.ts';
+import { valuesBootstrapInterval, finiteMedian, type BootstrapInterval } from '../../src-shared/bootstrap-interval.ts';
 import type { AuditReport, MapRow, PairRow } from './audit.ts';
 
 /** Agreement below this counts as a disagreeing record (stated in every sentence). */
@@ -65,7 +65,7 @@ export function summariseAgreement(values: readonly number[]): AgreementSummary 
   const v = values.filter(Number.isFinite);
   return {
     n: v.length,
-    median: bootstrapInterval(v, finiteMedian, { rounds: BOOTSTRAP_ROUNDS, seed: BOOTSTRAP_SEED }),
+    median: valuesBootstrapInterval(v, finiteMedian, { rounds: BOOTSTRAP_ROUNDS, seed: BOOTSTRAP_SEED }),
     belowShare: v.length ? v.filter((x) => x < LOW_AGREEMENT).length / v.length : Number.NaN,
   };
 }

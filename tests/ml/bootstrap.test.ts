@@ -1,7 +1,8 @@
 // Bootstrap intervals against a distribution whose sampling error is known: the mean of normal draws (sigma / sqrt(n)),
 // a proportion's coverage over repeated samples, and the metric intervals of a scored set.
 import { describe, expect, it } from 'vitest';
-import { bootstrapInterval, metricIntervals } from '../../src-main/ml/metrics/bootstrap.ts';
+import { bootstrapInterval } from '../../src-shared/bootstrap-interval.ts';
+import { metricIntervals } from '../../src-main/ml/metrics/bootstrap.ts';
 import { seededRandom } from '../../src-shared/seeded-random.ts';
 
 /** Standard normal draws (Box-Muller), seeded. */

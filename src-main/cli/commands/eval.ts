@@ -4,7 +4,7 @@ import { intOption, modelIdOption } from '../parse-args.ts';
 import { evaluateInWorkspace } from '../../workspace/evaluate-model.ts';
 import { evaluateOnSelections, type SelectionEvalResult } from '../../workspace/evaluate-on-selections.ts';
 import { challengeWeightsCsv } from '../../resources.ts';
-import type { ConfidenceInterval } from '../../ml/metrics/bootstrap.ts';
+import type { ConfidenceInterval } from '../../../src-shared/bootstrap-interval.ts';
 
 const fmt = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(3) : '-');
 const ci = (v: ConfidenceInterval | null | undefined): string =>
