@@ -6,6 +6,7 @@ const INTERVAL_NAMES: Record<string, string> = {
   prMs: 'PR',
   qrsMs: 'QRS',
   qtMs: 'QT',
+  qtcMs: 'QTc',
   qtcBazettMs: 'QTc (Bazett)',
   qtcFridericiaMs: 'QTc (Fridericia)',
 };

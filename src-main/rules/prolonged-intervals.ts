@@ -43,6 +43,8 @@ function runInterval(rule: IntervalRule, input: RuleInput): RuleOutput {
     qtcHodgesMs: round(m.qtc.hodges, 1),
     pDurationMs: round(m.pDurationMs, 1),
     heartRateBpm: round(m.heartRateBpm, 1),
+    // The value the decision was made on, under its threshold's name (QTc: by the chosen formula).
+    [rule.name]: round(v, 1),
   };
   const d = m.delineation;
   if (d) {
