@@ -78,6 +78,10 @@ describe('a long 2-lead recording in the viewer', () => {
     // The overview's heart-rate trend comes from the 2,273 reference beats; its view box sits at the start.
     const overview = page.locator('[data-testid="overview"]');
     await poll(() => page.locator('[data-testid="overview-trend"]').count()).toBe(1);
+    // Under it, the MLII min/max envelope: one vertical stroke per column with signal (600 over the 30 minutes).
+    const envelope = page.locator('[data-testid="overview-envelope"]');
+    await poll(() => envelope.count()).toBe(1);
+    expect(((await envelope.getAttribute('d')) ?? '').match(/M/g)?.length).toBe(600);
     const box = (await overview.boundingBox())!;
     expect(Number(await page.locator('[data-testid="overview-view"]').getAttribute('x'))).toBeLessThan(1);
     // A click at three quarters of the strip centres the 10 s view on ~22:34 (1354.5 s of 1806 s).
