@@ -100,9 +100,18 @@ describe('a long 2-lead recording in the viewer', () => {
     await rows.first().click();
     await poll(async () => Math.abs((await viewStart()) + 5 - beatSec)).toBeLessThan(0.2);
     await poll(() => page.locator('[data-testid="beat-symbol"].ectopic', { hasText: 'V' }).count()).toBeGreaterThan(0);
-    // k goes back to the previous ectopic beat (an A before the V).
-    await page.locator('body').press('k');
+    // '[' goes back to the previous ectopic beat (an A before the V), ']' forward to the V again; the record stays open.
+    await page.locator('body').press('[');
     await poll(viewStart).toBeLessThan(beatSec - 5.2);
+    await page.locator('body').press(']');
+    await poll(async () => Math.abs((await viewStart()) + 5 - beatSec)).toBeLessThan(0.2);
+    expect(await page.locator('[data-testid="record-name"]').innerText()).toBe('100');
+    // Enter on the focused row goes to its beat as a click does.
+    await page.locator('body').press('[');
+    await poll(viewStart).toBeLessThan(beatSec - 5.2);
+    await rows.first().focus();
+    await rows.first().press('Enter');
+    await poll(async () => Math.abs((await viewStart()) + 5 - beatSec)).toBeLessThan(0.2);
     await page.screenshot({ path: artifactPath('long-recording-overview.png') });
     expect(errors).toEqual([]);
   });
