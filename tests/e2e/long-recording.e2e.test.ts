@@ -50,7 +50,69 @@ describe('a long 2-lead recording in the viewer', () => {
     await page.locator('[data-testid="go-to-time"]').press('Enter');
     await poll(() => page.locator('[data-testid="go-to-error"]').innerText()).toMatch(/past the end/);
     expect(await zoom.innerText()).toMatch(/900\.0–910\.0 s/);
+    // The time axis under the chart follows the view: from 15:00 at a round step through 15:09 (record 100 has no base
+    // time, so no clock row).
+    const ticks = page.locator('[data-testid="time-tick"]');
+    await poll(() => ticks.allTextContents()).toContain('15:00');
+    const labels = await ticks.allTextContents();
+    expect(labels[0]).toBe('15:00');
+    expect(labels.length).toBeGreaterThanOrEqual(3);
+    expect(labels.every((l) => /^15:0\d$/.test(l))).toBe(true);
+    expect(await page.locator('[data-testid="clock-tick"]').count()).toBe(0);
     await page.screenshot({ path: artifactPath('long-recording-selectors.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('draws an overview of the whole record whose click moves the view, and a beat list whose V beat centres the view on it', async () => {
+    const page = await app.browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(app.url);
+    const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000 });
+    const row = page.locator('[data-testid="worklist"] li', { hasText: /\b100\b/ });
+    await poll(() => row.count()).toBeGreaterThan(0);
+    await row.first().locator('button').click();
+    const zoom = page.locator('[data-testid="zoom"]');
+    const viewStart = async () => Number(/· ([\d.]+)–/.exec(await zoom.innerText())?.[1]);
+    await poll(() => zoom.innerText()).toMatch(/0\.0–10\.0 s/);
+    // The overview's heart-rate trend comes from the 2,273 reference beats; its view box sits at the start.
+    const overview = page.locator('[data-testid="overview"]');
+    await poll(() => page.locator('[data-testid="overview-trend"]').count()).toBe(1);
+    // Under it, the MLII min/max envelope: one vertical stroke per column with signal (600 over the 30 minutes).
+    const envelope = page.locator('[data-testid="overview-envelope"]');
+    await poll(() => envelope.count()).toBe(1);
+    expect(((await envelope.getAttribute('d')) ?? '').match(/M/g)?.length).toBe(600);
+    const box = (await overview.boundingBox())!;
+    expect(Number(await page.locator('[data-testid="overview-view"]').getAttribute('x'))).toBeLessThan(1);
+    // A click at three quarters of the strip centres the 10 s view on ~22:34 (1354.5 s of 1806 s).
+    await overview.click({ position: { x: box.width * 0.75, y: 10 } });
+    await poll(viewStart).toBeGreaterThan(1340);
+    expect(await viewStart()).toBeLessThan(1360);
+    expect(Number(await page.locator('[data-testid="overview-view"]').getAttribute('x'))).toBeGreaterThan(box.width * 0.7);
+    // The beat list filtered to V lists record 100's single premature ventricular beat; clicking it centres the view on it.
+    const list = page.locator('[data-testid="beat-list"]');
+    await poll(() => list.locator('[data-testid="beat-filter"] option').allInnerTexts()).toContain('V (1)');
+    await list.locator('[data-testid="beat-filter"]').selectOption('V');
+    const rows = list.locator('[data-testid="beat-row"]');
+    await poll(() => rows.count()).toBe(1);
+    const [mm, ss] = (await rows.first().locator('.t').innerText()).split(':').map(Number);
+    const beatSec = mm * 60 + ss;
+    await rows.first().click();
+    await poll(async () => Math.abs((await viewStart()) + 5 - beatSec)).toBeLessThan(0.2);
+    await poll(() => page.locator('[data-testid="beat-symbol"].ectopic', { hasText: 'V' }).count()).toBeGreaterThan(0);
+    // '[' goes back to the previous ectopic beat (an A before the V), ']' forward to the V again; the record stays open.
+    await page.locator('body').press('[');
+    await poll(viewStart).toBeLessThan(beatSec - 5.2);
+    await page.locator('body').press(']');
+    await poll(async () => Math.abs((await viewStart()) + 5 - beatSec)).toBeLessThan(0.2);
+    expect(await page.locator('[data-testid="record-name"]').innerText()).toBe('100');
+    // Enter on the focused row goes to its beat as a click does.
+    await page.locator('body').press('[');
+    await poll(viewStart).toBeLessThan(beatSec - 5.2);
+    await rows.first().focus();
+    await rows.first().press('Enter');
+    await poll(async () => Math.abs((await viewStart()) + 5 - beatSec)).toBeLessThan(0.2);
+    await page.screenshot({ path: artifactPath('long-recording-overview.png') });
     expect(errors).toEqual([]);
   });
 });
