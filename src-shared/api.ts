@@ -439,6 +439,23 @@ export interface ExplainRun {
   error?: string;
 }
 
+/**
+ * The stored decisions of the rules that follow the QTc formula, taken again after the setting changed (one record
+ * and lead set at a time; each stored result names the formula it used, so a cancelled run leaves nothing stale unnamed).
+ */
+export interface QtcRecomputeRun {
+  id: number;
+  formula: QtcFormula;
+  state: 'running' | 'finished' | 'cancelled';
+  startedAt: string;
+  /** Record and lead set pairs done, of total. */
+  done: number;
+  total: number;
+  skipped: SkippedRecord[];
+  /** Pairs still on another formula when the run ended (a cancelled run leaves them; a later change restarts). */
+  remaining?: number;
+}
+
 /** One record scored and explained by the models of one architecture trained on several lead sets. */
 export interface LeadSetView {
   arch: string;
@@ -488,6 +505,9 @@ export interface ApiMethods {
   'explain.start': { params: ExplainStart; result: ExplainRun };
   'explain.cancel': { params: { id: number }; result: ExplainRun };
   'explain.list': { params: Record<string, never>; result: ExplainRun[] };
+  /** The latest QTc recompute (started by settings.set changing the formula), null before any. */
+  'rules.qtcRecompute': { params: Record<string, never>; result: QtcRecomputeRun | null };
+  'rules.qtcRecomputeCancel': { params: { id: number }; result: QtcRecomputeRun };
   /** `leadSets`: sizes separated by commas, the first the reference (e.g. '12,6,4,3,2'). */
   'explain.leadSets': { params: { recordId: number; arch: string; leadSets: string; method?: string }; result: LeadSetView };
   'notes.list': { params: { recordId: number }; result: RecordNote[] };
@@ -593,7 +613,7 @@ export type ApiParams<M extends ApiMethod> = ApiMethods[M]['params'];
 export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result'];
 
 /** What a change to records touched, so each view reloads only that: 'records' is records added or given a new source. */
-export type RecordChange = 'labels' | 'review-state' | 'notes' | 'intervals' | 'records' | 'boundaries';
+export type RecordChange = 'labels' | 'review-state' | 'notes' | 'intervals' | 'records' | 'boundaries' | 'rules';
 
 /** Events pushed from main to every connected renderer. */
 export interface ApiEvents {
@@ -605,6 +625,7 @@ export interface ApiEvents {
   'ingest.result': IngestSummary & { task: 'ingest' | 'inbox' };
   'training.progress': TrainingRun;
   'explain.progress': ExplainRun;
+  'rules.qtcRecompute': QtcRecomputeRun;
 }
 export type ApiEventName = keyof ApiEvents;
 export interface ApiEventMessage<E extends ApiEventName = ApiEventName> {
@@ -693,6 +714,8 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
   },
   'explain.cancel': { id },
   'explain.list': {},
+  'rules.qtcRecompute': {},
+  'rules.qtcRecomputeCancel': { id },
   'explain.leadSets': {
     recordId: id,
     arch: { type: 'string', minLength: 1, maxLength: 32 },

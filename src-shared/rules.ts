@@ -1,5 +1,6 @@
 // Results of the clinical rule detectors and the evidence the UI draws on the trace.
 import type { LeadSetSize } from './lead-sets.ts';
+import type { QtcFormula } from './qtc.ts';
 
 export interface SnomedCode {
   code: string;
@@ -53,6 +54,8 @@ export interface RuleEvidence {
   windows?: EvidenceWindow[];
   /** One line on how the decision was reached (or why the rule did not apply). */
   note: string;
+  /** The QTc formula the decision used, on rules that depend on it (stored results say which they were taken with). */
+  qtcFormula?: QtcFormula;
 }
 
 export type RuleDecision = boolean | 'not-applicable';

@@ -6,6 +6,7 @@ import type {
   ApiResult,
   ApiEvents,
   ApiEventName,
+  QtcRecomputeRun,
   RecordChange,
   RecordDetail,
   RecordSummary,
@@ -66,6 +67,8 @@ import {
 import { evaluateOnSelections } from '../workspace/evaluate-on-selections.ts';
 import { LEADLENS_VERSION } from '../version.ts';
 import { correctBoundary } from '../store/boundary-store.ts';
+import { leadSetsToRefresh } from '../workspace/boundary-rules.ts';
+import { recomputeQtcBatch } from '../workspace/qtc-recompute.ts';
 import { patientRecords } from '../workspace/patient-records.ts';
 
 export type EventSink = (message: ApiEventMessage) => void;
@@ -183,6 +186,26 @@ export function createServices(
     send('records.changed', { recordIds, changes });
     return result;
   };
+  // The QTc formula's recompute: one at a time, a new formula change cancels the running one and starts again.
+  let qtcRecompute: { run: QtcRecomputeRun; abort: AbortController } | undefined;
+  const startQtcRecompute = (): void => {
+    qtcRecompute?.abort.abort();
+    const abort = new AbortController();
+    const id = (qtcRecompute?.run.id ?? 0) + 1;
+    const entry = { run: { id, formula: getReviewSettings(ws.db).qtcFormula, state: 'running', startedAt: new Date().toISOString(), done: 0, total: 0, skipped: [] } as QtcRecomputeRun, abort };
+    qtcRecompute = entry;
+    void recomputeQtcBatch(ws.db, {
+      id,
+      signal: abort.signal,
+      recompute: (recordId, leadSet) => pool.run('qtcRules', { id: recordId, leadSet }),
+      onProgress: (run) => {
+        entry.run = run;
+        send('rules.qtcRecompute', run);
+      },
+    }).then((run) => {
+      if (run.done > 0) send('records.changed', { recordIds: [], changes: ['rules'] });
+    });
+  };
   const handlers: Handlers = {
     'workspace.info': () => ({
       dir: ws.dir,
@@ -286,7 +309,18 @@ export function createServices(
     'intervals.add': (p) => changed([p.recordId], ['intervals'], addInterval(ws.db, p)),
     'intervals.delete': (p) => changed([deleteInterval(ws.db, p)], ['intervals'], { deleted: true as const }),
     'settings.get': () => getReviewSettings(ws.db),
-    'settings.set': (p) => setReviewSettings(ws.db, p),
+    'settings.set': (p) => {
+      const before = getReviewSettings(ws.db).qtcFormula;
+      const next = setReviewSettings(ws.db, p);
+      if (next.qtcFormula !== before) startQtcRecompute();
+      return next;
+    },
+    'rules.qtcRecompute': () => qtcRecompute?.run ?? null,
+    'rules.qtcRecomputeCancel': (p) => {
+      if (!qtcRecompute || qtcRecompute.run.id !== p.id) throw new ApiError(`no QTc recompute run ${p.id}`, 404);
+      qtcRecompute.abort.abort();
+      return qtcRecompute.run;
+    },
     'labels.set': (p) => changed([p.recordId], ['labels'], setAnnotatorLabel(ws.db, p)),
     'records.setReviewState': (p) => changed([p.recordId], ['review-state'], { reviewState: setReviewState(ws.db, p) }),
     'audit.list': ({ reviewer, ...p }) => {
@@ -335,7 +369,13 @@ export function createServices(
       requireRecord(p.id);
       return pool.run('medianBeats', { id: p.id });
     },
-    'boundaries.correct': (p) => changed([p.recordId], ['boundaries'], correctBoundary(ws.db, { ...p, offset: p.offset ?? null })),
+    'boundaries.correct': async (p) => {
+      // The rule decisions on the old boundaries are dropped with the correction and taken again at once (in the pool).
+      const leadSets = leadSetsToRefresh(ws.db, p.recordId);
+      const correction = correctBoundary(ws.db, { ...p, offset: p.offset ?? null });
+      await pool.run('refreshRules', { id: p.recordId, leadSets });
+      return changed([p.recordId], ['boundaries', 'rules'], correction);
+    },
     'records.ofPatient': (p) => {
       requireRecord(p.id);
       return patientRecords(ws.db, p.id);

@@ -18,9 +18,17 @@ interface IntervalRule {
   value: (m: EcgMeasurements, input: RuleInput) => number | null;
   /** Which not-measurable reason applies when the value is null. */
   interval: 'pr' | 'qrs' | 'qt';
+  /** The QTc formula the value depends on, named in the evidence. */
+  qtcFormula?: (input: RuleInput) => QtcFormula;
 }
 
 function runInterval(rule: IntervalRule, input: RuleInput): RuleOutput {
+  const out = measureInterval(rule, input);
+  if (rule.qtcFormula) out.evidence.qtcFormula = rule.qtcFormula(input);
+  return out;
+}
+
+function measureInterval(rule: IntervalRule, input: RuleInput): RuleOutput {
   const m = input.measurements;
   const thresholds = { [rule.name]: rule.limitMs };
   const v = rule.value(m, input);
@@ -64,6 +72,7 @@ function intervalDetector(rule: IntervalRule): RuleDetector {
     title: rule.title,
     codes: rule.codes,
     requiredLeads: ['I'],
+    ...(rule.qtcFormula ? { usesQtcFormula: true } : {}),
     run: (input) => runInterval(rule, input),
   };
 }
@@ -108,4 +117,5 @@ export const prolongedQtc = intervalDetector({
   inclusive: false,
   codes: [{ code: '111975006', abbreviation: 'LQT' }],
   value: (m, input) => m.qtc[formulaOf(input)],
+  qtcFormula: formulaOf,
 });

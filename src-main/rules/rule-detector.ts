@@ -32,6 +32,8 @@ export interface RuleDetector {
   codes: SnomedCode[];
   /** Leads the rule cannot run without (limb leads count as present when I and II are: they are derived). */
   requiredLeads: readonly string[];
+  /** True when the decision depends on the workspace's QTc formula (recomputed when the setting changes). */
+  usesQtcFormula?: boolean;
   run(input: RuleInput): RuleOutput;
 }
 

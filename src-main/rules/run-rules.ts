@@ -2,10 +2,10 @@
 import { canonicalLeadName, leadMillivolts, type EcgRecord } from '../../src-shared/record.ts';
 import { LEAD_SETS, missingLeads, restrictToLeadSet, type LeadSetSize } from '../../src-shared/lead-sets.ts';
 import { deriveLimbLeads } from '../../src-shared/derived-leads.ts';
-import type { RuleResult } from '../../src-shared/rules.ts';
+import type { RuleEvidence, RuleResult } from '../../src-shared/rules.ts';
 import { measureWithCorrections } from '../dsp/corrected-measurements.ts';
 import type { Boundaries } from '../../src-shared/median-beats.ts';
-import type { QtcFormula } from '../../src-shared/qtc.ts';
+import { DEFAULT_QTC_FORMULA, type QtcFormula } from '../../src-shared/qtc.ts';
 import { detectQrs } from '../dsp/qrs-detector.ts';
 import { RULE_DETECTORS } from './detectors.ts';
 import { notApplicable, type RuleDetector, type RuleInput } from './rule-detector.ts';
@@ -73,7 +73,7 @@ export function runRules(
       decision: 'not-applicable',
       score: 0,
       codes: d.codes,
-      evidence,
+      evidence: withFormula(d, evidence, opts),
     }));
   }
   const input = ruleInput(record, leadSet, corrections, opts);
@@ -87,7 +87,12 @@ export function runRules(
       decision: out.decision,
       score: out.score,
       codes: d.codes,
-      evidence: out.evidence,
+      evidence: withFormula(d, out.evidence, opts),
     };
   });
+}
+
+/** Results of rules that follow the QTc setting name the formula, not-applicable ones too (so none looks stale). */
+function withFormula(d: RuleDetector, evidence: RuleEvidence, opts: RuleOptions): RuleEvidence {
+  return d.usesQtcFormula ? { ...evidence, qtcFormula: opts.qtcFormula ?? DEFAULT_QTC_FORMULA } : evidence;
 }

@@ -76,3 +76,27 @@ export function recordsWithFinding(db: Database, detectorId: string, leadSet: Le
       .all(detectorId, leadSet) as { record_id: number }[]
   ).map((r) => r.record_id);
 }
+
+/** The lead sets a record has stored rule results for (a correction recomputes those). */
+export function ruleLeadSetsForRecord(db: Database, recordId: number): LeadSetSize[] {
+  return db.prepare('SELECT DISTINCT lead_set FROM rule_result WHERE record_id = ? ORDER BY lead_set DESC').pluck().all(recordId) as LeadSetSize[];
+}
+
+/**
+ * Stored results of `detectorIds` not taken with `formula` (their evidence names another QTc formula, or none: stored
+ * before results named it), as record and lead set pairs, by record.
+ */
+export function rulesOnOtherQtcFormula(
+  db: Database,
+  detectorIds: readonly string[],
+  formula: string,
+): { recordId: number; leadSet: LeadSetSize }[] {
+  if (detectorIds.length === 0) return [];
+  return db
+    .prepare(
+      `SELECT DISTINCT record_id AS recordId, lead_set AS leadSet FROM rule_result
+       WHERE detector_id IN (${detectorIds.map(() => '?').join(', ')}) AND COALESCE(json_extract(evidence, '$.qtcFormula'), '') <> ?
+       ORDER BY record_id, lead_set DESC`,
+    )
+    .all(...detectorIds, formula) as { recordId: number; leadSet: LeadSetSize }[];
+}

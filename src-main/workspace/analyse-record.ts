@@ -10,6 +10,7 @@ import { ecgClean } from '../dsp/ecg-clean.ts';
 import { measureWithCorrections } from '../dsp/corrected-measurements.ts';
 import { correctionState, currentBoundaries, saveRuleResultsOnBoundaries } from '../store/boundary-store.ts';
 import { RULE_DETECTORS } from '../rules/detectors.ts';
+import type { RuleDetector } from '../rules/rule-detector.ts';
 import { ruleResultsForRecord } from '../store/rule-store.ts';
 import { runRules } from '../rules/run-rules.ts';
 import { listModels } from '../store/model-store.ts';
@@ -66,12 +67,14 @@ export function analyseRecord(db: Database, recordId: number, start?: number, en
 export function recordRules(db: Database, recordId: number, leadSet: number): RuleResult[] {
   if (!isLeadSetSize(leadSet)) throw new Error(`lead set ${leadSet} does not exist (use 12, 6, 4, 3 or 2)`);
   const stored = ruleResultsForRecord(db, recordId, leadSet);
-  if (RULE_DETECTORS.every((d) => stored.some((r) => r.detectorId === d.id && r.detectorVersion === d.version))) return stored;
+  const { qtcFormula } = getReviewSettings(db);
+  // A result taken with another QTc formula than the setting's is stale too (the recompute batch may not be there yet).
+  const current = (d: RuleDetector, r: RuleResult) =>
+    r.detectorId === d.id && r.detectorVersion === d.version && (!d.usesQtcFormula || r.evidence.qtcFormula === qtcFormula);
+  if (RULE_DETECTORS.every((d) => stored.some((r) => current(d, r)))) return stored;
   // Results taken on corrections that changed meanwhile are not stored as current.
   const { correctionId, corrections } = correctionState(db, recordId);
-  const results = runRules(loadSpan(db, recordId).record, leadSet, RULE_DETECTORS, corrections, {
-    qtcFormula: getReviewSettings(db).qtcFormula,
-  });
+  const results = runRules(loadSpan(db, recordId).record, leadSet, RULE_DETECTORS, corrections, { qtcFormula });
   saveRuleResultsOnBoundaries(db, recordId, results, correctionId);
   return results;
 }

@@ -7,12 +7,18 @@ import { predictInWorkspace, type PredictSummary } from './predict-records.ts';
 import type { Workspace } from '../store/workspace.ts';
 import type { MedianBeats } from '../../src-shared/median-beats.ts';
 import { recordMedianBeats } from './median-beats.ts';
+import type { LeadSetSize } from '../../src-shared/lead-sets.ts';
+import { refreshRecordRules } from './boundary-rules.ts';
+import { recomputeQtcRules } from './qtc-recompute.ts';
+import type { StoredRunOutcome } from './run-rules.ts';
 
 export interface AnalysisTasks {
   analysis: { params: { id: number; start?: number; end?: number }; result: RecordAnalysis };
   rules: { params: { id: number; leadSet: number }; result: RuleResult[] };
   predict: { params: { modelId: number }; result: PredictSummary };
   medianBeats: { params: { id: number }; result: MedianBeats };
+  refreshRules: { params: { id: number; leadSets: LeadSetSize[] }; result: StoredRunOutcome[] };
+  qtcRules: { params: { id: number; leadSet: LeadSetSize }; result: RuleResult[] };
 }
 export type AnalysisTaskName = keyof AnalysisTasks;
 
@@ -26,4 +32,6 @@ export const ANALYSIS_TASKS: {
   rules: (ws, p) => recordRules(ws.db, p.id, p.leadSet),
   predict: (ws, p) => predictInWorkspace(ws, p.modelId),
   medianBeats: (ws, p) => recordMedianBeats(ws.db, p.id),
+  refreshRules: (ws, p) => refreshRecordRules(ws.db, p.id, p.leadSets),
+  qtcRules: (ws, p) => recomputeQtcRules(ws.db, p.id, p.leadSet),
 };

@@ -391,6 +391,8 @@ describe('leadlens serve under malformed input', () => {
       'training.cancel': { id: 1 },
       'explain.cancel': { id: 1 },
       'explain.list': {},
+      'rules.qtcRecompute': {},
+      'rules.qtcRecomputeCancel': { id: 1 },
       'explain.leadSets': { recordId: 1, arch: 'small-cnn', leadSets: '12,2' },
       'notes.list': { recordId: 1 },
       'notes.add': { recordId: 1, text: 'fuzz', author: 'fuzz' },

@@ -1,5 +1,5 @@
 import { BOUNDARY_NAMES, isBoundaryName, type BoundaryName } from '../../../src-shared/median-beats.ts';
-import { correctBoundary } from '../../store/boundary-store.ts';
+import { correctBoundaryAndRules } from '../../workspace/boundary-rules.ts';
 import { recordMedianBeats } from '../../workspace/median-beats.ts';
 import { patientRecords } from '../../workspace/patient-records.ts';
 import type { CliCommand } from '../command.ts';
@@ -40,14 +40,24 @@ export const command: CliCommand = {
       throw new UsageError(`--record ${ref} names ${ids.length} records (${ids.map((i) => `#${i}`).join(', ')}); say --record id:N`);
     const id = ids[0];
     let before = recordMedianBeats(db, id);
+    let rules: unknown[] | undefined;
     const fs = before.samplingRate;
     if (set || auto) {
       const boundary = set?.boundary ?? (auto as BoundaryName);
       const offset = set ? Math.round((set.ms / 1000) * fs) : null;
-      const c = correctBoundary(db, { recordId: id, boundary, offset, author: author as string });
+      const { correction: c, rules: outcomes } = correctBoundaryAndRules(db, { recordId: id, boundary, offset, author: author as string });
       ctx.log(
         `${boundary} of #${id}: ${offset === null ? 'automatic' : `${offset} samples (${((offset / fs) * 1000).toFixed(0)} ms) from R`}, by ${c.author}`,
       );
+      for (const o of outcomes) {
+        const leadSet = o.results[0]?.leadSet;
+        if (o.error) ctx.log(`rules not taken again: ${o.error}`);
+        else ctx.log(`rules taken again (${leadSet}-lead): ${o.results.filter((r) => r.decision === true).map((r) => r.detectorId).join(', ') || 'no findings'}`);
+      }
+      rules = outcomes.map((o) => ({
+        ...(o.error ? { error: o.error } : {}),
+        results: o.results.map((r) => ({ detector: r.detectorId, leadSet: r.leadSet, decision: r.decision })),
+      }));
       before = recordMedianBeats(db, id);
     }
     const b = before;
@@ -76,6 +86,7 @@ export const command: CliCommand = {
       automaticMeasurements: b.automaticMeasurements,
       measurements: b.measurements,
       history: b.history,
+      ...(rules ? { rules } : {}),
       patientId: patient.patientId,
       patientRecords: patient.records.map((r) => ({ id: r.id, recordName: r.recordName, startTime: r.startTime ?? null })),
     };

@@ -21,6 +21,8 @@ import { command as tagAdd, removeCommand as tagRemove } from './tag-add.ts';
 import { command as tagList } from './tag-list.ts';
 import { command as train } from './train.ts';
 import { command as boundaries } from './boundaries.ts';
+import { command as worklist } from './worklist.ts';
+import { command as settings } from './settings.ts';
 
 /** Every CLI command. A new command is a new file in this folder plus one entry here. */
 export const COMMANDS: CliCommand[] = [
@@ -47,4 +49,6 @@ export const COMMANDS: CliCommand[] = [
   tagList,
   labelErrors,
   agreement,
+  worklist,
+  settings,
 ];
