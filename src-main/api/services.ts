@@ -192,7 +192,18 @@ export function createServices(
     qtcRecompute?.abort.abort();
     const abort = new AbortController();
     const id = (qtcRecompute?.run.id ?? 0) + 1;
-    const entry = { run: { id, formula: getReviewSettings(ws.db).qtcFormula, state: 'running', startedAt: new Date().toISOString(), done: 0, total: 0, skipped: [] } as QtcRecomputeRun, abort };
+    const entry = {
+      run: {
+        id,
+        formula: getReviewSettings(ws.db).qtcFormula,
+        state: 'running',
+        startedAt: new Date().toISOString(),
+        done: 0,
+        total: 0,
+        skipped: [],
+      } as QtcRecomputeRun,
+      abort,
+    };
     qtcRecompute = entry;
     void recomputeQtcBatch(ws.db, {
       id,

@@ -79,7 +79,10 @@ export function recordsWithFinding(db: Database, detectorId: string, leadSet: Le
 
 /** The lead sets a record has stored rule results for (a correction recomputes those). */
 export function ruleLeadSetsForRecord(db: Database, recordId: number): LeadSetSize[] {
-  return db.prepare('SELECT DISTINCT lead_set FROM rule_result WHERE record_id = ? ORDER BY lead_set DESC').pluck().all(recordId) as LeadSetSize[];
+  return db
+    .prepare('SELECT DISTINCT lead_set FROM rule_result WHERE record_id = ? ORDER BY lead_set DESC')
+    .pluck()
+    .all(recordId) as LeadSetSize[];
 }
 
 /**

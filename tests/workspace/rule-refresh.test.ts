@@ -63,7 +63,12 @@ describe('a boundary correction', () => {
     expect(storedQtc(aecg).decision).toBe(false);
     expect(modelVsRule()).toBe(1);
     // 6 samples (12 ms) later: QT 428 ms, Bazett 466 ms at 71 bpm, over the 460 ms limit.
-    const { correction, rules } = correctBoundaryAndRules(ws.db, { recordId: aecg, boundary: 'tOffset', offset: autoTEnd + 6, author: 'dr r' });
+    const { correction, rules } = correctBoundaryAndRules(ws.db, {
+      recordId: aecg,
+      boundary: 'tOffset',
+      offset: autoTEnd + 6,
+      author: 'dr r',
+    });
     expect(correction.offset).toBe(autoTEnd + 6);
     expect(rules).toHaveLength(1);
     expect(rules[0].error).toBeUndefined();

@@ -52,7 +52,15 @@ export const command: CliCommand = {
       for (const o of outcomes) {
         const leadSet = o.results[0]?.leadSet;
         if (o.error) ctx.log(`rules not taken again: ${o.error}`);
-        else ctx.log(`rules taken again (${leadSet}-lead): ${o.results.filter((r) => r.decision === true).map((r) => r.detectorId).join(', ') || 'no findings'}`);
+        else
+          ctx.log(
+            `rules taken again (${leadSet}-lead): ${
+              o.results
+                .filter((r) => r.decision === true)
+                .map((r) => r.detectorId)
+                .join(', ') || 'no findings'
+            }`,
+          );
       }
       rules = outcomes.map((o) => ({
         ...(o.error ? { error: o.error } : {}),

@@ -33,7 +33,8 @@ export const command: CliCommand = {
       `QTc formula ${formula}: ${run.done - run.skipped.length} of ${run.total} stored decisions taken again` +
         `${run.state === 'cancelled' ? ' (cancelled)' : ''}, ${run.skipped.length} skipped, ${run.remaining} on another formula`,
     );
-    if (run.total > 0 && run.done === run.skipped.length && run.done > 0) ctx.fail(`no QTc decision could be taken again (${run.skipped.length} skipped)`);
+    if (run.total > 0 && run.done === run.skipped.length && run.done > 0)
+      ctx.fail(`no QTc decision could be taken again (${run.skipped.length} skipped)`);
     return { settings, recompute: run };
   },
 };
