@@ -7,7 +7,7 @@ import { isLeadSetSize } from '../../src-shared/lead-sets.ts';
 import { DISPLAY_FILTERS, isDisplayFilter } from '../../src-shared/review-vocabulary.ts';
 import type { RuleResult } from '../../src-shared/rules.ts';
 import { ecgClean } from '../dsp/ecg-clean.ts';
-import { measureWithCorrections } from '../dsp/corrected-measurements.ts';
+import { intervalMeasurements, measureWithCorrections } from '../dsp/corrected-measurements.ts';
 import { correctionState, currentBoundaries, saveRuleResultsOnBoundaries } from '../store/boundary-store.ts';
 import { RULE_DETECTORS } from '../rules/detectors.ts';
 import type { RuleDetector } from '../rules/rule-detector.ts';
@@ -47,12 +47,7 @@ export function analyseRecord(db: Database, recordId: number, start?: number, en
     start: s,
     end: s + record.length,
     beats: m.beats.map((b) => b + s),
-    heartRateBpm: m.heartRateBpm,
-    prMs: m.prMs,
-    qrsMs: m.qrsMs,
-    qtMs: m.qtMs,
-    qtcBazettMs: m.qtcBazettMs,
-    axisDegrees: m.axis.fromIIIAvf ?? m.axis.fromIAvf,
+    ...intervalMeasurements(m),
     qtcMs: m.qtc[qtcFormula],
     qtcFormula,
     pDurationMs: m.pDurationMs,

@@ -9,6 +9,10 @@
 //   splits.csv                   patient-level folds (seeded): one patient's records share a fold
 //   annotations.csv, intervals.csv  the same annotations as CSV
 //   label-history/NAME.json      every label assertion of the record, in order
+//   boundary-corrections.csv     each current reviewer correction of a global wave boundary: the automatic and the
+//                                corrected boundary (ms from R), author, time (workspace/boundary-export.ts)
+//   corrected-measurements.csv   for each record with a correction, the intervals on the automatic boundaries and on
+//                                the corrected ones (HR, PR, P, QRS, QT, QTc by the workspace formula and Bazett, axis)
 // Ingesting the folder again gives bit-identical signals and the same SNOMED labels.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,6 +35,7 @@ import { getRecordSignal } from '../store/record-store.ts';
 import { getSelection } from '../store/selection-store.ts';
 import { listIntervals } from '../store/review-store.ts';
 import { consensusCodes } from './annotator-agreement.ts';
+import { BOUNDARY_CORRECTION_COLUMNS, CORRECTED_MEASUREMENT_COLUMNS, recordBoundaryExport } from './boundary-export.ts';
 import type { Workspace } from '../store/workspace.ts';
 
 export type { ExportQuery } from '../store/export-store.ts';
@@ -192,6 +197,8 @@ export function exportDataset(
   const labelsCsv = [csvLine(['record', 'record_id', 'snomed_codes', 'other_labels', 'label_source', 'reviewer', 'review_state', 'time'])];
   const annotationsCsv = [csvLine(['record', 'annotator', 'sample', 'symbol', 'subtype', 'channel', 'num', 'aux'])];
   const intervalsCsv = [csvLine(['record', 'start_sample', 'end_sample', 'lead', 'vocabulary', 'code', 'text', 'author', 'time'])];
+  const correctionsCsv = [csvLine([...BOUNDARY_CORRECTION_COLUMNS])];
+  const correctedMeasurementsCsv = [csvLine([...CORRECTED_MEASUREMENT_COLUMNS])];
   const written: { id: number; name: string; patientId: string | null }[] = [];
   const consensus = req.labelSource === 'consensus' ? consensusCodes(db) : undefined;
   ids.forEach((id, k) => {
@@ -226,6 +233,7 @@ export function exportDataset(
         fs.writeFileSync(path.join(outDir, `${name}.intervals`), encodeWfdbAnnotations(marks), { flag: 'wx' });
         files.push(`${name}.intervals`);
       }
+      const boundaries = recordBoundaryExport(db, id);
       const history = labelHistory(db, id);
       fs.writeFileSync(
         path.join(outDir, 'label-history', `${name}.json`),
@@ -254,6 +262,8 @@ export function exportDataset(
       annotationsCsv.push(...beatRows);
       for (const iv of intervals)
         intervalsCsv.push(csvLine([name, iv.start, iv.end, iv.lead, iv.vocabulary, iv.code, iv.text, iv.author, iv.createdAt]));
+      for (const row of boundaries?.corrections ?? []) correctionsCsv.push(csvLine([name, ...row]));
+      for (const row of boundaries?.measurements ?? []) correctedMeasurementsCsv.push(csvLine([name, ...row]));
       written.push({ id, name, patientId: rec.record.patientId ?? null });
       result.files += files.length;
     } catch (e) {
@@ -281,6 +291,8 @@ export function exportDataset(
     ['splits.csv', splitsCsv],
     ['annotations.csv', annotationsCsv],
     ['intervals.csv', intervalsCsv],
+    ['boundary-corrections.csv', correctionsCsv],
+    ['corrected-measurements.csv', correctedMeasurementsCsv],
   ];
   for (const [file, lines] of tables) fs.writeFileSync(path.join(outDir, file), lines.join(''), { flag: 'wx' });
   result.files += tables.length;
