@@ -3,7 +3,7 @@
 // axes, P duration / PR / QRS / QT, QTc by four formulas, Sokolow-Lyon and Cornell voltages.
 import { ecgClean } from './ecg-clean.ts';
 import { detectQrs } from './qrs-detector.ts';
-import { delineateMedianBeat, medianBeat, type Delineation } from './delineation.ts';
+import { delineateMedianBeat, medianBeat, type Delineation, type MedianBeat } from './delineation.ts';
 import { leadAmplitudes, netArea, type LeadAmplitudes } from './lead-amplitudes.ts';
 import { correctQt, QTC_FORMULAS, type QtcFormula } from '../../src-shared/qtc.ts';
 
@@ -38,6 +38,8 @@ export interface EcgMeasurements {
   axis: { fromIAvf: number | null; fromIIIAvf: number | null };
   /** Boundaries of the median beat relative to R, samples; null when no beat could be delineated. */
   delineation: Delineation | null;
+  /** The median beat delineated (filtered templates, one per lead in the order given), null without a whole beat. */
+  medianBeat: MedianBeat | null;
   pDurationMs: number | null;
   prMs: number | null;
   qrsMs: number | null;
@@ -210,6 +212,7 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
         iNet !== undefined && iiNet !== undefined && avfNet !== undefined && beats.length ? axisFromIIIAvf(iNet, iiNet, avfNet) : null,
     },
     delineation: del,
+    medianBeat: mb ?? null,
     pDurationMs,
     prMs,
     qrsMs,

@@ -3,8 +3,7 @@
 import type { Database } from 'better-sqlite3';
 import { STANDARD_LEADS, canonicalLeadName, leadMillivolts } from '../../src-shared/record.ts';
 import { BOUNDARY_NAMES, mergeBoundaries, type Boundaries, type MedianBeats } from '../../src-shared/median-beats.ts';
-import { medianBeat, type Delineation } from '../dsp/delineation.ts';
-import { ecgClean } from '../dsp/ecg-clean.ts';
+import type { Delineation } from '../dsp/delineation.ts';
 import { intervalMeasurements, measureWithCorrections } from '../dsp/corrected-measurements.ts';
 import { boundaryHistory, currentBoundaries } from '../store/boundary-store.ts';
 import { loadSpan } from './analyse-record.ts';
@@ -18,35 +17,27 @@ function foundBoundaries(d: Delineation): Boundaries {
 
 export function recordMedianBeats(db: Database, recordId: number): MedianBeats {
   const { record } = loadSpan(db, recordId);
-  const fs = record.samplingRate;
   const leads: Record<string, Float32Array> = {};
   for (const l of record.leads) leads[canonicalLeadName(l.name)] = leadMillivolts(l);
   const corrected = currentBoundaries(db, recordId);
-  const m = measureWithCorrections(leads, fs, corrected);
+  const m = measureWithCorrections(leads, record.samplingRate, corrected);
   if (!m.automatic.delineation || m.automatic.beats.length === 0)
     throw new Error(`record ${recordId} has no median beat: no QRS complex was detected`);
-  // The same window around R as measureRecord's, so the templates are the beat that was delineated.
-  const rrSamples = m.automatic.rr ? (m.automatic.rr.medianMs / 1000) * fs : fs;
-  const pre = Math.round(Math.min(0.35 * fs, 0.45 * rrSamples));
-  const post = Math.round(Math.min(0.65 * fs, 0.8 * rrSamples));
-  // In the standard order (derived limb leads are stored after the recorded ones), other leads after them.
-  const rank = (n: string) => ((STANDARD_LEADS as readonly string[]).indexOf(n) + 100) % 100;
-  const names = Object.keys(leads).sort((a, b) => rank(a) - rank(b));
-  const beat = medianBeat(
-    names.map((n) => ecgClean(leads[n], fs, 'measurement')),
-    m.automatic.beats,
-    pre,
-    post,
-  );
+  // The beat measureRecord delineated, its templates in the standard lead order (derived limb leads are stored after
+  // the recorded ones), other leads after them.
+  const beat = m.automatic.medianBeat;
   if (!beat) throw new Error(`record ${recordId} has no median beat: no beat lies wholly inside the record`);
+  const measured = Object.keys(leads);
+  const rank = (n: string) => ((STANDARD_LEADS as readonly string[]).indexOf(n) + 100) % 100;
+  const names = [...measured].sort((a, b) => rank(a) - rank(b));
   const automatic = foundBoundaries(m.automatic.delineation);
   return {
     recordId,
-    samplingRate: fs,
+    samplingRate: record.samplingRate,
     pre: beat.pre,
     length: beat.length,
     beatsUsed: beat.beatsUsed.length,
-    leads: names.map((name, k) => ({ name, values: beat.templates[k] })),
+    leads: names.map((name) => ({ name, values: beat.templates[measured.indexOf(name)] })),
     automatic,
     corrected,
     boundaries: mergeBoundaries(automatic, corrected),

@@ -7,7 +7,11 @@ import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
 import { correctBoundary } from '../../src-main/store/boundary-store.ts';
 import { ruleResultsForRecord } from '../../src-main/store/rule-store.ts';
 import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
-import { analyseRecord, recordRules } from '../../src-main/workspace/analyse-record.ts';
+import { analyseRecord, loadSpan, recordRules } from '../../src-main/workspace/analyse-record.ts';
+import { canonicalLeadName, leadMillivolts } from '../../src-shared/record.ts';
+import { medianBeat } from '../../src-main/dsp/delineation.ts';
+import { ecgClean } from '../../src-main/dsp/ecg-clean.ts';
+import { measureRecord } from '../../src-main/dsp/measurements.ts';
 import { recordMedianBeats } from '../../src-main/workspace/median-beats.ts';
 import { patientRecords } from '../../src-main/workspace/patient-records.ts';
 import { runStoredRules } from '../../src-main/workspace/run-rules.ts';
@@ -50,6 +54,27 @@ describe('median beats and corrected boundaries', () => {
     expect(m.measurements.qtcBazettMs).toBeGreaterThan(440);
     expect(m.measurements.qtcBazettMs).toBeLessThan(460);
     expect(qtc(aecg).decision).toBe(false);
+  });
+
+  it('its templates are the beat measureRecord delineated: the median of the filtered leads over its window around R', () => {
+    const m = recordMedianBeats(ws.db, aecg);
+    const record = loadSpan(ws.db, aecg).record;
+    const fs = record.samplingRate;
+    const leads = Object.fromEntries(record.leads.map((l) => [canonicalLeadName(l.name), leadMillivolts(l)]));
+    // Rebuilt here as median-beats.ts did before measureRecord returned its median beat.
+    const auto = measureRecord(leads, fs);
+    const rrSamples = (auto.rr!.medianMs / 1000) * fs;
+    const pre = Math.round(Math.min(0.35 * fs, 0.45 * rrSamples));
+    const post = Math.round(Math.min(0.65 * fs, 0.8 * rrSamples));
+    const names = m.leads.map((l) => l.name);
+    const beat = medianBeat(
+      names.map((n) => ecgClean(leads[n], fs, 'measurement')),
+      auto.beats,
+      pre,
+      post,
+    )!;
+    expect([m.pre, m.length, m.beatsUsed]).toEqual([beat.pre, beat.length, beat.beatsUsed.length]);
+    m.leads.forEach((l, k) => expect(l.values).toEqual(beat.templates[k]));
   });
 
   it('a T end moved later lengthens QT and QTc and sets the prolonged-QTc decision; putting it back restores both', () => {
