@@ -227,6 +227,8 @@ export interface WorklistQuery {
   leadCount?: number;
   /** One of REVIEW_STATES (src-shared/review-vocabulary.ts); any other value matches no record. */
   reviewState?: string;
+  /** The records of one patient (patient id, or the one-way key read from name and birth date). */
+  patientId?: string;
   /** 'id' | 'name' | 'duration' | 'leads' | 'age' | 'state' */
   sort?: string;
   descending?: boolean;
@@ -670,6 +672,7 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
     format: { type: 'string', optional: true, maxLength: 64 },
     leadCount: { type: 'int', optional: true, min: 1, max: 64 },
     reviewState: { type: 'string', optional: true, maxLength: 32 },
+    patientId: { type: 'string', optional: true, maxLength: 128 },
     sort: { type: 'string', optional: true, maxLength: 16 },
     descending: { type: 'boolean', optional: true },
     selection: { type: 'string', optional: true, maxLength: 64 },

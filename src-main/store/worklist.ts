@@ -120,6 +120,10 @@ function whereOf(db: Database, q: WorklistQuery): { sql: string; params: Record<
     parts.push('r.lead_count = @leadCount');
     params.leadCount = q.leadCount;
   }
+  if (q.patientId) {
+    parts.push('r.patient_id = @patientId');
+    params.patientId = q.patientId;
+  }
   if (q.reviewState) {
     parts.push('r.review_state = @reviewState');
     params.reviewState = q.reviewState;

@@ -14,6 +14,7 @@ import { ecgClean } from '../../src-main/dsp/ecg-clean.ts';
 import { measureRecord } from '../../src-main/dsp/measurements.ts';
 import { recordMedianBeats } from '../../src-main/workspace/median-beats.ts';
 import { patientRecords } from '../../src-main/workspace/patient-records.ts';
+import { listWorklist } from '../../src-main/store/worklist.ts';
 import { runStoredRules } from '../../src-main/workspace/run-rules.ts';
 import { NEAR_QTC_LIMIT_AECG, samePatientMuseFiles } from '../helpers/same-patient-muse.ts';
 
@@ -114,5 +115,8 @@ describe('records of one patient', () => {
     const none = ws.db.prepare('UPDATE record SET patient_id = NULL WHERE id = ? RETURNING id').pluck().get(aecg) as number;
     expect(patientRecords(ws.db, none)).toEqual({ patientId: null, records: [expect.objectContaining({ id: aecg })] });
     expect(() => patientRecords(ws.db, 999)).toThrow('no record with id 999');
+    // The worklist's "same patient" filter lists the same records.
+    expect(listWorklist(ws.db, { patientId: 'JAX01234' }).records.map((x) => x.id)).toEqual([current, prior].sort((a, b) => a - b));
+    expect(listWorklist(ws.db, { patientId: 'JAX', queue: 'all' }).total).toBe(0);
   });
 });

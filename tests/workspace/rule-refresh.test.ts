@@ -165,7 +165,7 @@ describe('a QTc formula change', () => {
     expect(modelVsRule()).toBe(0);
     // Setting the same formula again starts nothing.
     await services.call('settings.set', { qtcFormula: 'bazett', author: 'dr r' });
-    expect((await services.call('rules.qtcRecompute', {}))!.id).toBe(last.id);
+    expect(((await services.call('rules.qtcRecompute', {})) as QtcRecomputeRun).id).toBe(last.id);
     await expect(services.call('rules.qtcRecomputeCancel', { id: last.id + 5 })).rejects.toThrow(/no QTc recompute run/);
   });
 });
