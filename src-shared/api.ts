@@ -448,8 +448,10 @@ export interface ExplainRun {
 export interface QtcRecomputeRun {
   id: number;
   formula: QtcFormula;
-  state: 'running' | 'finished' | 'cancelled';
+  state: 'running' | 'finished' | 'cancelled' | 'failed';
   startedAt: string;
+  /** Why a failed run stopped (the workspace could not be read); the records done before stay stored. */
+  error?: string;
   /** Record and lead set pairs done, of total. */
   done: number;
   total: number;

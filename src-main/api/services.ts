@@ -213,9 +213,15 @@ export function createServices(
         entry.run = run;
         send('rules.qtcRecompute', run);
       },
-    }).then((run) => {
-      if (run.done > 0) send('records.changed', { recordIds: [], changes: ['rules'] });
-    });
+    }).then(
+      (run) => {
+        if (run.done > 0) send('records.changed', { recordIds: [], changes: ['rules'] });
+      },
+      (e: Error) => {
+        entry.run = { ...entry.run, state: 'failed', error: e.message.split('\n')[0] };
+        send('rules.qtcRecompute', entry.run);
+      },
+    );
   };
   const handlers: Handlers = {
     'workspace.info': () => ({
