@@ -208,6 +208,7 @@ export function createServices(
     void recomputeQtcBatch(ws.db, {
       id,
       signal: abort.signal,
+      concurrency: Math.max(1, pool.size),
       recompute: (recordId, leadSet) => pool.run('qtcRules', { id: recordId, leadSet }),
       onProgress: (run) => {
         entry.run = run;

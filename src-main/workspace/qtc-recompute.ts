@@ -42,9 +42,11 @@ export interface QtcRecomputeOptions {
   /** Checked between records: a cancelled run stops there, the records done stay stored. */
   signal?: AbortSignal;
   id?: number;
+  /** Records in flight at once (the pool's worker count; 1 inline). */
+  concurrency?: number;
 }
 
-/** Recomputes every stale pair (staleQtcRules) in turn; a record that fails is listed as skipped, the rest go on. */
+/** Recomputes every stale pair (staleQtcRules), `concurrency` at a time; a record that fails is listed as skipped, the rest go on. */
 export async function recomputeQtcBatch(db: Database, opts: QtcRecomputeOptions = {}): Promise<QtcRecomputeRun> {
   const recompute = opts.recompute ?? ((id: number, leadSet: LeadSetSize) => recomputeQtcRules(db, id, leadSet));
   const pairs = staleQtcRules(db);
@@ -59,20 +61,25 @@ export async function recomputeQtcBatch(db: Database, opts: QtcRecomputeOptions 
     skipped,
   };
   opts.onProgress?.({ ...run });
-  for (const { recordId, leadSet } of pairs) {
-    if (opts.signal?.aborted) {
-      run.state = 'cancelled';
-      break;
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < pairs.length) {
+      if (opts.signal?.aborted) {
+        run.state = 'cancelled';
+        return;
+      }
+      const { recordId, leadSet } = pairs[next++];
+      try {
+        await recompute(recordId, leadSet);
+      } catch (e) {
+        const recordName = getRecordSummary(db, recordId)?.recordName ?? '?';
+        skipped.push({ recordId, recordName, reason: `${leadSet}-lead set: ${(e as Error).message.split('\n')[0]}` });
+      }
+      run.done++;
+      opts.onProgress?.({ ...run, skipped: [...skipped] });
     }
-    try {
-      await recompute(recordId, leadSet);
-    } catch (e) {
-      const recordName = getRecordSummary(db, recordId)?.recordName ?? '?';
-      skipped.push({ recordId, recordName, reason: `${leadSet}-lead set: ${(e as Error).message.split('\n')[0]}` });
-    }
-    run.done++;
-    opts.onProgress?.({ ...run, skipped: [...skipped] });
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, lane));
   if (run.state === 'running') run.state = 'finished';
   run.remaining = staleQtcRules(db).length;
   opts.onProgress?.({ ...run, skipped: [...skipped] });

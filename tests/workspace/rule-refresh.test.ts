@@ -128,14 +128,21 @@ describe('a QTc formula change', () => {
     expect(staleQtcRules(ws.db)).toEqual([{ recordId: ids[2], leadSet: 12 }]);
   });
 
-  it('a record that fails is listed as skipped and the batch does the rest', async () => {
+  it('a record that fails is listed as skipped and the batch does the rest, two records in flight', async () => {
     setReviewSettings(ws.db, { qtcFormula: 'hodges', author: 'dr r' });
+    let inFlight = 0;
+    let most = 0;
     const run = await recomputeQtcBatch(ws.db, {
-      recompute: (id, leadSet) => {
+      concurrency: 2,
+      recompute: async (id, leadSet) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight--;
         if (id === ids[1]) throw new Error('signal unreadable\nstack');
         return recomputeQtcRules(ws.db, id, leadSet);
       },
     });
+    expect(most).toBe(2);
     expect(run).toMatchObject({ state: 'finished', done: 3, total: 3, remaining: 1 });
     expect(run.skipped).toEqual([{ recordId: ids[1], recordName: expect.any(String), reason: '12-lead set: signal unreadable' }]);
     expect(expectConsistent()).toEqual({ hodges: 2, fridericia: 1 });
