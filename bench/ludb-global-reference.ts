@@ -36,7 +36,12 @@ function median(v: number[]): number {
  * `trim` = 1 takes the second earliest onset / second latest offset instead: each lead was annotated on its own,
  * so the single extreme lead carries that lead's annotation jitter into the global boundary.
  */
-export function globalReference(leadWaves: Wave[][], fs: number, trim = 0): Record<Interval, number | null> & { beats: number } {
+export function globalReference(
+  leadWaves: Wave[][],
+  fs: number,
+  trim = 0,
+  minLeads = { qrs: 6, pt: 3 },
+): Record<Interval, number | null> & { beats: number } {
   const ms = 1000 / fs;
   const gap = Math.round(0.1 * fs);
   // Beats: QRS complexes of all leads clustered by peak time (a complex is the same beat within 100 ms).
@@ -54,16 +59,16 @@ export function globalReference(leadWaves: Wave[][], fs: number, trim = 0): Reco
   const earliest = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.min(trim, v.length - 1)];
   const latest = (v: number[]): number => [...v].sort((a, b) => b - a)[Math.min(trim, v.length - 1)];
   beats.forEach((beat, i) => {
-    if (beat.length < 6) return; // annotated in too few leads to be a global boundary
+    if (beat.length < minLeads.qrs) return; // annotated in too few leads to be a global boundary
     const on = earliest(beat.map((w) => w.on));
     const off = latest(beat.map((w) => w.off));
     const next = beats[i + 1] ? Math.min(...beats[i + 1].map((w) => w.on)) : Infinity;
     const prev = i > 0 ? Math.max(...beats[i - 1].map((w) => w.off)) : -Infinity;
     perBeat.qrs.push((off - on) * ms);
     const ts = leadWaves.flat().filter((w) => w.kind === 't' && w.on >= off - gap && w.off <= next + gap && w.peak > off && w.peak < next);
-    if (ts.length >= 3) perBeat.qt.push((latest(ts.map((w) => w.off)) - on) * ms);
+    if (ts.length >= minLeads.pt) perBeat.qt.push((latest(ts.map((w) => w.off)) - on) * ms);
     const ps = leadWaves.flat().filter((w) => w.kind === 'p' && w.peak > prev && w.peak < on && (on - w.off) * ms < 400);
-    if (ps.length >= 3) {
+    if (ps.length >= minLeads.pt) {
       const pOn = earliest(ps.map((w) => w.on));
       perBeat.pr.push((on - pOn) * ms);
       perBeat.pDuration.push((latest(ps.map((w) => w.off)) - pOn) * ms);
@@ -71,7 +76,7 @@ export function globalReference(leadWaves: Wave[][], fs: number, trim = 0): Reco
   });
   const pick = (v: number[]): number | null => (v.length ? median(v) : null);
   return {
-    beats: beats.filter((b) => b.length >= 6).length,
+    beats: beats.filter((b) => b.length >= minLeads.qrs).length,
     pDuration: pick(perBeat.pDuration),
     pr: pick(perBeat.pr),
     qrs: pick(perBeat.qrs),

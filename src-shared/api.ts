@@ -265,6 +265,22 @@ export interface RecordAnalysis {
   pDurationMs?: number | null;
   /** Why an interval is not measured (AF: no P; flat T in all leads), shown instead of a dash. */
   notMeasurable?: Partial<Record<'pDuration' | 'pr' | 'qrs' | 'qt', string>>;
+  /** Each lead's own boundaries on the automatic median beat (the global ones are derived from them). */
+  leadBoundaries?: LeadBoundariesMs[];
+}
+
+/** One lead's boundaries in ms from R, with a 0-1 confidence per QRS boundary. */
+export interface LeadBoundariesMs {
+  lead: string;
+  qrsOnsetMs: number;
+  qrsOffsetMs: number;
+  qrsOnsetConfidence: number;
+  qrsOffsetConfidence: number;
+  /** Whether the lead's QRS was steep enough to take part in the global QRS boundaries. */
+  qrsCounted: boolean;
+  /** Absent where the lead's T wave is too flat for a tangent. */
+  tOffsetMs?: number;
+  tAmplitudeMv?: number;
 }
 
 /** Each model's probabilities for one record; `predicted` is the probability against the model's threshold. */

@@ -7,6 +7,7 @@
 import { msToSamples, spatialVelocity } from './wave-math.ts';
 import { globalTEnd } from './t-wave-end.ts';
 import { qrsBoundaries } from './qrs-boundaries.ts';
+import { globalFromLeads, leadQrsBoundaries } from './lead-qrs-boundaries.ts';
 import { pWave } from './p-wave.ts';
 
 export interface MedianBeat {
@@ -28,6 +29,12 @@ export interface NotMeasurable {
 
 /** One lead's own boundaries (relative to R, samples), beside the global ones. */
 export interface LeadBoundaries {
+  /** The lead's own QRS onset / offset on its own slope, with a 0-1 confidence each. */
+  qrsOnset?: number;
+  qrsOffset?: number;
+  qrsConfidence?: { onset: number; offset: number };
+  /** Whether the lead's QRS was steep enough to take part in the global QRS boundaries. */
+  qrsCounted?: boolean;
   tPeak?: number;
   tOffset?: number;
   /** T-wave amplitude against the PR-segment level, mV. */
@@ -82,7 +89,17 @@ export function delineateMedianBeat(beat: MedianBeat, fs: number, rhythm: Rhythm
   const v = spatialVelocity(beat.templates, fs, 12);
   const r = beat.pre;
   const last = beat.length - 1;
-  const qrs = qrsBoundaries(v, r, fs);
+  const spatial = qrsBoundaries(v, r, fs);
+  const perLead = leadQrsBoundaries(beat.templates, r, fs);
+  const fromLeads = globalFromLeads(perLead) ?? spatial;
+  // Earlier onset / later offset of the two: the summed slope rises only once enough leads move, while leads
+  // moving early (or late) on their own, once three agree, still mark the global boundary.
+  const qrs = {
+    onset: Math.min(spatial.onset, fromLeads.onset),
+    offset: Math.max(spatial.offset, fromLeads.offset),
+    onsetConfidence: fromLeads.onset < spatial.onset ? fromLeads.onsetConfidence : spatial.onsetConfidence,
+    offsetConfidence: fromLeads.offset > spatial.offset ? fromLeads.offsetConfidence : spatial.offsetConfidence,
+  };
   const out: Delineation = {
     qrsOnset: qrs.onset - r,
     qrsOffset: qrs.offset - r,
@@ -98,13 +115,17 @@ export function delineateMedianBeat(beat: MedianBeat, fs: number, rhythm: Rhythm
     out.tOffset = tEnd.end - r;
     out.confidence!.tOffset = round2(tEnd.confidence);
   } else notMeasurable.t = tEnd.reason;
-  out.leads = tEnd.leads.length
-    ? tEnd.leads.map((w) => ({
-        tPeak: w.peak - r,
-        ...(w.end !== undefined ? { tOffset: w.end - r } : {}),
-        tAmplitudeMv: Math.round(w.amplitudeMv * 1000) / 1000,
-      }))
-    : undefined;
+  out.leads = perLead.map((q, l) => {
+    const w = tEnd.leads[l];
+    return {
+      qrsOnset: q.onset - r,
+      qrsOffset: q.offset - r,
+      qrsConfidence: { onset: q.onsetConfidence, offset: q.offsetConfidence },
+      qrsCounted: q.counted,
+      ...(w ? { tPeak: w.peak - r, tAmplitudeMv: Math.round(w.amplitudeMv * 1000) / 1000 } : {}),
+      ...(w?.end !== undefined ? { tOffset: w.end - r } : {}),
+    };
+  });
   const p = pWave(beat.templates, qrs.onset, fs, rhythm.rrIrregularity);
   if ('reason' in p) notMeasurable.p = p.reason;
   else {

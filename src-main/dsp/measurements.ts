@@ -6,6 +6,7 @@ import { detectQrs } from './qrs-detector.ts';
 import { delineateMedianBeat, medianBeat, type Delineation, type MedianBeat } from './delineation.ts';
 import { leadAmplitudes, netArea, type LeadAmplitudes } from './lead-amplitudes.ts';
 import { correctQt, QTC_FORMULAS, type QtcFormula } from '../../src-shared/qtc.ts';
+import type { LeadBoundariesMs } from '../../src-shared/api.ts';
 
 export interface RrStats {
   count: number;
@@ -226,6 +227,29 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
     sokolowLyonMv: sV1 !== undefined && rV5 !== undefined && rV6 !== undefined ? round3(Math.abs(sV1) + Math.max(rV5, rV6)) : null,
     cornellMv: rAvl !== undefined && sV3 !== undefined ? round3(rAvl + Math.abs(sV3)) : null,
   };
+}
+
+/** Each lead's own boundaries (ms from R) of a delineation, by lead name in the order measured. */
+export function leadBoundariesMs(m: EcgMeasurements): LeadBoundariesMs[] {
+  const d = m.delineation;
+  if (!d?.leads) return [];
+  const ms = (s: number): number => Math.round((s / m.samplingRate) * 1000 * 10) / 10;
+  return Object.keys(m.leads).flatMap((lead, l) => {
+    const b = d.leads![l];
+    if (b?.qrsOnset === undefined || b.qrsOffset === undefined) return [];
+    return [
+      {
+        lead,
+        qrsOnsetMs: ms(b.qrsOnset),
+        qrsOffsetMs: ms(b.qrsOffset),
+        qrsOnsetConfidence: b.qrsConfidence?.onset ?? 0,
+        qrsOffsetConfidence: b.qrsConfidence?.offset ?? 0,
+        qrsCounted: b.qrsCounted ?? false,
+        ...(b.tOffset !== undefined ? { tOffsetMs: ms(b.tOffset) } : {}),
+        ...(b.tAmplitudeMv !== undefined ? { tAmplitudeMv: b.tAmplitudeMv } : {}),
+      },
+    ];
+  });
 }
 
 function round3(x: number): number {

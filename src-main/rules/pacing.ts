@@ -58,6 +58,9 @@ export function findSpikes(x: Float32Array, fs: number, lead: string): PacingSpi
     if (slew < SLEW_MV_PER_MS) continue;
     // Both flanks k samples away must lie on the near side of half height: narrow, not a QRS slope.
     if (Math.abs(x[i - k] - level) > Math.abs(h) / 2 || Math.abs(x[i + k] - level) > Math.abs(h) / 2) continue;
+    // And one next sample too: a pacemaker pulse is one or two samples wide, while the sharp R peak of a child's
+    // narrow QRS (JS00294, 4 years) is above half height on both sides.
+    if (Math.abs(x[i - 1] - level) > Math.abs(h) / 2 && Math.abs(x[i + 1] - level) > Math.abs(h) / 2) continue;
     let w = 1;
     while (i - w >= 0 && i + w < x.length && w <= k && Math.abs(x[i - w] - level) > Math.abs(h) / 2) w++;
     out.push({ sample: i, lead, slewMvPerMs: round(slew) ?? 0, widthMs: round(w * msPerSample, 1) ?? 0, amplitudeMv: round(h) ?? 0 });
@@ -65,9 +68,97 @@ export function findSpikes(x: Float32Array, fs: number, lead: string): PacingSpi
   return out;
 }
 
+/** A bipolar pacemaker's spike can be this small (mV) and still count when it sits at a fixed lag before each QRS. */
+const SMALL_SPIKE_MV = 0.04;
+/** ... and stands this many times above the lead's own sample-to-sample noise. */
+const SMALL_SPIKE_NOISE_RATIO = 8;
+/** Share of beats whose spike must sit at the same lag (within LAG_TOLERANCE_MS) before R. */
+const LOCKED_BEAT_FRACTION = 0.6;
+const LAG_TOLERANCE_MS = 4;
+
+/** Height of a one-sample spike at i: its distance from the mean of its two neighbours, when those agree. */
+function oneSampleSpike(x: Float32Array, i: number): number {
+  const d = x[i] - (x[i - 1] + x[i + 1]) / 2;
+  return Math.abs(x[i - 1] - x[i + 1]) <= Math.abs(d) / 2 ? d : 0;
+}
+
+/**
+ * Bipolar pacing leaves spikes too small for SPIKE_MV (0.03-0.1 mV in LUDB 90), but each is one sample wide, in
+ * every lead at once, and at the same lag before every paced QRS, which neither noise nor a sharp wave is. Each
+ * sample scores the sum over leads of its one-sample spike height against that lead's threshold (leads below it
+ * add nothing); per beat the best-scoring sample in [R - LEAD_IN_MS, R - 10 ms] is taken, and the rhythm is
+ * R-locked when at least LOCKED_BEAT_FRACTION of the beats have theirs at one lag, and at least MIN_BEAT_FRACTION
+ * of the beats show it in `minViews` views (LUDB's unpaced records 39, 43, 79, 96 have R-locked one-sample steps
+ * in the limb leads only). Returns those spikes, or none.
+ */
+export function rLockedSpikes(
+  leads: [string, Float32Array][],
+  fs: number,
+  beats: number[],
+  minViews = MIN_VIEWS,
+  viewOf: (lead: string) => string = view,
+): PacingSpike[] {
+  if (beats.length < 3 || leads.length === 0) return [];
+  const thresholds = leads.map(([, x]) => {
+    const diffs: number[] = [];
+    for (let i = 1; i < x.length - 1; i += 3) diffs.push(Math.abs(x[i] - (x[i - 1] + x[i + 1]) / 2));
+    diffs.sort((p, q) => p - q);
+    return Math.max(SMALL_SPIKE_MV, SMALL_SPIKE_NOISE_RATIO * (diffs[diffs.length >> 1] ?? 0));
+  });
+  const score = (i: number): number => {
+    let s = 0;
+    leads.forEach(([, x], l) => {
+      const h = Math.abs(oneSampleSpike(x, i)) / thresholds[l];
+      if (h >= 1) s += h;
+    });
+    return s;
+  };
+  const n = leads[0][1].length;
+  const from = Math.round((LEAD_IN_MS / 1000) * fs);
+  const to = Math.round(0.01 * fs);
+  const perBeat: { beat: number; sample: number }[] = [];
+  for (const b of beats) {
+    let best = 0;
+    let at = -1;
+    for (let i = Math.max(1, b - from); i <= Math.min(n - 2, b - to); i++) {
+      const s = score(i);
+      if (s > best) {
+        best = s;
+        at = i;
+      }
+    }
+    if (at >= 0) perBeat.push({ beat: b, sample: at });
+  }
+  const tol = Math.max(1, Math.round((LAG_TOLERANCE_MS / 1000) * fs));
+  let locked: typeof perBeat = [];
+  for (const p of perBeat) {
+    const same = perBeat.filter((q) => Math.abs(q.beat - q.sample - (p.beat - p.sample)) <= tol);
+    if (same.length > locked.length) locked = same;
+  }
+  if (locked.length < LOCKED_BEAT_FRACTION * beats.length) return [];
+  const msPerSample = 1000 / fs;
+  const spikes = locked.map((p) =>
+    leads.flatMap(([lead, x], l) => {
+      const h = oneSampleSpike(x, p.sample);
+      if (Math.abs(h) < thresholds[l]) return [];
+      return [
+        {
+          sample: p.sample,
+          lead,
+          slewMvPerMs: round(Math.abs(h) / msPerSample) ?? 0,
+          widthMs: round(msPerSample, 1) ?? 0,
+          amplitudeMv: round(h) ?? 0,
+        },
+      ];
+    }),
+  );
+  const seenWidely = spikes.filter((s) => new Set(s.map((q) => viewOf(q.lead))).size >= minViews).length;
+  return seenWidely >= MIN_BEAT_FRACTION * beats.length ? spikes.flat() : [];
+}
+
 export const pacing: RuleDetector = {
   id: 'pacing',
-  version: '1.1.0',
+  version: '1.2.0',
   title: 'Pacing rhythm (pacemaker spikes before QRS complexes)',
   codes: [{ code: '10370003', abbreviation: 'PR' }],
   requiredLeads: ['I'],
@@ -80,17 +171,23 @@ export const pacing: RuleDetector = {
       leadInMs: LEAD_IN_MS,
       minBeatFraction: MIN_BEAT_FRACTION,
       minViews: MIN_VIEWS,
+      smallSpikeMv: SMALL_SPIKE_MV,
+      lockedBeatFraction: LOCKED_BEAT_FRACTION,
     };
     if (m.beats.length < 2) return notApplicable(input, 'fewer than 2 QRS complexes detected', thresholds);
     // Recorded leads only: a derived lead repeats the spikes of I and II.
     const recorded = Object.entries(input.leadsMv).filter(([lead]) => !input.derivedLeads.includes(lead));
     // With too few views (limb leads only), distinct leads are counted as before.
     const byView = new Set(recorded.map(([lead]) => view(lead))).size >= MIN_VIEWS;
+    const minViews = Math.min(MIN_VIEWS, recorded.length);
+    const viewOf = byView ? view : (lead: string): string => lead;
     const spikes = simultaneousSpikes(
       recorded.map(([lead, x]) => isolated(findSpikes(x, fs, lead), fs)),
-      Math.min(MIN_VIEWS, recorded.length),
-      byView ? view : (lead) => lead,
+      minViews,
+      viewOf,
     );
+    // Small bipolar spikes locked to R (the large-spike test above misses them).
+    spikes.push(...rLockedSpikes(recorded, fs, m.beats, minViews, viewOf).filter((s) => !spikes.some((q) => q.sample === s.sample)));
     const lead = Math.round((LEAD_IN_MS / 1000) * fs);
     const after = Math.round(0.01 * fs);
     let paced = 0;

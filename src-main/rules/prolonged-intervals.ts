@@ -68,7 +68,7 @@ function measureInterval(rule: IntervalRule, input: RuleInput): RuleOutput {
 function intervalDetector(rule: IntervalRule): RuleDetector {
   return {
     id: rule.id,
-    version: '1.1.0',
+    version: '1.2.0',
     title: rule.title,
     codes: rule.codes,
     requiredLeads: ['I'],

@@ -8,6 +8,7 @@ import { DISPLAY_FILTERS, isDisplayFilter } from '../../src-shared/review-vocabu
 import type { RuleResult } from '../../src-shared/rules.ts';
 import { ecgClean } from '../dsp/ecg-clean.ts';
 import { intervalMeasurements, measureWithCorrections } from '../dsp/corrected-measurements.ts';
+import { leadBoundariesMs } from '../dsp/measurements.ts';
 import { correctionState, currentBoundaries, saveRuleResultsOnBoundaries } from '../store/boundary-store.ts';
 import { RULE_DETECTORS } from '../rules/detectors.ts';
 import type { RuleDetector } from '../rules/rule-detector.ts';
@@ -40,7 +41,8 @@ export function analyseRecord(db: Database, recordId: number, start?: number, en
   const { record, start: s } = loadSpan(db, recordId, start, end);
   const leads: Record<string, Float32Array> = {};
   for (const l of record.leads) leads[canonicalLeadName(l.name)] = leadMillivolts(l);
-  const m = measureWithCorrections(leads, record.samplingRate, currentBoundaries(db, recordId)).corrected;
+  const both = measureWithCorrections(leads, record.samplingRate, currentBoundaries(db, recordId));
+  const m = both.corrected;
   const { qtcFormula } = getReviewSettings(db);
   return {
     samplingRate: record.samplingRate,
@@ -52,6 +54,7 @@ export function analyseRecord(db: Database, recordId: number, start?: number, en
     qtcFormula,
     pDurationMs: m.pDurationMs,
     notMeasurable: m.notMeasurable,
+    leadBoundaries: leadBoundariesMs(both.automatic),
   };
 }
 

@@ -1,6 +1,7 @@
 // Delineation and measurements on synthetic 12-lead ECGs whose wave boundaries are known exactly.
 import { describe, expect, it } from 'vitest';
-import { measureRecord } from '../../src-main/dsp/measurements.ts';
+import { leadBoundariesMs, measureRecord } from '../../src-main/dsp/measurements.ts';
+import { AGREEING_LEADS, globalFromLeads, type LeadQrsBoundaries } from '../../src-main/dsp/lead-qrs-boundaries.ts';
 import { correctQt } from '../../src-shared/qtc.ts';
 import { leadAmplitudes } from '../../src-main/dsp/lead-amplitudes.ts';
 import { QRS_MARGIN_MS } from '../../src-main/dsp/qrs-boundaries.ts';
@@ -68,6 +69,49 @@ describe('delineation on synthetic beats with known boundaries', () => {
     expect(m.frontalAxes.qrs!).toBeLessThan(0);
     expect(m.frontalAxes.qrs!).toBeGreaterThan(-45);
     expect(m.frontalAxes.t!).toBeLessThan(0);
+  });
+});
+
+describe('per-lead QRS boundaries and the global ones derived from them', () => {
+  it('every lead of an ideal beat has its own boundaries at the true QRS edges, and the global ones match them', () => {
+    const m = measureRecord(syntheticBeats({ rSeconds: regularBeats(1000), waves: [P, Q_R, S, T], noiseMv: 0.01 }), 500);
+    const leads = leadBoundariesMs(m);
+    expect(leads.map((l) => l.lead)).toEqual(Object.keys(m.leads));
+    // All leads share the same edges here (R is detected at the R peak, so compare with the global boundaries).
+    const ms = (s: number): number => s * 2;
+    for (const l of leads) {
+      expect(Math.abs(l.qrsOnsetMs - ms(m.delineation!.qrsOnset))).toBeLessThanOrEqual(4);
+      expect(Math.abs(l.qrsOffsetMs - ms(m.delineation!.qrsOffset))).toBeLessThanOrEqual(4);
+      expect(Math.abs(l.qrsOffsetMs - l.qrsOnsetMs - (100 + 2 * QRS_MARGIN_MS))).toBeLessThanOrEqual(15);
+      expect(l.qrsCounted).toBe(true);
+      expect(l.qrsOnsetConfidence).toBeGreaterThan(0.5);
+    }
+  });
+  it('an early wave in three chest leads moves their own onsets and the global onset earlier; the other leads keep theirs', () => {
+    // A q wave starting 30 ms before the rest of the complex, in V2, V3 and V4 only (two would not be enough).
+    const q: SyntheticWave = { startMs: -80, endMs: -50, mv: { V2: -0.5, V3: -0.5, V4: -0.5 } };
+    const plain = measureRecord(syntheticBeats({ rSeconds: regularBeats(1000), waves: [P, Q_R, S, T] }), 500);
+    const early = measureRecord(syntheticBeats({ rSeconds: regularBeats(1000), waves: [P, q, Q_R, S, T] }), 500);
+    const lead = (m: typeof plain, name: string): number => leadBoundariesMs(m).find((l) => l.lead === name)!.qrsOnsetMs;
+    for (const name of ['V2', 'V3', 'V4']) expect(Math.abs(lead(early, name) - (lead(plain, name) - 30))).toBeLessThanOrEqual(8);
+    for (const name of ['I', 'II', 'V1', 'V6']) expect(Math.abs(lead(early, name) - lead(plain, name))).toBeLessThanOrEqual(2);
+    expect(Math.abs(early.qrsMs! - plain.qrsMs! - 30)).toBeLessThanOrEqual(8);
+  });
+  it('one or two leads cannot move a global boundary: the third earliest onset and third latest offset decide', () => {
+    const lead = (onset: number, offset: number, counted = true): LeadQrsBoundaries => ({
+      onset,
+      offset,
+      onsetConfidence: 0.9,
+      offsetConfidence: 0.9,
+      counted,
+    });
+    const leads = [lead(100, 160), lead(70, 162), lead(101, 210), lead(99, 158), lead(80, 163), lead(40, 300, false)];
+    const g = globalFromLeads(leads)!;
+    expect(AGREEING_LEADS).toBe(3);
+    expect(g.onset).toBe(99);
+    expect(g.offset).toBe(162);
+    expect(globalFromLeads([lead(80, 150), lead(90, 140)])).toMatchObject({ onset: 90, offset: 140 });
+    expect(globalFromLeads([lead(80, 150, false)])).toBeUndefined();
   });
 });
 

@@ -4,7 +4,7 @@ import { dataPath } from '../helpers/shared-data.ts';
 import { readWfdbRecord } from '../../src-main/formats/wfdb-record.ts';
 import { readWfdbAnnotations } from '../../src-main/formats/wfdb-annotation.ts';
 import { canonicalLeadName, leadMillivolts } from '../../src-shared/record.ts';
-import { axisFromIAvf, axisFromIIIAvf, measureRecord, type EcgMeasurements } from '../../src-main/dsp/measurements.ts';
+import { axisFromIAvf, axisFromIIIAvf, leadBoundariesMs, measureRecord, type EcgMeasurements } from '../../src-main/dsp/measurements.ts';
 import { annotatedWaves, globalReference, intervalAgreement, type Interval } from '../../bench/ludb-global-reference.ts';
 
 async function ludb(id: number): Promise<EcgMeasurements> {
@@ -91,5 +91,49 @@ describe('global intervals against LUDB 1-20 (reference: earliest onset / latest
     expect(qrs.sdMs).toBeLessThan(20);
     expect(pr.sdMs).toBeLessThan(15);
     expect(qt.sdMs).toBeLessThan(40);
+  });
+});
+
+describe("per-lead QRS boundaries against each LUDB lead's own annotations, records 1-20", () => {
+  it('each lead lands near its own marks, and the global boundaries enclose the third earliest / third latest lead', async () => {
+    const leadFiles = ['i', 'ii', 'iii', 'avr', 'avl', 'avf', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6'];
+    const onsetErrors: number[] = [];
+    const offsetErrors: number[] = [];
+    const median = (v: number[]): number => [...v].sort((a, b) => a - b)[v.length >> 1];
+    for (let id = 1; id <= 20; id++) {
+      const m = await ludb(id);
+      const ms = 1000 / m.samplingRate;
+      const leads = leadBoundariesMs(m);
+      expect(leads).toHaveLength(12);
+      for (const [l, file] of leadFiles.entries()) {
+        const on: number[] = [];
+        const off: number[] = [];
+        const waves = annotatedWaves(await readWfdbAnnotations(dataPath('ludb', 'data', `${id}.${file}`)));
+        for (const w of waves.filter((x) => x.kind === 'N')) {
+          const r = m.beats.reduce((b, x) => (Math.abs(x - w.peak) < Math.abs(b - w.peak) ? x : b), m.beats[0]);
+          if (Math.abs(r - w.peak) * ms > 60) continue;
+          on.push((r - w.on) * ms + leads[l].qrsOnsetMs);
+          off.push((r - w.off) * ms + leads[l].qrsOffsetMs);
+        }
+        if (on.length) {
+          onsetErrors.push(median(on));
+          offsetErrors.push(median(off));
+        }
+      }
+      // The global rule: at least as wide as the third earliest onset / third latest offset of the counted leads.
+      const counted = leads.filter((l) => l.qrsCounted);
+      const thirdOnset = counted.map((l) => l.qrsOnsetMs).sort((a, b) => a - b)[2];
+      const thirdOffset = counted.map((l) => l.qrsOffsetMs).sort((a, b) => b - a)[2];
+      expect(m.delineation!.qrsOnset * ms).toBeLessThanOrEqual(thirdOnset + 0.01);
+      expect(m.delineation!.qrsOffset * ms).toBeGreaterThanOrEqual(thirdOffset - 0.01);
+    }
+    const agreement = intervalAgreement(onsetErrors.map((e) => ({ ours: e, ref: 0 })));
+    const offset = intervalAgreement(offsetErrors.map((e) => ({ ours: e, ref: 0 })));
+    expect(onsetErrors.length).toBeGreaterThan(200);
+    // Measured (records 1-20, 240 lead-records): onset +7.1 +- 12.5 ms, offset +0.9 +- 14.6 ms.
+    expect(Math.abs(agreement.meanMs)).toBeLessThan(12);
+    expect(agreement.sdMs).toBeLessThan(18);
+    expect(Math.abs(offset.meanMs)).toBeLessThan(8);
+    expect(offset.sdMs).toBeLessThan(20);
   });
 });

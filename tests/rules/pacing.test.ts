@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { EcgRecord } from '../../src-shared/record.ts';
 import { runRules } from '../../src-main/rules/run-rules.ts';
 import { pacing } from '../../src-main/rules/pacing.ts';
+import { readWfdbRecord } from '../../src-main/formats/wfdb-record.ts';
+import { dataPath } from '../helpers/shared-data.ts';
 import { allLeads, LEADS_12, regularBeats, syntheticBeats } from '../helpers/synthetic-beats.ts';
 
 function recordOf(leads: Record<string, Float32Array>, fs = 500): EcgRecord {
@@ -62,5 +64,24 @@ describe('pacing detector', () => {
     const r = runRules(recordOf(leads), 12, [pacing])[0];
     expect(r.decision).toBe(false);
     expect(r.evidence.measurements.spikeCount).toBe(0);
+  });
+  it("JS00294 (a 4-year-old's sharp narrow QRS, not paced) is not called paced: an R peak is not a one-sample spike", async () => {
+    const rec = await readWfdbRecord(dataPath('cinc/chapman-ningbo/WFDBRecords/01/012/JS00294.hea'));
+    const r = runRules(rec, 12, [pacing])[0];
+    expect(r.decision).toBe(false);
+    expect(r.evidence.measurements.spikeCount).toBe(0);
+  });
+  it('LUDB 90 (bipolar ventricular pacing, spikes of 0.03-0.1 mV) is called paced from spikes locked before each QRS', async () => {
+    const rec = await readWfdbRecord(dataPath('ludb/data/90.hea'));
+    const r = runRules(rec, 12, [pacing])[0];
+    expect(r.decision).toBe(true);
+    expect(r.evidence.measurements.pacedBeatFraction).toBeGreaterThanOrEqual(0.6);
+    expect(Math.min(...r.evidence.spikes!.map((s) => Math.abs(s.amplitudeMv)))).toBeLessThan(0.15);
+  });
+  it('LUDB 39 and 79 (not paced; one-sample steps locked to R in the limb leads only) are not called paced', async () => {
+    for (const id of [39, 79]) {
+      const r = runRules(await readWfdbRecord(dataPath(`ludb/data/${id}.hea`)), 12, [pacing])[0];
+      expect(r.decision).toBe(false);
+    }
   });
 });

@@ -1,0 +1,139 @@
+// Our global intervals on a range of LUDB records against three references built from the cardiologists'
+// per-lead annotations: lead II alone (the issue's first definition), all 12 leads (per beat earliest onset /
+// latest offset, IEC 60601-2-25's definition of a global boundary) and all leads robust (the single most extreme
+// lead dropped, since each lead was annotated on its own). Used by delineation.bench.ts for the tuned records
+// 1-100 and the held-out 101-200.
+import { readWfdbRecord } from '../src-main/formats/wfdb-record.ts';
+import { readWfdbAnnotations } from '../src-main/formats/wfdb-annotation.ts';
+import { canonicalLeadName, leadMillivolts } from '../src-shared/record.ts';
+import { measureRecord, type EcgMeasurements } from '../src-main/dsp/measurements.ts';
+import { annotatedWaves, globalReference, intervalAgreement, INTERVALS, ludbDiagnoses, type Interval } from './ludb-global-reference.ts';
+import { SHARED_DATA } from './shared-data-path.ts';
+
+export const LUDB_LEAD_FILES = ['i', 'ii', 'iii', 'avr', 'avl', 'avf', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6'];
+export const REFERENCES = ['leadII', 'allLeads', 'allLeadsRobust'] as const;
+export type Reference = (typeof REFERENCES)[number];
+
+export const REFERENCE_DEFINITIONS: Record<Reference, string> = {
+  leadII: "lead II's annotations only (the issue's first definition), median over beats",
+  allLeads:
+    'all 12 leads: per beat earliest onset / latest offset across leads (QRS in >= 6 leads, P and T in >= 3), median over beats ' +
+    "(IEC 60601-2-25's definition of global boundaries)",
+  allLeadsRobust: 'all 12 leads with the single most extreme lead dropped (second earliest onset / second latest offset)',
+};
+
+/** IEC 60601-2-25 tolerances on biological ECGs (CSE): |mean| and SD of ours - reference, ms. */
+export const IEC_TOLERANCES: Partial<Record<Interval, { meanMs: number; sdMs: number }>> = {
+  pr: { meanMs: 10, sdMs: 10 },
+  qrs: { meanMs: 10, sdMs: 10 },
+  qt: { meanMs: 25, sdMs: 30 },
+};
+
+/** An error beyond this (ms) lists the record as an outlier: twice the IEC SD tolerance. */
+const OUTLIER_MS: Record<Interval, number> = { pDuration: 20, pr: 20, qrs: 20, qt: 60 };
+
+type Pair = { ours: number | null; ref: number | null };
+
+export interface LudbOutlier {
+  record: number;
+  interval: Interval;
+  /** Against the all-lead robust reference. */
+  errorMs: number | null;
+  reason?: string;
+  diagnoses: string;
+}
+
+export interface LudbRangeResult {
+  records: string;
+  byReference: Record<Reference, Record<Interval, ReturnType<typeof intervalAgreement> & { iec?: 'meets' | 'fails' }>>;
+  outliers: LudbOutlier[];
+  measureMsPerRecord: number;
+}
+
+export async function readLudbRecord(id: number): Promise<{ leads: Record<string, Float32Array>; fs: number; diagnoses: string }> {
+  const rec = await readWfdbRecord(`${SHARED_DATA}/ludb/data/${id}.hea`);
+  const leads: Record<string, Float32Array> = {};
+  for (const l of rec.leads) leads[canonicalLeadName(l.name)] = leadMillivolts(l);
+  return { leads, fs: rec.samplingRate, diagnoses: ludbDiagnoses(String(rec.attributes.comments ?? '')) };
+}
+
+/** The three references of one LUDB record. */
+export async function ludbReferences(id: number, fs: number): Promise<Record<Reference, Record<Interval, number | null>>> {
+  const waves = await Promise.all(
+    LUDB_LEAD_FILES.map(async (f) => annotatedWaves(await readWfdbAnnotations(`${SHARED_DATA}/ludb/data/${id}.${f}`))),
+  );
+  return {
+    leadII: globalReference([waves[1]], fs, 0, { qrs: 1, pt: 1 }),
+    allLeads: globalReference(waves, fs),
+    allLeadsRobust: globalReference(waves, fs, 1),
+  };
+}
+
+function verdict(k: Interval, a: ReturnType<typeof intervalAgreement>): 'meets' | 'fails' | undefined {
+  const tol = IEC_TOLERANCES[k];
+  if (!tol) return undefined;
+  return Math.abs(a.meanMs) <= tol.meanMs && a.sdMs <= tol.sdMs ? 'meets' : 'fails';
+}
+
+/** Agreement of measureRecord with the three references over the LUDB records `ids`, named `records`. */
+export async function ludbAgreement(
+  records: string,
+  ids: number[],
+  onRecord?: (id: number, m: EcgMeasurements) => void,
+): Promise<LudbRangeResult> {
+  const pairs = Object.fromEntries(REFERENCES.map((r) => [r, Object.fromEntries(INTERVALS.map((k) => [k, [] as Pair[]]))])) as Record<
+    Reference,
+    Record<Interval, Pair[]>
+  >;
+  const outliers: LudbOutlier[] = [];
+  let ms = 0;
+  for (const id of ids) {
+    const { leads, fs, diagnoses } = await readLudbRecord(id);
+    const t0 = performance.now();
+    const m = measureRecord(leads, fs);
+    ms += performance.now() - t0;
+    onRecord?.(id, m);
+    const refs = await ludbReferences(id, fs);
+    const ours: Record<Interval, number | null> = { pDuration: m.pDurationMs, pr: m.prMs, qrs: m.qrsMs, qt: m.qtMs };
+    for (const r of REFERENCES) for (const k of INTERVALS) pairs[r][k].push({ ours: ours[k], ref: refs[r][k] });
+    for (const k of INTERVALS) {
+      const ref = refs.allLeadsRobust[k];
+      if (ref === null) continue;
+      const err = ours[k] === null ? null : Math.round(ours[k]! - ref);
+      if (err === null || Math.abs(err) > OUTLIER_MS[k])
+        outliers.push({
+          record: id,
+          interval: k,
+          errorMs: err,
+          ...(err === null ? { reason: m.notMeasurable[k] ?? 'not measured' } : {}),
+          diagnoses,
+        });
+    }
+  }
+  const byReference = Object.fromEntries(
+    REFERENCES.map((r) => [
+      r,
+      Object.fromEntries(
+        INTERVALS.map((k) => {
+          const a = intervalAgreement(pairs[r][k]);
+          const v = verdict(k, a);
+          return [k, v ? { ...a, iec: v } : a];
+        }),
+      ),
+    ]),
+  ) as LudbRangeResult['byReference'];
+  return { records, byReference, outliers, measureMsPerRecord: Math.round((ms / ids.length) * 10) / 10 };
+}
+
+/** One line per reference: 'PR -0.8±13.7 (96 %) fails' etc. */
+export function agreementTable(res: LudbRangeResult): string {
+  const lines = [`LUDB ${res.records}`];
+  for (const r of REFERENCES) {
+    const cells = INTERVALS.map((k) => {
+      const a = res.byReference[r][k];
+      return `${k} ${a.meanMs}±${a.sdMs} (${Math.round(a.measuredShare * 100)} %)${a.iec ? ' ' + a.iec : ''}`;
+    });
+    lines.push(`  ${r.padEnd(15)} ${cells.join('  ')}`);
+  }
+  return lines.join('\n');
+}
