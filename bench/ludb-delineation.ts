@@ -79,7 +79,7 @@ function verdict(k: Interval, a: ReturnType<typeof intervalAgreement>): 'meets' 
 export async function ludbAgreement(
   records: string,
   ids: number[],
-  onRecord?: (id: number, m: EcgMeasurements) => void,
+  onRecord?: (id: number, m: EcgMeasurements) => Promise<void> | void,
 ): Promise<LudbRangeResult> {
   const pairs = Object.fromEntries(REFERENCES.map((r) => [r, Object.fromEntries(INTERVALS.map((k) => [k, [] as Pair[]]))])) as Record<
     Reference,
@@ -92,7 +92,7 @@ export async function ludbAgreement(
     const t0 = performance.now();
     const m = measureRecord(leads, fs);
     ms += performance.now() - t0;
-    onRecord?.(id, m);
+    await onRecord?.(id, m);
     const refs = await ludbReferences(id, fs);
     const ours: Record<Interval, number | null> = { pDuration: m.pDurationMs, pr: m.prMs, qrs: m.qrsMs, qt: m.qtMs };
     for (const r of REFERENCES) for (const k of INTERVALS) pairs[r][k].push({ ours: ours[k], ref: refs[r][k] });

@@ -7,6 +7,7 @@
 import { argmax, msToSamples } from './wave-math.ts';
 
 const P_FRACTION = 0.15;
+const RAISED_PR_FRACTION = 0.3;
 const ONSET_MARGIN_MS = 5;
 const OFFSET_MARGIN_MS = 5;
 /** Deflection (mV, all leads combined) a P wave must reach above the PR-segment noise. */
@@ -43,18 +44,27 @@ export function pWave(templates: Float32Array[], qrsOnset: number, fs: number, r
     dev[k - a] = Math.sqrt(s);
   }
   const peak = argmax(dev, pPeak - a - ms(30), Math.min(b - a, pPeak - a + ms(30)));
-  const thr = P_FRACTION * dev[peak];
-  let on: number | undefined, off: number | undefined;
-  for (let k = peak; k > 0; k--)
-    if (dev[k] < thr) {
-      on = k + a;
-      break;
-    }
-  for (let k = peak; k < dev.length; k++)
-    if (dev[k] < thr) {
-      off = k + a;
-      break;
-    }
+  const bounds = (fraction: number): { on?: number; off?: number } => {
+    const thr = fraction * dev[peak];
+    let on: number | undefined, off: number | undefined;
+    for (let k = peak; k > 0; k--)
+      if (dev[k] < thr) {
+        on = k + a;
+        break;
+      }
+    for (let k = peak; k < dev.length; k++)
+      if (dev[k] < thr) {
+        off = k + a;
+        break;
+      }
+    return { on, off };
+  };
+  const plausible = (w: { on?: number; off?: number }): boolean =>
+    w.on !== undefined && w.off !== undefined && w.off - w.on >= ms(40) && w.off - w.on <= ms(180);
+  let { on, off } = bounds(P_FRACTION);
+  // A raised PR segment (atrial repolarisation; a broad P of left atrial enlargement, LUDB 17, 40, 79) keeps the
+  // deflection above P_FRACTION up to the QRS: the P then ends where it falls below RAISED_PR_FRACTION.
+  if (!plausible({ on, off })) ({ on, off } = bounds(RAISED_PR_FRACTION));
   // An irregular rhythm needs a clear P wave: the average of fibrillatory waves leaves only a small bump.
   const irregular = rrIrregularity !== undefined && rrIrregularity >= IRREGULAR_RR;
   if (irregular && dev[peak] <= IRREGULAR_MIN_P_MV) return { reason: 'irregular RR without a consistent P wave (atrial fibrillation?)' };
