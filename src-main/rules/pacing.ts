@@ -76,17 +76,22 @@ const SMALL_SPIKE_NOISE_RATIO = 8;
 const LOCKED_BEAT_FRACTION = 0.6;
 const LAG_TOLERANCE_MS = 4;
 
-/** Height of a one-sample spike at i: its distance from the mean of its two neighbours, when those agree. */
+/**
+ * Height of a one-sample spike at i: its distance from the mean of its two neighbours, when those agree and the
+ * signal is flat on each side (the tip of a sharp R wave also has matching neighbours, but they are on its slopes).
+ */
 function oneSampleSpike(x: Float32Array, i: number): number {
+  if (i < 2 || i > x.length - 3) return 0;
   const d = x[i] - (x[i - 1] + x[i + 1]) / 2;
-  return Math.abs(x[i - 1] - x[i + 1]) <= Math.abs(d) / 2 ? d : 0;
+  const half = Math.abs(d) / 2;
+  return Math.abs(x[i - 1] - x[i + 1]) <= half && Math.abs(x[i - 1] - x[i - 2]) <= half && Math.abs(x[i + 1] - x[i + 2]) <= half ? d : 0;
 }
 
 /**
  * Bipolar pacing leaves spikes too small for SPIKE_MV (0.03-0.1 mV in LUDB 90), but each is one sample wide, in
  * every lead at once, and at the same lag before every paced QRS, which neither noise nor a sharp wave is. Each
  * sample scores the sum over leads of its one-sample spike height against that lead's threshold (leads below it
- * add nothing); per beat the best-scoring sample in [R - LEAD_IN_MS, R - 10 ms] is taken, and the rhythm is
+ * add nothing); per beat the best-scoring sample in [R - LEAD_IN_MS, R - 20 ms] is taken, and the rhythm is
  * R-locked when at least LOCKED_BEAT_FRACTION of the beats have theirs at one lag, and at least MIN_BEAT_FRACTION
  * of the beats show it in `minViews` views (LUDB's unpaced records 39, 43, 79, 96 have R-locked one-sample steps
  * in the limb leads only). Returns those spikes, or none.
@@ -115,12 +120,13 @@ export function rLockedSpikes(
   };
   const n = leads[0][1].length;
   const from = Math.round((LEAD_IN_MS / 1000) * fs);
-  const to = Math.round(0.01 * fs);
+  // Up to 20 ms before R: the R fiducial can lie up to ~20 ms past a sharp R peak, whose tip must stay out.
+  const to = Math.round(0.02 * fs);
   const perBeat: { beat: number; sample: number }[] = [];
   for (const b of beats) {
     let best = 0;
     let at = -1;
-    for (let i = Math.max(1, b - from); i <= Math.min(n - 2, b - to); i++) {
+    for (let i = Math.max(2, b - from); i <= Math.min(n - 3, b - to); i++) {
       const s = score(i);
       if (s > best) {
         best = s;

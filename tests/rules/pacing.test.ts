@@ -78,9 +78,9 @@ describe('pacing detector', () => {
     expect(r.evidence.measurements.pacedBeatFraction).toBeGreaterThanOrEqual(0.6);
     expect(Math.min(...r.evidence.spikes!.map((s) => Math.abs(s.amplitudeMv)))).toBeLessThan(0.15);
   });
-  it('LUDB 39 and 79 (not paced; one-sample steps locked to R in the limb leads only) are not called paced', async () => {
-    for (const id of [39, 79]) {
-      const r = runRules(await readWfdbRecord(dataPath(`ludb/data/${id}.hea`)), 12, [pacing])[0];
+  it('LUDB 39 and 79 (not paced; one-sample steps locked to R in the limb leads only) and JS00685 (sharp R tips) are not paced', async () => {
+    for (const path of ['ludb/data/39.hea', 'ludb/data/79.hea', 'cinc/chapman-ningbo/WFDBRecords/01/016/JS00685.hea']) {
+      const r = runRules(await readWfdbRecord(dataPath(path)), 12, [pacing])[0];
       expect(r.decision).toBe(false);
     }
   });
