@@ -21,12 +21,8 @@ async function loadAll(paths: string[], what: string): Promise<EcgRecord[]> {
   return out;
 }
 
-process.stderr.write(
-  `load ${os
-    .loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ')}\n`,
-);
+const loadAtStart = os.loadavg();
+process.stderr.write(`load ${loadAtStart.map((x) => x.toFixed(2)).join(' ')}\n`);
 const cinc = await loadAll(await headerPaths(`${SHARED_DATA}/cinc/chapman-ningbo/WFDBRecords`), 'cinc');
 const t0 = performance.now();
 let n = 0;
@@ -57,6 +53,7 @@ console.log(
       records: cinc.length,
       labelledPositives: positives(cincRows),
       msPerRecord: Math.round(msPerRecord * 10) / 10,
+      timingNote: `provisional: measured under load (load average at start ${loadAtStart.map((x) => x.toFixed(2)).join(' ')})`,
       detectors: cincRows,
     },
     ludb: { dataset: 'ludb (100 records, 500 Hz, 10 s), diagnoses from ludb.csv', records: ludb.length, ...ludbBySet },
