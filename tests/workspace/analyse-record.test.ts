@@ -106,6 +106,14 @@ describe('review store', () => {
     expect(a.heartRateBpm).toBeGreaterThan(45);
     expect(a.heartRateBpm).toBeLessThan(60);
     expect(a.beats.length).toBeGreaterThanOrEqual(8);
+    // Each of the 12 leads has its own QRS boundaries (ms from R); the global QRS spans at least three leads' onsets/offsets.
+    expect(a.leadBoundaries!.map((l) => l.lead)).toHaveLength(12);
+    for (const l of a.leadBoundaries!) expect(l.qrsOffsetMs - l.qrsOnsetMs).toBeGreaterThan(30);
+    const counted = a.leadBoundaries!.filter((l) => l.qrsCounted);
+    expect(counted.length).toBeGreaterThanOrEqual(3);
+    const thirdOnset = counted.map((l) => l.qrsOnsetMs).sort((x, y) => x - y)[2];
+    const thirdOffset = counted.map((l) => l.qrsOffsetMs).sort((x, y) => y - x)[2];
+    expect(a.qrsMs!).toBeGreaterThanOrEqual(thirdOffset - thirdOnset - 0.01);
     // A later span of MIT-BIH 100 (normal sinus rhythm, ~75 bpm): beats come back in record samples.
     const b = analyseRecord(ws.db, ids['100'], 360 * 600, 360 * 630);
     expect(b.beats.every((x) => x >= 360 * 600 && x < 360 * 630)).toBe(true);
