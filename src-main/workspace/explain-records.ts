@@ -25,7 +25,7 @@ import { chartTarget, signalImageTarget, signalTarget } from '../explain/salienc
 import { parseMethod, runMethod, type MethodContext } from '../explain/saliency/methods.ts';
 import { tfChartPredict, tfSignalImagePredict, tfSignalPredict, type PredictBatch } from '../explain/saliency/occlusion.ts';
 import { signalImageLeads, signalImageSpec } from '../ml/signal-image-dataset.ts';
-import type { SaliencyResult } from '../../src-shared/saliency-result.ts';
+import { foldRhythmStrips, type SaliencyResult } from '../../src-shared/saliency-result.ts';
 import { writeTransaction } from '../store/write-transaction.ts';
 import type { SkippedRecord } from '../../src-shared/api.ts';
 
@@ -304,7 +304,8 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
     const i = index.get(item.recordId)!;
     const targetClass = r.provenance.targetClass;
     if (fidelityOn.has(i)) {
-      out.fidelity = await fidelityCurves(ctx.predict, ctx.signals, r, {
+      // Deleting a lead's samples removes both its drawings, so fidelity scores the per-lead map.
+      out.fidelity = await fidelityCurves(ctx.predict, ctx.signals, foldRhythmStrips(r), {
         targetClass,
         patch: Math.max(1, Math.round(0.1 * ctx.samplingRate)),
         steps: 20,
