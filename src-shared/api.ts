@@ -428,10 +428,14 @@ export interface AgreementReport {
   consensus: ConsensusLabel[];
 }
 
-/** A saliency run from the UI: `records` are record ids (decimal strings); layouts default to those the model was trained on. */
+/**
+ * A saliency run from the UI: `records` are record ids (decimal strings), or `queue` a worklist query (a queue, a saved
+ * selection) whose every record is explained; layouts default to those the model was trained on.
+ */
 export interface ExplainStart {
   modelId: number;
-  records: string[];
+  records?: string[];
+  queue?: WorklistQuery;
   methods: string[];
   layouts?: string[];
 }
@@ -454,6 +458,10 @@ export interface ExplainRun {
   /** Maps that failed the randomisation check. */
   sanityFlagged?: number;
   reportDir?: string;
+  /** The report's files (report.json first), to open from the UI. */
+  reportFiles?: string[];
+  /** Agreement per record of each pair of layouts or methods, for the histogram beside the finding. */
+  agreement?: { pair: string; values: number[] }[];
   error?: string;
 }
 
@@ -661,9 +669,11 @@ export interface ApiClient {
 
 // --- validation -------------------------------------------------------------------------------
 
-type FieldType = 'int' | 'number' | 'string' | 'boolean' | 'string[]';
+type FieldType = 'int' | 'number' | 'string' | 'boolean' | 'string[]' | 'object';
 interface FieldSpec {
   type: FieldType;
+  /** An object's own fields (type 'object'), checked like params. */
+  fields?: Record<string, FieldSpec>;
   optional?: boolean;
   min?: number;
   max?: number;
@@ -678,25 +688,28 @@ const id: FieldSpec = { type: 'int', min: 1 };
 const author: FieldSpec = { type: 'string', minLength: 1, maxLength: 200 };
 const code: FieldSpec = { type: 'string', minLength: 1, maxLength: 64 };
 
+/** A worklist query's fields (records.list; a queue or selection to explain). */
+const worklistQueryFields: Record<keyof WorklistQuery, FieldSpec> = {
+  offset: { type: 'int', optional: true, min: 0 },
+  limit: { type: 'int', optional: true, min: 1, max: 10_000 },
+  search: { type: 'string', optional: true, maxLength: 200 },
+  queue: { type: 'string', optional: true, maxLength: 32 },
+  label: { ...code, optional: true },
+  format: { type: 'string', optional: true, maxLength: 64 },
+  leadCount: { type: 'int', optional: true, min: 1, max: 64 },
+  reviewState: { type: 'string', optional: true, maxLength: 32 },
+  patientId: { type: 'string', optional: true, maxLength: 128 },
+  sort: { type: 'string', optional: true, maxLength: 16 },
+  descending: { type: 'boolean', optional: true },
+  selection: { type: 'string', optional: true, maxLength: 64 },
+  reviewer: { ...author, optional: true },
+  unreviewedBy: { ...author, optional: true },
+};
+
 /** Shape of every method's params; anything else (extra fields, wrong types, huge strings) is refused. */
 export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & string, FieldSpec> } = {
   'workspace.info': {},
-  'records.list': {
-    offset: { type: 'int', optional: true, min: 0 },
-    limit: { type: 'int', optional: true, min: 1, max: 10_000 },
-    search: { type: 'string', optional: true, maxLength: 200 },
-    queue: { type: 'string', optional: true, maxLength: 32 },
-    label: { ...code, optional: true },
-    format: { type: 'string', optional: true, maxLength: 64 },
-    leadCount: { type: 'int', optional: true, min: 1, max: 64 },
-    reviewState: { type: 'string', optional: true, maxLength: 32 },
-    patientId: { type: 'string', optional: true, maxLength: 128 },
-    sort: { type: 'string', optional: true, maxLength: 16 },
-    descending: { type: 'boolean', optional: true },
-    selection: { type: 'string', optional: true, maxLength: 64 },
-    reviewer: { ...author, optional: true },
-    unreviewedBy: { ...author, optional: true },
-  },
+  'records.list': worklistQueryFields,
   'worklist.queues': {},
   'records.get': { id, reviewer: { ...author, optional: true } },
   'records.signal': {
@@ -729,7 +742,8 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
   'training.cancel': { id },
   'explain.start': {
     modelId: id,
-    records: { type: 'string[]', maxLength: 20 },
+    records: { type: 'string[]', optional: true, maxLength: 20 },
+    queue: { type: 'object', optional: true, fields: worklistQueryFields },
     methods: { type: 'string[]', maxLength: 64 },
     layouts: { type: 'string[]', optional: true, maxLength: 32 },
   },
@@ -862,6 +876,19 @@ function checkField(name: string, spec: FieldSpec, v: unknown): string | undefin
       if (!Array.isArray(v) || v.length > 1000 || !v.every((s) => typeof s === 'string' && s.length <= (spec.maxLength ?? 4096)))
         return `${name} must be a list of at most 1000 strings`;
       return undefined;
+    case 'object': {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return `${name} must be an object`;
+      const fields = spec.fields ?? {};
+      for (const key of Object.keys(v))
+        if (!Object.prototype.hasOwnProperty.call(fields, key)) return `${name}: unknown field '${key.slice(0, 40)}'`;
+      for (const [field, f] of Object.entries(fields)) {
+        const fv = (v as Record<string, unknown>)[field];
+        const err =
+          fv === undefined ? (f.optional ? undefined : `${name}: missing field '${field}'`) : checkField(`${name}.${field}`, f, fv);
+        if (err) return err;
+      }
+      return undefined;
+    }
   }
 }
 

@@ -156,6 +156,17 @@ function worklistFor(ws: Workspace, q: WorklistQuery): { total: number; records:
   return { ...page, records: page.records.map((r) => (seen.has(r.id) ? r : { ...r, labels: effectiveLabels(ws.db, r.id, reviewer) })) };
 }
 
+/** Every record id of a worklist query (its queue, filters, selection), in the worklist's order. */
+function worklistRecordIds(ws: Workspace, q: WorklistQuery): number[] {
+  const { reviewer: _reviewer, offset: _offset, limit: _limit, ...query } = q;
+  const ids: number[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = listWorklist(ws.db, { ...query, offset, limit: 1000 }).records.map((r) => r.id);
+    ids.push(...page);
+    if (page.length < 1000) return ids;
+  }
+}
+
 /** An analysed span needs enough samples for the filters: at least a second (or the whole of a shorter record). */
 function checkAnalysisSpan(ws: Workspace, p: { id: number; start?: number; end?: number }): void {
   const r = getRecordSummary(ws.db, p.id);
@@ -278,13 +289,17 @@ export function createServices(
     },
     'training.cancel': (p) => cancelTrainingRun(p.id),
     'explain.start': (p) => {
-      if (p.records.length === 0) throw new ApiError('explain.start: no records given');
+      if (p.records && p.queue) throw new ApiError('explain.start: give records or a queue, not both');
+      // A queue or a selection: every record of the worklist query, not one page of it.
+      const recordIds = p.queue
+        ? worklistRecordIds(ws, p.queue)
+        : (p.records ?? []).map((r) => {
+            if (!/^\d+$/.test(r)) throw new ApiError(`explain.start: records are record ids, got '${r.slice(0, 40)}'`);
+            requireRecord(Number(r));
+            return Number(r);
+          });
+      if (recordIds.length === 0) throw new ApiError(`explain.start: no records ${p.queue ? 'in that queue' : 'given'}`);
       if (p.methods.length === 0) throw new ApiError('explain.start: no saliency method given');
-      const recordIds = p.records.map((r) => {
-        if (!/^\d+$/.test(r)) throw new ApiError(`explain.start: records are record ids, got '${r.slice(0, 40)}'`);
-        requireRecord(Number(r));
-        return Number(r);
-      });
       for (const m of p.methods) {
         try {
           parseMethod(m);
@@ -293,7 +308,14 @@ export function createServices(
         }
       }
       getModelInfo(ws.db, p.modelId);
-      return startExplainRun(ws, { ...p, recordIds }, (run) => send('explain.progress', run));
+      const { records: _records, queue: _queue, ...req } = p;
+      // In the pool's long-task worker, not on this thread: the API keeps answering while maps are made.
+      return startExplainRun(
+        ws,
+        { ...req, recordIds },
+        (run) => send('explain.progress', run),
+        (_ws, { onProgress, signal, ...params }) => pool.run('explain', params, { onProgress, signal }),
+      );
     },
     'explain.cancel': (p) => cancelExplainRun(p.id),
     'explain.list': () => listExplainRuns(),

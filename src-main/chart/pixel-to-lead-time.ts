@@ -5,12 +5,19 @@
 // of its line segment to the next sample — dilated by `radius` px (default 1 px, about the line's
 // anti-aliasing reach). The mean (not the sum) keeps steep QRS segments, which cover many pixels,
 // from dominating just by their length; the dilation picks up gradients next to a 1-px trace.
-// A lead drawn twice (grid panel and rhythm strip) gets the SUM of both drawings' values,
-// since the model may read either. Samples not charted in the layout get 0.
+// A lead drawn twice (grid panel and rhythm strip) keeps the strip in a row of its own after the record's
+// leads ('II (rhythm strip)'), so its share is not counted in the lead's; foldRhythmStrips sums the two
+// where a per-lead map of the record is wanted. Samples not charted in the layout get 0.
 import type { ChartLayout, PanelPixels } from '../../src-shared/chart/chart-layout.ts';
+import { rhythmStripRow } from '../../src-shared/saliency-result.ts';
+
+/** The map rows of a layout: the record's leads, then one row per rhythm strip. */
+export function leadTimeRows(layout: ChartLayout): string[] {
+  return [...layout.recordLeads, ...layout.panels.filter((p) => p.rhythm).map((p) => rhythmStripRow(p.lead))];
+}
 
 export interface LeadTimeMap {
-  /** leads x samples, row-major by lead (record lead order). */
+  /** rows x samples, row-major: the record's leads in record order, then the rhythm strips (leadTimeRows). */
   map: Float32Array;
   leads: string[];
   samples: number;
@@ -38,11 +45,12 @@ export function pixelsToLeadTime(layout: ChartLayout, pixels: readonly PanelPixe
   }
   const sat = integralAbs(saliency, width, height);
   const w1 = width + 1;
-  const leads = layout.recordLeads.length;
+  const leads = leadTimeRows(layout);
   const samples = layout.samples;
-  const map = new Float32Array(leads * samples);
+  const map = new Float32Array(leads.length * samples);
+  const row = (panel: PanelPixels['panel']): number => (panel.rhythm ? leads.indexOf(rhythmStripRow(panel.lead)) : panel.leadIndex);
   for (const { panel, xs, ys } of pixels) {
-    const base = panel.leadIndex * samples + panel.startSample;
+    const base = row(panel) * samples + panel.startSample;
     const n = xs.length;
     for (let i = 0; i < n; i++) {
       const j = i + 1 < n ? i + 1 : i;
@@ -54,5 +62,5 @@ export function pixelsToLeadTime(layout: ChartLayout, pixels: readonly PanelPixe
       map[base + i] += sum / ((x1 - x0 + 1) * (y1 - y0 + 1));
     }
   }
-  return { map, leads: layout.recordLeads.slice(), samples };
+  return { map, leads, samples };
 }

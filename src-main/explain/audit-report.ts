@@ -176,7 +176,9 @@ export function findingsText(findings: PairFinding[]): string {
   const f0 = findings[0].all.median;
   return (
     findings.map((f) => f.sentence).join('\n\n') +
-    `\n\nAgreement is the per-lead Spearman correlation of the two maps of a record (lead shares ranked). Intervals: ` +
+    `\n\nAgreement is the per-lead Spearman correlation of the two maps of a record (lead shares ranked). A rhythm strip ` +
+    `(II in 3x4+II) has its own share in lead-shares.csv; where only one of the two layouts has it, it is added back into ` +
+    `its lead before ranking, since the other layout draws that lead once. Intervals: ` +
     `${Math.round(f0.level * 100)} % percentile bootstrap of the median, ${f0.rounds} rounds, seed ${f0.seed}. ` +
     `The randomisation check runs on a subset of records (see maps.csv, sanity_flagged); distributions in agreement.svg.\n`
   );
@@ -190,6 +192,13 @@ export function writeAuditReport(report: AuditReport, dir: string, findings: Pai
     'findings.txt': findingsText(findings),
     'maps.csv': mapsCsv(report),
     'summary.csv': summaryCsv(report.mapSummary),
+    // A rhythm strip is its own row ('II (rhythm strip)'), so lead II's share is the grid panel's alone.
+    'lead-shares.csv': csv(
+      ['record_id', 'record', 'method', 'layout', 'lead', 'share'],
+      report.maps.flatMap((m) =>
+        Object.entries(m.leadShares).map(([lead, share]) => [m.recordId, m.recordName, m.method, m.variant, lead, share]),
+      ),
+    ),
   };
   if (report.pairs.length) {
     files['pairs.csv'] = csv(

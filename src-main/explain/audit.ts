@@ -5,6 +5,7 @@
 import { compareAttributions, type ConsistencyMetrics } from './consistency.ts';
 import type { FidelityResult } from './fidelity.ts';
 import type { Localisation } from './localisation.ts';
+import { leadShares } from './lead-set-findings.ts';
 import { finiteMean, median } from './rank-stats.ts';
 import type { SanityResult } from './sanity-check.ts';
 import type { SaliencyResult } from '../../src-shared/saliency-result.ts';
@@ -56,6 +57,8 @@ export interface MapRow {
   targetClass: number;
   /** Grad-CAM layer used, if any. */
   layer: string | null;
+  /** Share of the map per row: the record's leads, and a rhythm strip apart from its lead ('II (rhythm strip)'). */
+  leadShares: Record<string, number>;
   measures: MapMeasures;
 }
 
@@ -175,6 +178,7 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
             variant: v,
             targetClass: r.provenance.targetClass,
             layer: r.provenance.layer,
+            leadShares: leadShares(r),
             measures,
           });
           input.onProgress?.(++done, total);

@@ -1,6 +1,9 @@
 // Agreement between two lead x time attributions of the same record (two layouts, methods, models,
-// lead sets, or a model and its retrain). Compared on the leads both maps have.
+// lead sets, or a model and its retrain). Compared on the leads both maps have. A rhythm strip row that only one map
+// has (3x4+II against 6x2) is added back into its lead first: the other layout draws that lead once, so the per-lead
+// Spearman compares where on each lead of the record the model looked. Two maps of the same layout keep it as a row.
 import { finiteMean, pearson, spearman } from './rank-stats.ts';
+import { foldRhythmStrips } from '../../src-shared/saliency-result.ts';
 
 export interface LeadTimeAttribution {
   map: Float32Array;
@@ -107,7 +110,13 @@ export function ssim(a: Float64Array, b: Float64Array, rows: number, cols: numbe
   return total / (rows * cols);
 }
 
-export function compareAttributions(a: LeadTimeAttribution, b: LeadTimeAttribution, o: ConsistencyOptions = {}): ConsistencyMetrics {
+export function compareAttributions(
+  unfoldedA: LeadTimeAttribution,
+  unfoldedB: LeadTimeAttribution,
+  o: ConsistencyOptions = {},
+): ConsistencyMetrics {
+  const a = foldRhythmStrips(unfoldedA, unfoldedB.leads);
+  const b = foldRhythmStrips(unfoldedB, unfoldedA.leads);
   if (a.samples !== b.samples) throw new Error(`attributions cover ${a.samples} and ${b.samples} samples; compare equal spans`);
   const leads = a.leads.filter((l) => b.leads.includes(l));
   if (leads.length === 0) throw new Error('attributions share no lead');

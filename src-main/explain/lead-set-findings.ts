@@ -3,6 +3,7 @@
 // saliency goes (share per wave and per lead), stated in one sentence per class and reduced lead set.
 import { finiteMean, median } from './rank-stats.ts';
 import { vocabularyEntry } from '../../src-shared/vocabulary-search.ts';
+import { rhythmStripLead } from '../../src-shared/saliency-result.ts';
 
 export const LEAD_SET_WAVES = ['qrs', 'p', 'stT'] as const;
 export type LeadSetWave = (typeof LEAD_SET_WAVES)[number];
@@ -142,14 +143,14 @@ export function leadShares(
   map: { map: Float32Array; leads: readonly string[]; samples: number },
   only?: readonly string[],
 ): Record<string, number> {
+  // A rhythm strip counts with the lead it draws.
+  const outside = (name: string): boolean => only !== undefined && !only.includes(rhythmStripLead(name) ?? name);
   const sums = map.leads.map((name, l) => {
-    if (only && !only.includes(name)) return 0;
+    if (outside(name)) return 0;
     let s = 0;
     for (let t = l * map.samples; t < (l + 1) * map.samples; t++) s += Math.abs(map.map[t]);
     return s;
   });
   const total = sums.reduce((a, b) => a + b, 0);
-  return Object.fromEntries(
-    map.leads.flatMap((name, l) => (only && !only.includes(name) ? [] : [[name, total > 0 ? sums[l] / total : 0]])),
-  );
+  return Object.fromEntries(map.leads.flatMap((name, l) => (outside(name) ? [] : [[name, total > 0 ? sums[l] / total : 0]])));
 }

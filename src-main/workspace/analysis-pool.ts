@@ -4,7 +4,7 @@ import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../ml/run-training.ts';
 import type { Workspace } from '../store/workspace.ts';
-import { ANALYSIS_TASKS, type AnalysisTaskName, type AnalysisTasks } from './analysis-tasks.ts';
+import { ANALYSIS_TASKS, LONG_TASKS, type AnalysisTaskName, type AnalysisTasks, type TaskControl } from './analysis-tasks.ts';
 import type { AnalysisJob, AnalysisReply, AnalysisWorkerData } from './analysis-worker.ts';
 
 export interface AnalysisPool {
@@ -12,21 +12,32 @@ export interface AnalysisPool {
   readonly size: number;
   /** The better-sqlite3 addon the workers load (Electron run from source), for other workers of the session. */
   readonly sqliteBinding?: string;
-  run<K extends AnalysisTaskName>(name: K, params: AnalysisTasks[K]['params']): Promise<AnalysisTasks[K]['result']>;
+  /** `control`: progress reports and a cancel, for the tasks that take them (explain); a cancelled task rejects. */
+  run<K extends AnalysisTaskName>(name: K, params: AnalysisTasks[K]['params'], control?: TaskControl): Promise<AnalysisTasks[K]['result']>;
   close(): Promise<void>;
 }
 
 /** One worker per core but one (the main thread keeps that), at least one, at most four. */
 export const defaultPoolSize = (): number => Math.max(1, Math.min(4, os.availableParallelism() - 1));
 
+interface Task {
+  job: AnalysisJob;
+  control?: TaskControl;
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+}
+
 interface Slot {
+  /** The long-task slot takes only LONG_TASKS; the others take only the rest. */
+  long: boolean;
   worker?: Worker;
-  busy?: { job: AnalysisJob; resolve(v: unknown): void; reject(e: Error): void };
+  busy?: Task;
 }
 
 /**
  * Workers start on first use and take queued tasks in order. A worker that dies fails its task with one line
  * and is replaced on the next task. `size` 0 runs every task inline (the old behaviour, kept for the bench).
+ * Long tasks (a saliency run) get one more worker of their own, so `size` workers stay free for record analysis.
  */
 export function createAnalysisPool(ws: Workspace, opts: { size?: number; sqliteBinding?: string } = {}): AnalysisPool {
   const size = opts.size ?? defaultPoolSize();
@@ -34,12 +45,13 @@ export function createAnalysisPool(ws: Workspace, opts: { size?: number; sqliteB
     return {
       size,
       sqliteBinding: opts.sqliteBinding,
-      run: async (name, params) => (ANALYSIS_TASKS[name] as (w: Workspace, p: unknown) => never)(ws, params),
+      run: async (name, params, control = {}) =>
+        (ANALYSIS_TASKS[name] as (w: Workspace, p: unknown, c: TaskControl) => never)(ws, params, control),
       close: async () => undefined,
     };
   }
-  const slots: Slot[] = Array.from({ length: size }, () => ({}));
-  const queue: NonNullable<Slot['busy']>[] = [];
+  const slots: Slot[] = [...Array.from({ length: size }, () => ({ long: false })), { long: true }];
+  const queue: Task[] = [];
   let nextId = 1;
   let closed = false;
   const workerData: AnalysisWorkerData = { dir: ws.dir, ...(opts.sqliteBinding ? { sqliteBinding: opts.sqliteBinding } : {}) };
@@ -50,6 +62,7 @@ export function createAnalysisPool(ws: Workspace, opts: { size?: number; sqliteB
     w.on('message', (m: AnalysisReply) => {
       const task = slot.busy;
       if (!task || task.job.id !== m.id) return;
+      if ('progress' in m) return task.control?.onProgress?.(...m.progress);
       slot.busy = undefined;
       if ('error' in m) task.reject(new Error(m.error));
       else task.resolve(m.result);
@@ -72,7 +85,9 @@ export function createAnalysisPool(ws: Workspace, opts: { size?: number; sqliteB
     for (const slot of slots) {
       if (closed || queue.length === 0) return;
       if (slot.busy) continue;
-      const task = queue.shift()!;
+      const next = queue.findIndex((t) => LONG_TASKS.has(t.job.name) === slot.long);
+      if (next < 0) continue;
+      const [task] = queue.splice(next, 1);
       slot.worker ??= spawn(slot);
       slot.busy = task;
       slot.worker.postMessage(task.job);
@@ -82,10 +97,25 @@ export function createAnalysisPool(ws: Workspace, opts: { size?: number; sqliteB
   return {
     size,
     sqliteBinding: opts.sqliteBinding,
-    run: (name, params) =>
+    run: (name, params, control) =>
       new Promise((resolve, reject) => {
         if (closed) return reject(new Error('the analysis pool is closed'));
-        queue.push({ job: { id: nextId++, name, params }, resolve: resolve as (v: unknown) => void, reject });
+        if (control?.signal?.aborted) return reject(new Error('cancelled'));
+        const cancel = control?.signal ? new SharedArrayBuffer(4) : undefined;
+        const task: Task = { job: { id: nextId++, name, params, cancel }, control, resolve: resolve as (v: unknown) => void, reject };
+        control?.signal?.addEventListener(
+          'abort',
+          () => {
+            // Still queued: drop it. Running: the worker reads the flag between the task's steps and stops there.
+            const queued = queue.indexOf(task);
+            if (queued >= 0) {
+              queue.splice(queued, 1);
+              reject(new Error('cancelled'));
+            } else Atomics.store(new Int32Array(cancel!), 0, 1);
+          },
+          { once: true },
+        );
+        queue.push(task);
         dispatch();
       }),
     async close() {

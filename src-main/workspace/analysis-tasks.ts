@@ -11,6 +11,16 @@ import type { LeadSetSize } from '../../src-shared/lead-sets.ts';
 import { refreshRecordRules } from './boundary-rules.ts';
 import { recomputeQtcRules } from './qtc-recompute.ts';
 import type { StoredRunOutcome } from './run-rules.ts';
+import { explainInWorkspace, type ExplainRequest, type ExplainSummary } from './explain-records.ts';
+
+/** What a long task may report and obey: progress (done of total) and a cancel it checks between its steps. */
+export interface TaskControl {
+  onProgress?(done: number, total: number): void;
+  signal?: AbortSignal;
+}
+
+/** An explain request as it crosses to a worker thread (no callbacks; TaskControl carries those). */
+export type ExplainTaskParams = Omit<ExplainRequest, 'onProgress' | 'signal'>;
 
 export interface AnalysisTasks {
   analysis: { params: { id: number; start?: number; end?: number }; result: RecordAnalysis };
@@ -19,6 +29,8 @@ export interface AnalysisTasks {
   medianBeats: { params: { id: number }; result: MedianBeats };
   refreshRules: { params: { id: number; leadSets: LeadSetSize[] }; result: StoredRunOutcome[] };
   qtcRules: { params: { id: number; leadSet: LeadSetSize }; result: RuleResult[] };
+  /** Saliency maps and their audit for a list of records (a UI saliency run). */
+  explain: { params: ExplainTaskParams; result: ExplainSummary };
 }
 export type AnalysisTaskName = keyof AnalysisTasks;
 
@@ -26,6 +38,7 @@ export const ANALYSIS_TASKS: {
   [K in AnalysisTaskName]: (
     ws: Workspace,
     p: AnalysisTasks[K]['params'],
+    control: TaskControl,
   ) => AnalysisTasks[K]['result'] | Promise<AnalysisTasks[K]['result']>;
 } = {
   analysis: (ws, p) => analyseRecord(ws.db, p.id, p.start, p.end),
@@ -34,4 +47,8 @@ export const ANALYSIS_TASKS: {
   medianBeats: (ws, p) => recordMedianBeats(ws.db, p.id),
   refreshRules: (ws, p) => refreshRecordRules(ws.db, p.id, p.leadSets),
   qtcRules: (ws, p) => recomputeQtcRules(ws.db, p.id, p.leadSet),
+  explain: (ws, p, control) => explainInWorkspace(ws, { ...p, onProgress: control.onProgress, signal: control.signal }),
 };
+
+/** Tasks that run for minutes: they take the pool's long-task slot, so record analysis never waits behind them. */
+export const LONG_TASKS: ReadonlySet<AnalysisTaskName> = new Set(['explain']);

@@ -2,6 +2,7 @@
 // provenance, and runs the audit: consistency between layouts (image models) or methods, localisation
 // of every map on the record's waves, and fidelity and the sanity check on an evenly spread subset of
 // records (they cost one batch of predictions / one more map each). Writes the report.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Workspace } from '../store/workspace.ts';
 import { allRecordIds, getRecordSignal, recordName } from '../store/record-store.ts';
@@ -25,8 +26,11 @@ import { chartTarget, signalImageTarget, signalTarget } from '../explain/salienc
 import { parseMethod, runMethod, type MethodContext } from '../explain/saliency/methods.ts';
 import { tfChartPredict, tfSignalImagePredict, tfSignalPredict, type PredictBatch } from '../explain/saliency/occlusion.ts';
 import { signalImageLeads, signalImageSpec } from '../ml/signal-image-dataset.ts';
-import type { SaliencyResult } from '../../src-shared/saliency-result.ts';
+import { foldRhythmStrips, type SaliencyResult } from '../../src-shared/saliency-result.ts';
 import { writeTransaction } from '../store/write-transaction.ts';
+import { getModelInfo, type StoredModelInfo } from '../store/model-store.ts';
+import { missingLeads } from '../../src-shared/lead-sets.ts';
+import { reducedLeadStandIn } from './lead-set-models.ts';
 import type { SkippedRecord } from '../../src-shared/api.ts';
 
 export interface ExplainRequest {
@@ -66,6 +70,17 @@ export interface ExplainSummary {
   mostInconsistentRecords?: AuditReport['recordRanking'];
   /** One sentence per pair of layouts or methods: median agreement with its 95 % interval, share below the level, sanity. */
   findings: string[];
+  /** Records explained by a reduced-lead stand-in model (they lack leads the model needs), with its audit and report. */
+  standIns: {
+    recordId: number;
+    recordName: string;
+    modelId: number;
+    leads: string[];
+    auditId: number | null;
+    reportDir: string | null;
+  }[];
+  /** Per-record agreement of each pair (as the histogram in agreement.svg), labelled as in its finding. */
+  agreement: { pair: string; values: number[] }[];
 }
 
 /** Records per audit that get fidelity and the sanity check unless asked otherwise. */
@@ -233,10 +248,109 @@ export function spreadSubset(n: number, k: number | 'all'): Set<number> {
   return new Set(Array.from({ length: Math.max(0, k) }, (_, i) => Math.floor(((i + 0.5) * n) / k)));
 }
 
+/**
+ * Explains the records with the model; a record lacking leads the model needs is explained by a reduced-lead stand-in
+ * model of the same family when one exists (as predict scores it), in an audit of its own (a stand-in's maps compare
+ * only with each other), listed in the model's report (stand-ins.csv) and in `standIns`; without one it is skipped
+ * with the leads it lacks.
+ */
 export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Promise<ExplainSummary> {
   req.methods.forEach(parseMethod);
   const ids = req.recordIds ?? allRecordIds(ws.db);
   if (ids.length === 0) throw new Error('no records to explain');
+  const primary = getModelInfo(ws.db, req.modelId);
+  const own: number[] = [];
+  const deferred = new Map<number, { info: StoredModelInfo; ids: number[] }>();
+  for (const rid of ids) {
+    const record = getRecordSignal(ws.db, rid);
+    const standIn = record && missingLeads(record, primary.leadSet).length > 0 ? reducedLeadStandIn(ws.db, primary, record) : undefined;
+    if (!standIn) own.push(rid);
+    else if (deferred.has(standIn.id)) deferred.get(standIn.id)!.ids.push(rid);
+    else deferred.set(standIn.id, { info: standIn, ids: [rid] });
+  }
+  if (deferred.size === 0) return explainWithModel(ws, req, ids);
+  // Progress over the whole request: each run's maps after those of the runs before it.
+  const perRecord = req.methods.length * Math.max(1, req.layouts?.length ?? 1);
+  let before = 0;
+  let pending = ids.length * perRecord;
+  const progress = (runRecords: number) => {
+    pending -= runRecords * perRecord;
+    const base = before;
+    const rest = pending;
+    return (done: number, total: number) => {
+      before = base + done;
+      req.onProgress?.(base + done, base + total + rest);
+    };
+  };
+  const standIns: ExplainSummary['standIns'] = [];
+  const runs: ExplainSummary[] = [];
+  const failed: SkippedRecord[] = [];
+  for (const { info, ids: standInIds } of deferred.values()) {
+    let s: ExplainSummary;
+    try {
+      // The stand-in draws the layouts it was trained on (a 2-lead chart is not a 12-lead one).
+      s = await explainWithModel(
+        ws,
+        { ...req, modelId: info.id, layouts: undefined, reportDir: undefined, onProgress: progress(standInIds.length) },
+        standInIds,
+      );
+    } catch (e) {
+      if (req.signal?.aborted) throw e;
+      const reason = `reduced-lead model ${info.id}: ${(e as Error).message.split('\n')[0]}`;
+      for (const rid of standInIds) failed.push({ recordId: rid, recordName: recordName(ws.db, rid) ?? String(rid), reason });
+      continue;
+    }
+    runs.push(s);
+    const dir = s.reportFiles?.[0] ? path.dirname(s.reportFiles[0]) : null;
+    for (const rid of standInIds.filter((r) => !s.skipped.some((k) => k.recordId === r)))
+      standIns.push({
+        recordId: rid,
+        recordName: recordName(ws.db, rid) ?? String(rid),
+        modelId: info.id,
+        leads: info.leadSet,
+        auditId: s.auditId ?? null,
+        reportDir: dir,
+      });
+  }
+  const main = own.length > 0 ? await explainWithModel(ws, { ...req, onProgress: progress(own.length) }, own) : undefined;
+  const skipped = [...(main?.skipped ?? []), ...runs.flatMap((r) => r.skipped), ...failed];
+  if (!main && runs.length === 0)
+    throw new Error(`none of the ${ids.length} records could be explained (e.g. ${failed[0].recordName}: ${failed[0].reason})`);
+  const reportFiles = main?.reportFiles?.slice() ?? runs.flatMap((r) => r.reportFiles ?? []);
+  if (main?.reportFiles?.[0]) {
+    const file = path.join(path.dirname(main.reportFiles[0]), 'stand-ins.csv');
+    const rows = standIns.map((k) => [k.recordId, k.recordName, k.modelId, k.leads.join(' '), k.auditId ?? '', k.reportDir ?? '']);
+    fs.writeFileSync(
+      file,
+      [['record_id', 'record', 'stand_in_model', 'leads', 'audit_id', 'report_dir'], ...rows]
+        .map((r) => r.map(csvField).join(','))
+        .join('\n') + '\n',
+    );
+    reportFiles.push(file);
+  }
+  const first = main ?? runs[0];
+  const byStandIn = (r: ExplainSummary, text: string) => `Reduced-lead model ${r.modelId}: ${text}`;
+  return {
+    ...first,
+    findings: [...(main?.findings ?? []), ...runs.flatMap((r) => r.findings.map((f) => byStandIn(r, f)))],
+    agreement: [...(main?.agreement ?? []), ...runs.flatMap((r) => r.agreement.map((a) => ({ ...a, pair: byStandIn(r, a.pair) })))],
+    sanityFlagged: [...(main?.sanityFlagged ?? []), ...runs.flatMap((r) => r.sanityFlagged)],
+    modelId: req.modelId,
+    records: (main?.records ?? 0) + standIns.length,
+    maps: (main?.maps ?? 0) + runs.reduce((n, r) => n + r.maps, 0),
+    skipped,
+    reportFiles,
+    notes: [...(main?.notes ?? []), ...runs.flatMap((r) => r.notes.map((n) => `reduced-lead model ${r.modelId}: ${n}`))],
+    standIns,
+  };
+}
+
+const csvField = (v: unknown): string => {
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+async function explainWithModel(ws: Workspace, req: ExplainRequest, ids: number[]): Promise<ExplainSummary> {
   const models = await modelContexts(ws, req.modelId);
   const layouts = req.layouts ?? models.trainedLayouts ?? [];
   if (models.image && layouts.length === 0) throw new Error('image models need --layouts (e.g. 3x4+II,6x2,12x1)');
@@ -304,7 +418,8 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
     const i = index.get(item.recordId)!;
     const targetClass = r.provenance.targetClass;
     if (fidelityOn.has(i)) {
-      out.fidelity = await fidelityCurves(ctx.predict, ctx.signals, r, {
+      // Deleting a lead's samples removes both its drawings, so fidelity scores the per-lead map.
+      out.fidelity = await fidelityCurves(ctx.predict, ctx.signals, foldRhythmStrips(r), {
         targetClass,
         patch: Math.max(1, Math.round(0.1 * ctx.samplingRate)),
         steps: 20,
@@ -395,5 +510,7 @@ export async function explainInWorkspace(ws: Workspace, req: ExplainRequest): Pr
     mostInconsistentClasses: report.classRanking.slice(0, 5),
     mostInconsistentRecords: report.recordRanking.slice(0, 5),
     findings: findings.map((f) => f.sentence),
+    agreement: findings.map((f) => ({ pair: f.label, values: f.values })),
+    standIns: [],
   };
 }

@@ -1,6 +1,6 @@
-// Saliency runs started from the UI: maps for the open record or a list of records with a stored model, streamed
-// as progress events and cancellable between maps (maps made before a cancel stay stored). Like training runs,
-// the registry lives as long as the process.
+// Saliency runs started from the UI: maps for the open record, a queue or a selection with a stored model, streamed
+// as progress events and cancellable between maps (maps made before a cancel stay stored). The API runs them in the
+// analysis pool's long-task worker. Like training runs, the registry lives as long as the process.
 import type { ExplainRun, ExplainStart } from '../../src-shared/api.ts';
 import type { Workspace } from '../store/workspace.ts';
 import { explainInWorkspace, type ExplainRequest, type ExplainSummary } from './explain-records.ts';
@@ -15,7 +15,7 @@ export function listExplainRuns(): ExplainRun[] {
 /** Starts a run; `explain` is the service (replaceable in tests). Fidelity is left to the CLI: it costs 42 predictions a map. */
 export function startExplainRun(
   ws: Workspace,
-  req: ExplainStart & { recordIds: number[] },
+  req: Omit<ExplainStart, 'records' | 'queue'> & { recordIds: number[] },
   onUpdate: (run: ExplainRun) => void,
   explain: (ws: Workspace, r: ExplainRequest) => Promise<ExplainSummary> = explainInWorkspace,
 ): ExplainRun {
@@ -51,8 +51,10 @@ export function startExplainRun(
         maps: s.maps,
         skipped: s.skipped,
         findings: s.findings,
+        agreement: s.agreement,
         sanityFlagged: s.sanityFlagged.length,
         reportDir: s.reportFiles?.[0]?.replace(/[\\/][^\\/]*$/, ''),
+        reportFiles: s.reportFiles,
       });
       onUpdate(run);
     },

@@ -110,12 +110,14 @@ describe('pixelsToLeadTime', () => {
     expect(leads[Math.floor(best / samples)]).toBe('V4');
     expect(Math.abs((best % samples) - 4321)).toBeLessThanOrEqual(20); // 20 samples share a 0.5 mm pixel column
   });
-  it('sums the two drawings of lead II in 3x4+II', () => {
+  it('keeps the rhythm strip of lead II in a row of its own in 3x4+II', () => {
     const c = layoutChart(record, { layout: '3x4+II', pxPerMm: 1 });
     const { pixels } = rasteriseChart(c, mv);
     const sal = new Float32Array(c.width * c.height).fill(1);
-    const { map, samples } = pixelsToLeadTime(c, pixels, sal);
-    expect(map[1 * samples + 100]).toBeCloseTo(2, 5); // II in the grid and the rhythm strip
+    const { map, samples, leads } = pixelsToLeadTime(c, pixels, sal);
+    expect(leads[12]).toBe('II (rhythm strip)');
+    expect(map[1 * samples + 100]).toBeCloseTo(1, 5); // II in the grid
+    expect(map[12 * samples + 100]).toBeCloseTo(1, 5); // II in the rhythm strip
     expect(map[0 * samples + 100]).toBeCloseTo(1, 5); // I: once
     expect(map[0 * samples + 2000]).toBe(0); // I is charted only for 0-2.5 s
   });

@@ -27,6 +27,7 @@ function audit(values: number[], checked: (i: number) => boolean, failed: (i: nu
       variant,
       targetClass: 0,
       layer: 'block2',
+      leadShares: {},
       measures: checked(i) ? { sanity: { spearman: failed(i) ? 0.9 : 0.1, ssim: 0.2, flagged: failed(i) } } : {},
     })),
   );

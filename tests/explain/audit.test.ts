@@ -79,6 +79,7 @@ describe('runAudit + writeAuditReport', () => {
       'findings.txt',
       'maps.csv',
       'summary.csv',
+      'lead-shares.csv',
       'pairs.csv',
       'records.csv',
       'classes.csv',
@@ -90,7 +91,12 @@ describe('runAudit + writeAuditReport', () => {
     expect(fs.readFileSync(files[1], 'utf8')).toMatch(
       /^ink, 12x1 vs 6x2: median per-lead Spearman -?\d\.\d\d \[-?\d\.\d\d, -?\d\.\d\d\] over 4 records, 25 % of records below 0\.5;/,
     );
-    expect(fs.readFileSync(files[7], 'utf8')).toMatch(/^<svg [^>]*>.*ink, 12x1 vs 6x2 \(n=4.*<\/svg>\n$/s);
+    expect(
+      fs.readFileSync(
+        files.find((f) => f.endsWith('agreement.svg'))!,
+        'utf8',
+      ),
+    ).toMatch(/^<svg [^>]*>.*ink, 12x1 vs 6x2 \(n=4.*<\/svg>\n$/s);
     const recordsCsv = fs.readFileSync(path.join(tmp, 'report', 'records.csv'), 'utf8').split('\n');
     expect(recordsCsv[0]).toBe('rank,record_id,record,inconsistency,classes');
     expect(recordsCsv[1]).toMatch(/^1,3,JS00004,/);
@@ -148,7 +154,16 @@ describe('runAudit + writeAuditReport', () => {
     const dir = path.join(tmp, 'report-measures');
     // target_class is written as the model's SNOMED code with its name, not as an index.
     const files = writeAuditReport({ ...report, classes: ['164889003'] }, dir).map((f) => path.basename(f));
-    expect(files).toEqual(['report.json', 'findings.txt', 'maps.csv', 'summary.csv', 'fidelity.svg', 'sanity.svg', 'localisation.svg']);
+    expect(files).toEqual([
+      'report.json',
+      'findings.txt',
+      'maps.csv',
+      'summary.csv',
+      'lead-shares.csv',
+      'fidelity.svg',
+      'sanity.svg',
+      'localisation.svg',
+    ]);
     const maps = fs.readFileSync(path.join(dir, 'maps.csv'), 'utf8').split('\n');
     expect(maps[0]).toMatch(
       /^record_id,record,method,layout,target_class,target_class_name,layer,empty,deletion_auc,insertion_auc,sanity_spearman,sanity_ssim,sanity_flagged,qrs_share,/,

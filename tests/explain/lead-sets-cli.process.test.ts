@@ -160,3 +160,50 @@ describe('predict on a record lacking leads', () => {
     expect([models.get(6), models.get(2)]).toContain(out.standIns[0].modelId);
   });
 });
+
+describe('explain on a record lacking leads', () => {
+  it('explains it with the reduced-lead stand-in model, says so in the counts and lists it in the report', () => {
+    const report = path.join(dir, 'stand-in-report');
+    const r = cli(
+      'explain',
+      '--model',
+      String(models.get(12)),
+      '--records',
+      'JS00001,JS00002,TWOLEAD',
+      '--method',
+      'vanilla-gradient,gradient-x-input',
+      '--report',
+      report,
+      '--json',
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const out = json<{
+      records: number;
+      maps: number;
+      skipped: unknown[];
+      standIns: { recordName: string; modelId: number; leads: string[]; reportDir: string }[];
+      reportFiles: string[];
+    }>(r);
+    expect(out.skipped).toEqual([]);
+    expect(out.records).toBe(3);
+    expect(out.maps).toBe(6);
+    expect(out.standIns.map((k) => [k.recordName, k.modelId, k.leads])).toEqual([['TWOLEAD', models.get(2), ['I', 'II']]]);
+    const csvRows = fs.readFileSync(path.join(report, 'stand-ins.csv'), 'utf8').trim().split('\n');
+    expect(csvRows[0]).toBe('record_id,record,stand_in_model,leads,audit_id,report_dir');
+    expect(csvRows.slice(1)).toHaveLength(1);
+    expect(csvRows[1]).toMatch(new RegExp(`^\\d+,TWOLEAD,${models.get(2)},I II,\\d+,`));
+    // The stand-in's own audit report exists where the list says.
+    expect(fs.existsSync(path.join(out.standIns[0].reportDir, 'findings.txt'))).toBe(true);
+    // The 12-lead report covers the two 12-lead records only.
+    expect(fs.readFileSync(path.join(report, 'maps.csv'), 'utf8')).not.toMatch(/TWOLEAD/);
+    // Without --json the end counts say which records a reduced-lead model explained.
+    const text = cli('explain', '--model', String(models.get(12)), '--records', 'TWOLEAD', '--method', 'vanilla-gradient,gradient-x-input');
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout + text.stderr).toMatch(
+      new RegExp(`1 records lacking leads explained by reduced-lead model ${models.get(2)} \\(I, II\\): TWOLEAD`),
+    );
+    expect(text.stdout + text.stderr).toMatch(
+      /2 saliency maps for 1 records with model \d+ \(1 of them by a reduced-lead model\), 0 records skipped/,
+    );
+  });
+});

@@ -150,12 +150,14 @@ describe('image CNN from the CLI', () => {
       layout: string;
     }[];
     expect(rows.map((r) => r.layout)).toEqual(['12x1', '3x4+II']);
+    const layoutOf = (id: number) => rows.find((r) => r.id === id)!.layout;
     for (const { id } of rows) {
       const map = loadSaliency(ws.db, id);
-      expect(map.leads).toHaveLength(12);
+      // 3x4+II keeps its rhythm strip as a 13th row, apart from the grid's II.
+      expect(map.leads).toEqual(layoutOf(id) === '3x4+II' ? [...map.leads.slice(0, 12), 'II (rhythm strip)'] : map.leads.slice(0, 12));
       expect(map.samples).toBe(5000);
-      // Every lead is drawn somewhere in both layouts, so each gets attribution.
-      for (let l = 0; l < 12; l++) expect(map.map.subarray(l * 5000, (l + 1) * 5000).some((v) => v > 0)).toBe(true);
+      // Every lead (and the strip) is drawn somewhere in both layouts, so each gets attribution.
+      for (let l = 0; l < map.leads.length; l++) expect(map.map.subarray(l * 5000, (l + 1) * 5000).some((v) => v > 0)).toBe(true);
     }
     expect(s.spearmanByMethod?.['vanilla-gradient']?.n).toBe(1);
   });

@@ -89,6 +89,7 @@ describe('explainInWorkspace', () => {
     expect(fs.readdirSync(path.join(tmp, 'one')).sort()).toEqual([
       'fidelity.svg',
       'findings.txt',
+      'lead-shares.csv',
       'localisation.svg',
       'maps.csv',
       'report.json',

@@ -170,8 +170,17 @@ export const command: CliCommand = {
       bar.finish();
     }
     for (const k of summary.skipped) ctx.log(`${k.recordName} (#${k.recordId}): skipped, ${k.reason}`);
+    const byStandIn = new Map<number, string[]>();
+    for (const k of summary.standIns) byStandIn.set(k.modelId, [...(byStandIn.get(k.modelId) ?? []), k.recordName]);
+    for (const [standIn, names] of byStandIn) {
+      const k = summary.standIns.find((x) => x.modelId === standIn)!;
+      ctx.log(
+        `${names.length} records lacking leads explained by reduced-lead model ${standIn} (${k.leads.join(', ')}): ${names.join(', ')}`,
+      );
+    }
     ctx.log(
-      `${summary.maps} saliency maps for ${summary.records} records with model ${modelId}, ${summary.skipped.length} records skipped`,
+      `${summary.maps} saliency maps for ${summary.records} records with model ${modelId}` +
+        `${summary.standIns.length ? ` (${summary.standIns.length} of them by a reduced-lead model)` : ''}, ${summary.skipped.length} records skipped`,
     );
     for (const [m, s] of Object.entries(summary.spearmanByMethod ?? {}))
       ctx.log(`  ${m}: median per-lead Spearman ${f3(s.median)} over ${s.n} pairs`);

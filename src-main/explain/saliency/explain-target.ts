@@ -6,7 +6,7 @@ import type { TfClassifier } from './classifier.ts';
 import type { ChartLayout, ChartOptions, PanelPixels } from '../../../src-shared/chart/chart-layout.ts';
 import type { RasterOptions } from '../../chart/chart-raster.ts';
 import { cropToChart, inkValues, renderChartInput } from '../../chart/chart-input.ts';
-import { pixelsToLeadTime } from '../../chart/pixel-to-lead-time.ts';
+import { leadTimeRows, pixelsToLeadTime } from '../../chart/pixel-to-lead-time.ts';
 import { signalImageAttributionToTime, signalImageInput, type SignalImageCard } from '../../chart/signal-image-input.ts';
 
 export interface ExplainTarget {
@@ -80,7 +80,8 @@ export function chartTarget(o: ChartTargetOptions): ExplainTarget & { chart: Cha
     model: o.model,
     preprocessing: `chart ${chart.pxPerMm}px/mm ink`,
     layout: chart.name,
-    leads: o.leads.slice(),
+    // The record's leads, then the rhythm strips as rows of their own ('II (rhythm strip)').
+    leads: leadTimeRows(chart),
     samples: chart.samples,
     inputShape: [input.height, input.width, 1],
     input: inkValues(input.ink),
