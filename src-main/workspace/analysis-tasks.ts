@@ -10,7 +10,9 @@ import { recordMedianBeats } from './median-beats.ts';
 import type { LeadSetSize } from '../../src-shared/lead-sets.ts';
 import { refreshRecordRules } from './boundary-rules.ts';
 import { recomputeQtcRules } from './qtc-recompute.ts';
-import type { StoredRunOutcome } from './run-rules.ts';
+import { runStoredRules, type StoredRunOutcome } from './run-rules.ts';
+import type { InputSpec } from '../ml/input-pipeline.ts';
+import { prepareModelInputs, type PreparedInput } from './record-model-inputs.ts';
 
 export interface AnalysisTasks {
   analysis: { params: { id: number; start?: number; end?: number }; result: RecordAnalysis };
@@ -19,6 +21,8 @@ export interface AnalysisTasks {
   medianBeats: { params: { id: number }; result: MedianBeats };
   refreshRules: { params: { id: number; leadSets: LeadSetSize[] }; result: StoredRunOutcome[] };
   qtcRules: { params: { id: number; leadSet: LeadSetSize }; result: RuleResult[] };
+  storedRules: { params: { ids: number[]; leadSet: LeadSetSize }; result: StoredRunOutcome[] };
+  modelInputs: { params: { ids: number[]; spec: InputSpec }; result: PreparedInput[] };
 }
 export type AnalysisTaskName = keyof AnalysisTasks;
 
@@ -34,4 +38,6 @@ export const ANALYSIS_TASKS: {
   medianBeats: (ws, p) => recordMedianBeats(ws.db, p.id),
   refreshRules: (ws, p) => refreshRecordRules(ws.db, p.id, p.leadSets),
   qtcRules: (ws, p) => recomputeQtcRules(ws.db, p.id, p.leadSet),
+  storedRules: (ws, p) => runStoredRules(ws.db, p.ids, p.leadSet),
+  modelInputs: (ws, p) => prepareModelInputs(ws.db, p.ids, p.spec),
 };
