@@ -90,7 +90,18 @@ const QUEUE_DEFS: { id: string; label: string; where: string; needs: string[]; r
   },
   { id: 'reviewed', label: 'Reviewed', where: "r.review_state IN ('reviewed', 'accepted', 'corrected')", needs: [] },
   { id: 'second-opinion', label: 'Second opinion', where: "r.review_state = 'second-opinion'", needs: [] },
-  { id: 'disagreement', label: 'Reviewers disagree', where: REVIEWERS_DISAGREE, needs: ['reviewer_review'] },
+  {
+    id: 'disagreement',
+    label: 'Reviewers disagree',
+    where: REVIEWERS_DISAGREE,
+    needs: ['reviewer_review'],
+    // Only records two reviewers submitted can disagree: test those, not every record.
+    source: {
+      from: `(SELECT record_id FROM reviewer_review WHERE state IN ('reviewed', 'accepted', 'corrected') GROUP BY record_id
+        HAVING COUNT(*) > 1) q`,
+      where: REVIEWERS_DISAGREE,
+    },
+  },
 ];
 
 function hasTables(db: Database, names: string[]): boolean {

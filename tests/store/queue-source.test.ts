@@ -66,12 +66,26 @@ function workspace(n: number): Database.Database {
     };
     saveRuleResults(db, id, [rule]);
   }
+  // Reviewers: two or three submit some records with their own labels (agreeing or not), one reviewer alone, or
+  // one still at work; only records with two submitted reviews that differ on a code are in the disagreement queue.
+  const review = db.prepare("INSERT INTO reviewer_review (record_id, reviewer, state, updated_at) VALUES (?, ?, ?, 'now')");
+  const word = db.prepare(
+    "INSERT INTO label (record_id, vocabulary, code, present, source_kind, source_name, author, asserted_at) VALUES (?, 'SNOMED', ?, ?, 'annotator', ?, ?, 'now')",
+  );
+  for (const id of ids) {
+    if (r() < 0.5) continue;
+    const reviewers = ['dr.a', 'dr.b', 'dr.c'].slice(0, 1 + Math.floor(r() * 3));
+    for (const reviewer of reviewers) {
+      review.run(id, reviewer, r() < 0.8 ? 'reviewed' : 'in-progress');
+      if (r() < 0.6) word.run(id, CODES[Math.floor(r() * 2)], r() < 0.5 ? 1 : 0, reviewer, reviewer);
+    }
+  }
   return db;
 }
 
 describe('model queues read from their own tables', () => {
   const db = workspace(400);
-  const queues = ['flagged', 'low-confidence', 'model-vs-label', 'model-vs-rule'];
+  const queues = ['flagged', 'low-confidence', 'model-vs-label', 'model-vs-rule', 'disagreement'];
 
   it('every page, total and count equals the queue definition over every record', () => {
     for (const queue of queues) {
@@ -102,9 +116,9 @@ describe('model queues read from their own tables', () => {
       const want = (
         db
           .prepare(
-            `SELECT r.id FROM record r WHERE ${where} AND r.id IN (SELECT record_id FROM label WHERE code = ?) ORDER BY ${RANKS[queue] ? `${RANKS[queue]}, ` : ''}r.id`,
+            `SELECT r.id FROM record r WHERE ${where} AND r.id IN (SELECT record_id FROM label WHERE code = @c AND is_current = 1 AND present = 1) AND r.id NOT IN (SELECT record_id FROM label WHERE code = @c AND is_current = 1 AND present = 0 AND source_kind = 'annotator') ORDER BY ${RANKS[queue] ? `${RANKS[queue]}, ` : ''}r.id`,
           )
-          .all(CODES[1]) as { id: number }[]
+          .all({ c: CODES[1] }) as { id: number }[]
       ).map((x) => x.id);
       expect(
         labelled.records.map((x) => x.id),
