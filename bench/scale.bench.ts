@@ -1,10 +1,14 @@
 // Scale: a synthetic 24 h, 12-lead, 500 Hz Holter ingested through the real pipeline (BENCH_HOLTER_RUNS runs, each
 // stated, with the workspace size), and a workspace of BENCH_SCALE_RECORDS records (default 100,000) made from the
-// 800 Chapman records, each copy shifted in time and offset so its content hash differs, with the original's labels:
-// store records/s, workspace size, p95 of the interactive API calls (worklist page, queue counts, label search, open
-// record) and `predict --all` records/s with the small CNN (random weights: the speed does not depend on them).
-// BENCH_SCALE_PARTS=holter,workspace picks parts. BENCH_SCALE_WORKSPACE=DIR keeps the built workspace there and reuses
-// it on the next run (only the interactive calls are measured again). Last stdout line: one JSON object.
+// 800 Chapman records, each copy shifted in time and offset so its content hash differs, with the original's labels.
+// The workspace is built in phases, each timed: store (records/s), predict (`predict --all` with the small CNN, random
+// weights: the speed does not depend on them) and rules (`rules --all`, 12-lead set), both on one worker per core as
+// the CLI runs them. Then the p95 of the interactive API calls: worklist page, queue pages (incl. "model != rule"
+// with rules stored), queue counts, label search, open record.
+// BENCH_SCALE_PARTS=holter,workspace picks parts. BENCH_SCALE_WORKSPACE=DIR keeps the workspace there: its marker
+// (scale-built.json) keeps each finished phase's figures and the store phase resumes where it stopped, so a run only
+// does what is missing; BENCH_SCALE_REDO=predict,rules re-times those phases on the kept records, BENCH_SCALE_PHASES
+// limits a run to some phases. Last stdout line: one JSON object.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
