@@ -111,7 +111,8 @@ type Figures = Record<string, number>;
 /** The kept workspace's marker: each phase's figures once it has finished, and the store phase's progress so far. */
 interface Built {
   records: number;
-  store?: Figures & { stored: number; seconds: number; done?: number };
+  /** `timed` of the `stored` records were stored in `seconds` (records stored by a run killed before it saved are not). */
+  store?: Figures & { stored: number; timed: number; seconds: number; done?: number };
   modelId?: number;
   predict?: Figures;
   rules?: Figures;
@@ -141,13 +142,15 @@ async function storePhase(ws: Workspace, built: Built, save: () => void): Promis
   const n = built.records;
   const bases = await chapmanBases();
   const from = recordCount(ws.db);
-  const prior = built.store ?? { stored: 0, seconds: 0 };
+  const prior = built.store ?? { stored: 0, timed: 0, seconds: 0 };
   log(`store: ${bases.length} Chapman records read; ${from} of ${n} records stored, storing the rest...`);
   const t0 = performance.now();
   const batch = 200; // as the ingest pipeline batches small records
   const progress = (k: number) => {
     const seconds = prior.seconds + (performance.now() - t0) / 1000;
-    built.store = { stored: k, seconds: round(seconds, 1), recordsPerSecond: Math.round(k / seconds) };
+    // A marker from before `timed` was kept counted every stored record as timed (one run, from empty).
+    const timed = (prior.timed ?? prior.stored) + k - from;
+    built.store = { stored: k, timed, seconds: round(seconds, 1), recordsPerSecond: Math.round(timed / seconds) };
   };
   for (let i = from; i < n; i += batch) {
     const now = new Date().toISOString();
@@ -162,7 +165,7 @@ async function storePhase(ws: Workspace, built: Built, save: () => void): Promis
         );
       }
     });
-    if (((i - from) / batch) % 25 === 24) {
+    if (((i - from) / batch) % 5 === 4) {
       progress(Math.min(n, i + batch));
       save();
       log(`  ${built.store!.stored} stored, ${built.store!.recordsPerSecond}/s, load ${os.loadavg()[0].toFixed(1)}`);
