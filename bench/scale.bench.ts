@@ -8,7 +8,8 @@
 // BENCH_SCALE_PARTS=holter,workspace picks parts. BENCH_SCALE_WORKSPACE=DIR keeps the workspace there: its marker
 // (scale-built.json) keeps each finished phase's figures and the store phase resumes where it stopped, so a run only
 // does what is missing; BENCH_SCALE_REDO=predict,rules re-times those phases on the kept records, BENCH_SCALE_PHASES
-// limits a run to some phases. Last stdout line: one JSON object.
+// limits a run to some phases, BENCH_SCALE_RULES_RECORDS=N runs the rules on N records only (stated in the figures).
+// Last stdout line: one JSON object.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -236,7 +237,11 @@ async function predictPhase(ws: Workspace, built: Built, save: () => void): Prom
 
 /** `rules --all` (12-lead set): every detector on every record, stored; re-running it replaces the results. */
 async function rulesPhase(ws: Workspace, built: Built, save: () => void): Promise<void> {
-  const ids = allRecordIds(ws.db);
+  // BENCH_SCALE_RULES_RECORDS=N: rules on N records spread evenly over the workspace (a shorter run; the queue then
+  // holds only their disagreements). Default: every record.
+  const every = allRecordIds(ws.db);
+  const want = Math.min(every.length, Number(process.env.BENCH_SCALE_RULES_RECORDS ?? every.length));
+  const ids = want < every.length ? Array.from({ length: want }, (_, k) => every[Math.floor((k * every.length) / want)]) : every;
   const tr = performance.now();
   let last = tr;
   const outcomes = await runStoredRulesInPool(ws, ids, 12, {
