@@ -1,10 +1,15 @@
 // Scale: a synthetic 24 h, 12-lead, 500 Hz Holter ingested through the real pipeline (BENCH_HOLTER_RUNS runs, each
 // stated, with the workspace size), and a workspace of BENCH_SCALE_RECORDS records (default 100,000) made from the
-// 800 Chapman records, each copy shifted in time and offset so its content hash differs, with the original's labels:
-// store records/s, workspace size, p95 of the interactive API calls (worklist page, queue counts, label search, open
-// record) and `predict --all` records/s with the small CNN (random weights: the speed does not depend on them).
-// BENCH_SCALE_PARTS=holter,workspace picks parts. BENCH_SCALE_WORKSPACE=DIR keeps the built workspace there and reuses
-// it on the next run (only the interactive calls are measured again). Last stdout line: one JSON object.
+// 800 Chapman records, each copy shifted in time and offset so its content hash differs, with the original's labels.
+// The workspace is built in phases, each timed: store (records/s), predict (`predict --all` with the small CNN, random
+// weights: the speed does not depend on them) and rules (`rules --all`, 12-lead set), both on one worker per core as
+// the CLI runs them. Then the p95 of the interactive API calls: worklist page, queue pages (incl. "model != rule"
+// with rules stored), queue counts, label search, open record.
+// BENCH_SCALE_PARTS=holter,workspace picks parts. BENCH_SCALE_WORKSPACE=DIR keeps the workspace there: its marker
+// (scale-built.json) keeps each finished phase's figures and the store phase resumes where it stopped, so a run only
+// does what is missing; BENCH_SCALE_REDO=predict,rules re-times those phases on the kept records, BENCH_SCALE_PHASES
+// limits a run to some phases, BENCH_SCALE_RULES_RECORDS=N runs the rules on N records only (stated in the figures).
+// Last stdout line: one JSON object.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,8 +22,10 @@ import { initBackend } from '../src-main/ml/backend.ts';
 import { exportedCard, exportModelOnnx } from '../src-main/ml/onnx-export.ts';
 import { importOnnxModel } from '../src-main/workspace/import-model.ts';
 import { predictInWorkspace } from '../src-main/workspace/predict-records.ts';
+import { batchPoolSize, createAnalysisPool } from '../src-main/workspace/analysis-pool.ts';
+import { runStoredRulesInPool } from '../src-main/workspace/run-rules-in-pool.ts';
 import { DEFAULT_INPUT } from '../src-main/workspace/train-model.ts';
-import { storeRecord } from '../src-main/store/record-store.ts';
+import { allRecordIds, recordCount, storeRecord } from '../src-main/store/record-store.ts';
 import { openWorkspace, type Workspace } from '../src-main/store/workspace.ts';
 import { writeTransaction } from '../src-main/store/write-transaction.ts';
 import { STANDARD_LEADS, type EcgRecord } from '../src-shared/record.ts';
@@ -101,8 +108,18 @@ async function timed<T>(n: number, call: (k: number) => Promise<T>): Promise<num
   return ms;
 }
 
-/** Stores `n` shifted copies of the Chapman records and predicts them all; the store and predict rates. */
-async function build(ws: Workspace, n: number): Promise<Record<string, number>> {
+type Figures = Record<string, number>;
+/** The kept workspace's marker: each phase's figures once it has finished, and the store phase's progress so far. */
+interface Built {
+  records: number;
+  /** `timed` of the `stored` records were stored in `seconds` (records stored by a run killed before it saved are not). */
+  store?: Figures & { stored: number; timed: number; seconds: number; done?: number };
+  modelId?: number;
+  predict?: Figures;
+  rules?: Figures;
+}
+
+async function chapmanBases(): Promise<EcgRecord[]> {
   const root = path.join(SHARED_DATA, 'cinc', 'chapman-ningbo', 'WFDBRecords', '01');
   const heas = fs
     .readdirSync(root)
@@ -115,10 +132,28 @@ async function build(ws: Workspace, n: number): Promise<Record<string, number>> 
     .sort();
   const bases: EcgRecord[] = [];
   for (const h of heas) bases.push(await readWfdbRecord(h));
-  log(`workspace: ${bases.length} Chapman records read; storing ${n} records...`);
+  return bases;
+}
+
+/**
+ * Stores shifted copies of the Chapman records up to `built.records`, resuming after the records already stored (each
+ * batch is one transaction, so an interrupted run leaves whole batches); the seconds add up over resumed runs.
+ */
+async function storePhase(ws: Workspace, built: Built, save: () => void): Promise<void> {
+  const n = built.records;
+  const bases = await chapmanBases();
+  const from = recordCount(ws.db);
+  const prior = built.store ?? { stored: 0, timed: 0, seconds: 0 };
+  log(`store: ${bases.length} Chapman records read; ${from} of ${n} records stored, storing the rest...`);
   const t0 = performance.now();
   const batch = 200; // as the ingest pipeline batches small records
-  for (let i = 0; i < n; i += batch) {
+  const progress = (k: number) => {
+    const seconds = prior.seconds + (performance.now() - t0) / 1000;
+    // A marker from before `timed` was kept counted every stored record as timed (one run, from empty).
+    const timed = (prior.timed ?? prior.stored) + k - from;
+    built.store = { stored: k, timed, seconds: round(seconds, 1), recordsPerSecond: Math.round(timed / seconds) };
+  };
+  for (let i = from; i < n; i += batch) {
     const now = new Date().toISOString();
     writeTransaction(ws.db, () => {
       for (let k = i; k < Math.min(n, i + batch); k++) {
@@ -131,12 +166,21 @@ async function build(ws: Workspace, n: number): Promise<Record<string, number>> 
         );
       }
     });
-    if ((i / batch) % 50 === 0) log(`  ${i + batch} stored`);
+    if (((i - from) / batch) % 5 === 4) {
+      progress(Math.min(n, i + batch));
+      save();
+      log(`  ${built.store!.stored} stored, ${built.store!.recordsPerSecond}/s, load ${os.loadavg()[0].toFixed(1)}`);
+    }
   }
-  const storeSeconds = (performance.now() - t0) / 1000;
-  log(`stored ${n} records in ${storeSeconds.toFixed(1)} s (${(n / storeSeconds).toFixed(0)}/s), ${fileMiB(ws.dir).toFixed(0)} MiB`);
+  progress(recordCount(ws.db));
+  built.store!.done = 1;
+  built.store!.loadavg1 = round(os.loadavg()[0]);
+  save();
+  log(`stored ${n} records in ${built.store!.seconds} s (${built.store!.recordsPerSecond}/s), ${fileMiB(ws.dir).toFixed(0)} MiB`);
+}
 
-  // The small CNN as `leadlens train --arch small-cnn` makes it, exported to ONNX and imported: predict --all's path.
+/** The small CNN as `leadlens train --arch small-cnn` makes it, exported to ONNX and imported: predict --all's path. */
+async function importBenchModel(ws: Workspace): Promise<number> {
   await initBackend();
   const classes = [
     '426783006',
@@ -161,23 +205,86 @@ async function build(ws: Workspace, n: number): Promise<Record<string, number>> 
   );
   const { modelId } = await importOnnxModel(ws, path.join(mdir, 'model.onnx'), path.join(mdir, 'model.json'));
   fs.rmSync(mdir, { recursive: true, force: true });
-  const tp = performance.now();
-  await predictInWorkspace(ws, modelId);
-  const predictSeconds = (performance.now() - tp) / 1000;
-  log(`predict --all: ${n} records in ${predictSeconds.toFixed(1)} s (${(n / predictSeconds).toFixed(0)}/s)`);
-  return { records: n, storeRecordsPerSecond: Math.round(n / storeSeconds), predictAllRecordsPerSecond: Math.round(n / predictSeconds) };
+  return modelId;
 }
 
+/** `predict --all` with the small CNN; re-running it replaces the predictions (same path, same figures). */
+async function predictPhase(ws: Workspace, built: Built, save: () => void): Promise<void> {
+  built.modelId ??= await importBenchModel(ws);
+  save();
+  const n = recordCount(ws.db);
+  const tp = performance.now();
+  let last = tp;
+  // As `leadlens predict --all` runs it: records read and preprocessed on one worker per core.
+  const pool = createAnalysisPool(ws, { size: batchPoolSize() });
+  const onProgress = (done: number, total: number) => {
+    if (performance.now() - last < 30_000) return;
+    last = performance.now();
+    log(`  predict: ${done} of ${total}, ${(done / ((last - tp) / 1000)).toFixed(0)}/s, load ${os.loadavg()[0].toFixed(1)}`);
+  };
+  const summary = await predictInWorkspace(ws, built.modelId, undefined, onProgress, { pool }).finally(() => pool.close());
+  const seconds = (performance.now() - tp) / 1000;
+  built.predict = {
+    records: n,
+    stored: summary.stored,
+    seconds: round(seconds, 1),
+    recordsPerSecond: Math.round(n / seconds),
+    loadavg1: round(os.loadavg()[0]),
+  };
+  save();
+  log(`predict --all: ${n} records in ${seconds.toFixed(1)} s (${(n / seconds).toFixed(0)}/s), ${summary.skipped.length} skipped`);
+}
+
+/** `rules --all` (12-lead set): every detector on every record, stored; re-running it replaces the results. */
+async function rulesPhase(ws: Workspace, built: Built, save: () => void): Promise<void> {
+  // BENCH_SCALE_RULES_RECORDS=N: rules on N records spread evenly over the workspace (a shorter run; the queue then
+  // holds only their disagreements). Default: every record.
+  const every = allRecordIds(ws.db);
+  const want = Math.min(every.length, Number(process.env.BENCH_SCALE_RULES_RECORDS ?? every.length));
+  const ids = want < every.length ? Array.from({ length: want }, (_, k) => every[Math.floor((k * every.length) / want)]) : every;
+  const tr = performance.now();
+  let last = tr;
+  const outcomes = await runStoredRulesInPool(ws, ids, 12, {
+    onProgress: (done) => {
+      if (performance.now() - last < 30_000) return;
+      last = performance.now();
+      log(`  rules: ${done} of ${ids.length}, ${(done / ((last - tr) / 1000)).toFixed(0)}/s, load ${os.loadavg()[0].toFixed(1)}`);
+    },
+  });
+  const seconds = (performance.now() - tr) / 1000;
+  const skipped = outcomes.filter((o) => o.error).length;
+  built.rules = {
+    records: ids.length,
+    stored: ids.length - skipped,
+    seconds: round(seconds, 1),
+    recordsPerSecond: Math.round(ids.length / seconds),
+    loadavg1: round(os.loadavg()[0]),
+  };
+  save();
+  log(`rules --all: ${ids.length} records in ${seconds.toFixed(1)} s (${(ids.length / seconds).toFixed(0)}/s), ${skipped} skipped`);
+}
+
+/**
+ * Builds the workspace in phases (store, predict, rules). With BENCH_SCALE_WORKSPACE the marker keeps each finished
+ * phase's figures, so a later run only does the phases still missing, plus those named in BENCH_SCALE_REDO
+ * (predict,rules: re-timed on the kept records). BENCH_SCALE_PHASES limits this run to some phases (default all).
+ */
 async function workspace(): Promise<Record<string, unknown>> {
   const kept = process.env.BENCH_SCALE_WORKSPACE;
   const marker = kept && path.join(kept, 'scale-built.json');
   const ws: Workspace = openWorkspace(kept ?? tmp('leadlens-bench-scale-ws-'));
-  const built =
+  const built: Built =
     marker && fs.existsSync(marker)
-      ? (JSON.parse(fs.readFileSync(marker, 'utf8')) as Record<string, number>)
-      : await build(ws, Number(process.env.BENCH_SCALE_RECORDS ?? 100_000));
-  if (marker) fs.writeFileSync(marker, JSON.stringify(built));
-  const n = built.records;
+      ? (JSON.parse(fs.readFileSync(marker, 'utf8')) as Built)
+      : { records: Number(process.env.BENCH_SCALE_RECORDS ?? 100_000) };
+  const save = () => marker && fs.writeFileSync(marker, JSON.stringify(built, null, 2) + '\n');
+  const phases = (process.env.BENCH_SCALE_PHASES ?? 'store,predict,rules').split(',');
+  const redo = (process.env.BENCH_SCALE_REDO ?? '').split(',');
+  if (phases.includes('store') && !built.store?.done) await storePhase(ws, built, save);
+  if (!built.store?.done) throw new Error(`the store phase has not finished (${built.store?.stored ?? 0} of ${built.records} stored)`);
+  if (phases.includes('predict') && (!built.predict || redo.includes('predict'))) await predictPhase(ws, built, save);
+  if (phases.includes('rules') && (!built.rules || redo.includes('rules'))) await rulesPhase(ws, built, save);
+  const n = recordCount(ws.db);
   // Interactive calls through the API services (what serve and Electron run), with the model queues present.
   const api = createServices(ws, () => undefined, 'http');
   let seed = 7;
@@ -188,6 +295,10 @@ async function workspace(): Promise<Record<string, unknown>> {
   const queuePage = await timed(20, (k) =>
     api.call('records.list', { queue: ['new', 'flagged', 'low-confidence', 'model-vs-label'][k % 4], offset: 0, limit: 50 }),
   );
+  // The "model != rule" queue: its first page and a page deep in it, with rule results stored for every record.
+  const ruleQueuePage = built.rules
+    ? await timed(20, (k) => api.call('records.list', { queue: 'model-vs-rule', offset: k % 2 ? 0 : 1000, limit: 50 }))
+    : undefined;
   const counts = await timed(10, () => api.call('worklist.queues', {}));
   const search = await timed(20, (k) =>
     api.call('records.list', k % 2 ? { search: '164889003', limit: 50 } : { label: '164889003', limit: 50 }),
@@ -197,18 +308,25 @@ async function workspace(): Promise<Record<string, unknown>> {
     await api.call('records.get', { id });
     await api.call('records.signal', { id, maxPoints: 4000 });
   });
+  const queueSizes = (await api.call('worklist.queues', {})) as unknown;
   ws.close();
   const workspaceMiB = fileMiB(ws.dir);
   if (!kept) fs.rmSync(ws.dir, { recursive: true, force: true });
   const p95 = (xs: number[]) => round(pct(xs, 95));
   const out = {
-    ...built,
+    records: n,
+    storeRecordsPerSecond: built.store?.recordsPerSecond,
+    predictAllRecordsPerSecond: built.predict?.recordsPerSecond,
+    rulesAllRecordsPerSecond: built.rules?.recordsPerSecond,
+    phases: { store: built.store, predict: built.predict, rules: built.rules },
     workspaceMiB: Math.round(workspaceMiB),
     worklistPageP95Ms: p95(page),
     queuePageP95Ms: p95(queuePage),
+    ...(ruleQueuePage ? { modelVsRuleQueuePageP95Ms: p95(ruleQueuePage) } : {}),
     queueCountsP95Ms: p95(counts),
     labelSearchP95Ms: p95(search),
     openRecordP95Ms: p95(open),
+    queueSizes,
   };
   log(`workspace: ${JSON.stringify(out)}`);
   return out;

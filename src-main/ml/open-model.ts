@@ -81,6 +81,11 @@ export interface ModelScorer {
   classes: string[];
   /** Class probabilities, records x classes. */
   predict(records: readonly EcgRecord[]): Promise<Float32Array>;
+  /**
+   * Signal models: the input spec and the probabilities from inputs already made by `recordToInput` (e.g. in worker
+   * threads), the same as `predict` on their records.
+   */
+  signal?: { spec: InputSpec; predictInputs(inputs: Float32Array[]): Promise<Float32Array> };
 }
 
 /** How a model scores records. Image models trained on several layouts predict from their first. */
@@ -96,6 +101,7 @@ export async function modelScorer(m: RuntimeModel): Promise<ModelScorer> {
           m.onnx,
           records.map((r) => recordToInput(r, spec)),
         ),
+      signal: { spec, predictInputs: (inputs) => runOnnx(m.onnx, inputs) },
     };
   }
   // Every architecture's exported ONNX graph runs in onnxruntime, several times faster than tfjs-wasm.
@@ -128,5 +134,6 @@ export async function modelScorer(m: RuntimeModel): Promise<ModelScorer> {
         onnx,
         records.map((r) => recordToInput(r, spec)),
       ),
+    signal: { spec, predictInputs: (inputs) => runOnnx(onnx, inputs) },
   };
 }

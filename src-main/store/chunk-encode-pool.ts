@@ -8,11 +8,16 @@ import type { ChunkSamples } from './signal-codec.ts';
 export interface ChunkEncodeRequest {
   id: number;
   wide: boolean;
-  /** A copy of the chunk's samples, transferred to the worker. */
+  /** The chunk's samples copied to the start of this buffer, transferred to the worker and back with the reply. */
   samples: ArrayBuffer;
+  count: number;
 }
 
-export type ChunkEncodeReply = { id: number; blob: Uint8Array } | { id: number; error: string };
+/** `samples`: the request's buffer, handed back for the next chunk. */
+export type ChunkEncodeReply = { id: number; blob: Uint8Array; samples: ArrayBuffer } | { id: number; error: string; samples: ArrayBuffer };
+
+/** Sample buffers kept for reuse: as many as chunks are in flight is enough. */
+const SPARE_BUFFERS = 32;
 
 interface Waiting {
   resolve: (blob: Uint8Array) => void;
@@ -25,11 +30,17 @@ export class ChunkEncodePool {
   private nextId = 0;
   private failure: Error | undefined;
   private closed = false;
+  /**
+   * Buffers the workers gave back. A 24 h Holter is 1 GB of samples: copying each chunk into a fresh buffer made the
+   * kernel map (and zero) that much new memory again, page by page; reused buffers are already mapped.
+   */
+  private readonly spare: ArrayBuffer[] = [];
 
   constructor(readonly size = Math.max(1, os.availableParallelism())) {
     for (let i = 0; i < size; i++) {
       const w = startWorker('chunk-encode-worker', import.meta.url);
       w.on('message', (m: ChunkEncodeReply) => {
+        if (this.spare.length < SPARE_BUFFERS) this.spare.push(m.samples);
         const entry = this.waiting.get(m.id);
         if (!entry) return;
         this.waiting.delete(m.id);
@@ -56,8 +67,11 @@ export class ChunkEncodePool {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new Error('signal encoding pool is closed'));
     const id = this.nextId++;
-    const copy = samples.slice();
-    const request: ChunkEncodeRequest = { id, wide: copy instanceof Int32Array, samples: copy.buffer as ArrayBuffer };
+    const wide = samples instanceof Int32Array;
+    const k = this.spare.findIndex((b) => b.byteLength >= samples.byteLength);
+    const buffer = k >= 0 ? this.spare.splice(k, 1)[0] : new ArrayBuffer(samples.byteLength);
+    (wide ? new Int32Array(buffer, 0, samples.length) : new Int16Array(buffer, 0, samples.length)).set(samples);
+    const request: ChunkEncodeRequest = { id, wide, samples: buffer, count: samples.length };
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       this.workers[id % this.workers.length].postMessage(request, [request.samples]);

@@ -7,11 +7,11 @@ const port = parentPort!;
 port.on('message', (m: ChunkEncodeRequest) => {
   let reply: ChunkEncodeReply;
   try {
-    const blob = encodeChunk(m.wide ? new Int32Array(m.samples) : new Int16Array(m.samples));
-    reply = { id: m.id, blob };
-    port.postMessage(reply, [blob.buffer as ArrayBuffer]);
+    const blob = encodeChunk(m.wide ? new Int32Array(m.samples, 0, m.count) : new Int16Array(m.samples, 0, m.count));
+    reply = { id: m.id, blob, samples: m.samples };
+    port.postMessage(reply, [blob.buffer as ArrayBuffer, m.samples]);
   } catch (e) {
-    reply = { id: m.id, error: (e as Error).message };
-    port.postMessage(reply);
+    reply = { id: m.id, error: (e as Error).message, samples: m.samples };
+    port.postMessage(reply, [m.samples]);
   }
 });

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { LabelAssertion, LabelRef } from '../../src-shared/api.ts';
 import { REVIEW_STATES, isReviewState, type ReviewState } from '../../src-shared/review-vocabulary.ts';
 import { appendAudit } from './audit-log.ts';
+import { prepared } from './prepared.ts';
 import { writeTransaction } from './write-transaction.ts';
 
 interface LabelRow {
@@ -44,12 +45,12 @@ export function labelHistory(db: Database, recordId: number): LabelAssertion[] {
  * are not labels here. With `reviewer`, only that reviewer's words count (their own label set, as blind mode shows it).
  */
 export function effectiveLabels(db: Database, recordId: number, reviewer?: string): LabelRef[] {
-  const rows = db
-    .prepare(
-      `SELECT vocabulary, code, present, source_kind FROM label WHERE record_id = ? AND is_current = 1 AND (source_kind = 'dataset'
+  // Prepared once: a worklist page asks this for each of its rows.
+  const rows = prepared(
+    db,
+    `SELECT vocabulary, code, present, source_kind FROM label WHERE record_id = ? AND is_current = 1 AND (source_kind = 'dataset'
         OR (source_kind = 'annotator' AND (? IS NULL OR author = ?))) ORDER BY id`,
-    )
-    .all(recordId, reviewer ?? null, reviewer ?? null) as { vocabulary: string; code: string; present: number; source_kind: string }[];
+  ).all(recordId, reviewer ?? null, reviewer ?? null) as { vocabulary: string; code: string; present: number; source_kind: string }[];
   const byCode = new Map<string, { ref: LabelRef; present: boolean; annotator: boolean }>();
   for (const r of rows) {
     const key = `${r.vocabulary}\u0000${r.code}`;

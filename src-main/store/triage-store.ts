@@ -8,6 +8,7 @@ import type { RecordModelView } from '../../src-shared/api.ts';
 import { DEFAULT_THRESHOLD, type ClassThreshold } from '../../src-shared/label-quality/operating-thresholds.ts';
 import { readTriageSettings, triageRecord, type RecordTriage, type TriageSettings } from '../../src-shared/label-quality/triage-score.ts';
 import { getModelInfo } from './model-store.ts';
+import { prepared } from './prepared.ts';
 import { readSetting, writeSetting } from './setting-store.ts';
 import { writeTransaction } from './write-transaction.ts';
 
@@ -121,20 +122,19 @@ export function setTriageSettings(db: Database, value: Partial<TriageSettings>):
 
 /** What the worklist row shows of the models' view of a record: its most urgent triage, and a suspected label error. */
 export function recordModelView(db: Database, recordId: number): RecordModelView | undefined {
-  const t = db
-    .prepare(
-      `SELECT model_id AS modelId, score, top_class AS classCode, top_probability AS probability, top_threshold AS threshold,
+  // Both statements prepared once: a worklist page asks this for each of its rows.
+  const t = prepared(
+    db,
+    `SELECT model_id AS modelId, score, top_class AS classCode, top_probability AS probability, top_threshold AS threshold,
          low_confidence AS lowConfidence
        FROM record_triage WHERE record_id = ? ORDER BY score IS NULL, score DESC, model_id DESC LIMIT 1`,
-    )
-    .get(recordId) as
+  ).get(recordId) as
     { modelId: number; score: number | null; classCode: string; probability: number; threshold: number; lowConfidence: number } | undefined;
-  const e = db
-    .prepare(
-      `SELECT run_id AS runId, score, reason FROM label_error_record
+  const e = prepared(
+    db,
+    `SELECT run_id AS runId, score, reason FROM label_error_record
        WHERE record_id = ? AND flagged = 1 AND run_id = (SELECT MAX(id) FROM label_error_run)`,
-    )
-    .get(recordId) as { runId: number; score: number; reason: string } | undefined;
+  ).get(recordId) as { runId: number; score: number; reason: string } | undefined;
   if (!t && !e) return undefined;
   return {
     ...(t ? { triage: { ...t, lowConfidence: t.lowConfidence === 1 } } : {}),

@@ -19,6 +19,8 @@ export interface AnalysisPool {
 
 /** One worker per core but one (the main thread keeps that), at least one, at most four. */
 export const defaultPoolSize = (): number => Math.max(1, Math.min(4, os.availableParallelism() - 1));
+/** For a batch command (`predict --all`, `rules --all`): one worker per core, at most four, as the caller mostly waits. */
+export const batchPoolSize = (): number => Math.min(4, os.availableParallelism());
 
 interface Task {
   job: AnalysisJob;

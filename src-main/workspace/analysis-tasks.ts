@@ -10,7 +10,9 @@ import { recordMedianBeats } from './median-beats.ts';
 import type { LeadSetSize } from '../../src-shared/lead-sets.ts';
 import { refreshRecordRules } from './boundary-rules.ts';
 import { recomputeQtcRules } from './qtc-recompute.ts';
-import type { StoredRunOutcome } from './run-rules.ts';
+import { runStoredRules, type StoredRunOutcome } from './run-rules.ts';
+import type { InputSpec } from '../ml/input-pipeline.ts';
+import { prepareModelInputs, type PreparedInput } from './record-model-inputs.ts';
 import { explainInWorkspace, type ExplainRequest, type ExplainSummary } from './explain-records.ts';
 
 /** What a long task may report and obey: progress (done of total) and a cancel it checks between its steps. */
@@ -31,6 +33,8 @@ export interface AnalysisTasks {
   qtcRules: { params: { id: number; leadSet: LeadSetSize }; result: RuleResult[] };
   /** Saliency maps and their audit for a list of records (a UI saliency run). */
   explain: { params: ExplainTaskParams; result: ExplainSummary };
+  storedRules: { params: { ids: number[]; leadSet: LeadSetSize }; result: StoredRunOutcome[] };
+  modelInputs: { params: { ids: number[]; spec: InputSpec }; result: PreparedInput[] };
 }
 export type AnalysisTaskName = keyof AnalysisTasks;
 
@@ -48,6 +52,8 @@ export const ANALYSIS_TASKS: {
   refreshRules: (ws, p) => refreshRecordRules(ws.db, p.id, p.leadSets),
   qtcRules: (ws, p) => recomputeQtcRules(ws.db, p.id, p.leadSet),
   explain: (ws, p, control) => explainInWorkspace(ws, { ...p, onProgress: control.onProgress, signal: control.signal }),
+  storedRules: (ws, p) => runStoredRules(ws.db, p.ids, p.leadSet),
+  modelInputs: (ws, p) => prepareModelInputs(ws.db, p.ids, p.spec),
 };
 
 /** Tasks that run for minutes: they take the pool's long-task slot, so record analysis never waits behind them. */

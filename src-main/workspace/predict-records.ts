@@ -9,6 +9,8 @@ import { modelThresholds } from '../store/triage-store.ts';
 import { allRecordIds, getRecordSignal, recordName } from '../store/record-store.ts';
 import type { Workspace } from '../store/workspace.ts';
 import { reducedLeadStandIn } from './lead-set-models.ts';
+import type { AnalysisPool } from './analysis-pool.ts';
+import { prepareModelInputs } from './record-model-inputs.ts';
 
 export interface PredictSummary {
   /** Records asked for. */
@@ -21,7 +23,7 @@ export interface PredictSummary {
   backend: string;
 }
 
-const BATCH = 64;
+const BATCH_RECORDS = 64;
 const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 
 /** Predicts and stores per-class probabilities for the records (all records when none given); never aborts on one record. */
@@ -30,6 +32,7 @@ export async function predictInWorkspace(
   modelId: number,
   recordIds?: number[],
   onProgress?: (done: number, total: number) => void,
+  opts: { pool?: AnalysisPool; batch?: number } = {},
 ): Promise<PredictSummary> {
   const ids = recordIds ?? allRecordIds(ws.db);
   const model = await openModel(ws.db, modelId);
@@ -42,7 +45,7 @@ export async function predictInWorkspace(
   /** Records for each reduced-lead stand-in model (by id); scored after the main pass. */
   const deferred = new Map<number, { id: number; record: EcgRecord }[]>();
   let stored = 0;
-  const store = (records: { id: number; record: EcgRecord }[], p: Float32Array, storeModelId = modelId): void => {
+  const store = (records: { id: number }[], p: Float32Array, storeModelId = modelId): void => {
     const rows: Array<{ recordId: number; classCode: string; probability: number; predicted: boolean }> = [];
     records.forEach(({ id }, b) => {
       const probs = p.subarray(b * classes.length, (b + 1) * classes.length);
@@ -53,35 +56,82 @@ export async function predictInWorkspace(
     savePredictions(ws.db, storeModelId, rows);
     stored += records.length;
   };
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const batch: { id: number; record: EcgRecord }[] = [];
-    for (const id of ids.slice(i, i + BATCH)) {
-      const record = getRecordSignal(ws.db, id);
-      if (!record)
-        skipped.push({ recordId: id, recordName: recordName(ws.db, id) ?? '?', reason: `no record with id ${id} in this workspace` });
-      else {
-        const reason = recordMismatch(record, model.input);
-        const standIn = reason ? reducedLeadStandIn(ws.db, model.info, record) : undefined;
-        if (standIn) deferred.set(standIn.id, [...(deferred.get(standIn.id) ?? []), { id, record }]);
-        else if (reason) skipped.push({ recordId: id, recordName: record.recordName, reason });
-        else batch.push({ id, record });
+  /** A record the model cannot read: scored later by a reduced-lead stand-in of the same family, or skipped with the reason. */
+  const mismatched = (id: number, record: EcgRecord, reason: string): void => {
+    const standIn = reducedLeadStandIn(ws.db, model.info, record);
+    if (standIn) deferred.set(standIn.id, [...(deferred.get(standIn.id) ?? []), { id, record }]);
+    else skipped.push({ recordId: id, recordName: record.recordName, reason });
+  };
+  const missing = (id: number): void => {
+    skipped.push({ recordId: id, recordName: recordName(ws.db, id) ?? '?', reason: `no record with id ${id} in this workspace` });
+  };
+  const signal = scorer.signal;
+  const BATCH = opts.batch ?? BATCH_RECORDS;
+  if (opts.pool && opts.pool.size > 0 && signal) {
+    // Records are read and turned into inputs on the pool's threads, a few batches ahead; inference and writes here.
+    const chunks: number[][] = [];
+    for (let i = 0; i < ids.length; i += BATCH) chunks.push(ids.slice(i, i + BATCH));
+    const ahead = 2 * opts.pool.size;
+    // A chunk whose worker failed is prepared here instead: the run goes on.
+    const prepare = (c: number[]) =>
+      opts.pool!.run('modelInputs', { ids: c, spec: signal.spec }).catch(() => prepareModelInputs(ws.db, c, signal.spec));
+    const pending = chunks.slice(0, ahead).map(prepare);
+    let done = 0;
+    for (let c = 0; c < chunks.length; c++) {
+      const prepared = await pending[c];
+      if (c + ahead < chunks.length) pending.push(prepare(chunks[c + ahead]));
+      const batch: { id: number; input: Float32Array }[] = [];
+      for (const p of prepared) {
+        if (p.input) batch.push({ id: p.recordId, input: p.input });
+        else if (p.error) skipped.push({ recordId: p.recordId, recordName: p.recordName ?? '?', reason: p.error });
+        else if (p.mismatch) {
+          const record = getRecordSignal(ws.db, p.recordId);
+          if (record) mismatched(p.recordId, record, p.mismatch);
+          else missing(p.recordId);
+        } else missing(p.recordId);
       }
-    }
-    if (batch.length) {
-      try {
-        store(batch, await scorer.predict(batch.map((b) => b.record)));
-      } catch {
-        // One record the checks did not foresee fails the batch: score the batch record by record to find it.
-        for (const one of batch) {
-          try {
-            store([one], await scorer.predict([one.record]));
-          } catch (e) {
-            skipped.push({ recordId: one.id, recordName: one.record.recordName, reason: firstLine(e) });
+      if (batch.length) {
+        try {
+          store(batch, await signal.predictInputs(batch.map((b) => b.input)));
+        } catch {
+          for (const one of batch) {
+            try {
+              store([one], await signal.predictInputs([one.input]));
+            } catch (e) {
+              skipped.push({ recordId: one.id, recordName: recordName(ws.db, one.id) ?? '?', reason: firstLine(e) });
+            }
           }
         }
       }
+      done += chunks[c].length;
+      onProgress?.(done, ids.length);
     }
-    onProgress?.(Math.min(i + BATCH, ids.length), ids.length);
+  } else {
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const batch: { id: number; record: EcgRecord }[] = [];
+      for (const id of ids.slice(i, i + BATCH)) {
+        const record = getRecordSignal(ws.db, id);
+        const reason = record && recordMismatch(record, model.input);
+        if (!record) missing(id);
+        else if (reason) mismatched(id, record, reason);
+        else batch.push({ id, record });
+      }
+      if (batch.length) {
+        try {
+          store(batch, await scorer.predict(batch.map((b) => b.record)));
+        } catch {
+          // One record the checks did not foresee fails the batch: score the batch record by record to find it.
+          for (const one of batch) {
+            try {
+              store([one], await scorer.predict([one.record]));
+            } catch (e) {
+              skipped.push({ recordId: one.id, recordName: one.record.recordName, reason: firstLine(e) });
+            }
+          }
+        }
+      }
+      onProgress?.(Math.min(i + BATCH, ids.length), ids.length);
+    }
   }
   const standIns: PredictSummary['standIns'] = [];
   for (const [standInId, records] of deferred) {

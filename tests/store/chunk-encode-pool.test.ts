@@ -25,6 +25,20 @@ describe('signal chunks encoded on worker threads', () => {
     expect(chunks[0].length).toBe(65536);
   });
 
+  it('reuses the sample buffers workers hand back without leaking one chunk into the next', async () => {
+    const rec = await readWfdbRecord(dataPath('mitdb', '101.hea'));
+    const d = rec.leads[0].digital;
+    // Long chunks first so their buffers come back, then shorter and int32 chunks written into those buffers.
+    const rounds = [
+      [d.subarray(0, 65536), d.subarray(65536, 131072)],
+      [d.subarray(200_000, 200_700), Int32Array.from(d.subarray(300_000, 310_000), (v) => v * 90001), d.subarray(400_000, 400_100)],
+    ];
+    for (const chunks of rounds) {
+      const blobs = await Promise.all(chunks.map((c) => pool.encode(c)));
+      blobs.forEach((b, i) => expect(Buffer.from(b).equals(Buffer.from(encodeChunk(chunks[i])))).toBe(true));
+    }
+  });
+
   it('refuses work once closed, with the reason', async () => {
     const p = new ChunkEncodePool(1);
     await p.close();

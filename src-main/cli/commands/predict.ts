@@ -3,6 +3,8 @@ import { UsageError } from '../command.ts';
 import { modelIdOption } from '../parse-args.ts';
 import { resolveRecordRef } from '../record-ref.ts';
 import { predictInWorkspace } from '../../workspace/predict-records.ts';
+import { batchPoolSize, createAnalysisPool } from '../../workspace/analysis-pool.ts';
+import { recordCount } from '../../store/record-store.ts';
 
 export const command: CliCommand = {
   name: ['predict'],
@@ -17,7 +19,10 @@ export const command: CliCommand = {
       throw new UsageError('predict needs exactly one of --all and --record ID|NAME');
     const recordIds = typeof ref === 'string' ? resolveRecordRef(ctx.workspace().db, ref) : undefined;
     const bar = ctx.progress('predict');
-    const r = await predictInWorkspace(ctx.workspace(), id, recordIds, (d, t) => bar.update(d, t));
+    // Many records: read and preprocessed on worker threads, one per core.
+    const ws = ctx.workspace();
+    const pool = (recordIds?.length ?? recordCount(ws.db)) > 64 ? createAnalysisPool(ws, { size: batchPoolSize() }) : undefined;
+    const r = await predictInWorkspace(ws, id, recordIds, (d, t) => bar.update(d, t), { pool }).finally(() => pool?.close());
     bar.finish();
     for (const k of r.skipped) ctx.log(`${k.recordName} (#${k.recordId}): skipped, ${k.reason}`);
     for (const k of r.standIns)

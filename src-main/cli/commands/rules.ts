@@ -1,6 +1,7 @@
 import { isLeadSetSize } from '../../../src-shared/lead-sets.ts';
 import { allRecordIds } from '../../store/record-store.ts';
 import { runStoredRules } from '../../workspace/run-rules.ts';
+import { runStoredRulesInPool } from '../../workspace/run-rules-in-pool.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
 import { resolveRecordRef } from '../record-ref.ts';
@@ -19,7 +20,11 @@ export const command: CliCommand = {
     const db = ctx.workspace().db;
     const ids = typeof ref === 'string' ? resolveRecordRef(db, ref) : allRecordIds(db);
     const bar = ctx.progress('rules');
-    const outcomes = runStoredRules(db, ids, leads, (_o, i) => bar.update(i + 1, ids.length));
+    // Many records: spread over worker threads, one per core.
+    const outcomes =
+      ids.length > 50
+        ? await runStoredRulesInPool(ctx.workspace(), ids, leads, { onProgress: (d, t) => bar.update(d, t) })
+        : runStoredRules(db, ids, leads, (_o, i) => bar.update(i + 1, ids.length));
     bar.finish();
     for (const o of outcomes) {
       if (o.error) {

@@ -1,0 +1,142 @@
+// The model queues read their own tables (flagged, low confidence, model != label, model != rule) instead of testing
+// every record; pages, totals and counts must equal the queue definitions over every record, ranks and ties included.
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { migrate } from '../../src-main/store/migrate.ts';
+import { savePredictions } from '../../src-main/store/prediction-store.ts';
+import { saveRuleResults } from '../../src-main/store/rule-store.ts';
+import { listWorklist, queueCondition, worklistQueues } from '../../src-main/store/worklist.ts';
+import type { RuleResult } from '../../src-shared/rules.ts';
+
+const CODES = ['426783006', '164889003', '426177001', '270492004'];
+// The ranks as written before the queues had a source: correlated over every record.
+const RANKS: Record<string, string> = {
+  flagged: '(SELECT MAX(t.score) FROM record_triage t WHERE t.record_id = r.id) DESC',
+  'model-vs-label': '(SELECT f.label_disagreement FROM record_flag f WHERE f.record_id = r.id) DESC',
+};
+
+function rng(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
+}
+
+function workspace(n: number): Database.Database {
+  const db = new Database(':memory:');
+  migrate(db);
+  const r = rng(11);
+  const rec = db.prepare(
+    "INSERT INTO record (content_hash, record_name, format, sampling_rate, length, lead_count, created_at) VALUES (?, ?, 'test', 500, 5000, 12, 'now')",
+  );
+  const lab = db.prepare(
+    "INSERT INTO label (record_id, vocabulary, code, present, source_kind, source_name, asserted_at) VALUES (?, 'SNOMED', ?, 1, 'dataset', 'test', 'now')",
+  );
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++) {
+    // Names out of id order, so a sort by name differs from the id order.
+    const id = Number(rec.run(`h${i}`, `R${(i * 37) % n}`).lastInsertRowid);
+    ids.push(id);
+    if (r() < 0.7) lab.run(id, CODES[Math.floor(r() * CODES.length)]);
+  }
+  for (const model of [1, 2]) {
+    db.prepare(
+      "INSERT INTO ml_model (id, name, kind, architecture, classes, lead_set, input_spec, runtime, weights, created_at) VALUES (?, 'm', 'onnx', 'onnx', ?, '[]', '{}', 'x', x'00', 'now')",
+    ).run(model, JSON.stringify(CODES));
+    // Probabilities on a coarse grid, so scores tie within a model and across the two.
+    const rows = ids
+      .filter(() => r() < 0.8)
+      .flatMap((recordId) =>
+        CODES.map((classCode) => {
+          const probability = Math.round(r() * 10) / 10;
+          return { recordId, classCode, probability, predicted: probability >= 0.5 };
+        }),
+      );
+    savePredictions(db, model, rows);
+  }
+  for (const id of ids) {
+    if (r() < 0.3) continue;
+    const x = r();
+    const rule: RuleResult = {
+      detectorId: 'af',
+      detectorVersion: '1',
+      leadSet: 12,
+      decision: x < 0.5,
+      score: x,
+      codes: [{ code: CODES[1], abbreviation: 'AF' }],
+      evidence: { beats: [], samplingRate: 500, measurements: {}, thresholds: {}, note: '' },
+    };
+    saveRuleResults(db, id, [rule]);
+  }
+  // Reviewers: two or three submit some records with their own labels (agreeing or not), one reviewer alone, or
+  // one still at work; only records with two submitted reviews that differ on a code are in the disagreement queue.
+  const review = db.prepare("INSERT INTO reviewer_review (record_id, reviewer, state, updated_at) VALUES (?, ?, ?, 'now')");
+  const word = db.prepare(
+    "INSERT INTO label (record_id, vocabulary, code, present, source_kind, source_name, author, asserted_at) VALUES (?, 'SNOMED', ?, ?, 'annotator', ?, ?, 'now')",
+  );
+  for (const id of ids) {
+    if (r() < 0.5) continue;
+    const reviewers = ['dr.a', 'dr.b', 'dr.c'].slice(0, 1 + Math.floor(r() * 3));
+    for (const reviewer of reviewers) {
+      review.run(id, reviewer, r() < 0.8 ? 'reviewed' : 'in-progress');
+      if (r() < 0.6) word.run(id, CODES[Math.floor(r() * 2)], r() < 0.5 ? 1 : 0, reviewer, reviewer);
+    }
+  }
+  return db;
+}
+
+describe('model queues read from their own tables', () => {
+  const db = workspace(400);
+  const queues = ['flagged', 'low-confidence', 'model-vs-label', 'model-vs-rule', 'disagreement'];
+
+  it('every page, total and count equals the queue definition over every record', () => {
+    for (const queue of queues) {
+      const where = queueCondition(db, queue);
+      const all = (rank: string | undefined, sort: string) =>
+        (
+          db.prepare(`SELECT r.id FROM record r WHERE ${where} ORDER BY ${rank ? `${rank}, ` : ''}${sort}, r.id`).all() as { id: number }[]
+        ).map((x) => x.id);
+      const ranked = all(RANKS[queue], 'r.id ASC');
+      expect(ranked.length, queue).toBeGreaterThan(20);
+      expect(ranked.length, queue).toBeLessThan(400);
+      expect(worklistQueues(db).queues.find((q) => q.id === queue)!.count, queue).toBe(ranked.length);
+      for (const offset of [0, 7, ranked.length - 5]) {
+        const page = listWorklist(db, { queue, offset, limit: 10 });
+        expect(page.total, queue).toBe(ranked.length);
+        expect(
+          page.records.map((x) => x.id),
+          `${queue} at ${offset}`,
+        ).toEqual(ranked.slice(offset, offset + 10));
+      }
+      const byName = listWorklist(db, { queue, sort: 'name', descending: true, limit: 1000 });
+      expect(
+        byName.records.map((x) => x.id),
+        queue,
+      ).toEqual(all(undefined, 'r.record_name DESC'));
+      // With a filter on top of the queue.
+      const labelled = listWorklist(db, { queue, label: CODES[1], limit: 1000 });
+      const want = (
+        db
+          .prepare(
+            `SELECT r.id FROM record r WHERE ${where} AND r.id IN (SELECT record_id FROM label WHERE code = @c AND is_current = 1 AND present = 1) AND r.id NOT IN (SELECT record_id FROM label WHERE code = @c AND is_current = 1 AND present = 0 AND source_kind = 'annotator') ORDER BY ${RANKS[queue] ? `${RANKS[queue]}, ` : ''}r.id`,
+          )
+          .all({ c: CODES[1] }) as { id: number }[]
+      ).map((x) => x.id);
+      expect(
+        labelled.records.map((x) => x.id),
+        queue,
+      ).toEqual(want);
+      expect(labelled.total, queue).toBe(want.length);
+    }
+  });
+
+  it('a ranked page reads the queue table by its index, not a sort of every member', () => {
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail).join('; ');
+    // The same SQL as listWorklist's page of the flagged queue, taken from the statement it prepares.
+    const spy = db.prepare.bind(db);
+    const seen: string[] = [];
+    (db as unknown as { prepare: (s: string) => unknown }).prepare = (s: string) => (seen.push(s), spy(s));
+    listWorklist(db, { queue: 'flagged', limit: 10 });
+    (db as unknown as { prepare: typeof spy }).prepare = spy;
+    const page = seen.find((s) => s.startsWith('SELECT r.id FROM') && s.includes('LIMIT'))!;
+    expect(plan(page.replace('@limit', '10').replace('@offset', '0'))).toMatch(/SEARCH q USING (COVERING )?INDEX record_triage_score_idx/);
+  });
+});
