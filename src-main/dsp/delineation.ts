@@ -60,7 +60,15 @@ export interface Delineation {
 export interface RhythmContext {
   /** RR irregularity (median |successive difference| / median RR); P is not sought when it is high. */
   rrIrregularity?: number;
+  /** Median RR (ms): the T peak is sought no later than T_PEAK_RR_SHARE of it after R, short of the next P wave. */
+  rrMs?: number;
 }
+
+/**
+ * Latest T peak as a share of RR. The template reaches 0.8 RR after R, where the next beat's P wave (or an atrial
+ * spike) can outgrow a small T; a T peak lies near 0.4 RR even at 150 bpm or with a long QT.
+ */
+const T_PEAK_RR_SHARE = 0.66;
 
 /** Sample-wise median of beats aligned on R; window `pre` before and `post` after R. */
 export function medianBeat(leads: Float32Array[], beats: ArrayLike<number>, pre: number, post: number): MedianBeat | undefined {
@@ -108,8 +116,11 @@ export function delineateMedianBeat(beat: MedianBeat, fs: number, rhythm: Rhythm
   const notMeasurable: NotMeasurable = {};
   // Each lead's PR-segment level (just before QRS onset) is its isoelectric reference.
   const levels = beat.templates.map((t) => t[Math.max(0, qrs.onset - ms(10))]);
-  // T search from 60 ms after QRS end (past the ST segment's start) to the end of the template.
-  const tEnd = globalTEnd(beat.templates, levels, Math.min(last, qrs.offset + ms(60)), last - ms(10), fs);
+  // T peak sought from 60 ms after QRS end (past the ST segment's start) to the end of the template, or short of
+  // the next beat's P wave when the RR is known.
+  const tFrom = Math.min(last, qrs.offset + ms(60));
+  const tTo = rhythm.rrMs ? Math.max(tFrom, Math.min(last - ms(10), r + ms(T_PEAK_RR_SHARE * rhythm.rrMs))) : last - ms(10);
+  const tEnd = globalTEnd(beat.templates, levels, tFrom, tTo, fs);
   if (tEnd.end !== undefined) {
     out.tPeak = tEnd.peak! - r;
     out.tOffset = tEnd.end - r;

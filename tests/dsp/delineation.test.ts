@@ -146,3 +146,16 @@ describe('per-lead amplitudes', () => {
     expect(Math.abs(a.tMv! - 0.4)).toBeLessThan(0.02);
   });
 });
+
+describe('the T-wave search stops short of the next beat', () => {
+  it('a sharp deflection before the next QRS (atrial spike, early P) is not taken for the T wave', () => {
+    // RR 750 ms; a small T (0.2 mV, 150-330 ms) and a 0.4 mV spike 520 ms after R, 230 ms before the next R.
+    const smallT = { ...T, endMs: 330, mv: allLeads(0.2, { aVR: -0.2 }) };
+    const spike: SyntheticWave = { startMs: 515, endMs: 530, mv: allLeads(0.4) };
+    const plain = measureRecord(syntheticBeats({ rSeconds: regularBeats(750), waves: [Q_R, S, smallT] }), 500);
+    const spiked = measureRecord(syntheticBeats({ rSeconds: regularBeats(750), waves: [Q_R, S, smallT, spike] }), 500);
+    expect(plain.qtMs).not.toBeNull();
+    expect(Math.abs(spiked.qtMs! - plain.qtMs!)).toBeLessThanOrEqual(10);
+    expect(spiked.delineation!.tPeak!).toBeLessThan(400 / 2);
+  });
+});
