@@ -146,8 +146,9 @@ function recordDetail(ws: Workspace, id: number, reviewer?: string): RecordDetai
 /** A worklist page as `reviewer` may see it: in blind mode, unsubmitted records carry only their own and the dataset's labels. */
 function worklistFor(ws: Workspace, q: WorklistQuery): { total: number; records: RecordSummary[] } {
   const { reviewer, ...query } = q;
-  const page = listWorklist(ws.db, query);
-  if (reviewer === undefined || !getReviewSettings(ws.db).blind) return page;
+  const blind = reviewer !== undefined && getReviewSettings(ws.db).blind;
+  const page = listWorklist(ws.db, query, blind ? reviewer : undefined);
+  if (!blind) return page;
   const seen = submittedAmong(
     ws.db,
     page.records.map((r) => r.id),

@@ -1,6 +1,7 @@
 // Worklist queues and filters over the stored records.
 import type { Database } from 'better-sqlite3';
 import type { RecordSummary, WorklistQuery, WorklistQueue } from '../../src-shared/api.ts';
+import { SUBMITTED_STATES } from '../../src-shared/review-vocabulary.ts';
 import { getRecordSummary } from './record-store.ts';
 import { getSelection, selectionCondition } from './selection-store.ts';
 import { recordModelView } from './triage-store.ts';
@@ -15,6 +16,23 @@ const labelPresent = (
 ): string => `(r.id IN (SELECT l.record_id FROM label l WHERE l.code = ${code} AND l.is_current = 1 AND l.present = 1
     AND l.source_kind IN ('dataset', 'annotator'))
   AND r.id NOT IN (SELECT l.record_id FROM label l WHERE l.code = ${code} AND l.is_current = 1 AND l.present = 0 AND l.source_kind = 'annotator'))`;
+
+/** Records `reviewer` (a bound parameter) has submitted: blind mode lets them see the others' labels there. */
+const submittedBy = (reviewer: string): string =>
+  `r.id IN (SELECT record_id FROM reviewer_review WHERE reviewer = ${reviewer} AND state IN (${SUBMITTED_STATES.map((s) => `'${s}'`).join(', ')}))`;
+
+/**
+ * The labels `reviewer` may see on record r in blind mode before submitting it: the dataset's and their own (their word
+ * overrides the dataset's), as the record's chips show them (label-store effectiveLabels). `match`: SQL on `l.code`.
+ */
+const ownOrDatasetLabel = (match: string, reviewer: string): string => `(r.id IN (SELECT l.record_id FROM label l WHERE ${match}
+    AND l.is_current = 1 AND l.present = 1 AND (l.source_kind = 'dataset' OR (l.source_kind = 'annotator' AND l.author = ${reviewer}))
+    AND NOT EXISTS (SELECT 1 FROM label o WHERE o.record_id = l.record_id AND o.vocabulary = l.vocabulary AND o.code = l.code
+      AND o.is_current = 1 AND o.present = 0 AND o.source_kind = 'annotator' AND o.author = ${reviewer})))`;
+
+/** `visible` where blind mode hides the others' labels from `reviewer` (not yet submitted), else `all`. */
+const blindAware = (all: string, visible: string, reviewer: string | undefined): string =>
+  reviewer === undefined ? all : `((${submittedBy(reviewer)} AND ${all}) OR (NOT ${submittedBy(reviewer)} AND ${visible}))`;
 
 // A reviewer's word on code c of record r: their own current annotator label, else the dataset's, else absent.
 const reviewerWord = (reviewer: string): string => `COALESCE(
@@ -99,17 +117,24 @@ const SORTS: Record<string, string> = {
   state: 'r.review_state',
 };
 
-function whereOf(db: Database, q: WorklistQuery): { sql: string; params: Record<string, unknown> } {
+/**
+ * `blindReviewer`: blind mode is on and this reviewer asks, so the label filter and the label search match on records
+ * they have not submitted only the labels they may see there (their own and the dataset's), never another reviewer's.
+ */
+function whereOf(db: Database, q: WorklistQuery, blindReviewer?: string): { sql: string; params: Record<string, unknown> } {
   const parts: string[] = [queueDef(db, q.queue ?? 'all').where];
   const params: Record<string, unknown> = {};
+  const blind = blindReviewer === undefined ? undefined : '@blindReviewer';
+  if (blind) params.blindReviewer = blindReviewer;
   if (q.search) {
+    const anyLabel = '(r.id IN (SELECT l.record_id FROM label l WHERE l.code LIKE @q AND l.is_current = 1 AND l.present = 1))';
     parts.push(
-      '(r.record_name LIKE @q OR r.patient_id LIKE @q OR r.id IN (SELECT l.record_id FROM label l WHERE l.code LIKE @q AND l.is_current = 1 AND l.present = 1))',
+      `(r.record_name LIKE @q OR r.patient_id LIKE @q OR ${blind ? blindAware(anyLabel, ownOrDatasetLabel('l.code LIKE @q', blind), blind) : anyLabel})`,
     );
     params.q = `%${q.search}%`;
   }
   if (q.label) {
-    parts.push(labelPresent('@label'));
+    parts.push(blind ? blindAware(labelPresent('@label'), ownOrDatasetLabel('l.code = @label', blind), blind) : labelPresent('@label'));
     params.label = q.label;
   }
   if (q.format) {
@@ -142,8 +167,8 @@ function whereOf(db: Database, q: WorklistQuery): { sql: string; params: Record<
   return { sql: parts.join(' AND '), params };
 }
 
-export function listWorklist(db: Database, q: WorklistQuery): { total: number; records: RecordSummary[] } {
-  const { sql, params } = whereOf(db, q);
+export function listWorklist(db: Database, q: WorklistQuery, blindReviewer?: string): { total: number; records: RecordSummary[] } {
+  const { sql, params } = whereOf(db, q, blindReviewer);
   const sort = SORTS[q.sort ?? 'id'];
   if (!sort) throw new Error(`unknown sort '${q.sort}' (one of ${Object.keys(SORTS).join(', ')})`);
   const rank = queueDef(db, q.queue ?? 'all').rank;
