@@ -1,10 +1,13 @@
 // `leadlens label-errors` and the worklist's "Suspected label error" queue: out-of-fold probabilities from k-fold
-// training over the labelled records (patient-grouped folds), confident-learning scores per record and class
-// (challenge-equivalent classes merged), each flagged record's reason in words with the rule decisions on it; stored
-// as one run. Records without labels or without the lead set are skipped with the reason.
+// training over the labelled records (patient-grouped folds), combined with the clinical rules' decisions as a
+// calibrated second opinion (rule-second-opinion.ts; stored rule results, else the rules run on the record), then
+// confident-learning scores per record and class (challenge-equivalent classes merged), each flagged record's reason in
+// words with the rules that moved it; stored as one run. Records without labels or without the lead set are skipped with the reason.
 import type { SkippedRecord } from '../../src-shared/api.ts';
+import type { RuleResult } from '../../src-shared/rules.ts';
 import { labelQuality, type LabelErrorRanking } from '../../src-shared/label-quality/confident-learning.ts';
 import { labelErrorReason, type RuleFinding } from '../../src-shared/label-quality/label-error-reason.ts';
+import { ruleSecondOpinion, type ClassSecondOpinion, type RuleScope } from '../../src-shared/label-quality/rule-second-opinion.ts';
 import { LEAD_SETS, isLeadSetSize, missingLeads } from '../../src-shared/lead-sets.ts';
 import { STANDARD_LEADS } from '../../src-shared/record.ts';
 import { frequentCodes } from '../ml/dataset.ts';
@@ -16,6 +19,7 @@ import { readsImages } from '../ml/open-model.ts';
 import { outOfFoldProbabilities } from '../ml/out-of-fold.ts';
 import type { TrainProgress } from '../ml/train.ts';
 import { flaggedLabelErrors, saveLabelErrorRun } from '../store/label-error-store.ts';
+import { runRules } from '../rules/run-rules.ts';
 import { ruleResultsForRecord } from '../store/rule-store.ts';
 import type { Workspace } from '../store/workspace.ts';
 import { workspaceRecords } from './labelled-records.ts';
@@ -29,6 +33,8 @@ export interface LabelErrorRequest {
   epochs?: number;
   classes?: string[];
   ranking?: LabelErrorRanking;
+  /** Which rule decisions second the model: every rule (default), only those covering the class, or none. */
+  rules?: RuleScope | 'none';
   weightsCsv?: string;
   workers?: number;
   signal?: AbortSignal;
@@ -45,6 +51,10 @@ export interface LabelErrorSummary {
   metricName: string;
   backend: string;
   skipped: SkippedRecord[];
+  /** Per class, how far each rule was trusted (log-odds when positive / negative), fitted on this run's data. */
+  ruleOpinion: ClassSecondOpinion[];
+  /** Records whose rule decisions were computed for this run (no stored results for the lead set). */
+  rulesRun: number;
   /** The most suspect records, first 20. */
   top: Array<{ recordId: number; recordName: string; score: number; reason: string }>;
 }
@@ -102,18 +112,42 @@ export async function rankLabelErrors(ws: Workspace, req: LabelErrorRequest): Pr
   const k = classes.length;
   const labels = new Uint8Array(n * k);
   usable.forEach((r, i) => labels.set(targetsFor(r.item.codes, classes, equivalent), i * k));
-  const quality = labelQuality(oof.probabilities, labels, n, k, req.ranking);
-  const ruleFindings = (recordId: number): RuleFinding[] =>
-    ruleResultsForRecord(ws.db, recordId, leads).map((r) => ({
-      detectorId: r.detectorId,
-      decision: r.decision,
-      codes: r.codes.map((c) => c.code),
-      heartRateBpm: r.evidence.measurements?.heartRateBpm ?? null,
+  const scope = req.rules ?? 'all';
+  let rulesRun = 0;
+  const findings: RuleFinding[][] = usable.map((r) => {
+    if (scope === 'none') return [];
+    let results: Array<Pick<RuleResult, 'detectorId' | 'decision' | 'codes' | 'evidence'>> = ruleResultsForRecord(ws.db, r.recordId, leads);
+    if (results.length === 0) {
+      results = runRules(r.item.record, leads);
+      rulesRun++;
+    }
+    return results.map((x) => ({
+      detectorId: x.detectorId,
+      decision: x.decision,
+      codes: x.codes.map((c) => c.code),
+      heartRateBpm: x.evidence.measurements?.heartRateBpm ?? null,
     }));
+  });
+  const opinion =
+    scope === 'none'
+      ? undefined
+      : ruleSecondOpinion(oof.probabilities, labels, n, classes, (i) => findings[i], oof.foldOf, canonical, scope);
+  const quality = labelQuality(opinion?.probabilities ?? oof.probabilities, labels, n, k, req.ranking);
   const thresholds = Array.from(quality.thresholds, (t) => (Number.isNaN(t) ? null : t));
   const runId = saveLabelErrorRun(
     ws.db,
-    { architecture: req.arch, folds, seed, epochs, classes, thresholds, foldScores: oof.foldScores, skipped },
+    {
+      architecture: req.arch,
+      folds,
+      seed,
+      epochs,
+      classes,
+      thresholds,
+      foldScores: oof.foldScores,
+      skipped,
+      ruleOpinion: opinion?.classes ?? null,
+      rules: scope,
+    },
     usable.map((r, i) => {
       const q = quality.records[i];
       return {
@@ -121,7 +155,13 @@ export async function rankLabelErrors(ws: Workspace, req: LabelErrorRequest): Pr
         fold: oof.foldOf[i],
         score: q.score,
         flagged: q.flagged,
-        reason: labelErrorReason(q, classes, q.flagged ? ruleFindings(r.recordId) : [], canonical),
+        reason: labelErrorReason(
+          q,
+          classes,
+          findings[i],
+          canonical,
+          opinion && { outOfFold: oof.probabilities.subarray(i * k, (i + 1) * k), classes: opinion.classes },
+        ),
         classes: q.classes.map((c) => ({
           classCode: classes[c.classIndex],
           given: c.given,
@@ -142,6 +182,8 @@ export async function rankLabelErrors(ws: Workspace, req: LabelErrorRequest): Pr
     metricName: oof.metricName,
     backend: oof.backend,
     skipped,
+    ruleOpinion: opinion?.classes ?? [],
+    rulesRun,
     top: flaggedLabelErrors(ws.db, runId, 20),
   };
 }

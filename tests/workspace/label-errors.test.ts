@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READERS } from '../../src-main/formats/readers.ts';
 import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
 import { effectiveLabels, setAnnotatorLabel } from '../../src-main/store/label-store.ts';
+import { latestLabelErrorRun, suspectedRecordIds } from '../../src-main/store/label-error-store.ts';
 import { getModel } from '../../src-main/store/model-store.ts';
 import { listWorklist, worklistQueues } from '../../src-main/store/worklist.ts';
 import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
@@ -67,6 +68,7 @@ describe('operating thresholds and triage from a trained model', () => {
 
 describe('label-error ranking', () => {
   it('stores out-of-fold scores for every labelled record, skips the unlabelled one with the reason, and feeds the queue', async () => {
+    expect(latestLabelErrorRun(ws.db)).toBeUndefined();
     // One record loses all its labels: it cannot be judged and must be listed as skipped.
     const bare = 1;
     for (const l of effectiveLabels(ws.db, bare).filter((x) => x.vocabulary === 'SNOMED'))
@@ -95,6 +97,22 @@ describe('label-error ranking', () => {
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     for (const row of queue.records) expect(row.model!.labelError!.reason).toMatch(/^(labelled|no model class labelled).*out-of-fold P\(/);
     expect(r.top.map((t) => t.recordId)).toEqual(queue.records.slice(0, 20).map((x) => x.id));
+    // No rule results were stored, so the rules ran on every record; each class got its fitted rule weights, stored.
+    expect(r.rulesRun).toBe(39);
+    expect(r.ruleOpinion.map((c) => c.classCode)).toEqual(CLASSES);
+    for (const c of r.ruleOpinion) expect(c.rules.map((x) => x.detectorId)).toContain('sinus-bradycardia');
+    const stored = ws.db.prepare('SELECT rule_opinion, rules FROM label_error_run WHERE id = ?').get(r.runId) as {
+      rule_opinion: string;
+      rules: string;
+    };
+    expect(JSON.parse(stored.rule_opinion)).toEqual(r.ruleOpinion);
+    expect(stored.rules).toBe('all');
+    for (const row of queue.records) expect(row.model!.labelError!.reason).toMatch(/; with the rules P\(/);
+    expect(latestLabelErrorRun(ws.db)).toMatchObject({ id: r.runId, flagged: r.flagged, records: 39 });
+    const suspected = suspectedRecordIds(ws.db, r.runId, { top: 3 });
+    expect(suspected).toEqual(queue.records.slice(0, 3).map((x) => x.id));
+    const above = suspectedRecordIds(ws.db, r.runId, { minScore: scores[4] });
+    expect(above).toEqual(queue.records.filter((x) => x.model!.labelError!.score >= scores[4]).map((x) => x.id));
     await expect(rankLabelErrors(ws, { arch: 'image-cnn' })).rejects.toThrow(/reads images/);
     await expect(rankLabelErrors(ws, { arch: 'small-cnn', folds: 2 })).rejects.toThrow(/--folds 3 or more/);
   }, 300_000);
