@@ -1,5 +1,6 @@
 // `leadlens train --exclude-suspected`: the records a label-error run suspects are left out of training and the
-// model's lineage says which run, how many and which records.
+// model's lineage says which run, how many and which records. `leadlens predict --selection` records what it scored,
+// listed by `leadlens predictions`.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -113,5 +114,51 @@ describe('leadlens train --exclude-suspected', () => {
     const missing = train('--exclude-suspected', '99');
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/no label-error run 99 in this workspace/);
+  });
+});
+
+describe('leadlens predict --selection and leadlens predictions', () => {
+  it('stores which selection the predictions were made for, and lists each predict run', () => {
+    const trained = train();
+    expect(trained.status, trained.stderr).toBe(0);
+    const modelId = JSON.parse(trained.stdout).modelId as number;
+    const w = openWorkspace(ws);
+    const names = w.db.prepare('SELECT record_name FROM record ORDER BY id LIMIT 3').pluck().all() as string[];
+    w.close();
+    expect(runLeadlens(['selection', 'save', 'three', '--record', names.join(','), '--workspace', ws]).status).toBe(0);
+    const both = runLeadlens(['predict', '--model', String(modelId), '--all', '--selection', 'three', '--workspace', ws]);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/exactly one of --all, --record ID\|NAME and --selection NAME/);
+    const unknown = runLeadlens(['predict', '--model', String(modelId), '--selection', 'four', '--workspace', ws]);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/no saved selection named 'four'/);
+    const p = runLeadlens(['predict', '--model', String(modelId), '--selection', 'three', '--workspace', ws, '--json']);
+    expect(p.status, p.stderr).toBe(0);
+    const predicted = JSON.parse(p.stdout) as { stored: number; runId: number; selection: string };
+    expect(predicted).toMatchObject({ stored: 3, selection: 'three' });
+    expect(runLeadlens(['predict', '--model', String(modelId), '--record', names[0], '--workspace', ws]).status).toBe(0);
+    const listed = runLeadlens(['predictions', '--model', String(modelId), '--workspace', ws, '--json']);
+    expect(listed.status, listed.stderr).toBe(0);
+    const runs = (JSON.parse(listed.stdout) as { runs: Array<Record<string, unknown>> }).runs;
+    expect(runs.map((r) => r.scope)).toEqual(['records', 'selection']);
+    expect(runs[1]).toMatchObject({ id: predicted.runId, records: 3, stored: 3, selection: { name: 'three', query: { records: names } } });
+    const text = runLeadlens(['predictions', '--model', String(modelId), '--workspace', ws]);
+    expect(text.stderr + text.stdout).toMatch(/selection 'three'/);
+    // Each stored prediction names its run: the first record's rows the newer 'records' run, the others the selection's.
+    const v = openWorkspace(ws);
+    const byRecord = v.db
+      .prepare(
+        'SELECT DISTINCT r.record_name AS name, p.run_id AS run FROM ml_prediction p JOIN record r ON r.id = p.record_id WHERE p.model_id = ? ORDER BY r.id',
+      )
+      .all(modelId);
+    v.close();
+    expect(byRecord).toEqual([
+      { name: names[0], run: runs[0].id },
+      { name: names[1], run: predicted.runId },
+      { name: names[2], run: predicted.runId },
+    ]);
+    const missing = runLeadlens(['predictions', '--model', '999', '--workspace', ws]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/no model with id 999/);
   });
 });
