@@ -190,10 +190,13 @@ export function listWorklist(db: Database, q: WorklistQuery, blindReviewer?: str
 
 /** Every queue this workspace can answer, with its record count, and the values the filters can take. */
 export function worklistQueues(db: Database): { queues: WorklistQueue[]; formats: string[]; leadCounts: number[] } {
+  // The label-error queue is empty before any run: say so rather than a count of 0 that reads as "no suspects".
+  const noLabelErrorRun = hasTables(db, ['label_error_run']) && !db.prepare('SELECT 1 FROM label_error_run LIMIT 1').get();
   const queues = QUEUE_DEFS.filter((q) => hasTables(db, q.needs)).map((q) => ({
     id: q.id,
     label: q.label,
     count: (db.prepare(`SELECT COUNT(*) AS n FROM record r WHERE ${q.where}`).get() as { n: number }).n,
+    ...(q.id === 'label-errors' && noLabelErrorRun ? { none: 'no run' } : {}),
   }));
   const formats = (db.prepare('SELECT DISTINCT format FROM record_source ORDER BY format').all() as { format: string }[]).map(
     (r) => r.format,

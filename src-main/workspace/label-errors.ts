@@ -8,7 +8,7 @@ import type { RuleResult } from '../../src-shared/rules.ts';
 import { labelQuality, type LabelErrorRanking } from '../../src-shared/label-quality/confident-learning.ts';
 import { labelErrorReason, type RuleFinding } from '../../src-shared/label-quality/label-error-reason.ts';
 import { ruleSecondOpinion, type ClassSecondOpinion, type RuleScope } from '../../src-shared/label-quality/rule-second-opinion.ts';
-import { LEAD_SETS, isLeadSetSize, missingLeads } from '../../src-shared/lead-sets.ts';
+import { LEAD_SETS, isLeadSetSize, missingLeads, type LeadSetSize } from '../../src-shared/lead-sets.ts';
 import { STANDARD_LEADS } from '../../src-shared/record.ts';
 import { frequentCodes } from '../ml/dataset.ts';
 import { targetsFor } from '../ml/input-pipeline.ts';
@@ -21,6 +21,7 @@ import type { TrainProgress } from '../ml/train.ts';
 import { flaggedLabelErrors, saveLabelErrorRun } from '../store/label-error-store.ts';
 import { runRules } from '../rules/run-rules.ts';
 import { ruleResultsForRecord } from '../store/rule-store.ts';
+import { resolveSelection } from '../store/selection-store.ts';
 import type { Workspace } from '../store/workspace.ts';
 import { workspaceRecords } from './labelled-records.ts';
 import { DEFAULT_INPUT } from './train-model.ts';
@@ -33,6 +34,10 @@ export interface LabelErrorRequest {
   epochs?: number;
   classes?: string[];
   ranking?: LabelErrorRanking;
+  /** A saved selection to rank (default: every record). */
+  selection?: string;
+  /** Rules phase progress (records whose rule decisions were read or computed). */
+  onRules?: (done: number, total: number) => void;
   /** Which rule decisions second the model: every rule (default), only those covering the class, or none. */
   rules?: RuleScope | 'none';
   weightsCsv?: string;
@@ -74,7 +79,9 @@ export async function rankLabelErrors(ws: Workspace, req: LabelErrorRequest): Pr
   const canonical = (c: string): string => equivalent[c] ?? c;
   const leadSet = [...LEAD_SETS[leads]];
   const skipped: SkippedRecord[] = [];
-  const usable = workspaceRecords(ws.db).filter((r) => {
+  const chosen = req.selection === undefined ? undefined : resolveSelection(ws.db, req.selection);
+  if (chosen && chosen.recordIds.length === 0) throw new Error(`selection '${req.selection}' selects no record`);
+  const usable = workspaceRecords(ws.db, chosen?.recordIds).filter((r) => {
     const missing = missingLeads(r.item.record, leadSet);
     if (r.item.codes.length === 0) skipped.push({ recordId: r.recordId, recordName: r.item.record.recordName, reason: 'no SNOMED labels' });
     else if (missing.length)
@@ -114,11 +121,23 @@ export async function rankLabelErrors(ws: Workspace, req: LabelErrorRequest): Pr
   usable.forEach((r, i) => labels.set(targetsFor(r.item.codes, classes, equivalent), i * k));
   const scope = req.rules ?? 'all';
   let rulesRun = 0;
-  const findings: RuleFinding[][] = usable.map((r) => {
-    if (scope === 'none') return [];
-    let results: Array<Pick<RuleResult, 'detectorId' | 'decision' | 'codes' | 'evidence'>> = ruleResultsForRecord(ws.db, r.recordId, leads);
+  const findings: RuleFinding[][] = [];
+  for (const [i, r] of usable.entries()) {
+    findings.push(scope === 'none' ? [] : await ruleFindingsOf(r));
+    req.onRules?.(i + 1, usable.length);
+    if (req.signal?.aborted) throw new Error('label-error run cancelled');
+  }
+  const leadSize: LeadSetSize = leads;
+  async function ruleFindingsOf(r: (typeof usable)[number]): Promise<RuleFinding[]> {
+    // Yield between records: running the rules on hundreds of records must not stall the API's event loop.
+    await new Promise((done) => setImmediate(done));
+    let results: Array<Pick<RuleResult, 'detectorId' | 'decision' | 'codes' | 'evidence'>> = ruleResultsForRecord(
+      ws.db,
+      r.recordId,
+      leadSize,
+    );
     if (results.length === 0) {
-      results = runRules(r.item.record, leads);
+      results = runRules(r.item.record, leadSize);
       rulesRun++;
     }
     return results.map((x) => ({
@@ -127,7 +146,7 @@ export async function rankLabelErrors(ws: Workspace, req: LabelErrorRequest): Pr
       codes: x.codes.map((c) => c.code),
       heartRateBpm: x.evidence.measurements?.heartRateBpm ?? null,
     }));
-  });
+  }
   const opinion =
     scope === 'none'
       ? undefined

@@ -69,6 +69,8 @@ describe('operating thresholds and triage from a trained model', () => {
 describe('label-error ranking', () => {
   it('stores out-of-fold scores for every labelled record, skips the unlabelled one with the reason, and feeds the queue', async () => {
     expect(latestLabelErrorRun(ws.db)).toBeUndefined();
+    // Before any run the queue says so instead of a count of 0.
+    expect(worklistQueues(ws.db).queues.find((q) => q.id === 'label-errors')).toMatchObject({ count: 0, none: 'no run' });
     // One record loses all its labels: it cannot be judged and must be listed as skipped.
     const bare = 1;
     for (const l of effectiveLabels(ws.db, bare).filter((x) => x.vocabulary === 'SNOMED'))
@@ -92,6 +94,7 @@ describe('label-error ranking', () => {
     expect(folds).toHaveLength(3);
     const count = Object.fromEntries(worklistQueues(ws.db).queues.map((q) => [q.id, q.count]))['label-errors'];
     expect(count).toBe(r.flagged);
+    expect(worklistQueues(ws.db).queues.find((q) => q.id === 'label-errors')!.none).toBeUndefined();
     const queue = listWorklist(ws.db, { queue: 'label-errors', limit: 100 });
     const scores = queue.records.map((x) => x.model!.labelError!.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));

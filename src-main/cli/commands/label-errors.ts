@@ -16,7 +16,7 @@ export const command: CliCommand = {
   name: ['label-errors'],
   summary: 'rank suspected label errors: k-fold out-of-fold probabilities and confident learning, stored as a worklist queue',
   usage: `leadlens label-errors --model-arch NAME [--leads 12|6|4|3|2] [--folds K] [--epochs N] [--seed N] [--classes CODES]
-       [--ranking normalized-margin|worst-class|self-confidence] [--rules all|covering|none] [--json]
+       [--ranking normalized-margin|worst-class|self-confidence] [--rules all|covering|none] [--selection NAME] [--json]
          trains K models (default ${LABEL_ERROR_DEFAULTS.folds}, patient-grouped folds, ${LABEL_ERROR_DEFAULTS.epochs} epochs each) so that
          every labelled record is scored by a model that never saw it; the clinical rules' decisions (stored, else run)
          second the model per class, each weighted by how well it agrees with the labels of the other folds (--rules
@@ -31,6 +31,7 @@ export const command: CliCommand = {
     classes: 'string',
     ranking: 'string',
     rules: 'string',
+    selection: 'string',
   },
   async run(args, ctx) {
     const arch = args.options['model-arch'];
@@ -59,6 +60,7 @@ export const command: CliCommand = {
       classes,
       ...(ranking ? { ranking: ranking as LabelErrorRanking } : {}),
       ...(rules ? { rules: rules as 'all' | 'covering' | 'none' } : {}),
+      ...(typeof args.options.selection === 'string' ? { selection: args.options.selection } : {}),
       weightsCsv: challengeWeightsCsv(),
       signal: ctx.signal,
       onProgress: (label, e) => bar.update(e.step, e.steps, `${label} epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(3)}`),
