@@ -329,6 +329,15 @@ export interface ModelReview {
   /** The scope actually used ('all' when the model has no test split, e.g. an imported model). */
   scope: ModelReviewScope;
   classes: ModelClassReview[];
+  /** The model's predict runs, newest first: which selection (or all records, or named records) each scored. */
+  predictionRuns?: {
+    id: number;
+    scope: 'selection' | 'all' | 'records';
+    selection: string | null;
+    records: number;
+    stored: number;
+    createdAt: string;
+  }[];
 }
 
 /** A record a batch (predict, explain, rules) could not process, and why (e.g. the leads it lacks). */

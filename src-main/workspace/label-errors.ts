@@ -121,13 +121,13 @@ export async function rankLabelErrors(ws: Workspace, req: LabelErrorRequest): Pr
   usable.forEach((r, i) => labels.set(targetsFor(r.item.codes, classes, equivalent), i * k));
   const scope = req.rules ?? 'all';
   let rulesRun = 0;
+  const leadSize: LeadSetSize = leads;
   const findings: RuleFinding[][] = [];
   for (const [i, r] of usable.entries()) {
     findings.push(scope === 'none' ? [] : await ruleFindingsOf(r));
     req.onRules?.(i + 1, usable.length);
     if (req.signal?.aborted) throw new Error('label-error run cancelled');
   }
-  const leadSize: LeadSetSize = leads;
   async function ruleFindingsOf(r: (typeof usable)[number]): Promise<RuleFinding[]> {
     // Yield between records: running the rules on hundreds of records must not stall the API's event loop.
     await new Promise((done) => setImmediate(done));

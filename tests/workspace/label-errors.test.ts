@@ -11,6 +11,7 @@ import { listWorklist, worklistQueues } from '../../src-main/store/worklist.ts';
 import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
 import { rankLabelErrors } from '../../src-main/workspace/label-errors.ts';
 import { predictInWorkspace } from '../../src-main/workspace/predict-records.ts';
+import { modelReview } from '../../src-main/workspace/review-model.ts';
 import { trainInWorkspace } from '../../src-main/workspace/train-model.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 
@@ -50,6 +51,10 @@ describe('operating thresholds and triage from a trained model', () => {
     expect((getModel(ws.db, r.modelId).metrics as { thresholds: unknown }).thresholds).toEqual(r.thresholds);
     const p = await predictInWorkspace(ws, r.modelId);
     expect(p.stored).toBe(40);
+    // The model review says what the predictions were made for (every record here; a selection when one was asked).
+    expect(modelReview(ws.db, r.modelId).predictionRuns).toEqual([
+      expect.objectContaining({ id: p.runId, scope: 'all', selection: null, records: 40, stored: 40 }),
+    ]);
     const triaged = ws.db.prepare('SELECT COUNT(*) FROM record_triage WHERE model_id = ?').pluck().get(r.modelId);
     expect(triaged).toBe(40);
     const flagged = listWorklist(ws.db, { queue: 'flagged', limit: 100 });
