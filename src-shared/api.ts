@@ -22,6 +22,37 @@ export interface TrainingStart {
   validateOn?: string;
   /** 'consensus': train on the reviewers' consensus where they reviewed a record (default: the current labels). */
   labelSource?: 'current' | 'consensus';
+  /** Leave out the newest label-error run's suspects: its `suspectedTop` most suspect, else every flagged record. */
+  excludeSuspected?: boolean;
+  suspectedTop?: number;
+}
+
+/** A label-error run started from the UI (leadlens label-errors): out-of-fold training over a selection or every record. */
+export interface LabelErrorStart {
+  arch: string;
+  folds?: number;
+  epochs?: number;
+  /** A saved selection to rank (default: every labelled record). */
+  selection?: string;
+}
+
+/** A label-error run of this process, streamed as 'labelErrors.progress'; `runId` is the stored run once finished. */
+export interface LabelErrorRunProgress {
+  id: number;
+  arch: string;
+  folds: number;
+  epochs: number;
+  selection: string | null;
+  state: 'running' | 'finished' | 'failed' | 'cancelled';
+  startedAt: string;
+  /** The phase ('fold 2/5 epoch 3/10', 'rules') and its progress. */
+  phase: string;
+  done: number;
+  total: number;
+  runId?: number;
+  flagged?: number;
+  records?: number;
+  error?: string;
 }
 
 export interface LabelRef {
@@ -244,6 +275,8 @@ export interface WorklistQueue {
   id: string;
   label: string;
   count: number;
+  /** Shown instead of the count when the queue has no source yet (e.g. 'no run': label-errors was never run). */
+  none?: string;
 }
 
 /** Beats and the measurements panel over a span of a record. */
@@ -312,6 +345,15 @@ export interface ModelReview {
   /** The scope actually used ('all' when the model has no test split, e.g. an imported model). */
   scope: ModelReviewScope;
   classes: ModelClassReview[];
+  /** The model's predict runs, newest first: which selection (or all records, or named records) each scored. */
+  predictionRuns?: {
+    id: number;
+    scope: 'selection' | 'all' | 'records';
+    selection: string | null;
+    records: number;
+    stored: number;
+    createdAt: string;
+  }[];
 }
 
 /** A record a batch (predict, explain, rules) could not process, and why (e.g. the leads it lacks). */
@@ -530,6 +572,9 @@ export interface ApiMethods {
    */
   'training.start': { params: TrainingStart; result: TrainingRun };
   'training.cancel': { params: { id: number }; result: TrainingRun };
+  'labelErrors.start': { params: LabelErrorStart; result: LabelErrorRunProgress };
+  'labelErrors.cancel': { params: { id: number }; result: LabelErrorRunProgress };
+  'labelErrors.list': { params: Record<string, never>; result: LabelErrorRunProgress[] };
   'explain.start': { params: ExplainStart; result: ExplainRun };
   'explain.cancel': { params: { id: number }; result: ExplainRun };
   'explain.list': { params: Record<string, never>; result: ExplainRun[] };
@@ -652,6 +697,7 @@ export interface ApiEvents {
   /** A finished ingest (ingest.paths or a batch of the watched inbox), every file with its outcome. */
   'ingest.result': IngestSummary & { task: 'ingest' | 'inbox' };
   'training.progress': TrainingRun;
+  'labelErrors.progress': LabelErrorRunProgress;
   'explain.progress': ExplainRun;
   'rules.qtcRecompute': QtcRecomputeRun;
 }
@@ -738,8 +784,18 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
     trainOn: { type: 'string', optional: true, minLength: 1, maxLength: 64 },
     validateOn: { type: 'string', optional: true, minLength: 1, maxLength: 64 },
     labelSource: { type: 'string', optional: true, oneOf: ['current', 'consensus'] },
+    excludeSuspected: { type: 'boolean', optional: true },
+    suspectedTop: { type: 'int', optional: true, min: 1, max: 1_000_000 },
   },
   'training.cancel': { id },
+  'labelErrors.start': {
+    arch: { type: 'string', minLength: 1, maxLength: 32 },
+    folds: { type: 'int', optional: true, min: 3, max: 20 },
+    epochs: { type: 'int', optional: true, min: 1, max: 500 },
+    selection: { type: 'string', optional: true, minLength: 1, maxLength: 64 },
+  },
+  'labelErrors.cancel': { id },
+  'labelErrors.list': {},
   'explain.start': {
     modelId: id,
     records: { type: 'string[]', optional: true, maxLength: 20 },

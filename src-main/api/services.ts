@@ -40,6 +40,7 @@ import { listWorklist, worklistQueues } from '../store/worklist.ts';
 import { setTriageSettings, triageSettings } from '../store/triage-store.ts';
 import { filteredSignalWindow, recordPredictions } from '../workspace/analyse-record.ts';
 import { cancelTrainingRun, listTrainingRuns, startTrainingRun } from '../workspace/training-runs.ts';
+import { cancelLabelErrorRun, listLabelErrorRuns, startLabelErrorRun } from '../workspace/label-error-runs.ts';
 import { cancelExplainRun, listExplainRuns, startExplainRun } from '../workspace/explain-runs.ts';
 import { compareLeadSets, leadSetView, parseLeadSets } from '../workspace/compare-lead-sets.ts';
 import { parseMethod } from '../explain/saliency/methods.ts';
@@ -92,7 +93,7 @@ export class ApiError extends Error {
  * workers arrive as text.
  */
 const REQUEST_ERRORS: [RegExp, 400 | 404][] = [
-  [/^no (record|note|interval annotation|saliency map|model|training run|saliency run) (with id )?\d+/, 404],
+  [/^no (record|note|interval annotation|saliency map|model|training run|saliency run|label-error run) (with id )?\d+/, 404],
   [/^record \d+ has no median beat/, 400],
   [
     /^(unknown|no such|lead set \d+ does not exist|interval \d+\.\.\d+ is not inside|record \d+ has no lead|a note needs|too many label shortcuts|label shortcut|screen calibration)/,
@@ -146,8 +147,9 @@ function recordDetail(ws: Workspace, id: number, reviewer?: string): RecordDetai
 /** A worklist page as `reviewer` may see it: in blind mode, unsubmitted records carry only their own and the dataset's labels. */
 function worklistFor(ws: Workspace, q: WorklistQuery): { total: number; records: RecordSummary[] } {
   const { reviewer, ...query } = q;
-  const page = listWorklist(ws.db, query);
-  if (reviewer === undefined || !getReviewSettings(ws.db).blind) return page;
+  const blind = reviewer !== undefined && getReviewSettings(ws.db).blind;
+  const page = listWorklist(ws.db, query, blind ? reviewer : undefined);
+  if (!blind) return page;
   const seen = submittedAmong(
     ws.db,
     page.records.map((r) => r.id),
@@ -288,6 +290,14 @@ export function createServices(
       });
     },
     'training.cancel': (p) => cancelTrainingRun(p.id),
+    'labelErrors.list': () => listLabelErrorRuns(),
+    'labelErrors.start': (p) => {
+      if (!(ARCHITECTURES as readonly string[]).includes(p.arch))
+        throw new ApiError(`unknown architecture '${p.arch}' (one of ${ARCHITECTURES.join(', ')})`);
+      if (p.selection !== undefined) getSelection(ws.db, p.selection);
+      return startLabelErrorRun(ws, p, (run) => send('labelErrors.progress', run));
+    },
+    'labelErrors.cancel': (p) => cancelLabelErrorRun(p.id),
     'explain.start': (p) => {
       if (p.records && p.queue) throw new ApiError('explain.start: give records or a queue, not both');
       // A queue or a selection: every record of the worklist query, not one page of it.

@@ -1,6 +1,7 @@
 // Worklist queues and filters over the stored records.
 import type { Database } from 'better-sqlite3';
 import type { RecordSummary, WorklistQuery, WorklistQueue } from '../../src-shared/api.ts';
+import { SUBMITTED_STATES } from '../../src-shared/review-vocabulary.ts';
 import { getRecordSummary } from './record-store.ts';
 import { getSelection, selectionCondition } from './selection-store.ts';
 import { recordModelView } from './triage-store.ts';
@@ -15,6 +16,23 @@ const labelPresent = (
 ): string => `(r.id IN (SELECT l.record_id FROM label l WHERE l.code = ${code} AND l.is_current = 1 AND l.present = 1
     AND l.source_kind IN ('dataset', 'annotator'))
   AND r.id NOT IN (SELECT l.record_id FROM label l WHERE l.code = ${code} AND l.is_current = 1 AND l.present = 0 AND l.source_kind = 'annotator'))`;
+
+/** Records `reviewer` (a bound parameter) has submitted: blind mode lets them see the others' labels there. */
+const submittedBy = (reviewer: string): string =>
+  `r.id IN (SELECT record_id FROM reviewer_review WHERE reviewer = ${reviewer} AND state IN (${SUBMITTED_STATES.map((s) => `'${s}'`).join(', ')}))`;
+
+/**
+ * The labels `reviewer` may see on record r in blind mode before submitting it: the dataset's and their own (their word
+ * overrides the dataset's), as the record's chips show them (label-store effectiveLabels). `match`: SQL on `l.code`.
+ */
+const ownOrDatasetLabel = (match: string, reviewer: string): string => `(r.id IN (SELECT l.record_id FROM label l WHERE ${match}
+    AND l.is_current = 1 AND l.present = 1 AND (l.source_kind = 'dataset' OR (l.source_kind = 'annotator' AND l.author = ${reviewer}))
+    AND NOT EXISTS (SELECT 1 FROM label o WHERE o.record_id = l.record_id AND o.vocabulary = l.vocabulary AND o.code = l.code
+      AND o.is_current = 1 AND o.present = 0 AND o.source_kind = 'annotator' AND o.author = ${reviewer})))`;
+
+/** `visible` where blind mode hides the others' labels from `reviewer` (not yet submitted), else `all`. */
+const blindAware = (all: string, visible: string, reviewer: string | undefined): string =>
+  reviewer === undefined ? all : `((${submittedBy(reviewer)} AND ${all}) OR (NOT ${submittedBy(reviewer)} AND ${visible}))`;
 
 // A reviewer's word on code c of record r: their own current annotator label, else the dataset's, else absent.
 const reviewerWord = (reviewer: string): string => `COALESCE(
@@ -134,18 +152,25 @@ function fromOf(db: Database, queue: string): string {
   return source ? `${source.from} JOIN record r ON r.id = q.record_id` : 'record r';
 }
 
-function whereOf(db: Database, q: WorklistQuery): { sql: string; params: Record<string, unknown> } {
+/**
+ * `blindReviewer`: blind mode is on and this reviewer asks, so the label filter and the label search match on records
+ * they have not submitted only the labels they may see there (their own and the dataset's), never another reviewer's.
+ */
+function whereOf(db: Database, q: WorklistQuery, blindReviewer?: string): { sql: string; params: Record<string, unknown> } {
   const def = queueDef(db, q.queue ?? 'all');
   const parts: string[] = [def.source?.where ?? def.where];
   const params: Record<string, unknown> = {};
+  const blind = blindReviewer === undefined ? undefined : '@blindReviewer';
+  if (blind) params.blindReviewer = blindReviewer;
   if (q.search) {
+    const anyLabel = '(r.id IN (SELECT l.record_id FROM label l WHERE l.code LIKE @q AND l.is_current = 1 AND l.present = 1))';
     parts.push(
-      '(r.record_name LIKE @q OR r.patient_id LIKE @q OR r.id IN (SELECT l.record_id FROM label l WHERE l.code LIKE @q AND l.is_current = 1 AND l.present = 1))',
+      `(r.record_name LIKE @q OR r.patient_id LIKE @q OR ${blind ? blindAware(anyLabel, ownOrDatasetLabel('l.code LIKE @q', blind), blind) : anyLabel})`,
     );
     params.q = `%${q.search}%`;
   }
   if (q.label) {
-    parts.push(labelPresent('@label'));
+    parts.push(blind ? blindAware(labelPresent('@label'), ownOrDatasetLabel('l.code = @label', blind), blind) : labelPresent('@label'));
     params.label = q.label;
   }
   if (q.format) {
@@ -178,8 +203,8 @@ function whereOf(db: Database, q: WorklistQuery): { sql: string; params: Record<
   return { sql: parts.join(' AND '), params };
 }
 
-export function listWorklist(db: Database, q: WorklistQuery): { total: number; records: RecordSummary[] } {
-  const { sql, params } = whereOf(db, q);
+export function listWorklist(db: Database, q: WorklistQuery, blindReviewer?: string): { total: number; records: RecordSummary[] } {
+  const { sql, params } = whereOf(db, q, blindReviewer);
   const sort = SORTS[q.sort ?? 'id'];
   if (!sort) throw new Error(`unknown sort '${q.sort}' (one of ${Object.keys(SORTS).join(', ')})`);
   const def = queueDef(db, q.queue ?? 'all');
@@ -203,10 +228,13 @@ export function listWorklist(db: Database, q: WorklistQuery): { total: number; r
 
 /** Every queue this workspace can answer, with its record count, and the values the filters can take. */
 export function worklistQueues(db: Database): { queues: WorklistQueue[]; formats: string[]; leadCounts: number[] } {
+  // The label-error queue is empty before any run: say so rather than a count of 0 that reads as "no suspects".
+  const noLabelErrorRun = hasTables(db, ['label_error_run']) && !db.prepare('SELECT 1 FROM label_error_run LIMIT 1').get();
   const queues = QUEUE_DEFS.filter((q) => hasTables(db, q.needs)).map((q) => ({
     id: q.id,
     label: q.label,
     count: (db.prepare(`SELECT COUNT(*) AS n FROM ${fromOf(db, q.id)} WHERE ${q.source?.where ?? q.where}`).get() as { n: number }).n,
+    ...(q.id === 'label-errors' && noLabelErrorRun ? { none: 'no run' } : {}),
   }));
   const formats = (db.prepare('SELECT DISTINCT format FROM record_source ORDER BY format').all() as { format: string }[]).map(
     (r) => r.format,

@@ -4,9 +4,10 @@ import type { SkippedRecord } from '../../src-shared/api.ts';
 import type { EcgRecord } from '../../src-shared/record.ts';
 import { modelScorer, openModel, recordMismatch } from '../ml/open-model.ts';
 import { predictLabels } from '../ml/prediction-rule.ts';
-import { savePredictions } from '../store/prediction-store.ts';
+import { finishPredictionRun, savePredictions, startPredictionRun, type PredictionScope } from '../store/prediction-store.ts';
 import { modelThresholds } from '../store/triage-store.ts';
 import { allRecordIds, getRecordSignal, recordName } from '../store/record-store.ts';
+import { resolveSelection } from '../store/selection-store.ts';
 import type { Workspace } from '../store/workspace.ts';
 import { reducedLeadStandIn } from './lead-set-models.ts';
 import type { AnalysisPool } from './analysis-pool.ts';
@@ -21,6 +22,10 @@ export interface PredictSummary {
   /** Records that lack some of the model's leads, scored (and stored) with a reduced-lead model of the same family instead. */
   standIns: { recordId: number; recordName: string; modelId: number; leads: string[] }[];
   backend: string;
+  /** The predict run (ml_prediction_run) the stored predictions carry. */
+  runId?: number;
+  /** The saved selection scored, when one was asked for. */
+  selection?: string;
 }
 
 const BATCH_RECORDS = 64;
@@ -32,9 +37,15 @@ export async function predictInWorkspace(
   modelId: number,
   recordIds?: number[],
   onProgress?: (done: number, total: number) => void,
-  opts: { pool?: AnalysisPool; batch?: number } = {},
+  opts: { pool?: AnalysisPool; batch?: number; selection?: string } = {},
 ): Promise<PredictSummary> {
-  const ids = recordIds ?? allRecordIds(ws.db);
+  // A saved selection names the records; the run records which (with the query as it stood), or 'all' / 'records'.
+  const selection = opts.selection;
+  const chosen = selection === undefined ? undefined : resolveSelection(ws.db, selection);
+  const ids = chosen?.recordIds ?? recordIds ?? allRecordIds(ws.db);
+  const scope: PredictionScope = chosen
+    ? { kind: 'selection', selectionId: chosen.selection.id, name: chosen.selection.name, query: chosen.selection.query }
+    : { kind: recordIds ? 'records' : 'all' };
   const model = await openModel(ws.db, modelId);
   const scorer = await modelScorer(model);
   const classes = scorer.classes;
@@ -45,6 +56,7 @@ export async function predictInWorkspace(
   /** Records for each reduced-lead stand-in model (by id); scored after the main pass. */
   const deferred = new Map<number, { id: number; record: EcgRecord }[]>();
   let stored = 0;
+  const runId = startPredictionRun(ws.db, modelId, scope, ids.length);
   const store = (records: { id: number }[], p: Float32Array, storeModelId = modelId): void => {
     const rows: Array<{ recordId: number; classCode: string; probability: number; predicted: boolean }> = [];
     records.forEach(({ id }, b) => {
@@ -53,7 +65,7 @@ export async function predictInWorkspace(
       classes.forEach((c, k) => rows.push({ recordId: id, classCode: c, probability: probs[k], predicted: out[k] === 1 }));
     });
     // Stored batch by batch, so an interrupted run keeps what it scored.
-    savePredictions(ws.db, storeModelId, rows);
+    savePredictions(ws.db, storeModelId, rows, storeModelId === modelId ? runId : null);
     stored += records.length;
   };
   /** A record the model cannot read: scored later by a reduced-lead stand-in of the same family, or skipped with the reason. */
@@ -152,5 +164,14 @@ export async function predictInWorkspace(
       }
     }
   }
-  return { records: ids.length, stored, skipped, standIns, backend: scorer.runtime };
+  finishPredictionRun(ws.db, runId, stored);
+  return {
+    records: ids.length,
+    stored,
+    skipped,
+    standIns,
+    backend: scorer.runtime,
+    runId,
+    ...(chosen ? { selection: chosen.selection.name } : {}),
+  };
 }

@@ -4,7 +4,7 @@ import type { Database } from 'better-sqlite3';
 import type { ModelClassReview, ModelReview, ModelReviewScope } from '../../src-shared/api.ts';
 import { averagePrecision, reliabilityBins, rocAuc } from '../ml/metrics/classification.ts';
 import { getModelInfo, modelLineage } from '../store/model-store.ts';
-import { predictionsFor } from '../store/prediction-store.ts';
+import { predictionRuns, predictionsFor } from '../store/prediction-store.ts';
 import { effectiveLabels } from '../store/label-store.ts';
 
 /** Up to `points` (threshold-ordered) points of the ROC curve (fpr, tpr) and PR curve (recall, precision). */
@@ -85,5 +85,13 @@ export function modelReview(db: Database, modelId: number, requested: ModelRevie
     model: { id: model.id, name: model.name, architecture: model.architecture, createdAt: model.createdAt, metrics: model.metrics },
     scope,
     classes,
+    predictionRuns: predictionRuns(db, modelId).map((r) => ({
+      id: r.id,
+      scope: r.scope,
+      selection: r.selection?.name ?? null,
+      records: r.records,
+      stored: r.stored,
+      createdAt: r.createdAt,
+    })),
   };
 }

@@ -1,6 +1,7 @@
 // `leadlens train` and the UI's training runs: train on the workspace's current labels (in a worker thread) and
 // fine-tune a stored model's head. The test split is scored by the same runtime as predict (ml/open-model.ts), and
 // the stored test metrics name it. Nothing is written unless a step succeeds.
+import type { Database } from 'better-sqlite3';
 import { operatingThresholds, type ClassThreshold, type ThresholdRule } from '../../src-shared/label-quality/operating-thresholds.ts';
 import { LEAD_SETS, isLeadSetSize, missingLeads } from '../../src-shared/lead-sets.ts';
 import { STANDARD_LEADS } from '../../src-shared/record.ts';
@@ -23,11 +24,12 @@ import { modelScorer, openModel, storedInput, type ModelInput } from '../ml/open
 import { runTrainingInWorker } from '../ml/run-training.ts';
 import { patientKFold, patientSplit } from '../ml/splits.ts';
 import type { Dataset, Inputs, TrainProgress } from '../ml/train.ts';
+import { labelErrorRunExists, latestLabelErrorRun, suspectedRecordIds } from '../store/label-error-store.ts';
 import { modelLineage, saveModel } from '../store/model-store.ts';
 import { allRecordIds } from '../store/record-store.ts';
 import { resolveSelection } from '../store/selection-store.ts';
 import type { Workspace } from '../store/workspace.ts';
-import { workspaceRecords, type WorkspaceRecord } from './labelled-records.ts';
+import { consensusLineage, workspaceRecords, type ConsensusLineage, type WorkspaceRecord } from './labelled-records.ts';
 
 /** More gradient workers than this only add copying: each holds a model replica. */
 export const MAX_WORKERS = 8;
@@ -82,6 +84,8 @@ export interface TrainRequest {
   thresholdRule?: ThresholdRule;
   /** 'consensus': train on the reviewers' consensus where they reviewed a record (default: the current labels). */
   labelSource?: 'current' | 'consensus';
+  /** Leave out the records a label-error run suspects: the newest run unless `runId`; its `top` K, or those scoring >= `minScore`, else all flagged. */
+  excludeSuspected?: { runId?: number; top?: number; minScore?: number };
   signal?: AbortSignal;
   onProgress?: (label: string, e: TrainProgress) => void;
 }
@@ -94,6 +98,10 @@ export interface TrainingRecords {
   unlabelled: { records: number; policy: 'excluded' | 'as-normal' };
   /** Training-selection records dropped because their patient is in the validation selection. */
   droppedSharedPatients: { patients: number; records: number };
+  /** Where the targets came from: the current label versions (ml_model_label), or the reviewers' consensus named here. */
+  labels: { source: 'current' } | { source: 'consensus'; consensus: ConsensusLineage | null };
+  /** Records left out because a label-error run suspects their labels (train --exclude-suspected). */
+  excludedSuspected?: { runId: number; top: number | null; minScore: number | null; records: number; recordIds: number[] };
 }
 
 export interface TrainSummary {
@@ -143,7 +151,13 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
     req.unlabelledAsNormal
       ? rs.map((r) => (r.item.codes.length ? r : { ...r, item: { ...r.item, codes: [SINUS_RHYTHM] } }))
       : rs.filter((r) => r.item.codes.length > 0);
-  const loaded = workspaceRecords(db, [...new Set([...poolIds, ...valIds])], req.labelSource);
+  const suspected = req.excludeSuspected && excludedSuspects(db, req.excludeSuspected);
+  const leftOut = new Set(suspected?.recordIds ?? []);
+  const loaded = workspaceRecords(
+    db,
+    [...new Set([...poolIds, ...valIds])].filter((id) => !leftOut.has(id)),
+    req.labelSource,
+  );
   const unlabelled = loaded.filter((r) => r.item.codes.length === 0).length;
   const all = labelledOr(loaded);
   const classes =
@@ -200,6 +214,11 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
     validateOn: valSel ? { name: valSel.selection.name, query: valSel.selection.query } : null,
     unlabelled: { records: unlabelled, policy: req.unlabelledAsNormal ? 'as-normal' : 'excluded' },
     droppedSharedPatients: dropped,
+    labels:
+      req.labelSource === 'consensus'
+        ? { source: 'consensus', consensus: consensusLineage(db, [...trainR, ...valR, ...testR]) ?? null }
+        : { source: 'current' },
+    ...(suspected ? { excludedSuspected: suspected } : {}),
   };
   const weights: ChallengeWeights = challengeWeightsTable(req.weightsCsv);
   const options = {
@@ -308,6 +327,22 @@ export async function trainInWorkspace(ws: Workspace, req: TrainRequest): Promis
     records: trainingRecords,
     thresholds,
   };
+}
+
+/** The records `train --exclude-suspected` leaves out, from the newest label-error run or the one named. */
+function excludedSuspects(
+  db: Database,
+  o: NonNullable<TrainRequest['excludeSuspected']>,
+): NonNullable<TrainingRecords['excludedSuspected']> {
+  if (o.top !== undefined && o.minScore !== undefined) throw new Error('--suspected-top and --suspected-min-score exclude each other');
+  if (o.top !== undefined && !(Number.isInteger(o.top) && o.top >= 1))
+    throw new Error(`--suspected-top needs a whole number >= 1, got ${o.top}`);
+  if (o.minScore !== undefined && !Number.isFinite(o.minScore)) throw new Error(`--suspected-min-score needs a number, got ${o.minScore}`);
+  const runId = o.runId ?? latestLabelErrorRun(db)?.id;
+  if (runId === undefined) throw new Error('no label-error run in this workspace: run `leadlens label-errors` first');
+  if (!labelErrorRunExists(db, runId)) throw new Error(`no label-error run ${runId} in this workspace`);
+  const recordIds = suspectedRecordIds(db, runId, { top: o.top, minScore: o.minScore });
+  return { runId, top: o.top ?? null, minScore: o.minScore ?? null, records: recordIds.length, recordIds };
 }
 
 /**

@@ -47,6 +47,7 @@ export function startTrainingRun(
       ...(req.trainOn ? { trainOn: req.trainOn } : {}),
       ...(req.validateOn ? { validateOn: req.validateOn } : {}),
       ...(req.labelSource ? { labelSource: req.labelSource } : {}),
+      ...(req.excludeSuspected ? { excludeSuspected: req.suspectedTop ? { top: req.suspectedTop } : {} } : {}),
       signal: abort.signal,
       onProgress: (_label, e) => {
         run.points.push({

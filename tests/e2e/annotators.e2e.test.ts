@@ -207,6 +207,21 @@ describe('annotator keys', () => {
     await poll(() => a.page.locator('[data-testid="review-state"]').textContent()).toBe('corrected');
 
     const b = await newPage('dr.blindB');
+    // Before B submits, neither the label filter nor the search finds the record by A's AF; A, who submitted, finds it.
+    const filterBy = async (page: Page, code: string) => {
+      await page.locator('[data-testid="filter-label"]').fill(code);
+      await page.locator('[data-testid="filter-label"]').dispatchEvent('change');
+    };
+    await filterBy(a.page, AF);
+    await poll(() => rowNames(a.page)).toContain(target);
+    await filterBy(b.page, AF);
+    await poll(() => rowNames(b.page)).not.toContain(target);
+    await filterBy(b.page, '');
+    await poll(() => rowNames(b.page)).toContain(target);
+    await b.page.getByLabel('Search records').fill(AF);
+    await poll(() => rowNames(b.page)).not.toContain(target);
+    await b.page.getByLabel('Search records').fill('');
+    await poll(() => rowNames(b.page)).toContain(target);
     await b.page.locator('[data-testid="worklist"] li', { hasText: target }).locator('button').click();
     await poll(() => recordName(b.page)).toBe(target);
     await drawn(b.page);
@@ -219,6 +234,10 @@ describe('annotator keys', () => {
     await poll(() => b.page.locator('[data-testid="blind"]').count()).toBe(0);
     await poll(() => b.page.locator('[data-testid="reviewers"]').textContent()).toContain('dr.blindA: corrected');
     await poll(() => labelOf(b.page, AF)).toBe('true');
+    // Submitted: now B's label filter finds the record by A's AF too.
+    await filterBy(b.page, AF);
+    await poll(() => rowNames(b.page)).toContain(target);
+    await filterBy(b.page, '');
 
     await b.page.locator('[data-testid="view-agreement"]').click();
     await poll(() => b.page.locator('[data-testid="agreement-disagreements"] li', { hasText: target }).count()).toBe(1);

@@ -12,8 +12,11 @@ const schemaOf = (db: Database.Database) =>
   db.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").all() as { sql: string }[];
 
 describe('schema migrations', () => {
-  it('versions are 1..N in order', () => {
-    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+  // Numbers are handed out per branch (014-018), so one may land before the ones below it: strictly increasing from 1.
+  it('versions increase strictly from 1', () => {
+    const versions = MIGRATIONS.map((m) => m.version);
+    expect(versions[0]).toBe(1);
+    expect(versions.every((v, i) => i === 0 || v > versions[i - 1])).toBe(true);
   });
 
   it('an empty database migrates to the latest version with integrity ok', () => {
@@ -27,7 +30,7 @@ describe('schema migrations', () => {
   it('every previous version migrates forward to the same schema as a fresh database, keeping its rows', () => {
     const fresh = new Database(':memory:');
     migrate(fresh);
-    for (let from = 1; from < SCHEMA_VERSION; from++) {
+    for (const from of MIGRATIONS.map((m) => m.version).filter((v) => v < SCHEMA_VERSION)) {
       const db = new Database(':memory:');
       migrate(db, MIGRATIONS, from);
       expect(db.pragma('user_version', { simple: true })).toBe(from);
@@ -43,7 +46,7 @@ describe('schema migrations', () => {
     const db = new Database(':memory:');
     const broken = [
       ...MIGRATIONS,
-      { version: MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE ok_table (x); CREATE TABLE record (x);' },
+      { version: SCHEMA_VERSION + 1, name: 'broken', sql: 'CREATE TABLE ok_table (x); CREATE TABLE record (x);' },
     ];
     expect(() => migrate(db, broken)).toThrow();
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);

@@ -91,6 +91,32 @@ describe('several reviewers', () => {
     expect(open.labels.map((l) => l.code)).toContain(AF);
   });
 
+  it("in blind mode the worklist's label filter and label search match only the reviewer's own and the dataset's labels", async () => {
+    const services = createServices(ws, () => undefined, 'http');
+    await services.call('settings.set', { blind: true, author: 'admin' });
+    label(ids[0], AF, true, 'dr.a');
+    submit(ids[0], 'dr.a');
+    label(ids[1], RBBB, true, 'dr.a');
+    label(ids[2], AF, true, 'dr.b');
+    label(ids[3], NSR, false, 'dr.b'); // dr.b's own "absent" overrides the dataset's NSR for them
+    const list = async (q: Record<string, unknown>) =>
+      ((await services.call('records.list', q)) as { records: { id: number }[] }).records.map((r) => r.id);
+    // dr.b has submitted nothing: dr.a's AF and RBBB stay hidden, their own AF shows.
+    expect(await list({ reviewer: 'dr.b', label: AF })).toEqual([ids[2]]);
+    expect(await list({ reviewer: 'dr.b', search: RBBB })).toEqual([]);
+    expect(await list({ reviewer: 'dr.b', search: AF.slice(0, 6) })).toEqual([ids[2]]);
+    expect(await list({ reviewer: 'dr.b', label: NSR })).toEqual([ids[0], ids[1], ids[2]]);
+    // Without a reviewer (or for dr.a, who submitted record 1 and wrote record 2's RBBB) the filter sees every label.
+    expect(await list({ label: AF })).toEqual([ids[0], ids[2]]);
+    expect(await list({ reviewer: 'dr.a', label: AF })).toEqual([ids[0]]);
+    expect(await list({ reviewer: 'dr.a', search: RBBB })).toEqual([ids[1]]);
+    // Once dr.b submits record 1 they may see dr.a's AF there.
+    submit(ids[0], 'dr.b');
+    expect(await list({ reviewer: 'dr.b', label: AF })).toEqual([ids[0], ids[2]]);
+    await services.call('settings.set', { blind: false, author: 'admin' });
+    expect(await list({ reviewer: 'dr.b', search: RBBB })).toEqual([ids[1]]);
+  });
+
   it('agreement: Cohen kappa per class, reviewer agreement with the consensus, and the disagreement queue', () => {
     // dr.a and dr.b on four records: AF on 1 and 2 by dr.a, on 1 only by dr.b; RBBB by both on 3.
     label(ids[0], AF, true, 'dr.a');

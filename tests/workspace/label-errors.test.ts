@@ -5,11 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READERS } from '../../src-main/formats/readers.ts';
 import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
 import { effectiveLabels, setAnnotatorLabel } from '../../src-main/store/label-store.ts';
+import { latestLabelErrorRun, suspectedRecordIds } from '../../src-main/store/label-error-store.ts';
 import { getModel } from '../../src-main/store/model-store.ts';
 import { listWorklist, worklistQueues } from '../../src-main/store/worklist.ts';
 import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
 import { rankLabelErrors } from '../../src-main/workspace/label-errors.ts';
 import { predictInWorkspace } from '../../src-main/workspace/predict-records.ts';
+import { modelReview } from '../../src-main/workspace/review-model.ts';
 import { trainInWorkspace } from '../../src-main/workspace/train-model.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 
@@ -49,6 +51,10 @@ describe('operating thresholds and triage from a trained model', () => {
     expect((getModel(ws.db, r.modelId).metrics as { thresholds: unknown }).thresholds).toEqual(r.thresholds);
     const p = await predictInWorkspace(ws, r.modelId);
     expect(p.stored).toBe(40);
+    // The model review says what the predictions were made for (every record here; a selection when one was asked).
+    expect(modelReview(ws.db, r.modelId).predictionRuns).toEqual([
+      expect.objectContaining({ id: p.runId, scope: 'all', selection: null, records: 40, stored: 40 }),
+    ]);
     const triaged = ws.db.prepare('SELECT COUNT(*) FROM record_triage WHERE model_id = ?').pluck().get(r.modelId);
     expect(triaged).toBe(40);
     const flagged = listWorklist(ws.db, { queue: 'flagged', limit: 100 });
@@ -67,6 +73,9 @@ describe('operating thresholds and triage from a trained model', () => {
 
 describe('label-error ranking', () => {
   it('stores out-of-fold scores for every labelled record, skips the unlabelled one with the reason, and feeds the queue', async () => {
+    expect(latestLabelErrorRun(ws.db)).toBeUndefined();
+    // Before any run the queue says so instead of a count of 0.
+    expect(worklistQueues(ws.db).queues.find((q) => q.id === 'label-errors')).toMatchObject({ count: 0, none: 'no run' });
     // One record loses all its labels: it cannot be judged and must be listed as skipped.
     const bare = 1;
     for (const l of effectiveLabels(ws.db, bare).filter((x) => x.vocabulary === 'SNOMED'))
@@ -90,11 +99,28 @@ describe('label-error ranking', () => {
     expect(folds).toHaveLength(3);
     const count = Object.fromEntries(worklistQueues(ws.db).queues.map((q) => [q.id, q.count]))['label-errors'];
     expect(count).toBe(r.flagged);
+    expect(worklistQueues(ws.db).queues.find((q) => q.id === 'label-errors')!.none).toBeUndefined();
     const queue = listWorklist(ws.db, { queue: 'label-errors', limit: 100 });
     const scores = queue.records.map((x) => x.model!.labelError!.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     for (const row of queue.records) expect(row.model!.labelError!.reason).toMatch(/^(labelled|no model class labelled).*out-of-fold P\(/);
     expect(r.top.map((t) => t.recordId)).toEqual(queue.records.slice(0, 20).map((x) => x.id));
+    // No rule results were stored, so the rules ran on every record; each class got its fitted rule weights, stored.
+    expect(r.rulesRun).toBe(39);
+    expect(r.ruleOpinion.map((c) => c.classCode)).toEqual(CLASSES);
+    for (const c of r.ruleOpinion) expect(c.rules.map((x) => x.detectorId)).toContain('sinus-bradycardia');
+    const stored = ws.db.prepare('SELECT rule_opinion, rules FROM label_error_run WHERE id = ?').get(r.runId) as {
+      rule_opinion: string;
+      rules: string;
+    };
+    expect(JSON.parse(stored.rule_opinion)).toEqual(r.ruleOpinion);
+    expect(stored.rules).toBe('all');
+    for (const row of queue.records) expect(row.model!.labelError!.reason).toMatch(/; with the rules P\(/);
+    expect(latestLabelErrorRun(ws.db)).toMatchObject({ id: r.runId, flagged: r.flagged, records: 39 });
+    const suspected = suspectedRecordIds(ws.db, r.runId, { top: 3 });
+    expect(suspected).toEqual(queue.records.slice(0, 3).map((x) => x.id));
+    const above = suspectedRecordIds(ws.db, r.runId, { minScore: scores[4] });
+    expect(above).toEqual(queue.records.filter((x) => x.model!.labelError!.score >= scores[4]).map((x) => x.id));
     await expect(rankLabelErrors(ws, { arch: 'image-cnn' })).rejects.toThrow(/reads images/);
     await expect(rankLabelErrors(ws, { arch: 'small-cnn', folds: 2 })).rejects.toThrow(/--folds 3 or more/);
   }, 300_000);

@@ -64,6 +64,7 @@ describe('train --train-on / --validate-on', () => {
       validateOn: { name: 'val', query: { sources: ['val'] } },
       unlabelled: { records: 3, policy: 'excluded' },
       droppedSharedPatients: { patients: 1, records: 2 },
+      labels: { source: 'current' },
     });
     // 36 labelled dev records less p0's two; all 8 of val validate.
     expect(r.split).toMatchObject({ validation: 8 });

@@ -11,6 +11,7 @@ import { command as ingest } from './ingest.ts';
 import { command as labelErrors } from './label-errors.ts';
 import { command as models } from './models.ts';
 import { command as predict } from './predict.ts';
+import { command as predictions } from './predictions.ts';
 import { command as report } from './report.ts';
 import { command as rules } from './rules.ts';
 import { command as selectionList } from './selection-list.ts';
@@ -51,4 +52,5 @@ export const COMMANDS: CliCommand[] = [
   agreement,
   worklist,
   settings,
+  predictions,
 ];

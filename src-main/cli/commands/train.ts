@@ -1,5 +1,5 @@
 import type { CliCommand } from '../command.ts';
-import { UsageError } from '../command.ts';
+import { UsageError, type CliArgs } from '../command.ts';
 import { MAX_WORKERS, fineTuneInWorkspace, trainInWorkspace } from '../../workspace/train-model.ts';
 import { chartInputCard } from '../../chart/chart-input.ts';
 import { NAMED_LAYOUTS } from '../../../src-shared/chart/chart-layout.ts';
@@ -36,6 +36,9 @@ export const command: CliCommand = {
        --sensitivity S: each class's operating threshold reaches sensitivity S (0-1] on the validation split
          (default: the threshold that maximises the class's F1 there); stated in the model's metrics.
        --label-source consensus: train on the reviewers' consensus (leadlens agreement) where they reviewed a record.
+       --exclude-suspected [RUN_ID] [--suspected-top K | --suspected-min-score S]: leave out the records the newest (or
+         the given) label-error run suspects: its K most suspect, or those scoring S or more, else every flagged one;
+         recorded in the model's lineage.
        leadlens train --fine-tune MODEL_ID [--epochs N]   (retrain the head on current labels, backbone frozen)`,
   options: {
     arch: 'string',
@@ -55,6 +58,9 @@ export const command: CliCommand = {
     'unlabelled-as-normal': 'boolean',
     sensitivity: 'string',
     'label-source': 'string',
+    'exclude-suspected': 'boolean',
+    'suspected-top': 'string',
+    'suspected-min-score': 'string',
   },
   async run(args, ctx) {
     if (args.options['fine-tune'] !== undefined) {
@@ -122,8 +128,10 @@ export const command: CliCommand = {
     const labelSource = args.options['label-source'];
     if (labelSource !== undefined && labelSource !== 'current' && labelSource !== 'consensus')
       throw new UsageError(`--label-source must be current or consensus, got '${String(labelSource)}'`);
+    const excludeSuspected = suspectedOption(args);
     const bar = ctx.progress('train');
     const r = await trainInWorkspace(ctx.workspace(), {
+      ...(excludeSuspected ? { excludeSuspected } : {}),
       ...(trainOn ? { trainOn } : {}),
       ...(validateOn ? { validateOn } : {}),
       unlabelledAsNormal: args.options['unlabelled-as-normal'] === true,
@@ -160,6 +168,18 @@ export const command: CliCommand = {
       ctx.log(
         `${rec.droppedSharedPatients.records} training records of ${rec.droppedSharedPatients.patients} patients in the validation selection dropped`,
       );
+    if (rec.excludedSuspected)
+      ctx.log(
+        `${rec.excludedSuspected.records} records left out as suspected label errors of label-error run ${rec.excludedSuspected.runId}`,
+      );
+    if (rec.labels.source === 'consensus') {
+      const c = rec.labels.consensus;
+      ctx.log(
+        c
+          ? `targets: ${c.method} consensus of ${c.reviewers.join(', ')} on ${c.records} records (sha256 ${c.labelsSha256.slice(0, 12)}), current labels elsewhere`
+          : 'targets: no record has a submitted review, so the current labels were used throughout',
+      );
+    }
     ctx.log(`best epoch ${r.bestEpoch}, validation ${r.metricName} ${r.validationScore.toFixed(3)}`);
     ctx.log(
       `operating thresholds (${r.thresholds[0]?.rule ?? 'none'}): ${r.thresholds.map((t) => `${t.code} ${t.threshold.toFixed(2)}`).join(', ')}`,
@@ -167,3 +187,25 @@ export const command: CliCommand = {
     return r;
   },
 };
+
+/** `--exclude-suspected [RUN_ID] [--suspected-top K | --suspected-min-score S]` (the run id is the one positional). */
+function suspectedOption(args: CliArgs): { runId?: number; top?: number; minScore?: number } | undefined {
+  const top = args.options['suspected-top'];
+  const min = args.options['suspected-min-score'];
+  if (!args.options['exclude-suspected']) {
+    if (top !== undefined || min !== undefined) throw new UsageError('--suspected-top and --suspected-min-score need --exclude-suspected');
+    if (args.positionals.length) throw new UsageError(`train takes no argument '${args.positionals[0].slice(0, 40)}'`);
+    return undefined;
+  }
+  if (top !== undefined && min !== undefined) throw new UsageError('give --suspected-top or --suspected-min-score, not both');
+  if (args.positionals.length > 1 || (args.positionals.length === 1 && !/^\d+$/.test(args.positionals[0])))
+    throw new UsageError(`--exclude-suspected takes one label-error run id, got '${args.positionals.join(' ').slice(0, 40)}'`);
+  const minScore = min === undefined ? undefined : Number(min);
+  if (minScore !== undefined && (typeof min !== 'string' || min.trim() === '' || !Number.isFinite(minScore)))
+    throw new UsageError(`--suspected-min-score needs a number, got '${String(min).slice(0, 40)}'`);
+  return {
+    ...(args.positionals.length ? { runId: Number(args.positionals[0]) } : {}),
+    ...(top !== undefined ? { top: intOption(top, 'suspected-top') } : {}),
+    ...(minScore !== undefined ? { minScore } : {}),
+  };
+}
