@@ -79,7 +79,7 @@ describe('ML on a workspace', () => {
     expect(lineage.records).toHaveLength(40);
     expect(lineage.labelIds.length).toBeGreaterThanOrEqual(40);
     const p = await predictInWorkspace(ws, r.modelId, [1, 2]);
-    expect(p).toEqual({ records: 2, stored: 2, skipped: [], standIns: [], backend: 'onnxruntime-node' });
+    expect(p).toEqual({ records: 2, stored: 2, skipped: [], standIns: [], backend: 'onnxruntime-node', runId: expect.any(Number) });
     expect(
       predictionsFor(ws.db, r.modelId, 1)
         .map((x) => x.classCode)
