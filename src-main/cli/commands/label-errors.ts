@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
+import { listOption } from '../parse-args.ts';
 import { LABEL_ERROR_DEFAULTS, rankLabelErrors } from '../../workspace/label-errors.ts';
 import { challengeWeightsCsv } from '../../resources.ts';
 import { LABEL_ERROR_RANKINGS, type LabelErrorRanking } from '../../../src-shared/label-quality/confident-learning.ts';
@@ -26,7 +27,7 @@ export const command: CliCommand = {
     folds: 'string',
     epochs: 'string',
     seed: 'string',
-    classes: 'string',
+    classes: 'list',
     ranking: 'string',
   },
   async run(args, ctx) {
@@ -36,13 +37,7 @@ export const command: CliCommand = {
     if (ranking !== undefined && !LABEL_ERROR_RANKINGS.includes(ranking as LabelErrorRanking))
       throw new UsageError(`--ranking must be one of ${LABEL_ERROR_RANKINGS.join(', ')}, got '${String(ranking).slice(0, 40)}'`);
     const folds = intOption(args.options.folds, 'folds', 3);
-    const classes =
-      typeof args.options.classes === 'string'
-        ? args.options.classes
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : undefined;
+    const classes = listOption(args, 'classes');
     const bar = ctx.progress('label-errors');
     const r = await rankLabelErrors(ctx.workspace(), {
       arch,

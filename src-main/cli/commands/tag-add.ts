@@ -2,7 +2,8 @@ import { checkTag } from '../../../src-shared/selection-query.ts';
 import { addTag, removeTag, resolveSelection } from '../../store/selection-store.ts';
 import type { CliArgs, CliCommand, CliContext } from '../command.ts';
 import { UsageError } from '../command.ts';
-import { resolveRecordRef } from '../record-ref.ts';
+import { listOption } from '../parse-args.ts';
+import { resolveRecordRefs } from '../record-ref.ts';
 import { authorOf } from '../selection-options.ts';
 
 /** The tag and the records of `tag add|remove TAG (--record REF,... | --selection NAME)`. */
@@ -17,17 +18,7 @@ function tagTarget(args: CliArgs, ctx: CliContext, verb: string): { tag: string;
     throw new UsageError(`tag ${verb} needs exactly one of --record REF[,REF...] and --selection NAME`);
   const db = ctx.workspace().db;
   const recordIds =
-    typeof record === 'string'
-      ? [
-          ...new Set(
-            record
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean)
-              .flatMap((ref) => resolveRecordRef(db, ref)),
-          ),
-        ]
-      : resolveSelection(db, selection as string).recordIds;
+    typeof record === 'string' ? resolveRecordRefs(db, listOption(args, 'record')!) : resolveSelection(db, selection as string).recordIds;
   return { tag, recordIds };
 }
 
