@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError, type CliCommand, type CliContext } from '../../src-main/cli/command.ts';
+import { UsageError, type CliCommand } from '../../src-main/cli/command.ts';
 import { command as labelErrors } from '../../src-main/cli/commands/label-errors.ts';
 import { command as selectionList } from '../../src-main/cli/commands/selection-list.ts';
 import { command as selectionSave } from '../../src-main/cli/commands/selection-save.ts';
@@ -14,22 +14,16 @@ import { command as train } from '../../src-main/cli/commands/train.ts';
 import { listOption, parseArgs } from '../../src-main/cli/parse-args.ts';
 import { storeRecord } from '../../src-main/store/record-store.ts';
 import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
+import { testCliContext } from '../helpers/run-cli.ts';
 import { syntheticRecord } from '../helpers/synthetic-record.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-list-options-'));
 let ws: Workspace;
 let lines: string[] = [];
-const ctx: CliContext = {
-  workspace: () => ws,
-  workspaceDir: tmp,
-  json: false,
-  signal: new AbortController().signal,
-  progress: () => ({ update: () => {}, finish: () => {} }),
-  log: (line) => lines.push(line),
-  fail: (m) => {
-    throw new Error(m);
-  },
-};
+const ctx = testCliContext(
+  () => ws,
+  (line) => lines.push(line),
+);
 const run = (command: CliCommand, argv: string[]): Promise<unknown> => {
   lines = [];
   return command.run(parseArgs(argv, command), ctx);

@@ -1,5 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { CliContext } from '../../src-main/cli/command.ts';
+import type { Workspace } from '../../src-main/store/workspace.ts';
 import { REPO_ROOT } from './shared-data.ts';
 
 export const LEADLENS_BIN = path.join(REPO_ROOT, 'bin', 'leadlens.mjs');
@@ -59,4 +61,21 @@ export async function runLeadlensInProcess(args: string[]): Promise<{ status: nu
     process.stdout.write = out;
     process.stderr.write = err;
   }
+}
+
+/** A CliContext for running a command object in a test: `workspace()` read when the command asks, failures thrown. */
+export function testCliContext(workspace: () => Workspace, log: (line: string) => void = () => {}): CliContext {
+  return {
+    workspace,
+    get workspaceDir() {
+      return workspace().dir;
+    },
+    json: false,
+    signal: new AbortController().signal,
+    progress: () => ({ update: () => {}, finish: () => {} }),
+    log,
+    fail: (message) => {
+      throw new Error(message);
+    },
+  };
 }

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chapmanWorkspace } from '../helpers/chapman-workspace.ts';
+import { testCliContext } from '../helpers/run-cli.ts';
 import type { Workspace } from '../../src-main/store/workspace.ts';
 import { getRecordSignal } from '../../src-main/store/record-store.ts';
 import type { CliContext } from '../../src-main/cli/command.ts';
@@ -24,17 +25,7 @@ import type { ExplainSummary } from '../../src-main/workspace/explain-records.ts
 
 let ws: Workspace;
 let dir: string;
-const ctx = (): CliContext => ({
-  workspace: () => ws,
-  workspaceDir: dir,
-  json: false,
-  signal: new AbortController().signal,
-  progress: () => ({ update: () => {}, finish: () => {} }),
-  log: () => {},
-  fail: (m) => {
-    throw new Error(m);
-  },
-});
+const ctx = (): CliContext => testCliContext(() => ws);
 const run = (cmd: typeof train, options: Record<string, string | boolean>): Promise<unknown> =>
   cmd.run({ positionals: [], options }, ctx());
 

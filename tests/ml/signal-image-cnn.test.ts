@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chapmanWorkspace, topLabelCodes } from '../helpers/chapman-workspace.ts';
+import { testCliContext } from '../helpers/run-cli.ts';
 import type { Workspace } from '../../src-main/store/workspace.ts';
 import { getRecordSignal } from '../../src-main/store/record-store.ts';
 import { UsageError, type CliContext } from '../../src-main/cli/command.ts';
@@ -24,17 +25,11 @@ let ws: Workspace;
 let dir: string;
 let classes: string[];
 const logs: string[] = [];
-const ctx = (): CliContext => ({
-  workspace: () => ws,
-  workspaceDir: dir,
-  json: false,
-  signal: new AbortController().signal,
-  progress: () => ({ update: () => {}, finish: () => {} }),
-  log: (line) => logs.push(line),
-  fail: (message) => {
-    throw new Error(message);
-  },
-});
+const ctx = (): CliContext =>
+  testCliContext(
+    () => ws,
+    (line) => logs.push(line),
+  );
 const run = (cmd: typeof train, options: Record<string, string | boolean>): Promise<unknown> =>
   cmd.run({ positionals: [], options }, ctx());
 
