@@ -3,7 +3,7 @@
 import type { SelectionEvalResult, SelectionInfo } from './selection-evaluation.ts';
 import type { SelectionQuery } from './selection-query.ts';
 import type { RuleResult } from './rules.ts';
-import type { DeviceReading } from './record.ts';
+import type { DeviceBeats, DeviceReadingView } from './record.ts';
 import type { DisplayFilter, ReviewState } from './review-vocabulary.ts';
 import { IMAGE_INPUT_KINDS, type ImageInputKind } from './image-inputs.ts';
 import { BOUNDARY_NAMES, type BoundaryCorrection, type MedianBeats } from './median-beats.ts';
@@ -108,8 +108,8 @@ export interface RecordDetail extends RecordSummary {
   patientId?: string;
   startTime?: string;
   attributes: Record<string, string | number>;
-  /** The device's own measurements and statements, when the file carried them. */
-  device?: DeviceReading;
+  /** The device's own measurements and statements, when the file carried them (its beats: records.deviceBeats). */
+  device?: DeviceReadingView;
   /** What the reader worked around when it took the file in. */
   warnings?: string[];
   leads: { name: string; units: string; derived: boolean }[];
@@ -633,6 +633,8 @@ export interface ApiMethods {
   };
   /** Each lead's median beat with the automatic and corrected global boundaries and the measurements on both. */
   'records.medianBeats': { params: { id: number }; result: MedianBeats };
+  /** The device's own representative beat per lead (GE median, Philips repbeat); 404 when the file carried none. */
+  'records.deviceBeats': { params: { id: number }; result: DeviceBeats };
   /** Moves one global boundary to `offset` samples from R; without `offset`, puts the automatic boundary back. */
   'boundaries.correct': {
     params: { recordId: number; boundary: string; offset?: number; author: string };
@@ -677,7 +679,12 @@ export interface TriageSettingsView {
  * in binary-result.ts): an ArrayBuffer over Electron IPC, an `application/octet-stream` response over `serve`.
  * Every other result is JSON.
  */
-export const BINARY_RESULT_METHODS = ['records.signal', 'saliency.get', 'records.medianBeats'] as const satisfies readonly ApiMethod[];
+export const BINARY_RESULT_METHODS = [
+  'records.signal',
+  'saliency.get',
+  'records.medianBeats',
+  'records.deviceBeats',
+] as const satisfies readonly ApiMethod[];
 export type BinaryResultMethod = (typeof BINARY_RESULT_METHODS)[number];
 export function hasBinaryResult(method: ApiMethod): method is BinaryResultMethod {
   return (BINARY_RESULT_METHODS as readonly string[]).includes(method);
@@ -858,6 +865,7 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
     labelSource: { type: 'string', optional: true, oneOf: ['current', 'consensus'] },
   },
   'records.medianBeats': { id },
+  'records.deviceBeats': { id },
   'boundaries.correct': {
     recordId: id,
     boundary: { type: 'string', oneOf: BOUNDARY_NAMES },

@@ -116,6 +116,20 @@ export interface RepresentativeBeats {
   }[];
 }
 
+/** The device's reading as records.get sends it: its representative beats named only (records.deviceBeats has them). */
+export type DeviceReadingView = Omit<DeviceReading, 'representativeBeats'> & {
+  representativeBeats?: Omit<RepresentativeBeats, 'leads'> & { leads: string[] };
+};
+
+/** The device's representative beats as records.deviceBeats sends them: bytes, not base64 (binary-result.ts). */
+export interface DeviceBeats {
+  samplingRate: number;
+  /** Samples per lead. */
+  length: number;
+  method?: string;
+  leads: (LeadSignal & { digital: Int16Array })[];
+}
+
 /** Names for the device measurements every reader maps to when the file has them. */
 export const DEVICE_MEASUREMENT_KEYS = [
   'heartRate',

@@ -25,7 +25,8 @@ import { effectiveLabels, labelHistory, setAnnotatorLabel, setReviewState } from
 import { hasSubmitted, reviewerReviews, submittedAmong } from '../store/annotator-store.ts';
 import { agreementReport } from '../workspace/annotator-agreement.ts';
 import { SCHEMA_VERSION } from '../store/migrate.ts';
-import { getRecordDetailFields, getRecordSummary, recordCount } from '../store/record-store.ts';
+import { getDeviceReading, getRecordDetailFields, getRecordSummary, recordCount } from '../store/record-store.ts';
+import { decodeRepresentativeBeats } from '../formats/representative-beats.ts';
 import {
   addInterval,
   addNote,
@@ -418,6 +419,12 @@ export function createServices(
     'records.medianBeats': (p) => {
       requireRecord(p.id);
       return pool.run('medianBeats', { id: p.id });
+    },
+    'records.deviceBeats': (p) => {
+      requireRecord(p.id);
+      const beats = getDeviceReading(ws.db, p.id)?.representativeBeats;
+      if (!beats) throw new ApiError(`record ${p.id} has no representative beats from its device`, 404);
+      return decodeRepresentativeBeats(beats);
     },
     'boundaries.correct': async (p) => {
       // The rule decisions on the old boundaries are dropped with the correction and taken again at once (in the pool).

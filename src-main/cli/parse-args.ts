@@ -35,6 +35,21 @@ export function parseArgs(argv: string[], command: CliCommand): CliArgs {
   return out;
 }
 
+/** A 'list' option's values (given comma-separated and/or repeated), or undefined when absent; empty is a usage error. */
+export function listOption(args: CliArgs, name: string): string[] | undefined {
+  const v = args.options[name];
+  if (v === undefined) return undefined;
+  const values =
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [];
+  if (values.length === 0) throw new UsageError(`--${name} needs a value`);
+  return values;
+}
+
 export function intOption(args: CliArgs, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const v = args.options[name];
   if (v === undefined) return fallback;

@@ -38,3 +38,8 @@ export function resolveRecordRef(db: Database, ref: string): number[] {
   if (ids.length === 0) throw new NoSuchRecord(value);
   return ids;
 }
+
+/** The record ids of several --record values, each once, in the order first named. */
+export function resolveRecordRefs(db: Database, refs: string[]): number[] {
+  return [...new Set(refs.flatMap((ref) => resolveRecordRef(db, ref)))];
+}

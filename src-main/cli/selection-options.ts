@@ -5,6 +5,7 @@ import { normaliseSelectionQuery, type SelectionQuery } from '../../src-shared/s
 import { isReviewState, REVIEW_STATES } from '../../src-shared/review-vocabulary.ts';
 import type { CliArgs } from './command.ts';
 import { UsageError } from './command.ts';
+import { listOption } from './parse-args.ts';
 
 /** The query options every selection-defining command takes ('list': repeatable, or comma-separated). */
 export const SELECTION_QUERY_OPTIONS = {
@@ -24,17 +25,6 @@ export const SELECTION_QUERY_USAGE = `[--source FORMAT,...] [--folder DIR,...] [
          [--reviewer NAME] [--ingested-from DATE] [--ingested-to DATE] [--tag TAG,...] [--patient ID,...]
          [--record NAME|ID,...]   (each narrows the selection; a list matches any of its values)`;
 
-const list = (v: string | boolean | undefined, name: string): string[] | undefined => {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new UsageError(`--${name} needs a value`);
-  const out = v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (out.length === 0) throw new UsageError(`--${name} needs a value`);
-  return out;
-};
-
 /** The query the options describe; folders are made absolute (sources are stored with absolute paths). */
 export function selectionQueryOf(args: CliArgs): SelectionQuery {
   const o = args.options;
@@ -44,20 +34,20 @@ export function selectionQueryOf(args: CliArgs): SelectionQuery {
     if (typeof v !== 'string' || v.trim() === '') throw new UsageError(`--${name} needs a value`);
     return v;
   };
-  const reviewStates = list(o['review-state'], 'review-state');
+  const reviewStates = listOption(args, 'review-state');
   for (const s of reviewStates ?? [])
     if (!isReviewState(s)) throw new UsageError(`unknown review state '${s}' (one of ${REVIEW_STATES.join(', ')})`);
   const q: SelectionQuery = {
-    sources: list(o.source, 'source'),
-    folders: list(o.folder, 'folder')?.map((f) => path.resolve(f)),
-    labels: list(o.label, 'label'),
+    sources: listOption(args, 'source'),
+    folders: listOption(args, 'folder')?.map((f) => path.resolve(f)),
+    labels: listOption(args, 'label'),
     reviewStates,
     reviewer: text('reviewer'),
     ingestedFrom: text('ingested-from'),
     ingestedTo: text('ingested-to'),
-    tags: list(o.tag, 'tag'),
-    patientIds: list(o.patient, 'patient'),
-    records: list(o.record, 'record'),
+    tags: listOption(args, 'tag'),
+    patientIds: listOption(args, 'patient'),
+    records: listOption(args, 'record'),
   };
   try {
     return normaliseSelectionQuery(q);

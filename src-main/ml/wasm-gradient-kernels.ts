@@ -7,6 +7,30 @@ import { batchNormReluPoolKernels } from './wasm-batch-norm-kernels.ts';
 import { dispose, run } from './wasm-kernel-calls.ts';
 
 type Backend = tf.KernelBackend;
+type Shape4 = [number, number, number, number];
+
+/** The forward convolution's attributes, as tfjs passes them to both backprop kernels. */
+interface ConvAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/** The forward convolution's geometry for backprop kernel `kernel` (NHWC only). */
+function forwardConvInfo(kernel: string, attrs: ConvAttrs, inputShape: Shape4, filterShape: Shape4): tf.backend_util.Conv2DInfo {
+  if (attrs.dataFormat === 'NCHW') throw new Error(`wasm ${kernel} supports NHWC only`);
+  return tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+}
 
 /**
  * dW[i,j,c,o] = sum over n,y,x of X[n, y*s+i-pt, x*s+j-pl, c] * dy[n,y,x,o]: a convolution whose batch is the
@@ -14,25 +38,9 @@ type Backend = tf.KernelBackend;
  */
 const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as {
-    strides: [number, number] | number;
-    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-    dataFormat: 'NHWC' | 'NCHW';
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    filterShape: [number, number, number, number];
-  };
-  if (dataFormat === 'NCHW') throw new Error('wasm Conv2DBackpropFilter supports NHWC only');
+  const forward = attrs as unknown as ConvAttrs & { filterShape: Shape4 };
   const b = backend as Backend;
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const info = forwardConvInfo('Conv2DBackpropFilter', forward, x.shape as Shape4, forward.filterShape);
   const [, inH, inW] = x.shape;
   const { strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow, filterHeight: fh, filterWidth: fw } = info;
   const { top, left } = info.padInfo;
@@ -98,25 +106,9 @@ function flippedSwapped(b: BackendWasm, filter: TensorInfo): TensorInfo {
  */
 const conv2DBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as {
-    strides: [number, number] | number;
-    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-    dataFormat: 'NHWC' | 'NCHW';
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    inputShape: [number, number, number, number];
-  };
-  if (dataFormat === 'NCHW') throw new Error('wasm Conv2DBackpropInput supports NHWC only');
+  const { inputShape, ...forward } = attrs as unknown as ConvAttrs & { inputShape: Shape4 };
   const b = backend as Backend;
-  const info = tf.backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as [number, number, number, number],
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const info = forwardConvInfo('Conv2DBackpropInput', forward, inputShape, filter.shape as Shape4);
   const { strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow, filterHeight: fh, filterWidth: fw } = info;
   const [n, inH, inW] = inputShape;
   const outCh = dy.shape[3];

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import type { EcgRecord, LeadSignal } from '../../src-shared/record.ts';
+import type { DeviceReading, EcgRecord, LeadSignal } from '../../src-shared/record.ts';
+import { deviceReadingView } from '../formats/representative-beats.ts';
 import type { ReviewState } from '../../src-shared/review-vocabulary.ts';
 import type { RecordDetail, RecordSummary, SignalWindow } from '../../src-shared/api.ts';
 import { signalContentHash } from './content-hash.ts';
@@ -564,6 +565,12 @@ export function recordName(db: Database, recordId: number): string | undefined {
   return db.prepare('SELECT record_name FROM record WHERE id = ?').pluck().get(recordId) as string | undefined;
 }
 
+/** The device's reading stored with the record; undefined when there is no such record or the file carried none. */
+export function getDeviceReading(db: Database, recordId: number): DeviceReading | undefined {
+  const r = prepared(db, 'SELECT device FROM record WHERE id = ?').get(recordId) as { device: string | null } | undefined;
+  return r?.device == null ? undefined : (JSON.parse(r.device) as DeviceReading);
+}
+
 /** What records.get adds to the summary: patient, start time, attributes, device reading, warnings, leads and sources. */
 export function getRecordDetailFields(
   db: Database,
@@ -586,7 +593,7 @@ export function getRecordDetailFields(
     ...(r.patient_id != null ? { patientId: r.patient_id } : {}),
     ...(r.start_time != null ? { startTime: r.start_time } : {}),
     attributes: JSON.parse(r.attributes),
-    ...(r.device != null ? { device: JSON.parse(r.device) } : {}),
+    ...(r.device != null ? { device: deviceReadingView(JSON.parse(r.device) as DeviceReading) } : {}),
     ...(r.warnings != null ? { warnings: JSON.parse(r.warnings) } : {}),
     leads: leads.map((l) => ({ name: l.name, units: l.units, derived: !!l.derived })),
     sources: sources.map((s) => ({ path: s.path, format: s.format, sourceRecordName: s.source_record_name, ingestedAt: s.ingested_at })),

@@ -9,7 +9,7 @@ import { recordModelView } from './triage-store.ts';
 /**
  * Whether record r's current label `code` (a bound parameter) is present: an annotator's word overrides the dataset's.
  * As sets of records by code (label_code_record_idx), so a filter reads the records with that label, not every record.
- * The same rule keeps record_flag (migration 8).
+ * The same rule keeps record_flag (migrations 8 and 14).
  */
 const labelPresent = (
   code: string,

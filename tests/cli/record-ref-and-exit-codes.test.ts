@@ -13,14 +13,16 @@ import { serializeWeights } from '../../src-main/ml/model-weights.ts';
 import { initBackend } from '../../src-main/ml/backend.ts';
 import { createModel } from '../../src-main/ml/models/index.ts';
 import { STANDARD_LEADS } from '../../src-shared/record.ts';
-import { runLeadlens } from '../helpers/run-cli.ts';
+import { runLeadlens, runLeadlensInProcess } from '../helpers/run-cli.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 
 let dir: string;
 let modelId: number;
 const ids: Record<string, number> = {};
 const oneLine = (s: string): boolean => s.trim().length > 0 && s.trim().split('\n').length === 1;
-const cli = (...args: string[]) => runLeadlens([...args, '--workspace', dir]);
+// The CLI's own entry in this process: the commands, messages and exit codes of the binary, without a Node start per
+// call. The exit-code checks at the end run the built binary itself.
+const cli = (...args: string[]) => runLeadlensInProcess([...args, '--workspace', dir]);
 const chapman = (n: string): string => dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010', `${n}.hea`);
 
 beforeAll(async () => {
@@ -52,14 +54,14 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('--record: an id or a name, one resolver for every command', () => {
-  it('a value that is both an id and a name is a usage error listing both, for rules, predict and explain', () => {
+  it('a value that is both an id and a name is a usage error listing both, for rules, predict and explain', async () => {
     expect(ids).toMatchObject({ JS00001: 1, 1: 2 });
     for (const args of [
       ['rules'],
       ['predict', '--model', String(modelId)],
       ['explain', '--model', String(modelId), '--method', 'vanilla-gradient'],
     ]) {
-      const r = cli(...args, '--record', '1');
+      const r = await cli(...args, '--record', '1');
       expect(r.status).toBe(2);
       expect(oneLine(r.stderr)).toBe(true);
       expect(r.stderr).toMatch(
@@ -68,45 +70,45 @@ describe('--record: an id or a name, one resolver for every command', () => {
     }
   });
 
-  it('name:X and id:N say which; a plain name or id works where it is unique', () => {
-    const byName = JSON.parse(cli('rules', '--record', 'name:1', '--json').stdout) as {
+  it('name:X and id:N say which; a plain name or id works where it is unique', async () => {
+    const byName = JSON.parse((await cli('rules', '--record', 'name:1', '--json')).stdout) as {
       records: { recordId: number; recordName: string }[];
     };
     expect(byName.records.map((r) => [r.recordId, r.recordName])).toEqual([[2, '1']]);
-    const byId = JSON.parse(cli('rules', '--record', 'id:1', '--json').stdout) as { records: { recordName: string }[] };
+    const byId = JSON.parse((await cli('rules', '--record', 'id:1', '--json')).stdout) as { records: { recordName: string }[] };
     expect(byId.records.map((r) => r.recordName)).toEqual(['JS00001']);
-    const plain = JSON.parse(cli('rules', '--record', 'JS00002', '--json').stdout) as { records: { recordId: number }[] };
+    const plain = JSON.parse((await cli('rules', '--record', 'JS00002', '--json')).stdout) as { records: { recordId: number }[] };
     expect(plain.records.map((r) => r.recordId)).toEqual([ids.JS00002]);
-    const p = cli('predict', '--model', String(modelId), '--record', 'JS00002', '--json');
+    const p = await cli('predict', '--model', String(modelId), '--record', 'JS00002', '--json');
     expect(p.status).toBe(0);
     expect(JSON.parse(p.stdout)).toMatchObject({ modelId, records: 1, stored: 1, skipped: [] });
   });
 
-  it('a record that does not exist is a failure (exit 1), one line', () => {
-    const r = cli('predict', '--model', String(modelId), '--record', 'JS99999');
+  it('a record that does not exist is a failure (exit 1), one line', async () => {
+    const r = await cli('predict', '--model', String(modelId), '--record', 'JS99999');
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toBe("leadlens predict: no stored record with id or name 'JS99999'");
   });
 });
 
 describe('batches end with counts and skip with reasons', () => {
-  it('predict --all stores the records the model reads and lists the others with the leads they lack (exit 0)', () => {
-    const r = cli('predict', '--model', String(modelId), '--all', '--json');
+  it('predict --all stores the records the model reads and lists the others with the leads they lack (exit 0)', async () => {
+    const r = await cli('predict', '--model', String(modelId), '--all', '--json');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as { records: number; stored: number; skipped: { recordName: string; reason: string }[] };
     expect([out.records, out.stored]).toEqual([4, 3]);
     expect(out.skipped).toEqual([
       { recordId: 3, recordName: '100', reason: expect.stringMatching(/^lacks leads I, II, .* \(has MLII, V5\)$/) },
     ]);
-    const text = cli('predict', '--model', String(modelId), '--all');
+    const text = await cli('predict', '--model', String(modelId), '--all');
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/^100 \(#3\): skipped, lacks leads I, II/m);
     expect(text.stdout).toMatch(/model \d+ \(.+\): 3 of 4 records scored and stored, 1 skipped/);
   });
 
-  it('explain --all writes the report for the records it can explain and lists the skipped one (exit 0, --json counts)', () => {
+  it('explain --all writes the report for the records it can explain and lists the skipped one (exit 0, --json counts)', async () => {
     const report = path.join(dir, 'audit-cli');
-    const r = cli(
+    const r = await cli(
       'explain',
       '--model',
       String(modelId),
@@ -130,15 +132,15 @@ describe('batches end with counts and skip with reasons', () => {
     expect(fs.readFileSync(path.join(report, 'skipped.csv'), 'utf8')).toMatch(/^record_id,record,reason\n3,100,/);
   });
 
-  it('a batch that stores nothing fails (exit 1) and still prints its counts with --json', () => {
-    const r = cli('predict', '--model', String(modelId), '--record', '100', '--json');
+  it('a batch that stores nothing fails (exit 1) and still prints its counts with --json', async () => {
+    const r = await cli('predict', '--model', String(modelId), '--record', '100', '--json');
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ records: 1, stored: 0, skipped: [{ recordName: '100' }] });
     expect(r.stderr.trim()).toBe(`leadlens predict: no record could be scored with model ${modelId} (1 skipped)`);
   });
 
-  it('rules --all on the 2-lead set skips records lacking I and II, says which, and counts', () => {
-    const r = cli('rules', '--all', '--leads', '2', '--json');
+  it('rules --all on the 2-lead set skips records lacking I and II, says which, and counts', async () => {
+    const r = await cli('rules', '--all', '--leads', '2', '--json');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as { stored: number; skipped: { recordName: string; reason: string }[] };
     expect(out.stored).toBe(3);
@@ -153,7 +155,11 @@ describe('exit codes and one-line errors', () => {
     expect(r.stdout).toMatch(/Exit codes:\n\s+0\s+ok.*\n\s+1\s+failure.*\n\s+2\s+usage/);
   });
 
-  it('a malformed or missing value is a usage error (exit 2)', () => {
+  it('a malformed or missing value is a usage error (exit 2)', async () => {
+    // The binary's exit status once; the runCli code it exits with for the rest.
+    const binary = runLeadlens(['predict', '--all', '--workspace', dir]);
+    expect(binary.status).toBe(2);
+    expect(oneLine(binary.stderr)).toBe(true);
     for (const args of [
       ['predict', '--all'],
       ['predict', '--model', 'abc', '--all'],
@@ -161,7 +167,7 @@ describe('exit codes and one-line errors', () => {
       ['rules', '--all', '--record', 'x'],
       ['train', '--arch', 'small-cnn', '--seed', '-1'],
     ]) {
-      const r = cli(...args);
+      const r = await cli(...args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(oneLine(r.stderr)).toBe(true);
     }

@@ -1,12 +1,12 @@
 // `leadlens tag`, `selection` and `eval --on` through the built CLI: --json results, side-by-side intervals, one-line
-// errors, exit codes 0/1/2.
+// errors, exit codes 0/1/2 (the refusals through the CLI's entry in-process, but for one through the binary).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samplesDir } from '../../src-main/resources.ts';
 import { REPO_ROOT } from '../helpers/shared-data.ts';
-import { runLeadlens } from '../helpers/run-cli.ts';
+import { runLeadlens, runLeadlensInProcess } from '../helpers/run-cli.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-selection-cli-'));
 const ws = path.join(tmp, 'ws');
@@ -43,7 +43,7 @@ describe('leadlens tag and selection', () => {
     expect(human.stdout).toMatch(/^external\s+\d+ records {2}tags ext$/m);
   }, 400_000);
 
-  it('refuses bad input in one line: 2 for the command line, 1 for what is not stored', () => {
+  it('refuses bad input in one line: 2 for the command line, 1 for what is not stored', async () => {
     const cases: [string[], number, RegExp][] = [
       [['selection', 'save'], 2, /selection save needs a NAME/],
       [['selection', 'save', 'bad name!'], 2, /selection name 'bad name!' must be/],
@@ -64,8 +64,12 @@ describe('leadlens tag and selection', () => {
       [['train', '--arch', 'small-cnn', '--train-on', 'nope'], 1, /no saved selection named 'nope'/],
       [['export', '--out', path.join(tmp, 'e'), '--selection', 'nope'], 1, /no saved selection named 'nope'/],
     ];
+    // The built binary's exit status and stderr for the first case; the runCli code it exits with for every case.
+    const binary = runLeadlens([...cases[0][0], '--workspace', ws]);
+    expect([binary.status, binary.stderr.trim().split('\n').length]).toEqual([cases[0][1], 1]);
+    expect(binary.stderr).toMatch(cases[0][2]);
     for (const [args, status, re] of cases) {
-      const r = runLeadlens([...args, '--workspace', ws]);
+      const r = await runLeadlensInProcess([...args, '--workspace', ws]);
       expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(status);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(re);

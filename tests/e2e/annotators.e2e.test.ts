@@ -1,11 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { ApiMethod } from '../../src-shared/api.ts';
 import { artifactPath, servedWorkspace } from '../helpers/browser.ts';
 import { runLeadlens } from '../helpers/run-cli.ts';
-import { dataPath } from '../helpers/shared-data.ts';
+import { chapmanFiles } from '../helpers/chapman-workspace.ts';
 
 // Issue 16.6 and issue 14 (several annotators) in Chromium through `leadlens serve`: the annotator's keys (accept,
 // corrected, submit and next, auto-advance), an interval by Shift+drag labelled by its hotkey, undo kept per record,
@@ -15,14 +13,7 @@ const poll = <T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) => e
 const AF = '164889003'; // shortcut 2 by default
 
 const app = servedWorkspace((workspace) => {
-  const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const heads = fs
-    .readdirSync(src)
-    .filter((f) => f.endsWith('.hea'))
-    .sort()
-    .slice(0, 20)
-    .map((f) => path.join(src, f));
-  const ingest = runLeadlens(['ingest', '--workspace', workspace, ...heads]);
+  const ingest = runLeadlens(['ingest', '--workspace', workspace, ...chapmanFiles(20, { headersOnly: true })]);
   expect(ingest.status, ingest.stderr).toBe(0);
 });
 

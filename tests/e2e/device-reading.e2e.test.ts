@@ -6,7 +6,7 @@ import { artifactPath, servedWorkspace } from '../helpers/browser.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 
 // A GE MUSE file and a Philips SierraECG file ingested, opened in Chromium: the cart's statements and
-// measurements stand beside labels, model and rules.
+// measurements stand beside labels, model and rules, and the cart's representative beats are drawn.
 const app = servedWorkspace(async (dir) => {
   const ws = openWorkspace(dir);
   const r = await ingestPaths(
@@ -45,12 +45,26 @@ describe('device reading in the viewer', () => {
     await poll(() => nsr.count()).toBe(1);
     expect(await nsr.locator('td[data-device]').getAttribute('data-device')).toBe('stated');
     expect(await nsr.locator('td[data-device]').getAttribute('title')).toBe('Normal Sinus rhythm');
+    // The cart's median beats, fetched as bytes (records.deviceBeats) and drawn one panel per lead: GE keeps 8
+    // independent leads, the other four are computed from I and II.
+    const beats = panel.locator('[data-testid="device-beats"]');
+    await poll(() => beats.locator('path[data-lead]').count()).toBe(12);
+    expect(await beats.locator('path[data-derived="true"]').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-lead')))).toEqual([
+      'III',
+      'aVR',
+      'aVL',
+      'aVF',
+    ]);
+    expect(await beats.getAttribute('aria-label')).toBe('median beats from the device');
+    expect((await beats.locator('path[data-lead="II"]').getAttribute('d'))!.split('L').length).toBeGreaterThan(500);
     await page.screenshot({ path: artifactPath('device-reading-muse.png') });
+    await panel.screenshot({ path: artifactPath('device-beats-muse.png') });
 
     await page.locator('[data-testid="worklist"] li', { hasText: 'ZZDEMOPTONLY' }).locator('button').click();
     await poll(() => panel.locator('h3').innerText()).toBe('Device · Philips PageWriter Touch');
     expect(await panel.locator('[data-testid="device-statement"]').first().innerText()).toBe('SINUS RHYTHM — normal P axis, V-rate 60-99');
     expect(await panel.locator('tr[data-key="heartRate"] td').nth(1).innerText()).toBe('84 bpm');
+    await poll(() => panel.locator('[data-testid="device-beats"] path[data-lead]').count()).toBe(12);
     const lvh = page.locator('[data-testid="class-row"][data-code="164873001"]');
     await poll(() => lvh.locator('td[data-device]').getAttribute('data-device')).toBe('stated');
     expect(errors).toEqual([]);

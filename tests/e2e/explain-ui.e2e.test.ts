@@ -2,15 +2,10 @@
 // progress bar, cancel a run (it stops between maps), finish another, and get a warning when a map computed on
 // one layout is shown on another. Real Chapman-Ningbo records; the image CNN is trained for one epoch in setup.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { READERS } from '../../src-main/formats/readers.ts';
-import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
-import { openWorkspace } from '../../src-main/store/workspace.ts';
 import { trainInWorkspace } from '../../src-main/workspace/train-model.ts';
 import { artifactPath, servedWorkspace } from '../helpers/browser.ts';
-import { dataPath } from '../helpers/shared-data.ts';
+import { chapmanWorkspace } from '../helpers/chapman-workspace.ts';
 
 const poll = <T>(fn: () => T | Promise<T>, timeout = 120_000) => expect.poll(fn, { timeout, interval: 200 });
 
@@ -18,20 +13,8 @@ const poll = <T>(fn: () => T | Promise<T>, timeout = 120_000) => expect.poll(fn,
 // then copied into the served workspace's folder.
 let template: string;
 beforeAll(async () => {
-  template = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-explain-ui-'));
-  const ws = openWorkspace(template);
-  const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const names = fs
-    .readdirSync(src)
-    .filter((f) => f.endsWith('.hea'))
-    .sort()
-    .slice(0, 12)
-    .map((f) => f.slice(0, -4));
-  await ingestPaths(
-    ws,
-    names.flatMap((n) => [path.join(src, `${n}.hea`), path.join(src, `${n}.mat`)]),
-    { readers: READERS },
-  );
+  const { ws, dir } = await chapmanWorkspace(12);
+  template = dir;
   await trainInWorkspace(ws, {
     arch: 'image-cnn',
     leads: 12,

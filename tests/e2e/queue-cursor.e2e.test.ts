@@ -1,10 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { artifactPath, servedWorkspace } from '../helpers/browser.ts';
 import { runLeadlens } from '../helpers/run-cli.ts';
-import { dataPath } from '../helpers/shared-data.ts';
+import { chapmanFiles } from '../helpers/chapman-workspace.ts';
 
 // Issue 16.2: in the New queue, accepting a record took it out of the list while the cursor kept its index, so the
 // next `j` jumped over a record and half a queue went unreviewed. A reviewer walks a queue of 20+ records with accept,
@@ -13,14 +11,7 @@ import { dataPath } from '../helpers/shared-data.ts';
 const poll = <T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) => expect.poll(fn, { timeout: 20_000, ...opts });
 
 const app = servedWorkspace((workspace) => {
-  const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const heads = fs
-    .readdirSync(src)
-    .filter((f) => f.endsWith('.hea'))
-    .sort()
-    .slice(0, 20)
-    .map((f) => path.join(src, f));
-  const ingest = runLeadlens(['ingest', '--workspace', workspace, ...heads]);
+  const ingest = runLeadlens(['ingest', '--workspace', workspace, ...chapmanFiles(20, { headersOnly: true })]);
   expect(ingest.status, ingest.stderr).toBe(0);
 });
 

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLeadlens } from '../helpers/run-cli.ts';
-import { dataPath } from '../helpers/shared-data.ts';
+import { CHAPMAN_DIR, chapmanFiles } from '../helpers/chapman-workspace.ts';
 import { readWfdbRecord } from '../../src-main/formats/wfdb-record.ts';
 import { formatWfdbHeader, interleaveFrames } from '../../src-main/formats/wfdb-writer.ts';
 
@@ -18,16 +18,9 @@ const json = <T>(r: { stdout: string }): T => JSON.parse(r.stdout) as T;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-lead-sets-'));
-  const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const names = fs
-    .readdirSync(src)
-    .filter((f) => f.endsWith('.hea'))
-    .sort()
-    .slice(0, 16)
-    .map((f) => f.slice(0, -4));
-  const files = names.flatMap((n) => [path.join(src, `${n}.hea`), path.join(src, `${n}.mat`)]);
+  const files = chapmanFiles(16);
   // A 2-lead copy (I and II only) of JS00001, written as WFDB format 16.
-  const r = await readWfdbRecord(path.join(src, 'JS00001.hea'));
+  const r = await readWfdbRecord(path.join(CHAPMAN_DIR, 'JS00001.hea'));
   const leads = r.leads.filter((l) => l.name === 'I' || l.name === 'II');
   fs.writeFileSync(
     path.join(dir, 'TWOLEAD.hea'),

@@ -1,13 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, dataPath } from '../helpers/shared-data.ts';
-import { openWorkspace } from '../../src-main/store/workspace.ts';
+import { REPO_ROOT } from '../helpers/shared-data.ts';
+import { chapmanWorkspace } from '../helpers/chapman-workspace.ts';
 import type { Workspace } from '../../src-main/store/workspace.ts';
-import { migration as ml } from '../../src-main/store/migrations/003-ml.ts';
-import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
-import { READERS } from '../../src-main/formats/readers.ts';
 import type { CliContext } from '../../src-main/cli/command.ts';
 import { command as importModel } from '../../src-main/cli/commands/import-model.ts';
 import { command as models } from '../../src-main/cli/commands/models.ts';
@@ -29,12 +25,7 @@ const ctx = (): CliContext => ({
 });
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-mlcli-'));
-  ws = openWorkspace(dir);
-  if (!ws.db.prepare("SELECT name FROM sqlite_master WHERE name = 'ml_model'").get()) ws.db.exec(ml.sql);
-  const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const files = ['JS00001', 'JS00002', 'JS00004'].flatMap((r) => [path.join(src, `${r}.hea`), path.join(src, `${r}.mat`)]);
-  await ingestPaths(ws, files, { readers: READERS });
+  ({ ws, dir } = await chapmanWorkspace(['JS00001', 'JS00002', 'JS00004']));
 });
 
 afterAll(() => {

@@ -1,15 +1,11 @@
 // `leadlens train --arch image-cnn --layout ...`: the image CNN trains on records rendered as charts, its card
 // keeps the rendering, and predict and explain render records through the same chart input.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataPath } from '../helpers/shared-data.ts';
-import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
-import { migration as ml } from '../../src-main/store/migrations/003-ml.ts';
-import { migration as explainTables } from '../../src-main/store/migrations/004-explain.ts';
-import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
-import { READERS } from '../../src-main/formats/readers.ts';
+import { chapmanWorkspace } from '../helpers/chapman-workspace.ts';
+import { testCliContext } from '../helpers/run-cli.ts';
+import type { Workspace } from '../../src-main/store/workspace.ts';
 import { getRecordSignal } from '../../src-main/store/record-store.ts';
 import type { CliContext } from '../../src-main/cli/command.ts';
 import { command as train } from '../../src-main/cli/commands/train.ts';
@@ -29,41 +25,12 @@ import type { ExplainSummary } from '../../src-main/workspace/explain-records.ts
 
 let ws: Workspace;
 let dir: string;
-const ctx = (): CliContext => ({
-  workspace: () => ws,
-  workspaceDir: dir,
-  json: false,
-  signal: new AbortController().signal,
-  progress: () => ({ update: () => {}, finish: () => {} }),
-  log: () => {},
-  fail: (m) => {
-    throw new Error(m);
-  },
-});
+const ctx = (): CliContext => testCliContext(() => ws);
 const run = (cmd: typeof train, options: Record<string, string | boolean>): Promise<unknown> =>
   cmd.run({ positionals: [], options }, ctx());
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-imagecnn-'));
-  ws = openWorkspace(dir);
-  for (const [table, m] of [
-    ['ml_model', ml],
-    ['saliency_map', explainTables],
-  ] as const) {
-    if (!ws.db.prepare('SELECT name FROM sqlite_master WHERE name = ?').get(table)) ws.db.exec(m.sql);
-  }
-  const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const names = fs
-    .readdirSync(src)
-    .filter((f) => f.endsWith('.hea'))
-    .sort()
-    .slice(0, 14)
-    .map((f) => f.slice(0, -4));
-  await ingestPaths(
-    ws,
-    names.flatMap((r) => [path.join(src, `${r}.hea`), path.join(src, `${r}.mat`)]),
-    { readers: READERS },
-  );
+  ({ ws, dir } = await chapmanWorkspace(14));
 });
 
 afterAll(() => {

@@ -1,15 +1,10 @@
 // `leadlens train --arch image-cnn --input gaf|mtf|rp`: the image CNN on signal images (each lead one channel), its
 // card on the stored model, and predict, eval and explain reading records through the same card (openModel).
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataPath } from '../helpers/shared-data.ts';
-import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
-import { migration as ml } from '../../src-main/store/migrations/003-ml.ts';
-import { migration as explainTables } from '../../src-main/store/migrations/004-explain.ts';
-import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
-import { READERS } from '../../src-main/formats/readers.ts';
+import { chapmanWorkspace, topLabelCodes } from '../helpers/chapman-workspace.ts';
+import { testCliContext } from '../helpers/run-cli.ts';
+import type { Workspace } from '../../src-main/store/workspace.ts';
 import { getRecordSignal } from '../../src-main/store/record-store.ts';
 import { UsageError, type CliContext } from '../../src-main/cli/command.ts';
 import { command as train } from '../../src-main/cli/commands/train.ts';
@@ -30,45 +25,17 @@ let ws: Workspace;
 let dir: string;
 let classes: string[];
 const logs: string[] = [];
-const ctx = (): CliContext => ({
-  workspace: () => ws,
-  workspaceDir: dir,
-  json: false,
-  signal: new AbortController().signal,
-  progress: () => ({ update: () => {}, finish: () => {} }),
-  log: (line) => logs.push(line),
-  fail: (message) => {
-    throw new Error(message);
-  },
-});
+const ctx = (): CliContext =>
+  testCliContext(
+    () => ws,
+    (line) => logs.push(line),
+  );
 const run = (cmd: typeof train, options: Record<string, string | boolean>): Promise<unknown> =>
   cmd.run({ positionals: [], options }, ctx());
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-sigimg-'));
-  ws = openWorkspace(dir);
-  for (const [table, m] of [
-    ['ml_model', ml],
-    ['saliency_map', explainTables],
-  ] as const) {
-    if (!ws.db.prepare('SELECT name FROM sqlite_master WHERE name = ?').get(table)) ws.db.exec(m.sql);
-  }
-  const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const names = fs
-    .readdirSync(src)
-    .filter((f) => f.endsWith('.hea'))
-    .sort()
-    .slice(0, 12)
-    .map((f) => f.slice(0, -4));
-  await ingestPaths(
-    ws,
-    names.flatMap((r) => [path.join(src, `${r}.hea`), path.join(src, `${r}.mat`)]),
-    { readers: READERS },
-  );
-  classes = ws.db
-    .prepare("SELECT code FROM label WHERE is_current = 1 AND vocabulary = 'SNOMED' GROUP BY code ORDER BY COUNT(*) DESC, code LIMIT 2")
-    .pluck()
-    .all() as string[];
+  ({ ws, dir } = await chapmanWorkspace(12));
+  classes = topLabelCodes(ws.db, 2);
 });
 
 afterAll(() => {

@@ -1,14 +1,9 @@
 // `leadlens train --workers N`: the training worker spreads each batch's gradients over N gradient workers
 // (parallel-train.ts). A seed gives the same model run after run; cancelling stops the workers and stores nothing.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataPath } from '../helpers/shared-data.ts';
-import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
-import { migration as ml } from '../../src-main/store/migrations/003-ml.ts';
-import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
-import { READERS } from '../../src-main/formats/readers.ts';
+import { chapmanWorkspace, topLabelCodes } from '../helpers/chapman-workspace.ts';
+import type { Workspace } from '../../src-main/store/workspace.ts';
 import { trainInWorkspace } from '../../src-main/workspace/train-model.ts';
 import { getModel, listModels } from '../../src-main/store/model-store.ts';
 
@@ -17,25 +12,8 @@ let dir: string;
 let classes: string[];
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-workers-'));
-  ws = openWorkspace(dir);
-  if (!ws.db.prepare("SELECT name FROM sqlite_master WHERE name = 'ml_model'").get()) ws.db.exec(ml.sql);
-  const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const names = fs
-    .readdirSync(src)
-    .filter((f) => f.endsWith('.hea'))
-    .sort()
-    .slice(0, 12)
-    .map((f) => f.slice(0, -4));
-  await ingestPaths(
-    ws,
-    names.flatMap((r) => [path.join(src, `${r}.hea`), path.join(src, `${r}.mat`)]),
-    { readers: READERS },
-  );
-  classes = ws.db
-    .prepare("SELECT code FROM label WHERE is_current = 1 AND vocabulary = 'SNOMED' GROUP BY code ORDER BY COUNT(*) DESC, code LIMIT 2")
-    .pluck()
-    .all() as string[];
+  ({ ws, dir } = await chapmanWorkspace(12));
+  classes = topLabelCodes(ws.db, 2);
 });
 
 afterAll(() => {

@@ -5,7 +5,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SaliencyMapData, SignalWindow } from '../../src-shared/api.ts';
+import type { RecordDetail, SaliencyMapData, SignalWindow } from '../../src-shared/api.ts';
+import type { DeviceBeats } from '../../src-shared/record.ts';
+import { representativeBeats } from '../../src-main/formats/representative-beats.ts';
 import { decodeBinaryResult } from '../../src-shared/binary-result.ts';
 import { saveSaliency } from '../../src-main/store/saliency-store.ts';
 import { saveModel } from '../../src-main/store/model-store.ts';
@@ -19,8 +21,20 @@ import { syntheticRecord } from '../helpers/synthetic-record.ts';
 let ws: Workspace;
 let server: RunningServer;
 let recordId: number;
+let deviceRecordId: number;
 let mapId: number;
 const record = syntheticRecord({ seed: 5, length: 100_000 });
+// A cart's record: its reading carries a 600-sample representative beat per lead (GE's median, stored as base64).
+const beatLeads = syntheticRecord({ seed: 6, length: 600 }).leads.map((l, i) => ({ ...l, units: 'uV', gain: 1 + i, baseline: 2 * i }));
+const cart = {
+  ...syntheticRecord({ seed: 7, length: 5000, name: 'CART' }),
+  device: {
+    model: 'GE MAC55',
+    measurements: { heartRate: { value: 71, unit: 'bpm' } },
+    statements: ['Sinus rhythm'],
+    representativeBeats: representativeBeats(beatLeads, 500, 'median'),
+  },
+};
 const saliency = Float32Array.from({ length: 2 * 500 }, (_, i) => Math.sin(i / 10));
 
 function post(
@@ -53,6 +67,7 @@ const decoded = <T>(body: Buffer): T =>
 beforeAll(async () => {
   ws = openWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-binary-')));
   recordId = ws.db.transaction(() => storeRecord(ws.db, record, { path: '/x.hea', format: 'test' }))().recordId;
+  deviceRecordId = ws.db.transaction(() => storeRecord(ws.db, cart, { path: '/cart.xml', format: 'test' }))().recordId;
   const modelId = saveModel(ws.db, {
     name: 'm',
     kind: 'tfjs',
@@ -138,6 +153,41 @@ describe('binary signal transport over serve', () => {
     expect(m.leads).toEqual(['I', 'II']);
     expect(m.map).toBeInstanceOf(Float32Array);
     expect(Array.from(m.map)).toEqual(Array.from(saliency));
+  });
+
+  it("sends the device's representative beats as int16 bytes, and records.get names them without their samples", async () => {
+    const detail = await post('records.get', { id: deviceRecordId });
+    expect(detail.type).toMatch(/^application\/json/);
+    const device = (JSON.parse(detail.body.toString('utf8')) as { result: RecordDetail }).result.device!;
+    expect(device).toEqual({
+      model: 'GE MAC55',
+      measurements: { heartRate: { value: 71, unit: 'bpm' } },
+      statements: ['Sinus rhythm'],
+      representativeBeats: { samplingRate: 500, length: 600, method: 'median', leads: beatLeads.map((l) => l.name) },
+    });
+    expect(detail.body.byteLength).toBeLessThan(4096);
+    const r = await post('records.deviceBeats', { id: deviceRecordId });
+    expect(r.status).toBe(200);
+    expect(r.type).toBe('application/octet-stream');
+    expect(r.body.byteLength).toBeLessThan(12 * 600 * 2 + 4096);
+    const beats = decoded<DeviceBeats>(r.body);
+    expect([beats.samplingRate, beats.length, beats.method]).toEqual([500, 600, 'median']);
+    expect(beats.leads.map(({ name, units, gain, baseline }) => ({ name, units, gain, baseline }))).toEqual(
+      beatLeads.map(({ name, units, gain, baseline }) => ({ name, units, gain, baseline })),
+    );
+    beats.leads.forEach((l, i) => {
+      expect(l.digital).toBeInstanceOf(Int16Array);
+      expect(Array.from(l.digital)).toEqual(Array.from(beatLeads[i].digital));
+    });
+    // A record whose file carried no device beats, and no record: one-line JSON errors.
+    for (const [id, msg] of [
+      [recordId, `record ${recordId} has no representative beats from its device`],
+      [424242, 'no record with id 424242'],
+    ] as const) {
+      const none = await post('records.deviceBeats', { id });
+      expect(none.status).toBe(404);
+      expect(JSON.parse(none.body.toString('utf8')).error).toBe(msg);
+    }
   });
 
   it('keeps the token, Host/Origin checks and parameter validation, answering errors as JSON', async () => {

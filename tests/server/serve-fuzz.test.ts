@@ -419,6 +419,7 @@ describe('leadlens serve under malformed input', () => {
         seed: 1,
       },
       'records.medianBeats': { id: 1 },
+      'records.deviceBeats': { id: 1 },
       'boundaries.correct': { recordId: 1, boundary: 'tOffset', offset: 200, author: 'fuzz' },
       'records.ofPatient': { id: 1 },
       'selections.list': {},

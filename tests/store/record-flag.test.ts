@@ -99,4 +99,34 @@ describe('record_flag (model worklist queues kept by triggers)', () => {
     migrate(db);
     expectMatchesReference(db);
   });
+
+  it('loses only its flagged and low_confidence columns when a workspace migrates from version 13', () => {
+    const db = new Database(':memory:');
+    migrate(db, MIGRATIONS, 13);
+    const r = rng(5);
+    addRecords(db, 80, r);
+    predict(db, 1, r);
+    const disagreements = db.prepare(
+      'SELECT record_id, label_disagreement FROM record_flag WHERE label_disagreement IS NOT NULL ORDER BY 1',
+    );
+    const before = disagreements.all();
+    const otherTables = () =>
+      ['record', 'label', 'ml_prediction', 'record_triage', 'record_rule_disagreement'].map((t) => db.prepare(`SELECT * FROM ${t}`).all());
+    const kept = otherTables();
+    // Version 13 also kept rows for records flagged or low-confidence without a disagreement.
+    expect(db.prepare('SELECT COUNT(*) AS n FROM record_flag WHERE label_disagreement IS NULL').get()).not.toEqual({ n: 0 });
+    migrate(db);
+    const columns = (db.prepare('PRAGMA table_info(record_flag)').all() as { name: string }[]).map((c) => c.name);
+    expect(columns).toEqual(['record_id', 'label_disagreement']);
+    expect(db.prepare('SELECT record_id, label_disagreement FROM record_flag ORDER BY 1').all()).toEqual(before);
+    expect(before.length).toBeGreaterThan(0);
+    expect(otherTables()).toEqual(kept);
+    expect(db.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
+    // The triggers go on keeping the queue after the migration.
+    db.prepare(
+      "INSERT INTO label (record_id, vocabulary, code, present, source_kind, source_name, author, asserted_at) VALUES (2, 'SNOMED', '59118001', 0, 'annotator', 'a', 'a', 'now')",
+    ).run();
+    predict(db, 1, r);
+    expectMatchesReference(db);
+  });
 });

@@ -1,37 +1,22 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { READERS } from '../../src-main/formats/readers.ts';
-import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
 import { effectiveLabels, setAnnotatorLabel } from '../../src-main/store/label-store.ts';
 import { latestLabelErrorRun, suspectedRecordIds } from '../../src-main/store/label-error-store.ts';
 import { getModel } from '../../src-main/store/model-store.ts';
 import { listWorklist, worklistQueues } from '../../src-main/store/worklist.ts';
-import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
+import type { Workspace } from '../../src-main/store/workspace.ts';
 import { rankLabelErrors } from '../../src-main/workspace/label-errors.ts';
 import { predictInWorkspace } from '../../src-main/workspace/predict-records.ts';
 import { modelReview } from '../../src-main/workspace/review-model.ts';
-import { trainInWorkspace } from '../../src-main/workspace/train-model.ts';
-import { dataPath } from '../helpers/shared-data.ts';
+import { CHALLENGE_WEIGHTS, chapmanWorkspace, trainTinyModel } from '../helpers/chapman-workspace.ts';
 
 // 40 real Chapman-Ningbo records: a model's operating thresholds and triage, and a label-error run with its queue.
 const CLASSES = ['426177001', '426783006', '164889003', '427084000'];
-const WEIGHTS = dataPath('cinc', 'scoring-2021', 'weights.csv');
 let ws: Workspace;
 let dir: string;
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-label-quality-'));
-  ws = openWorkspace(dir);
-  const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const files = fs
-    .readdirSync(src)
-    .filter((f) => f.endsWith('.hea'))
-    .sort()
-    .slice(0, 40)
-    .flatMap((f) => [path.join(src, f), path.join(src, f.replace('.hea', '.mat'))]);
-  expect((await ingestPaths(ws, files, { readers: READERS })).newRecords).toBe(40);
+  ({ ws, dir } = await chapmanWorkspace(40));
 }, 120_000);
 
 afterAll(() => {
@@ -41,7 +26,7 @@ afterAll(() => {
 
 describe('operating thresholds and triage from a trained model', () => {
   it('states a threshold per class chosen on the validation split, predicts at it and triages every scored record', async () => {
-    const r = await trainInWorkspace(ws, { arch: 'small-cnn', leads: 2, classes: CLASSES, epochs: 1, seed: 2, weightsCsv: WEIGHTS });
+    const r = await trainTinyModel(ws, { classes: CLASSES, seed: 2 });
     expect(r.thresholds.map((t) => t.code)).toEqual(CLASSES);
     for (const t of r.thresholds) {
       expect(t.threshold).toBeGreaterThan(0);
@@ -87,7 +72,7 @@ describe('label-error ranking', () => {
       epochs: 1,
       seed: 4,
       classes: CLASSES,
-      weightsCsv: WEIGHTS,
+      weightsCsv: CHALLENGE_WEIGHTS,
     });
     expect(r.records).toBe(39);
     expect(r.skipped).toEqual([expect.objectContaining({ recordId: bare, reason: 'no SNOMED labels' })]);

@@ -11,13 +11,12 @@ import { storeRecord } from '../../src-main/store/record-store.ts';
 import { saveSelection } from '../../src-main/store/selection-store.ts';
 import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
 import { evaluateOnSelections } from '../../src-main/workspace/evaluate-on-selections.ts';
-import { trainInWorkspace } from '../../src-main/workspace/train-model.ts';
-import { dataPath } from '../helpers/shared-data.ts';
+import { CHALLENGE_WEIGHTS, trainTinyModel } from '../helpers/chapman-workspace.ts';
 import { syntheticRecord } from '../helpers/synthetic-record.ts';
 
 const SR = '426783006';
 const SB = '426177001';
-const weightsCsv = dataPath('cinc', 'scoring-2021', 'weights.csv');
+const weightsCsv = CHALLENGE_WEIGHTS;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-selection-training-'));
 let ws: Workspace;
 const unlabelled: number[] = [];
@@ -48,16 +47,7 @@ describe('train --train-on / --validate-on', () => {
   let modelId: number;
 
   it('leaves unlabelled records out by default, validates on the other selection, drops the shared patient', async () => {
-    const r = await trainInWorkspace(ws, {
-      arch: 'small-cnn',
-      leads: 2,
-      classes: [SR, SB],
-      epochs: 1,
-      seed: 1,
-      weightsCsv,
-      trainOn: 'dev',
-      validateOn: 'val',
-    });
+    const r = await trainTinyModel(ws, { classes: [SR, SB], trainOn: 'dev', validateOn: 'val' });
     modelId = r.modelId;
     expect(r.records).toEqual({
       trainOn: { name: 'dev', query: { sources: ['dev'] } },
@@ -75,16 +65,7 @@ describe('train --train-on / --validate-on', () => {
   }, 300_000);
 
   it('--unlabelled-as-normal trains them as sinus rhythm', async () => {
-    const r = await trainInWorkspace(ws, {
-      arch: 'small-cnn',
-      leads: 2,
-      classes: [SR, SB],
-      epochs: 1,
-      seed: 1,
-      weightsCsv,
-      trainOn: 'dev',
-      unlabelledAsNormal: true,
-    });
+    const r = await trainTinyModel(ws, { classes: [SR, SB], trainOn: 'dev', unlabelledAsNormal: true });
     expect(r.records.unlabelled).toEqual({ records: 3, policy: 'as-normal' });
     const ids = modelLineage(ws.db, r.modelId).records.map((x) => x.recordId);
     expect(unlabelled.every((id) => ids.includes(id))).toBe(true);

@@ -1,31 +1,18 @@
 // A training run from the UI runs in a worker thread (records read, datasets built, model trained and stored there):
 // progress crosses over, errors arrive as one line, cancelling stops it and stores nothing.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { READERS } from '../../src-main/formats/readers.ts';
-import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
 import { listModels } from '../../src-main/store/model-store.ts';
 import { predictionsFor } from '../../src-main/store/prediction-store.ts';
-import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
+import type { Workspace } from '../../src-main/store/workspace.ts';
 import { createAnalysisPool } from '../../src-main/workspace/analysis-pool.ts';
 import { trainInWorker } from '../../src-main/workspace/train-model-in-worker.ts';
-import { dataPath } from '../helpers/shared-data.ts';
+import { chapmanWorkspace } from '../helpers/chapman-workspace.ts';
 
 const CLASSES = ['426177001', '426783006', '164889003', '427084000'];
 let ws: Workspace;
 
 beforeAll(async () => {
-  ws = openWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-train-run-')));
-  const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const files = fs
-    .readdirSync(src)
-    .filter((f) => f.endsWith('.hea'))
-    .sort()
-    .slice(0, 24)
-    .flatMap((f) => [path.join(src, f), path.join(src, f.replace('.hea', '.mat'))]);
-  expect((await ingestPaths(ws, files, { readers: READERS })).newRecords).toBe(24);
+  ({ ws } = await chapmanWorkspace(24));
 }, 120_000);
 afterAll(() => ws.close());
 

@@ -1,13 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, dataPath } from '../helpers/shared-data.ts';
-import { openWorkspace } from '../../src-main/store/workspace.ts';
+import { REPO_ROOT } from '../helpers/shared-data.ts';
+import { CHALLENGE_WEIGHTS, chapmanWorkspace, trainTinyModel } from '../helpers/chapman-workspace.ts';
 import type { Workspace } from '../../src-main/store/workspace.ts';
-import { migration as ml } from '../../src-main/store/migrations/003-ml.ts';
-import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
-import { READERS } from '../../src-main/formats/readers.ts';
 import { evaluateInWorkspace } from '../../src-main/workspace/evaluate-model.ts';
 import { fineTuneInWorkspace, trainInWorkspace } from '../../src-main/workspace/train-model.ts';
 import { importOnnxModel } from '../../src-main/workspace/import-model.ts';
@@ -34,19 +30,7 @@ let ws: Workspace;
 let dir: string;
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-ml-'));
-  ws = openWorkspace(dir);
-  // Until the lead lists 003-ml in the migrations, create its tables here.
-  if (!ws.db.prepare("SELECT name FROM sqlite_master WHERE name = 'ml_model'").get()) ws.db.exec(ml.sql);
-  const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const files = fs
-    .readdirSync(src)
-    .filter((f) => f.endsWith('.hea'))
-    .sort()
-    .slice(0, 40)
-    .flatMap((f) => [path.join(src, f), path.join(src, f.replace('.hea', '.mat'))]);
-  const r = await ingestPaths(ws, files, { readers: READERS });
-  expect(r.newRecords).toBe(40);
+  ({ ws, dir } = await chapmanWorkspace(40));
 });
 
 afterAll(() => {
@@ -56,14 +40,7 @@ afterAll(() => {
 
 describe('ML on a workspace', () => {
   it('trains a 2-lead small CNN in a worker, stores it with lineage, predicts and evaluates', async () => {
-    const r = await trainInWorkspace(ws, {
-      arch: 'small-cnn',
-      leads: 2,
-      classes: CLASSES,
-      epochs: 2,
-      seed: 3,
-      weightsCsv: dataPath('cinc', 'scoring-2021', 'weights.csv'),
-    });
+    const r = await trainTinyModel(ws, { classes: CLASSES, epochs: 2, seed: 3 });
     expect(r.split.train + r.split.validation + r.split.test).toBe(40);
     expect(r.metricName).toBe('challenge');
     const [m] = listModels(ws.db);
@@ -85,7 +62,7 @@ describe('ML on a workspace', () => {
         .map((x) => x.classCode)
         .sort(),
     ).toEqual([...CLASSES].sort());
-    const e = await evaluateInWorkspace(ws, r.modelId, dataPath('cinc', 'scoring-2021', 'weights.csv'));
+    const e = await evaluateInWorkspace(ws, r.modelId, CHALLENGE_WEIGHTS);
     expect(e.records).toBe(r.split.test);
     expect(typeof e.challenge).toBe('number');
     // One runtime scores the test split: the metrics stored at training and `eval` name it, and agree.

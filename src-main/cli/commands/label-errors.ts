@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
+import { listOption } from '../parse-args.ts';
 import { LABEL_ERROR_DEFAULTS, rankLabelErrors } from '../../workspace/label-errors.ts';
 import { challengeWeightsCsv } from '../../resources.ts';
 import { LABEL_ERROR_RANKINGS, type LabelErrorRanking } from '../../../src-shared/label-quality/confident-learning.ts';
@@ -28,7 +29,7 @@ export const command: CliCommand = {
     folds: 'string',
     epochs: 'string',
     seed: 'string',
-    classes: 'string',
+    classes: 'list',
     ranking: 'string',
     rules: 'string',
     selection: 'string',
@@ -43,13 +44,7 @@ export const command: CliCommand = {
     if (rules !== undefined && !['all', 'covering', 'none'].includes(rules as string))
       throw new UsageError(`--rules must be one of all, covering, none, got '${String(rules).slice(0, 40)}'`);
     const folds = intOption(args.options.folds, 'folds', 3);
-    const classes =
-      typeof args.options.classes === 'string'
-        ? args.options.classes
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : undefined;
+    const classes = listOption(args, 'classes');
     const bar = ctx.progress('label-errors');
     const r = await rankLabelErrors(ctx.workspace(), {
       arch,

@@ -1,6 +1,7 @@
 import { listSelections, selectRecordIds } from '../../store/selection-store.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
+import { printList } from '../print-list.ts';
 
 export const command: CliCommand = {
   name: ['selection', 'list'],
@@ -11,8 +12,12 @@ export const command: CliCommand = {
     if (args.positionals.length) throw new UsageError(`selection list takes no arguments, got '${args.positionals[0]}'`);
     const db = ctx.workspace().db;
     const selections = listSelections(db).map((s) => ({ ...s, records: selectRecordIds(db, s.query).length }));
-    if (selections.length === 0) ctx.log('no saved selections (leadlens selection save NAME ...)');
-    for (const s of selections) ctx.log(`${s.name.padEnd(20)} ${String(s.records).padStart(7)} records  ${s.description}`);
+    printList(
+      ctx,
+      selections,
+      'no saved selections (leadlens selection save NAME ...)',
+      (s) => `${s.name.padEnd(20)} ${String(s.records).padStart(7)} records  ${s.description}`,
+    );
     return { selections };
   },
 };

@@ -1,6 +1,7 @@
 import { listTags } from '../../store/selection-store.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
+import { printList } from '../print-list.ts';
 
 export const command: CliCommand = {
   name: ['tag', 'list'],
@@ -10,8 +11,7 @@ export const command: CliCommand = {
   async run(args, ctx) {
     if (args.positionals.length) throw new UsageError(`tag list takes no arguments, got '${args.positionals[0]}'`);
     const tags = listTags(ctx.workspace().db);
-    if (tags.length === 0) ctx.log('no tags (leadlens tag add TAG --record REF)');
-    for (const t of tags) ctx.log(`${t.tag.padEnd(24)} ${t.records} records`);
+    printList(ctx, tags, 'no tags (leadlens tag add TAG --record REF)', (t) => `${t.tag.padEnd(24)} ${t.records} records`);
     return { tags };
   },
 };

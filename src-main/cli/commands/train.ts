@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { UsageError, type CliArgs } from '../command.ts';
+import { listOption } from '../parse-args.ts';
 import { MAX_WORKERS, fineTuneInWorkspace, trainInWorkspace } from '../../workspace/train-model.ts';
 import { chartInputCard } from '../../chart/chart-input.ts';
 import { NAMED_LAYOUTS } from '../../../src-shared/chart/chart-layout.ts';
@@ -43,11 +44,11 @@ export const command: CliCommand = {
   options: {
     arch: 'string',
     leads: 'string',
-    classes: 'string',
+    classes: 'list',
     epochs: 'string',
     folds: 'string',
     seed: 'string',
-    layout: 'string',
+    layout: 'list',
     'px-per-mm': 'string',
     'fine-tune': 'string',
     input: 'string',
@@ -80,13 +81,7 @@ export const command: CliCommand = {
     if (typeof arch !== 'string')
       throw new UsageError('train needs --arch (small-cnn, resnet-se, dilated-cnn, dilated-cnn-leadwise, crnn, image-cnn)');
     const leads = intOption(args.options.leads, 'leads', 12) as number;
-    const layouts =
-      typeof args.options.layout === 'string'
-        ? args.options.layout
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : undefined;
+    const layouts = listOption(args, 'layout');
     const pxPerMm = args.options['px-per-mm'] === undefined ? undefined : Number(args.options['px-per-mm']);
     const input = args.options.input;
     if (input !== undefined && (typeof input !== 'string' || !isImageInputKind(input)))
@@ -106,13 +101,7 @@ export const command: CliCommand = {
       }
     } else if (layouts || pxPerMm !== undefined)
       throw new UsageError('--layout and --px-per-mm apply to --arch image-cnn --input chart only');
-    const classes =
-      typeof args.options.classes === 'string'
-        ? args.options.classes
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : undefined;
+    const classes = listOption(args, 'classes');
     const selectionName = (name: string): string | undefined => {
       const v = args.options[name];
       if (v === undefined) return undefined;

@@ -1,6 +1,6 @@
 // Whether record `x`'s current label `code` is present: an annotator's word overrides the dataset's. Keep in step with
-// labelPresent in store/worklist.ts (the same rule, for a record bound as r.id there).
-const present = (
+// labelPresent in store/worklist.ts (the same rule, for a record bound as r.id there). Migration 14 reuses it.
+export const present = (
   x: string,
   code: string,
 ): string => `(EXISTS (SELECT 1 FROM label l WHERE l.record_id = ${x} AND l.code = ${code} AND l.is_current = 1

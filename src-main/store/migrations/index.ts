@@ -11,6 +11,7 @@ import { migration as annotators } from './010-annotators.ts';
 import { migration as labelQuality } from './011-label-quality.ts';
 import { migration as selections } from './012-selections.ts';
 import { migration as ruleDisagreement } from './013-rule-disagreement.ts';
+import { migration as recordFlagColumns } from './014-record-flag-columns.ts';
 import { migration as research } from './015-research.ts';
 
 export interface Migration {
@@ -34,5 +35,6 @@ export const MIGRATIONS: Migration[] = [
   labelQuality,
   selections,
   ruleDisagreement,
+  recordFlagColumns,
   research,
 ];
