@@ -13,6 +13,7 @@ import { migration as selections } from './012-selections.ts';
 import { migration as ruleDisagreement } from './013-rule-disagreement.ts';
 import { migration as recordFlagColumns } from './014-record-flag-columns.ts';
 import { migration as research } from './015-research.ts';
+import { migration as recordLeadCountIndex } from './016-record-lead-count-index.ts';
 
 export interface Migration {
   version: number;
@@ -37,4 +38,5 @@ export const MIGRATIONS: Migration[] = [
   ruleDisagreement,
   recordFlagColumns,
   research,
+  recordLeadCountIndex,
 ];
