@@ -25,7 +25,9 @@ export const command: CliCommand = {
     // Many records: read and preprocessed on worker threads, one per core.
     const ws = ctx.workspace();
     const pool = (recordIds?.length ?? recordCount(ws.db)) > 64 ? createAnalysisPool(ws, { size: batchPoolSize() }) : undefined;
-    const r = await predictInWorkspace(ws, id, recordIds, (d, t) => bar.update(d, t), { pool, selection: selection?.trim() }).finally(() => pool?.close());
+    const r = await predictInWorkspace(ws, id, recordIds, (d, t) => bar.update(d, t), { pool, selection: selection?.trim() }).finally(() =>
+      pool?.close(),
+    );
     bar.finish();
     for (const k of r.skipped) ctx.log(`${k.recordName} (#${k.recordId}): skipped, ${k.reason}`);
     for (const k of r.standIns)
