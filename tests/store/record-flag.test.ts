@@ -115,7 +115,7 @@ describe('record_flag (model worklist queues kept by triggers)', () => {
     const kept = otherTables();
     // Version 13 also kept rows for records flagged or low-confidence without a disagreement.
     expect(db.prepare('SELECT COUNT(*) AS n FROM record_flag WHERE label_disagreement IS NULL').get()).not.toEqual({ n: 0 });
-    migrate(db);
+    migrate(db, MIGRATIONS, 14); // the record_flag migration itself (later ones add columns to other tables)
     const columns = (db.prepare('PRAGMA table_info(record_flag)').all() as { name: string }[]).map((c) => c.name);
     expect(columns).toEqual(['record_id', 'label_disagreement']);
     expect(db.prepare('SELECT record_id, label_disagreement FROM record_flag ORDER BY 1').all()).toEqual(before);
