@@ -62,7 +62,7 @@ describe('ML CLI commands (thin wrappers over the workspace use cases)', () => {
     );
     await expect(train.run({ positionals: [], options: { 'fine-tune': '1' } }, ctx())).rejects.toThrow(/model 1 is an imported ONNX model/);
     await expect(predict.run({ positionals: [], options: { model: '1' } }, ctx())).rejects.toThrow(
-      /predict needs exactly one of --all and --record ID\|NAME/,
+      /predict needs exactly one of --all, --record ID\|NAME and --selection NAME/,
     );
     await expect(importModel.run({ positionals: ['m.onnx'], options: {} }, ctx())).rejects.toThrow(/needs --card/);
   });
