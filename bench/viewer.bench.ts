@@ -194,7 +194,7 @@ async function panScenario(zoomOut: number): Promise<Record<string, number>> {
   await page.keyboard.press('0');
   for (let i = 0; i < zoomOut; i++) await page.keyboard.press('-');
   await page.waitForFunction(
-    (z) => (document.querySelector('[data-testid="zoom"]') as HTMLElement).innerText.includes(z === 0 ? 'calibrated' : 'zoom'),
+    (z) => (document.querySelector('[data-testid="zoom"]') as HTMLElement).innerText.includes(z === 0 ? 'no zoom' : '(zoom)'),
     zoomOut,
   );
   // Settle: the view drawn from its own data at this zoom (min/max pyramid once a screen holds more samples than

@@ -153,6 +153,16 @@ function fromOf(db: Database, queue: string): string {
 }
 
 /**
+ * The FROM clause that counts a queue: record r outside (read through a small covering index), the queue's table
+ * probed by record id. Left to itself SQLite walks the queue's index and looks up every wide record row: counting
+ * 100,000 flagged records took ~1 s that way and ~70 ms this way (the page itself walks the score index as fromOf).
+ */
+function countFromOf(db: Database, queue: string): string {
+  const source = queueDef(db, queue).source;
+  return source ? `record r CROSS JOIN ${source.from} ON r.id = q.record_id` : 'record r';
+}
+
+/**
  * `blindReviewer`: blind mode is on and this reviewer asks, so the label filter and the label search match on records
  * they have not submitted only the labels they may see there (their own and the dataset's), never another reviewer's.
  */
@@ -211,7 +221,7 @@ export function listWorklist(db: Database, q: WorklistQuery, blindReviewer?: str
   const rank = def.source ? def.source.rank : def.rank;
   const order = `${rank && !q.sort ? `${rank}, ` : ''}${sort} ${q.descending ? 'DESC' : 'ASC'}`;
   const from = fromOf(db, def.id);
-  const total = (db.prepare(`SELECT COUNT(*) AS n FROM ${from} WHERE ${sql}`).get(params) as { n: number }).n;
+  const total = (db.prepare(`SELECT COUNT(*) AS n FROM ${countFromOf(db, def.id)} WHERE ${sql}`).get(params) as { n: number }).n;
   const ids = db
     .prepare(`SELECT r.id FROM ${from} WHERE ${sql} ORDER BY ${order}, r.id LIMIT @limit OFFSET @offset`)
     .all({ ...params, limit: q.limit ?? 200, offset: q.offset ?? 0 }) as { id: number }[];
@@ -233,7 +243,7 @@ export function worklistQueues(db: Database): { queues: WorklistQueue[]; formats
   const queues = QUEUE_DEFS.filter((q) => hasTables(db, q.needs)).map((q) => ({
     id: q.id,
     label: q.label,
-    count: (db.prepare(`SELECT COUNT(*) AS n FROM ${fromOf(db, q.id)} WHERE ${q.source?.where ?? q.where}`).get() as { n: number }).n,
+    count: (db.prepare(`SELECT COUNT(*) AS n FROM ${countFromOf(db, q.id)} WHERE ${q.source?.where ?? q.where}`).get() as { n: number }).n,
     ...(q.id === 'label-errors' && noLabelErrorRun ? { none: 'no run' } : {}),
   }));
   const formats = (db.prepare('SELECT DISTINCT format FROM record_source ORDER BY format').all() as { format: string }[]).map(
