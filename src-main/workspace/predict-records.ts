@@ -68,6 +68,24 @@ export async function predictInWorkspace(
     savePredictions(ws.db, storeModelId, rows, storeModelId === modelId ? runId : null);
     stored += records.length;
   };
+  /** Scores and stores a batch; one record the checks did not foresee fails it, so it is then scored record by record. */
+  const scoreBatch = async <T extends { id: number }>(
+    batch: T[],
+    predict: (part: T[]) => Promise<Float32Array>,
+    nameOf: (one: T) => string,
+  ): Promise<void> => {
+    try {
+      store(batch, await predict(batch));
+    } catch {
+      for (const one of batch) {
+        try {
+          store([one], await predict([one]));
+        } catch (e) {
+          skipped.push({ recordId: one.id, recordName: nameOf(one), reason: firstLine(e) });
+        }
+      }
+    }
+  };
   /** A record the model cannot read: scored later by a reduced-lead stand-in of the same family, or skipped with the reason. */
   const mismatched = (id: number, record: EcgRecord, reason: string): void => {
     const standIn = reducedLeadStandIn(ws.db, model.info, record);
@@ -103,17 +121,11 @@ export async function predictInWorkspace(
         } else missing(p.recordId);
       }
       if (batch.length) {
-        try {
-          store(batch, await signal.predictInputs(batch.map((b) => b.input)));
-        } catch {
-          for (const one of batch) {
-            try {
-              store([one], await signal.predictInputs([one.input]));
-            } catch (e) {
-              skipped.push({ recordId: one.id, recordName: recordName(ws.db, one.id) ?? '?', reason: firstLine(e) });
-            }
-          }
-        }
+        await scoreBatch(
+          batch,
+          (part) => signal.predictInputs(part.map((one) => one.input)),
+          (one) => recordName(ws.db, one.id) ?? '?',
+        );
       }
       done += chunks[c].length;
       onProgress?.(done, ids.length);
@@ -129,18 +141,11 @@ export async function predictInWorkspace(
         else batch.push({ id, record });
       }
       if (batch.length) {
-        try {
-          store(batch, await scorer.predict(batch.map((b) => b.record)));
-        } catch {
-          // One record the checks did not foresee fails the batch: score the batch record by record to find it.
-          for (const one of batch) {
-            try {
-              store([one], await scorer.predict([one.record]));
-            } catch (e) {
-              skipped.push({ recordId: one.id, recordName: one.record.recordName, reason: firstLine(e) });
-            }
-          }
-        }
+        await scoreBatch(
+          batch,
+          (part) => scorer.predict(part.map((one) => one.record)),
+          (one) => one.record.recordName,
+        );
       }
       onProgress?.(Math.min(i + BATCH, ids.length), ids.length);
     }
