@@ -10,7 +10,7 @@ import { readWfdbAnnotations } from '../src-main/formats/wfdb-annotation.ts';
 import { canonicalLeadName, leadMillivolts } from '../src-shared/record.ts';
 import { measureRecord } from '../src-main/dsp/measurements.ts';
 import { BOUNDARIES, boundaryErrors, summariseErrors, type Boundary } from './delineation-agreement.ts';
-import { agreementTable, IEC_TOLERANCES, ludbAgreement, REFERENCE_DEFINITIONS } from './ludb-delineation.ts';
+import { agreementTable, IEC_TOLERANCES, ludbAgreement, REFERENCE_DEFINITIONS, referenceBeatNoise } from './ludb-delineation.ts';
 import { SHARED_DATA } from './shared-data-path.ts';
 import { headerPaths } from './rule-validation.ts';
 import { compareWithDevices, deviceAgreement } from './vendor-intervals.ts';
@@ -35,6 +35,7 @@ const even = await ludbAgreement(
   ids.filter((i) => i % 2 === 0),
 );
 for (const r of [all, odd, even]) console.error(agreementTable(r));
+const refNoise = await referenceBeatNoise(ids);
 // Chapman-Shaoxing/Ningbo dev records: how often QT / PR are measured outside LUDB (no boundary reference there).
 const chapman = { records: 0, qtMeasured: 0, prMeasured: 0, qrsMeasured: 0, notMeasurableQt: {} as Record<string, number> };
 for (const p of await headerPaths(`${SHARED_DATA}/cinc/chapman-ningbo/WFDBRecords`)) {
@@ -64,6 +65,13 @@ console.log(
         "closer to allLeadsRobust than to a single annotator's extreme lead",
       tolerancesIec60601_2_25: IEC_TOLERANCES,
       records1To100: all.byReference,
+      referenceBeatNoiseSdMs: {
+        note:
+          "each reference built from the even beats and from the odd beats; SD of the halves' difference / 2 = the whole " +
+          "reference's beat-to-beat noise. Small against our spread: the disagreement is per record (where the annotator puts " +
+          'a boundary in every beat), not beat jitter',
+        ...refNoise,
+      },
       oddRecords: { note: 'the records this session tuned on', ...odd.byReference },
       evenRecords: {
         note: 'not tuned on in this session (the earlier constants were fitted on all 100); LUDB 101-200 are not in ../shared/data',

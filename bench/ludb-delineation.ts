@@ -57,16 +57,45 @@ export async function readLudbRecord(id: number): Promise<{ leads: Record<string
   return { leads, fs: rec.samplingRate, diagnoses: ludbDiagnoses(String(rec.attributes.comments ?? '')) };
 }
 
-/** The three references of one LUDB record. */
-export async function ludbReferences(id: number, fs: number): Promise<Record<Reference, Record<Interval, number | null>>> {
+/** The three references of one LUDB record; `beatParity` builds them from the even (0) or odd (1) beats only. */
+export async function ludbReferences(
+  id: number,
+  fs: number,
+  beatParity?: 0 | 1,
+): Promise<Record<Reference, Record<Interval, number | null>>> {
   const waves = await Promise.all(
     LUDB_LEAD_FILES.map(async (f) => annotatedWaves(await readWfdbAnnotations(`${SHARED_DATA}/ludb/data/${id}.${f}`))),
   );
   return {
-    leadII: globalReference([waves[1]], fs, 0, { qrs: 1, pt: 1 }),
-    allLeads: globalReference(waves, fs),
-    allLeadsRobust: globalReference(waves, fs, 1),
+    leadII: globalReference([waves[1]], fs, 0, { qrs: 1, pt: 1 }, beatParity),
+    allLeads: globalReference(waves, fs, 0, undefined, beatParity),
+    allLeadsRobust: globalReference(waves, fs, 1, undefined, beatParity),
   };
+}
+
+/**
+ * How much of the spread is the reference's own beat-to-beat noise: each reference built twice, from the even and
+ * from the odd beats; the SD of the two halves' difference over 2 estimates the whole reference's noise SD (ms).
+ * A per-record bias of the annotator (the same in every beat) does not show here.
+ */
+export async function referenceBeatNoise(ids: number[]): Promise<Record<Reference, Partial<Record<Interval, number>>>> {
+  const diffs = Object.fromEntries(REFERENCES.map((r) => [r, Object.fromEntries(INTERVALS.map((k) => [k, [] as number[]]))])) as Record<
+    Reference,
+    Record<Interval, number[]>
+  >;
+  for (const id of ids) {
+    // LUDB is 500 Hz throughout.
+    const [even, odd] = [await ludbReferences(id, 500, 0), await ludbReferences(id, 500, 1)];
+    for (const r of REFERENCES)
+      for (const k of INTERVALS) if (even[r][k] !== null && odd[r][k] !== null) diffs[r][k].push(even[r][k]! - odd[r][k]!);
+  }
+  const noise = (d: number[]): number => {
+    const mean = d.reduce((a, b) => a + b, 0) / d.length;
+    return Math.round((Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / d.length) / 2) * 10) / 10;
+  };
+  return Object.fromEntries(
+    REFERENCES.map((r) => [r, Object.fromEntries(INTERVALS.filter((k) => diffs[r][k].length).map((k) => [k, noise(diffs[r][k])]))]),
+  ) as Record<Reference, Partial<Record<Interval, number>>>;
 }
 
 function verdict(k: Interval, a: ReturnType<typeof intervalAgreement>): 'meets' | 'fails' | undefined {

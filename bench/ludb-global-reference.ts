@@ -34,13 +34,15 @@ function median(v: number[]): number {
 /**
  * Reference intervals (ms) of one record from the waves of every lead; null where no beat has that interval.
  * `trim` = 1 takes the second earliest onset / second latest offset instead: each lead was annotated on its own,
- * so the single extreme lead carries that lead's annotation jitter into the global boundary.
+ * so the single extreme lead carries that lead's annotation jitter into the global boundary. `beatParity` keeps
+ * only the even (0) or odd (1) beats, for a split-half estimate of the reference's own beat-to-beat noise.
  */
 export function globalReference(
   leadWaves: Wave[][],
   fs: number,
   trim = 0,
   minLeads = { qrs: 6, pt: 3 },
+  beatParity?: 0 | 1,
 ): Record<Interval, number | null> & { beats: number } {
   const ms = 1000 / fs;
   const gap = Math.round(0.1 * fs);
@@ -60,6 +62,7 @@ export function globalReference(
   const latest = (v: number[]): number => [...v].sort((a, b) => b - a)[Math.min(trim, v.length - 1)];
   beats.forEach((beat, i) => {
     if (beat.length < minLeads.qrs) return; // annotated in too few leads to be a global boundary
+    if (beatParity !== undefined && i % 2 !== beatParity) return;
     const on = earliest(beat.map((w) => w.on));
     const off = latest(beat.map((w) => w.off));
     const next = beats[i + 1] ? Math.min(...beats[i + 1].map((w) => w.on)) : Infinity;

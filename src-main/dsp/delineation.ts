@@ -9,6 +9,7 @@ import { globalTEnd } from './t-wave-end.ts';
 import { qrsBoundaries } from './qrs-boundaries.ts';
 import { globalFromLeads, leadQrsBoundaries } from './lead-qrs-boundaries.ts';
 import { pWave } from './p-wave.ts';
+import { SPIKE_BLANK_MS } from './pacing-spikes.ts';
 
 export interface MedianBeat {
   /** Samples before R in each template. */
@@ -62,6 +63,8 @@ export interface RhythmContext {
   rrIrregularity?: number;
   /** Median RR (ms): the T peak is sought no later than T_PEAK_RR_SHARE of it after R, short of the next P wave. */
   rrMs?: number;
+  /** Offset from R (samples, negative before it) of a paced rhythm's pacemaker pulse (blanked from the templates). */
+  pacingSpike?: number;
 }
 
 /**
@@ -108,6 +111,12 @@ export function delineateMedianBeat(beat: MedianBeat, fs: number, rhythm: Rhythm
     onsetConfidence: fromLeads.onset < spatial.onset ? fromLeads.onsetConfidence : spatial.onsetConfidence,
     offsetConfidence: fromLeads.offset > spatial.offset ? fromLeads.offsetConfidence : spatial.offsetConfidence,
   };
+  // A paced QRS cannot start before its pacemaker pulse ends (the pulse itself was blanked from the templates, but
+  // the slope walk can still run back over the blanked stretch into the pulse).
+  if (rhythm.pacingSpike !== undefined) {
+    const pulseEnd = r + rhythm.pacingSpike + ms(SPIKE_BLANK_MS.after);
+    if (pulseEnd > qrs.onset && pulseEnd < qrs.offset) qrs.onset = pulseEnd;
+  }
   const out: Delineation = {
     qrsOnset: qrs.onset - r,
     qrsOffset: qrs.offset - r,

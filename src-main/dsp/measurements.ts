@@ -2,6 +2,7 @@
 // per-lead QRS amplitudes and net deflections, per-lead wave amplitudes (Q, R, S, R', ST, T), frontal P/QRS/T
 // axes, P duration / PR / QRS / QT, QTc by four formulas, Sokolow-Lyon and Cornell voltages.
 import { ecgClean } from './ecg-clean.ts';
+import { blankSpikes, pacedRhythm } from './pacing-spikes.ts';
 import { detectQrs } from './qrs-detector.ts';
 import { delineateMedianBeat, medianBeat, type Delineation, type MedianBeat } from './delineation.ts';
 import { leadAmplitudes, netArea, type LeadAmplitudes } from './lead-amplitudes.ts';
@@ -152,7 +153,6 @@ export interface MeasureOptions {
 /** All measurements of a record given its leads by canonical name (mV) and sampling rate. */
 export function measureRecord(leads: Record<string, Float32Array>, fs: number, opts: MeasureOptions = {}): EcgMeasurements {
   const names = Object.keys(leads);
-  const filtered = names.map((n) => ecgClean(leads[n], fs, 'measurement'));
   const beats = Array.from(
     opts.beats ??
       detectQrs(
@@ -160,13 +160,22 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
         fs,
       ),
   );
+  // Pacemaker pulses are blanked before filtering, and a paced beat's QRS starts after its pulse.
+  const paced = pacedRhythm(
+    names.map((n) => [n, leads[n]]),
+    fs,
+    beats,
+  );
+  const filtered = names.map((n) => ecgClean(paced ? blankSpikes(leads[n], paced.spikeSamples, fs) : leads[n], fs, 'measurement'));
   const rr = rrStatistics(beats, fs);
   const heartRateBpm = rr ? 60000 / rr.medianMs : beats.length === 2 ? (60 * fs) / (beats[1] - beats[0]) : null;
   const rrSamples = rr ? (rr.medianMs / 1000) * fs : fs;
   const pre = Math.round(Math.min(0.35 * fs, 0.45 * rrSamples));
   const post = Math.round(Math.min(0.65 * fs, 0.8 * rrSamples));
   const mb = beats.length ? medianBeat(filtered, beats, pre, post) : undefined;
-  const del = opts.boundaries ?? (mb ? delineateMedianBeat(mb, fs, { rrIrregularity: rr?.irregularity, rrMs: rr?.medianMs }) : null);
+  const pacingSpike = paced && paced.pacedBeatFraction >= 0.5 ? paced.spikeFromR : undefined;
+  const del =
+    opts.boundaries ?? (mb ? delineateMedianBeat(mb, fs, { rrIrregularity: rr?.irregularity, rrMs: rr?.medianMs, pacingSpike }) : null);
   const ms = (s: number): number => (s / fs) * 1000;
   const on = del ? del.qrsOnset : -Math.round(0.06 * fs);
   const off = del ? del.qrsOffset : Math.round(0.06 * fs);
