@@ -61,6 +61,9 @@ export function staleQtcRules(db: Database): { recordId: number; leadSet: LeadSe
   );
 }
 
+/** Longest run of re-decisions between two breaks in which the server answers requests and progress is told. */
+const BREAK_MS = 50;
+
 export interface QtcRecomputeOptions {
   /** Re-decides one record's results from their stored evidence, true when it could (default redecideQtcRules). */
   redecide?: (recordId: number, leadSet: LeadSetSize) => boolean;
@@ -96,6 +99,7 @@ export async function recomputeQtcBatch(db: Database, opts: QtcRecomputeOptions 
   };
   opts.onProgress?.({ ...run });
   let next = 0;
+  let lastBreak = performance.now();
   const lane = async (): Promise<void> => {
     while (next < pairs.length) {
       if (opts.signal?.aborted) {
@@ -103,9 +107,11 @@ export async function recomputeQtcBatch(db: Database, opts: QtcRecomputeOptions 
         return;
       }
       const { recordId, leadSet } = pairs[next++];
+      let measured = false;
       try {
         if (redecide(recordId, leadSet)) run.redecided!++;
         else {
+          measured = true;
           await recompute(recordId, leadSet);
           run.remeasured!++;
         }
@@ -114,7 +120,13 @@ export async function recomputeQtcBatch(db: Database, opts: QtcRecomputeOptions 
         skipped.push({ recordId, recordName, reason: `${leadSet}-lead set: ${(e as Error).message.split('\n')[0]}` });
       }
       run.done++;
-      opts.onProgress?.({ ...run, skipped: [...skipped] });
+      // Re-decisions take about a millisecond each and never wait: every BREAK_MS the batch lets the server answer
+      // (and a cancel arrive), and tells its progress; a measured record tells it at once.
+      if (measured || performance.now() - lastBreak >= BREAK_MS) {
+        opts.onProgress?.({ ...run, skipped: [...skipped] });
+        if (!measured) await new Promise((resolve) => setImmediate(resolve));
+        lastBreak = performance.now();
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, lane));

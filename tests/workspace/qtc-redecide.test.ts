@@ -70,18 +70,38 @@ describe('QTc recompute fast path', () => {
     expect(new Set(ids.map((id) => storedQtc(id).decision)).size).toBeGreaterThan(1);
   }, 300_000);
 
+  it('lets other work run between re-decisions, which never wait on their own', async () => {
+    setReviewSettings(ws.db, { qtcFormula: 'framingham', author: 'dr q' });
+    let timerRan = false;
+    const seenByTimer: boolean[] = [];
+    setTimeout(() => (timerRan = true), 0);
+    const run = await recomputeQtcBatch(ws.db, {
+      redecide: (id, leadSet) => {
+        seenByTimer.push(timerRan);
+        const until = performance.now() + 60; // a slow re-decision: a break is due after each one
+        while (performance.now() < until);
+        return redecideQtcRules(ws.db, id, leadSet);
+      },
+    });
+    expect(run.redecided).toBe(ids.length);
+    // The timer set before the batch ran while it was still going, not only after it.
+    expect(seenByTimer[0]).toBe(false);
+    expect(seenByTimer.slice(0, 4)).toContain(true);
+  });
+
   it('measures again when a boundary correction is newer than the stored result', () => {
     const id = ids.find((i) => storedQtc(i).decision !== 'not-applicable')!;
     const before = storedQtc(id);
     correctBoundary(ws.db, { recordId: id, boundary: 'tOffset', offset: null, author: 'dr q' });
     // A result stored before the correction (as one taken in flight would be, had nothing checked it).
     saveRuleResults(ws.db, id, [before], '2000-01-01T00:00:00.000Z');
-    setReviewSettings(ws.db, { qtcFormula: 'fridericia', author: 'dr q' });
+    const other = before.evidence.qtcFormula === 'fridericia' ? 'hodges' : 'fridericia';
+    setReviewSettings(ws.db, { qtcFormula: other, author: 'dr q' });
     expect(redecideQtcRules(ws.db, id, 12)).toBe(false);
-    expect(storedQtc(id).evidence.qtcFormula).toBe('bazett');
+    expect(storedQtc(id).evidence.qtcFormula).toBe(before.evidence.qtcFormula);
     saveRuleResults(ws.db, id, [before]);
     expect(redecideQtcRules(ws.db, id, 12)).toBe(true);
-    expect(storedQtc(id).evidence.qtcFormula).toBe('fridericia');
+    expect(storedQtc(id).evidence.qtcFormula).toBe(other);
   });
 
   it('leaves to a re-measure what the stored value cannot settle: on the limit, a value missing, an old version', () => {
