@@ -69,9 +69,12 @@ describe('per-lead boundaries in the median-beat view', () => {
       const box = (await l.boundingBox())!;
       return box.x + box.width / 2;
     };
+    // And from the panel's left edge, where the beat starts (`pre` samples before R).
+    const preMs = (expected.pre / expected.samplingRate) * 1000;
     for (const lead of ['II', 'V2', 'V5']) {
       const b = perLead.find((x) => x.lead === lead)!;
       const line = await centre(paper.locator(`g[data-lead="${lead}"] [data-grip="qrsOnset"]`));
+      const left = (await paper.locator(`g[data-lead="${lead}"] rect.panel`).boundingBox())!.x;
       for (const [tick, ms] of [
         ['qrsOnset', b.qrsOnsetMs],
         ['qrsOffset', b.qrsOffsetMs],
@@ -80,6 +83,7 @@ describe('per-lead boundaries in the median-beat view', () => {
         if (ms === undefined) continue;
         const x = await centre(paper.locator(`g[data-lead="${lead}"] [data-tick="${tick}"]`));
         expect(Math.abs(x - line - ((ms - globalOnsetMs) / 1000) * 25 * pxPerMm), `${lead} ${tick}`).toBeLessThanOrEqual(1);
+        expect(Math.abs(x - left - ((preMs + ms) / 1000) * 25 * pxPerMm), `${lead} ${tick} from the edge`).toBeLessThanOrEqual(1.5);
       }
     }
 
