@@ -141,13 +141,13 @@ export const QTC_EVIDENCE_KEYS: Record<QtcFormula, string> = {
 
 /**
  * A stored prolonged-QTc result taken again with `formula` from its own evidence, which holds all four QTc values of the
- * same QT and RR: no signal is read or measured. Undefined where the evidence cannot decide as a measurement would: an
+ * same QT and RR (a not-applicable one stays so, named for the formula): no signal is read or measured. Undefined where the evidence cannot decide as a measurement would: an
  * older detector version, a value missing, or a stored value (0.1 ms) exactly on the limit, which does not settle it.
  */
 export function redecideProlongedQtc(stored: RuleResult, formula: QtcFormula): RuleResult | undefined {
   const e = stored.evidence;
-  if (stored.detectorId !== prolongedQtc.id || stored.detectorVersion !== prolongedQtc.version || stored.decision === 'not-applicable')
-    return undefined;
+  if (stored.detectorId !== prolongedQtc.id || stored.detectorVersion !== prolongedQtc.version) return undefined;
+  if (stored.decision === 'not-applicable') return renamedNotApplicable(stored, formula);
   const values = Object.values(QTC_EVIDENCE_KEYS).map((k) => e.measurements[k]);
   if (!values.every((v) => typeof v === 'number' && Number.isFinite(v))) return undefined;
   const v = e.measurements[QTC_EVIDENCE_KEYS[formula]]!;
@@ -164,4 +164,17 @@ export function redecideProlongedQtc(stored: RuleResult, formula: QtcFormula): R
       qtcFormula: formula,
     },
   };
+}
+
+/**
+ * A not-applicable result does not depend on the formula (no QT or RR to correct, or leads missing): only a "not
+ * measurable" note names it. Undefined when the note names a formula some other way.
+ */
+function renamedNotApplicable(stored: RuleResult, formula: QtcFormula): RuleResult | undefined {
+  const e = stored.evidence;
+  const from = e.qtcFormula ? `QTc (${QTC_FORMULA_NAMES[e.qtcFormula]}) not measurable: ` : undefined;
+  let note = e.note;
+  if (from && note.startsWith(from)) note = `QTc (${QTC_FORMULA_NAMES[formula]}) not measurable: ${note.slice(from.length)}`;
+  else if (note.includes('QTc (')) return undefined;
+  return { ...stored, evidence: { ...e, note, qtcFormula: formula } };
 }
