@@ -51,6 +51,7 @@ describe('leadlens boundaries', () => {
     expect(shown.leadBoundaries.map((l: { lead: string }) => l.lead)).toHaveLength(12);
     expect(shown.leadBoundaries[0]).toMatchObject({ qrsOnsetMs: expect.any(Number), qrsCounted: expect.any(Boolean) });
     expect(text.stdout).toMatch(/^Global QRS onset [−+]\d+ ms[ :=]/m);
+    expect(text.stdout).toMatch(/^ {2}II {3}QRS -\d+ \(\d\.\d\d\) to \d+ \(\d\.\d\d\) ms · T end (\d+ ms|—)( · QRS not counted)?$/m);
   });
 
   it('refuses a bad boundary name, a correction without author and an unknown record in one line', () => {

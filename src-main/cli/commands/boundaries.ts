@@ -77,6 +77,12 @@ export const command: CliCommand = {
         `${name.padEnd(9)} ${fmt(ms(b.boundaries[name]), ' ms')}${corrected !== undefined ? ` (corrected; automatic ${fmt(ms(b.automatic[name]), ' ms')})` : ''}`,
       );
     }
+    // Each lead's own boundaries (ms from R, confidence in brackets), then which of them decided the global ones.
+    for (const l of b.leadBoundaries)
+      ctx.log(
+        `  ${l.lead.padEnd(4)} QRS ${fmt(l.qrsOnsetMs, '')} (${l.qrsOnsetConfidence.toFixed(2)}) to ${fmt(l.qrsOffsetMs, '')} ` +
+          `(${l.qrsOffsetConfidence.toFixed(2)}) ms · T end ${fmt(l.tOffsetMs ?? null, ' ms')}${l.qrsCounted ? '' : ' · QRS not counted'}`,
+      );
     for (const line of globalBoundaryReasons(b.leadBoundaries, b.automatic, fs)) ctx.log(line);
     const m = b.measurements;
     ctx.log(
