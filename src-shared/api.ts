@@ -521,6 +521,9 @@ export interface QtcRecomputeRun {
   /** Record and lead set pairs done, of total. */
   done: number;
   total: number;
+  /** Of those done: re-decided from the stored evidence (all four QTc values kept there), and measured again. */
+  redecided?: number;
+  remeasured?: number;
   skipped: SkippedRecord[];
   /** Pairs still on another formula when the run ended (a cancelled run leaves them; a later change restarts). */
   remaining?: number;

@@ -1,5 +1,6 @@
 // The median-beat view's contract: global wave boundaries of a record's representative beat, a reviewer's
 // corrections of them, and the interval measurements they give.
+import type { LeadBoundariesMs } from './api.ts';
 
 /** The global boundaries a reviewer can correct, in the order they fall in a beat. */
 export const BOUNDARY_NAMES = ['pOnset', 'pOffset', 'qrsOnset', 'qrsOffset', 'tOffset'] as const;
@@ -59,6 +60,8 @@ export interface MedianBeats {
   measurements: IntervalMeasurements;
   /** Every correction ever made on the record, oldest first. */
   history: BoundaryCorrection[];
+  /** Each lead's own boundaries on this (automatic) median beat, ms from R: the global ones are derived from them. */
+  leadBoundaries: LeadBoundariesMs[];
 }
 
 /** The automatic boundaries with the corrections over them. */

@@ -2,7 +2,7 @@
 // measured on the median beat's global boundaries. "Not measurable" carries the delineation's reason.
 import { baseEvidence, notApplicable, round, type RuleDetector, type RuleInput, type RuleOutput } from './rule-detector.ts';
 import type { EcgMeasurements } from '../dsp/measurements.ts';
-import type { SnomedCode } from '../../src-shared/rules.ts';
+import type { RuleResult, SnomedCode } from '../../src-shared/rules.ts';
 import { DEFAULT_QTC_FORMULA, QTC_FORMULA_NAMES, type QtcFormula } from '../../src-shared/qtc.ts';
 
 interface IntervalRule {
@@ -38,9 +38,9 @@ function measureInterval(rule: IntervalRule, input: RuleInput): RuleOutput {
       `${rule.label(input)} not measurable: ${m.notMeasurable[rule.interval] ?? 'no delineated wave'}`,
       thresholds,
     );
-  const score = (v - rule.limitMs) / rule.limitMs;
-  const decision = rule.inclusive ? v >= rule.limitMs : v > rule.limitMs;
-  const evidence = baseEvidence(input, `${rule.label(input)} ${v.toFixed(0)} ms on the median of ${m.beats.length} beats`, thresholds);
+  const { decision, score } = intervalDecision(rule, v);
+  // The note's whole milliseconds come from the value as stored (0.1 ms), so a decision re-taken from the evidence says the same.
+  const evidence = baseEvidence(input, valueNote(rule.label(input), round(v, 1)!, m.beats.length), thresholds);
   evidence.measurements = {
     prMs: round(m.prMs, 1),
     qrsMs: round(m.qrsMs, 1),
@@ -62,8 +62,17 @@ function measureInterval(rule: IntervalRule, input: RuleInput): RuleOutput {
       evidence.windows.push({ start: first + d.pOnset, end: first + d.pOffset, label: 'P' });
     if (d.tOffset !== undefined) evidence.windows.push({ start: first + d.qrsOnset, end: first + d.tOffset, label: 'QT' });
   }
-  return { decision, score: decision ? Math.max(score, 1e-3) : Math.min(score, -1e-3), evidence };
+  return { decision, score, evidence };
 }
+
+/** The decision on value `v` against the rule's limit, and its signed score (kept off zero on either side). */
+function intervalDecision(rule: Pick<IntervalRule, 'limitMs' | 'inclusive'>, v: number): { decision: boolean; score: number } {
+  const score = (v - rule.limitMs) / rule.limitMs;
+  const decision = rule.inclusive ? v >= rule.limitMs : v > rule.limitMs;
+  return { decision, score: decision ? Math.max(score, 1e-3) : Math.min(score, -1e-3) };
+}
+
+const valueNote = (label: string, v: number, beats: number) => `${label} ${v.toFixed(0)} ms on the median of ${beats} beats`;
 
 function intervalDetector(rule: IntervalRule): RuleDetector {
   return {
@@ -107,15 +116,65 @@ export const prolongedQrs = intervalDetector({
 
 const formulaOf = (input: RuleInput): QtcFormula => input.qtcFormula ?? DEFAULT_QTC_FORMULA;
 
+const QTC_LIMIT_MS = 460;
+const QTC_RULE = { limitMs: QTC_LIMIT_MS, inclusive: false };
+
 export const prolongedQtc = intervalDetector({
   id: 'prolonged-qtc',
   title: 'Prolonged QTc (> 460 ms; Bazett unless the settings choose another formula)',
   name: 'qtcMs',
   label: (input) => `QTc (${QTC_FORMULA_NAMES[formulaOf(input)]})`,
   interval: 'qt',
-  limitMs: 460,
-  inclusive: false,
+  ...QTC_RULE,
   codes: [{ code: '111975006', abbreviation: 'LQT' }],
   value: (m, input) => m.qtc[formulaOf(input)],
   qtcFormula: formulaOf,
 });
+
+/** Where prolonged-QTc evidence keeps each formula's QTc (rounded to 0.1 ms). */
+export const QTC_EVIDENCE_KEYS: Record<QtcFormula, string> = {
+  bazett: 'qtcBazettMs',
+  fridericia: 'qtcFridericiaMs',
+  framingham: 'qtcFraminghamMs',
+  hodges: 'qtcHodgesMs',
+};
+
+/**
+ * A stored prolonged-QTc result taken again with `formula` from its own evidence, which holds all four QTc values of the
+ * same QT and RR (a not-applicable one stays so, named for the formula): no signal is read or measured. Undefined where the evidence cannot decide as a measurement would: an
+ * older detector version, a value missing, or a stored value (0.1 ms) exactly on the limit, which does not settle it.
+ */
+export function redecideProlongedQtc(stored: RuleResult, formula: QtcFormula): RuleResult | undefined {
+  const e = stored.evidence;
+  if (stored.detectorId !== prolongedQtc.id || stored.detectorVersion !== prolongedQtc.version) return undefined;
+  if (stored.decision === 'not-applicable') return renamedNotApplicable(stored, formula);
+  const values = Object.values(QTC_EVIDENCE_KEYS).map((k) => e.measurements[k]);
+  if (!values.every((v) => typeof v === 'number' && Number.isFinite(v))) return undefined;
+  const v = e.measurements[QTC_EVIDENCE_KEYS[formula]]!;
+  if (Math.round(v * 10) === QTC_LIMIT_MS * 10) return undefined;
+  const { decision, score } = intervalDecision(QTC_RULE, v);
+  return {
+    ...stored,
+    decision,
+    score,
+    evidence: {
+      ...e,
+      measurements: { ...e.measurements, qtcMs: v },
+      note: valueNote(`QTc (${QTC_FORMULA_NAMES[formula]})`, v, e.beats.length),
+      qtcFormula: formula,
+    },
+  };
+}
+
+/**
+ * A not-applicable result does not depend on the formula (no QT or RR to correct, or leads missing): only a "not
+ * measurable" note names it. Undefined when the note names a formula some other way.
+ */
+function renamedNotApplicable(stored: RuleResult, formula: QtcFormula): RuleResult | undefined {
+  const e = stored.evidence;
+  const from = e.qtcFormula ? `QTc (${QTC_FORMULA_NAMES[e.qtcFormula]}) not measurable: ` : undefined;
+  let note = e.note;
+  if (from && note.startsWith(from)) note = `QTc (${QTC_FORMULA_NAMES[formula]}) not measurable: ${note.slice(from.length)}`;
+  else if (note.includes('QTc (')) return undefined;
+  return { ...stored, evidence: { ...e, note, qtcFormula: formula } };
+}

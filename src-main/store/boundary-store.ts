@@ -47,6 +47,14 @@ export function latestCorrectionId(db: Database, recordId: number): number {
   return (db.prepare('SELECT MAX(id) FROM boundary_correction WHERE record_id = ?').pluck().get(recordId) as number | null) ?? 0;
 }
 
+/** When the record's latest correction was made (ISO time), undefined when none was. */
+export function latestCorrectionAt(db: Database, recordId: number): string | undefined {
+  return (
+    (db.prepare('SELECT MAX(corrected_at) FROM boundary_correction WHERE record_id = ?').pluck().get(recordId) as string | null) ??
+    undefined
+  );
+}
+
 /**
  * Stores rule results computed on the corrections as of `correctionId`, unless a correction arrived meanwhile: those
  * results would be stale, and the next request computes them again. Returns whether they were stored.

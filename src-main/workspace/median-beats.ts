@@ -5,6 +5,7 @@ import { STANDARD_LEADS, canonicalLeadName, leadMillivolts } from '../../src-sha
 import { BOUNDARY_NAMES, mergeBoundaries, type Boundaries, type MedianBeats } from '../../src-shared/median-beats.ts';
 import type { Delineation } from '../dsp/delineation.ts';
 import { intervalMeasurements, measureWithCorrections } from '../dsp/corrected-measurements.ts';
+import { leadBoundariesMs } from '../dsp/measurements.ts';
 import { boundaryHistory, currentBoundaries } from '../store/boundary-store.ts';
 import { loadSpan } from './analyse-record.ts';
 
@@ -44,5 +45,6 @@ export function recordMedianBeats(db: Database, recordId: number): MedianBeats {
     automaticMeasurements: intervalMeasurements(m.automatic),
     measurements: intervalMeasurements(m.corrected),
     history: boundaryHistory(db, recordId),
+    leadBoundaries: leadBoundariesMs(m.automatic),
   };
 }

@@ -1,6 +1,7 @@
 // Geometry of the median-beat view on calibrated paper: one panel per lead in vendors' 3x4 arrangement (I-III,
 // aVR-aVF, V1-V3, V4-V6 as columns), each beat drawn at a true paper speed and gain, and the sample <-> pixel maps a
 // boundary drag needs. Pure, so the layout is tested without a browser.
+import type { LeadBoundariesMs } from '../../src-shared/api.ts';
 import type { BoundaryName } from '../../src-shared/median-beats.ts';
 
 export const MEDIAN_COLUMNS = [
@@ -9,6 +10,15 @@ export const MEDIAN_COLUMNS = [
   ['V1', 'V2', 'V3'],
   ['V4', 'V5', 'V6'],
 ] as const;
+
+/** One colour per wave on every median-beat drawing: P green, QRS red, T end violet. */
+export const BOUNDARY_COLOURS: Record<BoundaryName, string> = {
+  pOnset: '#1a7f37',
+  pOffset: '#1a7f37',
+  qrsOnset: '#c0262d',
+  qrsOffset: '#c0262d',
+  tOffset: '#6f3fb5',
+};
 
 export interface PaperScale {
   pxPerMm: number;
@@ -98,4 +108,43 @@ export function placedBoundary(
     off = found.qrsOffset ?? s(50);
   const at = { pOnset: on - s(160), pOffset: on - s(60), qrsOnset: on, qrsOffset: off, tOffset: off + s(300) }[boundary];
   return Math.max(-beat.pre, Math.min(beat.length - 1 - beat.pre, at));
+}
+
+/** A boundary of one lead's own, drawn as a short tick in that lead's panel. */
+export interface LeadTick {
+  lead: string;
+  boundary: 'qrsOnset' | 'qrsOffset' | 'tOffset';
+  ms: number;
+  /** 0-1 where the delineation gives one (QRS); T ends carry none per lead. */
+  confidence?: number;
+  /** Whether the lead's QRS took part in the global QRS boundaries. */
+  counted: boolean;
+}
+
+/** Below this confidence a tick is drawn faded. */
+export const LOW_TICK_CONFIDENCE = 0.5;
+
+const TICK_NAMES: Record<LeadTick['boundary'], string> = { qrsOnset: 'QRS onset', qrsOffset: 'QRS offset', tOffset: 'T end' };
+
+/** The ticks of one lead's own boundaries (ms from R): QRS onset and offset with their confidence, T end where found. */
+export function leadTicks(b: LeadBoundariesMs): LeadTick[] {
+  const ticks: LeadTick[] = [
+    { lead: b.lead, boundary: 'qrsOnset', ms: b.qrsOnsetMs, confidence: b.qrsOnsetConfidence, counted: b.qrsCounted },
+    { lead: b.lead, boundary: 'qrsOffset', ms: b.qrsOffsetMs, confidence: b.qrsOffsetConfidence, counted: b.qrsCounted },
+  ];
+  if (b.tOffsetMs !== undefined) ticks.push({ lead: b.lead, boundary: 'tOffset', ms: b.tOffsetMs, counted: b.qrsCounted });
+  return ticks;
+}
+
+/** The tick's tooltip: lead, boundary, ms from R, confidence (and whether the lead counted toward the global QRS). */
+export function leadTickTitle(t: LeadTick): string {
+  const from = `${t.ms >= 0 ? '+' : '−'}${Math.abs(t.ms).toFixed(0)} ms from R`;
+  const confidence = t.confidence === undefined ? 'no per-lead confidence' : `confidence ${t.confidence.toFixed(2)}`;
+  const counted = t.boundary === 'tOffset' ? '' : t.counted ? '; counted toward the global QRS' : '; not counted toward the global QRS';
+  return `${t.lead} ${TICK_NAMES[t.boundary]} ${from}, ${confidence}${counted}`;
+}
+
+/** Pixel column of a point `ms` from R (R at sample `pre` of the beat) in `panel`. */
+export function msX(panel: MedianPanel, ms: number, pre: number, samplingRate: number, pxPerSamp: number): number {
+  return boundaryX(panel, (ms / 1000) * samplingRate, pre, pxPerSamp);
 }

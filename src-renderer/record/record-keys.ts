@@ -12,6 +12,8 @@ export type RecordCommand =
   | { kind: 'next-layout' }
   | { kind: 'calipers' }
   | { kind: 'filters' }
+  /** Each lead's own boundaries as ticks in the median-beat view, on or off. */
+  | { kind: 'lead-ticks' }
   /** 'accepted' becomes 'corrected' when this reviewer changed the record's labels (the view decides). */
   | { kind: 'review-state'; state: 'accepted' | 'corrected' | 'second-opinion' }
   /** Accept (or corrected) and open the next record of the queue. */
@@ -46,6 +48,7 @@ export function recordCommand(e: Keys, shortcuts: readonly string[], chord = '')
   if (k === 'l') return { kind: 'next-layout' };
   if (k === 'c') return { kind: 'calipers' };
   if (k === 'f') return { kind: 'filters' };
+  if (k === 'b') return { kind: 'lead-ticks' };
   if (k === 'a') return { kind: 'review-state', state: 'accepted' };
   if (k === 'x') return { kind: 'review-state', state: 'corrected' };
   if (k === 'o') return { kind: 'review-state', state: 'second-opinion' };

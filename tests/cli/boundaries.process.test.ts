@@ -47,6 +47,11 @@ describe('leadlens boundaries', () => {
     expect(lqt()).toBe(false);
     const text = cli('boundaries', '--record', 'subject2_0');
     expect(text.stdout).toMatch(/^tOffset\s+\d+ ms$/m);
+    // Each lead's own boundaries, and in words which leads decided the global ones.
+    expect(shown.leadBoundaries.map((l: { lead: string }) => l.lead)).toHaveLength(12);
+    expect(shown.leadBoundaries[0]).toMatchObject({ qrsOnsetMs: expect.any(Number), qrsCounted: expect.any(Boolean) });
+    expect(text.stdout).toMatch(/^Global QRS onset [−+]\d+ ms[ :=]/m);
+    expect(text.stdout).toMatch(/^ {2}II {3}QRS -\d+ \(\d\.\d\d\) to \d+ \(\d\.\d\d\) ms · T end (\d+ ms|—)( · QRS not counted)?$/m);
   });
 
   it('refuses a bad boundary name, a correction without author and an unknown record in one line', () => {

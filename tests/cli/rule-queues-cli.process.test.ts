@@ -57,7 +57,9 @@ describe('rule queues after a correction and a QTc formula change', () => {
 
     const text = cli('settings', '--qtc-formula', 'fridericia', '--author', 'dr cli');
     expect(text.status, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(/QTc formula fridericia: 1 of 1 stored decisions taken again, 0 skipped, 0 on another formula/);
+    expect(text.stdout).toMatch(
+      /QTc formula fridericia: 1 of 1 stored decisions taken again, 0 skipped, 0 on another formula; 1 re-decided from the stored evidence, 0 measured again$/m,
+    );
     expect(modelVsRule()).toBe(1);
     expect(json('settings').settings.qtcFormula).toBe('fridericia');
     expect(json('settings').staleQtcDecisions).toBe(0);

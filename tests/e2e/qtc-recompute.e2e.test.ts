@@ -39,7 +39,9 @@ describe('QTc formula recompute', () => {
     await dialog.locator('[data-testid="save-settings"]').click();
     const run = dialog.locator('[data-testid="qtc-recompute"]');
     await poll(() => run.getAttribute('data-state')).toBe('finished');
-    expect(await run.innerText()).toMatch(/^Fridericia: 3 of 3 stored decisions taken again\.$/);
+    expect(await run.innerText()).toMatch(
+      /^Fridericia: 3 of 3 stored decisions taken again \(3 re-decided from the stored evidence, 0 measured again\)\.$/,
+    );
     await page.screenshot({ path: artifactPath('qtc-recompute-settings.png') });
     await dialog.locator('[data-testid="close-settings"]').click();
     await poll(() => dialog.count()).toBe(0);

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { beatPath, boundaryX, medianPanels, offsetAtX, placedBoundary, pxPerSample } from '../../src-renderer/lib/median-paper.ts';
+import {
+  beatPath,
+  boundaryX,
+  leadTicks,
+  leadTickTitle,
+  medianPanels,
+  msX,
+  offsetAtX,
+  placedBoundary,
+  pxPerSample,
+} from '../../src-renderer/lib/median-paper.ts';
 
 const TWELVE = ['I', 'II', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6', 'III', 'aVR', 'aVL', 'aVF'];
 const scale = { pxPerMm: 4, mmPerSecond: 50, mmPerMillivolt: 10 };
@@ -51,5 +61,28 @@ describe('median-beat paper', () => {
     expect(placedBoundary('pOffset', { qrsOnset: -20, qrsOffset: 25 }, beat)).toBe(-50);
     expect(placedBoundary('tOffset', { qrsOnset: -20, qrsOffset: 120 }, beat)).toBe(249);
     expect(placedBoundary('pOnset', { qrsOnset: -100 }, beat)).toBe(-150);
+  });
+
+  it("places a lead's own boundary ticks at their ms from R on the paper, with lead, boundary, ms and confidence in the title", () => {
+    const { panels } = medianPanels(TWELVE, 400, 500, scale);
+    const p = panels[1];
+    const ticks = leadTicks({
+      lead: 'II',
+      qrsOnsetMs: -48,
+      qrsOffsetMs: 52,
+      qrsOnsetConfidence: 0.82,
+      qrsOffsetConfidence: 0.31,
+      qrsCounted: false,
+      tOffsetMs: 380,
+    });
+    expect(ticks.map((t) => t.boundary)).toEqual(['qrsOnset', 'qrsOffset', 'tOffset']);
+    // 50 mm/s at 4 px/mm: 0.2 px per ms; R at sample 150 of the beat.
+    expect(msX(p, 380, 150, 500, pxPerSample(scale, 500)) - msX(p, 0, 150, 500, pxPerSample(scale, 500))).toBeCloseTo(76, 6);
+    expect(msX(p, -48, 150, 500, pxPerSample(scale, 500))).toBeCloseTo(boundaryX(p, -24, 150, pxPerSample(scale, 500)), 6);
+    expect(ticks.map(leadTickTitle)).toEqual([
+      'II QRS onset −48 ms from R, confidence 0.82; not counted toward the global QRS',
+      'II QRS offset +52 ms from R, confidence 0.31; not counted toward the global QRS',
+      'II T end +380 ms from R, no per-lead confidence',
+    ]);
   });
 });

@@ -25,6 +25,7 @@ describe('record view key map', () => {
     expect(recordCommand(key('='), shortcuts)).toEqual({ kind: 'zoom-in' });
     expect(recordCommand(key('-'), shortcuts)).toEqual({ kind: 'zoom-out' });
     expect(recordCommand(key('a'), shortcuts)).toEqual({ kind: 'review-state', state: 'accepted' });
+    expect(recordCommand(key('b'), shortcuts)).toEqual({ kind: 'lead-ticks' });
     expect(recordCommand(key('2'), shortcuts)).toEqual({ kind: 'label', code: '164889003' });
     // No shortcut on 3, a modified letter, and the app's own keys (j/k/Enter/Escape/r) are not the view's.
     for (const k of [key('3'), key('c', { altKey: true }), key('j'), key('Enter'), key('Escape'), key('r')])

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EcgRecord } from '../../src-shared/record.ts';
 import { runRules } from '../../src-main/rules/run-rules.ts';
-import { prolongedQtc } from '../../src-main/rules/prolonged-intervals.ts';
+import { prolongedQtc, redecideProlongedQtc } from '../../src-main/rules/prolonged-intervals.ts';
 import { allLeads, regularBeats, syntheticBeats } from '../helpers/synthetic-beats.ts';
 
 /** A 12-lead record (int16, 1 uV per count) from synthetic leads. */
@@ -52,5 +52,27 @@ describe('prolonged QTc rule', () => {
     const r = runRules(recordOf(syntheticBeats({ rSeconds: regularBeats(1000), waves: noT })), 12, [prolongedQtc])[0];
     expect(r.decision).toBe('not-applicable');
     expect(r.evidence.note).toMatch(/QTc \(Bazett\) not measurable: flat T wave in all leads/);
+  });
+
+  it('re-decided from stored evidence with another formula, says what measuring again says, not-applicable ones too', () => {
+    const noT = waves.slice(0, 3).map((w) => ({ ...w, mv: Object.fromEntries(Object.entries(w.mv).map(([l, v]) => [l, v / 2])) }));
+    const long = recordOf(syntheticBeats({ rSeconds: regularBeats(600), waves }));
+    const flat = recordOf(syntheticBeats({ rSeconds: regularBeats(1000), waves: noT }));
+    const twoLeads = { ...long, leads: long.leads.slice(0, 2) };
+    for (const [rec, decision] of [
+      [long, true],
+      [flat, 'not-applicable'],
+      [twoLeads, 'not-applicable'],
+    ] as const) {
+      const stored = runRules(rec, 12, [prolongedQtc])[0];
+      expect(stored.decision).toBe(decision);
+      for (const formula of ['fridericia', 'framingham', 'hodges'] as const) {
+        const again = redecideProlongedQtc(stored, formula)!;
+        const measured = runRules(rec, 12, [prolongedQtc], {}, { qtcFormula: formula })[0];
+        expect(again.decision).toBe(measured.decision);
+        expect(again.evidence).toEqual(measured.evidence);
+        expect(Math.abs(again.score - measured.score)).toBeLessThan(1.2e-4);
+      }
+    }
   });
 });

@@ -110,6 +110,8 @@ describe('a QTc formula change', () => {
     const progress: QtcRecomputeRun[] = [];
     const run = await recomputeQtcBatch(ws.db, {
       signal: abort.signal,
+      // Measured again record by record (no re-decision from the stored evidence), so the batch's steps are seen.
+      redecide: () => false,
       recompute: (id, leadSet) => {
         recomputeQtcRules(ws.db, id, leadSet);
         abort.abort();
@@ -134,6 +136,7 @@ describe('a QTc formula change', () => {
     let most = 0;
     const run = await recomputeQtcBatch(ws.db, {
       concurrency: 2,
+      redecide: () => false,
       recompute: async (id, leadSet) => {
         most = Math.max(most, ++inFlight);
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -165,7 +168,17 @@ describe('a QTc formula change', () => {
     await services.call('settings.set', { qtcFormula: 'bazett', author: 'dr r' });
     await finished;
     const last = events.at(-1)!;
-    expect(last).toMatchObject({ state: 'finished', formula: 'bazett', done: 3, total: 3, remaining: 0, skipped: [] });
+    // All three decided on stored evidence: none measured again.
+    expect(last).toMatchObject({
+      state: 'finished',
+      formula: 'bazett',
+      done: 3,
+      total: 3,
+      redecided: 3,
+      remeasured: 0,
+      remaining: 0,
+      skipped: [],
+    });
     expect(await services.call('rules.qtcRecompute', {})).toMatchObject({ id: last.id, state: 'finished' });
     expect(expectConsistent()).toEqual({ bazett: 3 });
     expect(storedQtc(aecg).decision).toBe(true);

@@ -1,3 +1,4 @@
+import { globalBoundaryReasons } from '../../../src-shared/global-boundary-reasons.ts';
 import { BOUNDARY_NAMES, isBoundaryName, type BoundaryName } from '../../../src-shared/median-beats.ts';
 import { correctBoundaryAndRules } from '../../workspace/boundary-rules.ts';
 import { recordMedianBeats } from '../../workspace/median-beats.ts';
@@ -76,6 +77,13 @@ export const command: CliCommand = {
         `${name.padEnd(9)} ${fmt(ms(b.boundaries[name]), ' ms')}${corrected !== undefined ? ` (corrected; automatic ${fmt(ms(b.automatic[name]), ' ms')})` : ''}`,
       );
     }
+    // Each lead's own boundaries (ms from R, confidence in brackets), then which of them decided the global ones.
+    for (const l of b.leadBoundaries)
+      ctx.log(
+        `  ${l.lead.padEnd(4)} QRS ${fmt(l.qrsOnsetMs, '')} (${l.qrsOnsetConfidence.toFixed(2)}) to ${fmt(l.qrsOffsetMs, '')} ` +
+          `(${l.qrsOffsetConfidence.toFixed(2)}) ms · T end ${fmt(l.tOffsetMs ?? null, ' ms')}${l.qrsCounted ? '' : ' · QRS not counted'}`,
+      );
+    for (const line of globalBoundaryReasons(b.leadBoundaries, b.automatic, fs)) ctx.log(line);
     const m = b.measurements;
     ctx.log(
       `HR ${fmt(m.heartRateBpm, ' bpm')} · PR ${fmt(m.prMs, ' ms')} · QRS ${fmt(m.qrsMs, ' ms')} · QT ${fmt(m.qtMs, ' ms')} · QTc ${fmt(m.qtcBazettMs, ' ms')} · axis ${fmt(m.axisDegrees, '°')}`,
@@ -94,6 +102,7 @@ export const command: CliCommand = {
       automaticMeasurements: b.automaticMeasurements,
       measurements: b.measurements,
       history: b.history,
+      leadBoundaries: b.leadBoundaries,
       ...(rules ? { rules } : {}),
       patientId: patient.patientId,
       patientRecords: patient.records.map((r) => ({ id: r.id, recordName: r.recordName, startTime: r.startTime ?? null })),

@@ -31,7 +31,8 @@ export const command: CliCommand = {
     for (const s of run.skipped) ctx.log(`${s.recordName} (#${s.recordId}): skipped, ${s.reason}`);
     ctx.log(
       `QTc formula ${formula}: ${run.done - run.skipped.length} of ${run.total} stored decisions taken again` +
-        `${run.state === 'cancelled' ? ' (cancelled)' : ''}, ${run.skipped.length} skipped, ${run.remaining} on another formula`,
+        `${run.state === 'cancelled' ? ' (cancelled)' : ''}, ${run.skipped.length} skipped, ${run.remaining} on another formula; ` +
+        `${run.redecided} re-decided from the stored evidence, ${run.remeasured} measured again`,
     );
     if (run.total > 0 && run.done === run.skipped.length && run.done > 0)
       ctx.fail(`no QTc decision could be taken again (${run.skipped.length} skipped)`);
