@@ -77,7 +77,7 @@ const valueNote = (label: string, v: number, beats: number) => `${label} ${v.toF
 function intervalDetector(rule: IntervalRule): RuleDetector {
   return {
     id: rule.id,
-    version: '1.2.0',
+    version: '1.3.0',
     title: rule.title,
     codes: rule.codes,
     requiredLeads: ['I'],
