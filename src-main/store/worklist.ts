@@ -213,6 +213,11 @@ function whereOf(db: Database, q: WorklistQuery, blindReviewer?: string): { sql:
   return { sql: parts.join(' AND '), params };
 }
 
+/** How many records of `queue` match `where` (whereOf's SQL on it): a queue's total on its page and its count in the list. */
+function countQueue(db: Database, queue: string, where: string, params: Record<string, unknown>): number {
+  return (db.prepare(`SELECT COUNT(*) AS n FROM ${countFromOf(db, queue)} WHERE ${where}`).get(params) as { n: number }).n;
+}
+
 export function listWorklist(db: Database, q: WorklistQuery, blindReviewer?: string): { total: number; records: RecordSummary[] } {
   const { sql, params } = whereOf(db, q, blindReviewer);
   const sort = SORTS[q.sort ?? 'id'];
@@ -221,7 +226,7 @@ export function listWorklist(db: Database, q: WorklistQuery, blindReviewer?: str
   const rank = def.source ? def.source.rank : def.rank;
   const order = `${rank && !q.sort ? `${rank}, ` : ''}${sort} ${q.descending ? 'DESC' : 'ASC'}`;
   const from = fromOf(db, def.id);
-  const total = (db.prepare(`SELECT COUNT(*) AS n FROM ${countFromOf(db, def.id)} WHERE ${sql}`).get(params) as { n: number }).n;
+  const total = countQueue(db, def.id, sql, params);
   const ids = db
     .prepare(`SELECT r.id FROM ${from} WHERE ${sql} ORDER BY ${order}, r.id LIMIT @limit OFFSET @offset`)
     .all({ ...params, limit: q.limit ?? 200, offset: q.offset ?? 0 }) as { id: number }[];
@@ -243,7 +248,7 @@ export function worklistQueues(db: Database): { queues: WorklistQueue[]; formats
   const queues = QUEUE_DEFS.filter((q) => hasTables(db, q.needs)).map((q) => ({
     id: q.id,
     label: q.label,
-    count: (db.prepare(`SELECT COUNT(*) AS n FROM ${countFromOf(db, q.id)} WHERE ${q.source?.where ?? q.where}`).get() as { n: number }).n,
+    count: countQueue(db, q.id, whereOf(db, { queue: q.id }).sql, {}),
     ...(q.id === 'label-errors' && noLabelErrorRun ? { none: 'no run' } : {}),
   }));
   const formats = (db.prepare('SELECT DISTINCT format FROM record_source ORDER BY format').all() as { format: string }[]).map(
