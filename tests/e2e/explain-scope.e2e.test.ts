@@ -51,9 +51,18 @@ describe('saliency for a queue or a selection, and two layouts side by side', ()
     );
     // The histogram of the two records' agreement, and the report's files.
     expect(await page.locator('[data-testid="explain-histogram"] rect').count()).toBe(20);
-    expect(await page.locator('[data-testid="explain-report"] a').allInnerTexts()).toEqual(
+    const reportFiles = page.locator('[data-testid="explain-report"] button');
+    expect(await reportFiles.allInnerTexts()).toEqual(
       expect.arrayContaining(['report.json', 'findings.txt', 'agreement.svg', 'lead-shares.csv']),
     );
+    // The served page opens them through the API (no file:// links): the finding as text, the histogram as an image.
+    expect(await page.locator('[data-testid="explain-report"] a[href^="file:"]').count()).toBe(0);
+    await reportFiles.filter({ hasText: /^findings\.txt$/ }).click();
+    const view = page.locator('[data-testid="explain-report-view"]');
+    await poll(() => view.locator('pre').innerText()).toMatch(/Guided Grad-CAM, 3x4\+II vs 6x2: median per-lead Spearman/);
+    expect(await page.locator('[data-testid="explain-report-save"]').getAttribute('download')).toBe('findings.txt');
+    await reportFiles.filter({ hasText: /^agreement\.svg$/ }).click();
+    await poll(() => view.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
     await page.screenshot({ path: artifactPath('explain-selection-done.png') });
 
     // The open record's maps in both layouts (the cancelled queue run may have made JS00001's already; make sure).
