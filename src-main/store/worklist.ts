@@ -46,6 +46,10 @@ const REVIEWERS_DISAGREE = `EXISTS (SELECT 1 FROM reviewer_review s1 JOIN review
   WHERE s1.record_id = r.id AND s1.state IN ('reviewed', 'accepted', 'corrected') AND s2.state IN ('reviewed', 'accepted', 'corrected')
     AND ${reviewerWord('s1.reviewer')} <> ${reviewerWord('s2.reviewer')})`;
 
+/** The records at least two reviewers have submitted (the only ones they can disagree on). */
+const SUBMITTED_TWICE = `SELECT record_id FROM reviewer_review WHERE state IN ('reviewed', 'accepted', 'corrected') GROUP BY record_id
+  HAVING COUNT(*) > 1`;
+
 /**
  * Reads a queue from its own table (alias q, one row per record) instead of testing every record against it: at
  * 100,000 records `r.id IN (SELECT ...)` builds the member list per call (a count took ~150 ms) and a ranked page
@@ -135,9 +139,10 @@ const QUEUE_DEFS: { id: string; label: string; where: string; needs: string[]; r
     needs: ['reviewer_review'],
     // Only records two reviewers submitted can disagree: test those, not every record.
     source: {
-      from: `(SELECT record_id FROM reviewer_review WHERE state IN ('reviewed', 'accepted', 'corrected') GROUP BY record_id
-        HAVING COUNT(*) > 1) q`,
+      from: `(${SUBMITTED_TWICE}) q`,
       where: REVIEWERS_DISAGREE,
+      // The same records named r directly (REVIEWERS_DISAGREE reads r.id alone), not every record probed for them.
+      count: `SELECT COUNT(*) FROM (SELECT record_id AS id FROM (${SUBMITTED_TWICE})) r WHERE ${REVIEWERS_DISAGREE}`,
     },
   },
 ];

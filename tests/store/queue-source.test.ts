@@ -129,6 +129,7 @@ describe('model queues read from their own tables', () => {
   });
 
   it("each queue's count from its own table equals the old count joined to every record row", () => {
+    const db = workspace(300);
     // The count forms before the queues had a count of their own: record r joined to the queue's rows, and for the
     // flagged queue each record's top triage row picked by NOT EXISTS.
     const OLD: Record<string, string> = {
@@ -137,8 +138,9 @@ describe('model queues read from their own tables', () => {
       'low-confidence': '(SELECT DISTINCT record_id FROM record_triage WHERE low_confidence = 1) q ON r.id = q.record_id',
       'model-vs-label': 'record_flag q ON r.id = q.record_id WHERE q.label_disagreement IS NOT NULL',
       'model-vs-rule': 'record_rule_disagreement q ON r.id = q.record_id',
+      disagreement: `(SELECT record_id FROM reviewer_review WHERE state IN ('reviewed', 'accepted', 'corrected') GROUP BY record_id
+        HAVING COUNT(*) > 1) q ON r.id = q.record_id WHERE ${queueCondition(db, 'disagreement')}`,
     };
-    const db = workspace(300);
     // The workspace mixes records flagged by both models, by one only, triaged but flagged by neither, and untriaged.
     const kinds = db
       .prepare(
