@@ -85,10 +85,12 @@ export function readExplainReportFile(id: number, name: string): ExplainReportFi
   if (!r) throw new Error(`no saliency run ${id}`);
   const files = r.run.reportFiles ?? [];
   const file = name === path.basename(name) ? files.find((f) => path.basename(f) === name) : undefined;
-  const real = file && fs.existsSync(file) ? fs.realpathSync(file) : undefined;
-  if (!file || !real || !r.run.reportDir || path.dirname(real) !== fs.realpathSync(r.run.reportDir))
+  // Both resolved, so a link in the folder pointing elsewhere is refused; gone (deleted since the run) reads as absent.
+  const real = (p: string | undefined): string | undefined => (p && fs.existsSync(p) ? fs.realpathSync(p) : undefined);
+  const resolved = real(file);
+  if (!resolved || path.dirname(resolved) !== real(r.run.reportDir))
     throw new Error(
       `no such report file '${name.slice(0, 80)}' in saliency run ${id} (${files.length ? `one of ${files.map((f) => path.basename(f)).join(', ')}` : 'it has no report'})`,
     );
-  return { name, bytes: new Uint8Array(fs.readFileSync(real)) };
+  return { name, bytes: new Uint8Array(fs.readFileSync(resolved)) };
 }

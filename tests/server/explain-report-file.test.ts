@@ -57,6 +57,7 @@ beforeAll(async () => {
           'report.json': '{"maps":2}\n',
           'findings.txt': FINDING,
           'agreement.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>\n',
+          'pairs.csv': 'pair\n',
         };
         for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
         fs.symlinkSync(path.join(ws.dir, 'leadlens.db'), path.join(dir, 'linked.csv'));
@@ -117,6 +118,13 @@ describe('explain.reportFile', () => {
       );
       expect(r.body.includes('SQLite format')).toBe(false);
     }
+    // A listed file deleted since the run is absent too, not a failure of ours.
+    fs.rmSync(path.join(ws.dir, 'explain', 'audit-1', 'pairs.csv'));
+    const gone = await post('explain.reportFile', { id: run.id, name: 'pairs.csv' });
+    expect(gone.status).toBe(400);
+    expect((JSON.parse(gone.body.toString('utf8')) as { error: string }).error).toMatch(
+      /^explain\.reportFile: no such report file 'pairs\.csv'/,
+    );
     const unknown = await post('explain.reportFile', { id: run.id + 1000, name: 'report.json' });
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.body.toString('utf8'))).toEqual({ error: `no saliency run ${run.id + 1000}` });
