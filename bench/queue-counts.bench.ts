@@ -1,14 +1,22 @@
-// Times the worklist's queue counts (all in one worklistQueues call, and each queue's count alone) on a kept workspace,
-// opened read-only and in place (no copy): `node --import tsx bench/queue-counts.ts /path/to/leadlens.db [runs]`.
+// Times the worklist's queue counts (all in one worklistQueues call, and each queue's total alone) on the scale
+// bench's kept workspace, opened read-only in place (no copy, nothing written):
+//   BENCH_SCALE_WORKSPACE=DIR node bench/run.mjs queue-counts   (or: node --import tsx bench/queue-counts.bench.ts DIR [runs])
 // Prints one JSON object: p50/p95 per form in ms, the counts, and the load average (timings under load are not final).
+// Without a kept workspace it says so in its JSON: building 100,000 records is the scale bench's job, not this one's.
 import Database from 'better-sqlite3';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { listWorklist, worklistQueues } from '../src-main/store/worklist.ts';
 
-const [dbPath, runsArg] = process.argv.slice(2);
-if (!dbPath) {
-  process.stderr.write('usage: node --import tsx bench/queue-counts.ts WORKSPACE/leadlens.db [runs]\n');
-  process.exit(2);
+const [dirArg, runsArg] = process.argv.slice(2);
+const dir = dirArg ?? process.env.BENCH_SCALE_WORKSPACE;
+const dbPath = dir && path.join(dir, 'leadlens.db');
+if (!dbPath || !fs.existsSync(dbPath)) {
+  console.log(
+    JSON.stringify({ notRun: `no kept workspace${dir ? ` at ${dir}` : ''}: set BENCH_SCALE_WORKSPACE=DIR (built by the scale bench)` }),
+  );
+  process.exit(0);
 }
 const runs = Number(runsArg ?? 21);
 const db = new Database(dbPath, { readonly: true, fileMustExist: true });
