@@ -482,6 +482,12 @@ export interface ExplainStart {
   layouts?: string[];
 }
 
+/** A file of a saliency run's report (report.json, findings.txt, agreement.svg, ...) and its bytes. */
+export interface ExplainReportFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
 /** A saliency run started from the UI, streamed as 'explain.progress' (done/total maps). */
 export interface ExplainRun {
   id: number;
@@ -668,6 +674,11 @@ export interface ApiMethods {
   };
   /** Reviewer agreement per class and reviewer, the disagreements and the consensus (weighted by `modelId`'s probabilities). */
   'agreement.get': { params: { modelId?: number }; result: AgreementReport };
+  /**
+   * One file of a finished saliency run's report, by its name as the run lists it (reportFiles): the page opens it
+   * through the API, as a page served by `leadlens serve` cannot open file:// links. Carried as bytes.
+   */
+  'explain.reportFile': { params: { id: number; name: string }; result: ExplainReportFile };
 }
 export type ApiMethod = keyof ApiMethods;
 
@@ -687,6 +698,7 @@ export const BINARY_RESULT_METHODS = [
   'saliency.get',
   'records.medianBeats',
   'records.deviceBeats',
+  'explain.reportFile',
 ] as const satisfies readonly ApiMethod[];
 export type BinaryResultMethod = (typeof BINARY_RESULT_METHODS)[number];
 export function hasBinaryResult(method: ApiMethod): method is BinaryResultMethod {
@@ -915,6 +927,7 @@ export const API_PARAM_SPECS: { [M in ApiMethod]: Record<keyof ApiParams<M> & st
     author,
   },
   'agreement.get': { modelId: { ...id, optional: true } },
+  'explain.reportFile': { id, name: { type: 'string', minLength: 1, maxLength: 255 } },
 };
 
 export function isApiMethod(name: unknown): name is ApiMethod {

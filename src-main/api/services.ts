@@ -42,7 +42,7 @@ import { setTriageSettings, triageSettings } from '../store/triage-store.ts';
 import { filteredSignalWindow, recordPredictions } from '../workspace/analyse-record.ts';
 import { cancelTrainingRun, listTrainingRuns, startTrainingRun } from '../workspace/training-runs.ts';
 import { cancelLabelErrorRun, listLabelErrorRuns, startLabelErrorRun } from '../workspace/label-error-runs.ts';
-import { cancelExplainRun, listExplainRuns, startExplainRun } from '../workspace/explain-runs.ts';
+import { cancelExplainRun, listExplainRuns, readExplainReportFile, startExplainRun } from '../workspace/explain-runs.ts';
 import { compareLeadSets, leadSetView, parseLeadSets } from '../workspace/compare-lead-sets.ts';
 import { parseMethod } from '../explain/saliency/methods.ts';
 import { modelReview } from '../workspace/review-model.ts';
@@ -386,6 +386,7 @@ export function createServices(
       return entries.filter((e) => !(e.action.startsWith('label.') && e.actor !== reviewer && e.recordId !== null && hides(e.recordId)));
     },
     'agreement.get': (p) => agreementReport(ws.db, p),
+    'explain.reportFile': (p) => readExplainReportFile(p.id, p.name),
     'ingest.paths': async (p) => {
       const inbox = inboxFolders(ws.db);
       const refused = firstUnchosenPath(p.paths, inbox);

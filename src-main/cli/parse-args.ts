@@ -35,8 +35,11 @@ export function parseArgs(argv: string[], command: CliCommand): CliArgs {
   return out;
 }
 
-/** A 'list' option's values (given comma-separated and/or repeated), or undefined when absent; empty is a usage error. */
-export function listOption(args: CliArgs, name: string): string[] | undefined {
+/**
+ * A 'list' option's values (given comma-separated and/or repeated), or undefined when absent; empty is a usage error
+ * ("--NAME needs `what`").
+ */
+export function listOption(args: CliArgs, name: string, what = 'a value'): string[] | undefined {
   const v = args.options[name];
   if (v === undefined) return undefined;
   const values =
@@ -46,7 +49,7 @@ export function listOption(args: CliArgs, name: string): string[] | undefined {
           .map((s) => s.trim())
           .filter(Boolean)
       : [];
-  if (values.length === 0) throw new UsageError(`--${name} needs a value`);
+  if (values.length === 0) throw new UsageError(`--${name} needs ${what}`);
   return values;
 }
 

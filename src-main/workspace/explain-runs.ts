@@ -1,7 +1,9 @@
 // Saliency runs started from the UI: maps for the open record, a queue or a selection with a stored model, streamed
 // as progress events and cancellable between maps (maps made before a cancel stay stored). The API runs them in the
 // analysis pool's long-task worker. Like training runs, the registry lives as long as the process.
-import type { ExplainRun, ExplainStart } from '../../src-shared/api.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ExplainReportFile, ExplainRun, ExplainStart } from '../../src-shared/api.ts';
 import type { Workspace } from '../store/workspace.ts';
 import { explainInWorkspace, type ExplainRequest, type ExplainSummary } from './explain-records.ts';
 
@@ -72,4 +74,23 @@ export function cancelExplainRun(id: number): ExplainRun {
   if (!r) throw new Error(`no saliency run ${id}`);
   r.abort.abort();
   return r.run;
+}
+
+/**
+ * One file of a run's report, by its name as the run lists it: only the files the run wrote, read from its report
+ * folder, so a name cannot reach beyond it (a path, '..', or a link pointing out of the folder).
+ */
+export function readExplainReportFile(id: number, name: string): ExplainReportFile {
+  const r = runs.get(id);
+  if (!r) throw new Error(`no saliency run ${id}`);
+  const files = r.run.reportFiles ?? [];
+  const file = name === path.basename(name) ? files.find((f) => path.basename(f) === name) : undefined;
+  // Both resolved, so a link in the folder pointing elsewhere is refused; gone (deleted since the run) reads as absent.
+  const real = (p: string | undefined): string | undefined => (p && fs.existsSync(p) ? fs.realpathSync(p) : undefined);
+  const resolved = real(file);
+  if (!resolved || path.dirname(resolved) !== real(r.run.reportDir))
+    throw new Error(
+      `no such report file '${name.slice(0, 80)}' in saliency run ${id} (${files.length ? `one of ${files.map((f) => path.basename(f)).join(', ')}` : 'it has no report'})`,
+    );
+  return { name, bytes: new Uint8Array(fs.readFileSync(resolved)) };
 }

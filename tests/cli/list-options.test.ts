@@ -1,10 +1,12 @@
 // Comma-list options read through parse-args's 'list' kind (train --classes/--layout, label-errors --classes, tag
-// --record), and the tag and selection commands' shared target resolution and listing, run in-process.
+// --record, explain --records/--method/--layouts, eval --on, export --label/--format/--review-state/--record), and the tag and selection commands' shared target resolution and listing, run in-process.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError, type CliCommand } from '../../src-main/cli/command.ts';
+import { command as explain } from '../../src-main/cli/commands/explain.ts';
+import { command as exportCommand } from '../../src-main/cli/commands/export.ts';
 import { command as labelErrors } from '../../src-main/cli/commands/label-errors.ts';
 import { command as selectionList } from '../../src-main/cli/commands/selection-list.ts';
 import { command as selectionSave } from '../../src-main/cli/commands/selection-save.ts';
@@ -14,7 +16,7 @@ import { command as train } from '../../src-main/cli/commands/train.ts';
 import { listOption, parseArgs } from '../../src-main/cli/parse-args.ts';
 import { storeRecord } from '../../src-main/store/record-store.ts';
 import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
-import { testCliContext } from '../helpers/run-cli.ts';
+import { runLeadlensInProcess, testCliContext } from '../helpers/run-cli.ts';
 import { syntheticRecord } from '../helpers/synthetic-record.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-list-options-'));
@@ -62,6 +64,60 @@ describe("'list' options", () => {
     await expect(run(labelErrors, ['--model-arch', 'small-cnn', '--classes', ''])).rejects.toThrow(
       new UsageError('--classes needs a value'),
     );
+  });
+});
+
+describe('explain, eval and export lists', () => {
+  it('join repeated and comma-separated values as the other commands do', () => {
+    const args = parseArgs(['--records', 'A, B', '--records', 'C', '--method', 'saliency,grad-cam', '--layouts=6x2'], explain);
+    expect(listOption(args, 'records')).toEqual(['A', 'B', 'C']);
+    expect(listOption(args, 'method')).toEqual(['saliency', 'grad-cam']);
+    expect(listOption(args, 'layouts')).toEqual(['6x2']);
+    expect(listOption(parseArgs(['--label', '164889003,426783006', '--label', '59118001'], exportCommand), 'label')).toEqual([
+      '164889003',
+      '426783006',
+      '59118001',
+    ]);
+  });
+
+  it('an empty list is a one-line usage error with exit code 2, before any workspace is opened', async () => {
+    const missing = path.join(tmp, 'never-opened');
+    const cases: [string[], string][] = [
+      [
+        ['explain', '--model', '1', '--method', 'vanilla-gradient', '--records', ' , '],
+        '--records needs record names or ids separated by commas',
+      ],
+      [['explain', '--model', '1', '--method', ',', '--all'], '--method needs a method (one of '],
+      [
+        ['explain', '--model', '1', '--method', 'vanilla-gradient', '--layouts', ',', '--all'],
+        '--layouts needs chart layouts separated by commas',
+      ],
+      [['eval', '--model', '1', '--on', ','], '--on needs a saved selection name'],
+      [['export', '--out', path.join(tmp, 'out'), '--label', ','], '--label needs label codes separated by commas'],
+      [['export', '--out', path.join(tmp, 'out'), '--review-state', ' '], '--review-state needs review states ('],
+      [['export', '--out', path.join(tmp, 'out'), '--record', ','], '--record needs record names or ids separated by commas'],
+      [['serve', '--allow-host', ','], '--allow-host needs host names or IP addresses separated by commas'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runLeadlensInProcess([...args, '--workspace', missing]);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr, args.join(' ')).toContain(message);
+    }
+    // A bad value inside a list is still the command's own usage error.
+    const bad = await runLeadlensInProcess([
+      'export',
+      '--out',
+      path.join(tmp, 'out'),
+      '--review-state',
+      'new,nonsense',
+      '--workspace',
+      missing,
+    ]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("unknown review state 'nonsense'");
+    expect(fs.existsSync(missing)).toBe(false);
+    expect(fs.existsSync(path.join(tmp, 'out'))).toBe(false);
   });
 });
 

@@ -8,12 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWfdbRecord } from '../../src-main/formats/wfdb-record.ts';
 import { openWorkspace } from '../../src-main/store/workspace.ts';
 import { storeRecord } from '../../src-main/store/record-store.ts';
-import { saveModel } from '../../src-main/store/model-store.ts';
-import { serializeWeights } from '../../src-main/ml/model-weights.ts';
 import { initBackend } from '../../src-main/ml/backend.ts';
-import { createModel } from '../../src-main/ml/models/index.ts';
-import { STANDARD_LEADS } from '../../src-shared/record.ts';
 import { runLeadlens, runLeadlensInProcess } from '../helpers/run-cli.ts';
+import { saveUntrainedModel } from '../helpers/chapman-workspace.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 
 let dir: string;
@@ -34,21 +31,7 @@ beforeAll(async () => {
     const rec = await readWfdbRecord(h);
     ids[rec.recordName] = storeRecord(ws.db, rec, { path: h, format: 'wfdb' }).recordId;
   }
-  const model = createModel({ arch: 'small-cnn', channels: 12, inputShape: [1000], classes: 2, seed: 3 });
-  modelId = saveModel(ws.db, {
-    name: 'tiny',
-    kind: 'tfjs',
-    architecture: 'small-cnn',
-    hyperparameters: {},
-    classes: ['164889003', '426783006'],
-    leadSet: [...STANDARD_LEADS],
-    inputSpec: { samplingRate: 100, samples: 1000, leads: [...STANDARD_LEADS], bandpass: { lowHz: 0.5, highHz: 40 } },
-    metrics: {},
-    runtime: 'test',
-    weights: serializeWeights(model),
-    records: [],
-    labelIds: [],
-  });
+  modelId = saveUntrainedModel(ws.db);
   ws.close();
 }, 120_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -2,50 +2,20 @@
 // for a saved selection (run to the end in the analysis pool: finding sentence, histogram, report files), then two
 // layouts of the open record side by side at chart width, each with its own map and the per-lead agreement stated.
 // Real Chapman-Ningbo records; the image CNN (3x4+II and 6x2) is trained for one epoch in setup.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { READERS } from '../../src-main/formats/readers.ts';
-import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
+import { describe, expect, it } from 'vitest';
 import { saveSelection } from '../../src-main/store/selection-store.ts';
-import { openWorkspace } from '../../src-main/store/workspace.ts';
-import { trainInWorkspace } from '../../src-main/workspace/train-model.ts';
-import { artifactPath, servedWorkspace } from '../helpers/browser.ts';
-import { dataPath } from '../helpers/shared-data.ts';
+import { artifactPath, servedCopy } from '../helpers/browser.ts';
+import { chapmanWorkspace, trainTinyImageCnn } from '../helpers/chapman-workspace.ts';
 
 const poll = <T>(fn: () => T | Promise<T>, timeout = 120_000) => expect.poll(fn, { timeout, interval: 200 });
 
-let template: string;
-beforeAll(async () => {
-  template = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-explain-scope-'));
-  const ws = openWorkspace(template);
-  const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const names = fs
-    .readdirSync(src)
-    .filter((f) => f.endsWith('.hea'))
-    .sort()
-    .slice(0, 12)
-    .map((f) => f.slice(0, -4));
-  await ingestPaths(
-    ws,
-    names.flatMap((n) => [path.join(src, `${n}.hea`), path.join(src, `${n}.mat`)]),
-    { readers: READERS },
-  );
-  await trainInWorkspace(ws, {
-    arch: 'image-cnn',
-    leads: 12,
-    layouts: ['3x4+II', '6x2'],
-    epochs: 1,
-    seed: 1,
-    classes: ['426177001', '164889003'],
-  });
+const app = servedCopy(async () => {
+  const { ws, dir } = await chapmanWorkspace(12);
+  await trainTinyImageCnn(ws);
   saveSelection(ws.db, { name: 'pair', query: { records: ['JS00002', 'JS00004'] }, author: 'test' });
   ws.close();
-}, 600_000);
-afterAll(() => fs.rmSync(template, { recursive: true, force: true }));
-
-const app = servedWorkspace((dir) => fs.cpSync(template, dir, { recursive: true }));
+  return dir;
+});
 
 describe('saliency for a queue or a selection, and two layouts side by side', () => {
   it('cancels a queue run, finishes a selection run with its finding, and draws two layouts at chart size', async () => {
@@ -81,9 +51,18 @@ describe('saliency for a queue or a selection, and two layouts side by side', ()
     );
     // The histogram of the two records' agreement, and the report's files.
     expect(await page.locator('[data-testid="explain-histogram"] rect').count()).toBe(20);
-    expect(await page.locator('[data-testid="explain-report"] a').allInnerTexts()).toEqual(
+    const reportFiles = page.locator('[data-testid="explain-report"] button');
+    expect(await reportFiles.allInnerTexts()).toEqual(
       expect.arrayContaining(['report.json', 'findings.txt', 'agreement.svg', 'lead-shares.csv']),
     );
+    // The served page opens them through the API (no file:// links): the finding as text, the histogram as an image.
+    expect(await page.locator('[data-testid="explain-report"] a[href^="file:"]').count()).toBe(0);
+    await reportFiles.filter({ hasText: /^findings\.txt$/ }).click();
+    const view = page.locator('[data-testid="explain-report-view"]');
+    await poll(() => view.locator('pre').innerText()).toMatch(/Guided Grad-CAM, 3x4\+II vs 6x2: median per-lead Spearman/);
+    expect(await page.locator('[data-testid="explain-report-save"]').getAttribute('download')).toBe('findings.txt');
+    await reportFiles.filter({ hasText: /^agreement\.svg$/ }).click();
+    await poll(() => view.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
     await page.screenshot({ path: artifactPath('explain-selection-done.png') });
 
     // The open record's maps in both layouts (the cancelled queue run may have made JS00001's already; make sure).

@@ -1,33 +1,19 @@
 // Saliency from the record view in Chromium: compute maps for the open record with a stored image CNN, see the
 // progress bar, cancel a run (it stops between maps), finish another, and get a warning when a map computed on
 // one layout is shown on another. Real Chapman-Ningbo records; the image CNN is trained for one epoch in setup.
-import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trainInWorkspace } from '../../src-main/workspace/train-model.ts';
-import { artifactPath, servedWorkspace } from '../helpers/browser.ts';
-import { chapmanWorkspace } from '../helpers/chapman-workspace.ts';
+import { describe, expect, it } from 'vitest';
+import { artifactPath, servedCopy } from '../helpers/browser.ts';
+import { chapmanWorkspace, trainTinyImageCnn } from '../helpers/chapman-workspace.ts';
 
 const poll = <T>(fn: () => T | Promise<T>, timeout = 120_000) => expect.poll(fn, { timeout, interval: 200 });
 
-// The workspace with its trained model is made first (training outlasts the served workspace's setup timeout under load),
-// then copied into the served workspace's folder.
-let template: string;
-beforeAll(async () => {
+// The workspace with its trained model, copied into the served workspace's folder.
+const app = servedCopy(async () => {
   const { ws, dir } = await chapmanWorkspace(12);
-  template = dir;
-  await trainInWorkspace(ws, {
-    arch: 'image-cnn',
-    leads: 12,
-    layouts: ['3x4+II', '6x2'],
-    epochs: 1,
-    seed: 1,
-    classes: ['426177001', '164889003'],
-  });
+  await trainTinyImageCnn(ws);
   ws.close();
-}, 600_000);
-afterAll(() => fs.rmSync(template, { recursive: true, force: true }));
-
-const app = servedWorkspace((dir) => fs.cpSync(template, dir, { recursive: true }));
+  return dir;
+});
 
 describe('saliency from the record view', () => {
   it('computes maps with a progress bar, cancels a run, and warns when a map is shown on another layout', async () => {

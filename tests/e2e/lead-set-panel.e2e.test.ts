@@ -1,42 +1,20 @@
 // The Lead sets panel in Chromium: small CNNs trained on 12, 6 and 2 leads (one epoch each, in setup) score and explain
 // the open record side by side; the panel shows each class's probability per lead set with its change against 12
 // leads, the saliency share per lead for each lead set, and names the lead sets (4, 3) with no stored model.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { READERS } from '../../src-main/formats/readers.ts';
-import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
-import { openWorkspace } from '../../src-main/store/workspace.ts';
+import { describe, expect, it } from 'vitest';
 import { trainInWorkspace } from '../../src-main/workspace/train-model.ts';
-import { artifactPath, servedWorkspace } from '../helpers/browser.ts';
-import { dataPath } from '../helpers/shared-data.ts';
+import { artifactPath, servedCopy } from '../helpers/browser.ts';
+import { chapmanWorkspace } from '../helpers/chapman-workspace.ts';
 
 const poll = <T>(fn: () => T | Promise<T>, timeout = 120_000) => expect.poll(fn, { timeout, interval: 200 });
 
-let template: string;
-beforeAll(async () => {
-  template = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-lead-set-panel-'));
-  const ws = openWorkspace(template);
-  const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const names = fs
-    .readdirSync(src)
-    .filter((f) => f.endsWith('.hea'))
-    .sort()
-    .slice(0, 16)
-    .map((f) => f.slice(0, -4));
-  await ingestPaths(
-    ws,
-    names.flatMap((n) => [path.join(src, `${n}.hea`), path.join(src, `${n}.mat`)]),
-    { readers: READERS },
-  );
+const app = servedCopy(async () => {
+  const { ws, dir } = await chapmanWorkspace(16);
   for (const leads of [12, 6, 2])
     await trainInWorkspace(ws, { arch: 'small-cnn', leads, classes: ['426177001', '164889003'], epochs: 1, seed: 3 });
   ws.close();
-}, 600_000);
-afterAll(() => fs.rmSync(template, { recursive: true, force: true }));
-
-const app = servedWorkspace((dir) => fs.cpSync(template, dir, { recursive: true }));
+  return dir;
+});
 
 describe('Lead sets panel', () => {
   it('shows per-class probabilities and saliency shares per lead set and names the missing lead sets', async () => {

@@ -63,3 +63,18 @@ export function servedWorkspace(prepare: (dir: string) => void | Promise<void> =
     },
   };
 }
+
+/**
+ * servedWorkspace over a copy of a workspace folder that `build` makes once, first, in its own setup with a long
+ * timeout (training a model outlasts the served workspace's setup under load); the folder is removed after the file.
+ */
+export function servedCopy(build: () => Promise<string>, timeout = 600_000): ReturnType<typeof servedWorkspace> {
+  let template: string | undefined;
+  beforeAll(async () => {
+    template = await build();
+  }, timeout);
+  afterAll(() => {
+    if (template) fs.rmSync(template, { recursive: true, force: true });
+  });
+  return servedWorkspace((dir) => fs.cpSync(template!, dir, { recursive: true }));
+}

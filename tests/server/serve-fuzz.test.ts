@@ -448,6 +448,7 @@ describe('leadlens serve under malformed input', () => {
       'agreement.get': {},
       'labelErrors.cancel': { id: 1 },
       'labelErrors.list': {},
+      'explain.reportFile': { id: 1, name: '../leadlens.db' },
     };
     const calls: [string, string][] = [];
     for (const [method, spec] of Object.entries(API_PARAM_SPECS) as [ApiMethod, Record<string, unknown>][]) {

@@ -128,6 +128,56 @@ describe('model queues read from their own tables', () => {
     }
   });
 
+  it("each queue's count from its own table equals the old count joined to every record row", () => {
+    const db = workspace(300);
+    // The count forms before the queues had a count of their own: record r joined to the queue's rows, and for the
+    // flagged queue each record's top triage row picked by NOT EXISTS.
+    const OLD: Record<string, string> = {
+      flagged: `record_triage q ON r.id = q.record_id WHERE q.score IS NOT NULL AND NOT EXISTS (SELECT 1 FROM record_triage t2
+        WHERE t2.record_id = q.record_id AND t2.score IS NOT NULL AND (t2.score > q.score OR (t2.score = q.score AND t2.model_id > q.model_id)))`,
+      'low-confidence': '(SELECT DISTINCT record_id FROM record_triage WHERE low_confidence = 1) q ON r.id = q.record_id',
+      'model-vs-label': 'record_flag q ON r.id = q.record_id WHERE q.label_disagreement IS NOT NULL',
+      'model-vs-rule': 'record_rule_disagreement q ON r.id = q.record_id',
+      disagreement: `(SELECT record_id FROM reviewer_review WHERE state IN ('reviewed', 'accepted', 'corrected') GROUP BY record_id
+        HAVING COUNT(*) > 1) q ON r.id = q.record_id WHERE ${queueCondition(db, 'disagreement')}`,
+    };
+    // The workspace mixes records flagged by both models, by one only, triaged but flagged by neither, and untriaged.
+    const kinds = db
+      .prepare(
+        `SELECT COUNT(t.record_id) AS triaged, COUNT(t.score) AS flagged FROM record r LEFT JOIN record_triage t ON t.record_id = r.id
+         GROUP BY r.id`,
+      )
+      .all() as { triaged: number; flagged: number }[];
+    for (const [triaged, flagged] of [
+      [0, 0],
+      [1, 0],
+      [2, 0],
+      [1, 1],
+      [2, 1],
+      [2, 2],
+    ])
+      expect(
+        kinds.some((k) => k.triaged === triaged && k.flagged === flagged),
+        `${triaged} triaged, ${flagged} flagged`,
+      ).toBe(true);
+    const compare = () => {
+      const counts = new Map(worklistQueues(db).queues.map((q) => [q.id, q.count]));
+      for (const [queue, old] of Object.entries(OLD)) {
+        const want = (db.prepare(`SELECT COUNT(*) AS n FROM record r CROSS JOIN ${old}`).get() as { n: number }).n;
+        expect(want, queue).toBeGreaterThan(0);
+        expect(counts.get(queue), queue).toBe(want);
+        expect(listWorklist(db, { queue, limit: 0 }).total, queue).toBe(want);
+      }
+    };
+    compare();
+    // A deleted record leaves no queue row behind (foreign keys cascade, triggers delete), so the counts still agree.
+    const flagged = db.prepare('SELECT record_id FROM record_triage WHERE score IS NOT NULL LIMIT 5').pluck().all() as number[];
+    const disagreeing = db.prepare('SELECT record_id FROM record_rule_disagreement LIMIT 5').pluck().all() as number[];
+    const remove = db.prepare('DELETE FROM record WHERE id = ?');
+    for (const id of new Set([...flagged, ...disagreeing])) remove.run(id);
+    compare();
+  });
+
   it('a ranked page reads the queue table by its index, not a sort of every member', () => {
     const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail).join('; ');
     // The same SQL as listWorklist's page of the flagged queue, taken from the statement it prepares.

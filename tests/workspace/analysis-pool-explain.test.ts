@@ -1,16 +1,12 @@
 // A saliency run in the analysis pool's long-task worker: progress crosses from the worker, a cancel set while the
 // worker is busy stops it between maps, and the finished run carries the audit's agreement values.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { READERS } from '../../src-main/formats/readers.ts';
-import { ingestPaths } from '../../src-main/ingest/ingest-files.ts';
 import { allRecordIds } from '../../src-main/store/record-store.ts';
-import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
+import type { Workspace } from '../../src-main/store/workspace.ts';
 import { createAnalysisPool, type AnalysisPool } from '../../src-main/workspace/analysis-pool.ts';
 import { trainInWorkspace } from '../../src-main/workspace/train-model.ts';
-import { dataPath } from '../helpers/shared-data.ts';
+import { chapmanWorkspace } from '../helpers/chapman-workspace.ts';
 
 let ws: Workspace;
 let pool: AnalysisPool;
@@ -18,15 +14,7 @@ let modelId: number;
 let recordIds: number[];
 
 beforeAll(async () => {
-  ws = openWorkspace(fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-pool-explain-')));
-  const src = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010');
-  const files = fs
-    .readdirSync(src)
-    .filter((f) => f.endsWith('.hea'))
-    .sort()
-    .slice(0, 12)
-    .flatMap((f) => [path.join(src, f), path.join(src, f.replace('.hea', '.mat'))]);
-  await ingestPaths(ws, files, { readers: READERS });
+  ws = (await chapmanWorkspace(12)).ws;
   modelId = (await trainInWorkspace(ws, { arch: 'small-cnn', leads: 2, classes: ['426177001', '164889003'], epochs: 1, seed: 3 })).modelId;
   recordIds = allRecordIds(ws.db).slice(0, 4);
   pool = createAnalysisPool(ws, { size: 1 });

@@ -7,16 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWfdbRecord } from '../../src-main/formats/wfdb-record.ts';
 import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
 import { storeRecord } from '../../src-main/store/record-store.ts';
-import { saveModel } from '../../src-main/store/model-store.ts';
 import { predictionsFor } from '../../src-main/store/prediction-store.ts';
-import { serializeWeights } from '../../src-main/ml/model-weights.ts';
 import { initBackend } from '../../src-main/ml/backend.ts';
-import { createModel } from '../../src-main/ml/models/index.ts';
-import { STANDARD_LEADS } from '../../src-shared/record.ts';
 import { predictInWorkspace } from '../../src-main/workspace/predict-records.ts';
 import { createAnalysisPool } from '../../src-main/workspace/analysis-pool.ts';
 import { runStoredRules } from '../../src-main/workspace/run-rules.ts';
 import { runStoredRulesInPool } from '../../src-main/workspace/run-rules-in-pool.ts';
+import { saveUntrainedModel } from '../helpers/chapman-workspace.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 
 let tmp: string;
@@ -34,21 +31,7 @@ beforeAll(async () => {
   // A 2-lead record among 12-lead ones: skipped naming the leads it lacks, in both paths.
   ids.push(await store(dataPath('mitdb', '100.hea')));
   for (const n of ['JS00004', 'JS00005', 'JS00006']) ids.push(await store(chapman(n)));
-  const model = createModel({ arch: 'small-cnn', channels: 12, inputShape: [1000], classes: 2, seed: 5 });
-  modelId = saveModel(ws.db, {
-    name: 'tiny',
-    kind: 'tfjs',
-    architecture: 'small-cnn',
-    hyperparameters: {},
-    classes: ['164889003', '426783006'],
-    leadSet: [...STANDARD_LEADS],
-    inputSpec: { samplingRate: 100, samples: 1000, leads: [...STANDARD_LEADS], bandpass: { lowHz: 0.5, highHz: 40 } },
-    metrics: {},
-    runtime: 'test',
-    weights: serializeWeights(model),
-    records: [],
-    labelIds: [],
-  });
+  modelId = saveUntrainedModel(ws.db, { seed: 5 });
 });
 afterAll(() => {
   ws.close();

@@ -6,14 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWfdbRecord } from '../../src-main/formats/wfdb-record.ts';
 import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
 import { storeRecord } from '../../src-main/store/record-store.ts';
-import { saveModel } from '../../src-main/store/model-store.ts';
-import { serializeWeights } from '../../src-main/ml/model-weights.ts';
 import { initBackend } from '../../src-main/ml/backend.ts';
-import { createModel } from '../../src-main/ml/models/index.ts';
-import { STANDARD_LEADS } from '../../src-shared/record.ts';
 import { explainInWorkspace } from '../../src-main/workspace/explain-records.ts';
 import { loadSaliency } from '../../src-main/store/saliency-store.ts';
 import { migration } from '../../src-main/store/migrations/004-explain.ts';
+import { saveUntrainedModel } from '../helpers/chapman-workspace.ts';
 import { dataPath } from '../helpers/shared-data.ts';
 
 let tmp: string;
@@ -30,21 +27,7 @@ beforeAll(async () => {
     const h = dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', '010', `${n}.hea`);
     recordIds.push(storeRecord(ws.db, await readWfdbRecord(h), { path: h, format: 'cinc' }).recordId);
   }
-  const model = createModel({ arch: 'small-cnn', channels: 12, inputShape: [1000], classes: 2, seed: 3 });
-  modelId = saveModel(ws.db, {
-    name: 'untrained',
-    kind: 'tfjs',
-    architecture: 'small-cnn',
-    hyperparameters: {},
-    classes: ['164889003', '426783006'],
-    leadSet: [...STANDARD_LEADS],
-    inputSpec: { samplingRate: 100, samples: 1000, leads: [...STANDARD_LEADS], bandpass: { lowHz: 0.5, highHz: 40 } },
-    metrics: {},
-    runtime: 'test',
-    weights: serializeWeights(model),
-    records: [],
-    labelIds: [],
-  });
+  modelId = saveUntrainedModel(ws.db, { name: 'untrained' });
 });
 afterAll(() => {
   ws.close();

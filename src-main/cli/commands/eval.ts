@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
-import { intOption, modelIdOption } from '../parse-args.ts';
+import { intOption, listOption, modelIdOption } from '../parse-args.ts';
 import { evaluateInWorkspace } from '../../workspace/evaluate-model.ts';
 import { evaluateOnSelections, type SelectionEvalResult } from '../../workspace/evaluate-on-selections.ts';
 import { challengeWeightsCsv } from '../../resources.ts';
@@ -48,20 +48,13 @@ export const command: CliCommand = {
   options: { model: 'string', on: 'list', overlap: 'string', rounds: 'string', seed: 'string' },
   async run(args, ctx) {
     const id = modelIdOption(args, 'eval');
-    const on =
-      typeof args.options.on === 'string'
-        ? args.options.on
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : undefined;
+    const on = listOption(args, 'on', 'a saved selection name');
     const overlap = args.options.overlap;
     if (overlap !== undefined && overlap !== 'drop' && overlap !== 'refuse')
       throw new UsageError(`--overlap must be drop or refuse, got '${overlap}'`);
     if (on === undefined && (overlap !== undefined || args.options.rounds !== undefined || args.options.seed !== undefined))
       throw new UsageError('--overlap, --rounds and --seed apply to eval --on SELECTION');
     if (on !== undefined) {
-      if (on.length === 0) throw new UsageError('--on needs a saved selection name');
       const bar = ctx.progress('eval');
       const r = await evaluateOnSelections(ctx.workspace(), {
         modelId: id,

@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
-import { modelIdOption } from '../parse-args.ts';
+import { listOption, modelIdOption } from '../parse-args.ts';
 import { resolveRecordRef } from '../record-ref.ts';
 import { resolveSelection } from '../../store/selection-store.ts';
 import { DEFAULT_SUBSET, explainInWorkspace } from '../../workspace/explain-records.ts';
@@ -11,10 +11,9 @@ import { compareLeadSets, DEFAULT_LEAD_SET_METHOD, parseLeadSets } from '../../w
 
 /** The records of --record, --records A,B,C (names or ids), --selection NAME or --all (undefined); exactly one of them. */
 function recordSelection(args: CliArgs, ctx: CliContext): number[] | undefined {
-  const { record, records, selection, all } = args.options;
-  const given = [typeof record === 'string', typeof records === 'string', typeof selection === 'string', Boolean(all)].filter(
-    Boolean,
-  ).length;
+  const { record, selection, all } = args.options;
+  const records = listOption(args, 'records', 'record names or ids separated by commas');
+  const given = [typeof record === 'string', records !== undefined, typeof selection === 'string', Boolean(all)].filter(Boolean).length;
   if (given !== 1) throw new UsageError('explain needs exactly one of --all, --record ID|NAME, --records A,B,C and --selection NAME');
   if (typeof record === 'string') return resolveRecordRef(ctx.workspace().db, record);
   if (typeof selection === 'string') {
@@ -22,13 +21,8 @@ function recordSelection(args: CliArgs, ctx: CliContext): number[] | undefined {
     if (ids.length === 0) throw new Error(`selection '${selection}' selects no record`);
     return ids;
   }
-  if (typeof records !== 'string') return undefined;
-  const refs = records
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (refs.length === 0) throw new UsageError('--records needs record names or ids separated by commas');
-  return [...new Set(refs.flatMap((r) => resolveRecordRef(ctx.workspace().db, r)))];
+  if (records === undefined) return undefined;
+  return [...new Set(records.flatMap((r) => resolveRecordRef(ctx.workspace().db, r)))];
 }
 
 async function runLeadSets(args: CliArgs, ctx: CliContext): Promise<unknown> {
@@ -111,13 +105,13 @@ export const command: CliCommand = {
     model: 'string',
     record: 'string',
     selection: 'string',
-    records: 'string',
+    records: 'list',
     all: 'boolean',
     'lead-sets': 'string',
     arch: 'string',
-    method: 'string',
+    method: 'list',
     layer: 'string',
-    layouts: 'string',
+    layouts: 'list',
     report: 'string',
     fidelity: 'string',
     sanity: 'string',
@@ -125,26 +119,18 @@ export const command: CliCommand = {
   async run(args, ctx) {
     if (args.options['lead-sets'] !== undefined) return runLeadSets(args, ctx);
     const modelId = modelIdOption(args, 'explain');
-    if (typeof args.options.method !== 'string') throw new UsageError(`explain needs --method (one of ${METHODS.join(', ')})`);
+    if (args.options.method === undefined) throw new UsageError(`explain needs --method (one of ${METHODS.join(', ')})`);
     const layer = typeof args.options.layer === 'string' ? args.options.layer : undefined;
-    const methods = args.options.method
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .map((m) => (layer && LAYERED.has(m.split(/[:@]/)[0]) && !m.includes('@') ? `${m}@${layer}` : m));
+    const methods = listOption(args, 'method', `a method (one of ${METHODS.join(', ')})`)!.map((m) =>
+      layer && LAYERED.has(m.split(/[:@]/)[0]) && !m.includes('@') ? `${m}@${layer}` : m,
+    );
     try {
       methods.forEach(parseMethod);
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
     if (layer && !methods.some((m) => m.includes('@'))) throw new UsageError(`--layer applies to ${[...LAYERED].join(', ')} only`);
-    const layouts =
-      typeof args.options.layouts === 'string'
-        ? args.options.layouts
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : undefined;
+    const layouts = listOption(args, 'layouts', 'chart layouts separated by commas');
     const fidelity = subset(args.options.fidelity, 'fidelity');
     const sanity = subset(args.options.sanity, 'sanity');
     const recordIds = recordSelection(args, ctx);

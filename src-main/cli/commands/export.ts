@@ -2,14 +2,7 @@ import { isReviewState, REVIEW_STATES } from '../../../src-shared/review-vocabul
 import { exportDataset, type ExportRequest } from '../../workspace/export-dataset.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
-
-const list = (v: string | boolean | undefined): string[] | undefined =>
-  typeof v === 'string'
-    ? v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : undefined;
+import { listOption } from '../parse-args.ts';
 
 const positiveInt = (v: string | boolean | undefined, name: string): number | undefined => {
   if (v === undefined) return undefined;
@@ -25,15 +18,15 @@ export const command: CliCommand = {
          [--record ID|NAME[,...]] [--queue QUEUE] [--selection NAME] [--folds K] [--seed N] [--label-source current|consensus]
          [--workspace DIR] [--json]
          --label-source consensus: the reviewers' consensus (leadlens agreement) on the records they reviewed, in labels.csv and Dx.
-         Lists are comma-separated; the filters combine (all must hold); no filter exports every record.
+         Lists are comma-separated or the option repeated; the filters combine (all must hold); no filter exports every record.
          DIR must be new or empty. Ingesting DIR again gives the same signals and SNOMED labels.`,
   options: {
     out: 'string',
-    label: 'string',
-    format: 'string',
-    'review-state': 'string',
+    label: 'list',
+    format: 'list',
+    'review-state': 'list',
     reviewer: 'string',
-    record: 'string',
+    record: 'list',
     queue: 'string',
     selection: 'string',
     folds: 'string',
@@ -44,7 +37,7 @@ export const command: CliCommand = {
     if (args.positionals.length > 0) throw new UsageError(`export takes no positional arguments, got '${args.positionals[0]}'`);
     const out = args.options.out;
     if (typeof out !== 'string' || out.trim() === '') throw new UsageError('export needs --out DIR (a new or empty folder)');
-    const reviewStates = list(args.options['review-state']);
+    const reviewStates = listOption(args, 'review-state', `review states (${REVIEW_STATES.join(', ')})`);
     for (const s of reviewStates ?? []) {
       if (!isReviewState(s)) throw new UsageError(`unknown review state '${s}' (one of ${REVIEW_STATES.join(', ')})`);
     }
@@ -54,11 +47,11 @@ export const command: CliCommand = {
     if (args.options.reviewer === true || args.options.reviewer === '') throw new UsageError('--reviewer needs a name');
     const req: ExportRequest = {
       outDir: out,
-      labels: list(args.options.label),
-      formats: list(args.options.format),
+      labels: listOption(args, 'label', 'label codes separated by commas'),
+      formats: listOption(args, 'format', 'format names separated by commas'),
       reviewStates,
       ...(typeof args.options.reviewer === 'string' ? { reviewer: args.options.reviewer } : {}),
-      records: list(args.options.record),
+      records: listOption(args, 'record', 'record names or ids separated by commas'),
       ...(typeof args.options.queue === 'string' ? { queue: args.options.queue } : {}),
       ...(typeof args.options.selection === 'string' ? { selection: args.options.selection } : {}),
       folds: positiveInt(args.options.folds, 'folds'),

@@ -4,28 +4,25 @@ import { isLoopbackAddress, normaliseHostName } from '../../server/host-policy.t
 import { startServer } from '../../server/serve.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../command.ts';
-import { intOption } from '../parse-args.ts';
+import { intOption, listOption } from '../parse-args.ts';
 
 export const command: CliCommand = {
   name: ['serve'],
   summary: 'serve the app to a browser on this machine (HTTP + WebSocket, token-protected)',
   usage:
     'leadlens serve [--port N] [--host ADDR --allow-host NAME[,NAME]] [--analysis-workers N] [--workspace DIR] [--no-samples] [--json]',
-  options: { port: 'string', host: 'string', 'allow-host': 'string', 'analysis-workers': 'string', 'no-samples': 'boolean' },
+  options: { port: 'string', host: 'string', 'allow-host': 'list', 'analysis-workers': 'string', 'no-samples': 'boolean' },
   async run(args, ctx) {
     // Every option is checked before the workspace is opened or seeded.
     const port = intOption(args, 'port', 0, 0, 65535);
     const analysisWorkers = args.options['analysis-workers'] === undefined ? undefined : intOption(args, 'analysis-workers', 1, 0, 16);
     const host = typeof args.options.host === 'string' ? args.options.host : '127.0.0.1';
     if (!/^[0-9a-fA-F:.]+$|^localhost$/.test(host)) throw new UsageError(`--host must be an IP address, got '${host.slice(0, 60)}'`);
-    const allowHosts: string[] = [];
-    if (typeof args.options['allow-host'] === 'string') {
-      for (const name of args.options['allow-host'].split(',')) {
-        const n = normaliseHostName(name);
-        if (!n) throw new UsageError(`--allow-host takes host names or IP addresses without port, got '${name.slice(0, 60)}'`);
-        allowHosts.push(n);
-      }
-    }
+    const allowHosts = (listOption(args, 'allow-host', 'host names or IP addresses separated by commas') ?? []).map((name) => {
+      const n = normaliseHostName(name);
+      if (!n) throw new UsageError(`--allow-host takes host names or IP addresses without port, got '${name.slice(0, 60)}'`);
+      return n;
+    });
     if (!isLoopbackAddress(host)) {
       if (allowHosts.length === 0)
         throw new UsageError(`--host ${host} is not loopback: name the hosts browsers will use with --allow-host NAME[,NAME]`);
