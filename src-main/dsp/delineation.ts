@@ -1,7 +1,7 @@
 // Wave boundaries (P, QRS, T) of a record's median beat. Beats are aligned on their R fiducial and a
 // sample-wise median across beats gives one clean template per lead. Global boundaries follow IEC 60601-2-25
 // (earliest QRS onset, latest QRS offset and T end across leads): QRS from the multi-lead slope magnitude
-// (qrs-boundaries.ts), T end by lead-wise tangents combined robustly (t-wave-end.ts), P from the multi-lead
+// (qrs-boundaries.ts), T end lead by lead by the trapezium method, the latest of the agreeing leads (t-wave-end.ts), P from the multi-lead
 // deflection before QRS (p-wave.ts). Boundaries are relative to R, in samples.
 
 import { msToSamples, spatialVelocity } from './wave-math.ts';

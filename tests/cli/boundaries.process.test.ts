@@ -27,24 +27,24 @@ describe('leadlens boundaries', () => {
   it('shows, corrects and puts back a boundary, and the rules follow the correction', () => {
     const shown = json('boundaries', '--record', 'subject2_0');
     expect(shown.corrected).toEqual({});
-    // Subject 2's QTc sits just under the prolonged-QTc limit of 460 ms (the device states 443 ms).
-    expect(shown.measurements.qtcBazettMs).toBeLessThan(460);
-    expect(lqt()).toBe(false);
+    // Subject 2's QTc sits just over the prolonged-QTc limit of 460 ms (the device states 443 ms).
+    expect(shown.measurements.qtcBazettMs).toBeGreaterThan(460);
+    expect(lqt()).toBe(true);
     const tEndMs = (shown.automatic.tOffset / shown.samplingRate) * 1000;
 
-    const moved = json('boundaries', '--record', 'subject2_0', '--set', `tOffset=${tEndMs + 20}`, '--author', 'dr cli');
-    expect(moved.corrected).toEqual({ tOffset: shown.automatic.tOffset + 10 });
+    const moved = json('boundaries', '--record', 'subject2_0', '--set', `tOffset=${tEndMs - 20}`, '--author', 'dr cli');
+    expect(moved.corrected).toEqual({ tOffset: shown.automatic.tOffset - 10 });
     expect(moved.automatic).toEqual(shown.automatic);
-    expect(moved.measurements.qtMs).toBeCloseTo(shown.measurements.qtMs + 20, 6);
-    expect(moved.measurements.qtcBazettMs).toBeGreaterThan(460);
+    expect(moved.measurements.qtMs).toBeCloseTo(shown.measurements.qtMs - 20, 6);
+    expect(moved.measurements.qtcBazettMs).toBeLessThan(460);
     expect(moved.history).toEqual([expect.objectContaining({ boundary: 'tOffset', author: 'dr cli', isCurrent: true })]);
-    expect(lqt()).toBe(true);
+    expect(lqt()).toBe(false);
 
     const back = json('boundaries', '--record', 'subject2_0', '--auto', 'tOffset', '--author', 'dr cli');
     expect(back.corrected).toEqual({});
     expect(back.measurements).toEqual(shown.measurements);
-    expect(back.history.map((h: { offset: number | null }) => h.offset)).toEqual([shown.automatic.tOffset + 10, null]);
-    expect(lqt()).toBe(false);
+    expect(back.history.map((h: { offset: number | null }) => h.offset)).toEqual([shown.automatic.tOffset - 10, null]);
+    expect(lqt()).toBe(true);
     const text = cli('boundaries', '--record', 'subject2_0');
     expect(text.stdout).toMatch(/^tOffset\s+\d+ ms$/m);
     // Each lead's own boundaries, and in words which leads decided the global ones.

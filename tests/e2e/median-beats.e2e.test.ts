@@ -6,8 +6,8 @@ import { openWorkspace } from '../../src-main/store/workspace.ts';
 import { artifactPath, servedWorkspace } from '../helpers/browser.ts';
 import { NEAR_QTC_LIMIT_AECG } from '../helpers/same-patient-muse.ts';
 
-// The median-beat view (issue 13): the FDA aECG example of subject 2 measures a QTc just under the 460 ms limit of the
-// prolonged-QTc rule; a cardiologist drags the T end later, and QTc, the measurements panel and the rule decision
+// The median-beat view (issue 13): the FDA aECG example of subject 2 measures a QTc just over the 460 ms limit of the
+// prolonged-QTc rule; a cardiologist drags the T end earlier, and QTc, the measurements panel and the rule decision
 // follow. The correction is stored with author and time, listed in the history, and undone.
 const LQT = '111975006';
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000 });
@@ -33,7 +33,7 @@ describe('median beats with a draggable T end', () => {
     await poll(() => page.locator('[data-testid="worklist"] li', { hasText: 'subject2' }).count()).toBe(1);
     await page.locator('[data-testid="worklist"] li', { hasText: 'subject2' }).locator('button').click();
     const lqt = page.locator(`[data-testid="class-row"][data-code="${LQT}"]`);
-    await poll(() => lqt.getAttribute('data-rule')).toBe('false');
+    await poll(() => lqt.getAttribute('data-rule')).toBe('true');
 
     await page.locator('[data-testid="median-toggle"]').click();
     const paper = page.locator('[data-testid="median-paper"]');
@@ -53,29 +53,29 @@ describe('median beats with a draggable T end', () => {
       'V6',
     ]);
     const before = await qtc(page);
-    expect(before).toBeLessThan(460);
+    expect(before).toBeGreaterThan(460);
     const autoEnd = await tEnd(page);
     await page.screenshot({ path: artifactPath('median-beats-before.png') });
 
-    // Drag lead II's T-end line 10 px to the right (at 50 mm/s about 26 samples, 50 ms).
+    // Drag lead II's T-end line 10 px to the left (at 50 mm/s about 26 samples, 50 ms).
     const grip = paper.locator('g[data-lead="II"] [data-grip="tOffset"]');
     const box = (await grip.boundingBox())!;
     const x = box.x + box.width / 2,
       y = box.y + box.height / 2;
     await page.mouse.move(x, y);
     await page.mouse.down();
-    await page.mouse.move(x + 5, y, { steps: 3 });
-    await page.mouse.move(x + 10, y, { steps: 3 });
+    await page.mouse.move(x - 5, y, { steps: 3 });
+    await page.mouse.move(x - 10, y, { steps: 3 });
     await page.mouse.up();
     await poll(() => page.locator('[data-testid="history"] li[data-action="boundary.correct"]').count()).toBe(1);
-    await poll(() => qtc(page)).toBeGreaterThan(460);
+    await poll(() => qtc(page)).toBeLessThan(460);
     const dragged = await tEnd(page);
-    expect(dragged).toBeGreaterThan(autoEnd + 10);
+    expect(dragged).toBeLessThan(autoEnd - 10);
     expect(await page.locator('[data-testid="median-measurements"] [data-key="qtcBazettMs"] [data-automatic]').innerText()).toBe(
       `(auto ${before} ms)`,
     );
     // The rule panel and the measurements under the chart follow the corrected T end.
-    await poll(() => lqt.getAttribute('data-rule')).toBe('true');
+    await poll(() => lqt.getAttribute('data-rule')).toBe('false');
     await poll(() => page.locator('[data-testid="measurements"]').innerText()).toMatch(
       new RegExp(`QTc( \\(Bazett\\))? ${await qtc(page)} ms`),
     );
@@ -97,7 +97,7 @@ describe('median beats with a draggable T end', () => {
     await page.keyboard.press('Control+z');
     await poll(() => tEnd(page)).toBe(autoEnd);
     await poll(() => qtc(page)).toBe(before);
-    await poll(() => lqt.getAttribute('data-rule')).toBe('false');
+    await poll(() => lqt.getAttribute('data-rule')).toBe('true');
     await poll(() => page.locator('[data-testid="history"] li[data-action="boundary.revert"]').count()).toBe(1);
     expect(await page.locator('[data-testid="history"] li[data-action^="boundary."]').count()).toBe(4);
     expect(errors).toEqual([]);

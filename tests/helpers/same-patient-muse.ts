@@ -21,7 +21,7 @@ export function samePatientMuseFiles(dir: string): [string, string] {
   return [MUSE('muse_ecg1.xml'), priorPath];
 }
 
-/** The FDA aECG example of subject 2 (QTc just above 460 ms on our measurement, so a T end moved 2-4 samples flips it). */
+/** The FDA aECG example of subject 2 (QTc 471 ms by Bazett, 458 ms by Fridericia on our measurement: near the limit). */
 export const NEAR_QTC_LIMIT_AECG = dataPath(
   'formats',
   'hl7-aecg',

@@ -40,7 +40,7 @@ beforeAll(async () => {
   aecg = ids[0];
   autoTEnd = recordMedianBeats(ws.db, aecg).automatic.tOffset!;
   runStoredRules(ws.db, ids, 12);
-  // A model that calls subject 2 long-QT: the rule (QTc 453 ms by Bazett) disagrees, so the record is in the queue.
+  // A model that calls subject 2 long-QT: the rule (QTc 471 ms by Bazett) agrees, so the record is not in the queue.
   const modelId = saveModel(ws.db, {
     name: 'lqt probe',
     kind: 'tfjs',
@@ -60,28 +60,31 @@ beforeAll(async () => {
 
 describe('a boundary correction', () => {
   it("takes the record's stored rule decisions again at once, and the model ≠ rule queue follows", () => {
-    expect(storedQtc(aecg).decision).toBe(false);
-    expect(modelVsRule()).toBe(1);
-    // 6 samples (12 ms) later: QT 428 ms, Bazett 466 ms at 71 bpm, over the 460 ms limit.
+    expect(storedQtc(aecg).decision).toBe(true);
+    expect(modelVsRule()).toBe(0);
+    // 6 samples (12 ms) earlier: QT 420 ms, Bazett 458 ms at 71 bpm, under the 460 ms limit.
     const { correction, rules } = correctBoundaryAndRules(ws.db, {
       recordId: aecg,
       boundary: 'tOffset',
-      offset: autoTEnd + 6,
+      offset: autoTEnd - 6,
       author: 'dr r',
     });
-    expect(correction.offset).toBe(autoTEnd + 6);
+    expect(correction.offset).toBe(autoTEnd - 6);
     expect(rules).toHaveLength(1);
     expect(rules[0].error).toBeUndefined();
     // Stored, every detector: nothing waits for the record view.
     expect(ruleResultsForRecord(ws.db, aecg, 12)).toHaveLength(rules[0].results.length);
-    expect(storedQtc(aecg).decision).toBe(true);
+    expect(storedQtc(aecg).decision).toBe(false);
     expect(storedQtc(aecg).evidence.qtcFormula).toBe('bazett');
-    expect(modelVsRule()).toBe(0);
+    expect(modelVsRule()).toBe(1);
 
     correctBoundaryAndRules(ws.db, { recordId: aecg, boundary: 'tOffset', offset: null, author: 'dr r' });
-    expect(storedQtc(aecg).decision).toBe(false);
+    expect(storedQtc(aecg).decision).toBe(true);
+    expect(modelVsRule()).toBe(0);
+    correctBoundaryAndRules(ws.db, { recordId: aecg, boundary: 'tOffset', offset: autoTEnd - 6, author: 'dr r' });
     expect(modelVsRule()).toBe(1);
-    correctBoundaryAndRules(ws.db, { recordId: aecg, boundary: 'tOffset', offset: autoTEnd + 6, author: 'dr r' });
+    // Back to the automatic T end for the formula changes below.
+    correctBoundaryAndRules(ws.db, { recordId: aecg, boundary: 'tOffset', offset: null, author: 'dr r' });
     expect(modelVsRule()).toBe(0);
   });
 });
@@ -121,7 +124,7 @@ describe('a QTc formula change', () => {
     expect(run).toMatchObject({ state: 'cancelled', formula: 'fridericia', done: 1, total: 3, remaining: 2, skipped: [] });
     expect(progress.map((p) => p.done)).toEqual([0, 1, 1]);
     expect(expectConsistent()).toEqual({ fridericia: 1, bazett: 2 });
-    // Subject 2 (record 1, first in line) near the limit: 466 ms by Bazett, 453 ms by Fridericia at 71 bpm.
+    // Subject 2 (record 1, first in line) near the limit: 471 ms by Bazett, 458 ms by Fridericia at 71 bpm.
     expect(storedQtc(aecg).decision).toBe(false);
     expect(storedQtc(aecg).evidence.measurements.qtcMs).toBeLessThan(460);
     expect(modelVsRule()).toBe(1);

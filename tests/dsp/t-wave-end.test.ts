@@ -1,0 +1,100 @@
+// T-wave end on synthetic one-lead templates shaped like LUDB's outliers (records 13, 46, 57, 61): the end is where
+// the T wave stops moving, whatever level the signal settles at, and the global end is the latest agreeing lead's.
+import { describe, expect, it } from 'vitest';
+import { globalTEnd, leadTWave } from '../../src-main/dsp/t-wave-end.ts';
+
+const FS = 500;
+/** R sits at 350 ms; the T search runs from 200 ms after R to 600 ms (RR 900 ms at 0.66). */
+const R = 175;
+const FROM = R + 100;
+const TO = R + 300;
+const ms = (v: number): number => Math.round((v / 1000) * FS);
+
+function template(): Float32Array {
+  return new Float32Array(ms(1000));
+}
+
+/** Adds a raised-cosine bump of `mv` from `startMs` to `endMs` after R, peaking at `peakFrac` of the way. */
+function bump(t: Float32Array, startMs: number, endMs: number, mv: number, peakFrac = 0.6): void {
+  const s = R + ms(startMs);
+  const e = R + ms(endMs);
+  const p = s + (e - s) * peakFrac;
+  for (let k = s; k <= e; k++) t[k] += (mv * (1 - Math.cos(Math.PI * (k <= p ? (k - s) / (p - s) : (e - k) / (e - p))))) / 2;
+}
+
+/** A smooth step of `mv` from `startMs` to `endMs` after R, held to the template's end. */
+function step(t: Float32Array, startMs: number, endMs: number, mv: number): void {
+  const s = R + ms(startMs);
+  const e = R + ms(endMs);
+  for (let k = s; k < t.length; k++) t[k] += k >= e ? mv : (mv * (1 - Math.cos((Math.PI * (k - s)) / (e - s)))) / 2;
+}
+
+const endMs = (end: number | undefined): number => ((end! - R) / FS) * 1000;
+
+describe('lead T end where the wave stops moving', () => {
+  it('an inverted T recovering to a TP segment above the PR level ends at the top of its recovery, not mid-limb', () => {
+    // T -0.3 mV from 150 to 400 ms while the level creeps up 0.08 mV (records 46, 61): a tangent to the PR level
+    // crossed it about 30 ms early.
+    const t = template();
+    bump(t, 150, 400, -0.3);
+    step(t, 300, 400, 0.08);
+    const w = leadTWave(t, 0, FROM, TO, FS);
+    expect(Math.abs(endMs(w.end) - 400)).toBeLessThanOrEqual(15);
+    expect(w.sizeMv).toBeGreaterThan(0.3);
+  });
+
+  it('an upright T after a depressed PR segment ends where it reaches the TP level, not the lower PR level', () => {
+    // PR segment 0.1 mV below the TP level (an atrial repolarisation wave, record 13): the tangent to the PR level
+    // crossed it 25 ms late.
+    const t = template();
+    bump(t, 150, 400, 0.15);
+    const w = leadTWave(t, -0.1, FROM, TO, FS);
+    expect(Math.abs(endMs(w.end) - 400)).toBeLessThanOrEqual(15);
+  });
+
+  it('an upright T whose descent stops on a raised TP segment ends at the foot of its descent, not at its peak', () => {
+    // A slow 0.25 mV ascent and a 0.12 mV descent (record 57): the descent is the final limb even though smaller.
+    const t = template();
+    step(t, 150, 330, 0.25);
+    step(t, 330, 420, -0.13);
+    const w = leadTWave(t, 0, FROM, TO, FS);
+    expect(Math.abs(endMs(w.end) - 420)).toBeLessThanOrEqual(15);
+    expect(Math.abs(endMs(w.peak) - 330)).toBeLessThanOrEqual(20);
+  });
+
+  it('a flat lead has no T end', () => {
+    const t = template();
+    bump(t, 150, 400, 0.02);
+    expect(leadTWave(t, 0, FROM, TO, FS).end).toBeUndefined();
+  });
+});
+
+describe('global T end', () => {
+  const lead = (endAt: number, mv = 0.3): Float32Array => {
+    const t = template();
+    bump(t, endAt - 250, endAt, mv);
+    return t;
+  };
+  const levels = Array(12).fill(0);
+
+  it('is the latest end among the leads that agree (IEC 60601-2-25), not their median', () => {
+    // Eight leads end at 380 ms, four (a longer T in the chest leads) at 420 ms.
+    const leads = [...Array(8).fill(380), ...Array(4).fill(420)].map((e) => lead(e));
+    const g = globalTEnd(leads, levels, FROM, TO, FS);
+    expect(Math.abs(endMs(g.end) - 420)).toBeLessThanOrEqual(10);
+  });
+
+  it('two leads caught on a later wave (a flutter wave, the next P) do not decide it', () => {
+    const leads = [...Array(10).fill(400), 560, 580].map((e) => lead(e));
+    const g = globalTEnd(leads, levels, FROM, TO, FS);
+    expect(Math.abs(endMs(g.end) - 400)).toBeLessThanOrEqual(10);
+    expect(g.confidence).toBeGreaterThan(0.5);
+  });
+
+  it('flat T waves everywhere: no end, with the reason', () => {
+    const leads = Array.from({ length: 12 }, () => lead(400, 0.02));
+    const g = globalTEnd(leads, levels, FROM, TO, FS);
+    expect(g.end).toBeUndefined();
+    expect(g.reason).toBe('flat T wave in all leads');
+  });
+});
