@@ -84,6 +84,7 @@ console.log(
     deviceComparison: {
       note: "our intervals beside the device's own (GE MUSE, Philips SierraECG, SCP-ECG, HL7 aECG files that carry them)",
       agreement: deviceAgreement(vendor.compared),
+      agreementDistinctWaveforms: deviceAgreement(vendor.compared, { distinct: true }),
       files: vendor.compared,
       skipped: vendor.skipped,
     },

@@ -1,5 +1,9 @@
 // Our global intervals beside the recording device's own measurements, for the vendor files in
 // ../shared/data/formats that carry them (GE MUSE XML, Philips SierraECG, SCP-ECG section 7/10 readings).
+// Generated waveforms are skipped with that reason: a record whose moving samples all repeat exactly one period
+// later (the LIRYC HL7 aECG example: 100 Hz ramps with a fixed 5-sample ripple, its second 5 s a copy of its
+// first) is a generator's drawing, not an ECG a device measured.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalLeadName, leadMillivolts, type EcgRecord } from '../src-shared/record.ts';
@@ -22,6 +26,37 @@ export interface VendorComparison {
   model?: string;
   /** Per interval: the device's value and ours (null where either is missing). */
   intervals: Record<string, { device: number | null; ours: number | null }>;
+  /** Fingerprint of the samples: the same recording shipped in several files shares it. */
+  waveform: string;
+}
+
+/** A sample "moves" when it differs from the one before by more than this (mV): flat stretches repeat in any ECG. */
+const MOVING_MV = 0.02;
+/** Share of moving samples that must repeat exactly, one period later, for a waveform to count as generated. */
+const REPEAT_SHARE = 0.99;
+
+/**
+ * The period (s) at which the lead repeats itself sample for sample, or undefined: no recorded ECG does (beats vary,
+ * noise never repeats), a waveform generator's output does.
+ */
+export function exactRepeatPeriod(x: Float32Array, fs: number): number | undefined {
+  const moving: number[] = [];
+  for (let k = 1; k < x.length; k++) if (Math.abs(x[k] - x[k - 1]) > MOVING_MV) moving.push(k);
+  for (let lag = Math.round(0.25 * fs); lag <= x.length / 2; lag++) {
+    const inRange = moving.filter((k) => k + lag < x.length);
+    if (inRange.length < 10) break;
+    const allowed = (1 - REPEAT_SHARE) * inRange.length;
+    let misses = 0;
+    for (const k of inRange) if (x[k] !== x[k + lag] && ++misses > allowed) break;
+    if (misses <= allowed) return lag / fs;
+  }
+  return undefined;
+}
+
+function waveformOf(rec: EcgRecord): string {
+  const h = createHash('sha1').update(String(rec.samplingRate));
+  for (const l of rec.leads) h.update(leadMillivolts(l));
+  return h.digest('hex').slice(0, 16);
 }
 
 async function* files(dir: string): AsyncGenerator<string> {
@@ -64,6 +99,11 @@ export async function compareWithDevices(root: string): Promise<{ compared: Vend
     for (const rec of records) {
       const device = rec.device?.measurements ?? {};
       if (!COMPARED.some(([k]) => device[k])) continue;
+      const period = rec.leads.length ? exactRepeatPeriod(leadMillivolts(rec.leads[0]), rec.samplingRate) : undefined;
+      if (period !== undefined) {
+        skipped.push(`${path.relative(root, file)}: generated waveform (repeats exactly every ${period.toFixed(2)} s), not a recording`);
+        continue;
+      }
       const ours = ourIntervals(rec);
       const r = (x: number | null | undefined): number | null => (x === null || x === undefined ? null : Math.round(x));
       compared.push({
@@ -71,14 +111,22 @@ export async function compareWithDevices(root: string): Promise<{ compared: Vend
         format: reader.format,
         model: rec.device?.model,
         intervals: Object.fromEntries(COMPARED.map(([k, o]) => [k, { device: r(device[k]?.value), ours: r(ours[o]) }])),
+        waveform: waveformOf(rec),
       });
     }
   }
   return { compared, skipped };
 }
 
-/** Mean and SD of ours - device per interval over the files where both have it (identical files counted once each). */
-export function deviceAgreement(compared: VendorComparison[]): Record<string, { n: number; meanMs: number; sdMs: number }> {
+/**
+ * Mean and SD of ours - device per interval over the files where both have it (identical files counted once each),
+ * or with `distinct`, over the distinct waveforms (a recording shipped in seven files counted once).
+ */
+export function deviceAgreement(
+  compared: VendorComparison[],
+  opts: { distinct?: boolean } = {},
+): Record<string, { n: number; meanMs: number; sdMs: number }> {
+  if (opts.distinct) compared = [...new Map(compared.map((c) => [c.waveform, c])).values()];
   const out: Record<string, { n: number; meanMs: number; sdMs: number }> = {};
   for (const [k] of COMPARED) {
     const d = compared.flatMap((c) =>
