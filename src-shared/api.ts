@@ -311,7 +311,7 @@ export interface LeadBoundariesMs {
   qrsOffsetConfidence: number;
   /** Whether the lead's QRS was steep enough to take part in the global QRS boundaries. */
   qrsCounted: boolean;
-  /** Absent where the lead's T wave is too flat for a tangent. */
+  /** Absent where the lead's T wave is too flat to delineate. */
   tOffsetMs?: number;
   tAmplitudeMv?: number;
 }

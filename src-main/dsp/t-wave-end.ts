@@ -36,7 +36,7 @@ const PAST_PEAK_MS = 150;
 const AGREEMENT_WINDOW_MS = 80;
 
 export interface LeadTWave {
-  /** Template sample of the T peak: where the final limb starts. */
+  /** Template sample of the T peak: the turning point where the final limb starts. */
   peak: number;
   /** Template sample of the T end; undefined when the T wave is too flat. */
   end?: number;
@@ -122,7 +122,9 @@ export function leadTWave(t: Float32Array, level: number, from: number, to: numb
   if (limbs.length === 0) return { peak: from, amplitudeMv: t[from] - level, sizeMv: 0 };
   const sizeMv = Math.max(...limbs.map((l) => l.sizeMv));
   const f = finalLimb(t, limbs, level, msToSamples(LIMB_GAP_MS, fs));
-  const peak = f.start;
+  // The limb starts once its slope is steep; the peak is the turning point just before it.
+  let peak = f.start;
+  while (peak > from && f.sign * (t[peak - 1] - t[peak]) <= 0) peak--;
   const amplitudeMv = t[peak] - level;
   if (sizeMv < MIN_T_AMPLITUDE_MV) return { peak, amplitudeMv, sizeMv };
   let xm = f.start;

@@ -41,6 +41,9 @@ describe('lead T end where the wave stops moving', () => {
     const w = leadTWave(t, 0, FROM, TO, FS);
     expect(Math.abs(endMs(w.end) - 400)).toBeLessThanOrEqual(15);
     expect(w.sizeMv).toBeGreaterThan(0.3);
+    // The peak is the trough, 60 % of the way through the wave.
+    expect(Math.abs(endMs(w.peak) - 300)).toBeLessThanOrEqual(6);
+    expect(w.amplitudeMv).toBeLessThan(-0.25);
   });
 
   it('an upright T after a depressed PR segment ends where it reaches the TP level, not the lower PR level', () => {
