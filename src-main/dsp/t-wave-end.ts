@@ -80,12 +80,15 @@ function limbsOf(t: Float32Array, d: Float64Array, from: number, to: number): Li
   return limbs;
 }
 
-/** The T wave's final limb: the largest limb, or one following it without a pause that is large enough. */
-function finalLimb(t: Float32Array, limbs: Limb[], level: number, gap: number): Limb {
+/**
+ * The T wave's final limb: the largest limb, or one following it without a pause that is large enough, each starting
+ * by `to` (the latest T peak); the limb that brings the wave back to the baseline may start after it.
+ */
+function finalLimb(t: Float32Array, limbs: Limb[], level: number, gap: number, to: number): Limb {
   let big = 0;
-  for (let i = 1; i < limbs.length; i++) if (limbs[i].sizeMv > limbs[big].sizeMv) big = i;
+  for (let i = 1; i < limbs.length && limbs[i].start <= to; i++) if (limbs[i].sizeMv > limbs[big].sizeMv) big = i;
   let last = big;
-  for (let i = big + 1; i < limbs.length && limbs[i].start - limbs[i - 1].end <= gap; i++)
+  for (let i = big + 1; i < limbs.length && limbs[i].start <= to && limbs[i].start - limbs[i - 1].end <= gap; i++)
     if (limbs[i].sizeMv >= FINAL_LIMB_SHARE * limbs[big].sizeMv) last = i;
   const f = limbs[last];
   const next = limbs[last + 1];
@@ -118,10 +121,11 @@ export function leadTWave(t: Float32Array, level: number, from: number, to: numb
   const h = Math.max(1, msToSamples(SLOPE_HALF_WIDTH_MS, fs));
   const d = slopeOf(t, h);
   const searchEnd = Math.min(t.length - 1 - h, to + msToSamples(PAST_PEAK_MS, fs));
-  const limbs = searchEnd > from ? limbsOf(t, d, from, searchEnd).filter((l) => l.start <= to) : [];
-  if (limbs.length === 0) return { peak: from, amplitudeMv: t[from] - level, sizeMv: 0 };
-  const sizeMv = Math.max(...limbs.map((l) => l.sizeMv));
-  const f = finalLimb(t, limbs, level, msToSamples(LIMB_GAP_MS, fs));
+  // The T wave's largest limb starts by `to`; the limbs ending it may run on past it.
+  const limbs = searchEnd > from ? limbsOf(t, d, from, searchEnd) : [];
+  if (limbs.length === 0 || limbs[0].start > to) return { peak: from, amplitudeMv: t[from] - level, sizeMv: 0 };
+  const sizeMv = Math.max(...limbs.filter((l) => l.start <= to).map((l) => l.sizeMv));
+  const f = finalLimb(t, limbs, level, msToSamples(LIMB_GAP_MS, fs), to);
   // The limb starts once its slope is steep; the peak is the turning point just before it.
   let peak = f.start;
   while (peak > from && f.sign * (t[peak - 1] - t[peak]) <= 0) peak--;

@@ -65,6 +65,14 @@ describe('lead T end where the wave stops moving', () => {
     expect(Math.abs(endMs(w.peak) - 330)).toBeLessThanOrEqual(20);
   });
 
+  it('a T wave peaking right at the latest peak allowed keeps its descent', () => {
+    // The search limit (0.66 RR, here 300 ms) bounds where the T wave may peak, not where it may end.
+    const t = template();
+    bump(t, 100, 400, 0.3, 2 / 3);
+    const w = leadTWave(t, 0, R + ms(60), R + ms(300), FS);
+    expect(Math.abs(endMs(w.end) - 400)).toBeLessThanOrEqual(15);
+  });
+
   it('a flat lead has no T end', () => {
     const t = template();
     bump(t, 150, 400, 0.02);
