@@ -1,7 +1,6 @@
 // Signal windows and saliency maps over `leadlens serve` travel as bytes (application/octet-stream), behind the
 // same token, Host/Origin checks and parameter validation as every JSON call.
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { startServer, type RunningServer } from '../../src-main/server/serve.ts'
 import { storeRecord } from '../../src-main/store/record-store.ts';
 import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
 import { syntheticRecord } from '../helpers/synthetic-record.ts';
+import { postApi } from '../helpers/api-post.ts';
 
 let ws: Workspace;
 let server: RunningServer;
@@ -42,24 +42,7 @@ function post(
   params: unknown,
   headers: Record<string, string> = { Authorization: `Bearer ${server.token}` },
 ): Promise<{ status: number; type: string; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port: server.port,
-        path: `/api/${method}`,
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...headers },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (d: Buffer) => chunks.push(d));
-        res.on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type']), body: Buffer.concat(chunks) }));
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify(params));
-  });
+  return postApi(server.port, method, params, headers);
 }
 const decoded = <T>(body: Buffer): T =>
   decodeBinaryResult<T>(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer);

@@ -2,7 +2,6 @@
 // behind the token: a page it serves cannot open file:// links. Only the files the run lists, from its report folder:
 // a name that is a path, climbs out with '..' or is a link pointing out of the folder is a 4xx with a one-line error.
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { startServer, type RunningServer } from '../../src-main/server/serve.ts'
 import { openWorkspace, type Workspace } from '../../src-main/store/workspace.ts';
 import { readExplainReportFile, startExplainRun } from '../../src-main/workspace/explain-runs.ts';
 import type { ExplainSummary } from '../../src-main/workspace/explain-records.ts';
+import { postApi } from '../helpers/api-post.ts';
 
 let ws: Workspace;
 let server: RunningServer;
@@ -21,24 +21,7 @@ let run: ExplainRun;
 const FINDING = 'Guided Grad-CAM, 3x4+II vs 6x2: median per-lead Spearman 0.41 [0.30, 0.52] over 2 records\n';
 
 function post(method: string, params: unknown): Promise<{ status: number; type: string; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port: server.port,
-        path: `/api/${method}`,
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (d: Buffer) => chunks.push(d));
-        res.on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type']), body: Buffer.concat(chunks) }));
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify(params));
-  });
+  return postApi(server.port, method, params, { Authorization: `Bearer ${server.token}` });
 }
 
 beforeAll(async () => {
