@@ -106,11 +106,21 @@ export async function compareWithDevices(root: string): Promise<{ compared: Vend
       }
       const ours = ourIntervals(rec);
       const r = (x: number | null | undefined): number | null => (x === null || x === undefined ? null : Math.round(x));
+      const intervals = Object.fromEntries(COMPARED.map(([k, o]) => [k, { device: r(device[k]?.value), ours: r(ours[o]) }]));
+      // The P wave lies inside the PR interval: a device P duration beyond its own PR is not a P duration (Philips
+      // PageWriter 1.04 ad4d3d80 states 508 ms beside PR 144 ms), so it is listed, not compared.
+      const { pDuration, prInterval } = intervals;
+      if (pDuration?.device !== null && prInterval?.device !== null && pDuration.device > prInterval.device) {
+        skipped.push(
+          `${path.relative(root, file)}: device P duration ${pDuration.device} ms exceeds its PR interval ${prInterval.device} ms; P duration not compared`,
+        );
+        pDuration.device = null;
+      }
       compared.push({
         file: path.relative(root, file),
         format: reader.format,
         model: rec.device?.model,
-        intervals: Object.fromEntries(COMPARED.map(([k, o]) => [k, { device: r(device[k]?.value), ours: r(ours[o]) }])),
+        intervals,
         waveform: waveformOf(rec),
       });
     }
