@@ -2,6 +2,7 @@
 // per-lead QRS amplitudes and net deflections, per-lead wave amplitudes (Q, R, S, R', ST, T), frontal P/QRS/T
 // axes, P duration / PR / QRS / QT, QTc by four formulas, Sokolow-Lyon and Cornell voltages.
 import { ecgClean } from './ecg-clean.ts';
+import { median } from './wave-math.ts';
 import { blankSpikes, pacedRhythm } from './pacing-spikes.ts';
 import { detectQrs } from './qrs-detector.ts';
 import { delineateMedianBeat, medianBeat, type Delineation, type MedianBeat } from './delineation.ts';
@@ -59,12 +60,6 @@ export interface EcgMeasurements {
   /** Sokolow-Lyon: |S V1| + max(R V5, R V6), mV; Cornell: R aVL + |S V3|, mV (null when a lead is missing). */
   sokolowLyonMv: number | null;
   cornellMv: number | null;
-}
-
-function median(values: number[]): number {
-  const a = [...values].sort((p, q) => p - q);
-  const m = a.length >> 1;
-  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
 }
 
 export function rrStatistics(beats: ArrayLike<number>, fs: number): RrStats | null {
