@@ -4,7 +4,7 @@
 // (qrs-boundaries.ts), T end lead by lead by the trapezium method, the latest of the agreeing leads (t-wave-end.ts), P from the multi-lead
 // deflection before QRS (p-wave.ts). Boundaries are relative to R, in samples.
 
-import { msToSamples, spatialVelocity } from './wave-math.ts';
+import { msToSamples, roundTo, spatialVelocity } from './wave-math.ts';
 import { globalTEnd } from './t-wave-end.ts';
 import { qrsBoundaries } from './qrs-boundaries.ts';
 import { globalFromLeads, leadQrsBoundaries } from './lead-qrs-boundaries.ts';
@@ -120,7 +120,7 @@ export function delineateMedianBeat(beat: MedianBeat, fs: number, rhythm: Rhythm
   const out: Delineation = {
     qrsOnset: qrs.onset - r,
     qrsOffset: qrs.offset - r,
-    confidence: { qrsOnset: round2(qrs.onsetConfidence), qrsOffset: round2(qrs.offsetConfidence) },
+    confidence: { qrsOnset: roundTo(qrs.onsetConfidence, 2), qrsOffset: roundTo(qrs.offsetConfidence, 2) },
   };
   const notMeasurable: NotMeasurable = {};
   // Each lead's PR-segment level (just before QRS onset) is its isoelectric reference.
@@ -133,7 +133,7 @@ export function delineateMedianBeat(beat: MedianBeat, fs: number, rhythm: Rhythm
   if (tEnd.end !== undefined) {
     out.tPeak = tEnd.peak! - r;
     out.tOffset = tEnd.end - r;
-    out.confidence!.tOffset = round2(tEnd.confidence);
+    out.confidence!.tOffset = roundTo(tEnd.confidence, 2);
   } else notMeasurable.t = tEnd.reason;
   out.leads = perLead.map((q, l) => {
     const w = tEnd.leads[l];
@@ -151,12 +151,8 @@ export function delineateMedianBeat(beat: MedianBeat, fs: number, rhythm: Rhythm
   else {
     out.pOnset = p.onset - r;
     out.pOffset = p.offset - r;
-    out.confidence!.p = round2(p.confidence);
+    out.confidence!.p = roundTo(p.confidence, 2);
   }
   if (notMeasurable.p || notMeasurable.t) out.notMeasurable = notMeasurable;
   return out;
-}
-
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
 }

@@ -4,7 +4,7 @@
 // earliest onset of the leads that carry a QRS, and the offset the AGREEING_LEADS-th latest.
 // Each lead is walked with the same valley rule as the multi-lead slope (qrs-boundaries.ts) on its own slope.
 import { qrsBoundaries, type QrsBoundaries } from './qrs-boundaries.ts';
-import { spatialVelocity } from './wave-math.ts';
+import { roundTo, spatialVelocity } from './wave-math.ts';
 
 /**
  * A global boundary needs this many leads at or beyond it. Two were not enough: the limb leads are combinations of
@@ -37,8 +37,8 @@ export function leadQrsBoundaries(templates: Float32Array[], r: number, fs: numb
     return {
       onset: b.onset,
       offset: b.offset,
-      onsetConfidence: round2(b.onsetConfidence * Math.min(1, share / 0.5)),
-      offsetConfidence: round2(b.offsetConfidence * Math.min(1, share / 0.5)),
+      onsetConfidence: roundTo(b.onsetConfidence * Math.min(1, share / 0.5), 2),
+      offsetConfidence: roundTo(b.offsetConfidence * Math.min(1, share / 0.5), 2),
       counted: share >= MIN_RELATIVE_SLOPE,
     };
   });
@@ -68,8 +68,4 @@ export function globalFromLeads(leads: LeadQrsBoundaries[]): QrsBoundaries | und
     onsetConfidence: byOnset[nth].onsetConfidence,
     offsetConfidence: byOffset[nth].offsetConfidence,
   };
-}
-
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
 }

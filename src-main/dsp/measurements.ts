@@ -2,7 +2,7 @@
 // per-lead QRS amplitudes and net deflections, per-lead wave amplitudes (Q, R, S, R', ST, T), frontal P/QRS/T
 // axes, P duration / PR / QRS / QT, QTc by four formulas, Sokolow-Lyon and Cornell voltages.
 import { ecgClean } from './ecg-clean.ts';
-import { median } from './wave-math.ts';
+import { median, roundTo } from './wave-math.ts';
 import { blankSpikes, pacedRhythm } from './pacing-spikes.ts';
 import { detectQrs } from './qrs-detector.ts';
 import { delineateMedianBeat, medianBeat, type Delineation, type MedianBeat } from './delineation.ts';
@@ -61,6 +61,9 @@ export interface EcgMeasurements {
   sokolowLyonMv: number | null;
   cornellMv: number | null;
 }
+
+/** The median beat is a paced beat (its QRS starts after the pulse) when at least this share of the beats is paced. */
+const PACED_MEDIAN_BEAT = 0.5;
 
 export function rrStatistics(beats: ArrayLike<number>, fs: number): RrStats | null {
   if (beats.length < 3) return null;
@@ -168,7 +171,7 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
   const pre = Math.round(Math.min(0.35 * fs, 0.45 * rrSamples));
   const post = Math.round(Math.min(0.65 * fs, 0.8 * rrSamples));
   const mb = beats.length ? medianBeat(filtered, beats, pre, post) : undefined;
-  const pacingSpike = paced && paced.pacedBeatFraction >= 0.5 ? paced.spikeFromR : undefined;
+  const pacingSpike = paced && paced.pacedBeatFraction >= PACED_MEDIAN_BEAT ? paced.spikeFromR : undefined;
   const del =
     opts.boundaries ?? (mb ? delineateMedianBeat(mb, fs, { rrIrregularity: rr?.irregularity, rrMs: rr?.medianMs, pacingSpike }) : null);
   const ms = (s: number): number => (s / fs) * 1000;
@@ -228,8 +231,8 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
     notMeasurable,
     frontalAxes: waves?.axes ?? { p: null, qrs: null, t: null },
     amplitudes: waves?.amplitudes ?? {},
-    sokolowLyonMv: sV1 !== undefined && rV5 !== undefined && rV6 !== undefined ? round3(Math.abs(sV1) + Math.max(rV5, rV6)) : null,
-    cornellMv: rAvl !== undefined && sV3 !== undefined ? round3(rAvl + Math.abs(sV3)) : null,
+    sokolowLyonMv: sV1 !== undefined && rV5 !== undefined && rV6 !== undefined ? roundTo(Math.abs(sV1) + Math.max(rV5, rV6), 3) : null,
+    cornellMv: rAvl !== undefined && sV3 !== undefined ? roundTo(rAvl + Math.abs(sV3), 3) : null,
   };
 }
 
@@ -254,10 +257,6 @@ export function leadBoundariesMs(m: EcgMeasurements): LeadBoundariesMs[] {
       },
     ];
   });
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
 
 /** Per-lead amplitudes and the frontal P/QRS/T axes from the median-beat templates (`pre` = R's index). */

@@ -5,6 +5,7 @@
 // (rules/pacing.ts) and by the measurements, which blank the spikes before filtering (a filtered spike smears
 // 20-40 ms of slope into the PR segment) and start a paced beat's QRS after its spike.
 import type { PacingSpike } from '../../src-shared/rules.ts';
+import { roundTo } from './wave-math.ts';
 
 export const SPIKE_MV = 0.15;
 export const SLEW_MV_PER_MS = 0.1;
@@ -17,12 +18,12 @@ export const MIN_BEAT_FRACTION = 0.3;
  */
 export const MIN_VIEWS = 3;
 const LIMB_LEADS = new Set(['I', 'II', 'III', 'aVR', 'aVL', 'aVF']);
-export const view = (lead: string): string => (LIMB_LEADS.has(lead) ? 'limb' : lead);
+const view = (lead: string): string => (LIMB_LEADS.has(lead) ? 'limb' : lead);
 /** Spikes closer than this on one lead are a burst of noise, not a pacemaker. */
 const ISOLATION_MS = 20;
 
 /** Drops spikes that have another spike on the same lead within ISOLATION_MS. */
-export function isolated(spikes: PacingSpike[], fs: number): PacingSpike[] {
+function isolated(spikes: PacingSpike[], fs: number): PacingSpike[] {
   const gap = (ISOLATION_MS / 1000) * fs;
   return spikes.filter(
     (s, i) => !(i > 0 && s.sample - spikes[i - 1].sample < gap) && !(i + 1 < spikes.length && spikes[i + 1].sample - s.sample < gap),
@@ -30,7 +31,7 @@ export function isolated(spikes: PacingSpike[], fs: number): PacingSpike[] {
 }
 
 /** Spikes that occur within one sample of each other in at least `minViews` views (all of them kept as evidence). */
-export function simultaneousSpikes(perLead: PacingSpike[][], minViews: number, key: (lead: string) => string): PacingSpike[] {
+function simultaneousSpikes(perLead: PacingSpike[][], minViews: number, key: (lead: string) => string): PacingSpike[] {
   const all = perLead.flat().sort((a, b) => a.sample - b.sample);
   const out: PacingSpike[] = [];
   for (let i = 0; i < all.length;) {
@@ -63,7 +64,7 @@ export function findSpikes(x: Float32Array, fs: number, lead: string): PacingSpi
     if (Math.abs(x[i - 1] - level) > Math.abs(h) / 2 && Math.abs(x[i + 1] - level) > Math.abs(h) / 2) continue;
     let w = 1;
     while (i - w >= 0 && i + w < x.length && w <= k && Math.abs(x[i - w] - level) > Math.abs(h) / 2) w++;
-    out.push({ sample: i, lead, slewMvPerMs: round3(slew), widthMs: round3(w * msPerSample, 1), amplitudeMv: round3(h) });
+    out.push({ sample: i, lead, slewMvPerMs: roundTo(slew, 3), widthMs: roundTo(w * msPerSample, 1), amplitudeMv: roundTo(h, 3) });
   }
   return out;
 }
@@ -151,9 +152,9 @@ export function rLockedSpikes(
         {
           sample: p.sample,
           lead,
-          slewMvPerMs: round3(Math.abs(h) / msPerSample),
-          widthMs: round3(msPerSample, 1),
-          amplitudeMv: round3(h),
+          slewMvPerMs: roundTo(Math.abs(h) / msPerSample, 3),
+          widthMs: roundTo(msPerSample, 1),
+          amplitudeMv: roundTo(h, 3),
         },
       ];
     }),
@@ -185,11 +186,6 @@ export function spikesByBeat(spikes: PacingSpike[], beats: number[], fs: number)
   const lead = Math.round((LEAD_IN_MS / 1000) * fs);
   const after = Math.round(0.01 * fs);
   return beats.map((b) => spikes.filter((s) => s.sample >= b - lead && s.sample <= b + after));
-}
-
-function round3(x: number, digits = 3): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }
 
 export interface PacedRhythm {

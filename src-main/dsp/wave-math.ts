@@ -56,3 +56,9 @@ export function quantile(values: number[], q: number): number {
   const lo = Math.floor(pos);
   return lo + 1 < a.length ? a[lo] + (a[lo + 1] - a[lo]) * (pos - lo) : a[lo];
 }
+
+/** x rounded to `digits` decimals. */
+export function roundTo(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
