@@ -9,7 +9,8 @@ const ordinal = (n: number): string => {
   const suffix = tens >= 11 && tens <= 13 ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th');
   return `${n}${suffix}`;
 };
-const signedMs = (ms: number): string => `${ms >= 0 ? '+' : '−'}${Math.abs(ms).toFixed(0)} ms`;
+/** A time from R in whole ms with its sign: '+12 ms', '−48 ms'. */
+export const signedMs = (ms: number): string => `${ms >= 0 ? '+' : '−'}${Math.abs(ms).toFixed(0)} ms`;
 
 /**
  * One line per automatic global boundary (QRS onset, QRS offset, T end) saying how it stands against the leads' own:

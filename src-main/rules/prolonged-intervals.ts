@@ -3,7 +3,15 @@
 import { baseEvidence, notApplicable, round, type RuleDetector, type RuleInput, type RuleOutput } from './rule-detector.ts';
 import type { EcgMeasurements } from '../dsp/measurements.ts';
 import type { RuleResult, SnomedCode } from '../../src-shared/rules.ts';
-import { DEFAULT_QTC_FORMULA, QTC_FORMULA_NAMES, type QtcFormula } from '../../src-shared/qtc.ts';
+import { DEFAULT_QTC_FORMULA, QTC_FORMULA_NAMES, QTC_FORMULAS, type QtcFormula } from '../../src-shared/qtc.ts';
+
+/** Where the interval rules' evidence keeps each formula's QTc (0.1 ms); redecideProlongedQtc reads them back. */
+export const QTC_EVIDENCE_KEYS: Record<QtcFormula, string> = {
+  bazett: 'qtcBazettMs',
+  fridericia: 'qtcFridericiaMs',
+  framingham: 'qtcFraminghamMs',
+  hodges: 'qtcHodgesMs',
+};
 
 interface IntervalRule {
   id: string;
@@ -45,10 +53,8 @@ function measureInterval(rule: IntervalRule, input: RuleInput): RuleOutput {
     prMs: round(m.prMs, 1),
     qrsMs: round(m.qrsMs, 1),
     qtMs: round(m.qtMs, 1),
-    qtcBazettMs: round(m.qtcBazettMs, 1),
-    qtcFridericiaMs: round(m.qtcFridericiaMs, 1),
-    qtcFraminghamMs: round(m.qtc.framingham, 1),
-    qtcHodgesMs: round(m.qtc.hodges, 1),
+    // Every formula's QTc, so a formula change re-decides from the evidence (redecideProlongedQtc).
+    ...Object.fromEntries(QTC_FORMULAS.map((f) => [QTC_EVIDENCE_KEYS[f], round(m.qtc[f], 1)])),
     pDurationMs: round(m.pDurationMs, 1),
     heartRateBpm: round(m.heartRateBpm, 1),
     // The value the decision was made on, under its threshold's name (QTc: by the chosen formula).
@@ -130,14 +136,6 @@ export const prolongedQtc = intervalDetector({
   value: (m, input) => m.qtc[formulaOf(input)],
   qtcFormula: formulaOf,
 });
-
-/** Where prolonged-QTc evidence keeps each formula's QTc (rounded to 0.1 ms). */
-export const QTC_EVIDENCE_KEYS: Record<QtcFormula, string> = {
-  bazett: 'qtcBazettMs',
-  fridericia: 'qtcFridericiaMs',
-  framingham: 'qtcFraminghamMs',
-  hodges: 'qtcHodgesMs',
-};
 
 /**
  * A stored prolonged-QTc result taken again with `formula` from its own evidence, which holds all four QTc values of the

@@ -2,6 +2,7 @@
 // aVR-aVF, V1-V3, V4-V6 as columns), each beat drawn at a true paper speed and gain, and the sample <-> pixel maps a
 // boundary drag needs. Pure, so the layout is tested without a browser.
 import type { LeadBoundariesMs } from '../../src-shared/api.ts';
+import { signedMs } from '../../src-shared/global-boundary-reasons.ts';
 import type { BoundaryName } from '../../src-shared/median-beats.ts';
 
 export const MEDIAN_COLUMNS = [
@@ -138,7 +139,7 @@ export function leadTicks(b: LeadBoundariesMs): LeadTick[] {
 
 /** The tick's tooltip: lead, boundary, ms from R, confidence (and whether the lead counted toward the global QRS). */
 export function leadTickTitle(t: LeadTick): string {
-  const from = `${t.ms >= 0 ? '+' : '−'}${Math.abs(t.ms).toFixed(0)} ms from R`;
+  const from = `${signedMs(t.ms)} from R`;
   const confidence = t.confidence === undefined ? 'no per-lead confidence' : `confidence ${t.confidence.toFixed(2)}`;
   const counted = t.boundary === 'tOffset' ? '' : t.counted ? '; counted toward the global QRS' : '; not counted toward the global QRS';
   return `${t.lead} ${TICK_NAMES[t.boundary]} ${from}, ${confidence}${counted}`;
