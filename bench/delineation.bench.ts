@@ -2,6 +2,7 @@
 // 1. Global intervals (P duration, PR, QRS, QT) against three references built from the annotations
 //    (bench/ludb-delineation.ts): lead II, all 12 leads (IEC 60601-2-25's global boundaries) and all leads robust;
 //    mean and SD of ours - reference, the share measured and the IEC verdict; then the odd and even records apart.
+//    The prolonged-interval rules' decisions on our intervals against the same decisions on the references' intervals.
 // 2. The per-boundary errors against lead II's annotations (every annotated wave matched to our beat), as before.
 // Prints one JSON object as the last stdout line.
 import os from 'node:os';
@@ -76,6 +77,20 @@ console.log(
       evenRecords: {
         note: 'not tuned on in this session (the earlier constants were fitted on all 100); LUDB 101-200 are not in ../shared/data',
         ...even.byReference,
+      },
+      decisions: {
+        note:
+          "the prolonged-interval rules' decisions (PR > 200, QRS >= 120, QTc > 460 by each formula) on our intervals against the " +
+          "same decisions on each reference's intervals (the reference QT corrected with our median RR); agreement over the " +
+          "records both sides measured, Cohen's kappa, oursOnly = the rule says prolonged and the cardiologists' interval does not",
+        ...all.decisions,
+      },
+      diagnoses: {
+        note:
+          "prolonged PR (> 200) and QRS (>= 120) decided on our intervals and on each reference's, against LUDB's own diagnoses " +
+          '(I degree AV block; complete bundle branch block, as the rules bench scores them): a wide reference QRS in a record ' +
+          'the cardiologists diagnosed with no conduction block counts as a false positive of that reference',
+        ...all.diagnoses,
       },
       outlierRule: 'against allLeadsRobust: not measured, or |error| > 20 ms (P duration, PR, QRS) / 60 ms (QT)',
       outliers: all.outliers,

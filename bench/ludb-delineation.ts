@@ -9,6 +9,15 @@ import { canonicalLeadName, leadMillivolts } from '../src-shared/record.ts';
 import { measureRecord, type EcgMeasurements } from '../src-main/dsp/measurements.ts';
 import { annotatedWaves, globalReference, intervalAgreement, INTERVALS, ludbDiagnoses, type Interval } from './ludb-global-reference.ts';
 import { SHARED_DATA } from './shared-data-path.ts';
+import { addOutcome, emptyConfusion, finishConfusion, ludbTruth, readLudbDiagnoses, type Confusion } from './rule-validation.ts';
+import {
+  decisionAgreement,
+  DECISIONS,
+  recordDecisions,
+  type DecisionAgreement,
+  type DecisionName,
+  type DecisionPair,
+} from './ludb-decisions.ts';
 
 export const LUDB_LEAD_FILES = ['i', 'ii', 'iii', 'avr', 'avl', 'avf', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6'];
 export const REFERENCES = ['leadII', 'allLeads', 'allLeadsRobust'] as const;
@@ -46,6 +55,13 @@ export interface LudbOutlier {
 export interface LudbRangeResult {
   records: string;
   byReference: Record<Reference, Record<Interval, ReturnType<typeof intervalAgreement> & { iec?: 'meets' | 'fails' }>>;
+  /** The prolonged-interval rules' decisions on our intervals against the same decisions on each reference's intervals. */
+  decisions: Record<Reference, Record<DecisionName, DecisionAgreement>>;
+  /**
+   * The prolonged PR and QRS decisions against LUDB's diagnoses (I degree AV block; complete bundle branch block, as the
+   * rules bench scores them), taken on our intervals and on each reference's: which intervals the diagnoses bear out.
+   */
+  diagnoses: Record<'prolongedPr' | 'prolongedQrs', Record<'ours' | Reference, Confusion>>;
   outliers: LudbOutlier[];
   measureMsPerRecord: number;
 }
@@ -114,6 +130,14 @@ export async function ludbAgreement(
     Reference,
     Record<Interval, Pair[]>
   >;
+  const decisions = Object.fromEntries(
+    REFERENCES.map((r) => [r, Object.fromEntries(DECISIONS.map((d) => [d, [] as DecisionPair[]]))]),
+  ) as Record<Reference, Record<DecisionName, DecisionPair[]>>;
+  const diagnosisRows = await readLudbDiagnoses(`${SHARED_DATA}/ludb/ludb.csv`);
+  const byDiagnosis = {
+    prolongedPr: Object.fromEntries(['ours', ...REFERENCES].map((r) => [r, emptyConfusion()])),
+    prolongedQrs: Object.fromEntries(['ours', ...REFERENCES].map((r) => [r, emptyConfusion()])),
+  } as LudbRangeResult['diagnoses'];
   const outliers: LudbOutlier[] = [];
   let ms = 0;
   for (const id of ids) {
@@ -124,7 +148,22 @@ export async function ludbAgreement(
     await onRecord?.(id, m);
     const refs = await ludbReferences(id, fs);
     const ours: Record<Interval, number | null> = { pDuration: m.pDurationMs, pr: m.prMs, qrs: m.qrsMs, qt: m.qtMs };
-    for (const r of REFERENCES) for (const k of INTERVALS) pairs[r][k].push({ ours: ours[k], ref: refs[r][k] });
+    for (const r of REFERENCES) {
+      for (const k of INTERVALS) pairs[r][k].push({ ours: ours[k], ref: refs[r][k] });
+      const d = recordDecisions(m, refs[r]);
+      for (const k of DECISIONS) decisions[r][k].push(d[k]);
+    }
+    const row = diagnosisRows[String(id)];
+    for (const [k, detector] of [
+      ['prolongedPr', 'prolonged-pr'],
+      ['prolongedQrs', 'prolonged-qrs'],
+    ] as const) {
+      const truth = row ? ludbTruth(detector, row) : undefined;
+      if (truth === undefined) continue;
+      const d = recordDecisions(m, refs.leadII)[k];
+      addOutcome(byDiagnosis[k].ours, d.ours ?? 'not-applicable', truth);
+      for (const r of REFERENCES) addOutcome(byDiagnosis[k][r], recordDecisions(m, refs[r])[k].ref ?? 'not-applicable', truth);
+    }
     for (const k of INTERVALS) {
       const ref = refs.allLeadsRobust[k];
       if (ref === null) continue;
@@ -151,7 +190,19 @@ export async function ludbAgreement(
       ),
     ]),
   ) as LudbRangeResult['byReference'];
-  return { records, byReference, outliers, measureMsPerRecord: Math.round((ms / ids.length) * 10) / 10 };
+  const decisionsByReference = Object.fromEntries(
+    REFERENCES.map((r) => [r, Object.fromEntries(DECISIONS.map((k) => [k, decisionAgreement(decisions[r][k])]))]),
+  ) as LudbRangeResult['decisions'];
+  for (const k of ['prolongedPr', 'prolongedQrs'] as const)
+    for (const r of ['ours', ...REFERENCES] as const) byDiagnosis[k][r] = finishConfusion(byDiagnosis[k][r]);
+  return {
+    records,
+    byReference,
+    decisions: decisionsByReference,
+    diagnoses: byDiagnosis,
+    outliers,
+    measureMsPerRecord: Math.round((ms / ids.length) * 10) / 10,
+  };
 }
 
 /** One line per reference: 'PR -0.8±13.7 (96 %) fails' etc. */
@@ -164,5 +215,19 @@ export function agreementTable(res: LudbRangeResult): string {
     });
     lines.push(`  ${r.padEnd(15)} ${cells.join('  ')}`);
   }
+  for (const r of REFERENCES) {
+    const cells = DECISIONS.map((k) => {
+      const d = res.decisions[r][k];
+      return `${k} ${Math.round(d.agreement * 100)} % κ ${d.kappa ?? '-'} (+${d.oursOnly}/-${d.referenceOnly})`;
+    });
+    lines.push(`  decisions ${r.padEnd(15)} ${cells.join('  ')}`);
+  }
+  for (const [k, by] of Object.entries(res.diagnoses))
+    lines.push(
+      `  ${k} vs LUDB diagnoses: ` +
+        Object.entries(by)
+          .map(([r, c]) => `${r} TP ${c.tp} FP ${c.fp} FN ${c.fn} TN ${c.tn}`)
+          .join('; '),
+    );
   return lines.join('\n');
 }

@@ -5,6 +5,18 @@ import type { EcgMeasurements } from '../dsp/measurements.ts';
 import type { RuleResult, SnomedCode } from '../../src-shared/rules.ts';
 import { DEFAULT_QTC_FORMULA, QTC_FORMULA_NAMES, QTC_FORMULAS, type QtcFormula } from '../../src-shared/qtc.ts';
 
+/** The limits the prolonged-interval rules decide on (ms); the delineation bench takes the same decisions on LUDB's intervals. */
+export const PROLONGED_LIMITS = {
+  pr: { limitMs: 200, inclusive: false },
+  // True when the limit itself counts as prolonged (QRS >= 120).
+  qrs: { limitMs: 120, inclusive: true },
+  qtc: { limitMs: 460, inclusive: false },
+} as const;
+
+/** Whether `v` (ms) is prolonged by the rule's limit for `interval`. */
+export const isProlonged = (interval: keyof typeof PROLONGED_LIMITS, v: number): boolean =>
+  intervalDecision(PROLONGED_LIMITS[interval], v).decision;
+
 /** Where the interval rules' evidence keeps each formula's QTc (0.1 ms); redecideProlongedQtc reads them back. */
 export const QTC_EVIDENCE_KEYS: Record<QtcFormula, string> = {
   bazett: 'qtcBazettMs',
@@ -21,7 +33,6 @@ interface IntervalRule {
   /** What the evidence calls the value, e.g. 'QTc (Fridericia)'. */
   label: (input: RuleInput) => string;
   limitMs: number;
-  /** True when the limit itself counts as prolonged (QRS >= 120). */
   inclusive: boolean;
   value: (m: EcgMeasurements, input: RuleInput) => number | null;
   /** Which not-measurable reason applies when the value is null. */
@@ -98,8 +109,7 @@ export const prolongedPr = intervalDetector({
   name: 'prMs',
   label: () => 'PR',
   interval: 'pr',
-  limitMs: 200,
-  inclusive: false,
+  ...PROLONGED_LIMITS.pr,
   codes: [
     { code: '164947007', abbreviation: 'LPR' },
     { code: '270492004', abbreviation: 'IAVB' },
@@ -113,8 +123,7 @@ export const prolongedQrs = intervalDetector({
   name: 'qrsMs',
   label: () => 'QRS',
   interval: 'qrs',
-  limitMs: 120,
-  inclusive: true,
+  ...PROLONGED_LIMITS.qrs,
   // Wide QRS is the common criterion of the complete bundle branch blocks; CinC has no code of its own for it.
   codes: [{ code: '6374002', abbreviation: 'BBB' }],
   value: (m) => m.qrsMs,
@@ -122,16 +131,13 @@ export const prolongedQrs = intervalDetector({
 
 const formulaOf = (input: RuleInput): QtcFormula => input.qtcFormula ?? DEFAULT_QTC_FORMULA;
 
-const QTC_LIMIT_MS = 460;
-const QTC_RULE = { limitMs: QTC_LIMIT_MS, inclusive: false };
-
 export const prolongedQtc = intervalDetector({
   id: 'prolonged-qtc',
   title: 'Prolonged QTc (> 460 ms; Bazett unless the settings choose another formula)',
   name: 'qtcMs',
   label: (input) => `QTc (${QTC_FORMULA_NAMES[formulaOf(input)]})`,
   interval: 'qt',
-  ...QTC_RULE,
+  ...PROLONGED_LIMITS.qtc,
   codes: [{ code: '111975006', abbreviation: 'LQT' }],
   value: (m, input) => m.qtc[formulaOf(input)],
   qtcFormula: formulaOf,
@@ -149,8 +155,8 @@ export function redecideProlongedQtc(stored: RuleResult, formula: QtcFormula): R
   const values = Object.values(QTC_EVIDENCE_KEYS).map((k) => e.measurements[k]);
   if (!values.every((v) => typeof v === 'number' && Number.isFinite(v))) return undefined;
   const v = e.measurements[QTC_EVIDENCE_KEYS[formula]]!;
-  if (Math.round(v * 10) === QTC_LIMIT_MS * 10) return undefined;
-  const { decision, score } = intervalDecision(QTC_RULE, v);
+  if (Math.round(v * 10) === PROLONGED_LIMITS.qtc.limitMs * 10) return undefined;
+  const { decision, score } = intervalDecision(PROLONGED_LIMITS.qtc, v);
   return {
     ...stored,
     decision,
