@@ -4,7 +4,7 @@
 // settles at: no isoelectric level is needed, so a depressed PR segment, a TP segment above it or an overshoot after
 // an inverted T (where a tangent to the PR level crosses it mid-limb) do not move it.
 // The final limb: the T wave is the largest rise or fall after the ST segment; limbs that follow it without a pause
-// (the descent of an upright T, the second lobe of a biphasic one) end it, while a wave after a flat stretch (the
+// (the descent of an upright T, the second lobe of a biphasic one, once back) end it, while a wave after a flat stretch (the
 // next P) does not, nor does a small one (a flutter wave, a U wave). The global end is the latest lead end among the leads that agree: the densest
 // window of lead ends, so that a few leads caught on flutter waves or a U wave cannot decide it.
 import { msToSamples, quantile } from './wave-math.ts';
@@ -25,6 +25,12 @@ const FINAL_LIMB_SHARE = 0.45;
  * it (the trough of a biphasic T) is followed by the next limb if that one is at least RETURN_LIMB_SHARE of the size.
  */
 const NOT_BACK_SHARE = 0.5;
+/**
+ * A final limb crossing the baseline to end beyond this share of the size is the first half of a biphasic T's second
+ * lobe, whose return ends the wave, if that return ends with room to spare before the search end (at a fast rate, a
+ * trace that stays below the baseline until the next P wave is not a second lobe).
+ */
+const SECOND_LOBE_SHARE = 0.25;
 const RETURN_LIMB_SHARE = 0.2;
 /** Limbs of one wave follow each other within this pause; a longer flat stretch separates two waves. */
 const LIMB_GAP_MS = 30;
@@ -84,7 +90,7 @@ function limbsOf(t: Float32Array, d: Float64Array, from: number, to: number): Li
  * The T wave's final limb: the largest limb, or one following it without a pause that is large enough, each starting
  * by `to` (the latest T peak); the limb that brings the wave back to the baseline may start after it.
  */
-function finalLimb(t: Float32Array, limbs: Limb[], level: number, gap: number, to: number): Limb {
+function finalLimb(t: Float32Array, limbs: Limb[], level: number, gap: number, to: number, searchEnd: number): Limb {
   let big = 0;
   for (let i = 1; i < limbs.length && limbs[i].start <= to; i++) if (limbs[i].sizeMv > limbs[big].sizeMv) big = i;
   let last = big;
@@ -94,7 +100,12 @@ function finalLimb(t: Float32Array, limbs: Limb[], level: number, gap: number, t
   const next = limbs[last + 1];
   const size = limbs[big].sizeMv;
   const away = Math.abs(t[f.end] - level);
-  const notBack = away > Math.abs(t[f.start] - level) || away > NOT_BACK_SHARE * size;
+  const crosses =
+    Math.sign(t[f.start] - level) !== Math.sign(t[f.end] - level) &&
+    away > SECOND_LOBE_SHARE * size &&
+    !!next &&
+    next.end + gap < searchEnd;
+  const notBack = away > Math.abs(t[f.start] - level) || away > NOT_BACK_SHARE * size || crosses;
   if (next && notBack && next.start - f.end <= gap && next.sizeMv >= RETURN_LIMB_SHARE * size) return next;
   return f;
 }
@@ -125,7 +136,7 @@ export function leadTWave(t: Float32Array, level: number, from: number, to: numb
   const limbs = searchEnd > from ? limbsOf(t, d, from, searchEnd) : [];
   if (limbs.length === 0 || limbs[0].start > to) return { peak: from, amplitudeMv: t[from] - level, sizeMv: 0 };
   const sizeMv = Math.max(...limbs.filter((l) => l.start <= to).map((l) => l.sizeMv));
-  const f = finalLimb(t, limbs, level, msToSamples(LIMB_GAP_MS, fs), to);
+  const f = finalLimb(t, limbs, level, msToSamples(LIMB_GAP_MS, fs), to, searchEnd);
   // The limb starts once its slope is steep; the peak is the turning point just before it.
   let peak = f.start;
   while (peak > from && f.sign * (t[peak - 1] - t[peak]) <= 0) peak--;

@@ -73,6 +73,39 @@ describe('lead T end where the wave stops moving', () => {
     expect(Math.abs(endMs(w.end) - 400)).toBeLessThanOrEqual(15);
   });
 
+  it('a biphasic T whose second lobe is the smaller one ends after that lobe, not at its trough', () => {
+    // +0.3 mV from 120 to 260 ms, then -0.12 mV from 240 to 380 ms: the descent through the baseline is the largest
+    // limb and ends at the trough (about 300 ms), 0.12 mV beyond the baseline; the wave ends when it comes back.
+    const t = template();
+    bump(t, 120, 260, 0.3, 0.5);
+    bump(t, 240, 380, -0.12, 0.45);
+    const w = leadTWave(t, 0, FROM, TO, FS);
+    expect(Math.abs(endMs(w.end) - 380)).toBeLessThanOrEqual(15);
+  });
+
+  it('a small dip below the baseline after an upright T, then a U wave, is an overshoot: the T ends at its foot', () => {
+    // +0.4 mV from 100 to 300 ms, a 0.1 mV dip (a fifth of the descent) and a U wave rising out of it (record JS00317):
+    // the dip is no second lobe, so the U wave's rise is not taken for the T's return.
+    const t = template();
+    bump(t, 100, 300, 0.4);
+    bump(t, 280, 360, -0.1, 0.4);
+    bump(t, 340, 440, 0.08, 0.5);
+    const w = leadTWave(t, 0, FROM, TO, FS);
+    expect(endMs(w.end)).toBeLessThanOrEqual(330);
+  });
+
+  it('at a fast rate, a dip after the T that only comes back at the next P wave does not make the T biphasic', () => {
+    // The T (+0.3 mV, 80-240 ms) settles 0.15 mV below the PR level and the next P wave lifts the trace back up at the
+    // template's end (records JS00470, JS00744 at 106 and 115 bpm): the return is not the T's, so the end stays at
+    // the foot of the descent.
+    const t = new Float32Array(R + ms(400));
+    bump(t, 80, 240, 0.3);
+    step(t, 190, 250, -0.15);
+    step(t, 260, 345, 0.17);
+    const w = leadTWave(t, 0, R + ms(60), R + ms(200), FS);
+    expect(endMs(w.end)).toBeLessThanOrEqual(290);
+  });
+
   it('a flat lead has no T end', () => {
     const t = template();
     bump(t, 150, 400, 0.02);
