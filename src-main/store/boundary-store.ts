@@ -8,8 +8,10 @@ import {
   type BoundaryCorrection,
   type BoundaryName,
 } from '../../src-shared/median-beats.ts';
+import type { QtcFormula } from '../../src-shared/qtc.ts';
 import type { RuleResult } from '../../src-shared/rules.ts';
 import { appendAudit } from './audit-log.ts';
+import { getReviewSettings } from './review-store.ts';
 import { saveRuleResults } from './rule-store.ts';
 import { writeTransaction } from './write-transaction.ts';
 
@@ -56,14 +58,22 @@ export function latestCorrectionAt(db: Database, recordId: number): string | und
 }
 
 /**
- * Stores rule results computed on the corrections as of `correctionId`, unless a correction arrived meanwhile: those
- * results would be stale, and the next request computes them again. Returns whether they were stored.
+ * Stores rule results computed on the corrections as of `correctionId` with the QTc formula `qtcFormula`, unless, in
+ * the meantime, a correction arrived ('corrected': the results are stale, the next request computes them again) or the
+ * formula setting changed ('formula-changed': another process's formula change may have listed the record's decisions
+ * already and would never take these again, so the caller measures them again with the formula in force).
  */
-export function saveRuleResultsOnBoundaries(db: Database, recordId: number, results: RuleResult[], correctionId: number): boolean {
+export function saveRuleResultsOnBoundaries(
+  db: Database,
+  recordId: number,
+  results: RuleResult[],
+  taken: { correctionId: number; qtcFormula: QtcFormula },
+): 'stored' | 'corrected' | 'formula-changed' {
   return writeTransaction(db, () => {
-    if (latestCorrectionId(db, recordId) !== correctionId) return false;
+    if (latestCorrectionId(db, recordId) !== taken.correctionId) return 'corrected';
+    if (getReviewSettings(db).qtcFormula !== taken.qtcFormula) return 'formula-changed';
     saveRuleResults(db, recordId, results);
-    return true;
+    return 'stored';
   });
 }
 

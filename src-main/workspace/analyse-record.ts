@@ -9,7 +9,7 @@ import type { RuleResult } from '../../src-shared/rules.ts';
 import { ecgClean } from '../dsp/ecg-clean.ts';
 import { intervalMeasurements, measureWithCorrections } from '../dsp/corrected-measurements.ts';
 import { leadBoundariesMs } from '../dsp/measurements.ts';
-import { correctionState, currentBoundaries, saveRuleResultsOnBoundaries } from '../store/boundary-store.ts';
+import { currentBoundaries } from '../store/boundary-store.ts';
 import { RULE_DETECTORS } from '../rules/detectors.ts';
 import type { RuleDetector } from '../rules/rule-detector.ts';
 import { ruleResultsForRecord } from '../store/rule-store.ts';
@@ -18,6 +18,7 @@ import { listModels } from '../store/model-store.ts';
 import { getReviewSettings } from '../store/review-store.ts';
 import { predictionsFor } from '../store/prediction-store.ts';
 import { getRecordSignal, getRecordSummary, readSignalWindow, signalWindowSpan } from '../store/record-store.ts';
+import { measureAndStoreRules } from './run-rules.ts';
 
 /** Longest span analysed at once (a 24 h Holter is measured window by window). */
 export const MAX_ANALYSIS_SECONDS = 60;
@@ -71,10 +72,10 @@ export function recordRules(db: Database, recordId: number, leadSet: number): Ru
     r.detectorId === d.id && r.detectorVersion === d.version && (!d.usesQtcFormula || r.evidence.qtcFormula === qtcFormula);
   if (RULE_DETECTORS.every((d) => stored.some((r) => current(d, r)))) return stored;
   // Results taken on corrections that changed meanwhile are not stored as current.
-  const { correctionId, corrections } = correctionState(db, recordId);
-  const results = runRules(loadSpan(db, recordId).record, leadSet, RULE_DETECTORS, corrections, { qtcFormula });
-  saveRuleResultsOnBoundaries(db, recordId, results, correctionId);
-  return results;
+  const { record } = loadSpan(db, recordId);
+  return measureAndStoreRules(db, recordId, (corrections, formula) =>
+    runRules(record, leadSet, RULE_DETECTORS, corrections, { qtcFormula: formula }),
+  );
 }
 
 /** Every model's predictions on the record (none before the ML engine has predicted). */

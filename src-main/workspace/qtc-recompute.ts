@@ -8,11 +8,12 @@ import type { RuleResult } from '../../src-shared/rules.ts';
 import { RULE_DETECTORS } from '../rules/detectors.ts';
 import { redecideProlongedQtc } from '../rules/prolonged-intervals.ts';
 import { runRules } from '../rules/run-rules.ts';
-import { correctionState, latestCorrectionAt, saveRuleResultsOnBoundaries } from '../store/boundary-store.ts';
+import { latestCorrectionAt } from '../store/boundary-store.ts';
 import { getRecordSignal, getRecordSummary } from '../store/record-store.ts';
 import { getReviewSettings } from '../store/review-store.ts';
 import { ruleResultsForRecord, rulesOnOtherQtcFormula, saveRuleResults } from '../store/rule-store.ts';
 import { writeTransaction } from '../store/write-transaction.ts';
+import { measureAndStoreRules } from './run-rules.ts';
 
 /** The detectors whose decision depends on the QTc formula. */
 export const QTC_RULE_DETECTORS = RULE_DETECTORS.filter((d) => d.usesQtcFormula);
@@ -21,11 +22,10 @@ export const QTC_RULE_DETECTORS = RULE_DETECTORS.filter((d) => d.usesQtcFormula)
 export function recomputeQtcRules(db: Database, recordId: number, leadSet: LeadSetSize): RuleResult[] {
   const record = getRecordSignal(db, recordId);
   if (!record) throw new Error(`record ${recordId} does not exist`);
-  const { correctionId, corrections } = correctionState(db, recordId);
-  const results = runRules(record, leadSet, QTC_RULE_DETECTORS, corrections, { qtcFormula: getReviewSettings(db).qtcFormula });
   // A correction made meanwhile dropped the record's results; the next request takes them on the new boundaries.
-  saveRuleResultsOnBoundaries(db, recordId, results, correctionId);
-  return results;
+  return measureAndStoreRules(db, recordId, (corrections, qtcFormula) =>
+    runRules(record, leadSet, QTC_RULE_DETECTORS, corrections, { qtcFormula }),
+  );
 }
 
 /**
@@ -35,9 +35,10 @@ export function recomputeQtcRules(db: Database, recordId: number, leadSet: LeadS
  * its evidence cannot decide, or a boundary correction is newer than the result.
  */
 export function redecideQtcRules(db: Database, recordId: number, leadSet: LeadSetSize): boolean {
-  const formula = getReviewSettings(db).qtcFormula;
   const ids = new Set(QTC_RULE_DETECTORS.map((d) => d.id));
   return writeTransaction(db, () => {
+    // The formula in force when this commits: another process may change it while this one waits for the write lock.
+    const formula = getReviewSettings(db).qtcFormula;
     const stored = ruleResultsForRecord(db, recordId, leadSet).filter((r) => ids.has(r.detectorId));
     const correctedAt = latestCorrectionAt(db, recordId);
     if (stored.length === 0 || stored.some((r) => correctedAt !== undefined && correctedAt > r.computedAt)) return false;

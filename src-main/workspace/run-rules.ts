@@ -1,6 +1,8 @@
 // Runs the rule detectors on records stored in the workspace and saves the results.
 import type { Database } from 'better-sqlite3';
 import type { LeadSetSize } from '../../src-shared/lead-sets.ts';
+import type { Boundaries } from '../../src-shared/median-beats.ts';
+import type { QtcFormula } from '../../src-shared/qtc.ts';
 import type { RuleResult } from '../../src-shared/rules.ts';
 import { getRecordSignal } from '../store/record-store.ts';
 import { leadSetMismatch, runRules } from '../rules/run-rules.ts';
@@ -16,6 +18,29 @@ export interface StoredRunOutcome {
   results: RuleResult[];
 }
 
+/** How often a record's rules are measured while the QTc formula keeps changing under them before it is given up. */
+const FORMULA_ATTEMPTS = 3;
+
+/**
+ * Measures the record's rules (`measure`, on its current corrections with the QTc formula in force) and stores them,
+ * measuring again when the formula setting changed meanwhile: what is stored was decided by the formula in force when
+ * it commits. A correction made meanwhile stores nothing (its own refresh does). Returns the results measured last.
+ */
+export function measureAndStoreRules(
+  db: Database,
+  recordId: number,
+  measure: (corrections: Boundaries, qtcFormula: QtcFormula) => RuleResult[],
+): RuleResult[] {
+  for (let attempt = 1; ; attempt++) {
+    const { qtcFormula } = getReviewSettings(db);
+    const { correctionId, corrections } = correctionState(db, recordId);
+    const results = measure(corrections, qtcFormula);
+    if (saveRuleResultsOnBoundaries(db, recordId, results, { correctionId, qtcFormula }) !== 'formula-changed') return results;
+    if (attempt === FORMULA_ATTEMPTS)
+      throw new Error(`the QTc formula setting changed ${attempt} times while record ${recordId}'s rules were measured; nothing stored`);
+  }
+}
+
 /** Evaluates and stores every detector for each record; a record that cannot be evaluated is reported, not thrown. */
 export function runStoredRules(
   db: Database,
@@ -24,7 +49,6 @@ export function runStoredRules(
   onRecord?: (o: StoredRunOutcome, i: number) => void,
 ): StoredRunOutcome[] {
   const out: StoredRunOutcome[] = [];
-  const { qtcFormula } = getReviewSettings(db);
   for (const [i, id] of recordIds.entries()) {
     const rec = getRecordSignal(db, id);
     let o: StoredRunOutcome;
@@ -33,9 +57,9 @@ export function runStoredRules(
     else if (mismatch) o = { recordId: id, recordName: rec.recordName, error: mismatch, results: [] };
     else {
       try {
-        const { correctionId, corrections } = correctionState(db, id);
-        const results = runRules(rec, leadSet, RULE_DETECTORS, corrections, { qtcFormula });
-        saveRuleResultsOnBoundaries(db, id, results, correctionId);
+        const results = measureAndStoreRules(db, id, (corrections, qtcFormula) =>
+          runRules(rec, leadSet, RULE_DETECTORS, corrections, { qtcFormula }),
+        );
         o = { recordId: id, recordName: rec.recordName, results };
       } catch (e) {
         o = { recordId: id, recordName: rec.recordName, error: (e as Error).message.split('\n')[0], results: [] };

@@ -79,3 +79,16 @@ export function testCliContext(workspace: () => Workspace, log: (line: string) =
     },
   };
 }
+
+/** Runs the built `leadlens` CLI as a child process without blocking this one, so several run at once. */
+export function runLeadlensAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [LEADLENS_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}

@@ -1,11 +1,16 @@
 // The model queues read their own tables (flagged, low confidence, model != label, model != rule) instead of testing
-// every record; pages, totals and counts must equal the queue definitions over every record, ranks and ties included.
+// every record; pages, totals and counts must equal the queue definitions over every record, ranks and ties included,
+// and every queue's condition, pages, counts and export must select the same records.
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { selectExportRecords } from '../../src-main/store/export-store.ts';
+import { latestLabelErrorRun, saveLabelErrorRun, suspectedRecordIds } from '../../src-main/store/label-error-store.ts';
 import { migrate } from '../../src-main/store/migrate.ts';
 import { savePredictions } from '../../src-main/store/prediction-store.ts';
 import { saveRuleResults } from '../../src-main/store/rule-store.ts';
 import { listWorklist, queueCondition, worklistQueues } from '../../src-main/store/worklist.ts';
+import { REVIEW_STATES } from '../../src-shared/review-vocabulary.ts';
+import type { WorklistQuery } from '../../src-shared/api.ts';
 import type { RuleResult } from '../../src-shared/rules.ts';
 
 const CODES = ['426783006', '164889003', '426177001', '270492004'];
@@ -25,7 +30,7 @@ function workspace(n: number): Database.Database {
   migrate(db);
   const r = rng(11);
   const rec = db.prepare(
-    "INSERT INTO record (content_hash, record_name, format, sampling_rate, length, lead_count, created_at) VALUES (?, ?, 'test', 500, 5000, 12, 'now')",
+    "INSERT INTO record (content_hash, record_name, format, sampling_rate, length, lead_count, created_at) VALUES (?, ?, 'test', 500, 5000, ?, 'now')",
   );
   const lab = db.prepare(
     "INSERT INTO label (record_id, vocabulary, code, present, source_kind, source_name, asserted_at) VALUES (?, 'SNOMED', ?, 1, 'dataset', 'test', 'now')",
@@ -33,7 +38,8 @@ function workspace(n: number): Database.Database {
   const ids: number[] = [];
   for (let i = 0; i < n; i++) {
     // Names out of id order, so a sort by name differs from the id order.
-    const id = Number(rec.run(`h${i}`, `R${(i * 37) % n}`).lastInsertRowid);
+    // Every fourth record has 6 leads, so a lead-count filter narrows every queue.
+    const id = Number(rec.run(`h${i}`, `R${(i * 37) % n}`, i % 4 === 0 ? 6 : 12).lastInsertRowid);
     ids.push(id);
     if (r() < 0.7) lab.run(id, CODES[Math.floor(r() * CODES.length)]);
   }
@@ -80,6 +86,19 @@ function workspace(n: number): Database.Database {
       if (r() < 0.6) word.run(id, CODES[Math.floor(r() * 2)], r() < 0.5 ? 1 : 0, reviewer, reviewer);
     }
   }
+  // Half the records stay new; the rest take one of the other review states.
+  const state = db.prepare('UPDATE record SET review_state = ? WHERE id = ?');
+  for (const id of ids) if (r() < 0.5) state.run(REVIEW_STATES[1 + Math.floor(r() * (REVIEW_STATES.length - 1))], id);
+  // Two label-error runs scoring different records, flagged or not: only the latest run's flagged records are suspects.
+  const run = { architecture: 'small-cnn', folds: 5, seed: 1, epochs: 1, classes: CODES, thresholds: [], foldScores: [], skipped: [] };
+  for (let k = 0; k < 2; k++)
+    saveLabelErrorRun(
+      db,
+      run,
+      ids
+        .filter(() => r() < 0.6)
+        .map((recordId) => ({ recordId, fold: 0, score: Math.round(r() * 10) / 10, flagged: r() < 0.4, reason: '', classes: [] })),
+    );
   return db;
 }
 
@@ -176,6 +195,81 @@ describe('model queues read from their own tables', () => {
     const remove = db.prepare('DELETE FROM record WHERE id = ?');
     for (const id of new Set([...flagged, ...disagreeing])) remove.run(id);
     compare();
+  });
+
+  it("every queue's condition, fast pages, fast count, filtered count and export select the same records", () => {
+    const db = workspace(300);
+    const total = db.prepare('SELECT COUNT(*) FROM record').pluck().get() as number;
+    const one = (sql: string) => db.prepare(sql).pluck().get();
+    // Records just outside the queues: tied top scores across the two models, triaged records no model flags, low
+    // confidence without a flag, a record flagged by the older label-error run only, reviewers agreeing and disagreeing.
+    expect(
+      one(`SELECT COUNT(*) FROM record_triage a JOIN record_triage b ON b.record_id = a.record_id AND b.model_id > a.model_id
+        AND b.score = a.score`),
+    ).toBeGreaterThan(0);
+    expect(one('SELECT COUNT(*) FROM record_triage WHERE score IS NULL')).toBeGreaterThan(0);
+    expect(one('SELECT COUNT(*) FROM record_triage WHERE low_confidence = 1 AND score IS NULL')).toBeGreaterThan(0);
+    expect(
+      one(`SELECT COUNT(*) FROM label_error_record WHERE run_id < (SELECT MAX(id) FROM label_error_run) AND flagged = 1
+        AND record_id NOT IN (SELECT record_id FROM label_error_record WHERE run_id = (SELECT MAX(id) FROM label_error_run) AND flagged = 1)`),
+    ).toBeGreaterThan(0);
+    const submittedTwice = one(`SELECT COUNT(*) FROM (SELECT record_id FROM reviewer_review WHERE state = 'reviewed' GROUP BY record_id
+      HAVING COUNT(*) > 1)`) as number;
+    const queues = worklistQueues(db).queues;
+    expect(queues.map((q) => q.id)).toEqual([
+      'all',
+      'new',
+      'flagged',
+      'model-vs-rule',
+      'model-vs-label',
+      'low-confidence',
+      'label-errors',
+      'reviewed',
+      'second-opinion',
+      'disagreement',
+    ]);
+    const ids = (sql: string) => db.prepare(`SELECT r.id FROM record r WHERE ${sql} ORDER BY r.id`).pluck().all() as number[];
+    // Every page of a query, in the worklist's order, and the total each page gave.
+    const pages = (q: Omit<WorklistQuery, 'offset' | 'limit'>) => {
+      const listed: number[] = [];
+      const totals = new Set<number>();
+      for (let offset = 0; ; offset += 17) {
+        const page = listWorklist(db, { ...q, offset, limit: 17 });
+        totals.add(page.total);
+        if (!page.records.length) return { listed, totals: [...totals] };
+        listed.push(...page.records.map((x) => x.id));
+      }
+    };
+    for (const { id: queue, count } of queues) {
+      const where = queueCondition(db, queue);
+      const members = ids(where);
+      expect(members.length, queue).toBeGreaterThan(0);
+      if (queue !== 'all') expect(members.length, queue).toBeLessThan(total);
+      if (queue === 'disagreement') expect(members.length, queue).toBeLessThan(submittedTwice);
+      // (c) the unfiltered count, in the queue list and as a page's total; (b) every page of the fast path, each record once.
+      expect(count, queue).toBe(members.length);
+      const unfiltered = pages({ queue });
+      expect(unfiltered.totals, queue).toEqual([members.length]);
+      expect(unfiltered.listed.length, queue).toBe(members.length);
+      expect(
+        [...unfiltered.listed].sort((a, b) => a - b),
+        queue,
+      ).toEqual(members);
+      // (d) the filtered count and pages: the fast path under a filter that narrows every queue.
+      const narrowed = ids(`${where} AND r.lead_count = 12`);
+      expect(narrowed.length, queue).toBeLessThan(members.length);
+      const filtered = pages({ queue, leadCount: 12 });
+      expect(filtered.totals, queue).toEqual([narrowed.length]);
+      expect(
+        [...filtered.listed].sort((a, b) => a - b),
+        queue,
+      ).toEqual(narrowed);
+      expect(filtered.listed.length, queue).toBe(narrowed.length);
+      // Export by queue.
+      expect(selectExportRecords(db, { queue }).ids, queue).toEqual(members);
+    }
+    // The label-error queue has one form: the latest run's suspects (what train --exclude-suspected leaves out).
+    expect(ids(queueCondition(db, 'label-errors'))).toEqual(suspectedRecordIds(db, latestLabelErrorRun(db)!.id).sort((a, b) => a - b));
   });
 
   it('a ranked page reads the queue table by its index, not a sort of every member', () => {

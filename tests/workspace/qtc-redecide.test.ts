@@ -8,11 +8,11 @@ import { prolongedQtc, redecideProlongedQtc } from '../../src-main/rules/prolong
 import { runRules } from '../../src-main/rules/run-rules.ts';
 import { correctBoundary, currentBoundaries } from '../../src-main/store/boundary-store.ts';
 import { getRecordSignal } from '../../src-main/store/record-store.ts';
-import { setReviewSettings } from '../../src-main/store/review-store.ts';
+import { getReviewSettings, setReviewSettings } from '../../src-main/store/review-store.ts';
 import { ruleResultsForRecord, saveRuleResults } from '../../src-main/store/rule-store.ts';
 import type { Workspace } from '../../src-main/store/workspace.ts';
 import { QTC_RULE_DETECTORS, recomputeQtcBatch, recomputeQtcRules, redecideQtcRules } from '../../src-main/workspace/qtc-recompute.ts';
-import { runStoredRules } from '../../src-main/workspace/run-rules.ts';
+import { measureAndStoreRules, runStoredRules } from '../../src-main/workspace/run-rules.ts';
 import { chapmanWorkspace } from '../helpers/chapman-workspace.ts';
 
 let ws: Workspace;
@@ -102,6 +102,33 @@ describe('QTc recompute fast path', () => {
     saveRuleResults(ws.db, id, [before]);
     expect(redecideQtcRules(ws.db, id, 12)).toBe(true);
     expect(storedQtc(id).evidence.qtcFormula).toBe(other);
+  });
+
+  it('a measurement the formula changed under is measured again with the formula in force when it commits', () => {
+    // Another process changes the formula while this one measures: what was measured with the old one is not stored.
+    const id = ids[5];
+    const old = getReviewSettings(ws.db).qtcFormula;
+    const other = old === 'hodges' ? 'fridericia' : 'hodges';
+    const usedFormulas: string[] = [];
+    const results = measureAndStoreRules(ws.db, id, (corrections, qtcFormula) => {
+      usedFormulas.push(qtcFormula);
+      if (usedFormulas.length === 1) setReviewSettings(ws.db, { qtcFormula: other, author: 'dr elsewhere' });
+      return runRules(getRecordSignal(ws.db, id)!, 12, QTC_RULE_DETECTORS, corrections, { qtcFormula });
+    });
+    expect(usedFormulas).toEqual([old, other]);
+    expect(results[0].evidence.qtcFormula).toBe(other);
+    expect(storedQtc(id).evidence).toEqual(remeasured(id, other).evidence);
+    // A formula that never settles stores nothing and says so in one line.
+    const before = storedQtc(id);
+    const formulas = ['bazett', 'fridericia', 'framingham', 'hodges'] as const;
+    let n = 0;
+    expect(() =>
+      measureAndStoreRules(ws.db, id, (corrections, qtcFormula) => {
+        setReviewSettings(ws.db, { qtcFormula: formulas[n++ % 4], author: 'dr elsewhere' });
+        return runRules(getRecordSignal(ws.db, id)!, 12, QTC_RULE_DETECTORS, corrections, { qtcFormula });
+      }),
+    ).toThrow(/^the QTc formula setting changed 3 times while record \d+'s rules were measured; nothing stored$/);
+    expect(storedQtc(id)).toEqual(before);
   });
 
   it('leaves to a re-measure what the stored value cannot settle: on the limit, a value missing, an old version', () => {
