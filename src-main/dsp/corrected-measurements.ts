@@ -1,5 +1,6 @@
 // Measurements on a reviewer's corrected boundaries: the automatic delineation first, the corrected boundaries laid
-// over it, then measured again on the same beats. Only records with corrections pay for the second pass.
+// over it, then measured again on the same beats and pacemaker spikes. Only records with corrections pay for the second
+// pass.
 import type { Boundaries, IntervalMeasurements } from '../../src-shared/median-beats.ts';
 import { measureRecord, type EcgMeasurements, type MeasureOptions } from './measurements.ts';
 
@@ -13,7 +14,7 @@ export function measureWithCorrections(
   const automatic = measureRecord(leads, fs, opts);
   if (Object.keys(corrections).length === 0 || !automatic.delineation) return { automatic, corrected: automatic };
   const boundaries = { ...automatic.delineation, ...corrections };
-  return { automatic, corrected: measureRecord(leads, fs, { ...opts, beats: automatic.beats, boundaries }) };
+  return { automatic, corrected: measureRecord(leads, fs, { ...opts, beats: automatic.beats, pacing: automatic.pacing, boundaries }) };
 }
 
 /** The global figures of a measurement, as the viewer shows them. */

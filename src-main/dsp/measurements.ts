@@ -3,7 +3,7 @@
 // axes, P duration / PR / QRS / QT, QTc by four formulas, Sokolow-Lyon and Cornell voltages.
 import { ecgClean } from './ecg-clean.ts';
 import { median, roundTo } from './wave-math.ts';
-import { blankSpikes, pacedRhythm } from './pacing-spikes.ts';
+import { blankSpikes, isPaced, pacedRhythm, pulseSamples, type PacedRhythm } from './pacing-spikes.ts';
 import { detectQrs } from './qrs-detector.ts';
 import { delineateMedianBeat, medianBeat, type Delineation, type MedianBeat } from './delineation.ts';
 import { leadAmplitudes, netArea, type LeadAmplitudes } from './lead-amplitudes.ts';
@@ -60,6 +60,8 @@ export interface EcgMeasurements {
   /** Sokolow-Lyon: |S V1| + max(R V5, R V6), mV; Cornell: R aVL + |S V3|, mV (null when a lead is missing). */
   sokolowLyonMv: number | null;
   cornellMv: number | null;
+  /** Pacemaker spikes on the recorded leads and the share of beats they precede (the pacing rule decides from it). */
+  pacing: PacedRhythm;
 }
 
 /** The median beat is a paced beat (its QRS starts after the pulse) when at least this share of the beats is paced. */
@@ -146,6 +148,10 @@ export interface MeasureOptions {
   beats?: ArrayLike<number>;
   /** Global boundaries corrected by a reviewer: used instead of the automatic delineation. */
   boundaries?: Delineation;
+  /** Leads computed from others (limb leads from I and II): not searched for spikes, as they repeat those of I and II. */
+  derivedLeads?: readonly string[];
+  /** The pacemaker spikes already found on these leads and beats (a second pass on corrected boundaries reuses them). */
+  pacing?: PacedRhythm;
 }
 
 /** All measurements of a record given its leads by canonical name (mV) and sampling rate. */
@@ -159,19 +165,22 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
       ),
   );
   // Pacemaker pulses are blanked before filtering, and a paced beat's QRS starts after its pulse.
-  const paced = pacedRhythm(
-    names.map((n) => [n, leads[n]]),
-    fs,
-    beats,
-  );
-  const filtered = names.map((n) => ecgClean(paced ? blankSpikes(leads[n], paced.spikeSamples, fs) : leads[n], fs, 'measurement'));
+  const pacing =
+    opts.pacing ??
+    pacedRhythm(
+      names.filter((n) => !opts.derivedLeads?.includes(n)).map((n) => [n, leads[n]]),
+      fs,
+      beats,
+    );
+  const pulses = isPaced(pacing) ? pulseSamples(pacing.spikes) : [];
+  const filtered = names.map((n) => ecgClean(pulses.length ? blankSpikes(leads[n], pulses, fs) : leads[n], fs, 'measurement'));
   const rr = rrStatistics(beats, fs);
   const heartRateBpm = rr ? 60000 / rr.medianMs : beats.length === 2 ? (60 * fs) / (beats[1] - beats[0]) : null;
   const rrSamples = rr ? (rr.medianMs / 1000) * fs : fs;
   const pre = Math.round(Math.min(0.35 * fs, 0.45 * rrSamples));
   const post = Math.round(Math.min(0.65 * fs, 0.8 * rrSamples));
   const mb = beats.length ? medianBeat(filtered, beats, pre, post) : undefined;
-  const pacingSpike = paced && paced.pacedBeatFraction >= PACED_MEDIAN_BEAT ? paced.spikeFromR : undefined;
+  const pacingSpike = pacing.pacedBeatFraction >= PACED_MEDIAN_BEAT ? (pacing.spikeFromR ?? undefined) : undefined;
   const del =
     opts.boundaries ?? (mb ? delineateMedianBeat(mb, fs, { rrIrregularity: rr?.irregularity, rrMs: rr?.medianMs, pacingSpike }) : null);
   const ms = (s: number): number => (s / fs) * 1000;
@@ -233,6 +242,7 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
     amplitudes: waves?.amplitudes ?? {},
     sokolowLyonMv: sV1 !== undefined && rV5 !== undefined && rV6 !== undefined ? roundTo(Math.abs(sV1) + Math.max(rV5, rV6), 3) : null,
     cornellMv: rAvl !== undefined && sV3 !== undefined ? roundTo(rAvl + Math.abs(sV3), 3) : null,
+    pacing,
   };
 }
 

@@ -1,9 +1,10 @@
 // Pacemaker spikes on raw (unfiltered) leads: a spike is a narrow, steep deflection that stands out from the
 // samples `k` (about 4 ms) either side of it. At 500 Hz a spike is only one or two samples wide and often blunted
 // by the recorder's filter, so height against the neighbours is what is tested, with the slew rate as a second
-// criterion. Small bipolar spikes are found by their fixed lag before R instead. Used by the pacing detector
-// (rules/pacing.ts) and by the measurements, which blank the spikes before filtering (a filtered spike smears
-// 20-40 ms of slope into the PR segment) and start a paced beat's QRS after its spike.
+// criterion. Small bipolar spikes are found by their fixed lag before R instead. Found once per record, by the
+// measurements (dsp/measurements.ts), which blank the spikes before filtering (a filtered spike smears 20-40 ms of
+// slope into the PR segment), start a paced beat's QRS after its spike and carry the spikes to the pacing detector
+// (rules/pacing.ts).
 import type { PacingSpike } from '../../src-shared/rules.ts';
 import { roundTo } from './wave-math.ts';
 
@@ -188,28 +189,44 @@ export function spikesByBeat(spikes: PacingSpike[], beats: number[], fs: number)
   return beats.map((b) => spikes.filter((s) => s.sample >= b - lead && s.sample <= b + after));
 }
 
+/** What the measurements and the pacing rule know of a record's pacemaker pulses (found once, by `pacedRhythm`). */
 export interface PacedRhythm {
-  /** Samples of the pacemaker pulses (one entry per pulse, all leads). */
-  spikeSamples: number[];
-  /** Median offset (samples, negative = before R) of the last spike before R in the paced beats. */
-  spikeFromR: number;
+  /** Every spike found, one entry per lead it shows on. */
+  spikes: PacingSpike[];
+  /** Beats with a spike in their spikesByBeat window. */
+  pacedBeats: number;
+  /** pacedBeats over all beats: the rhythm is paced above MIN_BEAT_FRACTION. */
   pacedBeatFraction: number;
+  /** Median offset (samples, negative = before R) of the last spike before R in the paced beats; null without any. */
+  spikeFromR: number | null;
 }
 
-/** The record's pacemaker pulses when the rhythm is paced (a spike before more than MIN_BEAT_FRACTION of beats). */
-export function pacedRhythm(leads: [string, Float32Array][], fs: number, beats: number[]): PacedRhythm | undefined {
-  if (beats.length < 2) return undefined;
+/**
+ * The pacemaker spikes of a record and the share of beats they precede. `leads` are the recorded leads only (see
+ * pacemakerSpikes); with fewer than 2 beats nothing is searched, as no rhythm can be called paced.
+ */
+export function pacedRhythm(leads: [string, Float32Array][], fs: number, beats: number[]): PacedRhythm {
+  if (beats.length < 2) return { spikes: [], pacedBeats: 0, pacedBeatFraction: 0, spikeFromR: null };
   const spikes = pacemakerSpikes(leads, fs, beats);
   const perBeat = spikesByBeat(spikes, beats, fs);
   const lags = perBeat.flatMap((s, i) => (s.length ? [Math.max(...s.map((q) => q.sample)) - beats[i]] : []));
-  const pacedBeatFraction = lags.length / beats.length;
-  if (pacedBeatFraction <= MIN_BEAT_FRACTION) return undefined;
   lags.sort((a, b) => a - b);
   return {
-    spikeSamples: [...new Set(spikes.map((s) => s.sample))].sort((a, b) => a - b),
-    spikeFromR: lags[lags.length >> 1],
-    pacedBeatFraction,
+    spikes,
+    pacedBeats: lags.length,
+    pacedBeatFraction: lags.length / beats.length,
+    spikeFromR: lags.length ? lags[lags.length >> 1] : null,
   };
+}
+
+/** Whether a rhythm is paced: a spike before more than MIN_BEAT_FRACTION of the beats. */
+export function isPaced(rhythm: PacedRhythm): boolean {
+  return rhythm.pacedBeatFraction > MIN_BEAT_FRACTION;
+}
+
+/** The distinct samples of the spikes, in order (one pulse shows on several leads at the same sample). */
+export function pulseSamples(spikes: PacingSpike[]): number[] {
+  return [...new Set(spikes.map((s) => s.sample))].sort((a, b) => a - b);
 }
 
 /** A pacemaker pulse and its recharge tail: blanked from this long before to this long after its peak sample. */

@@ -1,11 +1,11 @@
-// Pacing rhythm from pacemaker spikes (found by dsp/pacing-spikes.ts): paced rhythm = spikes in the 400 ms before
-// the R peak of at least 30 % of beats (atrial spikes precede P, ventricular spikes the QRS).
+// Pacing rhythm from pacemaker spikes (dsp/pacing-spikes.ts, found on the recorded leads once per record by the
+// measurements): paced rhythm = spikes in the 400 ms before the R peak of more than 30 % of beats (atrial spikes
+// precede P, ventricular spikes the QRS).
 import {
   LEAD_IN_MS,
   LOCKED_BEAT_FRACTION,
   MIN_BEAT_FRACTION,
   MIN_VIEWS,
-  pacemakerSpikes,
   SLEW_MV_PER_MS,
   SMALL_SPIKE_MV,
   SPIKE_MV,
@@ -32,14 +32,9 @@ export const pacing: RuleDetector = {
       lockedBeatFraction: LOCKED_BEAT_FRACTION,
     };
     if (m.beats.length < 2) return notApplicable(input, 'fewer than 2 QRS complexes detected', thresholds);
-    // Recorded leads only: a derived lead repeats the spikes of I and II.
-    const recorded = Object.entries(input.leadsMv).filter(([lead]) => !input.derivedLeads.includes(lead));
-    const spikes = pacemakerSpikes(recorded, fs, m.beats);
+    const { spikes, pacedBeats: paced, pacedBeatFraction: fraction } = m.pacing;
     // Relative to R, not to the delineated onset: a ventricular spike's slope is itself taken as QRS onset.
-    const perBeat = spikesByBeat(spikes, m.beats, fs);
-    const paced = perBeat.filter((s) => s.length > 0).length;
-    const used = perBeat.flat();
-    const fraction = paced / m.beats.length;
+    const used = spikesByBeat(spikes, m.beats, fs).flat();
     const score = fraction - MIN_BEAT_FRACTION;
     const evidence = baseEvidence(
       input,

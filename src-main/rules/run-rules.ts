@@ -17,8 +17,8 @@ export interface RuleOptions {
 
 /**
  * The shared input of all detectors for `record` restricted to `leadSet` (throws when leads are missing).
- * Limb leads the set lacks are derived from I and II (flagged in `derivedLeads`); beats are detected on
- * the recorded leads only. `corrections`: a reviewer's global boundaries, measured in place of the automatic ones.
+ * Limb leads the set lacks are derived from I and II (flagged in `derivedLeads`); beats and pacemaker spikes are
+ * found on the recorded leads only. `corrections`: a reviewer's global boundaries, measured in place of the automatic ones.
  */
 export function ruleInput(record: EcgRecord, leadSet: LeadSetSize, corrections: Boundaries = {}, opts: RuleOptions = {}): RuleInput {
   const restricted = restrictToLeadSet(record, leadSet);
@@ -33,7 +33,7 @@ export function ruleInput(record: EcgRecord, leadSet: LeadSetSize, corrections: 
   const recorded = Object.keys(leadsMv)
     .filter((n) => !derivedLeads.includes(n))
     .map((n) => leadsMv[n]);
-  const measurements = measureWithCorrections(leadsMv, fs, corrections, { beats: detectQrs(recorded, fs) }).corrected;
+  const measurements = measureWithCorrections(leadsMv, fs, corrections, { beats: detectQrs(recorded, fs), derivedLeads }).corrected;
   return { recordName: record.recordName, leadSet, samplingRate: fs, leadsMv, derivedLeads, measurements, qtcFormula: opts.qtcFormula };
 }
 

@@ -3,7 +3,8 @@
 // paced QRS starts after its pulse. Synthetic 12-lead beats with known boundaries and one-sample pulses.
 import { describe, expect, it } from 'vitest';
 import { measureRecord } from '../../src-main/dsp/measurements.ts';
-import { blankSpikes, pacedRhythm } from '../../src-main/dsp/pacing-spikes.ts';
+import { measureWithCorrections } from '../../src-main/dsp/corrected-measurements.ts';
+import { blankSpikes, isPaced, pacedRhythm, pulseSamples } from '../../src-main/dsp/pacing-spikes.ts';
 import { detectQrs } from '../../src-main/dsp/qrs-detector.ts';
 import { readWfdbRecord } from '../../src-main/formats/wfdb-record.ts';
 import { canonicalLeadName, leadMillivolts } from '../../src-shared/record.ts';
@@ -41,13 +42,16 @@ describe('pacemaker pulses in the measurements', () => {
   it('pacedRhythm finds the pulses and their lag before R; an unpaced record has none', () => {
     const leads = pacedLeads(20);
     const beats = Array.from(detectQrs(Object.values(leads), fs));
-    const paced = pacedRhythm(Object.entries(leads), fs, beats)!;
+    const paced = pacedRhythm(Object.entries(leads), fs, beats);
+    expect(isPaced(paced)).toBe(true);
     expect(paced.pacedBeatFraction).toBeGreaterThan(0.9);
-    expect(paced.spikeSamples.length).toBeGreaterThanOrEqual(beats.length - 1);
+    expect(pulseSamples(paced.spikes).length).toBeGreaterThanOrEqual(beats.length - 1);
     // The pulse lies 80 ms before the QRS's centre; the R fiducial is within ~30 ms of that centre.
     expect(paced.spikeFromR).toBeLessThan(0);
     const plain = syntheticBeats({ rSeconds: regularBeats(1000), waves, noiseMv: 0.01, seed: 5 });
-    expect(pacedRhythm(Object.entries(plain), fs, Array.from(detectQrs(Object.values(plain), fs)))).toBeUndefined();
+    const unpaced = pacedRhythm(Object.entries(plain), fs, Array.from(detectQrs(Object.values(plain), fs)));
+    expect(isPaced(unpaced)).toBe(false);
+    expect(unpaced.spikes).toEqual([]);
   });
   it('blankSpikes replaces the pulse and its tail by the line between its neighbours and leaves the rest alone', () => {
     const x = Float32Array.from({ length: 40 }, (_, k) => k * 0.01);
@@ -62,11 +66,19 @@ describe('pacemaker pulses in the measurements', () => {
     const leads: Record<string, Float32Array> = {};
     for (const l of rec.leads) leads[canonicalLeadName(l.name)] = leadMillivolts(l);
     const m = measureRecord(leads, rec.samplingRate);
-    const paced = pacedRhythm(Object.entries(leads), rec.samplingRate, m.beats)!;
-    expect(paced.pacedBeatFraction).toBe(1);
-    expect(m.delineation!.qrsOnset).toBeGreaterThan(paced.spikeFromR);
+    expect(m.pacing.pacedBeatFraction).toBe(1);
+    expect(m.delineation!.qrsOnset).toBeGreaterThan(m.pacing.spikeFromR!);
     // Cardiologists' QRS (all-lead reference) is ~165 ms; with the filtered pulse counted it was 208 ms.
     expect(m.qrsMs!).toBeGreaterThanOrEqual(120);
     expect(m.qrsMs!).toBeLessThan(190);
+  });
+  it("the pass on a reviewer's corrected boundaries reuses the automatic pass's spikes instead of searching again", async () => {
+    const rec = await readWfdbRecord(dataPath('ludb', 'data', '34.hea'));
+    const leads: Record<string, Float32Array> = {};
+    for (const l of rec.leads) leads[canonicalLeadName(l.name)] = leadMillivolts(l);
+    const { automatic, corrected } = measureWithCorrections(leads, rec.samplingRate, { qrsOffset: 60 });
+    expect(corrected).not.toBe(automatic);
+    expect(corrected.pacing).toBe(automatic.pacing);
+    expect(isPaced(corrected.pacing)).toBe(true);
   });
 });

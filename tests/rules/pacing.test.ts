@@ -2,7 +2,8 @@
 // in lead II that the limb leads computed from it repeat (III, aVR, aVF) is not a pacemaker.
 import { describe, expect, it } from 'vitest';
 import type { EcgRecord } from '../../src-shared/record.ts';
-import { runRules } from '../../src-main/rules/run-rules.ts';
+import { ruleInput, runRules } from '../../src-main/rules/run-rules.ts';
+import { measureRecord } from '../../src-main/dsp/measurements.ts';
 import { pacing } from '../../src-main/rules/pacing.ts';
 import { readWfdbRecord } from '../../src-main/formats/wfdb-record.ts';
 import { dataPath } from '../helpers/shared-data.ts';
@@ -64,6 +65,30 @@ describe('pacing detector', () => {
     const r = runRules(recordOf(leads), 12, [pacing])[0];
     expect(r.decision).toBe(false);
     expect(r.evidence.measurements.spikeCount).toBe(0);
+  });
+  it('decides from the spikes the measurements found, not from the leads: spikes are searched once per record', async () => {
+    const input = ruleInput(await readWfdbRecord(dataPath('ludb/data/34.hea')), 12);
+    const found = pacing.run(input);
+    expect(found.decision).toBe(true);
+    // Leads that no longer hold the spikes: the same decision and evidence, from the measurements.
+    const flat = Object.fromEntries(Object.keys(input.leadsMv).map((n) => [n, new Float32Array(input.leadsMv[n].length)]));
+    expect(pacing.run({ ...input, leadsMv: flat })).toEqual(found);
+    // Measurements that found none: not paced, though the leads hold the spikes.
+    const none = { spikes: [], pacedBeats: 0, pacedBeatFraction: 0, spikeFromR: null };
+    const r = pacing.run({ ...input, measurements: { ...input.measurements, pacing: none } });
+    expect(r.decision).toBe(false);
+    expect(r.evidence.measurements.spikeCount).toBe(0);
+  });
+  it('on the 2-lead set the measurements search I and II only: a spike in I that the derived limb leads repeat is not a pulse', () => {
+    const beats = regularBeats(857);
+    const leads = syntheticBeats({ rSeconds: beats, waves, noiseMv: 0.02, seed: 4 });
+    for (const t of beats) leads.I[Math.round(t * fs) - Math.round(0.15 * fs)] += 0.6;
+    const input = ruleInput(recordOf(leads), 2);
+    expect(input.derivedLeads).toEqual(['III', 'aVR', 'aVL', 'aVF']);
+    expect(input.measurements.pacing.spikes).toEqual([]);
+    expect(pacing.run(input).decision).toBe(false);
+    // Counted with the derived leads, the spike in I shows on five "leads" and passes for a pulse.
+    expect(measureRecord(input.leadsMv, fs, { beats: input.measurements.beats }).pacing.pacedBeatFraction).toBeGreaterThan(0.9);
   });
   it("JS00294 (a 4-year-old's sharp narrow QRS, not paced) is not called paced: an R peak is not a one-sample spike", async () => {
     const rec = await readWfdbRecord(dataPath('cinc/chapman-ningbo/WFDBRecords/01/012/JS00294.hea'));
