@@ -146,7 +146,10 @@ export function leadTWave(t: Float32Array, level: number, from: number, to: numb
   for (let k = f.start; k <= f.end; k++) if (Math.abs(d[k]) > Math.abs(d[xm])) xm = k;
   const xr = Math.min(t.length - 1, xm + msToSamples(TRAPEZIUM_MS, fs));
   if (xr <= xm + 1) return { peak, amplitudeMv, sizeMv };
-  return { peak, end: trapeziumEnd(t, xm, xr, f.sign), amplitudeMv, sizeMv };
+  const end = trapeziumEnd(t, xm, xr, f.sign);
+  // An end on the template's last slope estimate is where the window cut the limb off, not where the wave levelled.
+  if (end >= t.length - 1 - 2 * h) return { peak, amplitudeMv, sizeMv };
+  return { peak, end, amplitudeMv, sizeMv };
 }
 
 export interface GlobalTEnd {

@@ -106,6 +106,16 @@ describe('lead T end where the wave stops moving', () => {
     expect(endMs(w.end)).toBeLessThanOrEqual(290);
   });
 
+  it('a limb cut off by the end of the template has no end (the next P wave at a fast rate, LUDB 88, JS00041)', () => {
+    // The T (+0.1 mV) ends at 250 ms; the next P wave (+0.15 mV) rises from 300 ms and the template stops at 360 ms, on
+    // its way down: the trapezium would settle on the template's last samples.
+    const t = new Float32Array(R + ms(360));
+    bump(t, 80, 250, 0.1);
+    bump(t, 300, 380, 0.15, 0.5);
+    const w = leadTWave(t, 0, R + ms(60), R + ms(330), FS);
+    expect(w.end).toBeUndefined();
+  });
+
   it('a flat lead has no T end', () => {
     const t = template();
     bump(t, 150, 400, 0.02);
