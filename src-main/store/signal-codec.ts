@@ -603,7 +603,10 @@ export function chunkInfo(blob: Uint8Array): { count: number; sampleType: 'int16
  * Decodes the first `limit` samples (default all) of a chunk into `out` from `at` on; returns the count decoded.
  * `out` must be of the chunk's sample type. Throws on a malformed chunk rather than reading past its end.
  */
-export function decodeChunkInto(blob: Uint8Array, out: ChunkSamples, at = 0, limit = Infinity): number {
+export function decodeChunkInto(chunk: Uint8Array, out: ChunkSamples, at = 0, limit = Infinity): number {
+  // A plain view of the bytes: Buffers read from SQLite and the encoder's Uint8Arrays have different maps, and code
+  // optimised on one was thrown away on meeting the other (src-main/store/signal-codec-warmup.ts decodes the latter).
+  const blob = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   const { count } = chunkInfo(blob);
   const mode = blob[1] & 15;
   const wide = (blob[1] & INT32_FLAG) !== 0;
