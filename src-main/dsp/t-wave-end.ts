@@ -50,6 +50,8 @@ export interface LeadTWave {
   amplitudeMv: number;
   /** The T wave's largest rise or fall, mV: its size, independent of the isoelectric level. */
   sizeMv: number;
+  /** No end because the template stops before the T wave levels off (the next beat comes too soon). */
+  cutOff?: true;
 }
 
 /** A run of samples whose slope keeps one sign and is steep enough. */
@@ -148,7 +150,7 @@ export function leadTWave(t: Float32Array, level: number, from: number, to: numb
   if (xr <= xm + 1) return { peak, amplitudeMv, sizeMv };
   const end = trapeziumEnd(t, xm, xr, f.sign);
   // An end on the template's last slope estimate is where the window cut the limb off, not where the wave levelled.
-  if (end >= t.length - 1 - 2 * h) return { peak, amplitudeMv, sizeMv };
+  if (end >= t.length - 1 - 2 * h) return { peak, amplitudeMv, sizeMv, cutOff: true };
   return { peak, end, amplitudeMv, sizeMv };
 }
 
@@ -169,7 +171,10 @@ export function globalTEnd(templates: Float32Array[], levels: number[], from: nu
   const leads = templates.map((t, l) => leadTWave(t, levels[l], from, to, fs));
   const maxSize = Math.max(...leads.map((w) => w.sizeMv));
   const counted = leads.filter((w) => w.end !== undefined && w.sizeMv >= RELATIVE_AMPLITUDE * maxSize);
-  if (counted.length === 0) return { confidence: 0, leads, reason: 'flat T wave in all leads' };
+  if (counted.length === 0) {
+    const cutOff = leads.some((w) => w.cutOff && w.sizeMv >= RELATIVE_AMPLITUDE * maxSize);
+    return { confidence: 0, leads, reason: cutOff ? 'the T wave runs into the next beat' : 'flat T wave in all leads' };
+  }
   const ends = counted.map((w) => w.end!).sort((a, b) => a - b);
   const window = msToSamples(AGREEMENT_WINDOW_MS, fs);
   let agreeing: number[] = [];

@@ -151,4 +151,12 @@ describe('global T end', () => {
     expect(g.end).toBeUndefined();
     expect(g.reason).toBe('flat T wave in all leads');
   });
+
+  it('T waves still descending where every template stops: no end, and the reason says the next beat came too soon', () => {
+    // A T wave peaking at 300 ms and ending at 400 ms, in templates that stop at 360 ms (a long QT at a fast rate).
+    const leads = Array.from({ length: 12 }, () => lead(400).slice(0, R + ms(360)));
+    const g = globalTEnd(leads, levels, FROM, R + ms(300), FS);
+    expect(g.end).toBeUndefined();
+    expect(g.reason).toBe('the T wave runs into the next beat');
+  });
 });
