@@ -4,6 +4,7 @@
 import { isProlonged } from '../src-main/rules/prolonged-intervals.ts';
 import type { EcgMeasurements } from '../src-main/dsp/measurements.ts';
 import { correctQt, QTC_FORMULAS } from '../src-shared/qtc.ts';
+import { roundTo } from '../src-main/dsp/wave-math.ts';
 import type { Interval } from './ludb-global-reference.ts';
 
 export const DECISIONS = ['prolongedPr', 'prolongedQrs', ...QTC_FORMULAS.map((f) => `prolongedQtc.${f}` as const)] as const;
@@ -47,7 +48,6 @@ export function decisionAgreement(pairs: DecisionPair[]): DecisionAgreement {
   const n = decided.length;
   const observed = n ? (tp + tn) / n : NaN;
   const chance = n ? ((tp + fp) * (tp + fn) + (fn + tn) * (fp + tn)) / (n * n) : NaN;
-  const r = (x: number): number => Math.round(x * 1000) / 1000;
   return {
     referenced: referenced.length,
     bothProlonged: tp,
@@ -55,7 +55,7 @@ export function decisionAgreement(pairs: DecisionPair[]): DecisionAgreement {
     referenceOnly: fn,
     neither: tn,
     notMeasured: referenced.length - n,
-    agreement: r(observed),
-    kappa: n && chance < 1 ? r((observed - chance) / (1 - chance)) : null,
+    agreement: roundTo(observed, 3),
+    kappa: n && chance < 1 ? roundTo((observed - chance) / (1 - chance), 3) : null,
   };
 }

@@ -148,10 +148,13 @@ export async function ludbAgreement(
     await onRecord?.(id, m);
     const refs = await ludbReferences(id, fs);
     const ours: Record<Interval, number | null> = { pDuration: m.pDurationMs, pr: m.prMs, qrs: m.qrsMs, qt: m.qtMs };
+    const decided = Object.fromEntries(REFERENCES.map((r) => [r, recordDecisions(m, refs[r])])) as Record<
+      Reference,
+      ReturnType<typeof recordDecisions>
+    >;
     for (const r of REFERENCES) {
       for (const k of INTERVALS) pairs[r][k].push({ ours: ours[k], ref: refs[r][k] });
-      const d = recordDecisions(m, refs[r]);
-      for (const k of DECISIONS) decisions[r][k].push(d[k]);
+      for (const k of DECISIONS) decisions[r][k].push(decided[r][k]);
     }
     const row = diagnosisRows[String(id)];
     for (const [k, detector] of [
@@ -160,9 +163,9 @@ export async function ludbAgreement(
     ] as const) {
       const truth = row ? ludbTruth(detector, row) : undefined;
       if (truth === undefined) continue;
-      const d = recordDecisions(m, refs.leadII)[k];
-      addOutcome(byDiagnosis[k].ours, d.ours ?? 'not-applicable', truth);
-      for (const r of REFERENCES) addOutcome(byDiagnosis[k][r], recordDecisions(m, refs[r])[k].ref ?? 'not-applicable', truth);
+      // Our decision does not depend on the reference: any reference's pair carries it.
+      addOutcome(byDiagnosis[k].ours, decided.leadII[k].ours ?? 'not-applicable', truth);
+      for (const r of REFERENCES) addOutcome(byDiagnosis[k][r], decided[r][k].ref ?? 'not-applicable', truth);
     }
     for (const k of INTERVALS) {
       const ref = refs.allLeadsRobust[k];

@@ -2,6 +2,7 @@
 // measurements): paced rhythm = spikes in the 400 ms before the R peak of more than 30 % of beats (atrial spikes
 // precede P, ventricular spikes the QRS).
 import {
+  isPaced,
   LEAD_IN_MS,
   LOCKED_BEAT_FRACTION,
   MIN_BEAT_FRACTION,
@@ -43,6 +44,6 @@ export const pacing: RuleDetector = {
     );
     evidence.spikes = used.slice(0, 200);
     evidence.measurements = { pacedBeatFraction: round(fraction), spikeCount: spikes.length };
-    return { decision: score > 0, score, evidence };
+    return { decision: isPaced(m.pacing), score, evidence };
   },
 };
