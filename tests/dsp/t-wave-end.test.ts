@@ -1,7 +1,12 @@
-// T-wave end on synthetic one-lead templates shaped like LUDB's outliers (records 13, 46, 57, 61): the end is where
-// the T wave stops moving, whatever level the signal settles at, and the global end is the latest agreeing lead's.
+// T-wave end on synthetic one-lead templates shaped like LUDB's outliers (records 13, 46, 57, 61) and on real Chapman
+// records: the end is where the T wave stops moving, whatever level the signal settles at, and the global end is the
+// latest agreeing lead's.
 import { describe, expect, it } from 'vitest';
 import { globalTEnd, leadTWave } from '../../src-main/dsp/t-wave-end.ts';
+import { measureRecord } from '../../src-main/dsp/measurements.ts';
+import { readWfdbRecord } from '../../src-main/formats/wfdb-record.ts';
+import { canonicalLeadName, leadMillivolts } from '../../src-shared/record.ts';
+import { dataPath } from '../helpers/shared-data.ts';
 
 const FS = 500;
 /** R sits at 350 ms; the T search runs from 200 ms after R to 600 ms (RR 900 ms at 0.66). */
@@ -158,5 +163,22 @@ describe('global T end', () => {
     const g = globalTEnd(leads, levels, FROM, R + ms(300), FS);
     expect(g.end).toBeUndefined();
     expect(g.reason).toBe('the T wave runs into the next beat');
+  });
+});
+
+describe('T end on real records whose median-beat window ends on the next P wave (Chapman, about 100 bpm)', () => {
+  // Before the window's last samples stopped counting as an end, JS00041 measured QTc 650 ms and JS00795 672 ms
+  // (Bazett), their T end on the next P wave at the window's end; on plots the T waves end near 300-330 ms after R.
+  it.each([
+    ['010', 'JS00041'],
+    ['017', 'JS00795'],
+  ])('%s/%s: the T end lies well inside the window and QTc is under 500 ms', async (folder, name) => {
+    const rec = await readWfdbRecord(dataPath('cinc', 'chapman-ningbo', 'WFDBRecords', '01', folder, `${name}.hea`));
+    const leads: Record<string, Float32Array> = {};
+    for (const l of rec.leads) leads[canonicalLeadName(l.name)] = leadMillivolts(l);
+    const m = measureRecord(leads, rec.samplingRate);
+    const windowEnd = m.medianBeat!.length - 1 - m.medianBeat!.pre;
+    expect(m.delineation!.tOffset).toBeLessThan(windowEnd - Math.round(0.05 * rec.samplingRate));
+    expect(m.qtc.bazett).toBeLessThan(500);
   });
 });
