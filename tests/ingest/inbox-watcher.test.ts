@@ -1,8 +1,10 @@
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { READERS } from '../../src-main/formats/readers.ts';
+import { currentStamp, unsettledFiles } from '../../src-main/ingest/inbox-sweep.ts';
 import { watchInbox } from '../../src-main/ingest/inbox-watcher.ts';
 import { samplesDir } from '../../src-main/resources.ts';
 import { openWorkspace } from '../../src-main/store/workspace.ts';
@@ -56,5 +58,63 @@ describe('watched inbox', () => {
     expect(records(ws)).toEqual(['JS00004', 'JS00008', 'JS00012']);
     expect(batches.reduce((a, b) => a + b, 0)).toBe(0);
     expect(fs.readdirSync(inbox).sort()).toEqual(['JS00004.hea', 'JS00004.mat', 'JS00008.hea', 'JS00008.mat', 'sub']);
+  });
+});
+
+describe('inbox sweep', () => {
+  it('takes in a file the database was too busy to store, with no new file event', async () => {
+    const wsDir = tmp('leadlens-inbox-ws-');
+    const ws = openWorkspace(wsDir);
+    ws.db.pragma('busy_timeout = 20'); // keep the test short; the retries still run
+    const inbox = tmp('leadlens-inbox-');
+    const holder = new Database(path.join(wsDir, 'leadlens.db'));
+    holder.prepare('BEGIN IMMEDIATE').run();
+    const outcomes: string[] = [];
+    const w = watchInbox(ws, [inbox], {
+      readers: READERS,
+      stabilityMs: 200,
+      sweepMs: 300,
+      onBatch: (r) => {
+        outcomes.push(...r.outcomes.filter((o) => o.path.endsWith('.hea')).map((o) => o.outcome));
+        // Let go of the database once the watcher has given up on it for now.
+        if (holder.inTransaction) holder.prepare('ROLLBACK').run();
+      },
+    });
+    await w.idle();
+    for (const ext of ['hea', 'mat']) fs.copyFileSync(path.join(samplesDir(), `JS00004.${ext}`), path.join(inbox, `JS00004.${ext}`));
+    await expect.poll(() => records(ws), { timeout: 60_000, interval: 100 }).toEqual(['JS00004']);
+    await w.close();
+    holder.close();
+    expect(outcomes).toEqual(['busy', 'stored']);
+    ws.close();
+  }, 90_000);
+});
+
+describe('unsettledFiles', () => {
+  it('finds the new, the changed and the retried files, and leaves settled, fresh, hidden and temporary ones', () => {
+    const inbox = tmp('leadlens-sweep-');
+    const write = (rel: string, text: string, ageMs: number) => {
+      const file = path.join(inbox, rel);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, text);
+      const when = new Date(Date.now() - ageMs);
+      fs.utimesSync(file, when, when);
+      return file;
+    };
+    const settledFile = write('A.hea', 'settled', 60_000);
+    const changed = write('B.hea', 'changed', 60_000);
+    const lost = write('sub/C.hea', 'its event never came', 60_000);
+    write('.hidden.hea', 'hidden', 60_000);
+    write('D.hea~', 'editor backup', 60_000);
+    const known = new Map([
+      [settledFile, currentStamp(settledFile)!],
+      [changed, `1:${Math.floor(fs.statSync(changed).mtimeMs) - 5000}`],
+    ]);
+    // Everything was last written (ctime) just now: nothing is settled for that long yet.
+    expect(unsettledFiles([inbox], (f) => known.get(f), { stableMs: 1000 })).toEqual([]);
+    const later = Date.now() + 2000;
+    expect(unsettledFiles([inbox], (f) => known.get(f), { stableMs: 1000, now: later })).toEqual([changed, lost]);
+    // A file that was being written at `later` waits for the next sweep.
+    expect(unsettledFiles([inbox], (f) => known.get(f), { stableMs: 10_000, now: later })).toEqual([]);
   });
 });
