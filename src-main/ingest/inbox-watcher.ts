@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import path from 'node:path';
 import { isBusyError } from '../store/write-transaction.ts';
 import type { Workspace } from '../store/workspace.ts';
-import { currentStamp, isEditorTemporary, unsettledFiles } from './inbox-sweep.ts';
+import { currentStamp, isEditorTemporary, unsettledFiles, type SweepMemory } from './inbox-sweep.ts';
 import { ingestPaths, type IngestOptions, type IngestResult } from './ingest-files.ts';
 
 export interface InboxWatcher {
@@ -13,7 +13,7 @@ export interface InboxWatcher {
 
 /** How often the folders are swept for files whose event never came or that wait for a retry. */
 const SWEEP_MS = 10_000;
-/** A sweep (a walk and a stat per file, on the main thread) takes at most 1/SWEEP_COST_SHARE of the time. */
+/** A sweep (on the main thread: a stat per folder, and per file in folders changed since) takes at most 1/SWEEP_COST_SHARE of the time. */
 const SWEEP_COST_SHARE = 50;
 
 /**
@@ -98,12 +98,13 @@ export function watchInbox(
 
   let sweepTimer: NodeJS.Timeout | undefined;
   let lastSweepError = '';
+  const memory: SweepMemory = new Map();
   const sweep = (): void => {
     if (closed) return;
     const started = performance.now();
     try {
       const known = (f: string) => settled.get(f) ?? waiting.get(f);
-      for (const f of unsettledFiles(folders, known, { stableMs: stabilityMs, confineTo: opts.confineTo })) {
+      for (const f of unsettledFiles(folders, known, { stableMs: stabilityMs, confineTo: opts.confineTo, memory })) {
         if (!pending.has(f) && !inFlight.has(f)) schedule(f);
       }
       lastSweepError = '';

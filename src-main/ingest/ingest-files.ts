@@ -158,7 +158,8 @@ export function listFiles(paths: string[], confineTo?: string[]): FileListing {
   return { files: [...new Set(files)], passedOver };
 }
 
-function isInsideAny(roots: string[], p: string): boolean {
+/** Whether `p` (symlinks resolved) lies inside one of `roots` (real paths). */
+export function isInsideAny(roots: string[], p: string): boolean {
   let real: string;
   try {
     real = fs.realpathSync(p);

@@ -4,13 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { READERS } from '../../src-main/formats/readers.ts';
-import { currentStamp, unsettledFiles } from '../../src-main/ingest/inbox-sweep.ts';
+import { currentStamp, unsettledFiles, type SweepMemory } from '../../src-main/ingest/inbox-sweep.ts';
+import type { IngestResult } from '../../src-main/ingest/ingest-files.ts';
 import { watchInbox } from '../../src-main/ingest/inbox-watcher.ts';
 import { samplesDir } from '../../src-main/resources.ts';
 import { openWorkspace } from '../../src-main/store/workspace.ts';
 
 const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const records = (ws: ReturnType<typeof openWorkspace>) =>
   (ws.db.prepare('SELECT record_name FROM record ORDER BY record_name').all() as { record_name: string }[]).map((r) => r.record_name);
 
@@ -22,37 +22,45 @@ describe('watched inbox', () => {
     for (const ext of ['hea', 'mat']) fs.copyFileSync(path.join(samplesDir(), `JS00004.${ext}`), path.join(inbox, `JS00004.${ext}`));
     const quarantined: string[] = [];
     const batches: number[] = [];
+    // The last outcome of each file (path within the inbox), from the watcher's batch results.
+    const outcomes = new Map<string, string>();
+    const onBatch = (r: IngestResult) => {
+      batches.push(r.newRecords);
+      for (const o of r.outcomes) outcomes.set(path.relative(inbox, o.path), o.outcome);
+    };
+    const outcomeOf = (file: string) => expect.poll(() => outcomes.get(file), { timeout: 30_000, interval: 50 });
     let w = watchInbox(ws, [inbox], {
       readers: READERS,
       stabilityMs: 200,
       onQuarantine: (p) => quarantined.push(path.basename(p)),
-      onBatch: (r) => batches.push(r.newRecords),
+      onBatch,
     });
-    await w.idle();
+    await outcomeOf('JS00004.hea').toBe('stored');
     expect(records(ws)).toEqual(['JS00004']);
 
     // A header whose signal file arrives later: not quarantined, ingested once the .mat is there.
     fs.copyFileSync(path.join(samplesDir(), 'JS00008.hea'), path.join(inbox, 'JS00008.hea'));
-    await sleep(600);
-    await w.idle();
+    await outcomeOf('JS00008.hea').toBe('waiting');
     expect(records(ws)).toEqual(['JS00004']);
     expect(quarantined).toEqual([]);
     fs.copyFileSync(path.join(samplesDir(), 'JS00008.mat'), path.join(inbox, 'JS00008.mat'));
+    await outcomeOf('JS00008.hea').toBe('stored');
     // A broken file in a subfolder, then a good one after it: the watcher keeps going.
     fs.mkdirSync(path.join(inbox, 'sub'));
     fs.writeFileSync(path.join(inbox, 'sub', 'BROKEN.hea'), 'BROKEN 12 500 5000\nthis is not a signal line\n');
-    await sleep(600);
-    await w.idle();
+    await outcomeOf(path.join('sub', 'BROKEN.hea')).toBe('quarantined');
     for (const ext of ['hea', 'mat']) fs.copyFileSync(path.join(samplesDir(), `JS00012.${ext}`), path.join(inbox, 'sub', `JS00012.${ext}`));
-    await sleep(600);
-    await w.idle();
+    await outcomeOf(path.join('sub', 'JS00012.hea')).toBe('stored');
     expect(records(ws)).toEqual(['JS00004', 'JS00008', 'JS00012']);
     expect(quarantined).toEqual(['BROKEN.hea']);
     await w.close();
 
     // Restart: the rescan finds everything already taken in.
     batches.length = 0;
-    w = watchInbox(ws, [inbox], { readers: READERS, stabilityMs: 200, onBatch: (r) => batches.push(r.newRecords) });
+    outcomes.clear();
+    w = watchInbox(ws, [inbox], { readers: READERS, stabilityMs: 200, onBatch });
+    for (const file of ['JS00004.hea', 'JS00008.hea', path.join('sub', 'JS00012.hea')]) await outcomeOf(file).toBe('unchanged');
+    await outcomeOf(path.join('sub', 'BROKEN.hea')).toBe('quarantined');
     await w.idle();
     await w.close();
     expect(records(ws)).toEqual(['JS00004', 'JS00008', 'JS00012']);
@@ -116,5 +124,34 @@ describe('unsettledFiles', () => {
     expect(unsettledFiles([inbox], (f) => known.get(f), { stableMs: 1000, now: later })).toEqual([changed, lost]);
     // A file that was being written at `later` waits for the next sweep.
     expect(unsettledFiles([inbox], (f) => known.get(f), { stableMs: 10_000, now: later })).toEqual([]);
+  });
+
+  it('lists a folder again only once an entry was added, removed or renamed in it', () => {
+    const inbox = tmp('leadlens-sweep-');
+    fs.mkdirSync(path.join(inbox, 'sub'));
+    const old = new Date(Date.now() - 60_000);
+    const files = ['A.hea', path.join('sub', 'B.hea')].map((rel) => path.join(inbox, rel));
+    for (const f of files) fs.writeFileSync(f, 'taken in');
+    for (const p of [...files, inbox, path.join(inbox, 'sub')]) fs.utimesSync(p, old, old);
+    const memory: SweepMemory = new Map();
+    const later = Date.now() + 2000;
+    const known = new Map(files.map((f) => [f, currentStamp(f)!]));
+    expect(unsettledFiles([inbox], (f) => known.get(f), { stableMs: 1000, now: later, memory })).toEqual([]);
+    expect([...memory.keys()].sort()).toEqual([inbox, path.join(inbox, 'sub')]);
+    // Both folders are remembered as taken in: their files are not looked at, even were they unknown now.
+    expect(unsettledFiles([inbox], () => undefined, { stableMs: 1000, now: later, memory })).toEqual([]);
+    // A file arriving in the subfolder moves its mtime: it is listed again and the newcomer found.
+    const lost = path.join(inbox, 'sub', 'C.hea');
+    fs.writeFileSync(lost, 'its event never came');
+    expect(unsettledFiles([inbox], (f) => known.get(f), { stableMs: 1000, now: Date.now() + 2000, memory })).toEqual([lost]);
+    // Not remembered while a file in it waits to be taken in.
+    expect(memory.has(path.join(inbox, 'sub'))).toBe(false);
+    expect(memory.has(inbox)).toBe(true);
+    // Once taken in, it is remembered again when its mtime is old enough that a later entry could not share it.
+    known.set(lost, currentStamp(lost)!);
+    expect(unsettledFiles([inbox], (f) => known.get(f), { stableMs: 1000, now: Date.now() + 2000, memory })).toEqual([]);
+    expect(memory.has(path.join(inbox, 'sub'))).toBe(false);
+    expect(unsettledFiles([inbox], (f) => known.get(f), { stableMs: 1000, now: Date.now() + 6000, memory })).toEqual([]);
+    expect(memory.has(path.join(inbox, 'sub'))).toBe(true);
   });
 });
