@@ -1,6 +1,6 @@
 // The one start-up sequence of the app, shared by `leadlens serve` and the Electron window: open the workspace, seed
-// the demo records once, start the services (with the analysis pool) and the inbox watcher, warm the signal decoder
-// between requests; close them in reverse.
+// the demo records once, start the services (with the analysis pool, one worker started ahead of use) and the inbox
+// watcher, warm the signal decoder between requests; close them in reverse.
 import type { ApiEventMessage } from '../../src-shared/api.ts';
 import { createServices, type EventSink, type Services } from './services.ts';
 import { watchWorkspaceInbox } from '../ingest/inbox-events.ts';
@@ -23,6 +23,8 @@ export interface AppSessionOptions {
 export interface AppSession {
   workspace: Workspace;
   services: Services;
+  /** Analysis worker threads running (one from the start, so the first record opened does not wait for it). */
+  readonly analysisWorkers: number;
   /** Settles once the signal decoder is warmed up (or the warm-up stopped: an error in it, or the session closed). */
   warmedUp: Promise<void>;
   /** Listens to every event the services and the inbox push; returns the unsubscribe. */
@@ -72,6 +74,8 @@ export async function startAppSession(opts: AppSessionOptions): Promise<AppSessi
     for (const l of listeners) l(m);
   };
   const pool = createAnalysisPool(workspace, { size: opts.analysisWorkers, sqliteBinding: opts.sqliteBinding });
+  // Opening a record asks for its analysis and rules at once: a worker started now is ready by then.
+  pool.warm();
   const services = createServices(workspace, emit, opts.transport, pool);
   const inbox = watchWorkspaceInbox(workspace, emit);
   // The first record opened would otherwise pay for decoding its signal in V8's interpreter (see the warm-up module).
@@ -81,6 +85,9 @@ export async function startAppSession(opts: AppSessionOptions): Promise<AppSessi
     workspace,
     services,
     warmedUp: warmup.done,
+    get analysisWorkers() {
+      return pool.workers;
+    },
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

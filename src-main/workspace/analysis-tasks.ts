@@ -14,6 +14,8 @@ import { runStoredRules, type StoredRunOutcome } from './run-rules.ts';
 import type { InputSpec } from '../ml/input-pipeline.ts';
 import { prepareModelInputs, type PreparedInput } from './record-model-inputs.ts';
 import { explainInWorkspace, type ExplainRequest, type ExplainSummary } from './explain-records.ts';
+import { signalCodecWarmupSteps } from '../store/signal-codec-warmup.ts';
+import { warmUpRules } from '../rules/rules-warmup.ts';
 
 /** What a long task may report and obey: progress (done of total) and a cancel it checks between its steps. */
 export interface TaskControl {
@@ -35,6 +37,8 @@ export interface AnalysisTasks {
   explain: { params: ExplainTaskParams; result: ExplainSummary };
   storedRules: { params: { ids: number[]; leadSet: LeadSetSize }; result: StoredRunOutcome[] };
   modelInputs: { params: { ids: number[]; spec: InputSpec }; result: PreparedInput[] };
+  /** A worker's first run of the signal decoder and the rules, on synthetic data (AnalysisPool.warm): result count. */
+  warmUp: { params: Record<string, never>; result: number };
 }
 export type AnalysisTaskName = keyof AnalysisTasks;
 
@@ -54,6 +58,10 @@ export const ANALYSIS_TASKS: {
   explain: (ws, p, control) => explainInWorkspace(ws, { ...p, onProgress: control.onProgress, signal: control.signal }),
   storedRules: (ws, p) => runStoredRules(ws.db, p.ids, p.leadSet),
   modelInputs: (ws, p) => prepareModelInputs(ws.db, p.ids, p.spec),
+  warmUp: () => {
+    for (const step of signalCodecWarmupSteps()) step();
+    return warmUpRules();
+  },
 };
 
 /** Tasks that run for minutes: they take the pool's long-task slot, so record analysis never waits behind them. */

@@ -18,7 +18,7 @@ async function start(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-warmu
   return session;
 }
 
-describe('the app session warms the signal decoder', () => {
+describe('the app session warms up ahead of the first record', () => {
   it('after it opens, between requests: the first request is answered before the warm-up ends', async () => {
     const session = await start();
     let warm = false;
@@ -52,5 +52,18 @@ describe('the app session warms the signal decoder', () => {
     const session = await start();
     await session.close();
     await session.warmedUp;
+  });
+
+  it('starts its first analysis worker as it opens, ahead of the first record; closing stops it', async () => {
+    const session = await startAppSession({
+      workspaceDir: fs.mkdtempSync(path.join(os.tmpdir(), 'leadlens-warmup-')),
+      transport: 'http',
+      seed: false,
+      analysisWorkers: 1,
+    });
+    sessions.push(session);
+    expect(session.analysisWorkers).toBe(1);
+    await session.close();
+    expect(session.analysisWorkers).toBe(0);
   });
 });
