@@ -6,6 +6,8 @@ import { median, roundTo } from './wave-math.ts';
 import { blankSpikes, isPaced, pacedRhythm, pulseSamples, type PacedRhythm } from './pacing-spikes.ts';
 import { detectQrs } from './qrs-detector.ts';
 import { delineateMedianBeat, medianBeat, type Delineation, type MedianBeat } from './delineation.ts';
+import { withoutInconsistentP } from './p-wave-consistency.ts';
+import { IRREGULAR_RR } from './p-wave.ts';
 import { leadAmplitudes, netArea, type LeadAmplitudes } from './lead-amplitudes.ts';
 import { correctQt, QTC_FORMULAS, type QtcFormula } from '../../src-shared/qtc.ts';
 import type { LeadBoundariesMs } from '../../src-shared/api.ts';
@@ -181,8 +183,11 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
   const post = Math.round(Math.min(0.65 * fs, 0.8 * rrSamples));
   const mb = beats.length ? medianBeat(filtered, beats, pre, post) : undefined;
   const pacingSpike = pacing.pacedBeatFraction >= PACED_MEDIAN_BEAT ? (pacing.spikeFromR ?? undefined) : undefined;
+  const automatic = mb ? delineateMedianBeat(mb, fs, { rrIrregularity: rr?.irregularity, rrMs: rr?.medianMs, pacingSpike }) : null;
+  // An irregular rhythm's P wave must be there before each beat, not only in the median beat.
   const del =
-    opts.boundaries ?? (mb ? delineateMedianBeat(mb, fs, { rrIrregularity: rr?.irregularity, rrMs: rr?.medianMs, pacingSpike }) : null);
+    opts.boundaries ??
+    (automatic && mb && rr && rr.irregularity >= IRREGULAR_RR ? withoutInconsistentP(automatic, filtered, beats, mb, fs) : automatic);
   const ms = (s: number): number => (s / fs) * 1000;
   const on = del ? del.qrsOnset : -Math.round(0.06 * fs);
   const off = del ? del.qrsOffset : Math.round(0.06 * fs);

@@ -6,7 +6,7 @@ import { compareAttributions, type ConsistencyMetrics } from './consistency.ts';
 import type { FidelityResult } from './fidelity.ts';
 import type { Localisation } from './localisation.ts';
 import { leadShares } from './lead-set-findings.ts';
-import { finiteMean, median } from './rank-stats.ts';
+import { finiteMean, median } from '../../src-shared/rank-stats.ts';
 import type { SanityResult } from './sanity-check.ts';
 import type { SaliencyResult } from '../../src-shared/saliency-result.ts';
 

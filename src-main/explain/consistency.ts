@@ -2,7 +2,7 @@
 // lead sets, or a model and its retrain). Compared on the leads both maps have. A rhythm strip row that only one map
 // has (3x4+II against 6x2) is added back into its lead first: the other layout draws that lead once, so the per-lead
 // Spearman compares where on each lead of the record the model looked. Two maps of the same layout keep it as a row.
-import { finiteMean, pearson, spearman } from './rank-stats.ts';
+import { finiteMean, pearson, spearman } from '../../src-shared/rank-stats.ts';
 import { foldRhythmStrips } from '../../src-shared/saliency-result.ts';
 
 export interface LeadTimeAttribution {

@@ -1,7 +1,7 @@
 // What a model of the same architecture loses with fewer leads, per class: its probabilities against the
 // reference lead set's (mean change; detections among the records labelled with the class) and where its
 // saliency goes (share per wave and per lead), stated in one sentence per class and reduced lead set.
-import { finiteMean, median } from './rank-stats.ts';
+import { finiteMean, median } from '../../src-shared/rank-stats.ts';
 import { vocabularyEntry } from '../../src-shared/vocabulary-search.ts';
 import { rhythmStripLead } from '../../src-shared/saliency-result.ts';
 

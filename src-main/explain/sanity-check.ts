@@ -6,7 +6,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { seededRandom } from '../../src-shared/seeded-random.ts';
 import type { ParamStore } from '../ml/layers.ts';
 import { compareAttributions, type LeadTimeAttribution } from './consistency.ts';
-import { spearman } from './rank-stats.ts';
+import { spearman } from '../../src-shared/rank-stats.ts';
 import { gaussianSource } from './saliency/smoothgrad.ts';
 
 export interface SanityResult {

@@ -7,7 +7,8 @@ const MIN_RR = 6;
 
 export const atrialFibrillation: RuleDetector = {
   id: 'atrial-fibrillation',
-  version: '1.0.0',
+  // 1.0.1: pWavePresent follows the P wave's beat-to-beat check (dsp/p-wave-consistency.ts).
+  version: '1.0.1',
   title: 'Atrial fibrillation (irregularly irregular RR)',
   codes: [{ code: '164889003', abbreviation: 'AF' }],
   requiredLeads: ['I'],

@@ -8,7 +8,7 @@ import { leadMillivolts, type EcgRecord } from '../../src-shared/record.ts';
 import { detectQrs } from '../../src-main/dsp/qrs-detector.ts';
 import { delineateMedianBeat, medianBeat } from '../../src-main/dsp/delineation.ts';
 import { compareAttributions, type LeadTimeAttribution } from '../../src-main/explain/consistency.ts';
-import { ranks, spearman } from '../../src-main/explain/rank-stats.ts';
+import { ranks, spearman } from '../../src-shared/rank-stats.ts';
 import { fidelityCurves } from '../../src-main/explain/fidelity.ts';
 import { randomisationCheck, randomiseLayersModel, sanityCheck } from '../../src-main/explain/sanity-check.ts';
 import { localiseAttribution, rescaleIntervals, waveIntervals } from '../../src-main/explain/localisation.ts';

@@ -1,4 +1,4 @@
-// Small statistics shared by the consistency, sanity and audit code.
+// Small statistics: the saliency consistency, sanity and audit code, and the P wave's beat-to-beat check.
 
 /** Ranks 1..n with ties given their average rank. */
 export function ranks(values: ArrayLike<number>): Float64Array {
