@@ -20,11 +20,11 @@ export type AnalysisReply = { id: number; result: unknown } | { id: number; erro
 const data = workerData as AnalysisWorkerData;
 let ws: Workspace | undefined;
 // Opened as the worker starts, not on its first task: a worker started ahead of use (AnalysisPool.warm) then has
-// its connection ready. A failure here is reported by the first task, which opens again.
+// its connection ready.
 try {
   ws = openWorkspace(data.dir, data.sqliteBinding);
 } catch {
-  ws = undefined;
+  // Reported by the first task, which opens again.
 }
 
 parentPort?.on('message', async (job: AnalysisJob) => {
