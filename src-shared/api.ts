@@ -311,6 +311,10 @@ export interface LeadBoundariesMs {
   qrsOffsetConfidence: number;
   /** Whether the lead's QRS was steep enough to take part in the global QRS boundaries. */
   qrsCounted: boolean;
+  /** 0-1: how alike its beats are over the QRS (median over beats of the correlation with a quarter of the others). */
+  qrsConsistency: number;
+  /** Left out of every global boundary: its QRS does not repeat from beat to beat (noise, or an electrode off). */
+  leftOut?: boolean;
   /** Absent where the lead's T wave is too flat to delineate. */
   tOffsetMs?: number;
   tAmplitudeMv?: number;

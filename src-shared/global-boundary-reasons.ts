@@ -22,7 +22,15 @@ export function globalBoundaryReasons(leads: readonly LeadBoundariesMs[], automa
   // Lead boundaries are whole samples of the same beat, stored to 0.1 ms: equal within half a sample.
   const same = (a: number, b: number) => Math.abs(a - b) < 500 / samplingRate;
   const counted = leads.filter((l) => l.qrsCounted);
+  const leftOut = leads.filter((l) => l.leftOut);
   const out: string[] = [];
+  if (leftOut.length) {
+    const names = leftOut.map((l) => `${l.lead} (${l.qrsConsistency.toFixed(2)})`).join(', ');
+    out.push(
+      `Left out of every global boundary: ${names}. ${leftOut.length === 1 ? 'Its' : 'Their'} QRS does not repeat from beat ` +
+        'to beat (the correlation in brackets): noise, or an electrode off.',
+    );
+  }
   const qrs = (name: 'QRS onset' | 'QRS offset', at: number | undefined, pick: (l: LeadBoundariesMs) => number, dir: 1 | -1) => {
     if (at === undefined || counted.length === 0) return;
     const g = msOf(at);
@@ -33,7 +41,7 @@ export function globalBoundaryReasons(leads: readonly LeadBoundariesMs[], automa
     const list = (ls: LeadBoundariesMs[]) => ls.map((l) => `${l.lead} ${signedMs(pick(l))}`).join(', ');
     const of = `${counted.length} counted lead${counted.length === 1 ? '' : 's'}`;
     const at0 = ranked.filter((l) => same(pick(l), g));
-    const left = leads.length - counted.length;
+    const left = leads.length - counted.length - leftOut.length;
     const uncounted = left ? `; ${left} lead${left === 1 ? '' : 's'} too flat to count` : '';
     if (at0.length) {
       // Leads on the same sample share the ranks from the first to the last of them ("the 2nd–3rd earliest").
@@ -53,7 +61,7 @@ export function globalBoundaryReasons(leads: readonly LeadBoundariesMs[], automa
   };
   qrs('QRS onset', automatic.qrsOnset, (l) => l.qrsOnsetMs, 1);
   qrs('QRS offset', automatic.qrsOffset, (l) => l.qrsOffsetMs, -1);
-  const withT = leads.filter((l) => l.tOffsetMs !== undefined);
+  const withT = leads.filter((l) => l.tOffsetMs !== undefined && !l.leftOut);
   if (automatic.tOffset !== undefined && withT.length) {
     const g = msOf(automatic.tOffset);
     const later = withT.filter((l) => l.tOffsetMs! > g && !same(l.tOffsetMs!, g));

@@ -36,6 +36,10 @@ export interface LeadBoundaries {
   qrsConfidence?: { onset: number; offset: number };
   /** Whether the lead's QRS was steep enough to take part in the global QRS boundaries. */
   qrsCounted?: boolean;
+  /** 0-1: how alike the lead's beats are over the QRS (leadQrsConsistency in src-main/dsp/qrs-consistency.ts). */
+  qrsConsistency?: number;
+  /** Left out of every global boundary: its QRS does not repeat from beat to beat (noise, or an electrode off). */
+  leftOut?: boolean;
   tPeak?: number;
   tOffset?: number;
   /** T-wave amplitude against the PR-segment level, mV. */

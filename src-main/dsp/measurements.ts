@@ -5,7 +5,9 @@ import { ecgClean } from './ecg-clean.ts';
 import { median, roundTo } from './wave-math.ts';
 import { blankSpikes, isPaced, pacedRhythm, pulseSamples, type PacedRhythm } from './pacing-spikes.ts';
 import { detectQrs } from './qrs-detector.ts';
-import { delineateMedianBeat, medianBeat, type Delineation, type MedianBeat } from './delineation.ts';
+import { medianBeat, type Delineation, type MedianBeat } from './delineation.ts';
+import { delineateRepeatingLeads } from './qrs-consistency.ts';
+import { alignBeats } from './beat-alignment.ts';
 import { withoutInconsistentP } from './p-wave-consistency.ts';
 import { IRREGULAR_RR } from './p-wave.ts';
 import { leadAmplitudes, netArea, type LeadAmplitudes } from './lead-amplitudes.ts';
@@ -53,6 +55,11 @@ export interface EcgMeasurements {
   qtcFridericiaMs: number | null;
   /** QTc by every formula (ms); null where QT or RR is not measured. */
   qtc: Record<QtcFormula, number | null>;
+  /**
+   * Leads left out of the global boundaries and of every amplitude-based measurement (axes, voltages): their QRS does
+   * not repeat from beat to beat (noise, or an electrode off). All of them when no lead's QRS repeats.
+   */
+  leftOutLeads: string[];
   /** Why an interval is not measured, where the delineation gave a reason (AF: no P; flat T in all leads). */
   notMeasurable: Partial<Record<'pDuration' | 'pr' | 'qrs' | 'qt', string>>;
   /** Frontal axes (degrees) of P, QRS and T from the net areas of I, II and aVF on the median beat. */
@@ -159,7 +166,7 @@ export interface MeasureOptions {
 /** All measurements of a record given its leads by canonical name (mV) and sampling rate. */
 export function measureRecord(leads: Record<string, Float32Array>, fs: number, opts: MeasureOptions = {}): EcgMeasurements {
   const names = Object.keys(leads);
-  const beats = Array.from(
+  const detected = Array.from(
     opts.beats ??
       detectQrs(
         names.map((n) => leads[n]),
@@ -167,15 +174,21 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
       ),
   );
   // Pacemaker pulses are blanked before filtering, and a paced beat's QRS starts after its pulse.
-  const pacing =
+  const pacingFound =
     opts.pacing ??
     pacedRhythm(
       names.filter((n) => !opts.derivedLeads?.includes(n)).map((n) => [n, leads[n]]),
       fs,
-      beats,
+      detected,
     );
-  const pulses = isPaced(pacing) ? pulseSamples(pacing.spikes) : [];
+  const pulses = isPaced(pacingFound) ? pulseSamples(pacingFound.spikes) : [];
   const filtered = names.map((n) => ecgClean(pulses.length ? blankSpikes(leads[n], pulses, fs) : leads[n], fs, 'measurement'));
+  // R fiducials moved onto the median QRS: the median beat, the intervals and the RR statistics are taken on them.
+  const beats = alignBeats(filtered, detected, fs);
+  const moved = beats.length ? median(beats.map((b, i) => b - detected[i])) : 0;
+  // The pulse's offset from R follows the fiducials it is measured from.
+  const pacing =
+    pacingFound.spikeFromR === null || moved === 0 ? pacingFound : { ...pacingFound, spikeFromR: pacingFound.spikeFromR - moved };
   const rr = rrStatistics(beats, fs);
   const heartRateBpm = rr ? 60000 / rr.medianMs : beats.length === 2 ? (60 * fs) / (beats[1] - beats[0]) : null;
   const rrSamples = rr ? (rr.medianMs / 1000) * fs : fs;
@@ -183,11 +196,23 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
   const post = Math.round(Math.min(0.65 * fs, 0.8 * rrSamples));
   const mb = beats.length ? medianBeat(filtered, beats, pre, post) : undefined;
   const pacingSpike = pacing.pacedBeatFraction >= PACED_MEDIAN_BEAT ? (pacing.spikeFromR ?? undefined) : undefined;
-  const automatic = mb ? delineateMedianBeat(mb, fs, { rrIrregularity: rr?.irregularity, rrMs: rr?.medianMs, pacingSpike }) : null;
+  // Leads whose QRS does not repeat from beat to beat (noise, an electrode off) take no part in the global boundaries.
+  const repeating = mb
+    ? delineateRepeatingLeads(mb, filtered, beats, fs, { rrIrregularity: rr?.irregularity, rrMs: rr?.medianMs, pacingSpike })
+    : null;
+  const automatic = repeating?.delineation ?? null;
   // An irregular rhythm's P wave must be there before each beat, not only in the median beat.
+  const inconsistentP = (d: Delineation, b: MedianBeat, keep: boolean[]): Delineation =>
+    withoutInconsistentP(
+      d,
+      filtered.filter((_, l) => keep[l]),
+      beats,
+      { ...b, templates: b.templates.filter((_, l) => keep[l]) },
+      fs,
+    );
   const del =
     opts.boundaries ??
-    (automatic && mb && rr && rr.irregularity >= IRREGULAR_RR ? withoutInconsistentP(automatic, filtered, beats, mb, fs) : automatic);
+    (automatic && mb && rr && rr.irregularity >= IRREGULAR_RR ? inconsistentP(automatic, mb, repeating!.repeats) : automatic);
   const ms = (s: number): number => (s / fs) * 1000;
   const on = del ? del.qrsOnset : -Math.round(0.06 * fs);
   const off = del ? del.qrsOffset : Math.round(0.06 * fs);
@@ -196,7 +221,8 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
   names.forEach((n, k) => {
     perLead[n] = leadQrs(filtered[k], beats, on, off, levelAt);
   });
-  const net = (n: string): number | undefined => perLead[n]?.netDeflectionMv;
+  const leftOutLeads = repeating ? names.filter((_, l) => !repeating.repeats[l]) : [];
+  const net = (n: string): number | undefined => (leftOutLeads.includes(n) ? undefined : perLead[n]?.netDeflectionMv);
   const iNet = net('I'),
     iiNet = net('II');
   const avfNet = net('aVF');
@@ -210,13 +236,17 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
     number | null
   >;
   const notMeasurable: EcgMeasurements['notMeasurable'] = {};
-  if (!del) notMeasurable.qt = notMeasurable.pr = notMeasurable.pDuration = 'no beat to delineate';
-  else {
+  if (!del) {
+    const reason = repeating?.reason ?? 'no beat to delineate';
+    notMeasurable.qt = notMeasurable.pr = notMeasurable.pDuration = reason;
+    if (repeating?.reason) notMeasurable.qrs = reason;
+  } else {
     if (prMs === null) notMeasurable.pr = notMeasurable.pDuration = del.notMeasurable?.p ?? 'no P wave delineated';
     if (qtMs === null) notMeasurable.qt = del.notMeasurable?.t ?? 'no T wave delineated';
   }
   const waves = mb && del ? medianBeatWaves(names, mb.templates, mb.pre, del, fs) : undefined;
-  const amp = (lead: string, wave: 'rMv' | 'sMv'): number | undefined => waves?.amplitudes[lead]?.[wave];
+  const amp = (lead: string, wave: 'rMv' | 'sMv'): number | undefined =>
+    leftOutLeads.includes(lead) ? undefined : waves?.amplitudes[lead]?.[wave];
   const sV1 = amp('V1', 'sMv'),
     rV5 = amp('V5', 'rMv'),
     rV6 = amp('V6', 'rMv');
@@ -242,8 +272,9 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
     qtcBazettMs: qtc.bazett,
     qtcFridericiaMs: qtc.fridericia,
     qtc,
+    leftOutLeads,
     notMeasurable,
-    frontalAxes: waves?.axes ?? { p: null, qrs: null, t: null },
+    frontalAxes: waves && !['I', 'II', 'aVF'].some((n) => leftOutLeads.includes(n)) ? waves.axes : { p: null, qrs: null, t: null },
     amplitudes: waves?.amplitudes ?? {},
     sokolowLyonMv: sV1 !== undefined && rV5 !== undefined && rV6 !== undefined ? roundTo(Math.abs(sV1) + Math.max(rV5, rV6), 3) : null,
     cornellMv: rAvl !== undefined && sV3 !== undefined ? roundTo(rAvl + Math.abs(sV3), 3) : null,
@@ -267,6 +298,8 @@ export function leadBoundariesMs(m: EcgMeasurements): LeadBoundariesMs[] {
         qrsOnsetConfidence: b.qrsConfidence?.onset ?? 0,
         qrsOffsetConfidence: b.qrsConfidence?.offset ?? 0,
         qrsCounted: b.qrsCounted ?? false,
+        qrsConsistency: b.qrsConsistency ?? 1,
+        ...(b.leftOut ? { leftOut: true } : {}),
         ...(b.tOffset !== undefined ? { tOffsetMs: ms(b.tOffset) } : {}),
         ...(b.tAmplitudeMv !== undefined ? { tAmplitudeMv: b.tAmplitudeMv } : {}),
       },

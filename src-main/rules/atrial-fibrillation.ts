@@ -8,7 +8,7 @@ const MIN_RR = 6;
 export const atrialFibrillation: RuleDetector = {
   id: 'atrial-fibrillation',
   // 1.0.1: pWavePresent follows the P wave's beat-to-beat check (dsp/p-wave-consistency.ts).
-  version: '1.0.1',
+  version: '1.0.2',
   title: 'Atrial fibrillation (irregularly irregular RR)',
   codes: [{ code: '164889003', abbreviation: 'AF' }],
   requiredLeads: ['I'],

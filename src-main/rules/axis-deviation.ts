@@ -3,7 +3,15 @@
 // 3-lead (I, II, aVF): LAD when additionally II < 0 (axis beyond -30), RAD when additionally II > 0
 // (+90 to +150, excluding the extreme axis). aVF is derived from I and II when not recorded.
 import type { LeadEvidence } from '../../src-shared/rules.ts';
-import { baseEvidence, notApplicable, round, type RuleDetector, type RuleInput, type RuleOutput } from './rule-detector.ts';
+import {
+  baseEvidence,
+  LEFT_OUT_REASON,
+  notApplicable,
+  round,
+  type RuleDetector,
+  type RuleInput,
+  type RuleOutput,
+} from './rule-detector.ts';
 
 type Side = 'left' | 'right';
 type Method = '2-lead' | '3-lead';
@@ -21,6 +29,8 @@ function runAxis(side: Side, method: Method, input: RuleInput): RuleOutput {
   const iNet = m.leads.I?.netDeflectionMv;
   const iiNet = m.leads.II?.netDeflectionMv;
   const avfNet = m.leads.aVF?.netDeflectionMv;
+  const leftOut = ['I', 'II', 'aVF'].filter((l) => m.leftOutLeads.includes(l));
+  if (leftOut.length) return notApplicable(input, `${leftOut.join(', ')} left out: ${LEFT_OUT_REASON}`, thresholds);
   if (iNet === undefined || iiNet === undefined || avfNet === undefined)
     return notApplicable(input, 'needs leads I, II and aVF', thresholds);
   const nets: Record<string, number> = { I: iNet, II: iiNet, aVF: avfNet };
@@ -52,7 +62,7 @@ function axisDetector(side: Side, method: Method): RuleDetector {
   const lad = side === 'left';
   return {
     id: `${lad ? 'left' : 'right'}-axis-deviation-${method}`,
-    version: '1.0.0',
+    version: '1.0.1',
     title: `${lad ? 'Left' : 'Right'} axis deviation (${method} method)`,
     codes: [lad ? { code: '39732003', abbreviation: 'LAD' } : { code: '47665007', abbreviation: 'RAD' }],
     requiredLeads: ['I', 'II', 'aVF'],

@@ -2,7 +2,7 @@
 // When no QRS complexes are detected, each lead's largest peak-to-peak in any 0.12 s window is used.
 // Limb leads not recorded are derived from I and II, so the limb criterion runs on every lead set.
 import type { EvidenceWindow, LeadEvidence } from '../../src-shared/rules.ts';
-import { baseEvidence, round, type RuleDetector } from './rule-detector.ts';
+import { baseEvidence, LEFT_OUT_REASON, notApplicable, round, type RuleDetector } from './rule-detector.ts';
 
 const LIMB = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF'];
 const PRECORDIAL = ['V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
@@ -30,7 +30,7 @@ export function maxWindowPeakToPeak(x: Float32Array, w: number): { mv: number; s
 
 export const lowQrsVoltage: RuleDetector = {
   id: 'low-qrs-voltage',
-  version: '1.0.0',
+  version: '1.0.1',
   title: 'Low QRS voltage (limb < 0.5 mV or precordial < 1.0 mV peak-to-peak)',
   codes: [{ code: '251146004', abbreviation: 'LQRSV' }],
   requiredLeads: LIMB,
@@ -46,8 +46,10 @@ export const lowQrsVoltage: RuleDetector = {
       return r.mv;
     };
     const leads: LeadEvidence[] = [];
+    const leftOut = [...LIMB, ...PRECORDIAL].filter((n) => m.leftOutLeads.includes(n));
+    // A group with a lead left out cannot say that every one of its leads is low.
     const group = (names: string[], limit: number): number | null => {
-      if (!names.every((n) => input.leadsMv[n])) return null;
+      if (!names.every((n) => input.leadsMv[n]) || names.some((n) => leftOut.includes(n))) return null;
       let margin = Infinity;
       for (const n of names) {
         const pp = amplitude(n);
@@ -58,13 +60,15 @@ export const lowQrsVoltage: RuleDetector = {
       }
       return margin;
     };
-    const limb = group(LIMB, LIMB_MV) as number;
+    const limb = group(LIMB, LIMB_MV);
     const precordial = group(PRECORDIAL, PRECORDIAL_MV);
-    const score = precordial === null ? limb : Math.max(limb, precordial);
-    const what = precordial === null ? 'limb leads only' : 'limb and precordial leads';
+    if (limb === null && precordial === null)
+      return notApplicable(input, `${leftOut.join(', ')} left out: ${LEFT_OUT_REASON}`, { limbMv: LIMB_MV, precordialMv: PRECORDIAL_MV });
+    const score = Math.max(limb ?? -Infinity, precordial ?? -Infinity);
+    const what = limb === null ? 'precordial leads only' : precordial === null ? 'limb leads only' : 'limb and precordial leads';
     const evidence = baseEvidence(
       input,
-      `${what}; ${fallback ? 'no QRS detected: sliding 0.12 s window peak-to-peak' : `median QRS peak-to-peak over ${m.beats.length} beats`}`,
+      `${what}${leftOut.length ? ` (${leftOut.join(', ')} left out: ${LEFT_OUT_REASON})` : ''}; ${fallback ? 'no QRS detected: sliding 0.12 s window peak-to-peak' : `median QRS peak-to-peak over ${m.beats.length} beats`}`,
       { limbMv: LIMB_MV, precordialMv: PRECORDIAL_MV },
     );
     evidence.leads = leads;

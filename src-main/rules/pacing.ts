@@ -16,7 +16,7 @@ import { baseEvidence, notApplicable, round, type RuleDetector } from './rule-de
 
 export const pacing: RuleDetector = {
   id: 'pacing',
-  version: '1.2.0',
+  version: '1.2.1',
   title: 'Pacing rhythm (pacemaker spikes before QRS complexes)',
   codes: [{ code: '10370003', abbreviation: 'PR' }],
   requiredLeads: ['I'],

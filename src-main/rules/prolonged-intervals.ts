@@ -94,7 +94,7 @@ const valueNote = (label: string, v: number, beats: number) => `${label} ${v.toF
 function intervalDetector(rule: IntervalRule): RuleDetector {
   return {
     id: rule.id,
-    version: '1.3.2',
+    version: '1.3.3',
     title: rule.title,
     codes: rule.codes,
     requiredLeads: ['I'],

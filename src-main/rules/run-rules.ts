@@ -79,7 +79,13 @@ export function runRules(
   const input = ruleInput(record, leadSet, corrections, opts);
   return detectors.map((d) => {
     const missing = d.requiredLeads.filter((l) => !input.leadsMv[l]);
-    const out = missing.length ? notApplicable(input, `the ${leadSet}-lead set lacks ${missing.join(', ')}`) : d.run(input);
+    // A record of noise alone (no lead's QRS repeats): its "beats" and intervals decide nothing.
+    const noise = input.measurements.notMeasurable.qrs;
+    const out = missing.length
+      ? notApplicable(input, `the ${leadSet}-lead set lacks ${missing.join(', ')}`)
+      : noise
+        ? notApplicable(input, `not decided: ${noise}`)
+        : d.run(input);
     return {
       detectorId: d.id,
       detectorVersion: d.version,

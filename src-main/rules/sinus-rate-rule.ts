@@ -15,7 +15,7 @@ export function sinusRateRule(limit: SinusRateLimit): RuleDetector {
   const { limitBpm } = limit;
   return {
     id: limit.id,
-    version: '1.0.0',
+    version: '1.0.1',
     title: limit.title,
     codes: limit.codes,
     requiredLeads: ['I'],

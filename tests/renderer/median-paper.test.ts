@@ -73,6 +73,7 @@ describe('median-beat paper', () => {
       qrsOnsetConfidence: 0.82,
       qrsOffsetConfidence: 0.31,
       qrsCounted: false,
+      qrsConsistency: 1,
       tOffsetMs: 380,
     });
     expect(ticks.map((t) => t.boundary)).toEqual(['qrsOnset', 'qrsOffset', 'tOffset']);

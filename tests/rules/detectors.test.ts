@@ -138,4 +138,53 @@ describe('rule detectors on LUDB records (ludb.csv diagnoses)', () => {
     expect(by('low-qrs-voltage').decision).toBe(true); // sliding-window fallback: 0 mV everywhere
     expect(by('low-qrs-voltage').evidence.note).toMatch(/sliding 0.12 s window/);
   });
+  // Noise in digital units of 1 uV: 0.3 mV SD (uniform), seeded.
+  const noisy = (n: number, seed: number): Int16Array => {
+    let s = seed;
+    return Int16Array.from({ length: n }, () => Math.round(300 * Math.sqrt(12) * ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5)));
+  };
+  it('a record of noise alone: every rule not-applicable, saying no QRS repeats (the detector still finds beats)', () => {
+    const rec: EcgRecord = {
+      format: 'test',
+      recordName: 'noise',
+      samplingRate: 500,
+      length: 5000,
+      leads: ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'].map((name, k) => ({
+        name,
+        units: 'uV',
+        gain: 1,
+        baseline: 0,
+        digital: noisy(5000, k + 1),
+      })),
+      labels: [],
+      attributes: {},
+    };
+    const results = runRules(rec, 12);
+    expect(results).toHaveLength(RULE_DETECTORS.length);
+    for (const r of results) {
+      expect(r.decision, r.detectorId).toBe('not-applicable');
+      expect(r.evidence.note, r.detectorId).toMatch(/^not decided: no lead's QRS repeats from beat to beat/);
+    }
+  });
+  it('LUDB 1 with lead I as noise: axis rules not-applicable, low voltage on the precordial leads alone', async () => {
+    const rec = await ludb(1);
+    const before = result(rec, 'low-qrs-voltage');
+    expect(before.evidence.leads!.map((l) => l.lead)).toContain('I');
+    const withNoise: EcgRecord = {
+      ...rec,
+      leads: rec.leads.map((l) =>
+        l.name.toLowerCase() === 'i' ? { ...l, units: 'uV', gain: 1, baseline: 0, digital: noisy(rec.length, 9) } : l,
+      ),
+    };
+    for (const id of ['left-axis-deviation-2-lead', 'right-axis-deviation-3-lead']) {
+      const r = result(withNoise, id);
+      expect(r.decision, id).toBe('not-applicable');
+      expect(r.evidence.note).toMatch(/^I(, \w+)* left out: its QRS does not repeat from beat to beat/);
+    }
+    const lv = result(withNoise, 'low-qrs-voltage');
+    expect(lv.evidence.note).toMatch(/^precordial leads only \(I(, \w+)* left out/);
+    expect(lv.evidence.leads!.map((l) => l.lead)).toEqual(['V1', 'V2', 'V3', 'V4', 'V5', 'V6']);
+    // The rate rules still decide: the beats are LUDB 1's.
+    expect(result(withNoise, 'sinus-bradycardia').decision).toBe(true);
+  });
 });

@@ -33,7 +33,7 @@ describe('rule store', () => {
     expect(brady.decision).toBe(true);
     expect(brady.codes.map((c) => c.code)).toContain('426177001');
     expect(brady.evidence.beats.length).toBeGreaterThan(5);
-    expect(brady.detectorVersion).toBe('1.0.0');
+    expect(brady.detectorVersion).toBe('1.0.1');
     runStoredRules(db, [recordId], 12);
     expect(ruleResultsForRecord(db, recordId, 12)).toHaveLength(stored.length);
     runStoredRules(db, [recordId], 3);

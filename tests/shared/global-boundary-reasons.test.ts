@@ -9,6 +9,7 @@ const lead = (name: string, on: number, off: number, counted = true, tEnd?: numb
   qrsOnsetConfidence: 0.9,
   qrsOffsetConfidence: 0.9,
   qrsCounted: counted,
+  qrsConsistency: 1,
   ...(tEnd !== undefined ? { tOffsetMs: tEnd } : {}),
 });
 
@@ -35,6 +36,26 @@ describe('which leads decided the global boundaries', () => {
     const [onset, offset] = globalBoundaryReasons(leads, { qrsOnset: -24, qrsOffset: 28 }, 500);
     expect(onset).toBe("Global QRS onset −48 ms = I's and II's, the 2nd–3rd earliest of 3 counted leads (earlier: V2 −50 ms).");
     expect(offset).toBe('Global QRS offset +56 ms: from the slope summed over all leads, after the own offsets of 3 of 3 counted leads.');
+  });
+
+  it('names the leads left out as noise first, and counts them neither as counted nor as flat, nor for the T end', () => {
+    const leads = [
+      lead('I', -50, 44, true, 340),
+      lead('II', -48, 46, true, 352),
+      lead('V2', -54, 50, true, 360),
+      { ...lead('V3', -90, 80, false, 420), leftOut: true, qrsConsistency: 0.12 },
+      { ...lead('V4', -88, 70, false), leftOut: true, qrsConsistency: 0.31 },
+      lead('V5', -70, 60, false),
+    ];
+    const [why, onset, , tEnd] = globalBoundaryReasons(leads, { qrsOnset: -25, qrsOffset: 23, tOffset: 180 }, 500);
+    expect(why).toBe(
+      'Left out of every global boundary: V3 (0.12), V4 (0.31). Their QRS does not repeat from beat to beat (the correlation ' +
+        'in brackets): noise, or an electrode off.',
+    );
+    expect(onset).toBe(
+      "Global QRS onset −50 ms = I's, the 2nd earliest of 3 counted leads (earlier: V2 −54 ms); 1 lead too flat to count.",
+    );
+    expect(tEnd).toBe('Global T end +360 ms: at or after 3 of the 3 leads with a T end of their own (latest V2 +360 ms).');
   });
 
   it('says nothing of a boundary not found or without lead boundaries', () => {

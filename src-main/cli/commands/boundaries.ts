@@ -81,7 +81,7 @@ export const command: CliCommand = {
     for (const l of b.leadBoundaries)
       ctx.log(
         `  ${l.lead.padEnd(4)} QRS ${fmt(l.qrsOnsetMs, '')} (${l.qrsOnsetConfidence.toFixed(2)}) to ${fmt(l.qrsOffsetMs, '')} ` +
-          `(${l.qrsOffsetConfidence.toFixed(2)}) ms · T end ${fmt(l.tOffsetMs ?? null, ' ms')}${l.qrsCounted ? '' : ' · QRS not counted'}`,
+          `(${l.qrsOffsetConfidence.toFixed(2)}) ms · T end ${fmt(l.tOffsetMs ?? null, ' ms')}${l.leftOut ? ' · left out: QRS does not repeat' : l.qrsCounted ? '' : ' · QRS not counted'}`,
       );
     for (const line of globalBoundaryReasons(b.leadBoundaries, b.automatic, fs)) ctx.log(line);
     const m = b.measurements;
