@@ -55,10 +55,10 @@ export function baseEvidence(input: RuleInput, note: string, thresholds: Record<
   return { beats: input.measurements.beats, samplingRate: input.samplingRate, measurements: {}, thresholds, note };
 }
 
-/** A 'not-applicable' result with the reason. */
-/** Why a lead in MeasureRecord's leftOutLeads decides nothing. */
+/** Why a lead in EcgMeasurements.leftOutLeads decides nothing. */
 export const LEFT_OUT_REASON = 'its QRS does not repeat from beat to beat (noise, or an electrode off)';
 
+/** A 'not-applicable' result with the reason. */
 export function notApplicable(input: RuleInput, note: string, thresholds: Record<string, number> = {}): RuleOutput {
   return { decision: 'not-applicable', score: 0, evidence: baseEvidence(input, note, thresholds) };
 }

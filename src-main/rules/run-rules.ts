@@ -79,7 +79,7 @@ export function runRules(
   const input = ruleInput(record, leadSet, corrections, opts);
   return detectors.map((d) => {
     const missing = d.requiredLeads.filter((l) => !input.leadsMv[l]);
-    // A record of noise alone (no lead's QRS repeats): its "beats" and intervals decide nothing.
+    // A record of noise alone (no lead's QRS repeats; notMeasurable.qrs is given only then): its "beats" decide nothing.
     const noise = input.measurements.notMeasurable.qrs;
     const out = missing.length
       ? notApplicable(input, `the ${leadSet}-lead set lacks ${missing.join(', ')}`)
