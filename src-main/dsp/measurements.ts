@@ -255,8 +255,9 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
   return {
     samplingRate: fs,
     beats,
-    heartRateBpm,
-    rr,
+    // The detector's "beats" in a record of noise alone are not heartbeats: no rate from them.
+    heartRateBpm: repeating?.reason ? null : heartRateBpm,
+    rr: repeating?.reason ? null : rr,
     leads: perLead,
     axis: {
       fromIAvf: iNet !== undefined && avfNet !== undefined && beats.length ? axisFromIAvf(iNet, avfNet) : null,
