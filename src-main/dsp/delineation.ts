@@ -77,6 +77,11 @@ export interface RhythmContext {
  */
 const T_PEAK_RR_SHARE = 0.66;
 
+/** The median beat of the leads `keep` marks (in the order of the templates). */
+export function medianBeatOfLeads(beat: MedianBeat, keep: readonly boolean[]): MedianBeat {
+  return { ...beat, templates: beat.templates.filter((_, l) => keep[l]) };
+}
+
 /** Sample-wise median of beats aligned on R; window `pre` before and `post` after R. */
 export function medianBeat(leads: Float32Array[], beats: ArrayLike<number>, pre: number, post: number): MedianBeat | undefined {
   const n = leads[0]?.length ?? 0;

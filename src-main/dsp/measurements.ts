@@ -5,7 +5,7 @@ import { ecgClean } from './ecg-clean.ts';
 import { median, roundTo } from './wave-math.ts';
 import { blankSpikes, isPaced, pacedRhythm, pulseSamples, type PacedRhythm } from './pacing-spikes.ts';
 import { detectQrs } from './qrs-detector.ts';
-import { medianBeat, type Delineation, type MedianBeat } from './delineation.ts';
+import { medianBeat, medianBeatOfLeads, type Delineation, type MedianBeat } from './delineation.ts';
 import { delineateRepeatingLeads } from './qrs-consistency.ts';
 import { alignBeats } from './beat-alignment.ts';
 import { withoutInconsistentP } from './p-wave-consistency.ts';
@@ -201,18 +201,19 @@ export function measureRecord(leads: Record<string, Float32Array>, fs: number, o
     ? delineateRepeatingLeads(mb, filtered, beats, fs, { rrIrregularity: rr?.irregularity, rrMs: rr?.medianMs, pacingSpike })
     : null;
   const automatic = repeating?.delineation ?? null;
-  // An irregular rhythm's P wave must be there before each beat, not only in the median beat.
-  const inconsistentP = (d: Delineation, b: MedianBeat, keep: boolean[]): Delineation =>
-    withoutInconsistentP(
-      d,
-      filtered.filter((_, l) => keep[l]),
-      beats,
-      { ...b, templates: b.templates.filter((_, l) => keep[l]) },
-      fs,
-    );
+  // An irregular rhythm's P wave must be there before each beat, not only in the median beat (of the repeating leads).
+  const keep = repeating?.repeats ?? [];
   const del =
     opts.boundaries ??
-    (automatic && mb && rr && rr.irregularity >= IRREGULAR_RR ? inconsistentP(automatic, mb, repeating!.repeats) : automatic);
+    (automatic && mb && rr && rr.irregularity >= IRREGULAR_RR
+      ? withoutInconsistentP(
+          automatic,
+          filtered.filter((_, l) => keep[l]),
+          beats,
+          medianBeatOfLeads(mb, keep),
+          fs,
+        )
+      : automatic);
   const ms = (s: number): number => (s / fs) * 1000;
   const on = del ? del.qrsOnset : -Math.round(0.06 * fs);
   const off = del ? del.qrsOffset : Math.round(0.06 * fs);

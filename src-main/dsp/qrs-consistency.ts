@@ -4,7 +4,7 @@
 // 250-370 ms). Each lead's beats are compared with each other over the QRS. Of the 10,800 leads of LUDB 1-100 and
 // Chapman's 800 dev records one scores under MIN_QRS_CONSISTENCY, a flat lead (Chapman JS00459 V6, 0.16); the 0.1st
 // percentile is 0.66. Leads of white noise, EMG bursts or 50 Hz hum score 0.0-0.39, a random walk up to 0.47.
-import { delineateMedianBeat, type Delineation, type MedianBeat, type RhythmContext } from './delineation.ts';
+import { delineateMedianBeat, medianBeatOfLeads, type Delineation, type MedianBeat, type RhythmContext } from './delineation.ts';
 import { pearson } from '../../src-shared/rank-stats.ts';
 import { median, msToSamples, quantile, roundTo } from './wave-math.ts';
 
@@ -88,6 +88,6 @@ export function delineateRepeatingLeads(
       reason: `no lead's QRS repeats from beat to beat (best correlation ${best.toFixed(2)}): noise or artefact`,
     };
   }
-  const kept = delineateMedianBeat({ ...beat, templates: beat.templates.filter((_, l) => repeats[l]) }, fs, rhythm);
+  const kept = delineateMedianBeat(medianBeatOfLeads(beat, repeats), fs, rhythm);
   return { delineation: { ...kept, leads: perLead }, repeats };
 }
