@@ -4,12 +4,15 @@
 //    mean and SD of ours - reference, the share measured and the IEC verdict; then the odd and even records apart.
 //    The prolonged-interval rules' decisions on our intervals against the same decisions on the references' intervals.
 // 2. The per-boundary errors against lead II's annotations (every annotated wave matched to our beat), as before.
+// 3. Each lead's QRS consistency on the real records, and the leads left out of the global boundaries as noise.
 // Prints one JSON object as the last stdout line.
 import os from 'node:os';
 import { readWfdbRecord } from '../src-main/formats/wfdb-record.ts';
 import { readWfdbAnnotations } from '../src-main/formats/wfdb-annotation.ts';
 import { canonicalLeadName, leadMillivolts } from '../src-shared/record.ts';
-import { measureRecord } from '../src-main/dsp/measurements.ts';
+import { measureRecord, type EcgMeasurements } from '../src-main/dsp/measurements.ts';
+import { MIN_QRS_CONSISTENCY } from '../src-main/dsp/qrs-consistency.ts';
+import { quantile, roundTo } from '../src-main/dsp/wave-math.ts';
 import { BOUNDARIES, boundaryErrors, summariseErrors, type Boundary } from './delineation-agreement.ts';
 import { agreementTable, IEC_TOLERANCES, ludbAgreement, REFERENCE_DEFINITIONS, referenceBeatNoise } from './ludb-delineation.ts';
 import { SHARED_DATA } from './shared-data-path.ts';
@@ -19,9 +22,21 @@ import { compareWithDevices, deviceAgreement } from './vendor-intervals.ts';
 const loadAtStart = os.loadavg();
 const lead2: Record<Boundary, number[]> = { pOnset: [], pOffset: [], qrsOnset: [], qrsOffset: [], tOffset: [] };
 let delineated = 0;
+// Every lead's QRS consistency on real records (src-main/dsp/qrs-consistency.ts), and the leads left out.
+const consistency: number[] = [];
+const leftOut: { record: string; lead: string; consistency: number }[] = [];
+const countConsistency = (record: string, m: EcgMeasurements): void => {
+  const names = Object.keys(m.leads);
+  m.delineation?.leads?.forEach((b, l) => {
+    if (b.qrsConsistency !== undefined) consistency.push(b.qrsConsistency);
+    if (b.leftOut) leftOut.push({ record, lead: names[l], consistency: b.qrsConsistency ?? 0 });
+  });
+  if (!m.delineation && m.leftOutLeads.length) leftOut.push({ record, lead: 'all', consistency: 0 });
+};
 const ids = Array.from({ length: 100 }, (_, i) => i + 1);
 const all = await ludbAgreement('1-100', ids, async (id, m) => {
   if (m.delineation) delineated++;
+  countConsistency(`ludb ${id}`, m);
   const e = boundaryErrors(m, await readWfdbAnnotations(`${SHARED_DATA}/ludb/data/${id}.ii`));
   for (const k of BOUNDARIES) lead2[k].push(...e[k]);
   if (id % 20 === 0) process.stderr.write(`delineation ${id}/100\n`);
@@ -44,6 +59,7 @@ for (const p of await headerPaths(`${SHARED_DATA}/cinc/chapman-ningbo/WFDBRecord
   const leads: Record<string, Float32Array> = {};
   for (const l of rec.leads) leads[canonicalLeadName(l.name)] = leadMillivolts(l);
   const m = measureRecord(leads, rec.samplingRate);
+  countConsistency(rec.recordName, m);
   chapman.records++;
   if (m.qtMs !== null) chapman.qtMeasured++;
   else chapman.notMeasurableQt[m.notMeasurable.qt ?? '?'] = (chapman.notMeasurableQt[m.notMeasurable.qt ?? '?'] ?? 0) + 1;
@@ -102,6 +118,16 @@ console.log(
       agreementDistinctWaveforms: deviceAgreement(vendor.compared, { distinct: true }),
       files: vendor.compared,
       skipped: vendor.skipped,
+    },
+    qrsConsistency: {
+      note:
+        "each lead's QRS consistency (median over beats of the correlation a quarter of the other beats reach) over LUDB 1-100 " +
+        `and Chapman's dev records; below ${MIN_QRS_CONSISTENCY} a lead is left out of the global boundaries`,
+      leads: consistency.length,
+      leftOut,
+      percentiles: Object.fromEntries(
+        [0.001, 0.01, 0.05, 0.5].map((q) => [`p${q * 100}`, consistency.length ? roundTo(quantile(consistency, q), 2) : null]),
+      ),
     },
     recordsDelineated: delineated,
     lead2BoundaryErrorsMs: Object.fromEntries(BOUNDARIES.map((k) => [k, summariseErrors(lead2[k])])),
